@@ -1,0 +1,120 @@
+"""`testbed fault <kind> <node>` / `testbed heal <kind> <node>`.
+
+link            cut / restore the node's veth (both ends down / up)
+sshd            stop the node's sshd (by pid; its init keeps it stopped) / start it again
+hostkey         replace the node's ed25519 host key with a new one and restart sshd /
+                heal puts the original key (the one `up` printed) back and restarts sshd
+ray             kill every Ray process in the node's PID namespace (by pid) / heal: no-op
+                (restart Ray yourself, as after a real crash)
+gpu-unsupported the stand-in prints [Not Supported] for --field (default power.draw)
+gpu-lost        GPU --gpu (default: the last one) disappears: one fewer GPU
+gpu-hot         GPU --gpu (default 0) runs at 91-93 C with throttled SM clocks
+"""
+import json
+import os
+import shutil
+import socket
+import time
+
+import tb_net
+import tb_node
+from tb_common import TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
+
+KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot")
+
+
+def _node(name):
+    state = load_state()
+    if not state:
+        raise TestbedError("no testbed is up")
+    for n in state["nodes"]:
+        if n["name"] == name:
+            return n
+    raise TestbedError(f"no node {name} (nodes: {', '.join(n['name'] for n in state['nodes'])})")
+
+
+def _wait_sshd(n, want_up, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection((n["ip"], 22), timeout=1) as s:
+                ok = s.recv(64).startswith(b"SSH-")
+        except OSError:
+            ok = False
+        if ok == want_up:
+            return
+        time.sleep(0.2)
+    raise TestbedError(f"{n['name']}: sshd did not {'come back' if want_up else 'stop'}")
+
+
+def _restart_sshd(n):
+    """Kill the listening sshd by pid; the node's init starts it again (new host key read)."""
+    pids = tb_node.sshd_pids(n["name"], tb_net.netns_pids(n["netns"]))
+    kill_pids(pids)
+    time.sleep(0.5)
+    _wait_sshd(n, True)
+
+
+def _gpu(n, update):
+    path = os.path.join(node_dir(n["name"]), "gpu.json")
+    with open(path) as f:
+        st = json.load(f)
+    faults = st.setdefault("faults", {})
+    update(faults)
+    st["faults"] = {k: v for k, v in faults.items() if v}
+    write_json_atomic(path, st)
+
+
+def _toggle(key, value, on):
+    def upd(faults):
+        cur = [x for x in faults.get(key, []) if x != value]
+        faults[key] = cur + [value] if on else cur
+    return upd
+
+
+def apply(kind, name, heal=False, gpu=None, field=None):
+    if kind not in KINDS:
+        raise TestbedError(f"unknown fault kind {kind}; kinds: {', '.join(KINDS)}")
+    n = _node(name)
+    d = node_dir(name)
+    if kind == "link":
+        tb_net.set_link(name, up=heal)
+    elif kind == "sshd":
+        flag = os.path.join(d, "sshd.stopped")
+        if heal:
+            if os.path.exists(flag):
+                os.unlink(flag)
+            _wait_sshd(n, True)
+        else:
+            open(flag, "w").close()
+            kill_pids(tb_node.sshd_pids(name, tb_net.netns_pids(n["netns"])))
+            _wait_sshd(n, False)
+    elif kind == "hostkey":
+        key = os.path.join(d, "ssh", "ssh_host_ed25519_key")
+        orig = os.path.join(d, "ssh", "original")
+        if heal:
+            if os.path.exists(orig + "/ssh_host_ed25519_key"):
+                for suffix in ("", ".pub"):
+                    shutil.copy2(os.path.join(orig, "ssh_host_ed25519_key" + suffix), key + suffix)
+                shutil.rmtree(orig)
+        else:
+            if not os.path.exists(orig):
+                os.makedirs(orig, mode=0o700)
+                for suffix in ("", ".pub"):
+                    shutil.copy2(key + suffix, os.path.join(orig, "ssh_host_ed25519_key" + suffix))
+            tb_node.gen_host_key(name)
+        _restart_sshd(n)
+    elif kind == "ray":
+        if not heal:
+            ns_pids = tb_net.netns_pids(netns_name(name))
+            exclude = {n.get("unshare_pid"), n.get("init_pid")}
+            pids = tb_node.ray_pids(ns_pids, exclude)
+            kill_pids(pids, grace=0.5)
+            log(f"{name}: killed {len(pids)} Ray processes")
+    elif kind == "gpu-unsupported":
+        _gpu(n, _toggle("unsupported", field or "power.draw", not heal))
+    elif kind == "gpu-lost":
+        _gpu(n, _toggle("lost", n["gpus"] - 1 if gpu is None else gpu, not heal))
+    elif kind == "gpu-hot":
+        _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
+    log(f"{'healed' if heal else 'fault'} {kind} on {name}")
