@@ -1,0 +1,131 @@
+/**
+ * Activity: every long-running operation with a progress bar, state and elapsed time, and a live
+ * log pane. "Check this machine" runs the local checks as such an operation.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Operation } from '../../../shared';
+import { useRaydeck } from '../../app/client-context';
+import { errorText } from '../../app/error-text';
+import { useOperationLog, useOperations } from './use-operations';
+
+function elapsed(op: Operation, now: number): string {
+  const end = op.endedAt ? Date.parse(op.endedAt) : now;
+  const s = Math.max(0, Math.round((end - Date.parse(op.startedAt)) / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+function ProgressBar({ op }: { op: Operation }) {
+  const pct = op.progress === null ? null : Math.round(op.progress * 100);
+  return (
+    <div
+      className={`progress progress-${op.state}`}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct ?? undefined}
+      aria-label={op.title}
+    >
+      <div className={pct === null ? 'bar indeterminate' : 'bar'} style={pct === null ? undefined : { width: `${pct}%` }} />
+    </div>
+  );
+}
+
+function LogPane({ operationId }: { operationId: string }) {
+  const lines = useOperationLog(operationId);
+  return (
+    <pre className="log-pane" aria-label="Operation log" data-testid="operation-log">
+      {lines.length === 0 ? <span className="muted">No output yet.</span> : lines.map((l, i) => <div key={i} className={`log-${l.stream}`}>{l.line}</div>)}
+    </pre>
+  );
+}
+
+function LocalChecks() {
+  const client = useRaydeck();
+  const results = useQuery({ queryKey: ['localChecks'], queryFn: () => client.call('app.localChecks', {}) });
+  if (!results.data || results.data.length === 0) return null;
+  return (
+    <ul className="checklist" aria-label="Local checks" data-testid="local-checks">
+      {results.data.map((r) => (
+        <li key={r.name} className={`check check-${r.status}`}>
+          <span className="badge">{r.status}</span>
+          <span className="check-name">{r.name}</span>
+          <span className="muted">{r.detail}</span>
+          {r.hint ? <span className="hint">{r.hint}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ActivityPage() {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  const ops = useOperations();
+  const [open, setOpen] = useState<string | null>(null);
+  const anyRunning = ops.data?.some((o) => o.state === 'running') ?? false;
+  const now = useNow(anyRunning);
+  const check = useMutation({
+    mutationFn: () => client.call('app.checkLocal', {}),
+    onSuccess: ({ operationId }) => setOpen(operationId),
+  });
+  const justFinished = ops.data?.find((o) => o.kind === 'local-check' && o.state !== 'running')?.id;
+  useEffect(() => {
+    if (justFinished) void qc.invalidateQueries({ queryKey: ['localChecks'] });
+  }, [justFinished, qc, ops.data]);
+
+  return (
+    <section className="page">
+      <div className="toolbar">
+        <span className="muted">Long-running work — bring-ups, applies, checks — with progress and logs.</span>
+        <button className="btn" onClick={() => check.mutate()} disabled={check.isPending}>
+          Check this machine
+        </button>
+      </div>
+      {check.isError ? (
+        <div className="banner error" role="alert">
+          {errorText(check.error)}
+        </div>
+      ) : null}
+      <LocalChecks />
+      {ops.isPending ? <div className="skeleton" aria-busy="true" /> : null}
+      {ops.data && ops.data.length === 0 ? (
+        <div className="empty-state" data-testid="activity-empty">
+          <h2>Nothing has run yet</h2>
+          <p>Operations appear here as they start. Try "Check this machine".</p>
+        </div>
+      ) : null}
+      <ul className="card-list" aria-label="Operations">
+        {ops.data?.map((op) => (
+          <li key={op.id} className="card op-card" data-testid="operation" data-state={op.state}>
+            <div className="op-head">
+              <button className="linklike" onClick={() => setOpen(open === op.id ? null : op.id)} aria-expanded={open === op.id}>
+                {op.title}
+              </button>
+              <span className={`badge state-${op.state}`}>{op.state}</span>
+              <span className="muted small">{elapsed(op, now)}</span>
+              {op.state === 'running' ? (
+                <button className="btn ghost small" onClick={() => void client.call('operations.cancel', { id: op.id })}>
+                  Cancel
+                </button>
+              ) : null}
+            </div>
+            <ProgressBar op={op} />
+            <div className="muted small">{op.error ?? op.detail}</div>
+            {open === op.id ? <LogPane operationId={op.id} /> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

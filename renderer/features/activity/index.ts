@@ -1,0 +1,2 @@
+/** The activity feature's public door: operations with progress and logs. */
+export { ActivityPage } from './ActivityPage';

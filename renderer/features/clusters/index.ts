@@ -1,0 +1,2 @@
+/** The clusters feature's public door. */
+export { ClustersPage } from './ClustersPage';

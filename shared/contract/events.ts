@@ -1,0 +1,28 @@
+/** Every event stream the core pushes to clients, declared once. */
+import { z } from 'zod';
+import { defineEvent } from './define';
+import { Cluster } from '../domain/cluster';
+import { Operation, OperationLogLine } from '../domain/operation';
+
+export const events = {
+  'operation.progress': defineEvent({
+    summary: 'An operation started, moved, or ended (the whole operation each time).',
+    payload: Operation,
+  }),
+  'operation.log': defineEvent({
+    summary: 'One log line of an operation.',
+    payload: OperationLogLine,
+  }),
+  'clusters.changed': defineEvent({
+    summary: 'The cluster list changed (the whole list).',
+    payload: z.array(Cluster),
+  }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export const eventNames = Object.keys(events) as EventName[];
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
