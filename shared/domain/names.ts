@@ -10,8 +10,8 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const ResourceName = z
   .string({ error: 'must be text' })
   .trim()
-  .min(1, { error: 'is required' })
-  .max(63, { error: 'must be at most 63 characters' })
+  .min(1, { error: 'is required', abort: true })
+  .max(63, { error: 'must be at most 63 characters', abort: true })
   .refine((s) => NAME_RE.test(s), {
     error: 'may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit',
   });

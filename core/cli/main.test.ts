@@ -1,0 +1,71 @@
+/** The CLI contract: exit codes, one-line errors, --json everywhere, state under $RAYDECK_HOME. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempHome } from '../testing/temp-home';
+import { main } from './main';
+
+const homes: { cleanup(): void }[] = [];
+afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
+
+async function run(argv: string[], stopped: Promise<void> = Promise.resolve()) {
+  const h = makeTempHome();
+  homes.push(h);
+  return runIn(h.home, argv, stopped);
+}
+async function runIn(home: string, argv: string[], stopped: Promise<void> = Promise.resolve()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, env: { RAYDECK_HOME: home }, stopped });
+  return { code, out, err };
+}
+
+describe('raydeck CLI', () => {
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, out: [pkg.version], err: [] });
+  });
+
+  it('cluster create/list with --json keeps state in RAYDECK_HOME', async () => {
+    const h = makeTempHome();
+    homes.push(h);
+    const created = await runIn(h.home, ['cluster', 'create', 'lab', '--json']);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out.join('\n'))).toMatchObject({ name: 'lab', nodeCount: 0 });
+    const listed = await runIn(h.home, ['cluster', 'list', '--json']);
+    expect(JSON.parse(listed.out.join('\n')).map((c: { name: string }) => c.name)).toEqual(['lab']);
+    expect(fs.existsSync(path.join(h.home, 'inventory.json'))).toBe(true);
+  });
+
+  it('fails with one line and exit 1 for invalid input or a missing cluster', async () => {
+    const bad = await run(['cluster', 'create', '$(reboot)']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toHaveLength(1);
+    expect(bad.err[0]).toMatch(/^raydeck: Invalid input for clusters.create: name: may contain only/);
+    const missing = await run(['cluster', 'remove', 'ghost']);
+    expect(missing).toMatchObject({ code: 1, err: ['raydeck: No cluster named "ghost".'] });
+  });
+
+  it('exit 2 with usage for unknown commands, options and missing arguments', async () => {
+    expect((await run(['frobnicate'])).code).toBe(2);
+    const opt = await run(['cluster', 'list', '--bogus']);
+    expect(opt.code).toBe(2);
+    expect(opt.err[0]).toContain('usage: raydeck cluster list');
+    expect((await run(['cluster', 'create'])).code).toBe(2);
+    expect((await run(['ui', '--port', 'abc'])).err[0]).toContain('--port must be a number');
+  });
+
+  it('ui prints one line with the token URL and stops on request', async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const h = makeTempHome();
+    homes.push(h);
+    const running = runIn(h.home, ['ui', '--port', '0'], stopped);
+    await new Promise((r) => setTimeout(r, 300));
+    stop();
+    const { code, out } = await running;
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^Raydeck is running in browser mode at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
+  });
+});
