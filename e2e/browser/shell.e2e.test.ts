@@ -1,0 +1,132 @@
+/**
+ * The shell in real Chromium against the real core in browser mode: token handshake, first
+ * screen, adding clusters (a hostile name refused with the core's message), keyboard navigation,
+ * themes surviving a reload, a live operation, and the README screenshot. Any console error or
+ * failed request fails the test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppPage } from '../pages/app-page';
+import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
+import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
+
+const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'screenshot.png');
+
+let raydeck: RunningRaydeck;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let app: AppPage;
+let watched: PageProblems;
+
+beforeAll(async () => {
+  raydeck = await startRaydeckUi();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await raydeck?.stop();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  page = await context.newPage();
+  watched = watchProblems(page);
+  app = new AppPage(page);
+});
+afterEach(async () => {
+  await context.close();
+  expect(watched.problems).toEqual([]);
+});
+
+describe('browser mode in Chromium', () => {
+  it('opens from the printed URL, drops the token from the address bar, and shows the empty clusters list', async () => {
+    await page.goto(raydeck.url);
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await app.waitUntilConnected();
+    await expect(app.pageTitle.textContent()).resolves.toBe('Clusters');
+    await page.getByTestId('clusters-empty').waitFor();
+    await expect(page.getByTestId('clusters-empty').getByRole('button', { name: 'Add cluster' }).isVisible()).resolves.toBe(true);
+    for (const id of ['clusters', 'nodes', 'bringup', 'pipeline', 'serve', 'monitor', 'terminal']) {
+      await expect(app.nav(id).isVisible(), id).resolves.toBe(true);
+    }
+  });
+
+  it('adds clusters; a hostile name is refused with the field message and nothing is created', async () => {
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    const dialog = await app.addCluster('lab; rm -rf /');
+    await expect.poll(() => dialog.getByTestId('cluster-name-error').textContent()).toMatch(/^Name may contain only letters, digits/);
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('gpu-lab');
+    await dialog.getByRole('button', { name: 'Add cluster' }).click();
+    await app.clusterCards().first().waitFor();
+    await app.addCluster('inference-prod');
+    await expect.poll(() => app.clusterCards().count()).toBe(2);
+    const inventory = JSON.parse(fs.readFileSync(path.join(raydeck.home, 'inventory.json'), 'utf8'));
+    expect(inventory.clusters.map((c: { name: string }) => c.name)).toEqual(['gpu-lab', 'inference-prod']);
+  });
+
+  it('navigates by keyboard: g-shortcuts, arrow keys in the sidebar, ? for help', async () => {
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    await page.keyboard.press('g');
+    await page.keyboard.press('s');
+    await page.getByTestId('empty-serve').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/serve');
+    await app.nav('serve').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('empty-monitor').waitFor();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+  });
+
+  it('switches to the light theme and keeps theme and page across a reload', async () => {
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    expect(await app.theme()).toBe('dark');
+    await app.nav('activity').click();
+    await page.getByTestId('theme-toggle').click();
+    expect(await app.theme()).toBe('light');
+    await page.reload();
+    await app.waitUntilConnected();
+    expect(await app.theme()).toBe('light');
+    await expect(app.pageTitle.textContent()).resolves.toBe('Activity');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(246, 247, 250)');
+  });
+
+  it('runs a long operation with a live progress bar and log', async () => {
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    await app.nav('activity').click();
+    await page.getByRole('button', { name: 'Check this machine' }).click();
+    await page.locator('[data-testid="operation"][data-state="succeeded"]').first().waitFor();
+    await expect(page.getByRole('progressbar', { name: 'Check this machine' }).first().getAttribute('aria-valuenow')).resolves.toBe('100');
+    await expect.poll(() => page.getByTestId('operation-log').textContent()).toContain('PASS State folder writable');
+    await page.getByTestId('local-checks').waitFor();
+  });
+
+  it('saves the README screenshot of the clusters page', async () => {
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    await app.clusterCards().first().waitFor();
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+  });
+});
+
+describe('browser mode refuses strangers', () => {
+  it('answers 401 without the token and 403 for a foreign Host', async () => {
+    const anon = await browser.newContext();
+    const res = await anon.request.get(raydeck.origin + '/');
+    expect(res.status()).toBe(401);
+    const rebinding = await anon.request.get(raydeck.origin + '/', { headers: { host: 'rebind.attacker.test' } });
+    expect(rebinding.status()).toBe(403);
+    await anon.close();
+  });
+});
