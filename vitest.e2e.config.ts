@@ -1,0 +1,13 @@
+/** End-to-end tests: the real app in browser mode, driven in Debian Chromium (`npm run test:e2e`). */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['e2e/browser/**/*.e2e.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    fileParallelism: false,
+    reporters: process.env.RAYDECK_TEST_REPORT ? ['default', ['json', { outputFile: process.env.RAYDECK_TEST_REPORT }]] : ['default'],
+  },
+});
