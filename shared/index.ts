@@ -11,3 +11,4 @@ export * from './transport/client';
 export { ClientFrame, ServerFrame, MAX_FRAME_BYTES } from './transport/wire';
 export { contentSecurityPolicy } from './security/csp';
 export * from './transport/ipc-bridge';
+export * from './domain/node';

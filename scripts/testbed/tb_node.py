@@ -88,7 +88,9 @@ def prepare(name, ip, gpus, all_nodes):
     smi = os.path.join(d, "bin", "nvidia-smi")
     if os.path.lexists(smi):
         os.unlink(smi)
-    os.symlink(os.path.join(HERE, "nvidia-smi"), smi)
+    # A copy, not a symlink: the checkout may live under /tmp, which a node sees privately.
+    shutil.copy2(os.path.join(HERE, "nvidia-smi"), smi)
+    os.chmod(smi, 0o755)
     gpu_state = os.path.join(d, "gpu.json")
     if not os.path.exists(gpu_state):
         write_json_atomic(gpu_state, {"node": name, "gpus": gpus, "faults": {}})

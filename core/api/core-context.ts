@@ -1,0 +1,21 @@
+/**
+ * What feature handlers get from the core: state paths, the event bus, and the long-lived
+ * services. Each feature adds its services here and its handlers in handlers/<feature>.ts.
+ */
+import type { AppInfo } from '../../shared';
+import type { StatePaths } from '../paths';
+import type { ClusterInventory } from '../inventory/cluster-inventory';
+import type { OperationRegistry } from '../operations/operation-registry';
+import type { EventBus } from './event-bus';
+import type { Handlers } from './core-service';
+
+export interface CoreContext {
+  mode: AppInfo['mode'];
+  paths: StatePaths;
+  bus: EventBus;
+  inventory: ClusterInventory;
+  operations: OperationRegistry;
+}
+
+/** The handlers for a subset of methods (a feature's share of the contract). */
+export type HandlersFor<K extends keyof Handlers> = Pick<Handlers, K>;
