@@ -1,0 +1,44 @@
+/**
+ * The cluster test suite's testbed: one 3-node testbed (scripts/testbed) per suite run, shared by
+ * every cluster test. If a testbed is already up (a developer's, or another suite's) it is reused
+ * and left up; otherwise the suite brings one up and takes it down at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const TESTBED = path.join(ROOT, 'scripts', 'testbed', 'testbed');
+
+export interface TestbedNode {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  identityFile: string;
+  hostKeyFingerprints: string[];
+  gpus: number;
+}
+export interface TestbedInfo {
+  nodes: TestbedNode[];
+  index: string;
+}
+
+export function testbed(args: string[], timeoutMs = 240_000): string {
+  return execFileSync(TESTBED, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Faults are shared-state changes: always heal them in a `finally`. */
+export function fault(kind: string, node: string): void {
+  testbed(['fault', kind, node]);
+}
+export function heal(kind: string, node: string): void {
+  testbed(['heal', kind, node]);
+}
+
+/** Reads the description of the running testbed (written by the global setup). */
+export function testbedInfo(): TestbedInfo {
+  const file = process.env.RAYDECK_TESTBED_JSON;
+  if (!file || !fs.existsSync(file)) throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestbedInfo;
+}
