@@ -28,6 +28,7 @@ export function statePaths(home: string) {
     home,
     inventory: path.join(home, 'inventory.json'),
     knownHosts: path.join(home, 'known_hosts'),
+    secrets: path.join(home, 'secrets.json'),
     operations: path.join(home, 'operations'),
     history: path.join(home, 'history'),
   };

@@ -6,6 +6,9 @@ import type { AppInfo } from '../../shared';
 import type { StatePaths } from '../paths';
 import type { ClusterInventory } from '../inventory/cluster-inventory';
 import type { OperationRegistry } from '../operations/operation-registry';
+import type { NodeInventory } from '../inventory/node-inventory';
+import type { SecretStore } from '../secrets/secret-store';
+import type { ConnectionStates } from '../nodes/connection-states';
 import type { EventBus } from './event-bus';
 import type { Handlers } from './core-service';
 
@@ -15,6 +18,11 @@ export interface CoreContext {
   bus: EventBus;
   inventory: ClusterInventory;
   operations: OperationRegistry;
+  nodes: NodeInventory;
+  secrets: SecretStore;
+  connectionStates: ConnectionStates;
+  /** Called after a node's settings or secret changed or it was removed (drops its connection). */
+  onNodeChanged?: (nodeId: string) => Promise<void>;
 }
 
 /** The handlers for a subset of methods (a feature's share of the contract). */

@@ -7,17 +7,24 @@ import type { AppInfo } from '../../shared';
 import { statePaths } from '../paths';
 import { ClusterInventory } from '../inventory/cluster-inventory';
 import { OperationRegistry } from '../operations/operation-registry';
+import { InventoryFile } from '../inventory/inventory-file';
+import { NodeInventory } from '../inventory/node-inventory';
+import { ConnectionStates } from '../nodes/connection-states';
+import { PlainFileVault, SecretStore, type SecretVault } from '../secrets/secret-store';
 import { EventBus } from './event-bus';
 import { CoreService, type CoreLogger, type Handlers } from './core-service';
 import type { CoreContext } from './core-context';
 import { appHandlers } from './handlers/app';
 import { clusterHandlers } from './handlers/clusters';
 import { operationHandlers } from './handlers/operations';
+import { nodeHandlers } from './handlers/nodes';
 
 export interface CoreOptions {
   home: string;
   mode: AppInfo['mode'];
   logger?: CoreLogger;
+  /** Where remembered secrets go; default: an unencrypted 0600 file (browser mode, CLI). */
+  secretVault?: SecretVault;
 }
 
 export interface Core extends CoreContext {
@@ -28,14 +35,19 @@ export interface Core extends CoreContext {
 export function createCore(opts: CoreOptions): Core {
   const paths = statePaths(opts.home);
   const bus = new EventBus();
-  const inventory = new ClusterInventory(paths.inventory, (clusters) => bus.emit('clusters.changed', clusters));
+  const store = new InventoryFile(paths.inventory);
+  const inventory = new ClusterInventory(store, (clusters) => bus.emit('clusters.changed', clusters));
+  const nodes = new NodeInventory(store, (clusterId, list) => bus.emit('nodes.changed', { clusterId, nodes: list }));
   const operations = new OperationRegistry(paths.operations, bus);
-  const ctx: CoreContext = { mode: opts.mode, paths, bus, inventory, operations };
+  const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets));
+  const connectionStates = new ConnectionStates(bus);
+  const ctx: CoreContext = { mode: opts.mode, paths, bus, inventory, operations, nodes, secrets, connectionStates };
 
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...clusterHandlers(ctx),
     ...operationHandlers(ctx),
+    ...nodeHandlers(ctx),
   };
 
   return {

@@ -1,90 +1,65 @@
-/**
- * The inventory of clusters, persisted atomically in `$RAYDECK_HOME/inventory.json`.
- * Writes are serialized so two quick changes never race each other on disk.
- */
+/** The clusters of the inventory: create, rename, remove (removing a cluster removes its nodes). */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { Cluster, RaydeckError } from '../../shared';
-import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
+import { RaydeckError, type Cluster } from '../../shared';
+import { InventoryFile, type InventoryData } from './inventory-file';
 
-const InventoryFile = z.object({ version: z.literal(1), clusters: z.array(Cluster) });
-type InventoryFile = z.infer<typeof InventoryFile>;
+export function clustersOf(data: InventoryData): Cluster[] {
+  return data.clusters.map((c) => ({ ...c, nodeCount: data.nodes.filter((n) => n.clusterId === c.id).length }));
+}
 
 export class ClusterInventory {
-  private data: InventoryFile | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(
-    private readonly file: string,
-    private readonly onChange: (clusters: Cluster[]) => void = () => {},
-  ) {}
+    readonly store: InventoryFile,
+    onChange: (clusters: Cluster[]) => void = () => {},
+  ) {
+    store.onChange((data) => onChange(clustersOf(data)));
+  }
 
   async list(): Promise<Cluster[]> {
-    const data = await this.load();
-    return data.clusters.map((c) => ({ ...c }));
+    return clustersOf(await this.store.read());
   }
 
   async get(id: string): Promise<Cluster> {
-    const found = (await this.load()).clusters.find((c) => c.id === id);
+    const found = (await this.list()).find((c) => c.id === id);
     if (!found) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
-    return { ...found };
+    return found;
   }
 
   create(name: string): Promise<Cluster> {
-    return this.mutate((data) => {
-      this.assertFreeName(data, name);
-      const cluster: Cluster = { id: randomUUID(), name, createdAt: new Date().toISOString(), nodeCount: 0 };
+    return this.store.mutate((data) => {
+      assertFreeName(data, name);
+      const cluster = { id: randomUUID(), name, createdAt: new Date().toISOString() };
       data.clusters.push(cluster);
-      return cluster;
+      return { ...cluster, nodeCount: 0 };
     });
   }
 
   rename(id: string, name: string): Promise<Cluster> {
-    return this.mutate((data) => {
+    return this.store.mutate((data) => {
       const cluster = data.clusters.find((c) => c.id === id);
       if (!cluster) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
-      if (cluster.name !== name) this.assertFreeName(data, name);
+      if (cluster.name !== name) assertFreeName(data, name);
       cluster.name = name;
-      return { ...cluster };
+      return clustersOf(data).find((c) => c.id === id)!;
     });
   }
 
   remove(id: string): Promise<void> {
-    return this.mutate((data) => {
+    return this.store.mutate((data) => {
       const index = data.clusters.findIndex((c) => c.id === id);
       if (index < 0) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
       data.clusters.splice(index, 1);
+      data.nodes = data.nodes.filter((n) => n.clusterId !== id);
     });
   }
+}
 
-  private assertFreeName(data: InventoryFile, name: string) {
-    if (data.clusters.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
-      throw new RaydeckError({
-        code: 'conflict',
-        message: `A cluster named "${name}" already exists.`,
-        issues: [{ path: 'name', message: 'is already used by another cluster' }],
-      });
-    }
-  }
-
-  private async load(): Promise<InventoryFile> {
-    if (!this.data) this.data = await readJsonFile(this.file, InventoryFile, { version: 1, clusters: [] });
-    return this.data;
-  }
-
-  /** Applies `change` to a copy, writes it, and only then makes it the current state. */
-  private mutate<T>(change: (data: InventoryFile) => T): Promise<T> {
-    const run = async () => {
-      const current = await this.load();
-      const draft: InventoryFile = structuredClone(current);
-      const result = change(draft);
-      await writeJsonAtomic(this.file, draft);
-      this.data = draft;
-      this.onChange(draft.clusters.map((c) => ({ ...c })));
-      return result;
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => {});
-    return next;
+function assertFreeName(data: InventoryData, name: string) {
+  if (data.clusters.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+    throw new RaydeckError({
+      code: 'conflict',
+      message: `A cluster named "${name}" already exists.`,
+      issues: [{ path: 'name', message: 'is already used by another cluster' }],
+    });
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineEvent } from './define';
 import { Cluster } from '../domain/cluster';
 import { Operation, OperationLogLine } from '../domain/operation';
+import { ClusterNode, ConnectionState } from '../domain/node';
 
 export const events = {
   'operation.progress': defineEvent({
@@ -12,6 +13,14 @@ export const events = {
   'operation.log': defineEvent({
     summary: 'One log line of an operation.',
     payload: OperationLogLine,
+  }),
+  'nodes.changed': defineEvent({
+    summary: "A cluster's node list changed (the whole list of that cluster).",
+    payload: z.object({ clusterId: z.string(), nodes: z.array(ClusterNode) }),
+  }),
+  'nodes.connection': defineEvent({
+    summary: "A node's connection state changed.",
+    payload: z.object({ nodeId: z.string(), connection: ConnectionState }),
   }),
   'clusters.changed': defineEvent({
     summary: 'The cluster list changed (the whole list).',

@@ -7,13 +7,16 @@ import type { z } from 'zod';
 import { appMethods } from './app-methods';
 import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
+import { nodeMethods } from './node-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
+export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
 
 export const methods = {
   ...appMethods,
   ...clusterMethods,
   ...operationMethods,
+  ...nodeMethods,
 } as const;
 
 

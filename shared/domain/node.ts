@@ -40,7 +40,8 @@ export const NodeAuth = z.discriminatedUnion('kind', [
 ]);
 export type NodeAuth = z.infer<typeof NodeAuth>;
 
-export const NodeRole = z.enum(['head', 'worker']);
+/** `jump`: an SSH bastion only (ProxyJump for other nodes), never part of the Ray cluster. */
+export const NodeRole = z.enum(['head', 'worker', 'jump']);
 export type NodeRole = z.infer<typeof NodeRole>;
 
 export const ClusterNode = z.object({
