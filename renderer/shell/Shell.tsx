@@ -7,6 +7,7 @@ import type { TransportStatus } from '../../shared';
 import { useRaydeck } from '../app/client-context';
 import { ClustersPage } from '../features/clusters';
 import { ActivityPage } from '../features/activity';
+import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
@@ -18,6 +19,8 @@ function PageView({ page }: { page: PageId }) {
       return <ClustersPage />;
     case 'activity':
       return <ActivityPage />;
+    case 'nodes':
+      return <NodesPage />;
     default:
       return <ComingPage page={page} />;
   }

@@ -7,6 +7,24 @@ import { isPageId, type PageId } from './pages';
 
 export type Theme = 'dark' | 'light';
 const THEME_KEY = 'raydeck.theme';
+const CLUSTER_KEY = 'raydeck.cluster';
+
+function readStored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // not persisted; the choice still holds for this session
+  }
+}
 
 function pageFromHash(): PageId {
   const id = typeof location === 'undefined' ? '' : location.hash.replace(/^#\/?/, '');
@@ -27,7 +45,10 @@ interface ShellState {
   page: PageId;
   theme: Theme;
   helpOpen: boolean;
+  /** The cluster the Nodes, Bring-up, Serve and Monitor pages show (persisted per browser). */
+  clusterId: string | null;
   go(page: PageId): void;
+  selectCluster(id: string | null): void;
   syncFromHash(): void;
   toggleTheme(): void;
   setHelpOpen(open: boolean): void;
@@ -37,6 +58,11 @@ export const useShell = create<ShellState>((set, get) => ({
   page: pageFromHash(),
   theme: initialTheme(),
   helpOpen: false,
+  clusterId: readStored(CLUSTER_KEY),
+  selectCluster(clusterId) {
+    writeStored(CLUSTER_KEY, clusterId);
+    set({ clusterId });
+  },
   go(page) {
     if (typeof location !== 'undefined' && location.hash !== `#/${page}`) location.hash = `/${page}`;
     set({ page });

@@ -14,6 +14,8 @@ export const AppInfo = z.object({
   /** Where inventory, history, known hosts and operation logs live ($RAYDECK_HOME). */
   home: z.string(),
   platform: z.string(),
+  /** How remembered passwords/passphrases are stored, so the UI can say so before the user opts in. */
+  secretStorage: z.object({ kind: z.enum(['os-encrypted', 'plain-file']), where: z.string() }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

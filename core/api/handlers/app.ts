@@ -15,6 +15,7 @@ export function appHandlers(ctx: CoreContext): HandlersFor<keyof typeof appMetho
       mode: ctx.mode,
       home: ctx.paths.home,
       platform: `${os.platform()} ${os.arch()}`,
+      secretStorage: ctx.secrets.storage,
     }),
     'app.checkLocal': async () => {
       const operationId = await ctx.operations.start('local-check', 'Check this machine', async (op) => {

@@ -9,6 +9,7 @@ export function ClustersPage() {
   const clusters = useClusters();
   const remove = useRemoveCluster();
   const go = useShell((s) => s.go);
+  const selectCluster = useShell((s) => s.selectCluster);
   const [adding, setAdding] = useState(false);
 
   useEffect(() => {
@@ -74,7 +75,13 @@ export function ClustersPage() {
                 </p>
               </div>
               <div className="card-actions">
-                <button className="btn" onClick={() => go('nodes')}>
+                <button
+                  className="btn"
+                  onClick={() => {
+                    selectCluster(c.id);
+                    go('nodes');
+                  }}
+                >
                   Add nodes
                 </button>
                 <button

@@ -1,2 +1,3 @@
 /** The clusters feature's public door. */
 export { ClustersPage } from './ClustersPage';
+export { ClusterPicker, useCurrentCluster } from './ClusterPicker';

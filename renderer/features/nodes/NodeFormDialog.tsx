@@ -1,0 +1,150 @@
+/**
+ * Add or edit a node: address, login, authentication (agent, key file with optional passphrase,
+ * password), role and jump host. Every field is checked by the core; its message shows under the
+ * field. Secrets are sent once and kept by the core; the remember box says where they would go.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ClusterNode, NodeAuth, NodeRole } from '../../../shared';
+import { errorText } from '../../app/error-text';
+import { Field, unplacedIssues } from '../../app/form';
+import { useAppInfo, useSaveNode } from './use-nodes';
+
+type AuthKind = NodeAuth['kind'];
+
+export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId: string; node: ClusterNode | null; nodes: ClusterNode[]; onClose: () => void }) {
+  const save = useSaveNode();
+  const info = useAppInfo();
+  const [name, setName] = useState(node?.name ?? '');
+  const [host, setHost] = useState(node?.host ?? '');
+  const [port, setPort] = useState(String(node?.port ?? 22));
+  const [user, setUser] = useState(node?.user ?? '');
+  const [role, setRole] = useState<NodeRole>(node?.role ?? (nodes.some((n) => n.role === 'head') ? 'worker' : 'head'));
+  const [authKind, setAuthKind] = useState<AuthKind>(node?.auth.kind ?? 'key');
+  const [identityFile, setIdentityFile] = useState(node?.auth.kind === 'key' ? node.auth.identityFile : '~/.ssh/id_ed25519');
+  const [secret, setSecret] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [jumpNodeId, setJumpNodeId] = useState<string>(node?.jumpNodeId ?? '');
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const auth: NodeAuth = authKind === 'key' ? { kind: 'key', identityFile } : authKind === 'password' ? { kind: 'password' } : { kind: 'agent' };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const fields = {
+      name,
+      host,
+      port: Number(port),
+      user,
+      role,
+      auth,
+      jumpNodeId: jumpNodeId || null,
+      ...(secret ? { secret, rememberSecret: remember } : {}),
+    };
+    const request = node ? { kind: 'update' as const, value: { id: node.id, ...fields } } : { kind: 'add' as const, value: { clusterId, ...fields } };
+    save.mutate(request, { onSuccess: onClose });
+  };
+  const err = save.error;
+  const placed = ['name', 'host', 'port', 'user', 'role', 'auth.identityFile', 'jumpNodeId', 'secret'];
+  const leftover = err ? unplacedIssues(err, placed) : [];
+  const storage = info.data?.secretStorage;
+  const secretLabel = authKind === 'password' ? 'Password' : 'Key passphrase';
+
+  return (
+    <div className="overlay" role="presentation" onClick={onClose}>
+      <form
+        className="dialog wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="node-form-title"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+        onSubmit={submit}
+      >
+        <h2 id="node-form-title">{node ? `Edit ${node.name}` : 'Add node'}</h2>
+        <div className="form-grid">
+          <Field label="Name" path="name" error={err}>
+            <input ref={first} value={name} onChange={(e) => setName(e.target.value)} placeholder="gpu-01" autoComplete="off" spellCheck={false} />
+          </Field>
+          <Field label="Role" path="role" error={err}>
+            <select value={role} onChange={(e) => setRole(e.target.value as NodeRole)}>
+              <option value="head">Ray head</option>
+              <option value="worker">Ray worker</option>
+              <option value="jump">Jump host only (not in Ray)</option>
+            </select>
+          </Field>
+          <Field label="Host" path="host" error={err}>
+            <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="gpu-01.lab or 10.0.0.11" autoComplete="off" spellCheck={false} />
+          </Field>
+          <Field label="Port" path="port" error={err}>
+            <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
+          </Field>
+          <Field label="User" path="user" error={err}>
+            <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="ubuntu" autoComplete="off" spellCheck={false} />
+          </Field>
+          <Field label="Jump host" path="jumpNodeId" error={err} hint="Reach this node through another node (ProxyJump); each hop's key is verified.">
+            <select value={jumpNodeId} onChange={(e) => setJumpNodeId(e.target.value)}>
+              <option value="">None (direct)</option>
+              {nodes
+                .filter((n) => n.id !== node?.id)
+                .map((n) => (
+                  <option key={n.id} value={n.id}>
+                    {n.name} ({n.host})
+                  </option>
+                ))}
+            </select>
+          </Field>
+        </div>
+        <fieldset className="auth-choice">
+          <legend>Authentication</legend>
+          {(['key', 'agent', 'password'] as const).map((k) => (
+            <label key={k} className="radio">
+              <input type="radio" name="auth" value={k} checked={authKind === k} onChange={() => setAuthKind(k)} />
+              {k === 'key' ? 'Key file' : k === 'agent' ? 'SSH agent' : 'Password'}
+            </label>
+          ))}
+        </fieldset>
+        {authKind === 'key' ? (
+          <Field label="Key file" path="auth.identityFile" error={err} hint="Path on this machine; ~ is your home.">
+            <input value={identityFile} onChange={(e) => setIdentityFile(e.target.value)} spellCheck={false} />
+          </Field>
+        ) : null}
+        {authKind !== 'agent' ? (
+          <>
+            <Field
+              label={secretLabel}
+              path="secret"
+              error={err}
+              hint={authKind === 'key' ? 'Only if the key is encrypted.' : node?.hasSecret ? 'Leave empty to keep the current one.' : 'You can also give it when Raydeck first connects.'}
+            >
+              <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
+            </Field>
+            <label className="checkbox">
+              <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} disabled={!secret} />
+              Remember it on this machine
+            </label>
+            <p className="muted small" data-testid="secret-storage-note">
+              {storage?.kind === 'os-encrypted'
+                ? `Remembered secrets are encrypted with ${storage.where}.`
+                : `Browser mode: without this box the ${secretLabel.toLowerCase()} is kept in memory only and asked again after a restart. With it, it is stored unencrypted in ${storage?.where ?? 'the Raydeck folder'} (readable only by your user).`}
+            </p>
+          </>
+        ) : (
+          <p className="muted small">Uses the agent at $SSH_AUTH_SOCK of the Raydeck process.</p>
+        )}
+        {err && (leftover.length || !(err as { issues?: unknown }).issues) ? (
+          <div className="banner error" role="alert">
+            {leftover.length ? leftover.join('; ') : errorText(err)}
+          </div>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="btn ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : node ? 'Save' : 'Add node'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Nodes of the current cluster: a live table (address, login, role, jump host, connection state)
+ * with add / edit / remove, and an empty state that says what to do first.
+ */
+import { useState } from 'react';
+import type { ClusterNode, NodeWithState } from '../../../shared';
+import { errorText } from '../../app/error-text';
+import { ClusterPicker, useCurrentCluster } from '../clusters';
+import { useShell } from '../../shell/ui-store';
+import { ConnectionBadge } from './ConnectionBadge';
+import { NodeFormDialog } from './NodeFormDialog';
+import { useNodes, useRemoveNode } from './use-nodes';
+
+const ROLE_TEXT = { head: 'head', worker: 'worker', jump: 'jump host' } as const;
+
+function authText(n: ClusterNode): string {
+  switch (n.auth.kind) {
+    case 'agent':
+      return 'agent';
+    case 'key':
+      return `key ${n.auth.identityFile}`;
+    case 'password':
+      return n.hasSecret ? 'password (known)' : 'password';
+  }
+}
+
+function NodesTable({ clusterId, nodes, onEdit }: { clusterId: string; nodes: NodeWithState[]; onEdit: (n: ClusterNode) => void }) {
+  const remove = useRemoveNode();
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  void clusterId;
+  return (
+    <>
+      {remove.isError ? (
+        <div className="banner error" role="alert">
+          {errorText(remove.error)}
+        </div>
+      ) : null}
+      <table className="data-table" aria-label="Nodes">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Address</th>
+            <th>Login</th>
+            <th>Role</th>
+            <th>Via</th>
+            <th>Connection</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {nodes.map((n) => (
+            <tr key={n.id} data-testid="node-row" data-node={n.name}>
+              <td className="strong">{n.name}</td>
+              <td className="mono">
+                {n.host}
+                {n.port === 22 ? '' : `:${n.port}`}
+              </td>
+              <td>
+                {n.user} <span className="muted small">· {authText(n)}</span>
+              </td>
+              <td>{ROLE_TEXT[n.role]}</td>
+              <td>{n.jumpNodeId ? (byId.get(n.jumpNodeId)?.name ?? '?') : <span className="muted">direct</span>}</td>
+              <td>
+                <ConnectionBadge connection={n.connection} />
+              </td>
+              <td className="row-actions">
+                <button className="btn small" onClick={() => onEdit(n)} aria-label={`Edit ${n.name}`}>
+                  Edit
+                </button>
+                <button
+                  className="btn small ghost danger"
+                  aria-label={`Remove ${n.name}`}
+                  onClick={() => {
+                    if (window.confirm(`Remove node "${n.name}" from Raydeck? Nothing on the node is touched.`)) remove.mutate(n.id);
+                  }}
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterName: string }) {
+  const nodes = useNodes(clusterId);
+  const [editing, setEditing] = useState<ClusterNode | 'new' | null>(null);
+  const list = nodes.data ?? [];
+  return (
+    <>
+      <div className="toolbar">
+        <ClusterPicker />
+        <div className="toolbar-actions">
+          <button className="btn primary" onClick={() => setEditing('new')}>
+            Add node
+          </button>
+        </div>
+      </div>
+      {nodes.isPending ? <div className="skeleton" aria-busy="true" /> : null}
+      {nodes.isError ? (
+        <div className="banner error" role="alert">
+          Could not load nodes: {errorText(nodes.error)}
+        </div>
+      ) : null}
+      {nodes.data && list.length === 0 ? (
+        <div className="empty-state" data-testid="nodes-empty">
+          <div className="empty-icon" aria-hidden>
+            ▣
+          </div>
+          <h2>No nodes in {clusterName} yet</h2>
+          <p>Add the GPU machines Raydeck should reach over SSH: one head and any number of workers, directly or through a jump host.</p>
+          <button className="btn primary" onClick={() => setEditing('new')}>
+            Add node
+          </button>
+        </div>
+      ) : null}
+      {list.length ? <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} /> : null}
+      {editing ? <NodeFormDialog clusterId={clusterId} node={editing === 'new' ? null : editing} nodes={list} onClose={() => setEditing(null)} /> : null}
+    </>
+  );
+}
+
+export function NodesPage() {
+  const { clusters, current } = useCurrentCluster();
+  const go = useShell((s) => s.go);
+  if (clusters.isPending) return <div className="skeleton" aria-busy="true" />;
+  if (!current)
+    return (
+      <section className="page">
+        <div className="empty-state" data-testid="nodes-no-cluster">
+          <h2>Add a cluster first</h2>
+          <p>Nodes belong to a cluster. Create one, then come back to add its machines.</p>
+          <button className="btn primary" onClick={() => go('clusters')}>
+            Go to Clusters
+          </button>
+        </div>
+      </section>
+    );
+  return (
+    <section className="page">
+      <ClusterNodes key={current.id} clusterId={current.id} clusterName={current.name} />
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+/** The nodes feature's public door. */
+export { NodesPage } from './NodesPage';
