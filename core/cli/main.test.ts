@@ -69,3 +69,24 @@ describe('raydeck CLI', () => {
     expect(out[0]).toMatch(/^Raydeck is running in browser mode at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
   });
 });
+
+describe('raydeck node', () => {
+  it('adds, lists (--json with connection state) and removes nodes; bad input is one line', async () => {
+    const h = makeTempHome();
+    homes.push(h);
+    await runIn(h.home, ['cluster', 'create', 'lab']);
+    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', '198.51.100.10', '--user', 'root', '--name', 'gpu1'])).code).toBe(0);
+    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', '198.51.100.11', '--user', 'root', '--jump', 'gpu1', '--agent'])).code).toBe(0);
+    const listed = JSON.parse((await runIn(h.home, ['node', 'list', 'lab', '--json'])).out.join('\n'));
+    expect(listed.map((n: { name: string; role: string; connection: { state: string } }) => [n.name, n.role, n.connection.state])).toEqual([
+      ['gpu1', 'head', 'idle'],
+      ['198-51-100-11', 'worker', 'idle'],
+    ]);
+    const bad = await runIn(h.home, ['node', 'add', 'lab', '--host', '$(reboot)', '--user', 'root']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toEqual([expect.stringMatching(/^raydeck: Invalid input for nodes.add: .*host: must be a host name/)]);
+    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', 'x', '--key', 'k', '--agent'])).code).toBe(2);
+    expect((await runIn(h.home, ['node', 'remove', 'lab', 'gpu1'])).err).toEqual([expect.stringContaining('is the jump host of')]);
+    expect((await runIn(h.home, ['node', 'remove', 'lab', '198-51-100-11'])).code).toBe(0);
+  });
+});

@@ -13,8 +13,9 @@ import { UsageError, type CliCommand, type CliIo } from './cli-types';
 import { clusterCommands } from './commands/cluster';
 import { uiCommand } from './commands/ui';
 import { apiCommand } from './commands/api';
+import { nodeCommands } from './commands/node';
 
-export const commands: CliCommand[] = [uiCommand, ...clusterCommands, apiCommand];
+export const commands: CliCommand[] = [uiCommand, ...clusterCommands, ...nodeCommands, apiCommand];
 
 const stdio: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 

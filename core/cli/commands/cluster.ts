@@ -1,14 +1,8 @@
 /** `raydeck cluster create|list|rename|remove`: the cluster inventory from the command line. */
-import { RaydeckError, type Cluster, type RaydeckClient } from '../../../shared';
+import { findClusterByName as findCluster } from './node';
 import type { CliCommand } from '../cli-types';
 import { printResult, table } from '../output';
 
-async function findCluster(client: RaydeckClient, nameOrId: string): Promise<Cluster> {
-  const clusters = await client.call('clusters.list', {});
-  const found = clusters.find((c) => c.name === nameOrId || c.id === nameOrId);
-  if (!found) throw new RaydeckError({ code: 'not_found', message: `No cluster named "${nameOrId}".` });
-  return found;
-}
 
 export const clusterCommands: CliCommand[] = [
   {
