@@ -4,10 +4,11 @@
  * and binds the core to IPC. No feature logic lives here.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, shell } from 'electron';
 import { contentSecurityPolicy } from '../shared';
 import { createCore } from '../core/api/create-core';
-import { resolveRaydeckHome } from '../core/paths';
+import { resolveRaydeckHome, statePaths } from '../core/paths';
+import { SafeStorageVault } from './safe-storage-vault';
 import { readStatic } from '../core/server/static-files';
 import { APP_ENTRY_URL, APP_SCHEME, guardNavigation, isAllowedSender, mainWindowOptions } from './window-security';
 import { bindCoreToIpc } from './ipc-binding';
@@ -29,7 +30,8 @@ async function serveApp(request: Request): Promise<Response> {
 async function start() {
   await app.whenReady();
   protocol.handle(APP_SCHEME, serveApp);
-  const core = createCore({ home: resolveRaydeckHome(), mode: 'electron' });
+  const home = resolveRaydeckHome();
+  const core = createCore({ home, mode: 'electron', secretVault: new SafeStorageVault(`${statePaths(home).secrets}.enc`, safeStorage) });
   bindCoreToIpc(ipcMain, core.service, (event) =>
     isAllowedSender(event.senderFrame, mainWindow?.webContents.id ?? null, event.sender.id),
   );
