@@ -1,13 +1,12 @@
 /** The desktop vault with a stand-in for safeStorage: encrypted at rest, refuses without real encryption. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempHome } from '../core/testing/temp-home';
+import { describe, expect, it } from 'vitest';
+import { useTempHomes } from '../core/testing/temp-home';
 import { SecretStore } from '../core/secrets/secret-store';
 import { SafeStorageVault } from './safe-storage-vault';
 
-const homes: { home: string; cleanup(): void }[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
+const newHome = useTempHomes();
 
 /** XOR "encryption": enough to prove the file never holds the plain text. */
 function fakeSafeStorage(available = true, backend = 'gnome_libsecret') {
@@ -19,11 +18,7 @@ function fakeSafeStorage(available = true, backend = 'gnome_libsecret') {
   };
 }
 
-function file() {
-  const h = makeTempHome();
-  homes.push(h);
-  return path.join(h.home, 'secrets.enc');
-}
+const file = () => path.join(newHome(), 'secrets.enc');
 
 describe('SafeStorageVault', () => {
   it('stores remembered secrets encrypted and reads them back', async () => {

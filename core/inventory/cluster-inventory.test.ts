@@ -1,17 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempHome } from '../testing/temp-home';
+import { describe, expect, it } from 'vitest';
+import { useTempHomes } from '../testing/temp-home';
 import { ClusterInventory } from './cluster-inventory';
 import { InventoryFile } from './inventory-file';
 
-const homes: { cleanup(): void }[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-function fileIn() {
-  const h = makeTempHome();
-  homes.push(h);
-  return path.join(h.home, 'inventory.json');
-}
+const newHome = useTempHomes();
+const fileIn = () => path.join(newHome(), 'inventory.json');
 
 describe('ClusterInventory', () => {
   it('persists clusters and reads them back in a new instance', async () => {

@@ -1,18 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../shared';
 import { EventBus } from '../api/event-bus';
-import { makeTempHome } from '../testing/temp-home';
+import { useTempHomes } from '../testing/temp-home';
 import { OperationRegistry } from './operation-registry';
 
-const homes: { cleanup(): void }[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-function dir() {
-  const h = makeTempHome();
-  homes.push(h);
-  return path.join(h.home, 'operations');
-}
+const newHome = useTempHomes();
+const dir = () => path.join(newHome(), 'operations');
 
 describe('OperationRegistry', () => {
   it('returns the id before the work finishes, then reports progress, logs and success', async () => {

@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempHome } from '../testing/temp-home';
+import { describe, expect, it } from 'vitest';
+import { useTempHomes } from '../testing/temp-home';
 import { PlainFileVault, SecretStore } from './secret-store';
 
-const homes: { cleanup(): void }[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-function vaultPath() {
-  const h = makeTempHome();
-  homes.push(h);
-  return path.join(h.home, 'secrets.json');
-}
+const newHome = useTempHomes();
+const vaultPath = () => path.join(newHome(), 'secrets.json');
 
 describe('SecretStore', () => {
   it('keeps a secret in memory only unless asked to remember it', async () => {
