@@ -12,3 +12,4 @@ export { ClientFrame, ServerFrame, MAX_FRAME_BYTES } from './transport/wire';
 export { contentSecurityPolicy } from './security/csp';
 export * from './transport/ipc-bridge';
 export * from './domain/node';
+export * from './domain/bringup';
