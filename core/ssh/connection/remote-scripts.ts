@@ -1,0 +1,203 @@
+/**
+ * Running Raydeck's own scripts on a node — the only code that ever runs there. A script is
+ * one of the files in `remote/scripts/` (checked by name), uploaded once per connection over
+ * SFTP to `~/.raydeck/scripts/<name>-<sha256-12>.sh` (0700; skipped when that exact version is
+ * already there), then started with a command built from that fixed path alone. Arguments go
+ * in as JSON on stdin, so no user data ever reaches a shell's parser on the node.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { RunScriptOptions, ScriptResult } from '../types';
+import { BoundedOutput } from './bounded-output';
+import { abortReason } from './channel-slots';
+
+/** Opens channels on a live connection (each holds one of the connection's channel slots). */
+export interface ChannelOpener {
+  sftp(signal?: AbortSignal): Promise<SFTPWrapper>;
+  exec(command: string, signal?: AbortSignal): Promise<ClientChannel>;
+}
+
+export interface RemoteScript {
+  name: string;
+  /** `<name>-<first 12 hex of sha256>.sh`: a new version never overwrites a running one. */
+  fileName: string;
+  content: Buffer;
+}
+
+/** Finds `remote/scripts` by walking up from this file (works from source and from a bundle). */
+export function defaultScriptsDir(): string {
+  let dir = path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'remote', 'scripts');
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find the remote/scripts folder of Raydeck');
+}
+
+/** The scripts that may run on a node: exactly the `*.sh` files of one folder. */
+export class RemoteScriptCatalog {
+  private readonly cache = new Map<string, RemoteScript>();
+
+  constructor(readonly dir: string = defaultScriptsDir()) {}
+
+  names(): string[] {
+    return readdirSync(this.dir)
+      .filter((f) => /^[a-z0-9][a-z0-9-]*\.sh$/.test(f))
+      .map((f) => f.slice(0, -3))
+      .sort();
+  }
+
+  get(name: string): RemoteScript {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    if (!this.names().includes(name)) throw new Error(`"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`);
+    const content = readFileSync(path.join(this.dir, `${name}.sh`));
+    const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
+    const script = { name, fileName: `${name}-${hash}.sh`, content };
+    this.cache.set(name, script);
+    return script;
+  }
+}
+
+/** Quotes one word for a POSIX shell: everything literal inside single quotes. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function call<T>(fn: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+async function exists(sftp: SFTPWrapper, file: string): Promise<{ size: number } | null> {
+  try {
+    const stats = await call<{ size: number }>((cb) => sftp.stat(file, cb));
+    return { size: stats.size };
+  } catch {
+    return null;
+  }
+}
+
+async function ensureDir(sftp: SFTPWrapper, dir: string, mode: number): Promise<void> {
+  if (await exists(sftp, dir)) return;
+  try {
+    await call<void>((cb) => sftp.mkdir(dir, { mode }, (err) => cb(err, undefined)));
+  } catch (err) {
+    if (!(await exists(sftp, dir))) throw err; // another upload may have created it meanwhile
+  }
+}
+
+/** Resolves `~/x` and relative paths against the login's home directory. */
+export async function homePath(sftp: SFTPWrapper, remotePath: string): Promise<string> {
+  if (remotePath.startsWith('/')) return remotePath;
+  const home = await call<string>((cb) => sftp.realpath('.', cb));
+  return path.posix.join(home, remotePath.replace(/^~(\/|$)/, ''));
+}
+
+/** Writes a file atomically (temporary name, then rename over the target). */
+export async function writeRemoteFile(sftp: SFTPWrapper, file: string, content: Buffer, mode: number): Promise<void> {
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.part`;
+  await call<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err, undefined)));
+  try {
+    await call<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err, undefined)));
+    await call<void>((cb) => sftp.ext_openssh_rename(temporary, file, (err) => cb(err, undefined)));
+  } catch (err) {
+    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Uploads scripts to one connection, each version at most once. */
+export class ScriptInstaller {
+  private readonly installed = new Map<string, Promise<string>>();
+
+  constructor(private readonly channels: ChannelOpener) {}
+
+  /** Resolves to the absolute path of the script on the node. */
+  install(script: RemoteScript, signal?: AbortSignal): Promise<string> {
+    let pending = this.installed.get(script.fileName);
+    if (!pending) {
+      pending = this.upload(script, signal);
+      this.installed.set(script.fileName, pending);
+      pending.catch(() => this.installed.delete(script.fileName));
+    }
+    return pending;
+  }
+
+  private async upload(script: RemoteScript, signal?: AbortSignal): Promise<string> {
+    const sftp = await this.channels.sftp(signal);
+    try {
+      const home = await homePath(sftp, '.');
+      await ensureDir(sftp, `${home}/.raydeck`, 0o700);
+      await ensureDir(sftp, `${home}/.raydeck/scripts`, 0o700);
+      const file = `${home}/.raydeck/scripts/${script.fileName}`;
+      const present = await exists(sftp, file);
+      if (present?.size !== script.content.length) await writeRemoteFile(sftp, file, script.content, 0o700);
+      return file;
+    } finally {
+      sftp.end();
+    }
+  }
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, PIPE: 13, TERM: 15 };
+
+/**
+ * Runs an installed script: `bash '<path>'`, `input` as JSON on stdin then EOF, output streamed
+ * by line and bounded. Cancelling sends SIGTERM to the remote process group and closes the channel.
+ */
+export async function execScript(channels: ChannelOpener, scriptPath: string, opts: RunScriptOptions = {}): Promise<ScriptResult> {
+  const { signal, onLine } = opts;
+  const limit = opts.maxOutputBytes ?? 1024 * 1024;
+  const channel = await channels.exec(`bash ${shellQuote(scriptPath)}`, signal);
+  const stdout = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stdout')));
+  const stderr = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stderr')));
+  return new Promise<ScriptResult>((resolve, reject) => {
+    let code: number | null = null;
+    const onAbort = () => {
+      try {
+        channel.signal('TERM');
+      } catch {
+        // the channel may already be closing
+      }
+      channel.close();
+      reject(abortReason(signal!));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    channel.on('exit', (exitCode: number | null, signalName?: string) => {
+      code = exitCode ?? 128 + (SIGNAL_NUMBERS[signalName ?? ''] ?? 127);
+    });
+    channel.on('error', (err: Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+    channel.on('close', () => {
+      signal?.removeEventListener('abort', onAbort);
+      stdout.finish();
+      stderr.finish();
+      if (code === null) reject(new Error('the connection closed before the script finished'));
+      else resolve({ code, stdout: stdout.text(), stderr: stderr.text() });
+    });
+    channel.end(JSON.stringify(opts.input ?? null));
+  });
+}
+
+/** The JSON value on the last non-empty stdout line of a successful script run. */
+export function scriptJson(name: string, result: ScriptResult): unknown {
+  const lastLine = result.stdout.trimEnd().split('\n').pop() ?? '';
+  if (result.code !== 0) {
+    const why = result.stderr.trim().split('\n').slice(-3).join(' / ') || lastLine || 'no output';
+    throw new Error(`${name} failed on the node (exit ${result.code}): ${why}`);
+  }
+  try {
+    return JSON.parse(lastLine) as unknown;
+  } catch {
+    throw new Error(`${name} did not print a JSON result (last line: ${JSON.stringify(lastLine.slice(0, 200))}).`);
+  }
+}
