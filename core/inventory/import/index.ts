@@ -1,0 +1,4 @@
+/** The public door of host importers: `~/.ssh/config` and the testbed's JSON. */
+export type { ImportedHost, ImportedJump, RejectedHost } from './imported-host';
+export { importSshConfig, type SshConfigImport, type SshConfigImportOptions } from './ssh-config-import';
+export { importTestbed, TestbedImportError, type TestbedHost, type TestbedImport } from './testbed-import';
