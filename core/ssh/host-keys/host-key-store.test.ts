@@ -161,6 +161,12 @@ describe('HostKeyStore.trust and forget', () => {
     expect(fs.existsSync(raydeckFile)).toBe(false);
   });
 
+  it('rejects (never writes) a host name that would corrupt the file', async () => {
+    const { store, key, raydeckFile } = setup();
+    await expect(store.trust('node1 *', 22, key('k').blob)).rejects.toThrow(/cannot write/);
+    expect(fs.existsSync(raydeckFile)).toBe(false);
+  });
+
   it('keeps both entries when two hosts are trusted at the same time', async () => {
     const { store, key } = setup();
     const a = key('a');

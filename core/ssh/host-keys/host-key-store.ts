@@ -73,13 +73,13 @@ export class HostKeyStore implements HostKeyVerifier {
    * Records `key` for host:port in Raydeck's file, replacing Raydeck's earlier lines for exactly
    * that host:port (so accepting a changed key leaves one entry). Refuses a revoked key.
    */
-  trust(host: string, port: number, key: Buffer): Promise<void> {
+  async trust(host: string, port: number, key: Buffer): Promise<void> {
     const line = formatKnownHostsLine(host, port, key);
     const verdict = this.check(host, port, key);
     if (verdict.kind === 'revoked') {
-      return Promise.reject(new Error(`Refusing to trust ${verdict.fingerprint} for ${host}:${port}: it is marked @revoked in ${verdict.source}.`));
+      throw new Error(`Refusing to trust ${verdict.fingerprint} for ${host}:${port}: it is marked @revoked in ${verdict.source}.`);
     }
-    return this.rewrite(host, port, line);
+    await this.rewrite(host, port, line);
   }
 
   /** Removes Raydeck's lines for exactly host:port (the user's files are left alone). */
