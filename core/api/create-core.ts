@@ -18,6 +18,7 @@ import { appHandlers } from './handlers/app';
 import { clusterHandlers } from './handlers/clusters';
 import { operationHandlers } from './handlers/operations';
 import { nodeHandlers } from './handlers/nodes';
+import { nodeImportHandlers } from './handlers/node-import';
 
 export interface CoreOptions {
   home: string;
@@ -48,6 +49,7 @@ export function createCore(opts: CoreOptions): Core {
     ...clusterHandlers(ctx),
     ...operationHandlers(ctx),
     ...nodeHandlers(ctx),
+    ...nodeImportHandlers(ctx),
   };
 
   return {

@@ -3,7 +3,7 @@ import type { ClusterNode } from '../../shared';
 import { planBringUp } from './plan';
 
 const node = (id: string, role: ClusterNode['role']): ClusterNode => ({
-  id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, createdAt: '',
+  id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '',
 });
 
 describe('planBringUp', () => {

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { RaydeckError, type ClusterNode } from '../../shared';
 import type { InventoryData, InventoryFile } from './inventory-file';
 
-export type NewNode = Omit<ClusterNode, 'id' | 'createdAt' | 'hasSecret'>;
+export type NewNode = Omit<ClusterNode, 'id' | 'createdAt' | 'hasSecret' | 'vouchedFingerprints'> & { vouchedFingerprints?: string[] };
+/** An imported node: `ref` names it for the others, `jumpRef` is the ref (or an existing node's name) of its jump host. */
+export type ImportedNode = Omit<NewNode, 'jumpNodeId'> & { ref: string; jumpRef: string | null };
 export type NodePatch = Partial<Omit<ClusterNode, 'id' | 'clusterId' | 'createdAt'>>;
 
 export class NodeInventory {
@@ -39,21 +41,31 @@ export class NodeInventory {
 
   add(fields: NewNode, hasSecret = false): Promise<ClusterNode> {
     return this.store.mutate((data) => {
-      const node: ClusterNode = { ...fields, id: randomUUID(), hasSecret, createdAt: new Date().toISOString() };
+      const node: ClusterNode = { vouchedFingerprints: [], ...fields, id: randomUUID(), hasSecret, createdAt: new Date().toISOString() };
       validate(data, node);
       data.nodes.push(node);
       return { ...node };
     });
   }
 
-  /** Adds several nodes in one write; `resolveJump` maps a node to its jump node's id among those added. */
-  addMany(items: NewNode[]): Promise<ClusterNode[]> {
+  /**
+   * Adds imported nodes in one write, all or nothing. Items come jump hosts first; `jumpRef`
+   * resolves to an item added earlier in the batch or to an existing node of the cluster by name.
+   */
+  addImported(clusterId: string, items: ImportedNode[]): Promise<ClusterNode[]> {
     return this.store.mutate((data) => {
+      const byRef = new Map<string, string>();
+      for (const n of data.nodes) if (n.clusterId === clusterId) byRef.set(n.name, n.id);
       const added: ClusterNode[] = [];
-      for (const fields of items) {
-        const node: ClusterNode = { ...fields, id: randomUUID(), hasSecret: false, createdAt: new Date().toISOString() };
+      for (const { ref, jumpRef, ...fields } of items) {
+        const jumpNodeId = jumpRef === null ? null : (byRef.get(jumpRef) ?? null);
+        if (jumpRef !== null && jumpNodeId === null) {
+          throw new RaydeckError({ code: 'conflict', message: `${fields.name}: its jump host "${jumpRef}" is not part of this import or cluster.` });
+        }
+        const node: ClusterNode = { vouchedFingerprints: [], ...fields, clusterId, jumpNodeId, id: randomUUID(), hasSecret: false, createdAt: new Date().toISOString() };
         validate(data, node);
         data.nodes.push(node);
+        byRef.set(ref, node.id);
         added.push({ ...node });
       }
       return added;

@@ -10,7 +10,7 @@ const homes: { home: string; cleanup(): void }[] = [];
 afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
 
 function node(id: string, extra: Partial<ClusterNode>): ClusterNode {
-  return { id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role: 'worker', hasSecret: false, createdAt: '', ...extra };
+  return { id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role: 'worker', hasSecret: false, vouchedFingerprints: [], createdAt: '', ...extra };
 }
 
 function deps(nodes: ClusterNode[], secrets: Record<string, string> = {}, env: NodeJS.ProcessEnv = { SSH_AUTH_SOCK: '/run/agent' }) {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { appMethods } from './app-methods';
 import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
-import { nodeMethods } from './node-methods';
+import { nodeImportMethods, nodeMethods } from './node-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -17,6 +17,7 @@ export const methods = {
   ...clusterMethods,
   ...operationMethods,
   ...nodeMethods,
+  ...nodeImportMethods,
 } as const;
 
 

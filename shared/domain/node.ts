@@ -57,6 +57,8 @@ export const ClusterNode = z.object({
   role: NodeRole,
   /** Whether a password / passphrase is remembered for this node (the value never leaves the core). */
   hasSecret: z.boolean(),
+  /** Host key fingerprints an import source vouched for (the testbed prints them); shown when trusting. */
+  vouchedFingerprints: z.array(z.string()).default([]),
   createdAt: z.string(),
 });
 export type ClusterNode = z.infer<typeof ClusterNode>;
