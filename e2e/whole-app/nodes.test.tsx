@@ -79,3 +79,24 @@ describe('Nodes page', () => {
     expect(dialog.getByTestId('secret-storage-note').textContent).toContain('kept in memory only');
   });
 });
+
+describe('Import dialog', () => {
+  it('previews an ssh config, unticks hostile hosts, imports the rest', async () => {
+    await core.inventory.create('lab');
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Import from ssh config or testbed' }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Import nodes' }));
+    fireEvent.click(dialog.getByRole('radio', { name: /Paste/ }));
+    fireEvent.change(dialog.getByRole('textbox', { name: 'SSH config' }), {
+      target: { value: 'Host bastion\n  HostName 203.0.113.7\n  User jump\nHost gpu1\n  HostName 10.0.0.1\n  User ubuntu\n  ProxyJump bastion\nHost bad\n  HostName a;b\n' },
+    });
+    fireEvent.click(dialog.getByRole('button', { name: 'Preview' }));
+    await waitFor(() => expect(dialog.getAllByTestId('import-candidate')).toHaveLength(3));
+    expect((dialog.getByRole('checkbox', { name: 'Import bad' }) as HTMLInputElement).disabled).toBe(true);
+    fireEvent.click(dialog.getByRole('button', { name: 'Import 2 nodes' }));
+    await waitFor(() => expect(dialog.getByTestId('import-result').textContent).toContain('Added 2 nodes'));
+    await waitFor(() => expect(screen.getAllByTestId('node-row')).toHaveLength(2));
+  });
+});

@@ -9,6 +9,7 @@ import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
 import { ConnectionBadge } from './ConnectionBadge';
 import { NodeFormDialog } from './NodeFormDialog';
+import { ImportDialog } from './ImportDialog';
 import { useNodes, useRemoveNode } from './use-nodes';
 
 const ROLE_TEXT = { head: 'head', worker: 'worker', jump: 'jump host' } as const;
@@ -88,12 +89,16 @@ function NodesTable({ clusterId, nodes, onEdit }: { clusterId: string; nodes: No
 function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterName: string }) {
   const nodes = useNodes(clusterId);
   const [editing, setEditing] = useState<ClusterNode | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
   const list = nodes.data ?? [];
   return (
     <>
       <div className="toolbar">
         <ClusterPicker />
         <div className="toolbar-actions">
+          <button className="btn" onClick={() => setImporting(true)}>
+            Import…
+          </button>
           <button className="btn primary" onClick={() => setEditing('new')}>
             Add node
           </button>
@@ -112,12 +117,18 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
           </div>
           <h2>No nodes in {clusterName} yet</h2>
           <p>Add the GPU machines Raydeck should reach over SSH: one head and any number of workers, directly or through a jump host.</p>
-          <button className="btn primary" onClick={() => setEditing('new')}>
-            Add node
-          </button>
+          <div className="empty-actions">
+            <button className="btn primary" onClick={() => setEditing('new')}>
+              Add node
+            </button>
+            <button className="btn" onClick={() => setImporting(true)}>
+              Import from ssh config or testbed
+            </button>
+          </div>
         </div>
       ) : null}
       {list.length ? <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} /> : null}
+      {importing ? <ImportDialog clusterId={clusterId} onClose={() => setImporting(false)} /> : null}
       {editing ? <NodeFormDialog clusterId={clusterId} node={editing === 'new' ? null : editing} nodes={list} onClose={() => setEditing(null)} /> : null}
     </>
   );
