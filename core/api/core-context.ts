@@ -10,6 +10,7 @@ import type { NodeInventory } from '../inventory/node-inventory';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ConnectionStates } from '../nodes/connection-states';
 import type { EventBus } from './event-bus';
+import type { NodeShells } from '../terminal/terminal-service';
 import type { Handlers } from './core-service';
 
 export interface CoreContext {
@@ -21,6 +22,8 @@ export interface CoreContext {
   nodes: NodeInventory;
   secrets: SecretStore;
   connectionStates: ConnectionStates;
+  /** Shells on nodes for terminals; until the node connection service sets it, SSH tabs are refused. */
+  nodeShells?: NodeShells;
   /** Called after a node's settings or secret changed or it was removed (drops its connection). */
   onNodeChanged?: (nodeId: string) => Promise<void>;
 }

@@ -18,6 +18,8 @@ import { appHandlers } from './handlers/app';
 import { clusterHandlers } from './handlers/clusters';
 import { operationHandlers } from './handlers/operations';
 import { nodeHandlers } from './handlers/nodes';
+import { terminalHandlers } from './handlers/terminal';
+import { createTerminalRegistry } from '../terminal/terminal-service';
 import { nodeImportHandlers } from './handlers/node-import';
 
 export interface CoreOptions {
@@ -43,18 +45,22 @@ export function createCore(opts: CoreOptions): Core {
   const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets));
   const connectionStates = new ConnectionStates(bus);
   const ctx: CoreContext = { mode: opts.mode, paths, bus, inventory, operations, nodes, secrets, connectionStates };
+  const terminals = createTerminalRegistry(ctx);
 
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...clusterHandlers(ctx),
     ...operationHandlers(ctx),
     ...nodeHandlers(ctx),
+    ...terminalHandlers(terminals),
     ...nodeImportHandlers(ctx),
   };
 
   return {
     ...ctx,
     service: new CoreService(handlers, bus, opts.logger),
-    dispose() {},
+    dispose() {
+      terminals.dispose();
+    },
   };
 }

@@ -4,8 +4,10 @@ import { defineEvent } from './define';
 import { Cluster } from '../domain/cluster';
 import { Operation, OperationLogLine } from '../domain/operation';
 import { ClusterNode, ConnectionState } from '../domain/node';
+import { terminalEvents } from './terminal-events';
 
 export const events = {
+  ...terminalEvents,
   'operation.progress': defineEvent({
     summary: 'An operation started, moved, or ended (the whole operation each time).',
     payload: Operation,

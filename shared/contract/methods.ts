@@ -8,6 +8,7 @@ import { appMethods } from './app-methods';
 import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
 import { nodeImportMethods, nodeMethods } from './node-methods';
+import { terminalMethods } from './terminal-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -18,6 +19,7 @@ export const methods = {
   ...operationMethods,
   ...nodeMethods,
   ...nodeImportMethods,
+  ...terminalMethods,
 } as const;
 
 
