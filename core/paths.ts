@@ -30,6 +30,7 @@ export function statePaths(home: string) {
     knownHosts: path.join(home, 'known_hosts'),
     secrets: path.join(home, 'secrets.json'),
     operations: path.join(home, 'operations'),
+    preflight: path.join(home, 'preflight'),
     history: path.join(home, 'history'),
   };
 }

@@ -9,6 +9,8 @@ import type { OperationRegistry } from '../operations/operation-registry';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ConnectionStates } from '../nodes/connection-states';
+import type { NodeAccess } from '../nodes/node-access';
+import type { PreflightService } from '../nodes/preflight-service';
 import type { EventBus } from './event-bus';
 import type { NodeShells } from '../terminal/terminal-service';
 import type { Handlers } from './core-service';
@@ -22,6 +24,8 @@ export interface CoreContext {
   nodes: NodeInventory;
   secrets: SecretStore;
   connectionStates: ConnectionStates;
+  access: NodeAccess;
+  preflight: PreflightService;
   /** Shells on nodes for terminals; until the node connection service sets it, SSH tabs are refused. */
   nodeShells?: NodeShells;
   /** Called after a node's settings or secret changed or it was removed (drops its connection). */

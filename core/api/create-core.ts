@@ -21,6 +21,13 @@ import { nodeHandlers } from './handlers/nodes';
 import { terminalHandlers } from './handlers/terminal';
 import { createTerminalRegistry } from '../terminal/terminal-service';
 import { nodeImportHandlers } from './handlers/node-import';
+import { nodeAccessHandlers } from './handlers/node-access';
+import os from 'node:os';
+import path from 'node:path';
+import { SshConnectionPool, type PoolOptions } from '../ssh/connection';
+import { HostKeyStore } from '../ssh/host-keys';
+import { NodeAccess } from '../nodes/node-access';
+import { PreflightService } from '../nodes/preflight-service';
 
 export interface CoreOptions {
   home: string;
@@ -28,6 +35,10 @@ export interface CoreOptions {
   logger?: CoreLogger;
   /** Where remembered secrets go; default: an unencrypted 0600 file (browser mode, CLI). */
   secretVault?: SecretVault;
+  /** The user's own known_hosts files (read only); default ~/.ssh/known_hosts. */
+  userKnownHosts?: string[];
+  /** SSH timings (tests shorten keepalives). */
+  ssh?: PoolOptions;
 }
 
 export interface Core extends CoreContext {
@@ -44,7 +55,39 @@ export function createCore(opts: CoreOptions): Core {
   const operations = new OperationRegistry(paths.operations, bus);
   const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets));
   const connectionStates = new ConnectionStates(bus);
-  const ctx: CoreContext = { mode: opts.mode, paths, bus, inventory, operations, nodes, secrets, connectionStates };
+  const pool = new SshConnectionPool(opts.ssh);
+  const hostKeys = new HostKeyStore({
+    userKnownHosts: opts.userKnownHosts ?? [path.join(os.homedir(), '.ssh', 'known_hosts')],
+    raydeckKnownHosts: paths.knownHosts,
+  });
+  const access = new NodeAccess({ nodes, secrets, states: connectionStates, pool, hostKeys });
+  const preflight = new PreflightService(paths.preflight, nodes, access);
+  const ctx: CoreContext = {
+    mode: opts.mode,
+    paths,
+    bus,
+    inventory,
+    operations,
+    nodes,
+    secrets,
+    connectionStates,
+    access,
+    preflight,
+    nodeShells: {
+      async open(nodeId, shellOpts) {
+        const conn = await access.lease(nodeId);
+        try {
+          const channel = await conn.shell(shellOpts);
+          channel.once('close', () => conn.release());
+          return channel;
+        } catch (err) {
+          conn.release();
+          throw err;
+        }
+      },
+    },
+    onNodeChanged: async (nodeId) => access.drop(nodeId),
+  };
   const terminals = createTerminalRegistry(ctx);
 
   const handlers: Handlers = {
@@ -54,6 +97,7 @@ export function createCore(opts: CoreOptions): Core {
     ...nodeHandlers(ctx),
     ...terminalHandlers(terminals),
     ...nodeImportHandlers(ctx),
+    ...nodeAccessHandlers(ctx),
   };
 
   return {
@@ -61,6 +105,8 @@ export function createCore(opts: CoreOptions): Core {
     service: new CoreService(handlers, bus, opts.logger),
     dispose() {
       terminals.dispose();
+      access.dispose();
+      pool.closeAll();
     },
   };
 }

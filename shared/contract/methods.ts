@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { appMethods } from './app-methods';
 import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
-import { nodeImportMethods, nodeMethods } from './node-methods';
+import { nodeAccessMethods, nodeImportMethods, nodeMethods } from './node-methods';
 import { terminalMethods } from './terminal-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
@@ -19,6 +19,7 @@ export const methods = {
   ...operationMethods,
   ...nodeMethods,
   ...nodeImportMethods,
+  ...nodeAccessMethods,
   ...terminalMethods,
 } as const;
 
