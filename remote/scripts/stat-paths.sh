@@ -5,9 +5,19 @@
 # Input: {"paths": ["~/x", "/tmp/y", ...]} ("~/" is the login's home).
 # Output: {"paths": {"<path as given>": {"exists": bool, "type": "file"|"dir"|"other"|null, "size": int|null}}}
 set -euo pipefail
-trap 'trap - TERM HUP; kill -TERM 0 2>/dev/null; exit 143' TERM HUP
+input=$(cat)
+# Cancelling: Raydeck closes the channel (sshd refuses "signal" requests for root logins), so
+# the end of stdout's reader is the signal. A watchdog polls stdout and ends the whole process
+# group when it breaks; it is stopped when the script ends (it would hold the channel open).
+trap 'trap - TERM HUP INT; kill -TERM 0 2>/dev/null; exit 143' TERM HUP INT
+python3 -c 'import os, select, signal
+p = select.poll(); p.register(1, 0)
+while not any(e & (select.POLLERR | select.POLLHUP) for _, e in p.poll()): pass
+os.killpg(0, signal.SIGTERM)' </dev/null 2>/dev/null &
+watchdog=$!
+trap 'kill $watchdog 2>/dev/null' EXIT
 
-exec python3 -c '
+printf '%s' "$input" | python3 -c '
 import json, os, stat, sys
 request = json.loads(sys.stdin.buffer.read().decode("utf-8") or "null") or {}
 result = {}
@@ -22,4 +32,5 @@ for given in request.get("paths", []):
     except OSError:
         result[given] = {"exists": False, "type": None, "size": None}
 sys.stdout.write(json.dumps({"paths": result}, ensure_ascii=False) + "\n")
-'
+' &
+wait $!

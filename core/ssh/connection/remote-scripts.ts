@@ -147,7 +147,8 @@ const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 
 
 /**
  * Runs an installed script: `bash '<path>'`, `input` as JSON on stdin then EOF, output streamed
- * by line and bounded. Cancelling sends SIGTERM to the remote process group and closes the channel.
+ * by line and bounded. Cancelling sends SIGTERM (sshd honours it for non-root logins only) and
+ * closes the channel; the scripts' own watchdog then ends their process group (remote/README.md).
  */
 export async function execScript(channels: ChannelOpener, scriptPath: string, opts: RunScriptOptions = {}): Promise<ScriptResult> {
   const { signal, onLine } = opts;

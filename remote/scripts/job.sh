@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Raydeck bring-up jobs on a node: install Ray into a venv, start the Ray head, join a head,
+# stop Ray. Long steps run DETACHED (own session, log file, exit-code file under
+# ~/.raydeck/jobs/<job>/), so a dropped SSH connection does not kill them: Raydeck polls the
+# job again after reconnecting and reads the log from where it left off.
+#
+# Input: JSON on stdin (never on the command line):
+#   {"action": "start"|"poll"|"cancel", "job": "<[A-Za-z0-9_.-]{1,80}>", "step": "install"|"start-head"|"join"|"stop",
+#    "params": {...}, "offset": <bytes of log already read>}
+# Output: one JSON line: {"job", "state": "running"|"exited"|"absent", "code", "log", "offset"}
+# Every step is check-then-act: re-running one that is already done changes nothing.
+# Values from the input reach the generated step script only through shlex.quote.
+set -euo pipefail
+exec python3 - "$@" 3<&0 <<'PY'
+import json, os, re, shlex, signal, subprocess, sys, time
+
+MAX_LOG_CHUNK = 256 * 1024
+JOBS = os.path.expanduser("~/.raydeck/jobs")
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+def fail(msg):
+    out({"error": msg})
+    sys.exit(2)
+
+try:
+    req = json.load(os.fdopen(3))
+except Exception as e:  # noqa: BLE001
+    fail(f"input is not JSON: {e}")
+if not isinstance(req, dict):
+    fail("input must be a JSON object")
+job = req.get("job")
+if not isinstance(job, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", job) or job in (".", ".."):
+    fail("job must match [A-Za-z0-9_.-]{1,80}")
+jobdir = os.path.join(JOBS, job)
+log_path, exit_path, pid_path = (os.path.join(jobdir, n) for n in ("log", "exit", "pid"))
+q = shlex.quote
+
+def venv_of(p):
+    v = p.get("venv", "~/.raydeck/venv")
+    if not isinstance(v, str) or not re.fullmatch(r"~?[A-Za-z0-9_./-]{1,200}", v):
+        fail("params.venv must be a plain path")
+    return os.path.expanduser(v)
+
+def auth_env(p):
+    """Ray token auth: the token goes into a 0600 file, never on a command line."""
+    token = p.get("token")
+    if not token:
+        return ""
+    if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", token):
+        fail("params.token must be 16-256 url-safe characters")
+    path = os.path.expanduser("~/.raydeck/ray_auth_token")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(token)
+    return f"export RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH={q(path)}\n"
+
+def int_param(p, key, default, lo, hi):
+    v = p.get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+        fail(f"params.{key} must be an integer from {lo} to {hi}")
+    return v
+
+def str_param(p, key, pattern, what):
+    v = p.get(key)
+    if not isinstance(v, str) or not re.fullmatch(pattern, v):
+        fail(f"params.{key} must be {what}")
+    return v
+
+def step_script(step, p):
+    venv = venv_of(p)
+    py, ray = os.path.join(venv, "bin", "python"), os.path.join(venv, "bin", "ray")
+    head = "set -euo pipefail\nexport PYTHONUNBUFFERED=1 RAY_USAGE_STATS_ENABLED=0\n"
+    if step == "install":
+        version = str_param(p, "rayVersion", r"[0-9]+\.[0-9]+\.[0-9]+", "a version like 2.60.0")
+        pkgs = [f"ray[serve]=={version}"]
+        extra = p.get("extraPackages", [])
+        if not isinstance(extra, list) or not all(isinstance(x, str) and re.fullmatch(r"[A-Za-z0-9_.\[\],=<>!~-]{1,100}", x) for x in extra):
+            fail("params.extraPackages must be a list of package specifiers")
+        pkgs += extra
+        source = p.get("source") or {"kind": "pypi"}
+        pip_src = []
+        if source.get("kind") == "index":
+            url = str_param(source, "url", r"https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{1,2000}", "an http(s) URL")
+            pip_src = ["--index-url", url]
+            host = re.match(r"https?://([^/:]+)", url).group(1)
+            if url.startswith("http://"):
+                pip_src += ["--trusted-host", host]
+        elif source.get("kind") == "wheelhouse":
+            d = str_param(source, "remoteDir", r"~?[A-Za-z0-9_./-]{1,300}", "a plain path")
+            pip_src = ["--no-index", "--find-links", os.path.expanduser(d)]
+        check = f"import ray; assert ray.__version__ == {version!r}"
+        return head + (
+            f"if [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv}; nothing to do.'; exit 0; fi\n"
+            f"echo 'Creating the virtualenv {venv}'\n"
+            f"python3 -m venv {q(venv)}\n"
+            f"echo 'Installing {' '.join(pkgs)}'\n"
+            f"{q(py)} -m pip install --disable-pip-version-check --no-input --progress-bar off {' '.join(q(a) for a in pip_src)} {' '.join(q(x) for x in pkgs)}\n"
+            f"{q(py)} -c {q(check)}\n"
+            f"echo 'Installed Ray {version}'\n"
+        )
+    if step in ("start-head", "join"):
+        node_ip = str_param(p, "nodeIp", r"[0-9A-Fa-f.:]{2,45}", "an IP address")
+        gpus = int_param(p, "numGpus", 0, 0, 64)
+        env = auth_env(p)
+        running = f"{q(ray)} status >/dev/null 2>&1"
+        if step == "start-head":
+            port = int_param(p, "port", 6379, 1, 65535)
+            dash = int_param(p, "dashboardPort", 8265, 1, 65535)
+            metrics = int_param(p, "metricsPort", 8080, 1, 65535)
+            cmd = [ray, "start", "--head", f"--node-ip-address={node_ip}", f"--port={port}", "--dashboard-host=127.0.0.1",
+                   f"--dashboard-port={dash}", f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
+            done = "Ray head is already running here; nothing to do."
+        else:
+            address = str_param(p, "headAddress", r"[0-9A-Fa-f.:]{2,45}:[0-9]{1,5}", "ip:port")
+            cmd = [ray, "start", f"--address={address}", f"--node-ip-address={node_ip}", f"--num-gpus={gpus}", "--disable-usage-stats"]
+            done = "Ray is already running on this node; nothing to do."
+        return head + env + f"if {running}; then echo {q(done)}; exit 0; fi\n" + " ".join(q(c) for c in cmd) + "\n"
+    if step == "stop":
+        return head + f"if [ -x {q(ray)} ]; then {q(ray)} stop --force; else echo 'Ray is not installed; nothing to stop.'; fi\n"
+    fail(f"unknown step {step!r}")
+
+def read_state(offset):
+    if not os.path.isdir(jobdir):
+        return {"job": job, "state": "absent", "code": None, "log": "", "offset": 0}
+    code = None
+    if os.path.exists(exit_path):
+        with open(exit_path) as f:
+            text = f.read().strip()
+        code = int(text) if text.lstrip("-").isdigit() else 1
+    chunk, new_offset = "", offset
+    if os.path.exists(log_path):
+        with open(log_path, "rb") as f:
+            f.seek(offset)
+            data = f.read(MAX_LOG_CHUNK)
+        chunk, new_offset = data.decode("utf-8", "replace"), offset + len(data)
+    state = "exited" if code is not None else ("running" if alive() else "exited")
+    if state == "exited" and code is None:
+        code = 1
+        chunk += "\n[raydeck] the step stopped without recording an exit code (node rebooted or process killed)\n"
+    return {"job": job, "state": state, "code": code, "log": chunk, "offset": new_offset}
+
+def alive():
+    try:
+        with open(pid_path) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+action = req.get("action")
+offset = req.get("offset", 0)
+if not isinstance(offset, int) or offset < 0:
+    fail("offset must be a non-negative integer")
+if action == "poll":
+    out(read_state(offset))
+elif action == "start":
+    st = read_state(0)
+    if st["state"] == "running" or (st["state"] == "exited" and st["code"] == 0):
+        out(read_state(offset))  # already running or done: attach, never start twice
+        sys.exit(0)
+    step, params = req.get("step"), req.get("params", {})
+    if not isinstance(params, dict):
+        fail("params must be an object")
+    script = step_script(step, params)
+    os.makedirs(jobdir, exist_ok=True)
+    for stale in (exit_path, log_path, pid_path):
+        if os.path.exists(stale):
+            os.remove(stale)
+    run_sh = os.path.join(jobdir, "run.sh")
+    with open(run_sh, "w") as f:
+        f.write(script)
+    wrapper = 'bash "$1" >>"$2" 2>&1; code=$?; echo "$code" >"$3.tmp"; mv "$3.tmp" "$3"'
+    proc = subprocess.Popen(["bash", "-c", wrapper, "raydeck-job", run_sh, log_path, exit_path],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, close_fds=True)
+    with open(pid_path, "w") as f:
+        f.write(str(proc.pid))
+    time.sleep(0.2)
+    out(read_state(offset))
+elif action == "cancel":
+    if alive():
+        with open(pid_path) as f:
+            pid = int(f.read().strip())
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    out(read_state(offset))
+else:
+    fail("action must be start, poll or cancel")
+PY
