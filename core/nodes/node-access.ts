@@ -68,13 +68,13 @@ export class NodeAccess {
   async lease(nodeId: string): Promise<NodeConnection> {
     const node = await this.deps.nodes.get(nodeId);
     const state = await this.connect(nodeId);
-    if (state.state === 'failed') throw new RaydeckError({ code: 'conflict', message: `${node.name}: ${state.reason}` });
+    if (state.state === 'failed') throw new RaydeckError({ code: 'conflict', message: aboutNode(node.name, state.reason) });
     const conn = this.deps.pool.acquire(await this.target(nodeId), { verifier: this.deps.hostKeys });
     try {
       await conn.ready();
     } catch (err) {
       conn.release();
-      throw new RaydeckError({ code: 'conflict', message: `${node.name}: ${err instanceof Error ? err.message : String(err)}` });
+      throw new RaydeckError({ code: 'conflict', message: aboutNode(node.name, err instanceof Error ? err.message : String(err)) });
     }
     return conn;
   }
@@ -175,6 +175,11 @@ export class NodeAccess {
     if (!captured) throw new RaydeckError({ code: 'conflict', message: `${target.host}:${target.port} presented no host key.` });
     return captured;
   }
+}
+
+/** Prefixes a message with the node's name unless it already starts with it. */
+function aboutNode(name: string, message: string): string {
+  return message.startsWith(`${name}:`) ? message : `${name}: ${message}`;
 }
 
 function toRaydeck(err: unknown): RaydeckError {

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { ClusterNode, ConnectionFailure } from '../../shared';
 import type { ResolvedAuth, SshTarget } from '../ssh/types';
 
@@ -53,7 +53,8 @@ async function resolveAuth(node: ClusterNode, deps: TargetDeps): Promise<Resolve
         throw new TargetProblem('auth', `${node.name}: cannot read the key file ${file} (${code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(code)}).`, node.id);
       }
       const passphrase = await deps.getSecret(node.id);
-      const parsed = utils.parseKey(privateKey, passphrase);
+      // ssh2 is CommonJS: Node's ESM loader does not see `utils` as a named export.
+      const parsed = ssh2.utils.parseKey(privateKey, passphrase);
       if (parsed instanceof Error) {
         if (/passphrase/i.test(parsed.message) || /decrypt/i.test(parsed.message) || /bad/i.test(parsed.message)) {
           throw new TargetProblem('secret-needed', passphrase ? `${node.name}: the passphrase for ${file} is wrong.` : `${node.name}: the key ${file} is encrypted; give its passphrase.`, node.id);

@@ -1,7 +1,7 @@
 /**
  * Terminals through the whole core (in-memory transport, real node-pty shells): a command's output
- * arrives, resize reaches the shell, input is validated at the edge, SSH tabs say why they cannot
- * open while no node connection service is wired, and a flood is held back until the UI acks.
+ * arrives, resize reaches the shell, input is validated at the edge, an SSH tab to an unreachable node
+ * says why in one line, and a flood is held back until the UI acks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RaydeckError, createClient, type RaydeckClient } from '../../shared';
@@ -75,12 +75,12 @@ describe('terminal.* over the core', () => {
     expect((big as RaydeckError).issues?.[0]?.path).toBe('data');
   });
 
-  it('refuses an SSH tab with a clear message while no node connection service is wired', async () => {
+  it('refuses an SSH tab whose node cannot be reached with one readable reason', async () => {
     const { core, client } = connect();
     const cluster = await core.inventory.create('lab');
-    const node = await client.call('nodes.add', { clusterId: cluster.id, name: 'gpu-1', host: '198.51.100.7', user: 'ray', auth: { kind: 'agent' } });
+    const node = await client.call('nodes.add', { clusterId: cluster.id, name: 'gpu-1', host: '198.51.100.7', user: 'ray', auth: { kind: 'key', identityFile: '/nonexistent/raydeck-test-key' } });
     const err = await client.call('terminal.open', { target: { kind: 'ssh', nodeId: node.id }, cols: 80, rows: 24 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'not_found', message: expect.stringContaining('gpu-1 cannot be opened') });
+    expect(err).toMatchObject({ code: 'conflict', message: 'gpu-1: cannot read the key file /nonexistent/raydeck-test-key (it does not exist).' });
     const missing = await client.call('terminal.open', { target: { kind: 'ssh', nodeId: 'nope' }, cols: 80, rows: 24 }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'not_found', message: 'No node with id nope.' });
   });
