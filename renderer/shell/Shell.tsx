@@ -9,6 +9,7 @@ import { ClustersPage } from '../features/clusters';
 import { ActivityPage } from '../features/activity';
 import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
+import { TerminalPage } from '../features/terminal';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
 import { useShell } from './ui-store';
@@ -21,6 +22,8 @@ function PageView({ page }: { page: PageId }) {
       return <ActivityPage />;
     case 'nodes':
       return <NodesPage />;
+    case 'terminal':
+      return <TerminalPage />;
     default:
       return <ComingPage page={page} />;
   }

@@ -1,0 +1,2 @@
+/** The terminal feature's public door. */
+export { TerminalPage } from './TerminalPage';
