@@ -71,7 +71,7 @@ describe('terminals in Chromium', () => {
     const [rows, cols] = await shellSize();
     await page.setViewportSize({ width: 900, height: 560 });
     // The resize reaches the shell after the layout settles (debounced); poll, bounded.
-    await expect.poll(async () => (await shellSize())[0], { timeout: 5_000, intervals: [250] }).toBeLessThan(rows);
+    await expect.poll(async () => (await shellSize())[0], { timeout: 5_000, interval: 250 }).toBeLessThan(rows);
     expect((await shellSize())[1]).toBeLessThan(cols);
   });
 
