@@ -17,11 +17,12 @@ export interface RunningRaydeck {
 
 const root = path.resolve(__dirname, '..', '..');
 
-export async function startRaydeckUi(): Promise<RunningRaydeck> {
+/** `env` adds to the process environment (e.g. a throwaway HOME so ~/.ssh is the test's own). */
+export async function startRaydeckUi(env: NodeJS.ProcessEnv = {}): Promise<RunningRaydeck> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-e2e-'));
   const child = spawn(process.execPath, [path.join(root, 'bin/raydeck.js'), 'ui', '--port', '0', '--json'], {
     cwd: root,
-    env: { ...process.env, RAYDECK_HOME: home },
+    env: { ...process.env, ...env, RAYDECK_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -15,6 +15,8 @@ export function nodeHandlers(ctx: CoreContext): HandlersFor<keyof typeof nodeMet
       if (secret !== undefined) await secrets.set(id, secret, rememberSecret ?? false);
       const node = await nodes.update(id, secret !== undefined ? { ...patch, hasSecret: true } : patch);
       await ctx.onNodeChanged?.(id);
+      // New settings mean a new connection: the old state no longer describes this node.
+      connectionStates.set(id, { state: 'idle' });
       return node;
     },
     'nodes.remove': async ({ id }) => {
@@ -29,6 +31,7 @@ export function nodeHandlers(ctx: CoreContext): HandlersFor<keyof typeof nodeMet
       await secrets.set(id, secret, remember);
       const node = await nodes.update(id, { hasSecret: true });
       await ctx.onNodeChanged?.(id);
+      connectionStates.set(id, { state: 'idle' });
       return node;
     },
   };

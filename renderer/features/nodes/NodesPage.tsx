@@ -10,6 +10,11 @@ import { useShell } from '../../shell/ui-store';
 import { ConnectionBadge } from './ConnectionBadge';
 import { NodeFormDialog } from './NodeFormDialog';
 import { ImportDialog } from './ImportDialog';
+import { TrustDialog } from './TrustDialog';
+import { SecretDialog } from './SecretDialog';
+import { PreflightPanel } from './PreflightPanel';
+import { useMutation } from '@tanstack/react-query';
+import { useRaydeck } from '../../app/client-context';
 import { useNodes, useRemoveNode } from './use-nodes';
 
 const ROLE_TEXT = { head: 'head', worker: 'worker', jump: 'jump host' } as const;
@@ -25,7 +30,36 @@ function authText(n: ClusterNode): string {
   }
 }
 
-function NodesTable({ clusterId, nodes, onEdit }: { clusterId: string; nodes: NodeWithState[]; onEdit: (n: ClusterNode) => void }) {
+type Prompt = { kind: 'trust' | 'secret'; node: ClusterNode } | null;
+
+/** The one next step a node's connection state calls for. */
+function ConnectAction({ node, onPrompt }: { node: NodeWithState; onPrompt: (p: Prompt) => void }) {
+  const client = useRaydeck();
+  const connect = useMutation({ mutationFn: () => client.call('nodes.connect', { id: node.id }) });
+  const c = node.connection;
+  if (c.state === 'failed' && (c.failure === 'host-key-unknown' || c.failure === 'host-key-changed')) {
+    return (
+      <button className={c.failure === 'host-key-changed' ? 'btn small danger-solid' : 'btn small primary'} onClick={() => onPrompt({ kind: 'trust', node })}>
+        {c.failure === 'host-key-changed' ? 'Review changed key' : 'Review host key'}
+      </button>
+    );
+  }
+  if (c.state === 'failed' && c.failure === 'secret-needed') {
+    return (
+      <button className="btn small primary" onClick={() => onPrompt({ kind: 'secret', node })}>
+        Enter {node.auth.kind === 'password' ? 'password' : 'passphrase'}
+      </button>
+    );
+  }
+  if (c.state === 'ready' || c.state === 'stale' || c.state === 'connecting') return null;
+  return (
+    <button className="btn small" onClick={() => connect.mutate()} disabled={connect.isPending} aria-label={`Connect ${node.name}`}>
+      {connect.isPending ? 'Connecting…' : c.state === 'failed' ? 'Retry' : 'Connect'}
+    </button>
+  );
+}
+
+function NodesTable({ clusterId, nodes, onEdit, onPrompt }: { clusterId: string; nodes: NodeWithState[]; onEdit: (n: ClusterNode) => void; onPrompt: (p: Prompt) => void }) {
   const remove = useRemoveNode();
   const byId = new Map(nodes.map((n) => [n.id, n]));
   void clusterId;
@@ -63,8 +97,10 @@ function NodesTable({ clusterId, nodes, onEdit }: { clusterId: string; nodes: No
               <td>{n.jumpNodeId ? (byId.get(n.jumpNodeId)?.name ?? '?') : <span className="muted">direct</span>}</td>
               <td>
                 <ConnectionBadge connection={n.connection} />
+                {n.connection.state === 'failed' && !n.connection.failure.startsWith('host-key') ? <div className="small muted reason">{n.connection.reason}</div> : null}
               </td>
               <td className="row-actions">
+                <ConnectAction node={n} onPrompt={onPrompt} />
                 <button className="btn small" onClick={() => onEdit(n)} aria-label={`Edit ${n.name}`}>
                   Edit
                 </button>
@@ -90,6 +126,11 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
   const nodes = useNodes(clusterId);
   const [editing, setEditing] = useState<ClusterNode | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
+  const [prompt, setPrompt] = useState<Prompt>(null);
+  const client = useRaydeck();
+  const connectAll = useMutation({
+    mutationFn: (ids: string[]) => Promise.all(ids.map((id) => client.call('nodes.connect', { id }))),
+  });
   const list = nodes.data ?? [];
   return (
     <>
@@ -99,6 +140,11 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
           <button className="btn" onClick={() => setImporting(true)}>
             Import…
           </button>
+          {list.length ? (
+            <button className="btn" disabled={connectAll.isPending} onClick={() => connectAll.mutate(list.filter((n) => n.connection.state !== 'ready').map((n) => n.id))}>
+              {connectAll.isPending ? 'Connecting…' : 'Connect all'}
+            </button>
+          ) : null}
           <button className="btn primary" onClick={() => setEditing('new')}>
             Add node
           </button>
@@ -127,7 +173,10 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
           </div>
         </div>
       ) : null}
-      {list.length ? <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} /> : null}
+      {list.length ? <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} onPrompt={setPrompt} /> : null}
+      {list.length ? <PreflightPanel clusterId={clusterId} nodes={list} /> : null}
+      {prompt?.kind === 'trust' ? <TrustDialog node={prompt.node} onClose={() => setPrompt(null)} /> : null}
+      {prompt?.kind === 'secret' ? <SecretDialog node={prompt.node} onClose={() => setPrompt(null)} /> : null}
       {importing ? <ImportDialog clusterId={clusterId} onClose={() => setImporting(false)} /> : null}
       {editing ? <NodeFormDialog clusterId={clusterId} node={editing === 'new' ? null : editing} nodes={list} onClose={() => setEditing(null)} /> : null}
     </>
