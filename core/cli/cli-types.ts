@@ -20,6 +20,8 @@ export interface CliCommand {
   words: string[];
   usage: string;
   summary: string;
+  /** More lines for `raydeck WORDS --help` (options, exit codes, examples). */
+  details?: string[];
   /** Options as for node:util parseArgs. */
   options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
   positionals: { name: string; required: boolean }[];

@@ -1,34 +1,61 @@
 /**
  * The `raydeck` command line over the same core as the app. Subcommands are `CliCommand`s
  * (commands/*.ts), selected by their words; each feature adds its own. Success exits 0; any
- * failure prints one line (`raydeck: ...`) and exits non-zero (2 for usage, 1 otherwise).
+ * failure prints one line (`raydeck: ...`) and exits non-zero (2 for usage, 1 otherwise, 130
+ * when Ctrl+C stopped long work). `raydeck WORDS --help` prints a command's usage.
  */
 import { parseArgs } from 'node:util';
-import { RaydeckError, createClient, type RaydeckClient } from '../../shared';
+import { createClient, type RaydeckClient } from '../../shared';
 import { createCore } from '../api/create-core';
 import { resolveRaydeckHome } from '../paths';
 import { createMemoryTransport } from '../transport/memory-transport';
 import { raydeckVersion } from '../version';
 import { UsageError, type CliCommand, type CliIo } from './cli-types';
 import { clusterCommands } from './commands/cluster';
+import { clusterDay2Commands } from './commands/cluster-day2';
 import { uiCommand } from './commands/ui';
 import { apiCommand } from './commands/api';
 import { nodeCommands } from './commands/node';
+import { nodeImportCommand } from './commands/node-import';
+import { nodeAccessCommands } from './commands/node-access';
+import { nodeCheckCommand } from './commands/node-check';
+import { oneLine } from './output';
 
-export const commands: CliCommand[] = [uiCommand, ...clusterCommands, ...nodeCommands, apiCommand];
+export const commands: CliCommand[] = [
+  uiCommand,
+  ...clusterCommands,
+  ...clusterDay2Commands,
+  ...nodeCommands,
+  nodeImportCommand,
+  ...nodeAccessCommands,
+  nodeCheckCommand,
+  apiCommand,
+];
 
 const stdio: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+const USAGE_WIDTH = 48;
+function usageLines(list: CliCommand[]): string[] {
+  return list.flatMap((c) =>
+    c.usage.length <= USAGE_WIDTH ? [`  ${c.usage.padEnd(USAGE_WIDTH)} ${c.summary}`] : [`  ${c.usage}`, `  ${' '.repeat(USAGE_WIDTH)} ${c.summary}`],
+  );
+}
 
 function helpText(): string[] {
   return [
     `raydeck ${raydeckVersion()} — Ray clusters over SSH, Serve + vLLM, live.`,
     '',
     'Usage:',
-    ...commands.map((c) => `  ${c.usage.padEnd(48)} ${c.summary}`),
+    ...usageLines(commands),
     '  raydeck --version',
     '',
+    'Details of one command: raydeck WORDS --help (e.g. raydeck node trust --help).',
     'State lives in $RAYDECK_HOME (now: ' + resolveRaydeckHome() + ').',
   ];
+}
+
+function commandHelp(c: CliCommand): string[] {
+  return [`Usage: ${c.usage}`, '', c.summary, ...(c.details?.length ? ['', ...c.details] : [])];
 }
 
 function pickCommand(argv: string[]): { command: CliCommand; rest: string[] } | null {
@@ -42,11 +69,36 @@ function pickCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
   return best;
 }
 
+const wantsHelp = (args: string[]) => {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
+/** What a command talks to: a client, and how to end it (the CLI's own in-process core by default). */
+export interface CoreConnection {
+  client: RaydeckClient;
+  dispose(): void;
+}
+
 export interface MainOptions {
   io?: CliIo;
   env?: NodeJS.ProcessEnv;
-  /** Resolves when the process should stop; defaults to SIGINT/SIGTERM. */
+  /** Resolves when the process should stop; defaults to SIGINT/SIGTERM (listened to only by commands that wait). */
   stopped?: Promise<void>;
+  /** Opens the core for $RAYDECK_HOME; tests pass one with their own settings or stand-in methods. */
+  connect?: (home: string) => CoreConnection;
+}
+
+function connectInProcess(home: string): CoreConnection {
+  const core = createCore({ home, mode: 'memory' });
+  const client = createClient(createMemoryTransport(core.service));
+  return {
+    client,
+    dispose() {
+      client.close();
+      core.dispose();
+    },
+  };
 }
 
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
@@ -61,18 +113,31 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   }
   const picked = pickCommand(argv);
   if (!picked) {
+    const group = commands.filter((c) => c.words[0] === argv[0]);
+    if (group.length > 0 && (argv.length === 1 || wantsHelp(argv.slice(1, 2)))) {
+      for (const line of ['Usage:', ...usageLines(group)]) io.out(line);
+      return argv.length === 1 ? 2 : 0;
+    }
     io.err(`raydeck: unknown command "${argv.slice(0, 2).join(' ')}" (see raydeck --help)`);
     return 2;
   }
   const { command, rest } = picked;
+  if (wantsHelp(rest)) {
+    for (const line of commandHelp(command)) io.out(line);
+    return 0;
+  }
   const home = resolveRaydeckHome(opts.env ?? process.env);
-  let clientInstance: RaydeckClient | null = null;
-  const stopped =
-    opts.stopped ??
-    new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+  let connection: CoreConnection | null = null;
+  // Signal handlers only for commands that wait for them: a short command keeps Ctrl+C's default.
+  let stopped: Promise<void> | null = opts.stopped ?? null;
+  const onSignal: (() => void)[] = [];
+  const waitForStop = () =>
+    (stopped ??= new Promise<void>((resolve) => {
+      const handler = () => resolve();
+      onSignal.push(handler);
+      process.once('SIGINT', handler);
+      process.once('SIGTERM', handler);
+    }));
   try {
     let parsed;
     try {
@@ -87,27 +152,20 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     return await command.run(parsed as never, {
       io,
       home,
-      stopped,
-      client: () => {
-        if (!clientInstance) {
-          const core = createCore({ home, mode: 'memory' });
-          clientInstance = createClient(createMemoryTransport(core.service));
-        }
-        return clientInstance;
+      get stopped() {
+        return waitForStop();
       },
+      client: () => (connection ??= (opts.connect ?? connectInProcess)(home)).client,
     });
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`raydeck: ${err.message}`);
-      return 2;
-    }
-    if (err instanceof RaydeckError) {
-      io.err(`raydeck: ${err.message}`);
-      return 1;
-    }
-    io.err(`raydeck: ${(err as Error).message ?? String(err)}`);
-    return 1;
+    const message = oneLine(err instanceof Error ? err.message : String(err));
+    io.err(`raydeck: ${message}`);
+    return err instanceof UsageError ? 2 : 1;
   } finally {
-    (clientInstance as RaydeckClient | null)?.close();
+    for (const handler of onSignal) {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    }
+    (connection as CoreConnection | null)?.dispose();
   }
 }

@@ -12,3 +12,20 @@ export function table(headers: string[], rows: string[][]): string[] {
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [fmt(headers), ...rows.map(fmt)];
 }
+
+/**
+ * Any error message as the one line the CLI prints: a multi-line message (a list of problems
+ * under a heading) is joined as `heading item; item`, never spilled over several lines.
+ */
+export function oneLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length <= 1) return lines[0] ?? 'failed (no reason given)';
+  return `${lines[0]} ${lines.slice(1).join('; ')}`;
+}
+
+/** 41.2 s, 2 min 05 s: how long a step took. */
+export function duration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}

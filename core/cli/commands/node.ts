@@ -1,9 +1,11 @@
 /**
- * `raydeck node add|list|remove`: a cluster's nodes from the command line (import, trust and
- * check live in node-access.ts). Clusters and nodes are named by name (or id).
+ * `raydeck node add|list|remove`: a cluster's nodes from the command line (import, connect,
+ * trust and check live in node-import.ts, node-access.ts, node-check.ts). Clusters and nodes
+ * are named by name (or id). Removing a worker of a running cluster drains it first.
  */
 import { RaydeckError, type Cluster, type ClusterNode, type NodeAuth, type RaydeckClient } from '../../../shared';
 import { UsageError, type CliCommand } from '../cli-types';
+import { finishOperation } from '../finish';
 import { printResult, table } from '../output';
 
 export async function findClusterByName(client: RaydeckClient, nameOrId: string): Promise<Cluster> {
@@ -95,9 +97,14 @@ export const nodeCommands: CliCommand[] = [
   },
   {
     words: ['node', 'remove'],
-    usage: 'raydeck node remove CLUSTER NODE [--json]',
-    summary: 'Remove a node from the inventory (nothing on the node is touched).',
-    options: { json: { type: 'boolean' } },
+    usage: 'raydeck node remove CLUSTER NODE [--inventory-only] [--json]',
+    summary: 'Remove a node; a worker of a running cluster is drained and Ray stopped on it first.',
+    details: [
+      'For a worker, cluster status is asked first: when the cluster is running, the worker is drained',
+      '(Ray moves its work elsewhere), Ray is stopped on it, then it leaves the inventory.',
+      'Otherwise (or with --inventory-only) it only leaves the inventory: nothing on the node is touched.',
+    ],
+    options: { 'inventory-only': { type: 'boolean' }, json: { type: 'boolean' } },
     positionals: [
       { name: 'CLUSTER', required: true },
       { name: 'NODE', required: true },
@@ -106,6 +113,14 @@ export const nodeCommands: CliCommand[] = [
       const client = ctx.client();
       const cluster = await findClusterByName(client, positionals[0]!);
       const node = await findNodeByName(client, cluster.id, positionals[1]!);
+      if (node.role === 'worker' && values['inventory-only'] !== true) {
+        const status = await client.call('cluster.status', { clusterId: cluster.id });
+        if (status.state === 'running') {
+          if (values.json !== true) ctx.io.out(`${cluster.name} is running: draining ${node.name} before removing it`);
+          const { operationId } = await client.call('cluster.removeWorker', { nodeId: node.id });
+          return finishOperation(ctx, operationId, { json: values.json === true, timeoutMs: 30 * 60_000, showProgress: true, done: `Drained ${node.name}, stopped Ray on it and removed it from ${cluster.name}` });
+        }
+      }
       await client.call('nodes.remove', { id: node.id });
       printResult(ctx.io, values.json === true, { removed: node }, () => [`Removed node ${node.name} from ${cluster.name}`]);
       return 0;
