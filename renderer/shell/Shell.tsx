@@ -10,6 +10,7 @@ import { ActivityPage } from '../features/activity';
 import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
+import { BringupPage } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
 import { useShell } from './ui-store';
@@ -24,6 +25,8 @@ function PageView({ page }: { page: PageId }) {
       return <NodesPage />;
     case 'terminal':
       return <TerminalPage />;
+    case 'bringup':
+      return <BringupPage />;
     default:
       return <ComingPage page={page} />;
   }

@@ -1,0 +1,149 @@
+/**
+ * The Bring-up page: pick a cluster, set the options, review the plan, bring the cluster up and
+ * follow it node by node; the newest run (running or last finished) shows again after a reload.
+ * Below, the live cluster with Start / Stop / Tear down. Empty states say what to do first.
+ */
+import { useState } from 'react';
+import type { BringUpRun, Cluster } from '../../../shared';
+import { ClusterPicker, useCurrentCluster } from '../clusters';
+import { useShell } from '../../shell/ui-store';
+import { errorText } from '../../app/error-text';
+import { DEFAULT_DRAFT, draftToOptions, useBringupForm } from './bringup-form-store';
+import { ClusterPanel } from './ClusterPanel';
+import { OptionsForm } from './OptionsForm';
+import { PlanView } from './PlanView';
+import { RunView } from './RunView';
+import { newestRun } from './run-format';
+import { usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
+
+function EmptyState({ testId, title, text, action, onAction }: { testId: string; title: string; text: string; action: string; onAction: () => void }) {
+  return (
+    <div className="empty-state" data-testid={testId}>
+      <div className="empty-icon" aria-hidden>
+        ▲
+      </div>
+      <h2>{title}</h2>
+      <p>{text}</p>
+      <button type="button" className="btn primary" onClick={onAction}>
+        {action}
+      </button>
+    </div>
+  );
+}
+
+function ClusterBringup({ cluster }: { cluster: Cluster }) {
+  const go = useShell((s) => s.go);
+  const nodes = useRayNodes(cluster.id);
+  const runs = useRuns(cluster.id);
+  const planMutation = usePlan(cluster.id);
+  const startMutation = useStartRun(cluster.id);
+  const [plan, setPlan] = useState<BringUpRun | null>(null);
+  // A plan is for the options it was made with: editing them sets it aside.
+  const drafts = useBringupForm((s) => s.drafts[cluster.id]);
+  const [planDraft, setPlanDraft] = useState(drafts);
+  if (plan && planDraft !== drafts) {
+    setPlan(null);
+    setPlanDraft(drafts);
+  }
+
+  const run = newestRun(runs.data);
+  const runActive = run?.state === 'running';
+  const list = nodes.data;
+
+  const review = () => {
+    startMutation.reset();
+    const draft = useBringupForm.getState().drafts[cluster.id];
+    planMutation.mutate(draftToOptions(draft ?? DEFAULT_DRAFT), {
+      onSuccess: (p) => {
+        setPlanDraft(draft);
+        setPlan(p);
+      },
+    });
+  };
+  const start = () => {
+    if (!plan) return;
+    startMutation.mutate(plan.options, { onSuccess: () => setPlan(null) });
+  };
+
+  let body;
+  if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading nodes" />;
+  else if (nodes.isError)
+    body = (
+      <div className="banner error" role="alert">
+        Could not load the nodes of {cluster.name}: {errorText(nodes.error)}
+      </div>
+    );
+  else if (!list || list.length === 0)
+    body = (
+      <EmptyState
+        testId="bringup-no-nodes"
+        title={`No nodes in ${cluster.name} yet`}
+        text="Bring-up installs Ray on the cluster's machines. Add them on the Nodes page first: one head and any number of workers."
+        action="Go to Nodes"
+        onAction={() => go('nodes')}
+      />
+    );
+  else if (!list.some((n) => n.role === 'head'))
+    body = (
+      <EmptyState
+        testId="bringup-no-head"
+        title="No head node"
+        text="Ray needs one head that the workers join: mark one node as head on the Nodes page (Edit, Role: Ray head)."
+        action="Go to Nodes"
+        onAction={() => go('nodes')}
+      />
+    );
+  else
+    body = (
+      <>
+        <OptionsForm
+          clusterId={cluster.id}
+          onReview={review}
+          pending={planMutation.isPending}
+          error={planMutation.error ?? startMutation.error}
+          blocked={runActive ? 'A bring-up is running: wait for it or cancel it first.' : null}
+        />
+        {runs.isError ? (
+          <div className="banner error" role="alert">
+            Could not load earlier bring-ups: {errorText(runs.error)}
+          </div>
+        ) : null}
+        {plan ? (
+          <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startMutation.error} />
+        ) : run ? (
+          <RunView key={run.id} run={run} />
+        ) : runs.isPending ? (
+          <div className="skeleton" aria-busy="true" aria-label="Loading bring-ups" />
+        ) : (
+          <p className="muted" data-testid="bringup-no-runs">
+            No bring-up has run on {cluster.name} yet. Review the plan to see what Raydeck will do on each node before anything runs.
+          </p>
+        )}
+        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} />
+      </>
+    );
+
+  return (
+    <>
+      <div className="toolbar">
+        <ClusterPicker />
+      </div>
+      {body}
+    </>
+  );
+}
+
+export function BringupPage() {
+  const { clusters, current } = useCurrentCluster();
+  const go = useShell((s) => s.go);
+  if (clusters.isPending) return <div className="skeleton" aria-busy="true" />;
+  return (
+    <section className="page" data-testid="bringup-page" aria-label="Bring-up">
+      {current ? (
+        <ClusterBringup key={current.id} cluster={current} />
+      ) : (
+        <EmptyState testId="bringup-no-cluster" title="Add a cluster" text="Bring-up works on a cluster of nodes. Add a cluster, then its nodes, then come back here." action="Go to Clusters" onAction={() => go('clusters')} />
+      )}
+    </section>
+  );
+}

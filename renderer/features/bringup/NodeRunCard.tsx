@@ -1,0 +1,44 @@
+/**
+ * One node of a run: its name, role, address and what preflight found (GPUs, vLLM build), its
+ * overall state, its steps in order, and "Retry" when a step of it failed or was cancelled.
+ */
+import type { NodePlan } from '../../../shared';
+import { errorText } from '../../app/error-text';
+import { canRetryNode, nodeState, plural } from './run-format';
+import { StateChip } from './step-parts';
+import { StepRow } from './StepRow';
+import { useRetry } from './use-bringup';
+
+export function NodeRunCard({ runId, node, runRunning }: { runId: string; node: NodePlan; runRunning: boolean }) {
+  const retry = useRetry();
+  const state = nodeState(node, runRunning);
+  const headingId = `node-${runId}-${node.nodeId}`;
+  return (
+    <section className={`bu-node node-${state}`} aria-labelledby={headingId} data-testid="bringup-node" data-node={node.nodeName} data-state={state}>
+      <header className="bu-node-head">
+        <h4 id={headingId}>{node.nodeName}</h4>
+        <span className="badge">{node.role}</span>
+        {node.host ? <span className="mono muted small">{node.host}</span> : null}
+        {node.numGpus !== null ? <span className="muted small">{plural(node.numGpus, 'GPU', 'GPUs')}</span> : null}
+        {node.vllmBuild ? <span className="muted small">· {node.vllmBuild}</span> : null}
+        <span className="bu-spacer" />
+        <StateChip state={state} testId="node-state" />
+        {canRetryNode(node) ? (
+          <button type="button" className="btn small" onClick={() => retry.mutate({ runId, nodeId: node.nodeId })} disabled={retry.isPending} aria-label={`Retry ${node.nodeName}`}>
+            {retry.isPending ? 'Retrying…' : 'Retry'}
+          </button>
+        ) : null}
+      </header>
+      {retry.isError ? (
+        <div className="banner error" role="alert">
+          {errorText(retry.error)}
+        </div>
+      ) : null}
+      <ol className="bu-steps" aria-label={`Steps on ${node.nodeName}`}>
+        {node.steps.map((s) => (
+          <StepRow key={s.kind} runId={runId} nodeId={node.nodeId} nodeName={node.nodeName} step={s} />
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * A bring-up run, live: its state, overall progress and elapsed time, Cancel while it runs,
+ * "Retry failed" once it stopped with failures, the verified summary when it succeeded, and a
+ * card per node (head first) with its steps.
+ */
+import type { BringUpRun } from '../../../shared';
+import { errorText } from '../../app/error-text';
+import { NodeRunCard } from './NodeRunCard';
+import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
+import { Elapsed } from './step-parts';
+import { useCancelRun, useRetry } from './use-bringup';
+
+const RUN_STATE_TEXT: Record<BringUpRun['state'], string> = {
+  planned: 'planned',
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+export function RunView({ run }: { run: BringUpRun }) {
+  const cancel = useCancelRun();
+  const retry = useRetry();
+  const running = run.state === 'running';
+  const failedNodes = run.nodes.filter((n) => nodeState(n, running) === 'failed');
+  const retryable = !running && run.nodes.some(canRetryNode);
+  const pct = Math.round(runProgress(run) * 100);
+  const error = cancel.error ?? retry.error;
+
+  return (
+    <section className="panel bu-run" aria-labelledby="bu-run-title" data-testid="bringup-run" data-run={run.id} data-state={run.state}>
+      <div className="panel-head">
+        <h3 id="bu-run-title">
+          Bring-up{' '}
+          <span className={`badge state-${run.state}`} data-testid="run-state">
+            {RUN_STATE_TEXT[run.state]}
+          </span>
+        </h3>
+        <div className="toolbar-actions">
+          {running ? (
+            <button type="button" className="btn danger" onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending} aria-label="Cancel the bring-up">
+              {cancel.isPending ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+          {retryable ? (
+            <button type="button" className="btn primary" onClick={() => retry.mutate({ runId: run.id })} disabled={retry.isPending}>
+              {retry.isPending ? 'Retrying…' : 'Retry failed'}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <p className="muted small bu-run-facts">
+        Ray {run.rayVersion} from {sourceText(run.options.source)} · {run.options.withVllm ? 'with vLLM' : 'without vLLM'}
+        {run.startedAt ? ` · started ${new Date(run.startedAt).toLocaleString()} · ` : ''}
+        <Elapsed startedAt={run.startedAt} endedAt={run.endedAt} running={running} />
+      </p>
+      <div className={`progress progress-${run.state}`} role="progressbar" aria-label="Bring-up progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <div className="bar" style={{ width: `${pct}%` }} />
+      </div>
+      {error ? (
+        <div className="banner error" role="alert">
+          {errorText(error)}
+        </div>
+      ) : null}
+      {run.state === 'succeeded' && run.verified ? (
+        <div className="banner" role="status" data-testid="bringup-summary">
+          ✓ {verifiedSummary(run.verified)}
+        </div>
+      ) : null}
+      {run.state === 'failed' && failedNodes.length ? (
+        <div className="banner error" role="status" data-testid="bringup-failed">
+          {plural(failedNodes.length, 'node', 'nodes')} failed ({failedNodes.map((n) => n.nodeName).join(', ')}). The error and a hint are shown at the failed step;
+          fix the cause and retry — finished steps are kept.
+        </div>
+      ) : null}
+      {run.state === 'cancelled' ? (
+        <div className="banner warn bu-banner" role="status">
+          Cancelled. Steps that did not finish can be run again with “Retry failed”.
+        </div>
+      ) : null}
+      <div className="bu-nodes">
+        {headFirst(run.nodes).map((n) => (
+          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+/** The bring-up feature's public door: plan, run and follow a cluster bring-up; the live cluster. */
+export { BringupPage } from './BringupPage';

@@ -1,0 +1,79 @@
+/**
+ * Bring-up runs of a cluster as server state: `bringup.list` once, then every `bringup.changed`
+ * event (the whole run) is written into the cache with setQueryData, so the run view is live
+ * without polling and a reloaded page shows the newest run. Also the mutations that plan, start,
+ * retry and cancel, and the cluster's Ray nodes (for the empty states).
+ */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { BringUpOptions, BringUpRun, ClusterNode } from '../../../shared';
+import { useRaydeck } from '../../app/client-context';
+import { useCoreEvent } from '../../app/use-core-event';
+import { isFinished, upsertRun } from './run-format';
+
+export const runsKey = (clusterId: string) => ['bringup', 'runs', clusterId] as const;
+export const clusterStatusKey = (clusterId: string) => ['bringup', 'cluster-status', clusterId] as const;
+const nodesKey = (clusterId: string) => ['bringup', 'nodes', clusterId] as const;
+
+/** Writes a run the core sent (event or method answer) into its cluster's list. */
+export function storeRun(qc: QueryClient, run: BringUpRun): void {
+  const key = runsKey(run.clusterId);
+  const before = qc.getQueryData<BringUpRun[]>(key)?.find((r) => r.id === run.id);
+  qc.setQueryData<BringUpRun[]>(key, (old) => upsertRun(old ?? [], run));
+  // A run that just ended changed the live cluster: read its status again.
+  if (isFinished(run) && (!before || !isFinished(before))) void qc.invalidateQueries({ queryKey: clusterStatusKey(run.clusterId) });
+}
+
+export function useRuns(clusterId: string) {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  useCoreEvent('bringup.changed', (run) => {
+    // Before the list has loaded, the list answer will carry this change: nothing to patch yet.
+    if (qc.getQueryData(runsKey(run.clusterId)) === undefined) return;
+    storeRun(qc, run);
+  });
+  return useQuery({ queryKey: runsKey(clusterId), queryFn: () => client.call('bringup.list', { clusterId }), staleTime: 5_000 });
+}
+
+/** The cluster's nodes that take part in Ray (jump hosts excluded), live from `nodes.changed`. */
+export function useRayNodes(clusterId: string) {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  useCoreEvent('nodes.changed', ({ clusterId: changed, nodes }) => qc.setQueryData<ClusterNode[]>(nodesKey(changed), nodes));
+  return useQuery({
+    queryKey: nodesKey(clusterId),
+    queryFn: async (): Promise<ClusterNode[]> => client.call('nodes.list', { clusterId }),
+    select: (nodes) => nodes.filter((n) => n.role !== 'jump'),
+  });
+}
+
+export function usePlan(clusterId: string) {
+  const client = useRaydeck();
+  return useMutation({ mutationFn: (options: BringUpOptions) => client.call('bringup.plan', { clusterId, options }) });
+}
+
+export function useStartRun(clusterId: string) {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (options: BringUpOptions) => client.call('bringup.start', { clusterId, options }),
+    onSuccess: (run) => storeRun(qc, run),
+  });
+}
+
+export function useRetry() {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { runId: string; nodeId?: string }) => client.call('bringup.retry', input),
+    onSuccess: (run) => storeRun(qc, run),
+  });
+}
+
+export function useCancelRun() {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (runId: string) => client.call('bringup.cancel', { runId }),
+    onSuccess: (run) => storeRun(qc, run),
+  });
+}
