@@ -1,0 +1,131 @@
+/**
+ * Page object for the Bring-up page: choose the package source and vLLM, review the plan, start,
+ * follow steps per node, read a step's log, retry a node, read the verified summary — named as
+ * a user would do them. Nodes are named by their inventory name, steps by their kind
+ * ('preflight', 'install', 'start-head', 'join', 'verify').
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export type SourceChoice = { kind: 'pypi' } | { kind: 'index'; url: string } | { kind: 'wheelhouse'; dir: string };
+export type StepStateName = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+const SOURCE_LABEL = { pypi: 'PyPI', index: 'Custom index URL', wheelhouse: 'Offline wheelhouse folder' } as const;
+
+export class BringupPage {
+  constructor(readonly page: Page) {}
+
+  get root(): Locator {
+    return this.page.getByTestId('bringup-page');
+  }
+
+  get options(): Locator {
+    return this.page.getByTestId('bringup-options');
+  }
+
+  get plan(): Locator {
+    return this.page.getByTestId('bringup-plan');
+  }
+
+  get run(): Locator {
+    return this.page.getByTestId('bringup-run');
+  }
+
+  get clusterPanel(): Locator {
+    return this.page.getByTestId('cluster-panel');
+  }
+
+  node(name: string): Locator {
+    return this.page.locator(`[data-testid="bringup-node"][data-node="${name}"]`);
+  }
+
+  step(node: string, step: string): Locator {
+    return this.page.locator(`[data-testid="bringup-step"][data-node="${node}"][data-step="${step}"]`);
+  }
+
+  /** Opens the page from the sidebar and waits until it shows (options form or an empty state). */
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-bringup').click();
+    await this.root.waitFor();
+  }
+
+  async chooseSource(source: SourceChoice): Promise<void> {
+    await this.options.getByRole('radio', { name: SOURCE_LABEL[source.kind] }).check();
+    if (source.kind === 'index') await this.options.getByRole('textbox', { name: /^Index URL/ }).fill(source.url);
+    if (source.kind === 'wheelhouse') await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).fill(source.dir);
+  }
+
+  async setVllm(on: boolean): Promise<void> {
+    await this.options.getByRole('checkbox', { name: 'Install vLLM' }).setChecked(on);
+  }
+
+  /** Asks the core for the plan and waits until it shows; throws with the form's error if it does not. */
+  async reviewPlan(timeoutMs = 30_000): Promise<Locator> {
+    await this.options.getByRole('button', { name: 'Review plan' }).click();
+    const error = this.options.locator('.field-error, [data-testid="bringup-options-error"]');
+    await this.plan.or(error).first().waitFor({ timeout: timeoutMs });
+    if (!(await this.plan.isVisible())) throw new Error(`The plan did not show: ${(await error.allInnerTexts()).join('; ')}`);
+    return this.plan;
+  }
+
+  /** Starts the reviewed plan and waits for the run view. */
+  async start(timeoutMs = 30_000): Promise<Locator> {
+    await this.plan.getByRole('button', { name: 'Bring up' }).click();
+    await this.run.waitFor({ timeout: timeoutMs });
+    return this.run;
+  }
+
+  async stepState(node: string, step: string): Promise<StepStateName | null> {
+    return (await this.step(node, step).getAttribute('data-state')) as StepStateName | null;
+  }
+
+  /**
+   * Waits until a step reaches `state`. Fails at once, with the step's error and hint, when the
+   * step fails while another state was awaited, so a cluster test says why it did not get there.
+   */
+  async waitForStep(node: string, step: string, state: StepStateName, timeoutMs = 120_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last: StepStateName | null = null;
+    for (;;) {
+      last = (await this.step(node, step).count()) ? await this.stepState(node, step) : null;
+      if (last === state) return;
+      if (last === 'failed' && state !== 'failed') {
+        const why = await this.step(node, step).getByTestId('step-error').innerText().catch(() => '');
+        throw new Error(`Step ${step} on ${node} failed while waiting for "${state}": ${why}`);
+      }
+      if (Date.now() >= end) throw new Error(`Step ${step} on ${node} is "${last ?? 'absent'}" after ${timeoutMs} ms, not "${state}".`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  async retryNode(node: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Retry ${node}`, exact: true }).click();
+  }
+
+  async retryFailed(): Promise<void> {
+    await this.run.getByRole('button', { name: 'Retry failed' }).click();
+  }
+
+  async cancel(): Promise<void> {
+    await this.run.getByRole('button', { name: 'Cancel the bring-up' }).click();
+  }
+
+  /** The step's log as shown (opens the pane if it is closed; waits until the backlog is read). */
+  async logText(node: string, step: string): Promise<string> {
+    const row = this.step(node, step);
+    const pane = row.getByTestId('step-log');
+    if (!(await pane.count())) await row.getByTestId('step-log-toggle').click();
+    await row.locator('[data-testid="step-log"][aria-busy="false"]').waitFor();
+    return pane.innerText();
+  }
+
+  /** The verified summary of a succeeded run, e.g. "3 nodes, 0 GPUs, Ray 2.60.0 verified". */
+  async summary(timeoutMs = 10_000): Promise<string> {
+    const summary = this.run.getByTestId('bringup-summary');
+    await summary.waitFor({ timeout: timeoutMs });
+    return (await summary.innerText()).replace(/^\s*✓\s*/, '').trim();
+  }
+
+  async runState(): Promise<string | null> {
+    return this.run.getAttribute('data-state');
+  }
+}
