@@ -31,6 +31,7 @@ export function statePaths(home: string) {
     secrets: path.join(home, 'secrets.json'),
     operations: path.join(home, 'operations'),
     preflight: path.join(home, 'preflight'),
+    bringup: path.join(home, 'bringup'),
     history: path.join(home, 'history'),
   };
 }

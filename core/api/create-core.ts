@@ -28,6 +28,9 @@ import { SshConnectionPool, type PoolOptions } from '../ssh/connection';
 import { HostKeyStore } from '../ssh/host-keys';
 import { NodeAccess } from '../nodes/node-access';
 import { PreflightService } from '../nodes/preflight-service';
+import { BringUpService } from '../bringup/bringup-service';
+import { RunStore } from '../bringup/run-store';
+import { bringupHandlers } from './handlers/bringup';
 
 export interface CoreOptions {
   home: string;
@@ -43,6 +46,7 @@ export interface CoreOptions {
 
 export interface Core extends CoreContext {
   service: CoreService;
+  bringup: BringUpService;
   dispose(): void;
 }
 
@@ -89,6 +93,16 @@ export function createCore(opts: CoreOptions): Core {
     onNodeChanged: async (nodeId) => access.drop(nodeId),
   };
   const terminals = createTerminalRegistry(ctx);
+  const bringup = new BringUpService({ nodes, access, bus, store: new RunStore(paths.bringup) });
+  const clusterOps = {
+    nodes,
+    access,
+    operations,
+    onNodeRemoved: async (nodeId: string) => {
+      access.drop(nodeId);
+      connectionStates.forget(nodeId);
+    },
+  };
 
   const handlers: Handlers = {
     ...appHandlers(ctx),
@@ -98,12 +112,15 @@ export function createCore(opts: CoreOptions): Core {
     ...terminalHandlers(terminals),
     ...nodeImportHandlers(ctx),
     ...nodeAccessHandlers(ctx),
+    ...bringupHandlers(ctx, bringup, clusterOps),
   };
 
   return {
     ...ctx,
     service: new CoreService(handlers, bus, opts.logger),
+    bringup,
     dispose() {
+      bringup.dispose();
       terminals.dispose();
       access.dispose();
       pool.closeAll();

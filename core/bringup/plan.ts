@@ -1,10 +1,12 @@
 /**
  * Builds the bring-up plan a user sees before anything runs: for each Ray node of the cluster
  * (jump hosts excluded) the steps preflight -> install -> start-head (head) or join (workers),
- * and verify on the head once every worker has joined. Refuses a cluster without exactly one head.
+ * and verify on the head once every worker has joined. `options.nodeIds` narrows it to some
+ * nodes (a worker added to a running cluster): the head then only verifies. Refuses a cluster
+ * without exactly one head, and node ids that are not Ray nodes of the cluster.
  */
 import { randomUUID } from 'node:crypto';
-import { RAY_VERSION, RaydeckError, type BringUpOptions, type BringUpRun, type BringUpStep, type ClusterNode, type StepKind } from '../../shared';
+import { RAY_VERSION, RaydeckError, type BringUpOptions, type BringUpRun, type BringUpStep, type ClusterNode, type NodePlan, type StepKind } from '../../shared';
 
 const TITLES: Record<StepKind, string> = {
   preflight: 'Preflight checks',
@@ -18,16 +20,29 @@ export function step(kind: StepKind): BringUpStep {
   return { kind, title: TITLES[kind], state: 'pending', progress: null, detail: '', startedAt: null, endedAt: null, error: null, hint: null };
 }
 
+function nodePlan(n: ClusterNode, kinds: StepKind[]): NodePlan {
+  return { nodeId: n.id, nodeName: n.name, role: n.role === 'head' ? 'head' : 'worker', host: n.host, steps: kinds.map(step), numGpus: null, vllmBuild: null };
+}
+
 export function planBringUp(clusterId: string, nodes: ClusterNode[], options: BringUpOptions): BringUpRun {
   const rayNodes = nodes.filter((n) => n.role !== 'jump');
   const heads = rayNodes.filter((n) => n.role === 'head');
   if (heads.length !== 1) {
     throw new RaydeckError({
       code: 'conflict',
-      message: heads.length === 0 ? 'The cluster has no head node: mark one node as the Ray head first.' : 'The cluster has more than one head node.',
+      message: heads.length === 0 ? 'The cluster has no head node: mark one node as the Ray head first (Nodes page, Edit).' : 'The cluster has more than one head node: keep one head, make the others workers.',
     });
   }
-  const ordered = [...heads, ...rayNodes.filter((n) => n.role === 'worker')];
+  const head = heads[0]!;
+  const chosen = options.nodeIds ? new Set(options.nodeIds) : null;
+  if (chosen) {
+    const unknown = [...chosen].filter((id) => !rayNodes.some((n) => n.id === id));
+    if (unknown.length > 0) {
+      throw new RaydeckError({ code: 'validation', message: `Not a Ray node of this cluster: ${unknown.join(', ')}.`, issues: [{ path: 'options.nodeIds', message: 'must name nodes of this cluster' }] });
+    }
+  }
+  const workers = rayNodes.filter((n) => n.role === 'worker' && (!chosen || chosen.has(n.id)));
+  const headSteps: StepKind[] = !chosen || chosen.has(head.id) ? ['preflight', 'install', 'start-head', 'verify'] : ['verify'];
   return {
     id: randomUUID(),
     clusterId,
@@ -37,11 +52,6 @@ export function planBringUp(clusterId: string, nodes: ClusterNode[], options: Br
     startedAt: null,
     endedAt: null,
     verified: null,
-    nodes: ordered.map((n) => ({
-      nodeId: n.id,
-      nodeName: n.name,
-      role: n.role === 'head' ? 'head' : 'worker',
-      steps: n.role === 'head' ? [step('preflight'), step('install'), step('start-head'), step('verify')] : [step('preflight'), step('install'), step('join')],
-    })),
+    nodes: [nodePlan(head, headSteps), ...workers.map((w) => nodePlan(w, ['preflight', 'install', 'join']))],
   };
 }

@@ -42,3 +42,19 @@ export function testbedInfo(): TestbedInfo {
   if (!file || !fs.existsSync(file)) throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as TestbedInfo;
 }
+
+/**
+ * Rebuilds the testbed's nodes bare (no Ray, no venv, new host keys) and rewrites the
+ * description file every test reads: for suites that need nodes as a new user's would be.
+ */
+export function resetTestbed(): TestbedInfo {
+  const file = process.env.RAYDECK_TESTBED_JSON;
+  if (!file) throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
+  testbed(['up', '--nodes', '3', '--gpus', '2', '--force', '--out', file]);
+  return testbedInfo();
+}
+
+/** Runs a command on a testbed node over plain ssh (strict host key checking off: test tooling only, never the product). */
+export function onNode(node: TestbedNode, command: string): string {
+  return execFileSync('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', node.identityFile, '-p', String(node.port), `${node.user}@${node.host}`, command], { encoding: 'utf8', timeout: 60_000 });
+}

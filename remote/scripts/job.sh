@@ -5,9 +5,14 @@
 # job again after reconnecting and reads the log from where it left off.
 #
 # Input: JSON on stdin (never on the command line):
-#   {"action": "start"|"poll"|"cancel", "job": "<[A-Za-z0-9_.-]{1,80}>", "step": "install"|"start-head"|"join"|"stop",
-#    "params": {...}, "offset": <bytes of log already read>}
-# Output: one JSON line: {"job", "state": "running"|"exited"|"absent", "code", "log", "offset"}
+#   {"action": "start"|"follow"|"poll"|"cancel"|"token", "job": "<[A-Za-z0-9_.-]{1,80}>",
+#    "step": "install"|"start-head"|"join"|"stop"|"uninstall"|"drain", "params": {...},
+#    "offset": <bytes of log already read>, "follow": <bool, start only>}
+# Output: JSON lines. poll/cancel/start: one line {"job", "state": "running"|"exited"|"absent",
+# "code", "log", "offset"}. follow (and start with "follow": true) streams the log as it grows
+# ({"kind": "log", "data", "offset"}; {"kind": "beat"} every 5 s of silence, so a reader that went
+# away ends this process) and ends with that state line once the job exited. token: {"token"}
+# (the node's Ray auth token, or null). A reader that goes away never stops the job itself.
 # Every step is check-then-act: re-running one that is already done changes nothing.
 # Values from the input reach the generated step script only through shlex.quote.
 set -euo pipefail
@@ -44,19 +49,40 @@ def venv_of(p):
         fail("params.venv must be a plain path")
     return os.path.expanduser(v)
 
-def auth_env(p):
-    """Ray token auth: the token goes into a 0600 file, never on a command line."""
-    token = p.get("token")
-    if not token:
-        return ""
-    if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", token):
-        fail("params.token must be 16-256 url-safe characters")
-    path = os.path.expanduser("~/.raydeck/ray_auth_token")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+TOKEN_PATH = os.path.expanduser("~/.raydeck/ray_auth_token")
+
+def read_token():
+    try:
+        with open(TOKEN_PATH) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+def write_token(token):
+    os.makedirs(os.path.dirname(TOKEN_PATH), mode=0o700, exist_ok=True)
+    fd = os.open(TOKEN_PATH + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(token)
-    return f"export RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH={q(path)}\n"
+    os.replace(TOKEN_PATH + ".tmp", TOKEN_PATH)
+
+def auth_env(p, step):
+    """Ray token auth: the token lives in a 0600 file, never on a command line. The head makes
+    one if it has none (kept across restarts); workers get the head's from Raydeck."""
+    auth = p.get("auth", False)
+    if auth is not True:
+        return ""
+    token = p.get("token")
+    if token is not None:
+        if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", token):
+            fail("params.token must be 16-256 url-safe characters")
+        write_token(token)
+    elif step == "start-head":
+        if not read_token():
+            import secrets
+            write_token(secrets.token_urlsafe(32))
+    elif not read_token():
+        fail("params.token is required to join a cluster with token authentication")
+    return f"export RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH={q(TOKEN_PATH)}\n"
 
 def int_param(p, key, default, lo, hi):
     v = p.get(key, default)
@@ -103,24 +129,51 @@ def step_script(step, p):
             f"echo 'Installed Ray {version}'\n"
         )
     if step in ("start-head", "join"):
-        node_ip = str_param(p, "nodeIp", r"[0-9A-Fa-f.:]{2,45}", "an IP address")
+        ip_arg = []
+        if p.get("nodeIp") is not None:
+            ip_arg = [f"--node-ip-address={str_param(p, 'nodeIp', r'[0-9A-Fa-f.:]{2,45}', 'an IP address')}"]
         gpus = int_param(p, "numGpus", 0, 0, 64)
-        env = auth_env(p)
-        running = f"{q(ray)} status >/dev/null 2>&1"
+        env = auth_env(p, step)
+        if not os.path.exists(ray):
+            fail(f"Ray is not installed in {venv}: run the install step first")
+        # Ray runs here when its raylet does (ray status would ask the head, which a worker may not reach).
+        running = "pgrep -f -u \"$(id -u)\" '[r]aylet' >/dev/null 2>&1"
         if step == "start-head":
             port = int_param(p, "port", 6379, 1, 65535)
             dash = int_param(p, "dashboardPort", 8265, 1, 65535)
             metrics = int_param(p, "metricsPort", 8080, 1, 65535)
-            cmd = [ray, "start", "--head", f"--node-ip-address={node_ip}", f"--port={port}", "--dashboard-host=127.0.0.1",
+            cmd = [ray, "start", "--head", *ip_arg, f"--port={port}", "--dashboard-host=127.0.0.1",
                    f"--dashboard-port={dash}", f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
             done = "Ray head is already running here; nothing to do."
         else:
-            address = str_param(p, "headAddress", r"[0-9A-Fa-f.:]{2,45}:[0-9]{1,5}", "ip:port")
-            cmd = [ray, "start", f"--address={address}", f"--node-ip-address={node_ip}", f"--num-gpus={gpus}", "--disable-usage-stats"]
+            address = str_param(p, "headAddress", r"[A-Za-z0-9.:-]{2,253}:[0-9]{1,5}", "host:port")
+            metrics = int_param(p, "metricsPort", 8080, 1, 65535)
+            cmd = [ray, "start", f"--address={address}", *ip_arg, f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
             done = "Ray is already running on this node; nothing to do."
         return head + env + f"if {running}; then echo {q(done)}; exit 0; fi\n" + " ".join(q(c) for c in cmd) + "\n"
     if step == "stop":
         return head + f"if [ -x {q(ray)} ]; then {q(ray)} stop --force; else echo 'Ray is not installed; nothing to stop.'; fi\n"
+    if step == "uninstall":
+        if not venv.startswith(os.path.expanduser("~/.raydeck/")):
+            fail("only a virtualenv under ~/.raydeck is removed")
+        return head + (
+            f"if [ -x {q(ray)} ]; then {q(ray)} stop --force || true; fi\n"
+            f"rm -rf {q(venv)} {q(TOKEN_PATH)}\necho 'Removed {venv}'\n"
+        )
+    if step == "drain":
+        # On the worker itself: ask the GCS to drain this node (no new work; Serve moves its
+        # replicas), give it the grace period, then stop Ray here.
+        grace = int_param(p, "graceS", 30, 0, 3600)
+        env = auth_env({**p, "auth": bool(read_token())}, "drain")
+        drain = [ray, "drain-node", "--reason=DRAIN_NODE_REASON_PREEMPTION", "--reason-message=Removed by Raydeck",
+                 f"--deadline-remaining-seconds={grace}"]
+        return head + env + (
+            f"if ! pgrep -f -u \"$(id -u)\" '[r]aylet' >/dev/null 2>&1; then echo 'Ray is not running here; nothing to drain.'; exit 0; fi\n"
+            + " ".join(q(c) for c in drain) + "\n"
+            f"echo 'Drain accepted; waiting up to {grace} s for work to move'\n"
+            f"for _ in $(seq 1 {grace}); do sleep 1; done\n"
+            f"{q(ray)} stop --force\n"
+        )
     fail(f"unknown step {step!r}")
 
 def read_state(offset):
@@ -152,16 +205,43 @@ def alive():
     except (OSError, ValueError):
         return False
 
+def follow(offset):
+    """Streams the log from offset until the job exits (bounded: 2 h), then its state line."""
+    deadline = time.time() + 7200
+    quiet_since = time.time()
+    while time.time() < deadline:
+        st = read_state(offset)
+        if st["log"]:
+            out({"kind": "log", "data": st["log"], "offset": st["offset"]})
+            offset = st["offset"]
+            quiet_since = time.time()
+        if st["state"] != "running":
+            rest = read_state(offset)
+            if rest["log"]:
+                out({"kind": "log", "data": rest["log"], "offset": rest["offset"]})
+            out({**rest, "log": ""})
+            return
+        if time.time() - quiet_since > 5:
+            out({"kind": "beat"})
+            quiet_since = time.time()
+        time.sleep(0.25)
+    out({**read_state(offset), "log": ""})
+
 action = req.get("action")
 offset = req.get("offset", 0)
 if not isinstance(offset, int) or offset < 0:
     fail("offset must be a non-negative integer")
-if action == "poll":
+if action == "token":
+    out({"token": read_token()})
+elif action == "poll":
     out(read_state(offset))
+elif action == "follow":
+    follow(offset)
 elif action == "start":
     st = read_state(0)
     if st["state"] == "running" or (st["state"] == "exited" and st["code"] == 0):
-        out(read_state(offset))  # already running or done: attach, never start twice
+        # Already running or done: attach, never start twice.
+        follow(offset) if req.get("follow") else out(read_state(offset))
         sys.exit(0)
     step, params = req.get("step"), req.get("params", {})
     if not isinstance(params, dict):
@@ -171,6 +251,9 @@ elif action == "start":
     for stale in (exit_path, log_path, pid_path):
         if os.path.exists(stale):
             os.remove(stale)
+    # One line per real start: what "never installed twice" is checked against.
+    with open(os.path.join(jobdir, "starts"), "a") as f:
+        f.write(f"{time.time():.3f}\n")
     run_sh = os.path.join(jobdir, "run.sh")
     with open(run_sh, "w") as f:
         f.write(script)
@@ -180,8 +263,11 @@ elif action == "start":
                             start_new_session=True, close_fds=True)
     with open(pid_path, "w") as f:
         f.write(str(proc.pid))
-    time.sleep(0.2)
-    out(read_state(offset))
+    if req.get("follow"):
+        follow(offset)
+    else:
+        time.sleep(0.2)
+        out(read_state(offset))
 elif action == "cancel":
     if alive():
         with open(pid_path) as f:
@@ -192,5 +278,5 @@ elif action == "cancel":
             pass
     out(read_state(offset))
 else:
-    fail("action must be start, poll or cancel")
+    fail("action must be start, follow, poll, cancel or token")
 PY

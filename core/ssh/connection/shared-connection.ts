@@ -9,6 +9,7 @@
  * - a jump host is a lease on the jump's own shared connection (verified on its own), and the
  *   target's SSH session runs over a `forwardOut` stream of it.
  */
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { ConnectionState } from '../../../shared';
@@ -17,7 +18,7 @@ import { type BackoffPolicy, reconnectDelayMs } from './backoff';
 import { ChannelSlots, abortReason } from './channel-slots';
 import { ConnectionFailed, JumpHostFailed, classifyConnectError, isHardStop } from './connection-failure';
 import { type ClientTimings, openClient } from './open-client';
-import { type ChannelOpener, type RemoteScriptCatalog, ScriptInstaller, execScript, homePath, writeRemoteFile } from './remote-scripts';
+import { type ChannelOpener, type RemoteScriptCatalog, ScriptInstaller, ensureDir, execScript, homePath, writeRemoteFile } from './remote-scripts';
 
 /** Tuning of every connection of a pool. */
 export interface ConnectionSettings extends ClientTimings {
@@ -126,7 +127,9 @@ export class SharedConnection implements ChannelOpener {
   async upload(content: Buffer | string, remotePath: string, mode = 0o600): Promise<void> {
     const sftp = await this.sftp();
     try {
-      await writeRemoteFile(sftp, await homePath(sftp, remotePath), Buffer.isBuffer(content) ? content : Buffer.from(content), mode);
+      const target = await homePath(sftp, remotePath);
+      await ensureDir(sftp, path.posix.dirname(target), 0o700);
+      await writeRemoteFile(sftp, target, Buffer.isBuffer(content) ? content : Buffer.from(content), mode);
     } finally {
       sftp.end();
     }

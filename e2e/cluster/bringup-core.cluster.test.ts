@@ -1,0 +1,157 @@
+/**
+ * Bring-up end to end in the core, against bare testbed nodes: 3 nodes to a verified Ray cluster
+ * from the testbed's index; one node whose package index is unreachable fails with pip's error
+ * and a hint while the others finish, and a retry of that node alone completes it; a link cut in
+ * the middle of an install is survived by re-attaching (pip ran once); a re-run on the running
+ * cluster changes nothing (timed); then day 2: status, remove a worker (drained), add it back,
+ * stop, start, tear down with uninstall.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient } from '../../shared';
+import { createCore, type Core } from '../../core/api/create-core';
+import { makeTempHome } from '../../core/testing/temp-home';
+import { createMemoryTransport } from '../../core/transport/memory-transport';
+import { fault, heal, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
+
+let home: { home: string; cleanup(): void };
+let core: Core;
+let client: RaydeckClient;
+let clusterId: string;
+let nodes: ClusterNode[];
+let tb: TestbedInfo;
+const logs = new Map<string, string[]>();
+
+const id = (name: string) => nodes.find((n) => n.name === name)!.id;
+const tbNode = (name: string) => tb.nodes.find((n) => n.name === name)!;
+const stepOf = (run: BringUpRun, node: string, kind: string) => run.nodes.find((n) => n.nodeName === node)!.steps.find((s) => s.kind === kind)!;
+
+async function until<T>(get: () => Promise<T> | T, ok: (v: T) => boolean, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v).slice(0, 600)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+const why = (run: BringUpRun) => JSON.stringify(run.nodes.flatMap((n) => n.steps.filter((s) => s.state !== 'done').map((s) => [n.nodeName, s.kind, s.state, s.error])));
+const settled = (runId: string, ms = 240_000) => until(() => client.call('bringup.get', { runId }), (r) => r.state !== 'running', ms, 'the run to stop');
+async function operationDone(operationId: string, ms = 120_000) {
+  const op = await until(() => client.call('operations.get', { id: operationId }), (o) => o.state !== 'running', ms, 'the operation');
+  expect(op, op.error ?? '').toMatchObject({ state: 'succeeded' });
+}
+
+beforeAll(async () => {
+  tb = resetTestbed();
+  home = makeTempHome();
+  core = createCore({ home: home.home, mode: 'memory', userKnownHosts: [], ssh: { keepaliveIntervalMs: 1000, keepaliveCountMax: 3, backoff: { initialMs: 300, maxMs: 2000, jitter: 0.3 } } });
+  client = createClient(createMemoryTransport(core.service));
+  client.subscribe('bringup.log', ({ nodeId, step, lines }) => {
+    const key = `${nodeId}/${step}`;
+    logs.set(key, [...(logs.get(key) ?? []), ...lines]);
+  });
+  clusterId = (await client.call('clusters.create', { name: 'bringup' })).id;
+  await client.call('nodes.import', { clusterId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! } });
+  nodes = await client.call('nodes.list', { clusterId });
+  for (const n of nodes) await client.call('nodes.trust', { id: n.id, fingerprint: tbNode(n.name).hostKeyFingerprints[0]! });
+}, 300_000);
+afterAll(async () => {
+  heal('index', 'node3');
+  heal('link', 'node2');
+  core?.dispose();
+  home?.cleanup();
+});
+
+describe('bring-up against bare testbed nodes', () => {
+  let runId: string;
+
+  it('shows the plan first: head first, workers join, verify on the head', async () => {
+    const plan = await client.call('bringup.plan', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false } });
+    expect(plan.state).toBe('planned');
+    expect(plan.nodes.map((n) => `${n.nodeName}:${n.steps.map((s) => s.kind).join(',')}`)).toEqual(['node1:preflight,install,start-head,verify', 'node2:preflight,install,join', 'node3:preflight,install,join']);
+  });
+
+  it('brings two nodes up while node3 cannot reach the index, and survives node2 losing its link mid-install', async () => {
+    fault('index', 'node3');
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false } });
+    runId = run.id;
+    // Cut node2's link once pip is busy on it, for longer than the keepalive window; then restore.
+    await until(() => logs.get(`${id('node2')}/install`) ?? [], (l) => l.some((x) => x.startsWith('Collecting')), 120_000, 'pip to start on node2');
+    fault('link', 'node2');
+    await new Promise((r) => setTimeout(r, 6000));
+    heal('link', 'node2');
+
+    const done = await settled(runId);
+    expect(done.state).toBe('failed');
+    expect(stepOf(done, 'node1', 'start-head').state).toBe('done');
+    expect(stepOf(done, 'node2', 'join').state).toBe('done');
+    const broken = stepOf(done, 'node3', 'install');
+    expect(broken.state).toBe('failed');
+    expect(broken.error).toMatch(/^pip failed: /);
+    expect(broken.hint).toContain(tb.index);
+    expect(stepOf(done, 'node3', 'join').state).toBe('pending');
+    expect(done.verified).toMatchObject({ nodes: 2, gpus: 4, rayVersion: '2.60.0' });
+
+    // node2: the connection dropped while pip ran, Raydeck re-attached, pip ran exactly once.
+    expect((logs.get(`${id('node2')}/install`) ?? []).some((l) => l.includes('re-attaching'))).toBe(true);
+    expect(onNode(tbNode('node2'), `cat ~/.raydeck/jobs/${runId}-install/starts | wc -l`).trim()).toBe('1');
+    expect(onNode(tbNode('node2'), `grep -c '^Successfully installed' ~/.raydeck/jobs/${runId}-install/log`).trim()).toBe('1');
+  });
+
+  it('retries node3 alone once its index is back, without redoing the others', async () => {
+    heal('index', 'node3');
+    const before = await client.call('bringup.get', { runId });
+    await client.call('bringup.retry', { runId, nodeId: id('node3') });
+    const done = await settled(runId);
+    expect(done.state, why(done)).toBe('succeeded');
+    for (const name of ['node1', 'node2']) {
+      expect(stepOf(done, name, 'install').startedAt).toBe(stepOf(before, name, 'install').startedAt);
+    }
+    expect(done.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
+    const status = await client.call('cluster.status', { clusterId });
+    expect(status).toMatchObject({ state: 'running', dashboardReachable: true, rayVersion: '2.60.0', aliveNodes: 3, gpus: 6 });
+    // Ray's dashboard stays on the head's loopback; the GCS refuses nothing but needs the token for the API.
+    expect(onNode(tbNode('node1'), "ss -ltn | awk '{print $4}' | grep ':8265$' || true").trim()).toBe('127.0.0.1:8265');
+  });
+
+  it('changes nothing when run again on the running cluster, and finishes fast', async () => {
+    const started = Date.now();
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false } });
+    const done = await settled(run.id, 120_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`re-run of bring-up on the running 3-node cluster: ${seconds.toFixed(1)} s`);
+    expect(done.state, why(done)).toBe('succeeded');
+    for (const n of done.nodes) {
+      const install = await client.call('bringup.logs', { runId: run.id, nodeId: n.nodeId, step: 'install' });
+      expect(install.join('\n')).toContain('already installed');
+    }
+    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'start-head' })).join('\n')).toContain('nothing to do');
+    expect(done.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
+  });
+
+  it('removes a worker after draining it, and adds it back to the running cluster', async () => {
+    const { operationId } = await client.call('cluster.removeWorker', { nodeId: id('node3') });
+    await operationDone(operationId);
+    expect((await client.call('nodes.list', { clusterId })).map((n) => n.name)).toEqual(['node1', 'node2']);
+    await until(() => client.call('cluster.status', { clusterId }), (s) => s.aliveNodes === 2, 30_000, 'node3 to leave Ray');
+
+    await client.call('nodes.import', { clusterId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! }, aliases: ['node3'] });
+    nodes = await client.call('nodes.list', { clusterId });
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false, nodeIds: [id('node3')] } });
+    expect(run.nodes.map((n) => `${n.nodeName}:${n.steps.map((s) => s.kind).join(',')}`)).toEqual(['node1:verify', 'node3:preflight,install,join']);
+    const done = await settled(run.id);
+    expect(done.state, why(done)).toBe('succeeded');
+    expect(done.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
+  });
+
+  it('stops and starts the cluster, then tears it down and removes the virtualenv', async () => {
+    await operationDone((await client.call('cluster.stop', { clusterId })).operationId);
+    expect((await client.call('cluster.status', { clusterId })).state).toBe('stopped');
+    const run = await client.call('cluster.start', { clusterId });
+    const done = await settled(run.id);
+    expect(done.state, why(done)).toBe('succeeded');
+    expect(done.verified).toMatchObject({ nodes: 3, gpus: 6 });
+    await operationDone((await client.call('cluster.down', { clusterId, uninstall: true })).operationId);
+    for (const name of ['node1', 'node2', 'node3']) expect(onNode(tbNode(name), 'test -e ~/.raydeck/venv && echo present || echo gone').trim()).toBe('gone');
+  });
+});
