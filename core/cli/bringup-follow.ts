@@ -6,7 +6,7 @@
  */
 import { StepKind, type BringUpRun, type BringUpStep, type NodePlan, type RaydeckClient } from '../../shared';
 import { duration } from './output';
-import { pause } from './wait';
+import { NEVER_STOPPED, pause, watchStop } from './wait';
 
 export const isFinished = (run: BringUpRun) => run.state === 'succeeded' || run.state === 'failed' || run.state === 'cancelled';
 
@@ -117,11 +117,12 @@ export interface FollowOptions {
 export async function followRun(client: RaydeckClient, run: BringUpRun, opts: FollowOptions): Promise<{ run: BringUpRun; stoppedBy: 'user' | 'timeout' | null }> {
   const interval = opts.intervalMs ?? 500;
   const deadline = Date.now() + (opts.timeoutMs ?? 4 * 3600_000);
+  const stop = watchStop(opts.stopped);
   let last = run;
   for (const line of stepTransitions(null, run)) opts.onLine?.(line);
   while (!isFinished(last)) {
     if (Date.now() > deadline) return { run: last, stoppedBy: 'timeout' };
-    const why = await pause(interval, opts.stopped, (resume) => client.subscribe('bringup.changed', (p) => p.id === run.id && resume()));
+    const why = await pause(interval, stop, (resume) => client.subscribe('bringup.changed', (p) => p.id === run.id && resume()));
     if (why === 'stopped') return { run: last, stoppedBy: 'user' };
     const next = await client.call('bringup.get', { runId: run.id });
     for (const line of stepTransitions(last, next)) opts.onLine?.(line);
@@ -139,7 +140,7 @@ export async function cancelRun(client: RaydeckClient, runId: string, onLine?: (
     for (const line of stepTransitions(before, run)) onLine?.(line);
     before = run;
     if (isFinished(run) || Date.now() > deadline) return run;
-    await pause(250, new Promise(() => undefined));
+    await pause(250, NEVER_STOPPED);
     run = await client.call('bringup.get', { runId });
   }
 }

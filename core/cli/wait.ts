@@ -5,8 +5,27 @@
  */
 import type { Operation, RaydeckClient } from '../../shared';
 
-/** Resolves 'stopped' if `stopped` settles first, 'woken' if `wake` fires, else 'elapsed' after `ms`. */
-export function pause(ms: number, stopped: Promise<void>, wake?: (resume: () => void) => () => void): Promise<'elapsed' | 'stopped' | 'woken'> {
+/** Ctrl+C seen as a flag plus a wake-up, watched once per wait (not once per pause). */
+export interface StopWatch {
+  requested: boolean;
+  wake: (() => void) | null;
+}
+
+export function watchStop(stopped: Promise<void>): StopWatch {
+  const watch: StopWatch = { requested: false, wake: null };
+  void stopped.then(() => {
+    watch.requested = true;
+    watch.wake?.();
+  });
+  return watch;
+}
+
+/** A watch that never fires: for bounded waits after the user already pressed Ctrl+C. */
+export const NEVER_STOPPED: StopWatch = { requested: false, wake: null };
+
+/** Resolves 'stopped' on Ctrl+C, 'woken' if `wake` fires, else 'elapsed' after `ms`. */
+export function pause(ms: number, stop: StopWatch, wake?: (resume: () => void) => () => void): Promise<'elapsed' | 'stopped' | 'woken'> {
+  if (stop.requested) return Promise.resolve('stopped');
   return new Promise((resolve) => {
     let done = false;
     const finish = (why: 'elapsed' | 'stopped' | 'woken') => {
@@ -14,11 +33,13 @@ export function pause(ms: number, stopped: Promise<void>, wake?: (resume: () => 
       done = true;
       clearTimeout(timer);
       off?.();
+      if (stop.wake === onStop) stop.wake = null;
       resolve(why);
     };
+    const onStop = () => finish('stopped');
     const timer = setTimeout(() => finish('elapsed'), ms);
     const off = wake?.(() => finish('woken'));
-    void stopped.then(() => finish('stopped'));
+    if (stop !== NEVER_STOPPED) stop.wake = onStop;
   });
 }
 
@@ -41,6 +62,7 @@ export interface WaitOptions {
 export async function waitForOperation(client: RaydeckClient, id: string, opts: WaitOptions): Promise<Operation | 'stopped'> {
   const interval = opts.intervalMs ?? 250;
   const deadline = Date.now() + opts.timeoutMs;
+  const stop = watchStop(opts.stopped);
   let last = '';
   for (;;) {
     const op = await client.call('operations.get', { id });
@@ -54,7 +76,7 @@ export async function waitForOperation(client: RaydeckClient, id: string, opts: 
       await client.call('operations.cancel', { id }).catch(() => undefined);
       throw new Error(`gave up waiting for "${op.title}" after ${Math.round(opts.timeoutMs / 1000)} s (it was at: ${op.detail}); it was cancelled`);
     }
-    const why = await pause(interval, opts.stopped, (resume) => client.subscribe('operation.progress', (p) => p.id === id && resume()));
+    const why = await pause(interval, stop, (resume) => client.subscribe('operation.progress', (p) => p.id === id && resume()));
     if (why === 'stopped') return 'stopped';
   }
 }
@@ -64,7 +86,7 @@ export async function cancelOperation(client: RaydeckClient, id: string, timeout
   let op = await client.call('operations.cancel', { id });
   const deadline = Date.now() + timeoutMs;
   while (!ended(op) && Date.now() < deadline) {
-    await pause(250, new Promise(() => undefined));
+    await pause(250, NEVER_STOPPED);
     op = await client.call('operations.get', { id });
   }
   return op;

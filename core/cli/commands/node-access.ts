@@ -61,8 +61,11 @@ async function requireTrustedHops(client: RaydeckClient, clusterName: string, no
   for (let hop = all.find((n) => n.id === node.jumpNodeId); hop && !chain.includes(hop); hop = all.find((n) => n.id === hop!.jumpNodeId)) chain.unshift(hop);
   for (const hop of chain) {
     const info = await client.call('nodes.hostKey', { id: hop.id });
+    if (info.status === 'unknown') {
+      throw new Error(`${node.name} is reached through ${hop.name}, whose host key is unknown: trust ${hop.name} first (${trustCommand(clusterName, hop.name, info.fingerprint)})`);
+    }
     if (info.status !== 'trusted') {
-      throw new Error(`${node.name} is reached through ${hop.name}, whose host key is ${info.status}: trust ${hop.name} first (${trustCommand(clusterName, hop.name, info.fingerprint)})`);
+      throw new Error(`${node.name} is reached through ${hop.name}, whose host key is ${info.status === 'changed' ? 'CHANGED' : info.status}: see raydeck node trust ${clusterName} ${hop.name} first`);
     }
   }
 }
