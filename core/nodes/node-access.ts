@@ -160,13 +160,23 @@ export class NodeAccess {
     try {
       if (target.jump) {
         jumpLease = this.deps.pool.acquire(target.jump, { verifier: this.deps.hostKeys });
-        await jumpLease.ready();
-        sock = await jumpLease.forwardOut(target.host, target.port);
+        try {
+          await jumpLease.ready();
+          sock = await jumpLease.forwardOut(target.host, target.port);
+        } catch (err) {
+          // The jump hop's own problem (often its key is not trusted yet): say so, not "no host key".
+          const hop = `${target.jump.host}:${target.jump.port}`;
+          throw new RaydeckError({
+            code: 'conflict',
+            message: err instanceof HostKeyRejected ? `The jump host ${hop} is not trusted yet (${err.message}). Trust the jump host first, then this node.` : `Cannot reach this node through the jump host ${hop}: ${err instanceof Error ? err.message : String(err)}`,
+          });
+        }
       }
       const { jump: _jump, ...hop } = target;
       const client = await openClient(hop, capture, { ...this.deps.pool.settings, connectTimeoutMs: 10_000 }, sock);
       client.end(); // not reached: the capture verifier never trusts
     } catch (err) {
+      if (err instanceof RaydeckError) throw err;
       if (!(err instanceof HostKeyRejected) && !captured) throw toRaydeck(err);
     } finally {
       sock?.destroy();
