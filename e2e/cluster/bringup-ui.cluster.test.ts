@@ -1,0 +1,100 @@
+/**
+ * The Bring-up page in Chromium against bare testbed nodes (browser mode, real sshd, real Ray):
+ * nodes imported and trusted on the Nodes page, the plan reviewed, then 3 nodes brought up from
+ * the testbed's index while node3 cannot reach it — node3 fails with pip's error and a hint, the
+ * others finish, the run survives a page reload, and "Retry node3" completes the cluster:
+ * 3 nodes and 6 GPUs verified. Screenshot for the README. Fails on any console error.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from '../pages/app-page';
+import { BringupPage } from '../pages/bringup-page';
+import { NodesPage } from '../pages/nodes-page';
+import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
+import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
+import { fault, heal, resetTestbed, type TestbedInfo } from '../support/testbed';
+
+let raydeck: RunningRaydeck;
+let browser: Browser;
+let page: Page;
+let app: AppPage;
+let bringup: BringupPage;
+let watched: PageProblems;
+let fakeHome: string;
+let tb: TestbedInfo;
+
+beforeAll(async () => {
+  tb = resetTestbed();
+  fakeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-user-'));
+  raydeck = await startRaydeckUi({ HOME: fakeHome });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1320, height: 900 } })).newPage();
+  watched = watchProblems(page);
+  app = new AppPage(page);
+  bringup = new BringupPage(page);
+  await page.goto(raydeck.url);
+  await app.waitUntilConnected();
+}, 300_000);
+afterAll(async () => {
+  heal('index', 'node3');
+  await browser?.close();
+  await raydeck?.stop();
+  fs.rmSync(fakeHome, { recursive: true, force: true });
+});
+
+describe('Bring-up page against bare testbed nodes', () => {
+  it('imports and trusts the three nodes', async () => {
+    const nodes = new NodesPage(page);
+    await app.addCluster('lab');
+    await app.clusterCards().first().getByRole('button', { name: 'Add nodes' }).click();
+    const dialog = await nodes.importTestbedFile(process.env.RAYDECK_TESTBED_JSON!);
+    await dialog.getByRole('button', { name: 'Import 3 nodes' }).click();
+    await dialog.getByTestId('import-result').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Connect all' }).click();
+    for (const n of tb.nodes) {
+      await nodes.row(n.name).getByRole('button', { name: 'Review host key' }).click();
+      await nodes.trustDialog().getByTestId('trust-button').click();
+      await nodes.waitForState(n.name, 'ready');
+    }
+  });
+
+  it('shows the plan, then brings node1 and node2 up while node3 fails with pip\'s error and a hint', async () => {
+    fault('index', 'node3');
+    await bringup.open();
+    await bringup.chooseSource({ kind: 'index', url: tb.index });
+    await bringup.setVllm(false);
+    const plan = await bringup.reviewPlan();
+    expect(await plan.innerText()).toMatch(/node1[\s\S]*Start Ray head[\s\S]*node2[\s\S]*Join the head/);
+    await bringup.start();
+    await bringup.waitForStep('node1', 'install', 'running', 60_000);
+
+    // A reload in the middle: the run is still there and still moving.
+    await page.reload();
+    await app.waitUntilConnected();
+    await bringup.open();
+    await bringup.waitForStep('node3', 'install', 'failed', 180_000);
+    const failed = bringup.step('node3', 'install');
+    expect(await failed.getByTestId('step-error').innerText()).toMatch(/pip failed/);
+    expect(await failed.innerText()).toContain(tb.index);
+    expect(await bringup.logText('node3', 'install')).toMatch(/ERROR|No route to host|Could not/);
+    await bringup.waitForStep('node2', 'join', 'done', 180_000);
+    await bringup.waitForStep('node1', 'verify', 'done', 120_000);
+    await expect.poll(() => bringup.runState(), { timeout: 30_000 }).toBe('failed');
+  });
+
+  it('retries node3 once its index is back and verifies 3 nodes and 6 GPUs', async () => {
+    heal('index', 'node3');
+    await bringup.retryNode('node3');
+    await bringup.waitForStep('node3', 'join', 'done', 240_000);
+    expect(await bringup.summary(120_000)).toMatch(/3 nodes, 6 GPUs, Ray 2\.60\.0 verified/);
+    // The cluster panel refreshes after the run ends; bars finish their transition.
+    await expect.poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 }).toContain('3 of 3 nodes alive');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'bringup.png'), fullPage: true });
+    expect(watched.problems).toEqual([]);
+  });
+});
