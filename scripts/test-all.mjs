@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's test command runs this (`npm run test:all`): installs what the tests need, then
 // type-check, layer check, unit + whole-app tests, browser e2e in Debian Chromium, the testbed's
-// own unit tests and its smoke test on a real 3-node cluster. Every stage runs even if an
+// own unit tests, its smoke test on a real 3-node cluster, then the cluster suite (the core and
+// the UI against that testbed: SSH, host keys, preflight, terminals, bring-up). Every stage runs even if an
 // earlier one failed; the last line is the total as "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,6 +57,15 @@ const stages = [
       process.stdout.write(r.stdout ?? '');
       const m = /(\d+) passed, (\d+) failed/.exec((r.stdout ?? '').trim().split('\n').at(-1) ?? '');
       return { ok: r.status === 0, counts: m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 } : null };
+    },
+  },
+  {
+    // The core and the UI against real sshd nodes and a real Ray: one testbed for the whole suite.
+    name: 'cluster',
+    run: () => {
+      const report = path.join(reportDir, 'cluster.json');
+      const ok = run('npx', ['vitest', 'run', '-c', 'vitest.cluster.config.ts'], { RAYDECK_TEST_REPORT: report });
+      return { ok, counts: vitestCounts(report) };
     },
   },
 ];
