@@ -43,7 +43,8 @@ afterAll(async () => {
   await browser?.close();
   await raydeck?.stop();
   fs.rmSync(fakeHome, { recursive: true, force: true });
-});
+  resetTestbed(); // the next files expect bare nodes (no Ray holding its ports)
+}, 120_000);
 
 describe('Bring-up page against bare testbed nodes', () => {
   it('imports and trusts the three nodes', async () => {

@@ -11,9 +11,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from '../pages/app-page';
 import { NodesPage } from '../pages/nodes-page';
+import { TerminalPage } from '../pages/terminal-page';
 import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
 import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
-import { fault, heal, testbedInfo } from '../support/testbed';
+import { fault, heal, onNode, testbedInfo } from '../support/testbed';
 
 let raydeck: RunningRaydeck;
 let browser: Browser;
@@ -74,6 +75,29 @@ describe('Nodes page against the testbed', () => {
       expect(await card.getAttribute('data-worst')).not.toBe('fail');
     }
     await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'nodes.png'), fullPage: true });
+  });
+
+  it('opens a shell on node2 from the Terminal page: hostname shows the node, Ctrl+C stops a flood', async () => {
+    const term = new TerminalPage(page);
+    await app.nav('terminal').click();
+    await page.getByRole('combobox', { name: 'New shell on node' }).selectOption({ label: `node2 (root@${testbedInfo().nodes.find((n) => n.name === 'node2')!.host})` });
+    await term.tabs.first().waitFor();
+    await term.activePane.locator('.xterm-rows').waitFor();
+    await term.waitForText(/[$#>%]\s*$/, 20_000);
+    const expected = onNode(testbedInfo().nodes.find((n) => n.name === 'node2')!, 'hostname').trim();
+    await term.run('echo "host=$(hostname)"');
+    await term.waitForText(`host=${expected}`);
+    expect(expected).toContain('node2');
+    await term.run('yes');
+    await term.waitForText(/y\s+y\s+y/);
+    await page.waitForTimeout(2000);
+    await term.activePane.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.press('Control+C');
+    await term.run('clear');
+    await term.run('echo back-$((40+2))');
+    await term.waitForText('back-42', 20_000);
+    await page.getByRole('button', { name: /^Close / }).first().click();
+    await app.nav('nodes').click();
   });
 
   it('stops hard when node3 comes back with a new host key; accepting names the new fingerprint', async () => {
