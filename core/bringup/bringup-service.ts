@@ -13,7 +13,7 @@ import type { NodeAccess } from '../nodes/node-access';
 import type { NodeConnection } from '../ssh/types';
 import { dashboardFor, verifyCluster } from './head-dashboard';
 import { planBringUp } from './plan';
-import { JobCancelled, readNodeToken } from './remote-job';
+import { DETACH_REASON, JobCancelled, readNodeToken } from './remote-job';
 import { RAY_PORTS, StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
 import { cancelPending, findStep, outcome, patchNode, patchStep, resetForRetry } from './run-state';
 import type { RunStore } from './run-store';
@@ -46,6 +46,8 @@ class Execution {
 }
 
 const LOG_FLUSH_MS = 150;
+/** The abort reason when the app closes: jobs on the nodes are left running. */
+const DETACH = DETACH_REASON;
 
 export class BringUpService {
   private readonly runs = new Map<string, BringUpRun>();
@@ -53,6 +55,7 @@ export class BringUpService {
   private readonly logBatches = new Map<string, { runId: string; nodeId: string; step: StepKind; lines: string[] }>();
   private flushTimer: NodeJS.Timeout | null = null;
   private loaded: Promise<void> | null = null;
+  private detached = false;
   private readonly now: () => Date;
 
   constructor(private readonly deps: BringUpDeps) {
@@ -122,12 +125,19 @@ export class BringUpService {
     return this.get(runId);
   }
 
+  /**
+   * The app is closing: stop following, but leave the steps running on their nodes (detached
+   * jobs) and the runs on disk as they are — the next start shows them interrupted, and a retry
+   * re-attaches to what still runs instead of starting it again.
+   */
   dispose(): void {
-    for (const e of this.executions.values()) e.abort.abort();
     this.flushLogs();
+    this.detached = true;
+    for (const e of this.executions.values()) e.abort.abort(DETACH);
   }
 
   private put(run: BringUpRun): void {
+    if (this.detached) return;
     this.runs.set(run.id, run);
     this.deps.bus.emit('bringup.changed', run);
     void this.deps.store.save(run);
@@ -139,6 +149,7 @@ export class BringUpService {
   }
 
   private log(runId: string, nodeId: string, step: StepKind, line: string): void {
+    if (this.detached) return;
     const key = `${runId}/${nodeId}/${step}`;
     const batch = this.logBatches.get(key) ?? { runId, nodeId, step, lines: [] };
     batch.lines.push(line.length > 4000 ? `${line.slice(0, 4000)}…` : line);

@@ -17,6 +17,9 @@ const JobState = z.object({
 type JobState = z.infer<typeof JobState>;
 const LogChunk = z.object({ kind: z.literal('log'), data: z.string(), offset: z.number() });
 
+/** Abort with this reason to stop following a job without cancelling it on the node. */
+export const DETACH_REASON = 'raydeck-detach';
+
 export type JobStep = 'install' | 'start-head' | 'join' | 'stop' | 'uninstall' | 'drain';
 
 export interface JobRequest {
@@ -107,7 +110,8 @@ export async function runJob(conn: NodeConnection, req: JobRequest, opts: JobOpt
   let started = false;
   while (Date.now() < deadline) {
     if (opts.signal?.aborted) {
-      await cancel();
+      // Closing the app detaches (the job runs on, to be re-attached later); anything else cancels it.
+      if (opts.signal.reason !== DETACH_REASON) await cancel();
       throw new JobCancelled();
     }
     let state: JobState;

@@ -11,7 +11,8 @@ import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient } f
 import { createCore, type Core } from '../../core/api/create-core';
 import { makeTempHome } from '../../core/testing/temp-home';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
-import { fault, heal, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
+import path from 'node:path';
+import { ROOT, fault, heal, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
 
 let home: { home: string; cleanup(): void };
 let core: Core;
@@ -41,15 +42,20 @@ async function operationDone(operationId: string, ms = 120_000) {
   expect(op, op.error ?? '').toMatchObject({ state: 'succeeded' });
 }
 
-beforeAll(async () => {
-  tb = resetTestbed();
-  home = makeTempHome();
+/** A core on the test's $RAYDECK_HOME (again after a "restart"), its log lines collected. */
+function startCore() {
   core = createCore({ home: home.home, mode: 'memory', userKnownHosts: [], ssh: { keepaliveIntervalMs: 1000, keepaliveCountMax: 3, backoff: { initialMs: 300, maxMs: 2000, jitter: 0.3 } } });
   client = createClient(createMemoryTransport(core.service));
   client.subscribe('bringup.log', ({ nodeId, step, lines }) => {
     const key = `${nodeId}/${step}`;
     logs.set(key, [...(logs.get(key) ?? []), ...lines]);
   });
+}
+
+beforeAll(async () => {
+  tb = resetTestbed();
+  home = makeTempHome();
+  startCore();
   clusterId = (await client.call('clusters.create', { name: 'bringup' })).id;
   await client.call('nodes.import', { clusterId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! } });
   nodes = await client.call('nodes.list', { clusterId });
@@ -153,5 +159,26 @@ describe('bring-up against bare testbed nodes', () => {
     expect(done.verified).toMatchObject({ nodes: 3, gpus: 6 });
     await operationDone((await client.call('cluster.down', { clusterId, uninstall: true })).operationId);
     for (const name of ['node1', 'node2', 'node3']) expect(onNode(tbNode(name), 'test -e ~/.raydeck/venv && echo present || echo gone').trim()).toBe('gone');
+  });
+
+  it('survives an app restart in the middle of an install from a pushed wheelhouse: the run shows interrupted, retry re-attaches, pip ran once', async () => {
+    logs.clear();
+    const wheelhouse = path.join(ROOT, '.cache', 'wheelhouse', 'files');
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'wheelhouse', dir: wheelhouse }, withVllm: false } });
+    await until(() => logs.get(`${id('node1')}/install`) ?? [], (l) => l.some((x) => /^(Looking in links|Processing|Collecting)/.test(x)), 180_000, 'pip to start on node1');
+    core.dispose(); // the app quits; the install goes on on the nodes
+    startCore();
+    const after = await client.call('bringup.get', { runId: run.id });
+    expect(after.state).toBe('failed');
+    expect(stepOf(after, 'node1', 'install')).toMatchObject({ state: 'failed', error: expect.stringContaining('Raydeck stopped') });
+    await client.call('bringup.retry', { runId: run.id });
+    const done = await settled(run.id);
+    expect(done.state, why(done)).toBe('succeeded');
+    expect(done.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
+    for (const name of ['node1', 'node2', 'node3']) {
+      expect(onNode(tbNode(name), `cat ~/.raydeck/jobs/${run.id}-install/starts | wc -l`).trim()).toBe('1');
+      expect(Number(onNode(tbNode(name), 'ls ~/.raydeck/wheelhouse/*.whl | wc -l').trim())).toBeGreaterThan(10);
+    }
+    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'install' })).join('\n')).toMatch(/wheels pushed/);
   });
 });
