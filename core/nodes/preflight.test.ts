@@ -149,7 +149,11 @@ describe('evaluatePreflight', () => {
     // A worker does not need 6379.
     expect(byId(evaluatePreflight(facts, worker)).ports!.status).toBe('pass');
     facts.listening = [{ port: 8265, process: 'ray::Dashboard' }];
-    expect(byId(evaluatePreflight(facts, head)).ports!.status).toBe('warn');
+    expect(byId(evaluatePreflight(facts, head)).ports!).toMatchObject({ status: 'warn', hint: expect.stringMatching(/Another Ray .*ray stop/) });
+    // Raydeck's own Ray (its venv) holding the ports, as preflight.sh names Ray's Python daemons.
+    facts.listening = [{ port: 6379, process: 'gcs_server' }, { port: 8265, process: 'ray dashboard.py' }];
+    facts.ray = [{ path: '/root/.raydeck/venv/bin/ray', version: '2.60.0', error: null }];
+    expect(byId(evaluatePreflight(facts, head)).ports!).toMatchObject({ status: 'warn', hint: expect.stringMatching(/Raydeck's own Ray .* keeps it/) });
   });
 
   it('fails a worker that cannot reach the head, and tells how to open the way', () => {

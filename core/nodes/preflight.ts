@@ -173,7 +173,16 @@ function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): Pref
   if (busy.length === 0) return line('ports', label, 'pass', `${needed.join(', ')} free`);
   const detail = busy.map((b) => `${b.port} (${RAY_PORTS[b.port]}) in use${b.process ? ` by ${b.process}` : ''}`).join(', ');
   if (busy.every((b) => b.process && RAY_PROCESSES.test(b.process))) {
-    return line('ports', label, 'warn', detail, 'A Ray is already running on this node; bring-up stops it (`ray stop`) before starting Raydeck\'s.');
+    const ours = (facts.ray ?? []).some((r) => r.path.includes('/.raydeck/'));
+    return line(
+      'ports',
+      label,
+      'warn',
+      detail,
+      ours
+        ? "Raydeck's own Ray is running here: bring-up keeps it (use Stop on the Bring-up page to stop it)."
+        : 'Another Ray is running on this node and holds these ports: stop it (`ray stop`) before bring-up.',
+    );
   }
   const first = busy[0]!.port;
   return line('ports', label, 'fail', detail, `Stop what listens there (find it with \`ss -ltnp 'sport = :${first}'\`) or move it to another port; Ray needs ${busy.map((b) => b.port).join(', ')}.`);
