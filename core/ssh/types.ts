@@ -36,6 +36,8 @@ export interface HostKeyVerifier {
   check(host: string, port: number, key: Buffer): HostKeyVerdict;
   /** Records `key` as trusted for host:port in Raydeck's own known_hosts. */
   trust(host: string, port: number, key: Buffer): Promise<void>;
+  /** Key types already known for host:port (the handshake asks for these first). */
+  knownAlgorithms?(host: string, port: number): string[];
 }
 
 /** A connect attempt refused because of the host key; carries the verdict for the UI. */

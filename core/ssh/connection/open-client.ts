@@ -62,6 +62,10 @@ export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings
       },
     };
     if (sock) config.sock = sock;
+    // Ask an honest server for the key type already known (as OpenSSH orders HostKeyAlgorithms),
+    // so a host known by its RSA key is not refused for presenting ed25519 first.
+    const preferred = hostKeyAlgorithmsFor(verifier.knownAlgorithms?.(target.host, target.port) ?? []);
+    if (preferred.length > 0) config.algorithms = { serverHostKey: [...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))] as never };
     switch (target.auth.kind) {
       case 'agent':
         config.agent = target.auth.socket;
@@ -80,4 +84,17 @@ export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings
       fail(err instanceof Error ? err : new Error(String(err)));
     }
   });
+}
+
+/** ssh2's default host-key algorithms, in its order (its `prepend` never reorders existing ones). */
+const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/** known_hosts key types -> the host-key algorithms that present them, best first. */
+export function hostKeyAlgorithmsFor(keyTypes: string[]): string[] {
+  const out: string[] = [];
+  for (const t of keyTypes) {
+    const algos = t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t];
+    for (const a of algos) if (!out.includes(a)) out.push(a);
+  }
+  return out;
 }
