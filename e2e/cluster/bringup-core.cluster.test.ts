@@ -181,4 +181,19 @@ describe('bring-up against bare testbed nodes', () => {
     }
     expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'install' })).join('\n')).toMatch(/wheels pushed/);
   });
+
+  it('cancels a bring-up in the middle of the installs: the steps end cancelled and pip is stopped on the nodes', async () => {
+    await operationDone((await client.call('cluster.down', { clusterId, uninstall: true })).operationId);
+    logs.clear();
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false } });
+    await until(() => logs.get(`${id('node2')}/install`) ?? [], (l) => l.some((x) => x.startsWith('Collecting')), 120_000, 'pip to start on node2');
+    await client.call('bringup.cancel', { runId: run.id });
+    const done = await settled(run.id, 60_000);
+    expect(done.state).toBe('cancelled');
+    expect(stepOf(done, 'node2', 'install').state).toBe('cancelled');
+    expect(stepOf(done, 'node2', 'join').state).toBe('cancelled');
+    // The detached job was ended on the node (its process group), not just abandoned.
+    await until(() => onNode(tbNode('node2'), `test -e ~/.raydeck/jobs/${run.id}-install/exit && echo ended || echo running`).trim(), (v) => v === 'ended', 20_000, 'the install job on node2 to end');
+    expect(onNode(tbNode('node2'), "pgrep -fc 'pip install' || true").trim()).toBe('0');
+  });
 });

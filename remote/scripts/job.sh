@@ -280,9 +280,24 @@ elif action == "cancel":
         with open(pid_path) as f:
             pid = int(f.read().strip())
         try:
-            os.killpg(pid, signal.SIGTERM)
+            os.killpg(pid, signal.SIGTERM)  # the job's own session: the step and all it started
         except OSError:
             pass
+        for _ in range(50):  # bounded: 5 s, then KILL what is left
+            if not alive():
+                break
+            time.sleep(0.1)
+        else:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not os.path.exists(exit_path):  # the wrapper died with it: record the cancel
+            with open(exit_path + ".tmp", "w") as f:
+                f.write("143\n")
+            os.replace(exit_path + ".tmp", exit_path)
+            with open(log_path, "a") as f:
+                f.write("[raydeck] cancelled\n")
     out(read_state(offset))
 else:
     fail("action must be start, follow, poll, cancel or token")
