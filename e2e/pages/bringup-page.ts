@@ -1,7 +1,7 @@
 /**
  * Page object for the Bring-up page: choose the package source and vLLM, review the plan, start,
- * follow steps per node, read a step's log, retry a node, read the verified summary — named as
- * a user would do them. Nodes are named by their inventory name, steps by their kind
+ * follow steps per node, read a step's log, retry a node, read the verified summary, add workers
+ * to a running cluster, drain and remove one — named as a user would do them. Nodes are named by their inventory name, steps by their kind
  * ('preflight', 'install', 'start-head', 'join', 'verify').
  */
 import type { Locator, Page } from 'playwright-core';
@@ -32,6 +32,11 @@ export class BringupPage {
 
   get clusterPanel(): Locator {
     return this.page.getByTestId('cluster-panel');
+  }
+
+  /** The Cluster panel's "Add workers" part (shown while Ray runs). */
+  get addWorkersForm(): Locator {
+    return this.clusterPanel.getByTestId('add-workers');
   }
 
   node(name: string): Locator {
@@ -123,6 +128,42 @@ export class BringupPage {
     const summary = this.run.getByTestId('bringup-summary');
     await summary.waitFor({ timeout: timeoutMs });
     return (await summary.innerText()).replace(/^\s*✓\s*/, '').trim();
+  }
+
+  /**
+   * Adds inventory workers that Ray does not run to the running cluster: ticks them, "Add to the
+   * cluster", and waits until the bring-up of those nodes started; returns the run view. Throws
+   * with the page's error if the core refused.
+   */
+  async addWorkers(names: string[], timeoutMs = 30_000): Promise<Locator> {
+    const form = this.addWorkersForm;
+    for (const name of names) await form.getByRole('checkbox', { name, exact: true }).check();
+    await form.getByRole('button', { name: 'Add to the cluster', exact: true }).click();
+    const started = form.getByTestId('add-workers-started');
+    const error = form.getByTestId('add-workers-error');
+    await started.or(error).first().waitFor({ timeout: timeoutMs });
+    if (await error.isVisible()) throw new Error(`Adding ${names.join(', ')} did not start: ${await error.innerText()}`);
+    await this.run.waitFor({ timeout: timeoutMs });
+    return this.run;
+  }
+
+  /**
+   * Drains a live worker out of the cluster and removes it from the inventory: its row's
+   * "Drain and remove…", the confirmation, then waits for the operation to end. Throws with the
+   * core's message if it was refused or the operation did not succeed.
+   */
+  async drainAndRemove(name: string, timeoutMs = 120_000): Promise<void> {
+    await this.clusterPanel.getByRole('button', { name: `Drain and remove ${name}`, exact: true }).click();
+    await this.page.getByRole('dialog', { name: `Drain and remove ${name}?` }).getByRole('button', { name: 'Drain and remove', exact: true }).click();
+    const ended = this.clusterPanel.locator(`[data-testid="cluster-operation"][data-node="${name}"]:not([data-state="running"])`);
+    const refused = this.clusterPanel.getByTestId('cluster-error');
+    await ended.or(refused).first().waitFor({ timeout: timeoutMs });
+    if (await refused.isVisible()) throw new Error(`Removing ${name} was refused: ${await refused.innerText()}`);
+    const state = await ended.getAttribute('data-state');
+    if (state !== 'succeeded') {
+      const why = await ended.getByTestId('cluster-operation-error').innerText().catch(() => '');
+      throw new Error(`Removing ${name} ${state}: ${why}`);
+    }
   }
 
   async runState(): Promise<string | null> {

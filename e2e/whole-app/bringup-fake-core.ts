@@ -3,6 +3,7 @@
  * this RaydeckClient answers just the calls the page makes (clusters, nodes, bringup.*,
  * cluster.*), records every call, and lets a test push `bringup.changed`, `bringup.log` and
  * `operation.progress` events as the real core would. Answers are copied, as a transport would.
+ * A start with `nodeIds` plans like the core's partial bring-up: the head only verifies.
  */
 import { RaydeckError, type BringUpRun, type BringUpStep, type Cluster, type ClusterNode, type ClusterStatus, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type NodePlan, type RaydeckClient, type StepKind } from '../../shared';
 
@@ -16,6 +17,9 @@ function node(id: string, name: string, role: ClusterNode['role'], host: string)
 export const HEAD = node('n1', 'gpu1', 'head', '198.51.100.11');
 export const WORKER = node('n2', 'gpu2', 'worker', '198.51.100.12');
 export const BASTION = node('n0', 'bastion', 'jump', '198.51.100.2');
+/** Workers for day-2 tests: in the inventory, not (yet) live in Ray. */
+export const SPARE = node('n3', 'gpu3', 'worker', '198.51.100.13');
+export const SPARE2 = node('n4', 'gpu4', 'worker', '198.51.100.14');
 
 const TITLES: Record<StepKind, string> = { preflight: 'Preflight checks', install: 'Install Ray 2.60.0', 'start-head': 'Start Ray head', join: 'Join the head', verify: 'Verify every node and GPU registered' };
 
@@ -83,13 +87,23 @@ export class FakeBringupCore {
     'nodes.list': ({ clusterId }) => this.nodes.filter((n) => n.clusterId === clusterId).map((n) => ({ ...n, connection: { state: 'idle' as const } })),
     'bringup.list': ({ clusterId }) => this.runs.filter((r) => r.clusterId === clusterId),
     'bringup.plan': ({ clusterId, options }) => makeRun({ id: `plan-${this.nextId++}`, clusterId, options: { source: { kind: 'pypi' }, withVllm: true, ...options } }),
-    'bringup.start': ({ clusterId, options }) => this.addRun(makeRun({ id: `run-${this.nextId++}`, clusterId, state: 'running', startedAt: new Date().toISOString(), options: { source: { kind: 'pypi' }, withVllm: true, ...options } })),
+    'bringup.start': ({ clusterId, options }) =>
+      this.addRun({
+        ...makeRun({ id: `run-${this.nextId++}`, clusterId, state: 'running', startedAt: new Date().toISOString(), options: { source: { kind: 'pypi' }, withVllm: true, ...options } }),
+        ...(options?.nodeIds ? { nodes: this.partialPlan(options.nodeIds) } : {}),
+      }),
     'bringup.retry': ({ runId }) => ({ ...this.run(runId), state: 'running' }),
     'bringup.cancel': ({ runId }) => ({ ...this.run(runId), state: 'cancelled' }),
     'bringup.logs': ({ runId, nodeId, step: kind }) => this.logs.get(logKey(runId, nodeId, kind)) ?? [],
     'cluster.status': () => this.status,
     'cluster.stop': () => ({ operationId: 'op-stop' }),
     'cluster.down': () => ({ operationId: 'op-down' }),
+    'cluster.removeWorker': ({ nodeId }) => {
+      const n = this.nodes.find((x) => x.id === nodeId);
+      if (!n) throw new RaydeckError({ code: 'not_found', message: `No node ${nodeId}.` });
+      if (n.role === 'head') throw new RaydeckError({ code: 'conflict', message: `${n.name} is the head: tear the cluster down instead, or make another node the head first.` });
+      return { operationId: `op-remove-${n.name}` };
+    },
     'cluster.start': ({ clusterId }) => this.addRun(makeRun({ id: `run-${this.nextId++}`, clusterId, state: 'running', startedAt: new Date().toISOString() })),
   };
 
@@ -127,6 +141,14 @@ export class FakeBringupCore {
   private addRun(run: BringUpRun): BringUpRun {
     this.runs = [run, ...this.runs];
     return run;
+  }
+
+  /** The core's plan for `nodeIds`: the chosen workers set up and join, the head only verifies. */
+  private partialPlan(nodeIds: string[]): NodePlan[] {
+    const plan = (n: ClusterNode, kinds: StepKind[]): NodePlan => ({ nodeId: n.id, nodeName: n.name, role: n.role === 'head' ? 'head' : 'worker', host: n.host, steps: kinds.map((k) => step(k)), numGpus: null, vllmBuild: null });
+    const chosen = this.nodes.filter((n) => nodeIds.includes(n.id));
+    const head = this.nodes.find((n) => n.role === 'head')!;
+    return [plan(head, ['verify']), ...chosen.map((n) => plan(n, ['preflight', 'install', 'join']))];
   }
 
   private run(runId: string): BringUpRun {

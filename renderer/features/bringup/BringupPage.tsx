@@ -1,7 +1,8 @@
 /**
  * The Bring-up page: pick a cluster, set the options, review the plan, bring the cluster up and
  * follow it node by node; the newest run (running or last finished) shows again after a reload.
- * Below, the live cluster with Start / Stop / Tear down. Empty states say what to do first.
+ * Below, the live cluster with Start / Stop / Tear down and adding or removing workers; a run
+ * started there replaces a reviewed plan in the run view. Empty states say what to do first.
  */
 import { useState } from 'react';
 import type { BringUpRun, Cluster } from '../../../shared';
@@ -119,7 +120,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
             No bring-up has run on {cluster.name} yet. Review the plan to see what Raydeck will do on each node before anything runs.
           </p>
         )}
-        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} />
+        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} onRunStarted={() => setPlan(null)} />
       </>
     );
 

@@ -12,7 +12,7 @@ import { isFinished, upsertRun } from './run-format';
 
 export const runsKey = (clusterId: string) => ['bringup', 'runs', clusterId] as const;
 export const clusterStatusKey = (clusterId: string) => ['bringup', 'cluster-status', clusterId] as const;
-const nodesKey = (clusterId: string) => ['bringup', 'nodes', clusterId] as const;
+export const nodesKey = (clusterId: string) => ['bringup', 'nodes', clusterId] as const;
 
 /** Writes a run the core sent (event or method answer) into its cluster's list. */
 export function storeRun(qc: QueryClient, run: BringUpRun): void {

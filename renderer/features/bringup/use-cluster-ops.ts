@@ -1,21 +1,25 @@
 /**
  * The live Ray cluster: `cluster.status` as a query (refreshed when a run ends and on demand),
- * and the day-2 actions. Stop and tear-down return operations whose progress comes as
- * `operation.progress` events; start returns a bring-up run that the run view shows.
+ * and the day-2 actions. Stop, tear-down and removing a worker return operations whose progress
+ * comes as `operation.progress` events; start returns a bring-up run that the run view shows.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
-import { clusterStatusKey, storeRun } from './use-bringup';
+import { clusterStatusKey, nodesKey, storeRun } from './use-bringup';
 
 export function useClusterStatus(clusterId: string) {
   const client = useRaydeck();
   return useQuery({ queryKey: clusterStatusKey(clusterId), queryFn: () => client.call('cluster.status', { clusterId }), staleTime: 10_000, retry: 0 });
 }
 
+/** The whole-cluster actions that ask first in ConfirmClusterDialog. */
 export type ClusterAction = 'stop' | 'down';
+
+/** What an operation was started for: a whole-cluster action, or draining one worker out. */
+export type ClusterOpRequest = { action: 'stop' } | { action: 'down'; uninstall: boolean } | { action: 'remove-worker'; nodeId: string; nodeName: string };
 
 /** How many recent operations to remember: an operation may report before its id comes back. */
 const SEEN_LIMIT = 50;
@@ -24,6 +28,7 @@ export function useClusterOperation(clusterId: string) {
   const client = useRaydeck();
   const qc = useQueryClient();
   const [opId, setOpId] = useState<string | null>(null);
+  const [request, setRequest] = useState<ClusterOpRequest | null>(null);
   const [op, setOp] = useState<Operation | null>(null);
   const seen = useRef(new Map<string, Operation>());
 
@@ -34,15 +39,34 @@ export function useClusterOperation(clusterId: string) {
   });
 
   const ended = op !== null && op.state !== 'running';
+  const removed = request?.action === 'remove-worker';
   useEffect(() => {
-    if (ended) void qc.invalidateQueries({ queryKey: clusterStatusKey(clusterId) });
-  }, [ended, qc, clusterId]);
+    if (!ended) return;
+    void qc.invalidateQueries({ queryKey: clusterStatusKey(clusterId) });
+    // The core also sends nodes.changed when a node leaves the inventory; reading again covers a missed event.
+    if (removed) void qc.invalidateQueries({ queryKey: nodesKey(clusterId) });
+  }, [ended, removed, qc, clusterId]);
 
   const run = useMutation({
-    mutationFn: (input: { action: ClusterAction; uninstall?: boolean }) =>
-      input.action === 'stop' ? client.call('cluster.stop', { clusterId }) : client.call('cluster.down', { clusterId, uninstall: input.uninstall ?? false }),
-    onSuccess: ({ operationId }) => {
+    mutationFn: (input: ClusterOpRequest) => {
+      switch (input.action) {
+        case 'stop':
+          return client.call('cluster.stop', { clusterId });
+        case 'down':
+          return client.call('cluster.down', { clusterId, uninstall: input.uninstall });
+        case 'remove-worker':
+          return client.call('cluster.removeWorker', { nodeId: input.nodeId });
+      }
+    },
+    // A new operation replaces the one shown, so what shows is never an earlier one's outcome.
+    onMutate: () => {
+      setOpId(null);
+      setOp(null);
+      setRequest(null);
+    },
+    onSuccess: ({ operationId }, input) => {
       setOpId(operationId);
+      setRequest(input);
       setOp(seen.current.get(operationId) ?? null);
     },
   });
@@ -53,5 +77,5 @@ export function useClusterOperation(clusterId: string) {
   });
 
   const running = run.isPending || start.isPending || (opId !== null && (op === null || op.state === 'running'));
-  return { op, running, run, start };
+  return { op, request, running, run, start };
 }
