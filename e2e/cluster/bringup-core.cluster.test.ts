@@ -66,7 +66,8 @@ afterAll(async () => {
   heal('link', 'node2');
   core?.dispose();
   home?.cleanup();
-});
+  resetTestbed(); // the next files expect bare nodes
+}, 120_000);
 
 describe('bring-up against bare testbed nodes', () => {
   let runId: string;
