@@ -195,6 +195,6 @@ describe('bring-up against bare testbed nodes', () => {
     expect(stepOf(done, 'node2', 'join').state).toBe('cancelled');
     // The detached job was ended on the node (its process group), not just abandoned.
     await until(() => onNode(tbNode('node2'), `test -e ~/.raydeck/jobs/${run.id}-install/exit && echo ended || echo running`).trim(), (v) => v === 'ended', 20_000, 'the install job on node2 to end');
-    expect(onNode(tbNode('node2'), "pgrep -fc 'pip install' || true").trim()).toBe('0');
+    expect(onNode(tbNode('node2'), "pgrep -fc '[p]ip install' || true").trim()).toBe('0');
   });
 });
