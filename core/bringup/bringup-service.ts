@@ -201,6 +201,8 @@ export class BringUpService {
           if (kind === 'start-head') exec.settleHead(await this.headInfo(runId));
           continue;
         }
+        // A failed or cancelled step stays so until a retry of its node resets it.
+        if (current.state === 'failed' || current.state === 'cancelled') return;
         if (signal.aborted) return;
         // Workers join only once the head runs; the head verifies once every worker settled.
         let headInfo: HeadInfo | null = null;
@@ -213,11 +215,6 @@ export class BringUpService {
             this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'failed', startedAt: at, endedAt: at, detail: '', error: 'The head did not start, so there is nothing to join.', hint: 'Fix the head node first (see its failed step), then retry the run.' }));
             return;
           }
-        }
-        if (kind === 'verify') {
-          this.update(runId, (r) => patchStep(r, nodeId, kind, { detail: 'Waiting for the workers to join' }));
-          await exec.workersDone;
-          if (signal.aborted) return;
         }
         const started = Date.now();
         this.update(runId, (r) => patchStep(r, nodeId, kind, { state: 'running', progress: null, detail: 'Connecting', startedAt: this.now().toISOString(), endedAt: null, error: null, hint: null }));
@@ -294,8 +291,21 @@ export class BringUpService {
         await joinStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
         return `Joined ${headInfo!.address}`;
       case 'verify': {
+        // Open the tunnel and warm the dashboard's state API while the workers still join.
+        env.progress(null, 'Waiting for the workers to join');
+        const t0 = Date.now();
+        const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+        const warm = dashboardFor(conn).then(async (d) => {
+          env.log(`[raydeck] tunnel to the dashboard open after ${since()}`);
+          await d.version().then(() => env.log(`[raydeck] the dashboard answered after ${since()}`), () => {});
+          await d.nodes().then(() => env.log(`[raydeck] the state API answered after ${since()}`), () => {});
+          return d;
+        });
+        warm.catch(() => {}); // awaited below; a failure there is the step's failure
+        await exec.workersDone;
+        if (exec.abort.signal.aborted) throw new JobCancelled();
         env.progress(null, 'Asking the head which nodes registered');
-        const dashboard = await dashboardFor(conn);
+        const dashboard = await warm;
         const started = this.runs
           .get(runId)!
           .nodes.filter((n) => n.steps.some((s) => (s.kind === 'start-head' || s.kind === 'join') && s.state === 'done') || (n.role === 'head' && !n.steps.some((s) => s.kind === 'start-head')))

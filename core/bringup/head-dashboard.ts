@@ -35,8 +35,11 @@ export async function verifyCluster(
   expected: ExpectedNode[],
   opts: { signal?: AbortSignal; timeoutMs?: number; log?: (line: string) => void; progress?: (fraction: number, detail: string) => void } = {},
 ): Promise<{ nodes: number; gpus: number; rayVersion: string }> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const startedAt = Date.now();
+  const deadline = startedAt + (opts.timeoutMs ?? 60_000);
+  let lastDetail = '';
   const rayVersion = (await dashboard.version()).ray_version;
+  opts.log?.(`[${((Date.now() - startedAt) / 1000).toFixed(1)} s] the dashboard answers: Ray ${rayVersion}`);
   let missing: string[] = expected.map((e) => e.name);
   let records: RayNodeRecord[] = [];
   while (Date.now() < deadline && !opts.signal?.aborted) {
@@ -50,9 +53,12 @@ export async function verifyCluster(
       else if (seen && e.numGpus !== null && (seen.resources_total.GPU ?? 0) !== e.numGpus) missing.push(`${e.name} registered ${seen.resources_total.GPU ?? 0} of ${e.numGpus} GPUs`);
     }
     if (missing.length === 0 && alive.length < expected.length) missing.push(`${alive.length} of ${expected.length} nodes registered`);
-    opts.progress?.(Math.min(1, (expected.length - missing.length) / Math.max(1, expected.length)), missing.length ? `Waiting: ${missing.join('; ')}` : 'All nodes registered');
+    const detail = missing.length ? `Waiting: ${missing.join('; ')}` : 'All nodes registered';
+    if (detail !== lastDetail) opts.log?.(`[${((Date.now() - startedAt) / 1000).toFixed(1)} s] ${detail}`);
+    lastDetail = detail;
+    opts.progress?.(Math.min(1, (expected.length - missing.length) / Math.max(1, expected.length)), detail);
     if (missing.length === 0) break;
-    await sleep(1000, opts.signal);
+    await sleep(300, opts.signal);
   }
   const summary = summarizeNodes(records);
   opts.log?.(`Ray ${rayVersion}: ${summary.alive} nodes alive, ${summary.gpus} GPUs, ${summary.cpus} CPUs`);

@@ -69,6 +69,9 @@ export function pipProgress(line: string, state: { collected: number }): { fract
     state.collected += 1;
     return { fraction: Math.min(0.7, 0.05 + state.collected * 0.015), detail: `Resolving ${collecting[1]}` };
   }
+  if (/^Fetched the uv installer/.test(line)) return { fraction: 0.1, detail: 'Fetched the uv installer' };
+  const uv = /^(Resolved|Prepared|Installed) (\d+) packages?/.exec(line);
+  if (uv) return { fraction: uv[1] === 'Resolved' ? 0.35 : uv[1] === 'Prepared' ? 0.8 : 0.95, detail: `${uv[1]} ${uv[2]} packages` };
   if (/^Installing collected packages/.test(line)) return { fraction: 0.75, detail: 'Installing packages' };
   if (/^Successfully installed/.test(line)) return { fraction: 0.95, detail: 'Checking the install' };
   if (/already installed .*nothing to do/.test(line)) return { fraction: 1, detail: 'Already installed' };
@@ -78,15 +81,20 @@ export function pipProgress(line: string, state: { collected: number }): { fract
 /** A failed pip run -> the line that says why and a hint for the likely cause. */
 export function explainInstallFailure(logTail: string, source: PackageSource): StepError {
   const lines = logTail.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = lines.find((l) => /^ERROR: (Could not|No matching|Cannot|Failed)/.test(l)) ?? lines.filter((l) => l.startsWith('ERROR:')).at(-1) ?? lines.at(-1) ?? 'pip failed';
+  // pip says `ERROR: ...`; uv says `error: ...` or `× ...` followed by `Caused by:` lines.
+  const error =
+    lines.find((l) => /^ERROR: (Could not|No matching|Cannot|Failed)/.test(l)) ??
+    lines.filter((l) => /^(ERROR:|error:|×)/.test(l)).at(-1) ??
+    lines.at(-1) ??
+    'the installer failed';
   const text = logTail;
   let hint: string;
-  if (/Connection refused|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|timed out|No route to host|Could not fetch URL|HTTP error 404/i.test(text)) {
+  if (/Connection refused|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|timed out|No route to host|Could not fetch URL|HTTP error 404|error sending request|tcp connect error|Failed to fetch/i.test(text)) {
     hint =
       source.kind === 'index'
         ? `The node cannot reach the package index ${source.url}. Check the URL and that the node can reach it (firewall, proxy), or pick another source — PyPI, or an offline wheelhouse Raydeck pushes over SSH.`
         : 'The node cannot reach PyPI. Use a private index the node can reach, or an offline wheelhouse Raydeck pushes over SSH.';
-  } else if (/Could not find a version|No matching distribution/i.test(text)) {
+  } else if (/Could not find a version|No matching distribution|No solution found|not found in the package registry/i.test(text)) {
     hint = source.kind === 'wheelhouse' ? 'The wheelhouse lacks a wheel this node needs (its Python version or architecture): download it into the wheelhouse with `pip download`.' : 'The source has no matching wheel for this node (Python version or CPU architecture): check the source, or use a wheelhouse built for the node.';
   } else if (/No space left on device/i.test(text)) {
     hint = 'The node ran out of disk space: free space in the home directory and retry.';
@@ -95,7 +103,10 @@ export function explainInstallFailure(logTail: string, source: PackageSource): S
   } else {
     hint = 'Read the log above for pip\'s reason; fix it on the node or change the package source, then retry this node.';
   }
-  return new StepError(`pip failed: ${error.replace(/^ERROR:\s*/, '')}`, hint);
+  // uv puts the reason in its last `cause:` line.
+  const cause = /^error:/.test(error) ? lines.filter((l) => l.startsWith('cause:')).at(-1) : undefined;
+  const reason = error.replace(/^(ERROR:|error:|×)\s*/, '') + (cause ? ` (${cause.replace(/^cause:\s*/, '')})` : '');
+  return new StepError(`Install failed: ${reason}`, hint);
 }
 
 async function job(env: StepEnv, req: JobRequest, onLine?: (line: string) => void): Promise<void> {

