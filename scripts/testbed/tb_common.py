@@ -24,9 +24,6 @@ INDEX_PORT = 8765
 LOGIN_USER = "root"                  # root inside the node's namespaces, with a private home
 NODE_PYTHON = "/usr/bin/python3"     # Debian's python3.11 (+ python3-venv); pyenv lives in /root, hidden
 RAY_SPEC = "ray[serve]==2.60.0"
-# Installers Raydeck's bring-up fetches from the same index (pinned in remote/scripts/job.sh).
-TOOL_SPECS = ("uv==0.13.9",)
-WHEELHOUSE_SPEC = " ".join((RAY_SPEC, *TOOL_SPECS))
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
              "LANG": "C.UTF-8"}
 

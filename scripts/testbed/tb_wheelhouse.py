@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 
-from tb_common import RAY_SPEC, TOOL_SPECS, WHEELHOUSE, WHEELHOUSE_SPEC, TestbedError, log
+from tb_common import RAY_SPEC, WHEELHOUSE, TestbedError, log
 
 FILES = os.path.join(WHEELHOUSE, "files")
 SIMPLE = os.path.join(WHEELHOUSE, "simple")
@@ -38,7 +38,7 @@ def project_of(filename):
 def is_complete():
     try:
         with open(MARKER) as f:
-            return json.load(f).get("spec") == WHEELHOUSE_SPEC and os.path.isdir(SIMPLE)
+            return json.load(f).get("spec") == RAY_SPEC and os.path.isdir(SIMPLE)
     except (OSError, ValueError):
         return False
 
@@ -56,8 +56,8 @@ def pip_python():
 def download(extra=()):
     os.makedirs(FILES, exist_ok=True)
     cmd = [pip_python(), "-m", "pip", "download", "--disable-pip-version-check", "-d", FILES,
-           *TARGET, RAY_SPEC, *TOOL_SPECS, *extra]
-    log(f"wheelhouse: downloading {WHEELHOUSE_SPEC} into {FILES}")
+           *TARGET, RAY_SPEC, *extra]
+    log(f"wheelhouse: downloading {RAY_SPEC} into {FILES}")
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
         raise TestbedError("pip download failed:\n" + p.stdout[-3000:] + p.stderr[-3000:])
@@ -105,7 +105,7 @@ def ensure(force=False):
     if "ray" not in projects:
         raise TestbedError("wheelhouse has no ray wheel")
     with open(MARKER, "w") as f:
-        json.dump({"spec": WHEELHOUSE_SPEC, "projects": len(projects),
+        json.dump({"spec": RAY_SPEC, "projects": len(projects),
                    "files": sum(len(v) for v in projects.values())}, f)
     log(f"wheelhouse: {len(projects)} projects indexed in {SIMPLE}")
     return True
