@@ -100,7 +100,7 @@ export function explainInstallFailure(logTail: string, source: PackageSource): S
   } else {
     hint = 'Read the log above for pip\'s reason; fix it on the node or change the package source, then retry this node.';
   }
-  // uv puts the reason in its last `cause:` line.
+  // An `error:` line puts the reason in its last `cause:` line.
   const cause = /^error:/.test(error) ? lines.filter((l) => l.startsWith('cause:')).at(-1) : undefined;
   const reason = error.replace(/^(ERROR:|error:|×)\s*/, '') + (cause ? ` (${cause.replace(/^cause:\s*/, '')})` : '');
   return new StepError(`Install failed: ${reason}`, hint);
