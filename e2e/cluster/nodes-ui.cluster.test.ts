@@ -141,3 +141,66 @@ describe('Nodes page against the testbed', () => {
     expect(watched.problems).toEqual([]);
   });
 });
+
+describe('Nodes page: an ~/.ssh/config with a ProxyJump host, trusted hop by hop (a fresh Raydeck)', () => {
+  let second: RunningRaydeck;
+  let page2: Page;
+  let home2: string;
+
+  beforeAll(async () => {
+    home2 = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-user-'));
+    second = await startRaydeckUi({ HOME: home2 });
+    page2 = await (await browser.newContext({ viewport: { width: 1320, height: 860 } })).newPage();
+    await page2.goto(second.url);
+    await new AppPage(page2).waitUntilConnected();
+  });
+  afterAll(async () => {
+    await second?.stop();
+    fs.rmSync(home2, { recursive: true, force: true });
+  });
+
+  it('imports node1 as the jump host and node2, node3 behind it; trusts node1 first, then each node through it; preflight has no failure', async () => {
+    const app2 = new AppPage(page2);
+    const nodes2 = new NodesPage(page2);
+    const tb = testbedInfo();
+    const entry = (n: (typeof tb.nodes)[number], jump: string | null) =>
+      [`Host ${n.name}`, `  HostName ${n.host}`, `  Port ${n.port}`, '  User root', `  IdentityFile ${n.identityFile}`, ...(jump ? [`  ProxyJump ${jump}`] : [])].join('\n');
+    const config = [entry(tb.nodes[0]!, null), entry(tb.nodes[1]!, 'node1'), entry(tb.nodes[2]!, 'node1')].join('\n\n');
+
+    await app2.addCluster('via-jump');
+    await app2.clusterCards().first().getByRole('button', { name: 'Add nodes' }).click();
+    await page2.getByRole('button', { name: /^Import/ }).first().click();
+    const dialog = page2.getByRole('dialog', { name: 'Import nodes' });
+    await dialog.getByRole('tab', { name: 'SSH config' }).click();
+    await dialog.getByLabel('Paste').check();
+    await dialog.getByRole('textbox', { name: 'SSH config' }).fill(config);
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => dialog.getByTestId('import-candidate').count()).toBe(3);
+    await dialog.getByRole('button', { name: /^Import \d+ nodes?$/ }).click();
+    await dialog.getByTestId('import-result').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(await nodes2.row('node1').innerText()).toMatch(/jump/i);
+
+    await page2.getByRole('button', { name: 'Connect all' }).click();
+    // The jump host first: nodes behind it cannot even be probed before it is trusted.
+    for (const name of ['node1', 'node2', 'node3']) {
+      // A node behind the jump host failed while the jump host was untrusted: Retry it (bounded).
+      const review = nodes2.row(name).getByRole('button', { name: 'Review host key' });
+      const retry = nodes2.row(name).getByRole('button', { name: `Connect ${name}` });
+      const end = Date.now() + 60_000;
+      while (!(await review.isVisible())) {
+        if (Date.now() > end) throw new Error(`${name}: no host key to review; row: ${await nodes2.row(name).innerText()}`);
+        if ((await retry.isVisible()) && (await retry.isEnabled({ timeout: 500 }).catch(() => false))) await retry.click({ timeout: 2000 }).catch(() => {});
+        await page2.waitForTimeout(500);
+      }
+      await review.click();
+      const trust = nodes2.trustDialog();
+      await expect(trust.getByTestId('presented-fingerprint').textContent()).resolves.toBe(tb.nodes.find((n) => n.name === name)!.hostKeyFingerprints[0]);
+      await trust.getByTestId('trust-button').click();
+      await nodes2.waitForState(name, 'ready');
+    }
+    await page2.getByRole('button', { name: 'Run checks' }).click();
+    await expect.poll(() => nodes2.preflightCards().count(), { timeout: 60_000 }).toBe(2);
+    for (const card of await nodes2.preflightCards().all()) expect(await card.getAttribute('data-worst')).not.toBe('fail');
+  });
+});
