@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestbedInfo, TestbedNode } from '../e2e/support/testbed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TESTBED = path.join(ROOT, 'scripts', 'testbed', 'testbed');
@@ -44,19 +45,6 @@ const POLL_EVERY_MS = 2000;
 /** Where ray up's config puts the Ray venv on the nodes (our choice, named in the YAML). */
 const NODE_VENV = '~/ray-venv';
 
-interface TestbedNode {
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  identityFile: string;
-  hostKeyFingerprints: string[];
-  gpus: number;
-}
-interface TestbedInfo {
-  nodes: TestbedNode[];
-  index: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: each in its own process group, bounded, ended by its pid (group) only.

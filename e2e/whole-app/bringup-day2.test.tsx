@@ -8,38 +8,18 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RaydeckError, type EventName, type EventPayload, type Operation } from '../../shared';
-import { App } from '../../renderer/app/App';
+import { HEAD, RUNNING_STATUS, SPARE, SPARE2, WORKER } from './bringup-fake-core';
+import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
-import { useBringupForm } from '../../renderer/features/bringup/bringup-form-store';
-import { FakeBringupCore, HEAD, RUNNING_STATUS, SPARE, SPARE2, WORKER } from './bringup-fake-core';
 
-let core: FakeBringupCore;
-
-beforeEach(() => {
-  core = new FakeBringupCore();
-  localStorage.clear();
-  location.hash = '#/bringup';
-  useShell.setState({ page: 'bringup', helpOpen: false, theme: 'dark', clusterId: null });
-  useBringupForm.setState({ drafts: {} });
-});
-afterEach(() => cleanup());
-
-function renderApp() {
-  return render(<App client={core.client()} />);
-}
-
-/** Pushes an event as the core would and lets react-query deliver it (it notifies on a timer). */
-async function emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-  await act(async () => {
-    core.emit(event, payload);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  });
-}
+const harness = useBringupHarness();
+const renderApp = () => harness.renderApp();
+const emit = harness.emit;
 
 /** gpu3 is in the inventory only; gpu4 is in the inventory and Ray lists it dead; gpu2 is alive. */
 function withSpareWorkers() {
-  core.nodes = [WORKER, HEAD, core.nodes.find((n) => n.role === 'jump')!, SPARE, SPARE2];
-  core.status = {
+  harness.core.nodes = [WORKER, HEAD, harness.core.nodes.find((n) => n.role === 'jump')!, SPARE, SPARE2];
+  harness.core.status = {
     ...RUNNING_STATUS,
     nodes: [...RUNNING_STATUS.nodes, { nodeId: SPARE2.id, name: 'gpu4', ip: SPARE2.host, rayNodeId: 'r4', alive: false, isHead: false, gpus: 1, cpus: 8 }],
   };
@@ -98,7 +78,7 @@ describe('Bring-up page: add workers', () => {
     fireEvent.click(within(add).getByRole('button', { name: 'Add to the cluster' }));
 
     const run = await screen.findByTestId('bringup-run');
-    expect(core.callsOf('bringup.start')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false, nodeIds: [SPARE.id] } }]);
+    expect(harness.core.callsOf('bringup.start')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false, nodeIds: [SPARE.id] } }]);
     expect(screen.queryByTestId('bringup-plan')).toBeNull();
     expect(run.dataset.state).toBe('running');
     expect(within(run).getAllByTestId('bringup-node').map((n) => n.dataset.node)).toEqual(['gpu1', 'gpu3']);
@@ -112,7 +92,7 @@ describe('Bring-up page: add workers', () => {
 
   it("shows the core's refusal as text that names the option to fix", async () => {
     withSpareWorkers();
-    core.handlers['bringup.start'] = () => {
+    harness.core.handlers['bringup.start'] = () => {
       throw new RaydeckError({ code: 'validation', message: 'Invalid input', issues: [{ path: 'options.source.url', message: 'must be a URL like https://mirror.example/simple' }] });
     };
     renderApp();
@@ -137,7 +117,7 @@ describe('Bring-up page: add workers', () => {
 
   it('has no add list while Ray is stopped (Start or a bring-up sets up every node)', async () => {
     withSpareWorkers();
-    core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
+    harness.core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
     renderApp();
     const panel = await screen.findByTestId('cluster-panel');
     await waitFor(() => expect(panel.dataset.state).toBe('stopped'));
@@ -160,12 +140,12 @@ describe('Bring-up page: drain and remove a worker', () => {
     fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(button);
-    expect(core.callsOf('cluster.removeWorker')).toEqual([]);
+    expect(harness.core.callsOf('cluster.removeWorker')).toEqual([]);
 
     fireEvent.click(button);
     dialog = screen.getByRole('dialog', { name: 'Drain and remove gpu2?' });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Drain and remove' }));
-    await waitFor(() => expect(core.callsOf('cluster.removeWorker')).toEqual([{ nodeId: WORKER.id }]));
+    await waitFor(() => expect(harness.core.callsOf('cluster.removeWorker')).toEqual([{ nodeId: WORKER.id }]));
     expect(screen.queryByRole('dialog')).toBeNull();
 
     await emit('operation.progress', removeOp());
@@ -176,12 +156,12 @@ describe('Bring-up page: drain and remove a worker', () => {
     expect((within(panel).getByRole('button', { name: 'Drain and remove gpu2' }) as HTMLButtonElement).disabled).toBe(true);
     expect((within(panel).getByRole('button', { name: 'Stop Ray on every node' }) as HTMLButtonElement).disabled).toBe(true);
 
-    const statusCalls = core.callsOf('cluster.status').length;
-    core.status = { ...RUNNING_STATUS, nodes: RUNNING_STATUS.nodes.filter((n) => n.nodeId !== WORKER.id), aliveNodes: 1, gpus: 2 };
-    core.nodes = core.nodes.filter((n) => n.id !== WORKER.id);
+    const statusCalls = harness.core.callsOf('cluster.status').length;
+    harness.core.status = { ...RUNNING_STATUS, nodes: RUNNING_STATUS.nodes.filter((n) => n.nodeId !== WORKER.id), aliveNodes: 1, gpus: 2 };
+    harness.core.nodes = harness.core.nodes.filter((n) => n.id !== WORKER.id);
     await emit('operation.progress', removeOp({ state: 'succeeded', progress: 1, detail: 'Removing gpu2 from the inventory', endedAt: new Date().toISOString() }));
     await waitFor(() => expect(screen.getAllByTestId('ray-node').map((r) => r.dataset.node)).toEqual(['gpu1']));
-    expect(core.callsOf('cluster.status').length).toBe(statusCalls + 1);
+    expect(harness.core.callsOf('cluster.status').length).toBe(statusCalls + 1);
     expect(op.dataset.state).toBe('succeeded');
     expect(within(panel).getByTestId('remove-worker-done').textContent).toBe('gpu2 left the cluster: drained, Ray stopped there, removed from the inventory.');
     expect(within(panel).queryByRole('button', { name: 'Drain and remove gpu2' })).toBeNull();
@@ -199,7 +179,7 @@ describe('Bring-up page: drain and remove a worker', () => {
   });
 
   it("shows the core's refusal and a failed drain as readable text", async () => {
-    core.handlers['cluster.removeWorker'] = () => {
+    harness.core.handlers['cluster.removeWorker'] = () => {
       throw new RaydeckError({ code: 'conflict', message: 'gpu2 cannot be reached over SSH: connection refused.' });
     };
     renderApp();
@@ -209,16 +189,16 @@ describe('Bring-up page: drain and remove a worker', () => {
     await waitFor(() => expect(within(panel).getByRole('alert').textContent).toBe('gpu2 cannot be reached over SSH: connection refused.'));
     expect(panel.textContent).not.toMatch(/\bat .*\.tsx?:\d+/);
 
-    core.handlers['cluster.removeWorker'] = () => ({ operationId: 'op-remove-gpu2' });
+    harness.core.handlers['cluster.removeWorker'] = () => ({ operationId: 'op-remove-gpu2' });
     fireEvent.click(within(panel).getByRole('button', { name: 'Drain and remove gpu2' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Drain and remove' }));
-    await waitFor(() => expect(core.callsOf('cluster.removeWorker')).toHaveLength(2));
-    const statusCalls = core.callsOf('cluster.status').length;
+    await waitFor(() => expect(harness.core.callsOf('cluster.removeWorker')).toHaveLength(2));
+    const statusCalls = harness.core.callsOf('cluster.status').length;
     await emit('operation.progress', removeOp({ state: 'failed', endedAt: new Date().toISOString(), error: 'gpu2: ray drain-node timed out after 10 s' }));
     const op = await within(panel).findByTestId('cluster-operation');
     expect(op.dataset.state).toBe('failed');
     expect(within(op).getByRole('alert').textContent).toBe('gpu2: ray drain-node timed out after 10 s');
     expect(within(panel).queryByTestId('remove-worker-done')).toBeNull();
-    await waitFor(() => expect(core.callsOf('cluster.status').length).toBe(statusCalls + 1));
+    await waitFor(() => expect(harness.core.callsOf('cluster.status').length).toBe(statusCalls + 1));
   });
 });

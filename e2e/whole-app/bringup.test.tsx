@@ -8,46 +8,26 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RaydeckError, type EventName, type EventPayload } from '../../shared';
-import { App } from '../../renderer/app/App';
+import { HEAD, RUNNING_STATUS, WORKER, logKey, makeRun } from './bringup-fake-core';
+import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
-import { useBringupForm } from '../../renderer/features/bringup/bringup-form-store';
-import { FakeBringupCore, HEAD, RUNNING_STATUS, WORKER, logKey, makeRun } from './bringup-fake-core';
 
-let core: FakeBringupCore;
-
-beforeEach(() => {
-  core = new FakeBringupCore();
-  localStorage.clear();
-  location.hash = '#/bringup';
-  useShell.setState({ page: 'bringup', helpOpen: false, theme: 'dark', clusterId: null });
-  useBringupForm.setState({ drafts: {} });
-});
-afterEach(() => cleanup());
-
-function renderApp() {
-  return render(<App client={core.client()} />);
-}
-
-/** Pushes an event as the core would and lets react-query deliver it (it notifies on a timer). */
-async function emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-  await act(async () => {
-    core.emit(event, payload);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  });
-}
+const harness = useBringupHarness();
+const renderApp = () => harness.renderApp();
+const emit = harness.emit;
 
 const stepEl = (node: string, kind: string) => document.querySelector<HTMLElement>(`[data-testid="bringup-step"][data-node="${node}"][data-step="${kind}"]`)!;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 describe('Bring-up page: empty states', () => {
   it('asks for a cluster, then nodes, then a head', async () => {
-    core.clusters = [];
+    harness.core.clusters = [];
     const first = renderApp();
     expect(within(await screen.findByTestId('bringup-no-cluster')).getByRole('button', { name: 'Go to Clusters' })).toBeTruthy();
     first.unmount();
 
-    core.clusters = [{ id: 'c1', name: 'lab', createdAt: '2025-01-01T00:00:00.000Z', nodeCount: 0 }];
-    core.nodes = [];
+    harness.core.clusters = [{ id: 'c1', name: 'lab', createdAt: '2025-01-01T00:00:00.000Z', nodeCount: 0 }];
+    harness.core.nodes = [];
     const second = renderApp();
     fireEvent.click(within(await screen.findByTestId('bringup-no-nodes')).getByRole('button', { name: 'Go to Nodes' }));
     expect(useShell.getState().page).toBe('nodes');
@@ -55,7 +35,7 @@ describe('Bring-up page: empty states', () => {
 
     location.hash = '#/bringup';
     useShell.setState({ page: 'bringup' });
-    core.nodes = [{ ...WORKER }];
+    harness.core.nodes = [{ ...WORKER }];
     renderApp();
     expect((await screen.findByTestId('bringup-no-head')).textContent).toContain('mark one node as head on the Nodes page');
   });
@@ -73,8 +53,8 @@ describe('Bring-up page: plan and run', () => {
     fireEvent.keyDown(url, { key: 'Enter' });
 
     const plan = await screen.findByTestId('bringup-plan');
-    expect(core.callsOf('bringup.plan')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false } }]);
-    expect(core.callsOf('bringup.start')).toEqual([]);
+    expect(harness.core.callsOf('bringup.plan')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false } }]);
+    expect(harness.core.callsOf('bringup.start')).toEqual([]);
     expect(within(plan).getAllByTestId('plan-node').map((n) => n.dataset.node)).toEqual(['gpu1', 'gpu2']);
     const headSteps = within(within(plan).getAllByTestId('plan-node')[0]!).getAllByTestId('plan-step').map((s) => s.dataset.step);
     expect(headSteps).toEqual(['preflight', 'install', 'start-head', 'verify']);
@@ -82,14 +62,14 @@ describe('Bring-up page: plan and run', () => {
 
     fireEvent.click(within(plan).getByRole('button', { name: 'Bring up' }));
     const run = await screen.findByTestId('bringup-run');
-    expect(core.callsOf('bringup.start')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false } }]);
+    expect(harness.core.callsOf('bringup.start')).toEqual([{ clusterId: 'c1', options: { source: { kind: 'index', url: 'http://203.0.113.1:8080/simple' }, withVllm: false } }]);
     expect(screen.queryByTestId('bringup-plan')).toBeNull();
     expect(run.dataset.state).toBe('running');
     expect(within(run).getAllByTestId('bringup-node').map((n) => n.dataset.node)).toEqual(['gpu1', 'gpu2']);
   });
 
   it("shows the core's field error next to the field", async () => {
-    core.handlers['bringup.plan'] = () => {
+    harness.core.handlers['bringup.plan'] = () => {
       throw new RaydeckError({ code: 'validation', message: 'Invalid input', issues: [{ path: 'options.source.url', message: 'must be a URL like https://mirror.example/simple' }] });
     };
     renderApp();
@@ -102,7 +82,7 @@ describe('Bring-up page: plan and run', () => {
   });
 
   it('renders progress, states, details and ticking elapsed times from bringup.changed', async () => {
-    core.runs = [makeRun({ state: 'running', startedAt: ago(70_000) })];
+    harness.core.runs = [makeRun({ state: 'running', startedAt: ago(70_000) })];
     renderApp();
     await screen.findByTestId('bringup-run');
     await emit(
@@ -130,13 +110,13 @@ describe('Bring-up page: plan and run', () => {
     await waitFor(() => expect(workerInstall.getByTestId('elapsed').textContent).not.toBe(before), { timeout: 2500 });
 
     fireEvent.click(within(screen.getByTestId('bringup-run')).getByRole('button', { name: 'Cancel the bring-up' }));
-    await waitFor(() => expect(core.callsOf('bringup.cancel')).toEqual([{ runId: 'run-1' }]));
+    await waitFor(() => expect(harness.core.callsOf('bringup.cancel')).toEqual([{ runId: 'run-1' }]));
   });
 
   it('streams log lines into an open pane, only its own, bounded to the last 2,000', async () => {
     const run = makeRun({ state: 'running', startedAt: ago(10_000) }, { install: { state: 'running', startedAt: ago(5_000) } });
-    core.runs = [run];
-    core.logs.set(logKey(run.id, HEAD.id, 'install'), ['Collecting ray==2.60.0', 'Downloading ray']);
+    harness.core.runs = [run];
+    harness.core.logs.set(logKey(run.id, HEAD.id, 'install'), ['Collecting ray==2.60.0', 'Downloading ray']);
     renderApp();
     await screen.findByTestId('bringup-run');
     const install = stepEl('gpu1', 'install');
@@ -144,7 +124,7 @@ describe('Bring-up page: plan and run', () => {
     fireEvent.click(within(install).getByRole('button', { name: 'Show log of Install Ray 2.60.0 on gpu1' }));
     const pane = await within(install).findByTestId('step-log');
     await waitFor(() => expect(pane.textContent).toBe('Collecting ray==2.60.0\nDownloading ray'));
-    expect(core.callsOf('bringup.logs')).toEqual([{ runId: run.id, nodeId: HEAD.id, step: 'install' }]);
+    expect(harness.core.callsOf('bringup.logs')).toEqual([{ runId: run.id, nodeId: HEAD.id, step: 'install' }]);
 
     await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Installing collected packages: ray'] });
     await emit('bringup.log', { runId: run.id, nodeId: WORKER.id, step: 'install', lines: ['a worker line'] });
@@ -164,8 +144,8 @@ describe('Bring-up page: plan and run', () => {
 
   it('shows a failed node with its error, hint and log, and retries that node or every failed one', async () => {
     const run = makeRun({ state: 'running', startedAt: ago(60_000) }, { preflight: { state: 'done' }, install: { state: 'running', startedAt: ago(30_000) } });
-    core.runs = [run];
-    core.logs.set(logKey(run.id, WORKER.id, 'install'), ['Looking in indexes: http://203.0.113.1:8080/simple', 'ERROR: No matching distribution found for ray==2.60.0']);
+    harness.core.runs = [run];
+    harness.core.logs.set(logKey(run.id, WORKER.id, 'install'), ['Looking in indexes: http://203.0.113.1:8080/simple', 'ERROR: No matching distribution found for ray==2.60.0']);
     renderApp();
     await screen.findByTestId('bringup-run');
     expect(screen.queryByRole('button', { name: 'Retry gpu2' })).toBeNull();
@@ -190,21 +170,21 @@ describe('Bring-up page: plan and run', () => {
     expect(screen.queryByRole('button', { name: 'Retry gpu1' })).toBeNull();
 
     fireEvent.click(screen.getByRole('button', { name: 'Retry gpu2' }));
-    await waitFor(() => expect(core.callsOf('bringup.retry')).toEqual([{ runId: run.id, nodeId: WORKER.id }]));
+    await waitFor(() => expect(harness.core.callsOf('bringup.retry')).toEqual([{ runId: run.id, nodeId: WORKER.id }]));
     await waitFor(() => expect(screen.getByTestId('bringup-run').dataset.state).toBe('running'));
 
     await emit('bringup.changed', makeRun({ state: 'failed' }, {}, { install: { state: 'failed', error: 'again', hint: null } }));
     fireEvent.click(await screen.findByRole('button', { name: 'Retry failed' }));
-    await waitFor(() => expect(core.callsOf('bringup.retry').at(-1)).toEqual({ runId: run.id }));
+    await waitFor(() => expect(harness.core.callsOf('bringup.retry').at(-1)).toEqual({ runId: run.id }));
   });
 
   it('on success shows the verified summary and reads the cluster status again', async () => {
-    core.runs = [makeRun({ state: 'running', startedAt: ago(60_000) })];
-    core.status = { ...RUNNING_STATUS, state: 'stopped', dashboardReachable: false, rayVersion: null, nodes: [], aliveNodes: 0, gpus: 0 };
+    harness.core.runs = [makeRun({ state: 'running', startedAt: ago(60_000) })];
+    harness.core.status = { ...RUNNING_STATUS, state: 'stopped', dashboardReachable: false, rayVersion: null, nodes: [], aliveNodes: 0, gpus: 0 };
     renderApp();
     await waitFor(() => expect(screen.getByTestId('cluster-state').textContent).toBe('stopped'));
-    const statusCalls = core.callsOf('cluster.status').length;
-    core.status = RUNNING_STATUS;
+    const statusCalls = harness.core.callsOf('cluster.status').length;
+    harness.core.status = RUNNING_STATUS;
     const done = { state: 'done' as const, progress: 1 };
     await emit(
       'bringup.changed',
@@ -216,7 +196,7 @@ describe('Bring-up page: plan and run', () => {
     );
     expect(screen.getByTestId('bringup-summary').textContent).toBe('✓ 2 nodes, 3 GPUs, Ray 2.60.0 verified');
     await waitFor(() => expect(screen.getByTestId('cluster-state').textContent).toBe('running'));
-    expect(core.callsOf('cluster.status').length).toBe(statusCalls + 1);
+    expect(harness.core.callsOf('cluster.status').length).toBe(statusCalls + 1);
     expect(screen.getByTestId('cluster-dashboard').textContent).toContain('reachable');
     expect(screen.getAllByTestId('ray-node').map((r) => r.dataset.node)).toEqual(['gpu1', 'gpu2']);
   });
@@ -225,12 +205,12 @@ describe('Bring-up page: plan and run', () => {
     const older = makeRun({ id: 'run-old', state: 'failed', startedAt: ago(600_000), endedAt: ago(500_000) }, {}, { preflight: { state: 'failed', error: 'old failure' } });
     const newest = makeRun({ id: 'run-new', state: 'running', startedAt: ago(30_000) }, { preflight: { state: 'running', progress: 0.5, startedAt: ago(3_000) } });
     const plannedOnly = makeRun({ id: 'plan-x', state: 'planned' });
-    core.runs = [plannedOnly, newest, older];
+    harness.core.runs = [plannedOnly, newest, older];
     const first = renderApp();
     await waitFor(() => expect(screen.getByTestId('bringup-run').dataset.run).toBe('run-new'));
     first.unmount();
 
-    core.runs = [plannedOnly, { ...newest, state: 'succeeded', endedAt: ago(0), verified: { nodes: 2, gpus: 0, rayVersion: '2.60.0' } }, older];
+    harness.core.runs = [plannedOnly, { ...newest, state: 'succeeded', endedAt: ago(0), verified: { nodes: 2, gpus: 0, rayVersion: '2.60.0' } }, older];
     renderApp();
     await waitFor(() => expect(screen.getByTestId('bringup-run').dataset.run).toBe('run-new'));
     expect(screen.getByTestId('bringup-run').dataset.state).toBe('succeeded');
@@ -248,7 +228,7 @@ describe('Bring-up page: cluster panel', () => {
     expect(document.activeElement?.textContent).toBe('Keep running');
     fireEvent.click(dialog.getByRole('checkbox', { name: /Also remove the virtualenv/ }));
     fireEvent.click(dialog.getByRole('button', { name: 'Tear down' }));
-    await waitFor(() => expect(core.callsOf('cluster.down')).toEqual([{ clusterId: 'c1', uninstall: true }]));
+    await waitFor(() => expect(harness.core.callsOf('cluster.down')).toEqual([{ clusterId: 'c1', uninstall: true }]));
     expect(screen.queryByRole('dialog')).toBeNull();
 
     const op = { id: 'op-down', kind: 'cluster-down', title: 'Tear down lab', state: 'running' as const, progress: 0.5, detail: 'Stopping Ray on gpu2', startedAt: ago(1_000), endedAt: null, error: null };
@@ -257,14 +237,14 @@ describe('Bring-up page: cluster panel', () => {
     expect(panel.textContent).toContain('Stopping Ray on gpu2');
     expect((within(panel).getByRole('button', { name: 'Stop Ray on every node' }) as HTMLButtonElement).disabled).toBe(true);
 
-    const statusCalls = core.callsOf('cluster.status').length;
-    core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
+    const statusCalls = harness.core.callsOf('cluster.status').length;
+    harness.core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
     await emit('operation.progress', { ...op, state: 'succeeded', progress: 1, endedAt: ago(0) });
     await waitFor(() => expect(panel.dataset.state).toBe('stopped'));
-    expect(core.callsOf('cluster.status').length).toBe(statusCalls + 1);
+    expect(harness.core.callsOf('cluster.status').length).toBe(statusCalls + 1);
 
     fireEvent.click(within(panel).getByRole('button', { name: 'Start Ray on every node' }));
-    await waitFor(() => expect(core.callsOf('cluster.start')).toEqual([{ clusterId: 'c1' }]));
+    await waitFor(() => expect(harness.core.callsOf('cluster.start')).toEqual([{ clusterId: 'c1' }]));
     await waitFor(() => expect(screen.getByTestId('bringup-run').dataset.state).toBe('running'));
   });
 });
