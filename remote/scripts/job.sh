@@ -149,7 +149,10 @@ def step_script(step, p):
         if not os.path.exists(ray):
             fail(f"Ray is not installed in {venv}: run the install step first")
         # Ray runs here when its raylet does (ray status would ask the head, which a worker may not reach).
-        running = "pgrep -f -u \"$(id -u)\" '[r]aylet' >/dev/null 2>&1"
+        # Ours when the raylet runs from this venv; any other raylet is a Ray Raydeck did not start.
+        ours = "pgrep -f -u \"$(id -u)\" " + q(re.escape(venv) + "/lib/.*/[r]aylet") + " >/dev/null 2>&1"
+        other = "pgrep -f '[r]aylet' >/dev/null 2>&1"
+        foreign = q("Another Ray (not started by Raydeck from " + venv + ") is running on this node and holds Ray's ports: stop it (`ray stop`), then retry.")
         if step == "start-head":
             port = int_param(p, "port", 6379, 1, 65535)
             dash = int_param(p, "dashboardPort", 8265, 1, 65535)
@@ -162,7 +165,7 @@ def step_script(step, p):
             metrics = int_param(p, "metricsPort", 8080, 1, 65535)
             cmd = [ray, "start", f"--address={address}", *ip_arg, f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
             done = "Ray is already running on this node; nothing to do."
-        return head + env + f"if {running}; then echo {q(done)}; exit 0; fi\n" + " ".join(q(c) for c in cmd) + "\n"
+        return head + env + f"if {ours}; then echo {q(done)}; exit 0; fi\nif {other}; then echo {foreign} >&2; exit 3; fi\n" + " ".join(q(c) for c in cmd) + "\n"
     if step == "stop":
         return head + f"if [ -x {q(ray)} ]; then {q(ray)} stop --force; else echo 'Ray is not installed; nothing to stop.'; fi\n"
     if step == "uninstall":
