@@ -98,4 +98,35 @@ describe('Bring-up page against bare testbed nodes', () => {
     await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'bringup.png'), fullPage: true });
     expect(watched.problems).toEqual([]);
   });
+
+  it('drains and removes node3 from the running cluster, then adds it back as a worker', async () => {
+    await bringup.drainAndRemove('node3');
+    await expect.poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 }).toContain('2 of 3 nodes alive'); // Ray keeps node3 listed as dead
+
+    // Back on the Nodes page: import node3 again (the others are there already).
+    const nodes = new NodesPage(page);
+    await app.nav('nodes').click();
+    const dialog = await nodes.importTestbedFile(process.env.RAYDECK_TESTBED_JSON!);
+    await dialog.getByRole('button', { name: /^Import \d+ nodes?$/ }).click();
+    await dialog.getByTestId('import-result').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await nodes.row('node3').waitFor();
+
+    await bringup.open();
+    // Adding uses the options form (the page was reloaded earlier, so set them again).
+    await bringup.chooseSource({ kind: 'index', url: tb.index });
+    await bringup.setVllm(false);
+    await bringup.addWorkers(['node3']).catch(async (err: unknown) => {
+      await page.screenshot({ path: '/tmp/addworkers-fail.png', fullPage: true });
+      throw err;
+    });
+    try {
+      await bringup.waitForStep('node3', 'join', 'done', 120_000);
+      expect(await bringup.summary(60_000)).toMatch(/3 nodes, 6 GPUs, Ray 2\.60\.0 verified/);
+    } catch (err) {
+      await page.screenshot({ path: '/tmp/addworkers-fail.png', fullPage: true });
+      throw err;
+    }
+    expect(watched.problems).toEqual([]);
+  }, 300_000);
 });

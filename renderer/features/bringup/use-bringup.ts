@@ -43,6 +43,8 @@ export function useRayNodes(clusterId: string) {
     queryKey: nodesKey(clusterId),
     queryFn: async (): Promise<ClusterNode[]> => client.call('nodes.list', { clusterId }),
     select: (nodes) => nodes.filter((n) => n.role !== 'jump'),
+    // nodes.changed reaches this query only while the page is open: read the list again on return.
+    refetchOnMount: 'always',
   });
 }
 
