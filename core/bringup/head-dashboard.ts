@@ -8,7 +8,7 @@ import type { ClusterNode, ClusterStatus, RayNodeStatus } from '../../shared';
 import type { NodeAccess } from '../nodes/node-access';
 import type { NodeConnection } from '../ssh/types';
 import { DashboardClient, summarizeNodes, type RayNodeRecord } from '../ray/dashboard-client';
-import { readNodeToken } from './remote-job';
+import { readNodeToken, sleep } from './remote-job';
 import { RAY_PORTS, StepError } from './node-steps';
 
 export async function dashboardFor(conn: NodeConnection, token?: string | null): Promise<DashboardClient> {
@@ -22,12 +22,6 @@ export interface ExpectedNode {
   /** null: not known to this run (a head brought up earlier); its GPUs are not checked. */
   numGpus: number | null;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** Waits (bounded) until every expected node is ALIVE in Ray with its GPUs; returns what Ray reports. */
 export async function verifyCluster(
