@@ -6,39 +6,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppPage } from '../pages/app-page';
-import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
-import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AppPage } from '../pages/app-page';
+import { useAppSession } from '../support/app-session';
+import type { RunningRaydeck } from '../support/browser-mode';
 
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'screenshot.png');
 
+const session = useAppSession();
 let raydeck: RunningRaydeck;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let app: AppPage;
-let watched: PageProblems;
-
-beforeAll(async () => {
-  raydeck = await startRaydeckUi();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await raydeck?.stop();
-});
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  page = await context.newPage();
-  watched = watchProblems(page);
-  app = new AppPage(page);
-});
-afterEach(async () => {
-  await context.close();
-  expect(watched.problems).toEqual([]);
-});
+beforeEach(() => ({ raydeck, browser, page, app } = session));
 
 describe('browser mode in Chromium', () => {
   it('opens from the printed URL, drops the token from the address bar, and shows the empty clusters list', async () => {

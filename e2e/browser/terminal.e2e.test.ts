@@ -4,37 +4,21 @@
  * clipboard, an ended shell says so, and a `yes` flood does not freeze the UI — typing latency
  * elsewhere in the app is measured during 10 s of flood and reported. Any console error fails.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppPage } from '../pages/app-page';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppPage } from '../pages/app-page';
 import { TerminalPage } from '../pages/terminal-page';
-import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
-import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
+import { useAppSession } from '../support/app-session';
 
-let raydeck: RunningRaydeck;
-let browser: Browser;
-let context: BrowserContext;
+const session = useAppSession({ permissions: ['clipboard-read', 'clipboard-write'] });
 let page: Page;
 let app: AppPage;
 let term: TerminalPage;
-let watched: PageProblems;
 
-beforeAll(async () => {
-  raydeck = await startRaydeckUi();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await raydeck?.stop();
-});
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: raydeck.origin });
-  page = await context.newPage();
-  watched = watchProblems(page);
-  app = new AppPage(page);
+  ({ page, app } = session);
   term = new TerminalPage(page);
-  await page.goto(raydeck.url);
+  await page.goto(session.raydeck.url);
   await app.waitUntilConnected();
   await app.nav('terminal').click();
 });
@@ -43,8 +27,6 @@ afterEach(async () => {
   while ((await term.tabs.count()) > 0) {
     await page.locator('.terminal-tab-close').first().click();
   }
-  await context.close();
-  expect(watched.problems).toEqual([]);
 });
 
 function percentile(sorted: number[], p: number): number {
