@@ -35,9 +35,9 @@ def check_host():
 
 
 def our_processes():
-    """Host pids of processes started from this folder (index server, node inits), by /proc scan."""
+    """Host pids of processes started from this folder (index and DNS servers, node inits), by /proc scan."""
     out = []
-    marks = (os.path.join(HERE, "tb_indexserver.py"), os.path.join(HERE, "tb_nodeinit.py"))
+    marks = tuple(os.path.join(HERE, f) for f in ("tb_indexserver.py", "tb_dnsserver.py", "tb_nodeinit.py"))
     for d in os.listdir("/proc"):
         if not d.isdigit() or int(d) == os.getpid():
             continue
@@ -84,6 +84,26 @@ def start_index_server(bridge_ip, port, state):
     raise TestbedError("index server did not start listening")
 
 
+def start_dns_server(bridge_ip, nodes, state):
+    """The nodes' LAN resolver (tb_dnsserver.py): node names, NXDOMAIN for the rest."""
+    logf = open(os.path.join(STATE_DIR, "dns-server.log"), "ab")
+    p = subprocess.Popen([sys.executable, "-I", os.path.join(HERE, "tb_dnsserver.py"), bridge_ip,
+                          *(f"{name}={ip}" for name, ip in nodes)], stdin=subprocess.DEVNULL, stdout=logf,
+                         stderr=logf, start_new_session=True)
+    logf.close()
+    state["dns_pid"] = p.pid
+    save_state(state)
+    deadline = time.time() + 10
+    while time.time() < deadline:                 # bound: the socket exists once it printed its line
+        if p.poll() is not None:
+            raise TestbedError(f"DNS server exited ({p.returncode}); see {STATE_DIR}/dns-server.log")
+        with open(os.path.join(STATE_DIR, "dns-server.log"), "rb") as f:
+            if f"answering DNS on {bridge_ip}:53".encode() in f.read():
+                return
+        time.sleep(0.05)
+    raise TestbedError("DNS server did not start answering")
+
+
 def describe(state):
     return {"nodes": [{"name": n["name"], "host": n["ip"], "port": 22, "user": LOGIN_USER,
                        "identityFile": CLIENT_KEY, "hostKeyFingerprints": tb_node.fingerprints(n["name"]),
@@ -106,18 +126,19 @@ def up(nodes, gpus, out=None, subnet=None, force=False, port=INDEX_PORT):
     bridge_ip, ips = tb_net.addresses(net, nodes)
     names = [f"node{i + 1}" for i in range(nodes)]
     state = {"status": "building", "started": t0, "subnet": str(net), "bridge": BRIDGE, "bridge_ip": bridge_ip,
-             "index_port": port, "index_pid": None, "nodes": []}
+             "index_port": port, "index_pid": None, "dns_pid": None, "nodes": []}
     os.makedirs(NODES_DIR, exist_ok=True)
     save_state(state)
     tb_node.ensure_client_key()
     tb_net.create_bridge(net, bridge_ip)
     start_index_server(bridge_ip, port, state)
+    start_dns_server(bridge_ip, list(zip(names, ips)), state)
     for name, ip in zip(names, ips):
         n = {"name": name, "ip": ip, "gpus": gpus, "netns": netns_name(name), "veth": host_veth(name),
              "unshare_pid": None, "init_pid": None}
         state["nodes"].append(n)
         save_state(state)                       # recorded before it exists: down cleans a half-built node
-        tb_node.prepare(name, ip, gpus, list(zip(names, ips)))
+        tb_node.prepare(name, ip, gpus, list(zip(names, ips)), bridge_ip)
         tb_net.create_node_net(name, ip, net, bridge_ip)
         n["unshare_pid"] = tb_node.start(name)
         save_state(state)
@@ -149,10 +170,9 @@ def down():
         if upid and not (tb_node.proc_info(upid) and "unshare" in tb_node.proc_info(upid)[1]):
             upid = None                          # pid reused by something else: leave it alone
         tb_node.stop(name, upid, tb_net.netns_pids(netns_name(name)))
-    # 2. the index server (recorded pid, checked) and any stray process started from this folder
-    ipid = state.get("index_pid")
+    # 2. the index and DNS servers (recorded pids, checked) and any stray process started from this folder
     strays = our_processes()
-    kill_pids([p for p in [ipid] if p and p in strays] + strays)
+    kill_pids([p for p in (state.get("index_pid"), state.get("dns_pid")) if p and p in strays] + strays)
     # 3. network: netns (its /run/netns bind mount), veths, bridge
     tb_net.teardown([n.get("netns") for n in recorded if n.get("netns")],
                     [n.get("veth") for n in recorded if n.get("veth")] + ([BRIDGE] if state else []))
@@ -180,6 +200,7 @@ def status(as_json=False):
     if state:
         info["index"] = f"http://{state['bridge_ip']}:{state['index_port']}/simple"
         info["index_alive"] = bool(state.get("index_pid") and pid_alive(state["index_pid"]))
+        info["dns_alive"] = bool(state.get("dns_pid") and pid_alive(state["dns_pid"]))
         for n in state.get("nodes", []):
             try:
                 with socket.create_connection((n["ip"], 22), timeout=1) as s:
@@ -197,7 +218,7 @@ def status(as_json=False):
             print("testbed: down" + ("" if not any(left.values()) else f" (leftovers: {left})"))
         else:
             print(f"testbed: {state.get('status')}, subnet {state['subnet']}, index {info['index']} "
-                  f"({'alive' if info['index_alive'] else 'DEAD'})")
+                  f"({'alive' if info['index_alive'] else 'DEAD'}), DNS {'alive' if info['dns_alive'] else 'DEAD'}")
             for n in info["nodes"]:
                 print(f"  {n['name']:<8} {n['host']:<16} gpus={n['gpus']} init={'up' if n['init_alive'] else 'DOWN'} "
                       f"sshd={'answers' if n['sshd_answers'] else 'NO ANSWER'} processes={n['processes']}")

@@ -63,7 +63,7 @@ def host_pubkeys(name):
         return [" ".join(f.read().split()[:2])]
 
 
-def prepare(name, ip, gpus, all_nodes):
+def prepare(name, ip, gpus, all_nodes, resolver):
     """Write everything the node needs; home and tmp start empty on every `up`."""
     d = node_dir(name)
     for sub in ("home", "tmp"):
@@ -83,6 +83,8 @@ def prepare(name, ip, gpus, all_nodes):
         f.write("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
         for n, nip in all_nodes:
             f.write(f"{nip}\t{n}\n")
+    with open(os.path.join(d, "resolv.conf"), "w") as f:
+        f.write(f"# the testbed's LAN resolver (tb_dnsserver.py)\nnameserver {resolver}\n")
     with open(os.path.join(d, "hostname"), "w") as f:
         f.write(name + "\n")
     smi = os.path.join(d, "bin", "nvidia-smi")
@@ -105,6 +107,7 @@ def prepare(name, ip, gpus, all_nodes):
     write_json_atomic(os.path.join(d, "node.json"), {
         "name": name, "ip": ip, "home": os.path.join(d, "home"), "tmp": os.path.join(d, "tmp"),
         "bin": os.path.join(d, "bin"), "hosts": os.path.join(d, "hosts"),
+        "resolv": os.path.join(d, "resolv.conf"),
         "hostname_file": os.path.join(d, "hostname"), "sshd_config": os.path.join(d, "sshd_config"),
         "hide": [CLIENT_DIR]})
 

@@ -3,7 +3,7 @@
 Started by `testbed up` as: ip netns exec rdtb-<node> unshare --pid --fork --mount-proc
 --mount --uts -- /usr/bin/python3 tb_nodeinit.py <node-dir>. It sets the hostname, builds
 the node's private view of the filesystem (home, /tmp, /dev/shm, /usr/local/bin holding the
-nvidia-smi stand-in, /etc/hosts, an empty /etc/pip.conf, the client key hidden), then keeps
+nvidia-smi stand-in, /etc/hosts, /etc/resolv.conf naming the testbed's resolver, an empty /etc/pip.conf, the client key hidden), then keeps
 the node's real OpenSSH sshd running (restarted unless <node-dir>/sshd.stopped exists) and
 reaps orphans. On SIGTERM it kills every process of the node's PID namespace and exits.
 Stdlib only; runs with Debian's python3.
@@ -34,6 +34,7 @@ def setup_mounts():
     sh("mount", "-t", "tmpfs", "-o", "mode=1777,size=4g", "tmpfs", "/dev/shm")
     sh("mount", "--bind", cfg["bin"], "/usr/local/bin")
     sh("mount", "--bind", cfg["hosts"], "/etc/hosts")
+    sh("mount", "--bind", cfg["resolv"], "/etc/resolv.conf")
     sh("mount", "--bind", cfg["hostname_file"], "/etc/hostname")
     for f in ("/etc/pip.conf", "/etc/environment"):
         if os.path.exists(f):
