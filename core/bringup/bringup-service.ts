@@ -1,6 +1,6 @@
 /**
  * Runs bring-ups: plan, start, retry, cancel. Every node runs its steps in parallel with the
- * others; workers join once the head has started; the head verifies once every worker has
+ * others; workers join while the head starts; the head verifies once every worker has
  * settled. One node failing never stops the others. Each change is published as
  * `bringup.changed` (the whole run) and saved; log lines go out in batches as `bringup.log` and
  * to the run's log files. Runs survive a reload (events + `bringup.list`) and a restart (store).
@@ -31,16 +31,30 @@ interface HeadInfo {
   token: string;
 }
 
-/** Shared by the node tasks of one execution: the head's start and the workers' joins. */
+/**
+ * Shared by the node tasks of one execution: the head's start and the workers' joins. `launch`
+ * settles when the head's `ray start` is about to run (its token is known), `head` when it ran:
+ * workers join from `launch` on (their `ray start` waits for the head's GCS), and a join still
+ * running when `head` settles null (the head failed) is cancelled.
+ */
 class Execution {
   readonly abort = new AbortController();
   private resolveHead!: (h: HeadInfo | null) => void;
+  private resolveLaunch!: (h: HeadInfo | null) => void;
   readonly head = new Promise<HeadInfo | null>((r) => (this.resolveHead = r));
+  readonly launch = new Promise<HeadInfo | null>((r) => (this.resolveLaunch = r));
   private headSettled = false;
+  /** The head's start (or an earlier step of the head) failed. */
+  headFailed = false;
   workersDone: Promise<unknown> = Promise.resolve();
+  settleLaunch(h: HeadInfo | null) {
+    this.resolveLaunch(h); // a promise settles once: later calls change nothing
+  }
   settleHead(h: HeadInfo | null) {
     if (this.headSettled) return;
     this.headSettled = true;
+    this.headFailed = h === null;
+    this.resolveLaunch(h);
     this.resolveHead(h);
   }
 }
@@ -204,11 +218,11 @@ export class BringUpService {
         // A failed or cancelled step stays so until a retry of its node resets it.
         if (current.state === 'failed' || current.state === 'cancelled') return;
         if (signal.aborted) return;
-        // Workers join only once the head runs; the head verifies once every worker settled.
+        // Workers join once the head's start is under way; the head verifies once every worker settled.
         let headInfo: HeadInfo | null = null;
         if (kind === 'join') {
           this.update(runId, (r) => patchStep(r, nodeId, kind, { detail: 'Waiting for the head to start' }));
-          headInfo = await (findStep(this.runs.get(runId)!, this.headId(runId), 'start-head') ? exec.head : this.headInfo(runId));
+          headInfo = await (findStep(this.runs.get(runId)!, this.headId(runId), 'start-head') ? exec.launch : this.headInfo(runId));
           if (!headInfo) {
             if (signal.aborted) return;
             const at = this.now().toISOString();
@@ -283,13 +297,30 @@ export class BringUpService {
         return already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
       }
       case 'start-head': {
-        const token = await startHeadStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0);
-        exec.settleHead({ address: `${node.host}:${RAY_PORTS.gcs}`, token });
-        return `Head running on ${node.host}:${RAY_PORTS.gcs} (dashboard on the head's 127.0.0.1:${RAY_PORTS.dashboard})`;
+        const address = `${node.host}:${RAY_PORTS.gcs}`;
+        const token = await startHeadStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, (t) => exec.settleLaunch({ address, token: t }));
+        exec.settleHead({ address, token });
+        return `Head running on ${address} (dashboard on the head's 127.0.0.1:${RAY_PORTS.dashboard})`;
       }
-      case 'join':
-        await joinStep(env, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
+      case 'join': {
+        // The head may still be starting (when this run starts it): the join is cancelled if it fails to.
+        const headStarts = !!findStep(run, this.headId(runId), 'start-head');
+        const headDown = () => new StepError('The head did not start, so there is nothing to join.', 'Fix the head node first (see its failed step), then retry the run.');
+        if (headStarts && exec.headFailed) throw headDown();
+        const join = new AbortController();
+        const forward = () => join.abort(exec.abort.signal.reason);
+        exec.abort.signal.addEventListener('abort', forward, { once: true });
+        if (headStarts) void exec.head.then((h) => h ?? join.abort());
+        try {
+          await joinStep({ ...env, signal: join.signal }, this.nodePlan(runId, nodeId).numGpus ?? 0, headInfo!.address, headInfo!.token);
+        } catch (err) {
+          if (headStarts && exec.headFailed && !exec.abort.signal.aborted) throw headDown();
+          throw err;
+        } finally {
+          exec.abort.signal.removeEventListener('abort', forward);
+        }
         return `Joined ${headInfo!.address}`;
+      }
       case 'verify': {
         // Open the tunnel and warm the dashboard's state API while the workers still join.
         env.progress(null, 'Waiting for the workers to join');

@@ -170,10 +170,17 @@ export async function installStep(env: StepEnv, options: BringUpOptions, rayVers
   }
 }
 
-/** Starts the head (idempotent) and returns its Ray auth token. */
-export async function startHeadStep(env: StepEnv, numGpus: number): Promise<string> {
+/**
+ * Starts the head (idempotent) and returns its Ray auth token. The token is made (or read)
+ * before `ray start --head` runs and handed to `onToken`, so workers can join while the head
+ * is still starting.
+ */
+export async function startHeadStep(env: StepEnv, numGpus: number, onToken?: (token: string) => void): Promise<string> {
   env.progress(null, 'Starting the Ray head');
   const ip = nodeIp(env.node);
+  const token = await readNodeToken(env.conn, { ensure: true });
+  if (!token) throw new StepError('The head has no auth token file and could not make one.', 'Check that ~/.raydeck on the head is writable, then retry this node.');
+  onToken?.(token);
   try {
     await job(env, {
       job: `${env.runId}-start-head`,
@@ -184,16 +191,17 @@ export async function startHeadStep(env: StepEnv, numGpus: number): Promise<stri
     if (err instanceof JobFailed) throw new StepError(`ray start --head failed (exit ${err.code}): ${lastLine(err.logTail)}`, 'Read the log: a port in use (6379, 8265, 8080) or a Ray of another version still running are the usual causes; `ray stop` on the node, then retry.');
     throw err;
   }
-  const token = await readNodeToken(env.conn);
-  if (!token) throw new StepError('The head started without an auth token file.', 'Retry this node; if it persists, remove ~/.raydeck/ray_auth_token on the head.');
   return token;
 }
+
+/** How long a worker's `ray start` waits for the head's GCS (it may start while the head starts). */
+export const HEAD_WAIT_S = 120;
 
 export async function joinStep(env: StepEnv, numGpus: number, headAddress: string, token: string): Promise<void> {
   env.progress(null, `Joining ${headAddress}`);
   const ip = nodeIp(env.node);
   try {
-    await job(env, { job: `${env.runId}-join`, step: 'join', params: { ...(ip ? { nodeIp: ip } : {}), numGpus, headAddress, metricsPort: RAY_PORTS.metrics, auth: true, token } });
+    await job(env, { job: `${env.runId}-join`, step: 'join', params: { ...(ip ? { nodeIp: ip } : {}), numGpus, headAddress, metricsPort: RAY_PORTS.metrics, auth: true, token, headWaitS: HEAD_WAIT_S } });
   } catch (err) {
     if (err instanceof JobFailed) throw new StepError(`ray start --address=${headAddress} failed (exit ${err.code}): ${lastLine(err.logTail)}`, `The worker must reach the head on ${headAddress} and Ray's other ports; check the firewall between them, then retry this node.`);
     throw err;

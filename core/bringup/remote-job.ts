@@ -85,9 +85,9 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-/** Reads the node's Ray auth token (null when it has none). */
-export async function readNodeToken(conn: NodeConnection): Promise<string | null> {
-  const r = await conn.runScript('job', { input: { action: 'token', job: 'token' } });
+/** Reads the node's Ray auth token (null when it has none); `ensure` makes one first when there is none. */
+export async function readNodeToken(conn: NodeConnection, opts: { ensure?: boolean } = {}): Promise<string | null> {
+  const r = await conn.runScript('job', { input: { action: 'token', job: 'token', ...(opts.ensure ? { ensure: true } : {}) } });
   const parsed = z.object({ token: z.string().nullable() }).safeParse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null'));
   if (!parsed.success) throw new Error('job.sh token answered something unexpected');
   return parsed.data.token;

@@ -4,7 +4,8 @@
  * and a hint while the others finish, and a retry of that node alone completes it; a link cut in
  * the middle of an install is survived by re-attaching (pip ran once); a re-run on the running
  * cluster changes nothing (timed); then day 2: status, remove a worker (drained), add it back,
- * stop, start, tear down with uninstall.
+ * stop, start, tear down with uninstall; cancel mid-install; workers join while the head starts,
+ * and a head that dies then fails those joins at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient } from '../../shared';
@@ -31,10 +32,11 @@ async function until<T>(get: () => Promise<T> | T, ok: (v: T) => boolean, ms: nu
   for (;;) {
     const v = await get();
     if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v).slice(0, 600)}`);
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${isRun(v) ? why(v) : JSON.stringify(v).slice(0, 600)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+const isRun = (v: unknown): v is BringUpRun => typeof v === 'object' && v !== null && 'nodes' in v && 'rayVersion' in v;
 const why = (run: BringUpRun) => JSON.stringify(run.nodes.flatMap((n) => n.steps.filter((s) => s.state !== 'done').map((s) => [n.nodeName, s.kind, s.state, s.error])));
 const settled = (runId: string, ms = 240_000) => until(() => client.call('bringup.get', { runId }), (r) => r.state !== 'running', ms, 'the run to stop');
 async function operationDone(operationId: string, ms = 120_000) {
@@ -104,6 +106,9 @@ describe('bring-up against bare testbed nodes', () => {
     expect((logs.get(`${id('node2')}/install`) ?? []).some((l) => l.includes('re-attaching'))).toBe(true);
     expect(onNode(tbNode('node2'), `cat ~/.raydeck/jobs/${runId}-install/starts | wc -l`).trim()).toBe('1');
     expect(onNode(tbNode('node2'), `grep -c '^Installing ray' ~/.raydeck/jobs/${runId}-install/log`).trim()).toBe('1');
+    // The venv was made without ensurepip (the node's pip put pip in with the packages), and has a working pip.
+    expect(logs.get(`${id('node1')}/install`)).toContain('Creating the virtualenv /root/.raydeck/venv (pip goes into it with the packages)');
+    expect(onNode(tbNode('node1'), '~/.raydeck/venv/bin/pip --version')).toMatch(/^pip \d+\.\d+.* from \/root\/\.raydeck\/venv\//);
   });
 
   it('retries node3 alone once its index is back, without redoing the others', async () => {
@@ -204,5 +209,34 @@ describe('bring-up against bare testbed nodes', () => {
     // The detached job was ended on the node (its process group), not just abandoned.
     await until(() => onNode(tbNode('node2'), `test -e ~/.raydeck/jobs/${run.id}-install/exit && echo ended || echo running`).trim(), (v) => v === 'ended', 20_000, 'the install job on node2 to end');
     expect(onNode(tbNode('node2'), "pgrep -fc '[p]ip install' || true").trim()).toBe('0');
+  });
+
+  it('joins while the head starts; a head that dies then fails its joins at once (nothing left waiting on the workers), and a retry completes', async () => {
+    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: false } });
+    // Both workers' `ray start --address` run (waiting for the head's GCS) while the head's start runs.
+    await until(
+      () => client.call('bringup.get', { runId: run.id }),
+      (r) => stepOf(r, 'node1', 'start-head').state === 'running' && ['node2', 'node3'].every((n) => stepOf(r, n, 'join').state === 'running'),
+      180_000,
+      'the joins to run while the head starts',
+    );
+    // onNode blocks this process (and so the core in it): poll in short calls.
+    const pidFile = `~/.raydeck/jobs/${run.id}-start-head/pid`;
+    const pid = await until(() => onNode(tbNode('node1'), `cat ${pidFile} 2>/dev/null || true`).trim(), (p) => /^\d+$/.test(p), 20_000, "the head's start job");
+    const failedAt = Date.now();
+    onNode(tbNode('node1'), `kill -KILL -- -${pid}`); // the head's start dies, with everything it started
+    const done = await settled(run.id, 60_000);
+    expect(Date.now() - failedAt).toBeLessThan(30_000); // not the joins' 120 s wait for a GCS
+    expect(stepOf(done, 'node1', 'start-head')).toMatchObject({ state: 'failed', error: expect.stringContaining('ray start --head failed') });
+    for (const name of ['node2', 'node3']) {
+      expect(stepOf(done, name, 'join')).toMatchObject({ state: 'failed', error: 'The head did not start, so there is nothing to join.' });
+      expect(onNode(tbNode(name), `cat ~/.raydeck/jobs/${run.id}-join/exit`).trim()).toBe('143'); // cancelled on the node
+      expect(onNode(tbNode(name), "pgrep -fc '[r]ay start' || true").trim()).toBe('0');
+    }
+    onNode(tbNode('node1'), '~/.raydeck/venv/bin/ray stop --force >/dev/null 2>&1 || true'); // what the hint says
+    await client.call('bringup.retry', { runId: run.id });
+    const again = await settled(run.id);
+    expect(again.state, why(again)).toBe('succeeded');
+    expect(again.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
   });
 });

@@ -12,7 +12,8 @@
 # "code", "log", "offset"}. follow (and start with "follow": true) streams the log as it grows
 # ({"kind": "log", "data", "offset"}; {"kind": "beat"} every 5 s of silence, so a reader that went
 # away ends this process) and ends with that state line once the job exited. token: {"token"}
-# (the node's Ray auth token, or null). A reader that goes away never stops the job itself.
+# (the node's Ray auth token, or null; with "ensure": true one is made first when there is none).
+# A reader that goes away never stops the job itself.
 # Every step is check-then-act: re-running one that is already done changes nothing.
 # Values from the input reach the generated step script only through shlex.quote.
 set -euo pipefail
@@ -129,14 +130,30 @@ def step_script(step, p):
         pip_flags = "--disable-pip-version-check --no-input --progress-bar off --no-compile --no-cache-dir"
         src = " ".join(q(a) for a in pip_src)
         specs = " ".join(q(x) for x in pkgs)
+        # The node's own pip (22.3+ installs into another environment with --python) puts pip
+        # into the new venv along with the packages, from the wheel ensurepip would use: ensurepip
+        # (python3 -m venv's default) would run pip and byte-compile it first, a third of the
+        # time of the whole install. Without a usable pip on the node, ensurepip it is.
+        pip_wheel = ("python3 -c 'import ensurepip, glob, os, sys; w = glob.glob(os.path.join(sys.prefix, \"share\", \"python-wheels\", \"pip-*.whl\")) "
+                     "+ glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\", \"pip-*.whl\")); "
+                     "import pip; sys.exit(1) if tuple(map(int, pip.__version__.split(\".\")[:2])) < (22, 3) or not w else print(sorted(w)[-1])' 2>/dev/null")
         return head + (
             f"if [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'; exit 0; fi\n"
-            f"echo 'Creating the virtualenv {venv}'\n"
-            f"python3 -m venv {q(venv)}\n"
+            "with_pip=()\n"
+            f"if [ -x {q(py)} ] && {q(py)} -m pip --version >/dev/null 2>&1; then\n"
+            f"  echo 'Installing into the existing virtualenv {venv}'; pip=({q(py)} -m pip)\n"
+            f"elif wheel=$({pip_wheel}); then\n"
+            f"  echo 'Creating the virtualenv {venv} (pip goes into it with the packages)'\n"
+            f"  python3 -m venv --without-pip {q(venv)}; pip=(python3 -m pip --python {q(py)})\n"
+            "  links=$(mktemp -d); trap 'rm -rf \"$links\"' EXIT; ln -s \"$wheel\" \"$links/\"; with_pip=(--find-links \"$links\" pip)\n"
+            "else\n"
+            f"  echo 'Creating the virtualenv {venv}'\n"
+            f"  python3 -m venv {q(venv)}; pip=({q(py)} -m pip)\n"
+            "fi\n"
             f"echo 'Installing {' '.join(pkgs)}'\n"
             # No byte-compiling (Python compiles what it imports, when it imports it) and no
             # wheel cache: a third of the work of a default pip install.
-            f"{q(py)} -m pip install {pip_flags} {src} {specs}\n"
+            f"\"${{pip[@]}}\" install {pip_flags} {src} \"${{with_pip[@]}}\" {specs}\n"
             f"{q(py)} -c {q(check)}\n"
             f"echo 'Installed Ray {version}'\n"
         )
@@ -165,6 +182,10 @@ def step_script(step, p):
             metrics = int_param(p, "metricsPort", 8080, 1, 65535)
             cmd = [ray, "start", f"--address={address}", *ip_arg, f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
             done = "Ray is already running on this node; nothing to do."
+            # Workers may start while the head still starts: wait up to this long for its GCS
+            # (read by `ray start` only; Ray's default is about 20 s).
+            wait = int_param(p, "headWaitS", 20, 1, 600)
+            env += f"export RAY_gcs_server_port_wait_time_s={wait}\n"
         return head + env + f"if {ours}; then echo {q(done)}; exit 0; fi\nif {other}; then echo {foreign} >&2; exit 3; fi\n" + " ".join(q(c) for c in cmd) + "\n"
     if step == "stop":
         return head + f"if [ -x {q(ray)} ]; then {q(ray)} stop --force; else echo 'Ray is not installed; nothing to stop.'; fi\n"
@@ -215,9 +236,20 @@ def alive():
     try:
         with open(pid_path) as f:
             pid = int(f.read().strip())
-        os.kill(pid, 0)
-        return True
     except (OSError, ValueError):
+        return False
+    try:
+        # The job is this process's own child when it started it and follows it: reap it once it
+        # ended (killed, it leaves no exit file and would stay a zombie that "answers" kill 0).
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"   # ended, not yet reaped
+    except OSError:
         return False
 
 def follow(offset):
@@ -247,6 +279,10 @@ offset = req.get("offset", 0)
 if not isinstance(offset, int) or offset < 0:
     fail("offset must be a non-negative integer")
 if action == "token":
+    if req.get("ensure") is True and not read_token():
+        # The head's token before its Ray starts: workers can then join while the head starts.
+        import secrets
+        write_token(secrets.token_urlsafe(32))
     out({"token": read_token()})
 elif action == "poll":
     out(read_state(offset))
