@@ -46,6 +46,8 @@ export const PreflightFacts = z.object({
   head: z
     .object({ host: z.string(), port: z.number().int(), outcome: z.enum(['open', 'refused', 'timeout', 'unreachable']), error: z.string().nullable(), ms: z.number() })
     .nullish(),
+  /** A lookup of a name that cannot exist: answered (NXDOMAIN) at once, or waited out. */
+  dns: z.object({ outcome: z.enum(['nxdomain', 'answered', 'failed', 'timeout']), error: z.string().nullable(), ms: z.number() }).nullish(),
   epochMs: z.number().nullish(),
 });
 export type PreflightFacts = z.infer<typeof PreflightFacts>;

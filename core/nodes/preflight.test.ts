@@ -29,6 +29,7 @@ function h100Box(): PreflightFacts {
     ray: [],
     listening: [],
     head: { host: '10.0.0.1', port: 6379, outcome: 'refused', error: '[Errno 111] Connection refused', ms: 1 },
+    dns: { outcome: 'nxdomain', error: null, ms: 2 },
     epochMs: 1_700_000_000_000,
   };
 }
@@ -41,7 +42,7 @@ function byId(checks: PreflightCheck[]): Record<string, PreflightCheck> {
 describe('evaluatePreflight', () => {
   it('passes a well-prepared 8×H100 worker on every line, with what it found', () => {
     const checks = evaluatePreflight(h100Box(), worker);
-    expect(checks.map((c) => c.id)).toEqual(['os', 'cpu', 'memory', 'disk', 'python', 'gpus', 'gpu-devices', 'gpu-mix', 'ray', 'ports', 'head', 'clock']);
+    expect(checks.map((c) => c.id)).toEqual(['os', 'cpu', 'memory', 'disk', 'python', 'gpus', 'gpu-devices', 'gpu-mix', 'ray', 'ports', 'head', 'dns', 'clock']);
     expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
     const c = byId(checks);
     expect(c.gpus!.detail).toBe('8 × NVIDIA H100 80GB HBM3 (80 GiB each), driver 550.90.07, CUDA 12.4');
@@ -161,6 +162,15 @@ describe('evaluatePreflight', () => {
     facts.head = { host: '10.0.0.1', port: 6379, outcome: 'timeout', error: 'timed out', ms: 3000 };
     const head = byId(evaluatePreflight(facts, worker)).head!;
     expect(head).toMatchObject({ status: 'fail', detail: '10.0.0.1:6379: no answer within 3 s', hint: expect.stringMatching(/firewall/) });
+  });
+
+  it('warns when the node waits on its DNS resolver (Ray\'s dashboard stalls at start), not when lookups fail at once', () => {
+    const dnsOf = (dns: PreflightFacts['dns']) => byId(evaluatePreflight({ ...h100Box(), dns }, worker)).dns;
+    expect(dnsOf({ outcome: 'nxdomain', error: null, ms: 2 })).toMatchObject({ status: 'pass', detail: 'the resolver answers (2 ms)' });
+    expect(dnsOf({ outcome: 'failed', error: '[Errno -3] Temporary failure in name resolution', ms: 1 })).toMatchObject({ status: 'pass', detail: expect.stringMatching(/fail at once/) });
+    expect(dnsOf({ outcome: 'timeout', error: 'no answer within 3 s', ms: 3000 })).toMatchObject({ status: 'warn', detail: 'the resolver does not answer (a lookup waited 3 s and more)', hint: expect.stringMatching(/dashboard .*first ~12 s.*resolv\.conf/) });
+    expect(dnsOf({ outcome: 'failed', error: 'Temporary failure in name resolution', ms: 2500 })).toMatchObject({ status: 'warn', detail: 'a lookup took 2.5 s' });
+    expect(dnsOf(undefined)).toBeUndefined(); // an older script: no line
   });
 
   it('grades clock skew beyond the measurement window: warn over 1 s, fail over 30 s', () => {

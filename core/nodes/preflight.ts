@@ -17,6 +17,8 @@ export const PREFLIGHT_LIMITS = {
   warnDiskGiB: 30,
   warnSkewMs: 1_000,
   failSkewMs: 30_000,
+  /** A DNS lookup this slow stalls Ray's dashboard at start (its cloud-metadata probe). */
+  slowDnsMs: 1000,
   /** Python versions Ray 2.60 publishes wheels for. */
   python: { min: [3, 9], max: [3, 12] },
 } as const;
@@ -198,6 +200,21 @@ function headCheck(facts: PreflightFacts, head: NonNullable<PreflightContext['he
   return line('head', label, 'fail', `${target}: ${seen.outcome === 'timeout' ? 'no answer within 3 s' : seen.error ?? 'unreachable'}`, `Workers must reach the head on TCP ${head.port} and Ray's other ports: open them in the firewall / security group, and use the head's address on the workers' network.`);
 }
 
+function dnsCheck(facts: PreflightFacts): PreflightCheck | null {
+  const dns = facts.dns;
+  if (!dns) return null; // an older preflight script: nothing to say
+  const label = 'DNS';
+  const slow = dns.outcome === 'timeout' || dns.ms >= PREFLIGHT_LIMITS.slowDnsMs;
+  if (!slow) return line('dns', label, 'pass', dns.outcome === 'failed' ? `lookups fail at once (${dns.ms} ms): no resolver, nothing waits on one` : `the resolver answers (${dns.ms} ms)`);
+  return line(
+    'dns',
+    label,
+    'warn',
+    dns.outcome === 'timeout' ? 'the resolver does not answer (a lookup waited 3 s and more)' : `a lookup took ${(dns.ms / 1000).toFixed(1)} s`,
+    "Ray's dashboard answers nothing for its first ~12 s after every start (it looks up cloud metadata names and waits them out), and downloads by host name (pip from PyPI, model weights) hang. Point /etc/resolv.conf at a resolver that answers; on an offline network one that answers NXDOMAIN is enough.",
+  );
+}
+
 function clockCheck(clock: NonNullable<PreflightContext['clock']>): PreflightCheck {
   const midpoint = (clock.requestedAtMs + clock.receivedAtMs) / 2;
   const skew = clock.nodeMs - midpoint;
@@ -214,6 +231,8 @@ function clockCheck(clock: NonNullable<PreflightContext['clock']>): PreflightChe
 export function evaluatePreflight(facts: PreflightFacts, ctx: PreflightContext): PreflightCheck[] {
   const checks = [systemCheck(facts), cpuCheck(facts), memoryCheck(facts), diskCheck(facts), pythonCheck(facts, ctx.rayVersion), ...gpuChecks(facts, ctx.otherGpuModels), rayCheck(facts, ctx.rayVersion), portsCheck(facts, ctx.role)];
   if (ctx.role === 'worker' && ctx.head) checks.push(headCheck(facts, ctx.head));
+  const dns = dnsCheck(facts);
+  if (dns) checks.push(dns);
   if (ctx.clock) checks.push(clockCheck(ctx.clock));
   return checks;
 }

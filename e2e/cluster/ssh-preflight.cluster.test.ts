@@ -2,7 +2,8 @@
  * Cluster test of preflight on the testbed's three nodes: preflight.sh runs through the real
  * connection, and the checklist is all green except what this testbed honestly cannot pass
  * (2 CPU cores; GPUs that nvidia-smi lists but no /dev/nvidia* behind them — the stand-in).
- * GPU faults of the stand-in show up as the user would see them on a real node.
+ * GPU faults of the stand-in show up as the user would see them on a real node, and so does a
+ * node whose DNS resolver is gone.
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,7 @@ describe('preflight on the testbed', () => {
         ray: 'pass',
         ports: 'pass',
         ...(i === 0 ? {} : { head: 'pass' }),
+        dns: 'pass', // the testbed's LAN resolver answers NXDOMAIN at once
         clock: 'pass',
       });
       expect(result.facts.hostname).toBe(node.name);
@@ -79,6 +81,20 @@ describe('preflight on the testbed', () => {
       testbed(['heal', 'gpu-unsupported', node.name, '--field', 'memory.total']);
       testbed(['heal', 'gpu-lost', node.name]);
     }
+  });
+
+  it('warns when a node\'s resolver is gone (lookups wait out their timeouts), and passes again once it answers', async () => {
+    const node = workers[0]!;
+    testbed(['fault', 'dns', node.name]);
+    try {
+      const started = Date.now();
+      const result = await preflightOf(node, 'worker');
+      expect(result.checks.find((c) => c.id === 'dns')).toMatchObject({ status: 'warn', detail: 'the resolver does not answer (a lookup waited 3 s and more)', hint: expect.stringMatching(/dashboard/) });
+      expect(Date.now() - started).toBeLessThan(15_000); // the probe gives up after 3 s; preflight does not wait out glibc
+    } finally {
+      testbed(['heal', 'dns', node.name]);
+    }
+    expect((await preflightOf(node, 'worker')).checks.find((c) => c.id === 'dns')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^the resolver answers \(\d+ ms\)$/) });
   });
 
   it('fails the head check when a worker cannot reach the head at all', async () => {

@@ -189,6 +189,28 @@ def reach(host, port):
         outcome, error = "unreachable", str(e)
     return {"host": host, "port": port, "outcome": outcome, "error": error, "ms": round((time.monotonic() - started) * 1000)}
 
+def dns_probe():
+    """Looks up a name that cannot exist (RFC 6761 .invalid), in a thread: a resolver answers
+    NXDOMAIN at once; without one that answers, glibc waits out its timeouts (5 s a try).
+    Returns a function giving the outcome, waiting at most until 3 s after the probe began."""
+    import threading
+    result, started = {}, time.monotonic()
+    def look():
+        try:
+            socket.getaddrinfo("raydeck-preflight.invalid", None)
+            result["outcome"], result["error"] = "answered", None
+        except socket.gaierror as e:
+            gone = (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+            result["outcome"], result["error"] = ("nxdomain", None) if e.errno in gone else ("failed", str(e))
+        result["ms"] = round((time.monotonic() - started) * 1000)
+    thread = threading.Thread(target=look, daemon=True)
+    thread.start()
+    def outcome():
+        thread.join(max(0.0, 3 - (time.monotonic() - started)))
+        return dict(result) if "ms" in result else {"outcome": "timeout", "error": "no answer within 3 s", "ms": 3000}
+    return outcome
+
+dns = dns_probe()   # runs while the other facts are gathered
 facts = {
     "kind": "facts",
     "hostname": socket.gethostname(),
@@ -203,6 +225,7 @@ facts = {
     "ray": rays(),
     "listening": listening([6379, 8265, 8000, 8080, 52365]),
     "head": reach(request.get("headHost"), request.get("headPort")),
+    "dns": dns(),
     "epochMs": int(time.time() * 1000),
 }
 sys.stdout.write(json.dumps(facts) + "\n")

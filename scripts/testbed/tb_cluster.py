@@ -12,7 +12,7 @@ import time
 import tb_net
 import tb_node
 import tb_wheelhouse
-from tb_common import (BRIDGE, CLIENT_KEY, HERE, INDEX_PORT, LOGIN_USER, NODES_DIR, PREFIX,
+from tb_common import (BRIDGE, CLIENT_KEY, DNS_MUTE_FILE, HERE, INDEX_PORT, LOGIN_USER, NODES_DIR, PREFIX,
                        STATE_DIR, STATE_FILE, WHEELHOUSE, TestbedError, host_veth, kill_pids, load_state,
                        log, netns_name, pid_alive, run, save_state)
 
@@ -87,7 +87,9 @@ def start_index_server(bridge_ip, port, state):
 def start_dns_server(bridge_ip, nodes, state):
     """The nodes' LAN resolver (tb_dnsserver.py): node names, NXDOMAIN for the rest."""
     logf = open(os.path.join(STATE_DIR, "dns-server.log"), "ab")
-    p = subprocess.Popen([sys.executable, "-I", os.path.join(HERE, "tb_dnsserver.py"), bridge_ip,
+    if os.path.exists(DNS_MUTE_FILE):
+        os.unlink(DNS_MUTE_FILE)
+    p = subprocess.Popen([sys.executable, "-I", os.path.join(HERE, "tb_dnsserver.py"), bridge_ip, DNS_MUTE_FILE,
                           *(f"{name}={ip}" for name, ip in nodes)], stdin=subprocess.DEVNULL, stdout=logf,
                          stderr=logf, start_new_session=True)
     logf.close()

@@ -13,6 +13,7 @@ PREFIX = "rdtb"                      # netns, links and the bridge all start wit
 BRIDGE = PREFIX + "-br0"
 STATE_DIR = os.environ.get("RAYDECK_TESTBED_DIR", "/var/lib/raydeck-testbed")
 STATE_FILE = os.path.join(STATE_DIR, "state.json")
+DNS_MUTE_FILE = os.path.join(STATE_DIR, "dns-muted")     # node IPs the LAN resolver ignores (`dns` fault)
 CLIENT_DIR = os.path.join(STATE_DIR, "client")
 CLIENT_KEY = os.path.join(CLIENT_DIR, "id_ed25519")
 NODES_DIR = os.path.join(STATE_DIR, "nodes")

@@ -7,7 +7,9 @@ until glibc's timeout (5 s per try) — a broken network, not a cluster's. Ray n
 dashboard probes cloud metadata names at start and answers nothing until the probe ends.
 
 Started by `testbed up` (a host-side process, pid recorded in the state file), stopped by
-`testbed down`. Usage: tb_dnsserver.py <bind-ip> <name>=<ipv4> ... Stdlib only.
+`testbed down`. The `dns` fault lists a node's address in <mute-file>: queries from it then
+get no answer at all, as from a resolver that is gone.
+Usage: tb_dnsserver.py <bind-ip> <mute-file> <name>=<ipv4> ... Stdlib only.
 """
 import socket
 import struct
@@ -60,14 +62,24 @@ def answer(msg, names):
     return head + question + records
 
 
+def muted(mute_file, ip):
+    try:
+        with open(mute_file) as f:
+            return ip in f.read().split()
+    except OSError:
+        return False
+
+
 def main():
-    host = sys.argv[1]
-    names = dict(arg.split("=", 1) for arg in sys.argv[2:])
+    host, mute_file = sys.argv[1], sys.argv[2]
+    names = dict(arg.split("=", 1) for arg in sys.argv[3:])
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((host, 53))
     print(f"answering DNS on {host}:53 for {', '.join(sorted(names)) or 'no names'}; NXDOMAIN otherwise", flush=True)
     while True:
         msg, peer = sock.recvfrom(4096)
+        if muted(mute_file, peer[0]):
+            continue
         reply = answer(msg, names)
         if reply is not None:
             sock.sendto(reply, peer)

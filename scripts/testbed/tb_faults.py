@@ -14,6 +14,8 @@ index           the node can no longer reach the package index (a policy route m
                 heal removes it
 index-hang      like index, but packets to the index vanish (blackhole): installers hang until
                 their own timeouts, as behind a silent firewall
+dns             the testbed's resolver stops answering the node (its queries get no reply), as when
+                a network's DNS server is gone: every lookup waits out glibc's timeouts
 """
 import json
 import os
@@ -24,10 +26,23 @@ import time
 
 import tb_net
 import tb_node
-from tb_common import TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
+from tb_common import DNS_MUTE_FILE, TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
 
-KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index", "index-hang")
+KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index", "index-hang", "dns")
 INDEX_TABLE = "4765"
+
+
+def _policy_route(name, kind, proto, port, table, route_type, heal):
+    """Inside the node: traffic to `proto` port `port` goes by table `table`, whose only route
+    is `route_type` (unreachable: refused at once; blackhole: vanishes). Heal removes both."""
+    ns = ["ip", "netns", "exec", netns_name(name), "ip"]
+    rule = ["rule", "add" if not heal else "del", "ipproto", proto, "dport", str(port), "table", table]
+    route = (["route", "add", route_type, "default", "table", table] if not heal
+             else ["route", "del", "default", "table", table])  # whichever kind is in place
+    for args in (rule, route):
+        r = subprocess.run(ns + args, capture_output=True, text=True)
+        if r.returncode != 0 and not (heal or "File exists" in r.stderr):
+            raise TestbedError(f"{kind} fault on {name}: ip {' '.join(args)}: {r.stderr.strip()}")
 
 
 def _node(name):
@@ -125,13 +140,17 @@ def apply(kind, name, heal=False, gpu=None, field=None):
     elif kind == "gpu-hot":
         _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
     elif kind in ("index", "index-hang"):
-        port = str(load_state()["index_port"])
-        ns = ["ip", "netns", "exec", netns_name(name), "ip"]
-        rule = ["rule", "add" if not heal else "del", "ipproto", "tcp", "dport", port, "table", INDEX_TABLE]
-        route = (["route", "add", "unreachable" if kind == "index" else "blackhole", "default", "table", INDEX_TABLE] if not heal
-                 else ["route", "del", "default", "table", INDEX_TABLE])  # whichever kind is in place
-        for args in (rule, route):
-            r = subprocess.run(ns + args, capture_output=True, text=True)
-            if r.returncode != 0 and not (heal or "File exists" in r.stderr):
-                raise TestbedError(f"index fault on {name}: ip {' '.join(args)}: {r.stderr.strip()}")
+        _policy_route(name, kind, "tcp", load_state()["index_port"], INDEX_TABLE,
+                      "unreachable" if kind == "index" else "blackhole", heal)
+    elif kind == "dns":
+        # A blackhole route would not do: a local sender gets EINVAL at once, and glibc moves on.
+        try:
+            with open(DNS_MUTE_FILE) as f:
+                muted = set(f.read().split())
+        except FileNotFoundError:
+            muted = set()
+        muted = muted - {n["ip"]} if heal else muted | {n["ip"]}
+        with open(DNS_MUTE_FILE + ".tmp", "w") as f:
+            f.write("".join(f"{ip}\n" for ip in sorted(muted)))
+        os.replace(DNS_MUTE_FILE + ".tmp", DNS_MUTE_FILE)
     log(f"{'healed' if heal else 'fault'} {kind} on {name}")

@@ -50,6 +50,16 @@ class Resolver(unittest.TestCase):
         self.assertEqual(header(tb_dnsserver.answer(truncated, NAMES))["rcode"], 1)      # FORMERR
         self.assertEqual(header(tb_dnsserver.answer(query("node1", flags=0x2800), NAMES))["rcode"], 4)  # opcode 5
 
+    def test_mute_file_lists_the_nodes_it_ignores(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "dns-muted")
+            self.assertFalse(tb_dnsserver.muted(path, "198.51.100.11"))          # no file: answers all
+            with open(path, "w") as f:
+                f.write("198.51.100.11\n")
+            self.assertTrue(tb_dnsserver.muted(path, "198.51.100.11"))
+            self.assertFalse(tb_dnsserver.muted(path, "198.51.100.1"))           # not a prefix match
+
     def test_round_trip_over_udp(self):
         server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -51,7 +51,7 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
         </div>
       ) : null}
       {op?.state === 'failed' ? <div className="banner error">{op.error}</div> : null}
-      {results.data && results.data.length === 0 && !running ? <p className="muted">No checks yet. Run them before bring-up: OS, CPU, memory, disk, Python, GPUs, ports, reachability of the head, clock.</p> : null}
+      {results.data && results.data.length === 0 && !running ? <p className="muted">No checks yet. Run them before bring-up: OS, CPU, memory, disk, Python, GPUs, ports, reachability of the head, DNS, clock.</p> : null}
       <div className="checklists">
         {(results.data ?? []).map((r) => {
           const node = nodes.find((n) => n.id === r.nodeId);
