@@ -464,7 +464,29 @@ function printTable(raydeck: RaydeckResult | null, rayUp: RayUpResult | null, ra
   console.log('');
 }
 
+/** `--runs N` (1-10, default 1): the pair (Raydeck, then ray up) is measured N times in a row. */
+function runsWanted(argv: string[]): number {
+  const i = argv.indexOf('--runs');
+  if (i === -1) return 1;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new Error('--runs takes a whole number from 1 to 10');
+  return n;
+}
+
+interface Pair {
+  run: number;
+  raydeck: RaydeckResult | null;
+  rayUp: RayUpResult | null;
+  ratio: number | null;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : Math.round(((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 1000) / 1000;
+};
+
 async function main(): Promise<number> {
+  const runs = runsWanted(process.argv.slice(2));
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) process.exit(130); // a second Ctrl+C: leave now
     interrupted = true;
@@ -482,38 +504,54 @@ async function main(): Promise<number> {
   fs.mkdirSync(logDir);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-bench-'));
   const tbFile = path.join(tmp, 'testbed.json');
-  let raydeck: RaydeckResult | null = null;
-  let rayUp: RayUpResult | null = null;
+  const pairs: Pair[] = [];
   const problems: string[] = [];
   let index = '';
+  let dir = logDir;
   try {
     await ensureRayCli();
-    if (interrupted) throw new Error('interrupted');
-    say('testbed up --force: bare nodes for Raydeck');
-    const tb1 = await resetTestbed(tbFile);
-    index = tb1.index;
-    if (interrupted) throw new Error('interrupted');
-    raydeck = await benchRaydeck(tb1, tbFile, tmp, logDir).catch((e: Error) => ({ ok: false, wallS: null, exitCode: null, verified: null, status: null, error: e.message }));
-    if (raydeck.error) say(`raydeck: ${raydeck.error}`);
-    if (interrupted) throw new Error('interrupted');
-    say('testbed up --force: bare nodes for ray up');
-    const tb2 = await resetTestbed(tbFile);
-    if (interrupted) throw new Error('interrupted');
-    rayUp = await benchRayUp(tb2, tmp, logDir, stamp);
-    if (rayUp.error) say(`ray up: ${rayUp.error}`);
+    for (let k = 1; k <= runs; k++) {
+      if (interrupted) throw new Error('interrupted');
+      dir = runs === 1 ? logDir : path.join(logDir, `run-${k}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const pair: Pair = { run: k, raydeck: null, rayUp: null, ratio: null };
+      pairs.push(pair);
+      const of = runs === 1 ? '' : `run ${k}/${runs}: `;
+      say(`${of}testbed up --force: bare nodes for Raydeck`);
+      const tb1 = await resetTestbed(tbFile);
+      index = tb1.index;
+      if (interrupted) throw new Error('interrupted');
+      pair.raydeck = await benchRaydeck(tb1, tbFile, tmp, dir).catch((e: Error) => ({ ok: false, wallS: null, exitCode: null, verified: null, status: null, error: e.message }));
+      if (pair.raydeck.error) say(`raydeck: ${pair.raydeck.error}`);
+      if (interrupted) throw new Error('interrupted');
+      say(`${of}testbed up --force: bare nodes for ray up`);
+      const tb2 = await resetTestbed(tbFile);
+      if (interrupted) throw new Error('interrupted');
+      pair.rayUp = await benchRayUp(tb2, tmp, dir, runs === 1 ? stamp : `${stamp}-${k}`);
+      if (pair.rayUp.error) say(`ray up: ${pair.rayUp.error}`);
+      pair.ratio = pair.raydeck.ok && pair.rayUp.readyS ? Math.round((pair.raydeck.wallS! / pair.rayUp.readyS) * 1000) / 1000 : null;
+      if (runs > 1) printTable(pair.raydeck, pair.rayUp, pair.ratio);
+      if (k < runs) {
+        const down = await rayDown(dir).catch((e: Error) => e.message);
+        rayUpEnv = null;
+        if (down) problems.push(`run ${k} cleanup: ${down}`);
+      }
+    }
   } catch (e) {
     problems.push((e as Error).message);
     say(`stopped: ${(e as Error).message}`);
   } finally {
     interrupted = false; // cleanup runs to its end even after Ctrl+C (a second one leaves)
-    const down = await rayDown(logDir).catch((e: Error) => e.message);
+    const down = await rayDown(dir).catch((e: Error) => e.message);
     if (down) problems.push(`cleanup: ${down}`);
     say('testbed up --force: leaving bare nodes');
     await resetTestbed(tbFile).catch((e: Error) => problems.push(`cleanup: ${e.message}`));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
-  const ratio = raydeck?.ok && rayUp?.readyS ? Math.round((raydeck.wallS! / rayUp.readyS) * 1000) / 1000 : null;
+  const complete = pairs.filter((p) => p.ratio !== null);
+  const ratio = complete.length === runs ? median(complete.map((p) => p.ratio!)) : null;
+  const last = pairs.at(-1);
   const git = await gitInfo();
   const report = {
     benchmark: 'bringup-vs-ray-up',
@@ -522,25 +560,32 @@ async function main(): Promise<number> {
     machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version },
     raydeck: { commit: git.commit, dirtyWorkingTree: git.dirty },
     testbed: { nodes: NODES, gpusPerNode: GPUS_PER_NODE, index, package: RAY_PACKAGE },
+    runs,
     results: {
-      raydeckToVerifiedS: raydeck?.ok ? raydeck.wallS : null,
-      rayUpReturnedS: rayUp?.returnedS ?? null,
-      rayUpToReadyS: rayUp?.readyS ?? null,
+      raydeckToVerifiedS: median(complete.map((p) => p.raydeck!.wallS!)),
+      rayUpReturnedS: median(pairs.flatMap((p) => (p.rayUp?.returnedS != null ? [p.rayUp.returnedS] : []))),
+      rayUpToReadyS: median(complete.map((p) => p.rayUp!.readyS!)),
+      /** Median of the per-run ratios (each run: both sides on the same freshly bare nodes, back to back). */
       ratioRaydeckOverRayUpReady: ratio,
-      target: `raydeck / ray-up-to-ready <= ${TARGET_RATIO}`,
+      perRun: pairs.map((p) => ({ run: p.run, raydeckS: p.raydeck?.ok ? p.raydeck.wallS : null, rayUpReadyS: p.rayUp?.readyS ?? null, ratio: p.ratio })),
+      target: `raydeck / ray-up-to-ready <= ${TARGET_RATIO}${runs > 1 ? ' (median of the runs)' : ''}`,
       targetMet: ratio === null ? null : ratio <= TARGET_RATIO,
     },
-    raydeckRun: raydeck,
-    rayUpRun: rayUp,
+    ...(runs === 1 ? { raydeckRun: last?.raydeck ?? null, rayUpRun: last?.rayUp ?? null } : { pairs }),
     problems,
     logs: path.relative(ROOT, logDir),
   };
   const file = path.join(RESULTS, `bringup-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  printTable(raydeck, rayUp, ratio);
+  if (runs === 1) printTable(last?.raydeck ?? null, last?.rayUp ?? null, ratio);
+  else {
+    console.log(`  per run (Raydeck / ray up to ready): ${pairs.map((p) => (p.ratio === null ? '—' : `${p.raydeck!.wallS!.toFixed(1)}/${p.rayUp!.readyS!.toFixed(1)} s = ${p.ratio.toFixed(2)}`)).join(', ')}`);
+    console.log(`  median ratio: ${ratio === null ? '— (a run did not complete)' : `${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`}`);
+    console.log('');
+  }
   for (const p of problems) console.log(`  problem: ${p}`);
   say(`results: ${path.relative(ROOT, file)} (logs and the ray up YAML: ${path.relative(ROOT, logDir)}/)`);
-  return raydeck?.ok && rayUp?.ok && problems.length === 0 ? 0 : 1;
+  return complete.length === runs && pairs.every((p) => p.raydeck?.ok && p.rayUp?.ok) && problems.length === 0 ? 0 : 1;
 }
 
 main().then(
