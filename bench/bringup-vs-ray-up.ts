@@ -9,6 +9,7 @@
  * `cluster up`, checked with `cluster status`); reset the testbed; `ray up -y` (timed until it
  * returns and, polling the head's state API every 2 s, until the cluster is ready); `ray down`,
  * reset the testbed to bare nodes, write bench/results/bringup-<timestamp>.json and print a table.
+ * `--runs N` repeats the pair (Raydeck, then ray up) N times and reports the median ratio.
  *
  * The whole run holds /tmp/raydeck-testbed.lock (the testbed is shared with the cluster test
  * suites): the script takes it itself, with flock(1) on its own descriptor. See bench/README.md.

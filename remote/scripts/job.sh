@@ -183,7 +183,9 @@ def step_script(step, p):
             cmd = [ray, "start", f"--address={address}", *ip_arg, f"--metrics-export-port={metrics}", f"--num-gpus={gpus}", "--disable-usage-stats"]
             done = "Ray is already running on this node; nothing to do."
             # Workers may start while the head still starts: wait up to this long for its GCS
-            # (read by `ray start` only; Ray's default is about 20 s).
+            # (Ray's default is about 20 s). Ray's Python side reads it where it connects to the
+            # GCS; the processes this `ray start` leaves running inherit it, which only makes
+            # them wait longer for a GCS that is down before they give up.
             wait = int_param(p, "headWaitS", 20, 1, 600)
             env += f"export RAY_gcs_server_port_wait_time_s={wait}\n"
         return head + env + f"if {ours}; then echo {q(done)}; exit 0; fi\nif {other}; then echo {foreign} >&2; exit 3; fi\n" + " ".join(q(c) for c in cmd) + "\n"
