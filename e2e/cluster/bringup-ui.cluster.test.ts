@@ -78,6 +78,8 @@ describe('Bring-up page against bare testbed nodes', () => {
     await app.waitUntilConnected();
     await bringup.open();
     await bringup.waitForStep('node3', 'install', 'failed', 180_000);
+    // The form shows what the run was started with, not the defaults.
+    expect(await bringup.shownOptions()).toEqual({ source: { kind: 'index', url: tb.index }, withVllm: false });
     const failed = bringup.step('node3', 'install');
     expect(await failed.getByTestId('step-error').innerText()).toMatch(/Install failed/);
     expect(await failed.innerText()).toContain(tb.index);
@@ -113,9 +115,8 @@ describe('Bring-up page against bare testbed nodes', () => {
     await nodes.row('node3').waitFor();
 
     await bringup.open();
-    // Adding uses the options form (the page was reloaded earlier, so set them again).
-    await bringup.chooseSource({ kind: 'index', url: tb.index });
-    await bringup.setVllm(false);
+    // Adding uses the options form, which still shows the run's options.
+    expect(await bringup.shownOptions()).toEqual({ source: { kind: 'index', url: tb.index }, withVllm: false });
     await bringup.addWorkers(['node3']).catch(async (err: unknown) => {
       await page.screenshot({ path: '/tmp/addworkers-fail.png', fullPage: true });
       throw err;

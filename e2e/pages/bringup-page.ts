@@ -59,6 +59,15 @@ export class BringupPage {
     if (source.kind === 'wheelhouse') await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).fill(source.dir);
   }
 
+  /** What the options form shows: the chosen source (with its field) and the vLLM box. */
+  async shownOptions(): Promise<{ source: SourceChoice; withVllm: boolean }> {
+    const kind = (await this.options.locator('input[type="radio"]:checked').getAttribute('value')) as SourceChoice['kind'];
+    const withVllm = await this.options.getByRole('checkbox', { name: 'Install vLLM' }).isChecked();
+    if (kind === 'index') return { source: { kind, url: await this.options.getByRole('textbox', { name: /^Index URL/ }).inputValue() }, withVllm };
+    if (kind === 'wheelhouse') return { source: { kind, dir: await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).inputValue() }, withVllm };
+    return { source: { kind: 'pypi' }, withVllm };
+  }
+
   async setVllm(on: boolean): Promise<void> {
     await this.options.getByRole('checkbox', { name: 'Install vLLM' }).setChecked(on);
   }

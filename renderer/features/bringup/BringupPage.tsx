@@ -4,7 +4,7 @@
  * Below, the live cluster with Start / Stop / Tear down and adding or removing workers; a run
  * started there replaces a reviewed plan in the run view. Empty states say what to do first.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { BringUpRun, Cluster } from '../../../shared';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
@@ -49,6 +49,10 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
 
   const run = newestRun(runs.data);
   const runActive = run?.state === 'running';
+  // Until the user edits the form, it shows what the newest run used (after a reload, a restart).
+  useEffect(() => {
+    if (run) useBringupForm.getState().seed(cluster.id, run.options);
+  }, [cluster.id, run]);
   const list = nodes.data;
 
   const review = () => {

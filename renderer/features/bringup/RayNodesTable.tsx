@@ -1,8 +1,9 @@
 /**
- * The Ray nodes the head's dashboard reports, one row each, with "Drain and remove…" on every
+ * The Ray nodes the head's dashboard reports, one row each (head first), with "Drain and remove…" on every
  * live worker that is in the inventory (never on the head: tearing down is for that).
  */
 import type { RayNodeStatus } from '../../../shared';
+import { rayNodeOrder } from './run-format';
 
 export function RayNodesTable({ nodes, busy, why, onRemove }: { nodes: readonly RayNodeStatus[]; busy: boolean; why?: string; onRemove: (node: RayNodeStatus) => void }) {
   return (
@@ -21,7 +22,7 @@ export function RayNodesTable({ nodes, busy, why, onRemove }: { nodes: readonly 
         </tr>
       </thead>
       <tbody>
-        {nodes.map((n) => (
+        {rayNodeOrder(nodes).map((n) => (
           <tr key={n.rayNodeId} data-testid="ray-node" data-node={n.name}>
             <td className="strong">{n.name}</td>
             <td className="mono">{n.ip}</td>

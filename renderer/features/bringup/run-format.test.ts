@@ -1,7 +1,7 @@
 /** The pure run helpers: node states, head-first order, newest run, elapsed times, summary. */
 import { describe, expect, it } from 'vitest';
-import type { BringUpRun, BringUpStep, NodePlan, StepState } from '../../../shared';
-import { canRetryNode, formatElapsed, headFirst, newestRun, nodeState, runProgress, upsertRun, verifiedSummary } from './run-format';
+import type { BringUpRun, BringUpStep, NodePlan, RayNodeStatus, StepState } from '../../../shared';
+import { canRetryNode, formatElapsed, headFirst, newestRun, nodeState, rayNodeOrder, runProgress, upsertRun, verifiedSummary } from './run-format';
 
 const step = (state: StepState, progress: number | null = null): BringUpStep => ({ kind: 'install', title: 't', state, progress, detail: '', startedAt: null, endedAt: null, error: null, hint: null });
 const node = (name: string, role: 'head' | 'worker', states: StepState[]): NodePlan => ({ nodeId: name, nodeName: name, role, host: '', steps: states.map((s) => step(s)), numGpus: null, vllmBuild: null });
@@ -26,6 +26,12 @@ describe('run-format', () => {
 
   it('puts the head first and keeps the workers in order', () => {
     expect(headFirst([node('w1', 'worker', []), node('h', 'head', []), node('w2', 'worker', [])]).map((n) => n.nodeName)).toEqual(['h', 'w1', 'w2']);
+  });
+
+  it("orders Ray's node list: head, then live workers by name (node2 before node10), then dead ones", () => {
+    const n = (name: string, isHead: boolean, alive: boolean): RayNodeStatus => ({ nodeId: null, name, ip: `10.0.0.${name.slice(4)}`, rayNodeId: `r-${name}-${alive}`, alive, isHead, gpus: 2, cpus: 8 });
+    const order = rayNodeOrder([n('node10', false, true), n('node3', false, false), n('node2', false, true), n('node1', true, true)]);
+    expect(order.map((x) => `${x.name}${x.alive ? '' : ' (dead)'}`)).toEqual(['node1', 'node2', 'node10', 'node3 (dead)']);
   });
 
   it('picks the newest run that ran, skipping reviewed plans; upserts changed runs on top', () => {

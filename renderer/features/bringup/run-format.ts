@@ -1,12 +1,19 @@
 /**
- * Pure helpers over bring-up runs for the UI: head-first node order, a node's overall state,
+ * Pure helpers over bring-up runs for the UI: head-first node order (plans and Ray's own node
+ * list), a node's overall state,
  * overall progress, elapsed times, and the words for sources and the verified summary.
  */
-import type { BringUpRun, ClusterStatus, NodePlan, PackageSource, StepState } from '../../../shared';
+import type { BringUpRun, ClusterStatus, NodePlan, PackageSource, RayNodeStatus, StepState } from '../../../shared';
 
 /** The head first, then the workers in the order the core planned them. */
 export function headFirst(nodes: readonly NodePlan[]): NodePlan[] {
   return [...nodes.filter((n) => n.role === 'head'), ...nodes.filter((n) => n.role !== 'head')];
+}
+
+/** Ray's nodes as a person scans them: the head, then live before dead, then by name (node2 before node10). */
+export function rayNodeOrder(nodes: readonly RayNodeStatus[]): RayNodeStatus[] {
+  const rank = (n: RayNodeStatus) => (n.isHead ? 0 : n.alive ? 1 : 2);
+  return [...nodes].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { numeric: true }) || a.ip.localeCompare(b.ip));
 }
 
 export function isFinished(run: BringUpRun): boolean {
