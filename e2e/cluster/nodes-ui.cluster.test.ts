@@ -74,6 +74,9 @@ describe('Nodes page against the testbed', () => {
     for (const card of await nodes.preflightCards().all()) {
       expect(await card.getAttribute('data-worst')).not.toBe('fail');
     }
+    const bar = page.getByRole('progressbar', { name: 'Preflight progress' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('100');
+    await page.waitForTimeout(400); // the bar's width transition (0.3 s), for the screenshot
     await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'nodes.png'), fullPage: true });
   });
 
