@@ -9,7 +9,8 @@
  * `cluster up`, checked with `cluster status`); reset the testbed; `ray up -y` (timed until it
  * returns and, polling the head's state API every 2 s, until the cluster is ready); `ray down`,
  * reset the testbed to bare nodes, write bench/results/bringup-<timestamp>.json and print a table.
- * `--runs N` repeats the pair (Raydeck, then ray up) N times and reports the median ratio.
+ * `--runs N` repeats the pair (Raydeck, then ray up) N times and reports the median ratio;
+ * `--ray-up-same-pip` gives ray up's pip Raydeck's flags (a tuned baseline).
  *
  * The whole run holds /tmp/raydeck-testbed.lock (the testbed is shared with the cluster test
  * suites): the script takes it itself, with flock(1) on its own descriptor. See bench/README.md.
@@ -43,6 +44,11 @@ const TARGET_RATIO = 0.5;
 /** Both tools get this long to reach a ready cluster. */
 const READY_LIMIT_MS = 10 * 60_000;
 const POLL_EVERY_MS = 2000;
+/**
+ * `--ray-up-same-pip`: ray up's setup commands get Raydeck's pip flags (`--no-compile
+ * --no-cache-dir`) instead of the plain `pip install` users copy from Ray's docs.
+ */
+const RAY_UP_SAME_PIP = process.argv.includes('--ray-up-same-pip');
 /** Where ray up's config puts the Ray venv on the nodes (our choice, named in the YAML). */
 const NODE_VENV = '~/ray-venv';
 
@@ -269,7 +275,7 @@ async function benchRaydeck(tb: TestbedInfo, tbFile: string, tmp: string, logDir
 function rayUpConfig(tb: TestbedInfo, clusterName: string): string {
   const [head, ...workers] = tb.nodes;
   const indexHost = new URL(tb.index).hostname;
-  const pip = `${NODE_VENV}/bin/pip install --disable-pip-version-check --no-input --progress-bar off --index-url ${tb.index} --trusted-host ${indexHost} '${RAY_PACKAGE}'`;
+  const pip = `${NODE_VENV}/bin/pip install --disable-pip-version-check --no-input --progress-bar off${RAY_UP_SAME_PIP ? ' --no-compile --no-cache-dir' : ''} --index-url ${tb.index} --trusted-host ${indexHost} '${RAY_PACKAGE}'`;
   // Ray's command runner runs `bash --login -c -i 'source ~/.bashrc; ...'`: the PATH line makes
   // `ray` the venv's in every later command (start commands, and `ray stop` from `ray down`).
   const pathLine = `export PATH="$HOME/ray-venv/bin:$PATH"`;
@@ -562,6 +568,7 @@ async function main(): Promise<number> {
     raydeck: { commit: git.commit, dirtyWorkingTree: git.dirty },
     testbed: { nodes: NODES, gpusPerNode: GPUS_PER_NODE, index, package: RAY_PACKAGE },
     runs,
+    rayUpPip: RAY_UP_SAME_PIP ? 'with --no-compile --no-cache-dir, as Raydeck' : 'plain pip install, as in Ray\'s docs',
     results: {
       raydeckToVerifiedS: median(complete.map((p) => p.raydeck!.wallS!)),
       rayUpReturnedS: median(pairs.flatMap((p) => (p.rayUp?.returnedS != null ? [p.rayUp.returnedS] : []))),
