@@ -2,10 +2,10 @@
  * Runs bring-ups: plan, start, retry, cancel. Every node runs its steps in parallel with the
  * others; workers join while the head starts; the head verifies once every worker has
  * settled. One node failing never stops the others. Each change is published as
- * `bringup.changed` (the whole run) and saved; log lines go out in batches as `bringup.log` and
- * to the run's log files. Runs survive a reload (events + `bringup.list`) and a restart (store).
+ * `bringup.changed` (the whole run) and saved; log lines are appended to the run's log files in
+ * batches, then sent as `bringup.log` with their offset in the log. Runs survive a reload (events + `bringup.list`) and a restart (store).
  */
-import type { BringUpOptions, BringUpRun, NodePlan, StepKind } from '../../shared';
+import type { BringUpOptions, BringUpRun, NodePlan, StepKind, StepLogTail } from '../../shared';
 import { RaydeckError } from '../../shared';
 import type { EventBus } from '../api/event-bus';
 import type { NodeInventory } from '../inventory/node-inventory';
@@ -111,7 +111,7 @@ export class BringUpService {
     return [...this.runs.values()].filter((r) => r.clusterId === clusterId).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')).slice(0, 20);
   }
 
-  async logs(runId: string, nodeId: string, step: StepKind): Promise<string[]> {
+  async logs(runId: string, nodeId: string, step: StepKind): Promise<StepLogTail> {
     await this.get(runId);
     this.flushLogs();
     return this.deps.store.readLog(runId, nodeId, step);
@@ -175,8 +175,12 @@ export class BringUpService {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     for (const b of this.logBatches.values()) {
-      this.deps.bus.emit('bringup.log', b);
-      void this.deps.store.appendLog(b.runId, b.nodeId, b.step, b.lines).catch(() => {});
+      // Written first, then sent with its offset: a reader joining a backlog to live batches
+      // keeps exactly the batches at or past the backlog's end.
+      this.deps.store.appendLog(b.runId, b.nodeId, b.step, b.lines).then(
+        (at) => this.deps.bus.emit('bringup.log', { ...b, at }),
+        () => this.deps.bus.emit('bringup.log', { ...b, at: Number.MAX_SAFE_INTEGER }), // not on disk: only live readers see it
+      );
     }
     this.logBatches.clear();
   }

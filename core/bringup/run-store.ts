@@ -1,13 +1,14 @@
 /**
  * Bring-up runs on disk, so a reloaded page or a restarted app shows them: one JSON file per run
  * under `$RAYDECK_HOME/bringup/<runId>.json` (written atomically, coalesced while a run is busy)
- * and each step's log as `<runId>/<nodeId>.<step>.log` (appended; read back as a bounded tail).
+ * and each step's log as `<runId>/<nodeId>.<step>.log` (appended, each batch's byte offset its
+ * `at`; read back as a bounded tail with its end offset, appends and reads in one queue).
  * A run found "running" at start-up was interrupted: its running steps become failed with a
  * message saying a retry resumes them (the detached jobs on the nodes are re-attached then).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BringUpRun, type StepKind } from '../../shared';
+import { BringUpRun, type StepKind, type StepLogTail } from '../../shared';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
 
 export const MAX_LOG_LINES = 2000;
@@ -16,6 +17,7 @@ const MAX_RUNS_PER_CLUSTER = 20;
 export class RunStore {
   private readonly pending = new Map<string, BringUpRun>();
   private flushing: Promise<void> = Promise.resolve();
+  private logQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly dir: string) {}
 
@@ -52,7 +54,7 @@ export class RunStore {
 
   async remove(runId: string): Promise<void> {
     await fs.rm(path.join(this.dir, `${runId}.json`), { force: true });
-    await fs.rm(path.join(this.dir, runId), { recursive: true, force: true });
+    await this.inLogQueue(() => fs.rm(path.join(this.dir, runId), { recursive: true, force: true }));
   }
 
   /** Keeps the newest runs of a cluster, removes the rest; returns the ids removed. */
@@ -67,33 +69,51 @@ export class RunStore {
     return path.join(this.dir, runId, `${nodeId.replace(/[^A-Za-z0-9_-]/g, '_')}.${step}.log`);
   }
 
-  async appendLog(runId: string, nodeId: string, step: StepKind, lines: string[]): Promise<void> {
-    const file = this.logFile(runId, nodeId, step);
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await fs.appendFile(file, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+  /** Runs log appends and reads one at a time, in call order: offsets and tails stay exact. */
+  private inLogQueue<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.logQueue.then(work);
+    this.logQueue = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
-  /** The last lines of a step's log (bounded; reads only the file's tail). */
-  async readLog(runId: string, nodeId: string, step: StepKind, maxLines = MAX_LOG_LINES): Promise<string[]> {
+  /** Appends lines to a step's log; resolves to the byte offset they start at (their `at`). */
+  appendLog(runId: string, nodeId: string, step: StepKind, lines: string[]): Promise<number> {
     const file = this.logFile(runId, nodeId, step);
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(file, 'r');
-    } catch {
-      return [];
-    }
-    try {
-      const { size } = await handle.stat();
-      const want = Math.min(size, 512 * 1024);
-      const buf = Buffer.alloc(want);
-      await handle.read(buf, 0, want, size - want);
-      const lines = buf.toString('utf8').split('\n');
-      if (lines.at(-1) === '') lines.pop();
-      if (want < size) lines.shift(); // a partial first line
-      return lines.slice(-maxLines);
-    } finally {
-      await handle.close();
-    }
+    return this.inLogQueue(async () => {
+      // Measured on disk each time, so a restarted app's offsets go on from the last one's.
+      const at = await fs.stat(file).then((s) => s.size, () => 0);
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await fs.appendFile(file, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+      return at;
+    });
+  }
+
+  /** The last lines of a step's log (bounded; reads only the file's tail) and where it ends. */
+  readLog(runId: string, nodeId: string, step: StepKind, maxLines = MAX_LOG_LINES): Promise<StepLogTail> {
+    const file = this.logFile(runId, nodeId, step);
+    return this.inLogQueue(async () => {
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(file, 'r');
+      } catch {
+        return { lines: [], end: 0 };
+      }
+      try {
+        const { size } = await handle.stat();
+        const want = Math.min(size, 512 * 1024);
+        const buf = Buffer.alloc(want);
+        await handle.read(buf, 0, want, size - want);
+        const lines = buf.toString('utf8').split('\n');
+        if (lines.at(-1) === '') lines.pop();
+        if (want < size) lines.shift(); // a partial first line
+        return { lines: lines.slice(-maxLines), end: size };
+      } finally {
+        await handle.close();
+      }
+    });
   }
 }
 

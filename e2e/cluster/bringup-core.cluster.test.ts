@@ -8,7 +8,7 @@
  * and a head that dies then fails those joins at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient } from '../../shared';
+import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient, type StepKind } from '../../shared';
 import { createCore, type Core } from '../../core/api/create-core';
 import { makeTempHome } from '../../core/testing/temp-home';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
@@ -22,6 +22,8 @@ let clusterId: string;
 let nodes: ClusterNode[];
 let tb: TestbedInfo;
 const logs = new Map<string, string[]>();
+/** Every `bringup.log` batch, by run/node/step, with its offset. */
+const batches = new Map<string, { at: number; lines: string[] }[]>();
 
 const id = (name: string) => nodes.find((n) => n.name === name)!.id;
 const tbNode = (name: string) => tb.nodes.find((n) => n.name === name)!;
@@ -36,6 +38,16 @@ async function until<T>(get: () => Promise<T> | T, ok: (v: T) => boolean, ms: nu
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+/** The live batches of a step joined end to end: each must start where the one before ended, and together they are the stored log. */
+async function expectLiveLogIsStoredLog(runId: string, nodeId: string, step: StepKind) {
+  const live = batches.get(`${runId}/${nodeId}/${step}`) ?? [];
+  let end = 0;
+  for (const b of live) {
+    expect(b.at, `${step} batch offsets`).toBe(end);
+    end += Buffer.byteLength(b.lines.map((l) => `${l}\n`).join(''));
+  }
+  expect(await client.call('bringup.logs', { runId, nodeId, step })).toEqual({ lines: live.flatMap((b) => b.lines).slice(-2000), end });
+}
 const isRun = (v: unknown): v is BringUpRun => typeof v === 'object' && v !== null && 'nodes' in v && 'rayVersion' in v;
 const why = (run: BringUpRun) => JSON.stringify(run.nodes.flatMap((n) => n.steps.filter((s) => s.state !== 'done').map((s) => [n.nodeName, s.kind, s.state, s.error])));
 const settled = (runId: string, ms = 240_000) => until(() => client.call('bringup.get', { runId }), (r) => r.state !== 'running', ms, 'the run to stop');
@@ -48,9 +60,11 @@ async function operationDone(operationId: string, ms = 120_000) {
 function startCore() {
   core = createCore({ home: home.home, mode: 'memory', userKnownHosts: [], ssh: { keepaliveIntervalMs: 1000, keepaliveCountMax: 3, backoff: { initialMs: 300, maxMs: 2000, jitter: 0.3 } } });
   client = createClient(createMemoryTransport(core.service));
-  client.subscribe('bringup.log', ({ nodeId, step, lines }) => {
+  client.subscribe('bringup.log', ({ runId, nodeId, step, lines, at }) => {
     const key = `${nodeId}/${step}`;
     logs.set(key, [...(logs.get(key) ?? []), ...lines]);
+    const full = `${runId}/${nodeId}/${step}`;
+    batches.set(full, [...(batches.get(full) ?? []), { at, lines }]);
   });
 }
 
@@ -136,9 +150,10 @@ describe('bring-up against bare testbed nodes', () => {
     expect(done.state, why(done)).toBe('succeeded');
     for (const n of done.nodes) {
       const install = await client.call('bringup.logs', { runId: run.id, nodeId: n.nodeId, step: 'install' });
-      expect(install.join('\n')).toContain('already installed');
+      expect(install.lines.join('\n')).toContain('already installed');
+      for (const step of n.steps) await expectLiveLogIsStoredLog(run.id, n.nodeId, step.kind);
     }
-    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'start-head' })).join('\n')).toContain('nothing to do');
+    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'start-head' })).lines.join('\n')).toContain('nothing to do');
     expect(done.verified).toEqual({ nodes: 3, gpus: 6, rayVersion: '2.60.0' });
   });
 
@@ -186,7 +201,9 @@ describe('bring-up against bare testbed nodes', () => {
       expect(onNode(tbNode(name), `cat ~/.raydeck/jobs/${run.id}-install/starts | wc -l`).trim()).toBe('1');
       expect(Number(onNode(tbNode(name), 'ls ~/.raydeck/wheelhouse/*.whl | wc -l').trim())).toBeGreaterThan(10);
     }
-    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'install' })).join('\n')).toMatch(/wheels pushed/);
+    expect((await client.call('bringup.logs', { runId: run.id, nodeId: id('node1'), step: 'install' })).lines.join('\n')).toMatch(/wheels pushed/);
+    // Both app instances' batches, joined by their offsets, are the one log on disk.
+    await expectLiveLogIsStoredLog(run.id, id('node1'), 'install');
   });
 
   it('cancels a bring-up in the middle of the installs: the steps end cancelled and pip is stopped on the nodes', async () => {

@@ -94,7 +94,10 @@ export class FakeBringupCore {
       }),
     'bringup.retry': ({ runId }) => ({ ...this.run(runId), state: 'running' }),
     'bringup.cancel': ({ runId }) => ({ ...this.run(runId), state: 'cancelled' }),
-    'bringup.logs': ({ runId, nodeId, step: kind }) => this.logs.get(logKey(runId, nodeId, kind)) ?? [],
+    'bringup.logs': ({ runId, nodeId, step: kind }) => {
+      const lines = this.logs.get(logKey(runId, nodeId, kind)) ?? [];
+      return { lines, end: Buffer.byteLength(lines.map((l) => `${l}\n`).join('')) };
+    },
     'cluster.status': () => this.status,
     'cluster.stop': () => ({ operationId: 'op-stop' }),
     'cluster.down': () => ({ operationId: 'op-down' }),

@@ -18,6 +18,8 @@ const emit = harness.emit;
 
 const stepEl = (node: string, kind: string) => document.querySelector<HTMLElement>(`[data-testid="bringup-step"][data-node="${node}"][data-step="${kind}"]`)!;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+/** Bytes these lines take in a step log (one per line, newline-terminated): the offsets `bringup.log` carries. */
+const logBytes = (lines: string[]) => Buffer.byteLength(lines.map((l) => `${l}\n`).join(''));
 
 describe('Bring-up page: empty states', () => {
   it('asks for a cluster, then nodes, then a head', async () => {
@@ -126,14 +128,17 @@ describe('Bring-up page: plan and run', () => {
     await waitFor(() => expect(pane.textContent).toBe('Collecting ray==2.60.0\nDownloading ray'));
     expect(harness.core.callsOf('bringup.logs')).toEqual([{ runId: run.id, nodeId: HEAD.id, step: 'install' }]);
 
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Installing collected packages: ray'] });
-    await emit('bringup.log', { runId: run.id, nodeId: WORKER.id, step: 'install', lines: ['a worker line'] });
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'preflight', lines: ['a preflight line'] });
+    const end = logBytes(['Collecting ray==2.60.0', 'Downloading ray']);
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Downloading ray'], at: end - logBytes(['Downloading ray']) }); // already in the backlog
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Installing collected packages: ray'], at: end });
+    await emit('bringup.log', { runId: run.id, nodeId: WORKER.id, step: 'install', lines: ['a worker line'], at: 0 });
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'preflight', lines: ['a preflight line'], at: 0 });
     expect(pane.textContent).toBe('Collecting ray==2.60.0\nDownloading ray\nInstalling collected packages: ray');
 
     const flood = Array.from({ length: 2500 }, (_, i) => `pip line ${i}`);
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(0, 1200) });
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(1200) });
+    const floodAt = end + logBytes(['Installing collected packages: ray']);
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(0, 1200), at: floodAt });
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(1200), at: floodAt + logBytes(flood.slice(0, 1200)) });
     const lines = pane.textContent!.split('\n');
     expect(lines).toHaveLength(2000);
     expect(lines[0]).toBe('pip line 500');

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { BringUpOptions, BringUpRun, ClusterStatus, StepKind } from '../domain/bringup';
+import { BringUpOptions, BringUpRun, ClusterStatus, StepKind, StepLogTail } from '../domain/bringup';
 import { OperationStarted } from '../domain/operation';
 import { Id } from './app-methods';
 
@@ -40,9 +40,9 @@ export const bringupMethods = {
     output: BringUpRun,
   }),
   'bringup.logs': defineMethod({
-    summary: 'The last lines of one step of one node (at most 2,000).',
+    summary: 'The last lines of one step of one node (at most 2,000), and where its log ends: live bringup.log batches with `at >= end` come after them.',
     input: z.object({ runId: Id, nodeId: Id, step: StepKind }).strict(),
-    output: z.array(z.string()),
+    output: StepLogTail,
   }),
   'cluster.status': defineMethod({
     summary: 'The live Ray cluster: nodes, GPUs, Ray version, whether the dashboard answers (through the SSH tunnel).',

@@ -76,9 +76,17 @@ export const BringUpRun = z.object({
 });
 export type BringUpRun = z.infer<typeof BringUpRun>;
 
-/** A batch of log lines of one step of one node. */
-export const StepLog = z.object({ runId: z.string(), nodeId: z.string(), step: StepKind, lines: z.array(z.string()) });
+/**
+ * A batch of log lines of one step of one node. `at` is where the batch starts in that step's
+ * log (a byte offset, counting from the step's first line, across app restarts), so a reader
+ * can join live batches to a backlog exactly: a batch belongs after a backlog iff `at >= end`.
+ */
+export const StepLog = z.object({ runId: z.string(), nodeId: z.string(), step: StepKind, lines: z.array(z.string()), at: z.number().int().nonnegative() });
 export type StepLog = z.infer<typeof StepLog>;
+
+/** The last lines of one step's log, and where that log ends (the `at` of the next batch). */
+export const StepLogTail = z.object({ lines: z.array(z.string()), end: z.number().int().nonnegative() });
+export type StepLogTail = z.infer<typeof StepLogTail>;
 
 /** One Ray node as the head's dashboard reports it. */
 export const RayNodeStatus = z.object({

@@ -4,7 +4,7 @@
  * install (pip prints thousands) cannot grow the page without bound.
  */
 import { useEffect, useState } from 'react';
-import type { StepKind } from '../../../shared';
+import type { StepKind, StepLog, StepLogTail } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 
 export const LOG_LIMIT = 2000;
@@ -16,19 +16,12 @@ export function appendBounded(prev: readonly string[], lines: readonly string[],
 }
 
 /**
- * Joins the backlog and the live lines that arrived while it was being read. The backlog may
- * already hold the first of those lines (the core read its file after sending them), and log
- * lines carry no sequence number, so the longest overlap of the backlog's end with the live
- * lines' start is counted once.
+ * Joins the backlog and the live batches that arrived while it was being read: the core writes
+ * a batch to the step's log before sending it, with its offset there, so exactly the batches at
+ * or past the backlog's end come after it (no guessing from the lines, which repeat).
  */
-export function mergeBacklog(backlog: readonly string[], live: readonly string[], limit = LOG_LIMIT): string[] {
-  let overlap = Math.min(backlog.length, live.length);
-  for (; overlap > 0; overlap--) {
-    let same = true;
-    for (let i = 0; i < overlap && same; i++) same = backlog[backlog.length - overlap + i] === live[i];
-    if (same) break;
-  }
-  return appendBounded(backlog, live.slice(overlap), limit);
+export function joinBacklog(backlog: StepLogTail, live: readonly Pick<StepLog, 'at' | 'lines'>[], limit = LOG_LIMIT): string[] {
+  return appendBounded(backlog.lines, live.filter((b) => b.at >= backlog.end).flatMap((b) => b.lines), limit);
 }
 
 export interface StepLogState {
@@ -46,23 +39,25 @@ export function useStepLog(runId: string, nodeId: string, step: StepKind, open: 
     if (!open) return;
     let alive = true;
     let backlogRead = false;
-    const early: string[] = [];
+    let backlogEnd = 0;
+    const early: StepLog[] = [];
     setState({ lines: [], loading: true, error: null });
     const off = client.subscribe('bringup.log', (batch) => {
       if (batch.runId !== runId || batch.nodeId !== nodeId || batch.step !== step) return;
-      if (!backlogRead) early.push(...batch.lines);
-      else setState((s) => ({ ...s, lines: appendBounded(s.lines, batch.lines) }));
+      if (!backlogRead) early.push(batch);
+      else if (batch.at >= backlogEnd) setState((s) => ({ ...s, lines: appendBounded(s.lines, batch.lines) }));
     });
     client.call('bringup.logs', { runId, nodeId, step }).then(
       (backlog) => {
         if (!alive) return;
         backlogRead = true;
-        setState({ lines: mergeBacklog(backlog, early), loading: false, error: null });
+        backlogEnd = backlog.end;
+        setState({ lines: joinBacklog(backlog, early), loading: false, error: null });
       },
       () => {
         if (!alive) return;
         backlogRead = true;
-        setState({ lines: appendBounded([], early), loading: false, error: 'Could not read the earlier lines of this log.' });
+        setState({ lines: appendBounded([], early.flatMap((b) => b.lines)), loading: false, error: 'Could not read the earlier lines of this log.' });
       },
     );
     return () => {
