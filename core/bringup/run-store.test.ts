@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../testing/temp-home';
-import { RunStore } from './run-store';
+import { RunStore, stepLogBytes as bytes } from './run-store';
 
 const tempHome = useTempHomes();
-const bytes = (lines: string[]) => Buffer.byteLength(lines.map((l) => `${l}\n`).join(''));
 
 describe('RunStore step logs', () => {
   it('gives each batch its byte offset and each tail the log end', async () => {

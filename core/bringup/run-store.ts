@@ -12,6 +12,11 @@ import { BringUpRun, type StepKind, type StepLogTail } from '../../shared';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
 
 export const MAX_LOG_LINES = 2000;
+
+/** A batch of lines as a step log holds them, one per line, newline-terminated. */
+export const stepLogText = (lines: readonly string[]): string => lines.map((l) => `${l}\n`).join('');
+/** Bytes a batch takes in a step log: how far the next batch's offset (`at`) moves. */
+export const stepLogBytes = (lines: readonly string[]): number => Buffer.byteLength(stepLogText(lines));
 const MAX_RUNS_PER_CLUSTER = 20;
 
 export class RunStore {
@@ -86,7 +91,7 @@ export class RunStore {
       // Measured on disk each time, so a restarted app's offsets go on from the last one's.
       const at = await fs.stat(file).then((s) => s.size, () => 0);
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await fs.appendFile(file, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+      await fs.appendFile(file, stepLogText(lines), { mode: 0o600 });
       return at;
     });
   }

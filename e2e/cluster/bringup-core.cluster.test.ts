@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient, type StepKind } from '../../shared';
 import { createCore, type Core } from '../../core/api/create-core';
+import { stepLogBytes } from '../../core/bringup/run-store';
 import { makeTempHome } from '../../core/testing/temp-home';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
 import path from 'node:path';
@@ -44,7 +45,7 @@ async function expectLiveLogIsStoredLog(runId: string, nodeId: string, step: Ste
   let end = 0;
   for (const b of live) {
     expect(b.at, `${step} batch offsets`).toBe(end);
-    end += Buffer.byteLength(b.lines.map((l) => `${l}\n`).join(''));
+    end += stepLogBytes(b.lines);
   }
   expect(await client.call('bringup.logs', { runId, nodeId, step })).toEqual({ lines: live.flatMap((b) => b.lines).slice(-2000), end });
 }

@@ -5,6 +5,7 @@
  * `operation.progress` events as the real core would. Answers are copied, as a transport would.
  * A start with `nodeIds` plans like the core's partial bring-up: the head only verifies.
  */
+import { stepLogBytes } from '../../core/bringup/run-store';
 import { RaydeckError, type BringUpRun, type BringUpStep, type Cluster, type ClusterNode, type ClusterStatus, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type NodePlan, type RaydeckClient, type StepKind } from '../../shared';
 
 export const T0 = '2025-01-01T00:00:00.000Z';
@@ -96,7 +97,7 @@ export class FakeBringupCore {
     'bringup.cancel': ({ runId }) => ({ ...this.run(runId), state: 'cancelled' }),
     'bringup.logs': ({ runId, nodeId, step: kind }) => {
       const lines = this.logs.get(logKey(runId, nodeId, kind)) ?? [];
-      return { lines, end: Buffer.byteLength(lines.map((l) => `${l}\n`).join('')) };
+      return { lines, end: stepLogBytes(lines) };
     },
     'cluster.status': () => this.status,
     'cluster.stop': () => ({ operationId: 'op-stop' }),

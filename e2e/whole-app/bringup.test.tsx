@@ -9,6 +9,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RaydeckError, type EventName, type EventPayload } from '../../shared';
 import { HEAD, RUNNING_STATUS, WORKER, logKey, makeRun } from './bringup-fake-core';
+import { stepLogBytes } from '../../core/bringup/run-store';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
 
@@ -18,8 +19,6 @@ const emit = harness.emit;
 
 const stepEl = (node: string, kind: string) => document.querySelector<HTMLElement>(`[data-testid="bringup-step"][data-node="${node}"][data-step="${kind}"]`)!;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-/** Bytes these lines take in a step log (one per line, newline-terminated): the offsets `bringup.log` carries. */
-const logBytes = (lines: string[]) => Buffer.byteLength(lines.map((l) => `${l}\n`).join(''));
 
 describe('Bring-up page: empty states', () => {
   it('asks for a cluster, then nodes, then a head', async () => {
@@ -128,17 +127,17 @@ describe('Bring-up page: plan and run', () => {
     await waitFor(() => expect(pane.textContent).toBe('Collecting ray==2.60.0\nDownloading ray'));
     expect(harness.core.callsOf('bringup.logs')).toEqual([{ runId: run.id, nodeId: HEAD.id, step: 'install' }]);
 
-    const end = logBytes(['Collecting ray==2.60.0', 'Downloading ray']);
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Downloading ray'], at: end - logBytes(['Downloading ray']) }); // already in the backlog
+    const end = stepLogBytes(['Collecting ray==2.60.0', 'Downloading ray']);
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Downloading ray'], at: end - stepLogBytes(['Downloading ray']) }); // already in the backlog
     await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: ['Installing collected packages: ray'], at: end });
     await emit('bringup.log', { runId: run.id, nodeId: WORKER.id, step: 'install', lines: ['a worker line'], at: 0 });
     await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'preflight', lines: ['a preflight line'], at: 0 });
     expect(pane.textContent).toBe('Collecting ray==2.60.0\nDownloading ray\nInstalling collected packages: ray');
 
     const flood = Array.from({ length: 2500 }, (_, i) => `pip line ${i}`);
-    const floodAt = end + logBytes(['Installing collected packages: ray']);
+    const floodAt = end + stepLogBytes(['Installing collected packages: ray']);
     await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(0, 1200), at: floodAt });
-    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(1200), at: floodAt + logBytes(flood.slice(0, 1200)) });
+    await emit('bringup.log', { runId: run.id, nodeId: HEAD.id, step: 'install', lines: flood.slice(1200), at: floodAt + stepLogBytes(flood.slice(0, 1200)) });
     const lines = pane.textContent!.split('\n');
     expect(lines).toHaveLength(2000);
     expect(lines[0]).toBe('pip line 500');
