@@ -28,13 +28,13 @@ export const RAY_GCS_PORT = 6379;
 
 /** Ports Ray and Serve listen on, and what for. */
 export const RAY_PORTS: Record<number, string> = {
-  6379: 'Ray GCS',
+  [RAY_GCS_PORT]: 'Ray GCS',
   8265: 'Ray dashboard',
   8000: 'Serve HTTP',
   8080: 'Ray metrics export',
   52365: 'Ray dashboard agent',
 };
-const HEAD_PORTS = [6379, 8265, 8000, 8080, 52365];
+const HEAD_PORTS = [RAY_GCS_PORT, 8265, 8000, 8080, 52365];
 const WORKER_PORTS = [8000, 8080, 52365];
 const RAY_PROCESSES = /^(gcs_server|raylet|ray::|dashboard|ray)/;
 
