@@ -32,19 +32,6 @@ KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-h
 INDEX_TABLE = "4765"
 
 
-def _policy_route(name, kind, proto, port, table, route_type, heal):
-    """Inside the node: traffic to `proto` port `port` goes by table `table`, whose only route
-    is `route_type` (unreachable: refused at once; blackhole: vanishes). Heal removes both."""
-    ns = ["ip", "netns", "exec", netns_name(name), "ip"]
-    rule = ["rule", "add" if not heal else "del", "ipproto", proto, "dport", str(port), "table", table]
-    route = (["route", "add", route_type, "default", "table", table] if not heal
-             else ["route", "del", "default", "table", table])  # whichever kind is in place
-    for args in (rule, route):
-        r = subprocess.run(ns + args, capture_output=True, text=True)
-        if r.returncode != 0 and not (heal or "File exists" in r.stderr):
-            raise TestbedError(f"{kind} fault on {name}: ip {' '.join(args)}: {r.stderr.strip()}")
-
-
 def _node(name):
     state = load_state()
     if not state:
@@ -140,8 +127,15 @@ def apply(kind, name, heal=False, gpu=None, field=None):
     elif kind == "gpu-hot":
         _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
     elif kind in ("index", "index-hang"):
-        _policy_route(name, kind, "tcp", load_state()["index_port"], INDEX_TABLE,
-                      "unreachable" if kind == "index" else "blackhole", heal)
+        port = str(load_state()["index_port"])
+        ns = ["ip", "netns", "exec", netns_name(name), "ip"]
+        rule = ["rule", "add" if not heal else "del", "ipproto", "tcp", "dport", port, "table", INDEX_TABLE]
+        route = (["route", "add", "unreachable" if kind == "index" else "blackhole", "default", "table", INDEX_TABLE] if not heal
+                 else ["route", "del", "default", "table", INDEX_TABLE])  # whichever kind is in place
+        for args in (rule, route):
+            r = subprocess.run(ns + args, capture_output=True, text=True)
+            if r.returncode != 0 and not (heal or "File exists" in r.stderr):
+                raise TestbedError(f"{kind} fault on {name}: ip {' '.join(args)}: {r.stderr.strip()}")
     elif kind == "dns":
         # A blackhole route would not do: a local sender gets EINVAL at once, and glibc moves on.
         try:
