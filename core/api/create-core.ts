@@ -54,10 +54,11 @@ export function createCore(opts: CoreOptions): Core {
   const paths = statePaths(opts.home);
   const bus = new EventBus();
   const store = new InventoryFile(paths.inventory);
+  store.watch(); // the CLI (or another window) may write the inventory while this core runs
   const inventory = new ClusterInventory(store, (clusters) => bus.emit('clusters.changed', clusters));
   const nodes = new NodeInventory(store, (clusterId, list) => bus.emit('nodes.changed', { clusterId, nodes: list }));
   const operations = new OperationRegistry(paths.operations, bus);
-  const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets));
+  const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets), `${paths.secrets}.lock`);
   const connectionStates = new ConnectionStates(bus);
   const pool = new SshConnectionPool(opts.ssh);
   const hostKeys = new HostKeyStore({
@@ -120,6 +121,7 @@ export function createCore(opts: CoreOptions): Core {
     service: new CoreService(handlers, bus, opts.logger),
     bringup,
     dispose() {
+      store.unwatch();
       bringup.dispose();
       terminals.dispose();
       access.dispose();

@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../storage/atomic-file';
+import { withFileLock } from '../storage/file-lock';
 
 export interface SecretVault {
   /** How remembered secrets are kept, for the UI: 'os-encrypted' or 'plain-file'. */
@@ -39,18 +40,24 @@ export class PlainFileVault implements SecretVault {
   }
 }
 
+/**
+ * Remembered secrets are re-read before each change, under `lockFile` when given, so the app and
+ * a CLI command that both remember a password never drop each other's.
+ */
 export class SecretStore {
   private readonly memory = new Map<string, string>();
-  private remembered: Record<string, string> | null = null;
 
-  constructor(private readonly vault: SecretVault) {}
+  constructor(
+    private readonly vault: SecretVault,
+    private readonly lockFile?: string,
+  ) {}
 
   get storage(): { kind: SecretVault['kind']; where: string } {
     return { kind: this.vault.kind, where: this.vault.where };
   }
 
   async get(nodeId: string): Promise<string | undefined> {
-    return this.memory.get(nodeId) ?? (await this.loadRemembered())[nodeId];
+    return this.memory.get(nodeId) ?? (await this.vault.load())[nodeId];
   }
 
   async has(nodeId: string): Promise<boolean> {
@@ -59,23 +66,29 @@ export class SecretStore {
 
   async set(nodeId: string, value: string, remember: boolean): Promise<void> {
     this.memory.set(nodeId, value);
-    const remembered = await this.loadRemembered();
-    if (remember) remembered[nodeId] = value;
-    else delete remembered[nodeId];
-    await this.vault.save(remembered);
+    await this.change((remembered) => {
+      if (remember) remembered[nodeId] = value;
+      else if (nodeId in remembered) delete remembered[nodeId];
+      else return false;
+      return true;
+    });
   }
 
   async delete(nodeId: string): Promise<void> {
     this.memory.delete(nodeId);
-    const remembered = await this.loadRemembered();
-    if (nodeId in remembered) {
+    await this.change((remembered) => {
+      if (!(nodeId in remembered)) return false;
       delete remembered[nodeId];
-      await this.vault.save(remembered);
-    }
+      return true;
+    });
   }
 
-  private async loadRemembered(): Promise<Record<string, string>> {
-    if (!this.remembered) this.remembered = await this.vault.load();
-    return this.remembered;
+  /** Read-modify-write of the vault; `edit` returns false when nothing changed. */
+  private async change(edit: (remembered: Record<string, string>) => boolean): Promise<void> {
+    const run = async () => {
+      const remembered = await this.vault.load();
+      if (edit(remembered)) await this.vault.save(remembered);
+    };
+    await (this.lockFile ? withFileLock(this.lockFile, run) : run());
   }
 }
