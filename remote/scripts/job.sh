@@ -15,10 +15,13 @@
 # (the node's Ray auth token, or null; with "ensure": true one is made first when there is none).
 # A reader that goes away never stops the job itself.
 # Every step is check-then-act: re-running one that is already done changes nothing.
+# One install (or uninstall) writes a venv at a time: a second install started by another run
+# attaches to the running one (see VENV_WRITERS); Ray counts as installed only once the install
+# finished (the INSTALLED marker file).
 # Values from the input reach the generated step script only through shlex.quote.
 set -euo pipefail
 exec python3 - "$@" 3<&0 <<'PY'
-import json, os, re, shlex, signal, subprocess, sys, time
+import fcntl, hashlib, json, os, re, shlex, signal, subprocess, sys, time
 
 MAX_LOG_CHUNK = 256 * 1024
 JOBS = os.path.expanduser("~/.raydeck/jobs")
@@ -97,9 +100,15 @@ def str_param(p, key, pattern, what):
         fail(f"params.{key} must be {what}")
     return v
 
+# Written by the install step after pip exited 0 and the pins checked out; removed before pip
+# runs. "Installed" means this file exists, never that `ray` already answers (pip may still be
+# unpacking the rest).
+INSTALLED = ".raydeck-installed"
+
 def step_script(step, p):
     venv = venv_of(p)
     py, ray = os.path.join(venv, "bin", "python"), os.path.join(venv, "bin", "ray")
+    marker = os.path.join(venv, INSTALLED)
     head = "set -euo pipefail\nexport PYTHONUNBUFFERED=1 RAY_USAGE_STATS_ENABLED=0\n"
     if step == "install":
         version = str_param(p, "rayVersion", r"[0-9]+\.[0-9]+\.[0-9]+", "a version like 2.60.0")
@@ -138,7 +147,8 @@ def step_script(step, p):
                      "+ glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\", \"pip-*.whl\")); "
                      "import pip; sys.exit(1) if tuple(map(int, pip.__version__.split(\".\")[:2])) < (22, 3) or not w else print(sorted(w)[-1])' 2>/dev/null")
         return head + (
-            f"if [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'; exit 0; fi\n"
+            f"if [ -f {q(marker)} ] && [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'; exit 0; fi\n"
+            f"rm -f {q(marker)}\n"
             "with_pip=()\n"
             f"if [ -x {q(py)} ] && {q(py)} -m pip --version >/dev/null 2>&1; then\n"
             f"  echo 'Installing into the existing virtualenv {venv}'; pip=({q(py)} -m pip)\n"
@@ -155,6 +165,7 @@ def step_script(step, p):
             # wheel cache: a third of the work of a default pip install.
             f"\"${{pip[@]}}\" install {pip_flags} {src} \"${{with_pip[@]}}\" {specs}\n"
             f"{q(py)} -c {q(check)}\n"
+            f"printf '%s\\n' {specs} >{q(marker + '.tmp')} && mv {q(marker + '.tmp')} {q(marker)}\n"
             f"echo 'Installed Ray {version}'\n"
         )
     if step in ("start-head", "join"):
@@ -163,8 +174,8 @@ def step_script(step, p):
             ip_arg = [f"--node-ip-address={str_param(p, 'nodeIp', r'[0-9A-Fa-f.:]{2,45}', 'an IP address')}"]
         gpus = int_param(p, "numGpus", 0, 0, 64)
         env = auth_env(p, step)
-        if not os.path.exists(ray):
-            fail(f"Ray is not installed in {venv}: run the install step first")
+        if not (os.path.exists(ray) and os.path.exists(marker)):
+            fail(f"Ray is not installed in {venv} on this node (no finished install there): bring the cluster up first")
         # Ray runs here when its raylet does (ray status would ask the head, which a worker may not reach).
         # Ours when the raylet runs from this venv; any other raylet is a Ray Raydeck did not start.
         ours = "pgrep -f -u \"$(id -u)\" " + q(re.escape(venv) + "/lib/.*/[r]aylet") + " >/dev/null 2>&1"
@@ -214,7 +225,8 @@ def step_script(step, p):
         )
     fail(f"unknown step {step!r}")
 
-def read_state(offset):
+def read_state(offset, jobdir=jobdir):
+    log_path, exit_path = os.path.join(jobdir, "log"), os.path.join(jobdir, "exit")
     if not os.path.isdir(jobdir):
         return {"job": job, "state": "absent", "code": None, "log": "", "offset": 0}
     code = None
@@ -228,15 +240,15 @@ def read_state(offset):
             f.seek(offset)
             data = f.read(MAX_LOG_CHUNK)
         chunk, new_offset = data.decode("utf-8", "replace"), offset + len(data)
-    state = "exited" if code is not None else ("running" if alive() else "exited")
+    state = "exited" if code is not None else ("running" if alive(jobdir) else "exited")
     if state == "exited" and code is None:
         code = 1
         chunk += "\n[raydeck] the step stopped without recording an exit code (node rebooted or process killed)\n"
     return {"job": job, "state": state, "code": code, "log": chunk, "offset": new_offset}
 
-def alive():
+def alive(jobdir=jobdir):
     try:
-        with open(pid_path) as f:
+        with open(os.path.join(jobdir, "pid")) as f:
             pid = int(f.read().strip())
     except (OSError, ValueError):
         return False
@@ -276,6 +288,7 @@ def follow(offset):
         time.sleep(0.25)
     out({**read_state(offset), "log": ""})
 
+VENV_WRITERS = ("install", "uninstall")
 action = req.get("action")
 offset = req.get("offset", 0)
 if not isinstance(offset, int) or offset < 0:
@@ -300,6 +313,35 @@ elif action == "start":
     if not isinstance(params, dict):
         fail("params must be an object")
     script = step_script(step, params)
+    os.makedirs(JOBS, mode=0o700, exist_ok=True)
+    venv_lock = None
+    if step in VENV_WRITERS:
+        # One job writes a venv at a time, whichever run started it: a second install attaches
+        # to the one already running (its job name becomes a link to that job), anything else
+        # that would write the venv meanwhile is refused.
+        key = hashlib.sha256(venv_of(params).encode()).hexdigest()[:16]
+        venv_lock = open(os.path.join(JOBS, f".venv-{key}.lock"), "a")
+        fcntl.flock(venv_lock, fcntl.LOCK_EX)
+        owner_path = os.path.join(JOBS, f".venv-{key}.owner")
+        try:
+            with open(owner_path) as f:
+                other, other_step = f.read().split()
+        except (OSError, ValueError):
+            other, other_step = None, None
+        if other and other != job and read_state(0, os.path.join(JOBS, other))["state"] == "running":
+            if other_step != step:
+                fail(f"A {other_step} job ({other}) is still running in {venv_of(params)} on this node: wait for it or cancel it first")
+            if os.path.islink(jobdir) or os.path.isfile(jobdir):
+                os.unlink(jobdir)
+            elif os.path.isdir(jobdir):
+                import shutil
+                shutil.rmtree(jobdir)
+            os.symlink(other, jobdir)
+            venv_lock.close()
+            follow(offset) if req.get("follow") else out(read_state(offset))
+            sys.exit(0)
+    if os.path.islink(jobdir):
+        os.unlink(jobdir)  # an earlier attach: this start is a job of its own
     os.makedirs(jobdir, exist_ok=True)
     for stale in (exit_path, log_path, pid_path):
         if os.path.exists(stale):
@@ -316,6 +358,11 @@ elif action == "start":
                             start_new_session=True, close_fds=True)
     with open(pid_path, "w") as f:
         f.write(str(proc.pid))
+    if venv_lock is not None:
+        with open(owner_path + ".tmp", "w") as f:
+            f.write(f"{job} {step}\n")
+        os.replace(owner_path + ".tmp", owner_path)
+        venv_lock.close()
     if req.get("follow"):
         follow(offset)
     else:
