@@ -120,7 +120,10 @@ async function job(env: StepEnv, req: JobRequest, onLine?: (line: string) => voi
     });
   } catch (err) {
     if (err instanceof JobCancelled) throw err;
-    if (err instanceof JobRefused) throw new StepError(`The node refused the step: ${err.message}`, null);
+    if (err instanceof JobRefused) {
+      const notInstalled = /Ray is not installed/.test(err.message);
+      throw new StepError(`The node refused the step: ${err.message}`, notInstalled ? 'Bring the cluster up (Bring-up page, or `raydeck cluster up`): it installs Ray, then starts it.' : null);
+    }
     throw err;
   }
 }

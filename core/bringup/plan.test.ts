@@ -18,6 +18,11 @@ describe('planBringUp', () => {
     expect(plan.nodes.every((n) => n.steps.every((s) => s.state === 'pending'))).toBe(true);
   });
 
+  it('day 2 Start (startOnly) plans no install step anywhere', () => {
+    const plan = planBringUp('c', [node('w1', 'worker'), node('h', 'head')], { source: { kind: 'pypi' }, withVllm: true, startOnly: true });
+    expect(plan.nodes.map((n) => n.steps.map((s) => s.kind).join(','))).toEqual(['preflight,start-head,verify', 'preflight,join']);
+  });
+
   it('refuses a cluster without exactly one head', () => {
     expect(() => planBringUp('c', [node('w', 'worker')], { source: { kind: 'pypi' }, withVllm: true })).toThrow(/no head node/);
   });

@@ -2,7 +2,8 @@
  * Builds the bring-up plan a user sees before anything runs: for each Ray node of the cluster
  * (jump hosts excluded) the steps preflight -> install -> start-head (head) or join (workers),
  * and verify on the head once every worker has joined. `options.nodeIds` narrows it to some
- * nodes (a worker added to a running cluster): the head then only verifies. Refuses a cluster
+ * nodes (a worker added to a running cluster): the head then only verifies. `options.startOnly`
+ * (day 2 Start) leaves the install out: Ray starts where it is installed, nowhere else. Refuses a cluster
  * without exactly one head, and node ids that are not Ray nodes of the cluster.
  */
 import { randomUUID } from 'node:crypto';
@@ -42,7 +43,8 @@ export function planBringUp(clusterId: string, nodes: ClusterNode[], options: Br
     }
   }
   const workers = rayNodes.filter((n) => n.role === 'worker' && (!chosen || chosen.has(n.id)));
-  const headSteps: StepKind[] = !chosen || chosen.has(head.id) ? ['preflight', 'install', 'start-head', 'verify'] : ['verify'];
+  const install: StepKind[] = options.startOnly ? [] : ['install'];
+  const headSteps: StepKind[] = !chosen || chosen.has(head.id) ? ['preflight', ...install, 'start-head', 'verify'] : ['verify'];
   return {
     id: randomUUID(),
     clusterId,
@@ -52,6 +54,6 @@ export function planBringUp(clusterId: string, nodes: ClusterNode[], options: Br
     startedAt: null,
     endedAt: null,
     verified: null,
-    nodes: [nodePlan(head, headSteps), ...workers.map((w) => nodePlan(w, ['preflight', 'install', 'join']))],
+    nodes: [nodePlan(head, headSteps), ...workers.map((w) => nodePlan(w, ['preflight', ...install, 'join']))],
   };
 }

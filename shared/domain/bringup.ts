@@ -23,6 +23,11 @@ export const BringUpOptions = z.object({
   withVllm: z.boolean().default(true),
   /** Only these nodes (e.g. a worker added to a running cluster); default: every Ray node. */
   nodeIds: z.array(z.string().min(1).max(128)).max(256).optional(),
+  /**
+   * Day 2 "Start": start Ray where a finished install is (preflight -> start head / join ->
+   * verify), never install. A node without one fails its step saying to bring the cluster up.
+   */
+  startOnly: z.boolean().optional(),
 });
 export type BringUpOptions = z.infer<typeof BringUpOptions>;
 

@@ -32,9 +32,11 @@ export function bringupHandlers(ctx: CoreContext, bringup: BringUpService, ops: 
       return { operationId: await stopCluster(ops, clusterId) };
     },
     'cluster.start': async ({ clusterId }) => {
+      // Starts what is installed on the nodes (whoever installed it: this $RAYDECK_HOME's
+      // history is not asked); a node without a finished install says to bring the cluster up.
       await ctx.inventory.get(clusterId);
       const last = (await bringup.list(clusterId)).find((r) => r.state === 'succeeded');
-      return bringup.start(clusterId, { source: last?.options.source ?? { kind: 'pypi' }, withVllm: last?.options.withVllm ?? true });
+      return bringup.start(clusterId, { source: last?.options.source ?? { kind: 'pypi' }, withVllm: last?.options.withVllm ?? false, startOnly: true });
     },
     'cluster.down': async ({ clusterId, uninstall }) => {
       await ctx.inventory.get(clusterId);

@@ -115,7 +115,8 @@ export const clusterDay2Commands: CliCommand[] = [
   {
     words: ['cluster', 'start'],
     usage: 'raydeck cluster start CLUSTER [--json]',
-    summary: 'Start Ray again on every installed node (head first), like cluster up with everything installed.',
+    summary: 'Start Ray again where it is installed (head first, then workers, then verify); nothing is installed.',
+    details: ['Works on any cluster whose nodes hold a finished Raydeck install, whoever installed it; a node without one fails saying to run raydeck cluster up.'],
     options: { json: { type: 'boolean' } },
     positionals: [{ name: 'CLUSTER', required: true }],
     async run({ values, positionals }, ctx) {
