@@ -5,10 +5,11 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createClient, type RaydeckClient, type TransportStatus } from '../../shared';
+import { MAX_FRAME_BYTES, createClient, type RaydeckClient, type TransportStatus } from '../../shared';
 import { createWsTransport, type SocketLike } from '../../shared/transport/ws-client';
 import { createCore } from '../api/create-core';
 import { makeTempHome } from '../testing/temp-home';
@@ -98,10 +99,10 @@ describe('browser-mode server security', () => {
     expect(r.status).toBe(403);
   });
 
-  it('trades the URL token for an HttpOnly SameSite cookie and serves the app with a CSP', async () => {
+  it('serves the page opened with the token, with an HttpOnly SameSite page cookie and a CSP', async () => {
     const first = await get(`/?token=${server.token}`);
-    expect(first.status).toBe(302);
-    expect(first.headers.location).toBe('/');
+    expect(first.status).toBe(200);
+    expect(first.headers.location).toBeUndefined();
     const cookie = String(first.headers['set-cookie']);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
@@ -191,3 +192,86 @@ async function waitFor(cond: () => boolean, ms = 5000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Answers true when the server still serves an authenticated request. */
+async function stillServing(): Promise<boolean> {
+  const r = await get('/', { authorization: `Bearer ${server.token}` });
+  return r.status === 200 && r.body.includes('<title>Raydeck</title>');
+}
+
+function rawUpgrade(pathname: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect(server.port, '127.0.0.1', () => {
+      const lines = [`GET ${pathname} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+      sock.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let out = '';
+    sock.on('data', (d) => {
+      out += d;
+      if (out.includes('\r\n\r\n')) sock.destroy();
+    });
+    sock.on('error', () => resolve(out));
+    sock.on('close', () => resolve(out));
+    setTimeout(() => sock.destroy(), 2000);
+  });
+}
+
+describe('issue 16: requests no stranger can crash the server with', () => {
+  it('survives a cookie with a bad % sequence (HTTP and WebSocket upgrade)', async () => {
+    const r = await get('/', { cookie: 'other-app=%E0%A4%A; x=%' });
+    expect(r.status).toBe(401);
+    const up = await rawUpgrade(`/api/ws?token=${server.token}`, { Cookie: 'other-app=%' });
+    expect(up).toMatch(/^HTTP\/1\.1 101/);
+    expect(await stillServing()).toBe(true);
+  });
+
+  it('survives a request path that is not a URL (HTTP and WebSocket upgrade)', async () => {
+    const r = await get('//[');
+    expect(r.status).toBe(400);
+    const up = await rawUpgrade('//[', {});
+    expect(up).toMatch(/^HTTP\/1\.1 400/);
+    expect(await stillServing()).toBe(true);
+  });
+
+  it('survives an authenticated WebSocket frame over the size limit, and one with invalid UTF-8', async () => {
+    for (const payload of [Buffer.alloc(MAX_FRAME_BYTES + 1, 0x61), Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+      await new Promise((r) => ws.once('open', r));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      ws.on('error', () => {});
+      ws.send(payload, { binary: false });
+      expect([1006, 1007, 1009]).toContain(await closed);
+    }
+    expect(await stillServing()).toBe(true);
+  });
+});
+
+describe('issue 16: the token is not an ambient cookie', () => {
+  it('sets a page cookie that is not the token, and that cookie alone opens no WebSocket', async () => {
+    const first = await get(`/?token=${server.token}`);
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).not.toContain(server.token);
+    expect(cookie).not.toContain(encodeURIComponent(server.token));
+    // The cookie serves the page (HTML and assets)...
+    expect((await get('/', { cookie })).status).toBe(200);
+    // ...but the API needs the token itself.
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({ opened: false, status: 401 });
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`)).toEqual({ opened: true });
+  });
+
+  it('a cookie holding the token itself opens no WebSocket either', async () => {
+    const cookie = `raydeck-token-${server.port}=${encodeURIComponent(server.token)}`;
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({ opened: false, status: 401 });
+  });
+
+  it('never answers a Location that leaves the server (/.//evil.example/?token=)', async () => {
+    for (const p of ['/.//evil.example/', '//evil.example/', '/\\evil.example/', '/./\\/evil.example/', '/%2F%2Fevil.example/']) {
+      const r = await get(`${p}?token=${server.token}`);
+      const loc = r.headers.location;
+      if (loc !== undefined) {
+        expect(loc, p).toMatch(/^\/(?![/\\])/);
+      }
+    }
+  });
+});

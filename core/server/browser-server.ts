@@ -2,6 +2,9 @@
  * Browser mode: the core served over HTTP + WebSocket on 127.0.0.1, for a jump host, CI and the
  * e2e tests. One random token per launch (see request-guard.ts); the built renderer is served
  * from the same origin; the WebSocket at /api/ws carries the contract (see shared wire.ts).
+ * No request, however malformed, may take the process down (issue 16): every handler catches,
+ * every socket has an `error` listener, and a failed call answers `internal` instead of
+ * rejecting into the void.
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientFrame, MAX_FRAME_BYTES, contentSecurityPolicy, type Unsubscribe } from '../../shared';
 import type { CoreService } from '../api/core-service';
-import { checkRequest, tokenCookieName } from './request-guard';
+import { checkRequest, pageCookieName } from './request-guard';
 import { readStatic } from './static-files';
 
 export interface BrowserServerOptions {
@@ -20,6 +23,8 @@ export interface BrowserServerOptions {
   port?: number;
   /** Fixed token for tests; random by default. */
   token?: string;
+  /** Where a failed request is logged (stderr by default); it never ends the process. */
+  log?: (line: string) => void;
 }
 
 export interface BrowserServer {
@@ -35,10 +40,24 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
+  const secrets = { token, pageSecret: randomBytes(32).toString('base64url') };
   let port = 0;
+  const log = opts.log ?? ((line: string) => console.error(line));
 
   const server = http.createServer((req, res) => {
-    void handleHttp(req, res);
+    handleHttp(req, res).catch((err: unknown) => {
+      log(`raydeck: request ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${(err as Error)?.stack ?? String(err)}`);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end('Internal error.\n');
+      } else res.destroy();
+    });
+  });
+  // A client that sends garbage gets Node's own 400/431 and is dropped; a reset connection is
+  // not an error of ours.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const handleHttp = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -48,7 +67,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     };
-    const verdict = checkRequest(req, port, token);
+    const verdict = checkRequest(req, port, secrets);
     if (!verdict.ok) {
       res.writeHead(verdict.status, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(`${verdict.reason}\n`);
@@ -59,18 +78,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       res.end('Method not allowed: the API is on the WebSocket.\n');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (verdict.tokenFromQuery) {
-      // Trade the token in the URL for an HttpOnly cookie, then drop it from the address bar.
-      url.searchParams.delete('token');
-      res.writeHead(302, {
-        ...baseHeaders,
-        'Set-Cookie': `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: `${url.pathname}${url.search}`,
-      });
-      res.end();
-      return;
-    }
+    const url = verdict.url;
+    // The page opened with the token gets the page cookie for its own files (assets, reloads);
+    // the page itself reads the token from its address, keeps it in its tab and drops it from
+    // the address bar. No redirect: a redirect built from the request path can point off-site
+    // (`/.//evil.example/` is `//evil.example/` once normalised).
+    const pageCookie = verdict.via === 'query' ? { 'Set-Cookie': `${pageCookieName(port)}=${secrets.pageSecret}; HttpOnly; SameSite=Strict; Path=/` } : {};
     const file = await readStatic(opts.staticDir, url.pathname);
     if (!file) {
       res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
@@ -79,6 +92,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     }
     res.writeHead(200, {
       ...baseHeaders,
+      ...pageCookie,
       'Content-Type': file.type,
       'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
@@ -87,16 +101,22 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', (err) => log(`raydeck: WebSocket server error: ${err.message}`));
   server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(req, port, token);
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!verdict.ok || pathname !== '/api/ws') {
-      const status = !verdict.ok ? verdict.status : 404;
-      const text = !verdict.ok ? verdict.reason : 'No WebSocket here.';
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = checkRequest(req, port, secrets);
+      const refuse = (status: number, text: string) =>
+        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`);
+      if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+      if (verdict.url.pathname !== '/api/ws') return refuse(404, 'No WebSocket here.');
+      // The API needs the token itself; the page cookie only serves the page's files.
+      if (verdict.via === 'page-cookie') return refuse(401, 'The WebSocket needs the token (?token= or a Bearer header), not the page cookie.');
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.service, log));
+    } catch (err) {
+      log(`raydeck: WebSocket upgrade failed: ${(err as Error)?.stack ?? String(err)}`);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.service));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,15 +139,22 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 }
 
 /** One client: calls answered by id, subscriptions owned by the socket and dropped with it. */
-function serveSocket(ws: WebSocket, service: CoreService) {
+function serveSocket(ws: WebSocket, service: CoreService, log: (line: string) => void) {
   const subs = new Map<string, Unsubscribe>();
+  // A frame over the size limit or with invalid UTF-8 makes `ws` close the socket with 1009/1007
+  // and emit `error`; without a listener that error would end the process.
+  ws.on('error', () => ws.terminate());
   const send = (frame: unknown) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       ws.close(1013, 'client too slow');
       return;
     }
-    ws.send(JSON.stringify(frame));
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch (err) {
+      log(`raydeck: could not send a frame: ${(err as Error)?.message ?? String(err)}`);
+    }
   };
 
   ws.on('message', (data, isBinary) => {
@@ -150,7 +177,13 @@ function serveSocket(ws: WebSocket, service: CoreService) {
     const frame = parsed.data;
     switch (frame.t) {
       case 'call':
-        void service.call(frame.method, frame.input).then((result) => send({ t: 'result', id: frame.id, result }));
+        service
+          .call(frame.method, frame.input)
+          .catch((err: unknown) => {
+            log(`raydeck: ${frame.method} failed: ${(err as Error)?.stack ?? String(err)}`);
+            return { ok: false as const, error: { code: 'internal', message: 'The core failed on this request; see its log.' } };
+          })
+          .then((result) => send({ t: 'result', id: frame.id, result }));
         break;
       case 'sub':
         if (subs.has(frame.event)) break;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../../api/create-core';
 import { startBrowserServer } from '../../server/browser-server';
+import { keepServingOnErrors } from '../../server/process-guard';
 import { UsageError, type CliCommand } from '../cli-types';
 
 export const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/renderer');
@@ -20,10 +21,12 @@ export const uiCommand: CliCommand = {
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
       throw new Error(`The UI is not built (${rendererDir} is missing): run "npm run build" (npm install does it too).`);
     }
+    // This process is the server: an error that escapes a handler is logged, never fatal.
+    keepServingOnErrors((line) => ctx.io.err(line));
     const core = createCore({ home: ctx.home, mode: 'browser' });
     let server;
     try {
-      server = await startBrowserServer({ service: core.service, staticDir: rendererDir, port });
+      server = await startBrowserServer({ service: core.service, staticDir: rendererDir, port, log: (line) => ctx.io.err(line) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new Error(`Port ${port} on 127.0.0.1 is already in use; pick another with --port.`);
