@@ -8,7 +8,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RaydeckError, type EventName, type EventPayload, type Operation } from '../../shared';
-import { HEAD, RUNNING_STATUS, SPARE, SPARE2, WORKER } from './bringup-fake-core';
+import { HEAD, RUNNING_STATUS, SPARE, SPARE2, WORKER, installedRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
 
@@ -117,10 +117,11 @@ describe('Bring-up page: add workers', () => {
 
   it('has no add list while Ray is stopped (Start or a bring-up sets up every node)', async () => {
     withSpareWorkers();
+    harness.core.runs = [installedRun()];
     harness.core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
     renderApp();
-    const panel = await screen.findByTestId('cluster-panel');
-    await waitFor(() => expect(panel.dataset.state).toBe('stopped'));
+    await waitFor(() => expect(screen.getByTestId('cluster-panel').dataset.state).toBe('stopped'));
+    const panel = screen.getByTestId('cluster-panel');
     expect(within(panel).queryByTestId('add-workers')).toBeNull();
   });
 });

@@ -55,6 +55,16 @@ export function makeRun(patch: Partial<BringUpRun> = {}, head: StepPatches = {},
   };
 }
 
+/** A finished bring-up that installed Ray on both nodes (so the cluster panel offers Start and Stop). */
+export function installedRun(patch: Partial<BringUpRun> = {}): BringUpRun {
+  const done = { state: 'done' as const, progress: 1 };
+  return makeRun(
+    { id: 'run-installed', state: 'succeeded', startedAt: T0, endedAt: T0, verified: { nodes: 2, gpus: 3, rayVersion: '2.60.0' }, ...patch },
+    { preflight: done, install: done, 'start-head': done, verify: done },
+    { preflight: done, install: done, join: done },
+  );
+}
+
 export const RUNNING_STATUS: ClusterStatus = {
   clusterId: CLUSTER.id,
   state: 'running',

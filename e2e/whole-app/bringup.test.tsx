@@ -186,7 +186,9 @@ describe('Bring-up page: plan and run', () => {
     harness.core.runs = [makeRun({ state: 'running', startedAt: ago(60_000) })];
     harness.core.status = { ...RUNNING_STATUS, state: 'stopped', dashboardReachable: false, rayVersion: null, nodes: [], aliveNodes: 0, gpus: 0 };
     renderApp();
-    await waitFor(() => expect(screen.getByTestId('cluster-state').textContent).toBe('stopped'));
+    // The first bring-up has installed nothing yet: the panel says what to do instead of a red status.
+    await screen.findByTestId('cluster-not-brought-up');
+    await waitFor(() => expect(harness.core.callsOf('cluster.status').length).toBe(1));
     const statusCalls = harness.core.callsOf('cluster.status').length;
     harness.core.status = RUNNING_STATUS;
     const done = { state: 'done' as const, progress: 1 };

@@ -1,11 +1,15 @@
 /**
  * The Bring-up page: pick a cluster, set the options, review the plan, bring the cluster up and
  * follow it node by node; the newest run (running or last finished) shows again after a reload.
- * Below, the live cluster with Start / Stop / Tear down and adding or removing workers; a run
- * started there replaces a reviewed plan in the run view. Empty states say what to do first.
+ * On top, the cluster's home: the live cluster with Start / Stop / Tear down and adding or
+ * removing workers (before the first bring-up, what to do instead); a run started there replaces
+ * a reviewed plan in the run view. Empty states say what to do first. "Bring up" starts once
+ * however often it is clicked, and if the core says a bring-up already runs (another window, the
+ * CLI), the page shows that run instead of an error.
  */
-import { useEffect, useState } from 'react';
-import type { BringUpRun, Cluster } from '../../../shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { RaydeckError, type BringUpRun, type Cluster } from '../../../shared';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
 import { errorText } from '../../app/error-text';
@@ -15,7 +19,7 @@ import { OptionsForm } from './OptionsForm';
 import { PlanView } from './PlanView';
 import { RunView } from './RunView';
 import { newestRun } from './run-format';
-import { usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
+import { runsKey, usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
 
 function EmptyState({ testId, title, text, action, onAction }: { testId: string; title: string; text: string; action: string; onAction: () => void }) {
   return (
@@ -38,7 +42,10 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
   const runs = useRuns(cluster.id);
   const planMutation = usePlan(cluster.id);
   const startMutation = useStartRun(cluster.id);
+  const qc = useQueryClient();
   const [plan, setPlan] = useState<BringUpRun | null>(null);
+  // Set on click, before react-query re-renders with isPending: the second click of a double click does nothing.
+  const starting = useRef(false);
   // A plan is for the options it was made with: editing them sets it aside.
   const drafts = useBringupForm((s) => s.drafts[cluster.id]);
   const [planDraft, setPlanDraft] = useState(drafts);
@@ -66,9 +73,23 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
     });
   };
   const start = () => {
-    if (!plan) return;
-    startMutation.mutate(plan.options, { onSuccess: () => setPlan(null) });
+    if (!plan || starting.current) return;
+    starting.current = true;
+    startMutation.mutate(plan.options, {
+      onSuccess: () => setPlan(null),
+      onError: (err) => {
+        // A bring-up of this cluster already runs (started elsewhere): follow it rather than report it.
+        if (err instanceof RaydeckError && err.code === 'conflict') {
+          setPlan(null);
+          void qc.invalidateQueries({ queryKey: runsKey(cluster.id) });
+        }
+      },
+      onSettled: () => {
+        starting.current = false;
+      },
+    });
   };
+  const startError = startMutation.error instanceof RaydeckError && startMutation.error.code === 'conflict' ? null : startMutation.error;
 
   let body;
   if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading nodes" />;
@@ -101,11 +122,12 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
   else
     body = (
       <>
+        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} onRunStarted={() => setPlan(null)} onReview={review} />
         <OptionsForm
           clusterId={cluster.id}
           onReview={review}
           pending={planMutation.isPending}
-          error={planMutation.error ?? startMutation.error}
+          error={planMutation.error ?? startError}
           blocked={runActive ? 'A bring-up is running: wait for it or cancel it first.' : null}
         />
         {runs.isError ? (
@@ -114,7 +136,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
           </div>
         ) : null}
         {plan ? (
-          <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startMutation.error} />
+          <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startError} />
         ) : run ? (
           <RunView key={run.id} run={run} />
         ) : runs.isPending ? (
@@ -124,7 +146,6 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
             No bring-up has run on {cluster.name} yet. Review the plan to see what Raydeck will do on each node before anything runs.
           </p>
         )}
-        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} onRunStarted={() => setPlan(null)} />
       </>
     );
 

@@ -100,3 +100,16 @@ export const CLUSTER_STATE_TEXT: Record<ClusterStatus['state'], string> = {
 };
 
 export { plural };
+
+/**
+ * Whether anything was ever installed on the cluster by a run we know of: some node's install
+ * step finished (done, or skipped because it was there). Before that, Start has nothing to start.
+ */
+export function everInstalled(runs: readonly BringUpRun[] | undefined): boolean {
+  return (runs ?? []).some((r) => r.nodes.some((n) => n.steps.some((s) => s.kind === 'install' && (s.state === 'done' || s.state === 'skipped'))));
+}
+
+/** The newest run that ended verified, if any. */
+export function lastVerifiedRun(runs: readonly BringUpRun[] | undefined): BringUpRun | null {
+  return runs?.find((r) => r.state === 'succeeded' && r.verified) ?? null;
+}

@@ -1,16 +1,27 @@
-/** Clusters: the first screen. An empty state that invites "Add cluster", else the cluster list. */
-import { useEffect, useState } from 'react';
-import { errorText } from '../../app/error-text';
+/**
+ * Clusters: the first screen. An empty state that invites "Add cluster", else the cluster list;
+ * each card's name opens the cluster's home (its Bring-up page, where its live state is), and a
+ * summary slot (filled by the shell with what bring-up knows) says its state and what to do next.
+ * Removing asks first in a styled dialog.
+ */
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Cluster } from '../../../shared';
 import { useShell } from '../../shell/ui-store';
+import { ConfirmDialog, ErrorBanner, formatDateTime } from '../../ui';
 import { AddClusterDialog } from './AddClusterDialog';
 import { useClusters, useRemoveCluster } from './use-clusters';
 
-export function ClustersPage() {
+export function ClustersPage({ summary }: { summary?: (cluster: Cluster) => ReactNode }) {
   const clusters = useClusters();
   const remove = useRemoveCluster();
   const go = useShell((s) => s.go);
   const selectCluster = useShell((s) => s.selectCluster);
   const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Cluster | null>(null);
+  const open = (c: Cluster) => {
+    selectCluster(c.id);
+    go('bringup');
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -27,11 +38,7 @@ export function ClustersPage() {
   let body;
   if (clusters.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading clusters" />;
   else if (clusters.isError)
-    body = (
-      <div className="banner error" role="alert">
-        Could not load clusters: {errorText(clusters.error)}
-      </div>
-    );
+    body = <ErrorBanner error={clusters.error} prefix="Could not load clusters" />;
   else if (clusters.data.length === 0)
     body = (
       <div className="empty-state" data-testid="clusters-empty">
@@ -59,20 +66,20 @@ export function ClustersPage() {
             Add cluster
           </button>
         </div>
-        {remove.isError ? (
-          <div className="banner error" role="alert">
-            {errorText(remove.error)}
-          </div>
-        ) : null}
+        <ErrorBanner error={remove.error} />
         <ul className="card-list" aria-label="Clusters">
           {clusters.data.map((c) => (
             <li key={c.id} className="card" data-testid="cluster-card">
               <div className="card-main">
-                <h3>{c.name}</h3>
-                <p className="muted small">
-                  {c.nodeCount === 0 ? 'No nodes yet' : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`} · added{' '}
-                  {new Date(c.createdAt).toLocaleString()}
+                <h3>
+                  <button type="button" className="linklike cluster-link" onClick={() => open(c)} title={`Open ${c.name}: its state, nodes and bring-up`}>
+                    {c.name}
+                  </button>
+                </h3>
+                <p className="muted small" data-testid="cluster-card-facts">
+                  {c.nodeCount === 0 ? 'No nodes yet' : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`} · added {formatDateTime(c.createdAt)}
                 </p>
+                {summary && c.nodeCount > 0 ? summary(c) : null}
               </div>
               <div className="card-actions">
                 <button
@@ -87,9 +94,7 @@ export function ClustersPage() {
                 <button
                   className="btn ghost danger"
                   aria-label={`Remove ${c.name}`}
-                  onClick={() => {
-                    if (window.confirm(`Remove cluster "${c.name}" from Raydeck? Nothing on its nodes is touched.`)) remove.mutate(c.id);
-                  }}
+                  onClick={() => setRemoving(c)}
                 >
                   Remove
                 </button>
@@ -107,6 +112,20 @@ export function ClustersPage() {
       </h2>
       {body}
       {adding ? <AddClusterDialog onClose={() => setAdding(false)} /> : null}
+      {removing ? (
+        <ConfirmDialog
+          testId="remove-cluster-confirm"
+          title={`Remove ${removing.name}?`}
+          body={`Raydeck forgets ${removing.name} and its list of nodes. Nothing on the nodes themselves is touched: Ray keeps running there if it runs.`}
+          confirm="Remove"
+          cancel={`Keep ${removing.name}`}
+          onClose={() => setRemoving(null)}
+          onConfirm={() => {
+            remove.mutate(removing.id);
+            setRemoving(null);
+          }}
+        />
+      ) : null}
     </section>
   );
 }

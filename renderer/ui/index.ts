@@ -1,0 +1,7 @@
+/** Raydeck's shared UI kit: the parts every feature draws the same way (issue 15 item 2). */
+export { Dialog, type DialogProps } from './Dialog';
+export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
+export { ErrorBanner } from './ErrorBanner';
+export { StatusBadge, CheckList, worstStatus, type CheckItem, type CheckStatus } from './StatusBadge';
+export { EmptyState } from './EmptyState';
+export { formatDateTime, formatTime } from './format';
