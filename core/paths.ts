@@ -33,6 +33,8 @@ export function statePaths(home: string) {
     preflight: path.join(home, 'preflight'),
     bringup: path.join(home, 'bringup'),
     history: path.join(home, 'history'),
+    /** Unexpected errors with their stack traces (core/app/debug-log). */
+    debugLog: path.join(home, 'logs', 'debug.log'),
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;

@@ -13,3 +13,4 @@ export { contentSecurityPolicy } from './security/csp';
 export * from './transport/ipc-bridge';
 export * from './domain/node';
 export * from './domain/bringup';
+export * from './domain/long-lines';

@@ -13,6 +13,7 @@ import { ConnectionStates } from '../nodes/connection-states';
 import { PlainFileVault, SecretStore, type SecretVault } from '../secrets/secret-store';
 import { EventBus } from './event-bus';
 import { CoreService, type CoreLogger, type Handlers } from './core-service';
+import { debugLogger } from '../app/debug-log';
 import type { CoreContext } from './core-context';
 import { appHandlers } from './handlers/app';
 import { clusterHandlers } from './handlers/clusters';
@@ -35,6 +36,7 @@ import { bringupHandlers } from './handlers/bringup';
 export interface CoreOptions {
   home: string;
   mode: AppInfo['mode'];
+  /** Unexpected errors; default: the debug log under the home (core/app/debug-log). */
   logger?: CoreLogger;
   /** Where remembered secrets go; default: an unencrypted 0600 file (browser mode, CLI). */
   secretVault?: SecretVault;
@@ -118,7 +120,7 @@ export function createCore(opts: CoreOptions): Core {
 
   return {
     ...ctx,
-    service: new CoreService(handlers, bus, opts.logger),
+    service: new CoreService(handlers, bus, opts.logger ?? debugLogger(paths.debugLog)),
     bringup,
     dispose() {
       store.unwatch();

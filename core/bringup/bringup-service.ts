@@ -6,7 +6,7 @@
  * batches, then sent as `bringup.log` with their offset in the log. Runs survive a reload (events + `bringup.list`) and a restart (store).
  */
 import type { BringUpOptions, BringUpRun, NodePlan, StepKind, StepLogTail } from '../../shared';
-import { RaydeckError } from '../../shared';
+import { RaydeckError, capLine } from '../../shared';
 import type { EventBus } from '../api/event-bus';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { NodeAccess } from '../nodes/node-access';
@@ -166,7 +166,7 @@ export class BringUpService {
     if (this.detached) return;
     const key = `${runId}/${nodeId}/${step}`;
     const batch = this.logBatches.get(key) ?? { runId, nodeId, step, lines: [] };
-    batch.lines.push(line.length > 4000 ? `${line.slice(0, 4000)}…` : line);
+    batch.lines.push(capLine(line));
     this.logBatches.set(key, batch);
     this.flushTimer ??= setTimeout(() => this.flushLogs(), LOG_FLUSH_MS);
   }

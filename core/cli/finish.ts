@@ -6,7 +6,8 @@
 import type { BringUpRun, Operation } from '../../shared';
 import type { CliContext } from './cli-types';
 import { cancelRun, followRun, outcome, planLines } from './bringup-follow';
-import { oneLine } from './output';
+import { capLine } from '../../shared';
+import { MAX_CLI_LINE, oneLine } from './output';
 import { cancelOperation, waitForOperation } from './wait';
 
 export const EXIT_INTERRUPTED = 130;
@@ -57,7 +58,7 @@ async function printLogTail(ctx: CliContext, op: Operation): Promise<void> {
   const shown = lines.filter((l) => l.line !== op.error);
   if (shown.length === 0) return;
   ctx.io.out(`Last lines of its log:`);
-  for (const l of shown) ctx.io.out(`  ${l.line}`);
+  for (const l of shown) ctx.io.out(`  ${capLine(l.line, MAX_CLI_LINE)}`);
 }
 
 /** Follows a bring-up run (from bringup.start or cluster.start) to its end. */

@@ -5,9 +5,10 @@
  * when Ctrl+C stopped long work). `raydeck WORDS --help` prints a command's usage.
  */
 import { parseArgs } from 'node:util';
-import { createClient, type RaydeckClient } from '../../shared';
+import { RaydeckError, createClient, type RaydeckClient } from '../../shared';
 import { createCore } from '../api/create-core';
-import { resolveRaydeckHome } from '../paths';
+import { resolveRaydeckHome, statePaths } from '../paths';
+import { debugLogger, debugWanted } from '../app/debug-log';
 import { createMemoryTransport } from '../transport/memory-transport';
 import { raydeckVersion } from '../version';
 import { UsageError, type CliCommand, type CliIo } from './cli-types';
@@ -50,6 +51,7 @@ function helpText(): string[] {
     '  raydeck --version',
     '',
     'Details of one command: raydeck WORDS --help (e.g. raydeck node trust --help).',
+    'Unexpected errors: one line here, the stack trace in $RAYDECK_HOME/logs/debug.log (--debug: on stderr too).',
     'State lives in $RAYDECK_HOME (now: ' + resolveRaydeckHome() + ').',
   ];
 }
@@ -86,11 +88,12 @@ export interface MainOptions {
   /** Resolves when the process should stop; defaults to SIGINT/SIGTERM (listened to only by commands that wait). */
   stopped?: Promise<void>;
   /** Opens the core for $RAYDECK_HOME; tests pass one with their own settings or stand-in methods. */
-  connect?: (home: string) => CoreConnection;
+  connect?: (home: string, debug: boolean) => CoreConnection;
 }
 
-function connectInProcess(home: string): CoreConnection {
-  const core = createCore({ home, mode: 'memory' });
+/** The CLI's own core; unexpected errors go to the debug log, and to stderr with --debug. */
+function connectInProcess(home: string, debug: boolean): CoreConnection {
+  const core = createCore({ home, mode: 'memory', logger: debugLogger(statePaths(home).debugLog, { stderr: debug }) });
   const client = createClient(createMemoryTransport(core.service));
   return {
     client,
@@ -101,8 +104,13 @@ function connectInProcess(home: string): CoreConnection {
   };
 }
 
-export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+export async function main(argvIn: string[], opts: MainOptions = {}): Promise<number> {
   const io = opts.io ?? stdio;
+  // --debug anywhere before `--`: stack traces of unexpected errors on stderr too.
+  const end = argvIn.indexOf('--');
+  const debugAt = argvIn.indexOf('--debug');
+  const debug = (debugAt !== -1 && (end === -1 || debugAt < end)) || debugWanted(opts.env ?? process.env);
+  const argv = debugAt !== -1 && (end === -1 || debugAt < end) ? argvIn.filter((_, i) => i !== debugAt) : argvIn;
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     for (const line of helpText()) io.out(line);
     return argv.length === 0 ? 2 : 0;
@@ -155,10 +163,12 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       get stopped() {
         return waitForStop();
       },
-      client: () => (connection ??= (opts.connect ?? connectInProcess)(home)).client,
+      client: () => (connection ??= (opts.connect ?? connectInProcess)(home, debug)).client,
     });
   } catch (err) {
+    // One line, never a stack: an unexpected error's stack goes to the debug log.
     const message = oneLine(err instanceof Error ? err.message : String(err));
+    if (!(err instanceof UsageError) && !(err instanceof RaydeckError)) debugLogger(statePaths(home).debugLog, { stderr: debug }).error(`cli: ${argv.slice(0, 3).join(' ')} failed`, err);
     io.err(`raydeck: ${message}`);
     return err instanceof UsageError ? 2 : 1;
   } finally {

@@ -1,4 +1,5 @@
 /** Printing results the same way in every subcommand: a table or lines for people, JSON with --json. */
+import { capLine } from '../../shared';
 import type { CliIo } from './cli-types';
 
 export function printResult(io: CliIo, json: boolean, value: unknown, human: () => string[]): void {
@@ -19,9 +20,12 @@ export function table(headers: string[], rows: string[][]): string[] {
  */
 export function oneLine(message: string): string {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  if (lines.length <= 1) return lines[0] ?? 'failed (no reason given)';
-  return `${lines[0]} ${lines.slice(1).join('; ')}`;
+  if (lines.length <= 1) return capLine(lines[0] ?? 'failed (no reason given)', MAX_CLI_LINE);
+  return capLine(`${lines[0]} ${lines.slice(1).join('; ')}`, MAX_CLI_LINE);
 }
+
+/** Most characters of one line the CLI prints from a node or an error (a terminal line or three). */
+export const MAX_CLI_LINE = 300;
 
 /** 41.2 s, 2 min 05 s: how long a step took. */
 export function duration(ms: number): string {

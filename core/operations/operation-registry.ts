@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Operation, RaydeckError, type OperationLogLine } from '../../shared';
+import { Operation, RaydeckError, capLine, type OperationLogLine } from '../../shared';
 import type { EventBus } from '../api/event-bus';
 import { writeJsonAtomic } from '../storage/atomic-file';
 
@@ -134,7 +134,7 @@ export class OperationRegistry {
   }
 
   private appendLog(entry: Live, line: string, stream: OperationLogLine['stream']) {
-    const item: OperationLogLine = { operationId: entry.op.id, at: this.now().toISOString(), stream, line };
+    const item: OperationLogLine = { operationId: entry.op.id, at: this.now().toISOString(), stream, line: capLine(line) };
     entry.ring.push(item);
     if (entry.ring.length > LOG_RING) entry.ring.splice(0, entry.ring.length - LOG_RING);
     this.bus.emit('operation.log', item);
