@@ -10,7 +10,7 @@ import { ActivityPage } from '../features/activity';
 import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
-import { BringupPage } from '../features/bringup';
+import { BringupPage, ClusterCardSummary } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
 import { useShell } from './ui-store';
@@ -18,7 +18,7 @@ import { useShell } from './ui-store';
 function PageView({ page }: { page: PageId }) {
   switch (page) {
     case 'clusters':
-      return <ClustersPage />;
+      return <ClustersPage summary={(c) => <ClusterCardSummary cluster={c} />} />;
     case 'activity':
       return <ActivityPage />;
     case 'nodes':

@@ -9,6 +9,7 @@ import { useShell } from './ui-store';
 
 export const SHORTCUTS: { keys: string; what: string }[] = [
   ...PAGES.map((p) => ({ keys: `g ${p.key}`, what: `Go to ${p.label}` })),
+  { keys: '↑ ↓', what: 'Move between pages in the sidebar (Enter opens one)' },
   { keys: 'n', what: 'New cluster (on Clusters)' },
   { keys: 'Shift+D', what: 'Switch dark / light theme' },
   { keys: '?', what: 'Show this help' },

@@ -1,2 +1,3 @@
 /** The bring-up feature's public door: plan, run and follow a cluster bring-up; the live cluster. */
 export { BringupPage } from './BringupPage';
+export { ClusterCardSummary } from './ClusterCardSummary';

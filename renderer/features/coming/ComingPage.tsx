@@ -4,6 +4,7 @@
  */
 import type { PageId } from '../../shell/pages';
 import { useShell } from '../../shell/ui-store';
+import { useCurrentCluster } from '../clusters';
 
 const TEXT: Record<string, { title: string; body: string }> = {
   nodes: { title: 'Nodes', body: 'Add GPU nodes over SSH (key, agent or password, jump hosts), verify their host keys and run preflight checks.' },
@@ -17,6 +18,9 @@ const TEXT: Record<string, { title: string; body: string }> = {
 export function ComingPage({ page }: { page: PageId }) {
   const go = useShell((s) => s.go);
   const text = TEXT[page] ?? { title: page, body: '' };
+  // "Start by adding a cluster" reads wrong once there is one (issue 19): point at what exists.
+  const { clusters, current } = useCurrentCluster();
+  const has = (clusters.data?.length ?? 0) > 0;
   return (
     <section className="page">
       <div className="empty-state" data-testid={`empty-${page}`}>
@@ -25,10 +29,25 @@ export function ComingPage({ page }: { page: PageId }) {
         </div>
         <h2>{text.title} is not in this build yet</h2>
         <p>{text.body}</p>
-        <p className="muted">Start by adding a cluster; this page fills in as its features arrive.</p>
-        <button className="btn" onClick={() => go('clusters')}>
-          Go to Clusters
-        </button>
+        {has ? (
+          <>
+            <p className="muted" data-testid="coming-next">
+              This page fills in as its features arrive. Meanwhile, {current ? current.name : 'your cluster'}'s state, nodes and bring-up are on the Bring-up page.
+            </p>
+            <button className="btn" onClick={() => go('bringup')}>
+              Go to Bring-up
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="muted" data-testid="coming-next">
+              Start by adding a cluster; this page fills in as its features arrive.
+            </p>
+            <button className="btn" onClick={() => go('clusters')}>
+              Go to Clusters
+            </button>
+          </>
+        )}
       </div>
     </section>
   );
