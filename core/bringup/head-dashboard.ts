@@ -9,6 +9,7 @@ import type { NodeAccess } from '../nodes/node-access';
 import type { NodeConnection } from '../ssh/types';
 import { DashboardClient, summarizeNodes, type RayNodeRecord } from '../ray/dashboard-client';
 import { readNodeToken, sleep } from './remote-job';
+import { runningStatus } from './cluster-status';
 import { RAY_PORTS, StepError } from './node-steps';
 
 export async function dashboardFor(conn: NodeConnection, token?: string | null): Promise<DashboardClient> {
@@ -65,7 +66,7 @@ export async function verifyCluster(
 
 /** The live cluster as the head reports it; never throws for an unreachable head. */
 export async function clusterStatus(clusterId: string, nodes: ClusterNode[], access: NodeAccess): Promise<ClusterStatus> {
-  const base = { clusterId, dashboardReachable: false, rayVersion: null, nodes: [] as RayNodeStatus[], aliveNodes: 0, gpus: 0 };
+  const base = { clusterId, dashboardReachable: false, rayVersion: null, nodes: [] as RayNodeStatus[], aliveNodes: 0, gpus: 0, downNodes: [] };
   const head = nodes.find((n) => n.role === 'head');
   if (!head) return { ...base, state: 'no-head', detail: 'The cluster has no head node.' };
   let conn: NodeConnection;
@@ -85,13 +86,7 @@ export async function clusterStatus(clusterId: string, nodes: ClusterNode[], acc
     } catch (err) {
       return { ...base, state: 'stopped', detail: `${head.name} answers over SSH, but its Ray dashboard does not (${err instanceof Error ? err.message : String(err)}): Ray is stopped.` };
     }
-    const byHost = new Map(nodes.map((n) => [n.host, n]));
-    const list: RayNodeStatus[] = records.map((r) => {
-      const inv = byHost.get(r.node_ip);
-      return { nodeId: inv?.id ?? null, name: inv?.name ?? r.node_name ?? r.node_ip, ip: r.node_ip, rayNodeId: r.node_id, alive: r.state === 'ALIVE', isHead: r.is_head_node, gpus: r.resources_total.GPU ?? 0, cpus: r.resources_total.CPU ?? 0 };
-    });
-    const summary = summarizeNodes(records);
-    return { clusterId, state: 'running', detail: `Ray ${rayVersion}: ${summary.alive} nodes, ${summary.gpus} GPUs`, dashboardReachable: true, rayVersion, nodes: list, aliveNodes: summary.alive, gpus: summary.gpus };
+    return runningStatus(clusterId, rayVersion, records, nodes);
   } finally {
     conn.release();
   }

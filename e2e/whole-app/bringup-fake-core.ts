@@ -68,6 +68,7 @@ export function installedRun(patch: Partial<BringUpRun> = {}): BringUpRun {
 export const RUNNING_STATUS: ClusterStatus = {
   clusterId: CLUSTER.id,
   state: 'running',
+  downNodes: [],
   detail: 'The dashboard answers through the tunnel.',
   dashboardReachable: true,
   rayVersion: '2.60.0',

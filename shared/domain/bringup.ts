@@ -4,14 +4,27 @@
  * idempotent (check-then-act) so a retry or a re-run skips what is already done.
  */
 import { z } from 'zod';
+import { indexUrlProblem } from './package-source';
 
 export const RAY_VERSION = '2.60.0';
 
 /** Where nodes get their Python packages. */
 export const PackageSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pypi') }).strict(),
-  /** A PEP 503 simple index (private mirror, or the testbed's). */
-  z.object({ kind: z.literal('index'), url: z.string().url({ error: 'must be a URL like https://mirror.example/simple' }).max(2048) }).strict(),
+  /**
+   * A PEP 503 simple index (private mirror, or the testbed's): http(s), a real host (IPv6 in
+   * brackets), no spaces or control characters (package-source.ts). `user:password@` is allowed;
+   * the core keeps it out of run records, hints and the node's command lines.
+   */
+  z
+    .object({
+      kind: z.literal('index'),
+      url: z.string({ error: 'must be text' }).superRefine((url, ctx) => {
+        const problem = indexUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    })
+    .strict(),
   /** A folder of wheels on this machine, pushed to each node over SFTP (air-gapped clusters). */
   z.object({ kind: z.literal('wheelhouse'), dir: z.string().min(1).max(4096) }).strict(),
 ]);
@@ -110,13 +123,18 @@ export type RayNodeStatus = z.infer<typeof RayNodeStatus>;
 /** What `cluster status` reports: the live Ray cluster as seen through the head's tunnel. */
 export const ClusterStatus = z.object({
   clusterId: z.string(),
-  /** running: the dashboard answered; stopped: the head is reachable but Ray is not running. */
-  state: z.enum(['running', 'stopped', 'unreachable', 'no-head']),
+  /**
+   * running: the dashboard answered and every Ray node of the inventory is alive; degraded: the
+   * head runs but some are not (`downNodes`); stopped: the head is reachable but Ray is not running.
+   */
+  state: z.enum(['running', 'degraded', 'stopped', 'unreachable', 'no-head']),
   detail: z.string(),
   dashboardReachable: z.boolean(),
   rayVersion: z.string().nullable(),
   nodes: z.array(RayNodeStatus),
   aliveNodes: z.number(),
   gpus: z.number(),
+  /** Names of the inventory's Ray nodes that are not alive in Ray while the head runs. */
+  downNodes: z.array(z.string()).default([]),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;

@@ -48,6 +48,7 @@ const op = (state: Operation['state'], extra: Partial<Operation> = {}): Operatio
 const status = (state: ClusterStatus['state']): ClusterStatus => ({
   clusterId: 'c',
   state,
+  downNodes: [],
   detail: state === 'running' ? 'The dashboard answered.' : 'Ray is not running on node1.',
   dashboardReachable: state === 'running',
   rayVersion: state === 'running' ? '2.60.0' : null,
@@ -127,7 +128,7 @@ describe('raydeck cluster up', () => {
     await labWithNodes();
     const bad = await h.run(['cluster', 'up', 'lab', '--index', 'not a url']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toEqual([expect.stringMatching(/^raydeck: Invalid input for bringup\.start: options\.source\.url: must be a URL like https:\/\/mirror\.example\/simple$/)]);
+    expect(bad.err).toEqual([expect.stringMatching(/^raydeck: Invalid input for bringup\.start: options\.source\.url: must start with https:\/\/ \(or http:\/\/ for a mirror on a network you trust\)$/)]);
     expect((await h.run(['cluster', 'up', 'lab', '--source', 'conda'])).err).toEqual([expect.stringContaining('--source takes only "pypi"')]);
     expect((await h.run(['cluster', 'up', 'lab', '--index', 'http://x/simple', '--wheelhouse', 'w'])).code).toBe(2);
     expect(await h.run(['cluster', 'up', 'ghost'])).toMatchObject({ code: 1, err: ['raydeck: No cluster named "ghost".'] });

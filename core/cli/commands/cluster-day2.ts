@@ -32,7 +32,8 @@ function statusLines(name: string, s: ClusterStatus): string[] {
     s.rayVersion ? `Ray ${s.rayVersion}` : null,
     s.dashboardReachable ? 'dashboard reachable' : 'dashboard not reachable',
     s.nodes.length ? `${s.aliveNodes} of ${s.nodes.length} Ray node${s.nodes.length === 1 ? '' : 's'} alive` : null,
-    s.state === 'running' ? `${s.gpus} GPU${s.gpus === 1 ? '' : 's'}` : null,
+    s.state === 'running' || s.state === 'degraded' ? `${s.gpus} GPU${s.gpus === 1 ? '' : 's'}` : null,
+    s.downNodes.length ? `down: ${s.downNodes.join(', ')}` : null,
   ].filter((f): f is string => f !== null);
   return [
     `${name}: ${s.state}${s.detail ? ` — ${s.detail}` : ''}`,
@@ -88,7 +89,7 @@ export const clusterDay2Commands: CliCommand[] = [
     words: ['cluster', 'status'],
     usage: 'raydeck cluster status CLUSTER [--json]',
     summary: 'The live Ray cluster: state, Ray version, nodes and GPUs (through the SSH tunnel to the head).',
-    details: ['States: running, stopped (head reachable, Ray not running), unreachable, no-head. Exit 0 whenever the status could be read.'],
+    details: ['States: running, degraded (the head runs, some nodes do not: named under "down"), stopped (head reachable, Ray not running), unreachable, no-head. Exit 0 whenever the status could be read.'],
     options: { json: { type: 'boolean' } },
     positionals: [{ name: 'CLUSTER', required: true }],
     async run({ values, positionals }, ctx) {

@@ -18,7 +18,7 @@ const node = (id: string, role: ClusterNode['role']): ClusterNode => ({
   createdAt: '2025-01-01T00:00:00.000Z',
 });
 const ray = (nodeId: string | null, alive: boolean, isHead = false): RayNodeStatus => ({ nodeId, name: nodeId ?? 'unknown', ip: '10.0.0.9', rayNodeId: `r-${nodeId}-${alive}`, alive, isHead, gpus: 0, cpus: 1 });
-const status = (nodes: RayNodeStatus[]): ClusterStatus => ({ clusterId: 'c', state: 'running', detail: '', dashboardReachable: true, rayVersion: '2.60.0', nodes, aliveNodes: 0, gpus: 0 });
+const status = (nodes: RayNodeStatus[]): ClusterStatus => ({ clusterId: 'c', state: 'running', detail: '', dashboardReachable: true, rayVersion: '2.60.0', nodes, aliveNodes: 0, gpus: 0, downNodes: [] });
 
 describe('workersToAdd', () => {
   it('lists workers with no live Ray node, saying whether Ray lists them dead or not at all', () => {

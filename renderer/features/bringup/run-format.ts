@@ -94,6 +94,7 @@ export function sourceText(source: PackageSource): string {
 
 export const CLUSTER_STATE_TEXT: Record<ClusterStatus['state'], string> = {
   running: 'running',
+  degraded: 'degraded',
   stopped: 'stopped',
   unreachable: 'unreachable',
   'no-head': 'no head',
