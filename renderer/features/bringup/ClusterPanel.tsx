@@ -27,7 +27,7 @@ function busyText(request: ClusterOpRequest | null): string | null {
   return null;
 }
 
-const STATE_CLASS = { running: 'state-succeeded', stopped: 'state-cancelled', unreachable: 'state-failed', 'no-head': '' } as const;
+const STATE_CLASS = { running: 'state-succeeded', degraded: 'state-cancelled', stopped: 'state-cancelled', unreachable: 'state-failed', 'no-head': '' } as const;
 
 /**
  * `onRunStarted`: a bring-up started from here (Start, Add workers) is what the page should show now.
