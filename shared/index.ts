@@ -14,3 +14,4 @@ export * from './transport/ipc-bridge';
 export * from './domain/node';
 export * from './domain/bringup';
 export * from './domain/long-lines';
+export * from './serve';

@@ -1,0 +1,88 @@
+/**
+ * Serve config YAML as text with positions: parses with the `yaml` package's Document API (never
+ * parse-then-stringify; the text stays the source of truth), turns syntax errors into
+ * diagnostics, and maps a config path to the line and column it was written at, so every
+ * validator message can name file, line and field. Used by the CLI, the file layer in
+ * core/serve and the YAML editor.
+ */
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ConfigPath, ServeDiagnostic } from './diagnostics';
+import { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
+
+export interface ParsedYaml {
+  doc: Document;
+  lineCounter: LineCounter;
+  /** The plain value (null when the text has syntax errors). */
+  value: unknown;
+  /** Syntax errors, with lines. */
+  diagnostics: ServeDiagnostic[];
+}
+
+export function parseYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const diagnostics: ServeDiagnostic[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    const duplicate = e.code === 'DUPLICATE_KEY';
+    return {
+      severity: 'error',
+      code: duplicate ? 'unknown-key' : 'yaml-syntax',
+      path: [],
+      message: duplicate ? `a key is written twice in the same mapping: ${e.message.split('\n')[0]}` : `YAML syntax: ${e.message.split('\n')[0]}`,
+      fix: duplicate ? 'keep one of the two (YAML keeps only one; which one depends on the reader)' : 'fix the YAML at this line',
+      line: pos.line,
+      column: pos.col,
+    };
+  });
+  return { doc, lineCounter, value: diagnostics.length ? null : doc.toJS({ maxAliasCount: 100 }), diagnostics };
+}
+
+/** Offsets of what `path` points at: the key of a map entry (where people look), else the node. */
+export function locateOffset(doc: Document, path: ConfigPath): number | null {
+  let node: unknown = doc.contents;
+  let best: number | null = isNode(node) && node.range ? node.range[0] : null;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === part);
+      if (!pair) return best;
+      const key = pair.key as Node | null;
+      if (isNode(key) && key.range) best = key.range[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item = node.items[part];
+      if (!isNode(item) || !item.range) return best;
+      best = item.range[0];
+      node = item;
+    } else return best;
+  }
+  return best;
+}
+
+/** 1-based line and column of `path` in the document (the nearest written ancestor when it is absent). */
+export function locate(parsed: Pick<ParsedYaml, 'doc' | 'lineCounter'>, path: ConfigPath): { line: number; column: number } | null {
+  const offset = locateOffset(parsed.doc, path);
+  if (offset === null) return null;
+  const pos = parsed.lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/** Adds file/line/column to diagnostics and orders them as the file reads. */
+export function placeDiagnostics(
+  diagnostics: ServeDiagnostic[],
+  where: (path: ConfigPath) => { line: number; column: number } | null,
+  file?: string,
+): ServeDiagnostic[] {
+  return diagnostics
+    .map((d) => ({ ...d, ...(d.line ? {} : (where(d.path) ?? {})), ...(file ? { file } : {}) }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** Parses and validates Serve config YAML text; every diagnostic carries its line. */
+export function validateServeYaml(text: string, options: ValidateOptions & { file?: string } = {}): ServeValidation {
+  const parsed = parseYaml(text);
+  if (parsed.diagnostics.length) {
+    return { ok: false, config: null, diagnostics: placeDiagnostics(parsed.diagnostics, () => null, options.file) };
+  }
+  const result = validateServeConfig(parsed.value, options);
+  return { ...result, diagnostics: placeDiagnostics(result.diagnostics, (p) => locate(parsed, p), options.file) };
+}
