@@ -17,3 +17,4 @@ export { BLOCKS, findKeyProblems, knownKeys, type BlockKind } from './key-catalo
 export type { ServeClusterFacts } from './checks-resources';
 export { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
 export { parseYaml, locate, placeDiagnostics, validateServeYaml, type ParsedYaml } from './yaml-source';
+export { setInYaml, deleteInYaml } from './yaml-edit';
