@@ -20,6 +20,7 @@ import { nodeCommands } from './commands/node';
 import { nodeImportCommand } from './commands/node-import';
 import { nodeAccessCommands } from './commands/node-access';
 import { nodeCheckCommand } from './commands/node-check';
+import { serveCommands } from './commands/serve';
 import { oneLine } from './output';
 
 export const commands: CliCommand[] = [
@@ -30,6 +31,7 @@ export const commands: CliCommand[] = [
   nodeImportCommand,
   ...nodeAccessCommands,
   nodeCheckCommand,
+  ...serveCommands,
   apiCommand,
 ];
 
