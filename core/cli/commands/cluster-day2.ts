@@ -9,6 +9,7 @@ import { UsageError, type CliCommand } from '../cli-types';
 import { finishOperation, finishRun } from '../finish';
 import { printResult, table } from '../output';
 import { findClusterByName, findNodeByName } from './node';
+import { isPlainHttpIndex, redactIndexUrl } from '../../../shared/domain/package-source';
 
 const MINUTE = 60_000;
 
@@ -74,6 +75,9 @@ export const clusterDay2Commands: CliCommand[] = [
     positionals: [{ name: 'CLUSTER', required: true }],
     async run({ values, positionals }, ctx) {
       const source = packageSource(values);
+      if (source.kind === 'index' && isPlainHttpIndex(source.url)) {
+        ctx.io.err(`raydeck: warning: ${redactIndexUrl(source.url)} is plain http: pip will trust it, and anyone on the network path can swap the packages (or read its credentials). Use https:// unless this network is yours.`);
+      }
       const client = ctx.client();
       const cluster = await findClusterByName(client, positionals[0]!);
       const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
