@@ -5,6 +5,7 @@
  */
 import type { FormEvent, KeyboardEvent } from 'react';
 import { RaydeckError } from '../../../shared';
+import { isPlainHttpIndex } from '../../../shared/domain/package-source';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
 import { useBringupForm, useDraft, type SourceKind } from './bringup-form-store';
@@ -68,6 +69,12 @@ export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { 
             aria-invalid={Boolean(err instanceof RaydeckError && err.issues?.some((i) => i.path === 'source.url'))}
           />
         </Field>
+      ) : null}
+      {draft.sourceKind === 'index' && isPlainHttpIndex(draft.indexUrl.trim()) ? (
+        <p className="warnings small" role="note" data-testid="http-index-warning">
+          Plain http: pip will trust this index, and anyone on the network path between the nodes and it can swap the packages (or read
+          credentials in the URL). Use https:// unless this network is yours.
+        </p>
       ) : null}
       {draft.sourceKind === 'wheelhouse' ? (
         <Field label="Wheelhouse folder" path="source.dir" error={err} hint="A folder of .whl files on this machine; Raydeck copies it to each node over SFTP (no internet needed on the nodes).">
