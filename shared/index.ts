@@ -14,4 +14,5 @@ export * from './transport/ipc-bridge';
 export * from './domain/node';
 export * from './domain/bringup';
 export * from './domain/long-lines';
+export * from './domain/ansi';
 export * from './serve';

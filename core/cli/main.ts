@@ -21,7 +21,7 @@ import { nodeImportCommand } from './commands/node-import';
 import { nodeAccessCommands } from './commands/node-access';
 import { nodeCheckCommand } from './commands/node-check';
 import { serveCommands } from './commands/serve';
-import { oneLine } from './output';
+import { forStream, oneLine } from './output';
 
 export const commands: CliCommand[] = [
   uiCommand,
@@ -35,7 +35,7 @@ export const commands: CliCommand[] = [
   apiCommand,
 ];
 
-const stdio: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+const stdio: CliIo = { out: (l) => process.stdout.write(`${forStream(process.stdout, l)}\n`), err: (l) => process.stderr.write(`${forStream(process.stderr, l)}\n`) };
 
 const USAGE_WIDTH = 48;
 function usageLines(list: CliCommand[]): string[] {

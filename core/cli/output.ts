@@ -1,10 +1,19 @@
 /** Printing results the same way in every subcommand: a table or lines for people, JSON with --json. */
-import { capLine } from '../../shared';
+import { capLine, stripAnsi } from '../../shared';
 import type { CliIo } from './cli-types';
 
 export function printResult(io: CliIo, json: boolean, value: unknown, human: () => string[]): void {
   if (json) io.out(JSON.stringify(value, null, 2));
   else for (const line of human()) io.out(line);
+}
+
+/**
+ * A line as the CLI writes it to a stream: text from the nodes carries terminal colour codes
+ * (Ray's, pip's); a terminal shows the colours (and nothing else: no cursor moves, no titles),
+ * while a pipe or a file gets plain text, never `\x1b[35m` (issue 19 item 4).
+ */
+export function forStream(stream: { isTTY?: boolean }, line: string): string {
+  return stripAnsi(line, { keepColours: stream.isTTY === true });
 }
 
 /** A plain left-aligned text table. */

@@ -8,8 +8,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { RaydeckError, type Operation } from '../../shared';
-import { RUNNING_STATUS, installedRun, makeRun } from './bringup-fake-core';
+import { HEAD, RUNNING_STATUS, installedRun, logKey, makeRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
+import { useShell } from '../../renderer/shell/ui-store';
 
 const harness = useBringupHarness();
 const renderApp = () => harness.renderApp();
@@ -100,5 +101,50 @@ describe('Operation progress where the state is (issue 19, item 5)', () => {
     const table = within(panel).getByRole('table', { name: 'Ray nodes' });
     expect(progress.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(progress.textContent).toContain('2 of 3 nodes');
+  });
+});
+
+describe('Colour codes in logs (issue 19 item 4)', () => {
+  it("draws Ray's and pip's colours in a step log instead of showing \\x1b[35m", async () => {
+    harness.core.runs = [makeRun({ state: 'failed', startedAt: ago(60_000), endedAt: ago(1_000) }, { install: { state: 'failed', error: 'pip failed' } })];
+    harness.core.logs.set(logKey('run-1', HEAD.id, 'install'), ['\x1b[35m(raylet)\x1b[0m started', '\x1b[1;33mWARNING:\x1b[0m Retrying', 'plain']);
+    renderApp();
+    await screen.findByTestId('bringup-run');
+    const step = document.querySelector<HTMLElement>('[data-testid="bringup-step"][data-node="gpu1"][data-step="install"]')!;
+    const log = await within(step).findByTestId('step-log');
+    await waitFor(() => expect(log.textContent).toBe('(raylet) started\nWARNING: Retrying\nplain'));
+    expect(log.innerHTML).not.toContain('\x1b');
+    const coloured = [...log.querySelectorAll<HTMLElement>('span.ansi')];
+    expect(coloured.map((s) => [s.textContent, s.style.color])).toEqual([
+      ['(raylet)', 'var(--ansi-5)'],
+      ['WARNING:', 'var(--ansi-3)'],
+    ]);
+  });
+});
+
+describe('Activity lists bring-ups, with cluster and time (issue 19 items 7 and 4)', () => {
+  const op: Operation = { id: 'op-1', kind: 'preflight', title: 'Preflight checks', state: 'succeeded', progress: 1, detail: 'done', startedAt: ago(120_000), endedAt: ago(110_000), error: null };
+  it('shows every bring-up next to the operations, newest first, naming the cluster and when it started; operation logs without escape codes', async () => {
+    harness.core.runs = [makeRun({ id: 'run-new', state: 'running', startedAt: ago(5_000) }), installedRun({ startedAt: ago(600_000), endedAt: ago(500_000) })];
+    harness.core.handlers['operations.list'] = () => [op];
+    harness.core.handlers['operations.logs'] = () => [{ operationId: 'op-1', at: ago(115_000), stream: 'stdout' as const, line: '\x1b[32mPASS\x1b[0m Python 3.11' }];
+    harness.core.handlers['app.localChecks'] = () => [];
+    location.hash = '#/activity';
+    useShell.setState({ page: 'activity' });
+    renderApp();
+    await waitFor(() => expect(screen.getAllByTestId('activity-bringup')).toHaveLength(2));
+    const list = screen.getByRole('list', { name: 'Operations' });
+    const order = [...list.children].map((li) => `${(li as HTMLElement).dataset.testid}:${li.querySelector('.linklike')?.textContent}:${(li as HTMLElement).dataset.state}`);
+    expect(order).toEqual(['activity-bringup:Bring-up of lab:running', 'operation:Preflight checks:succeeded', 'activity-bringup:Bring-up of lab:succeeded']);
+    for (const when of screen.getAllByTestId('activity-when')) expect(when.textContent).toMatch(/\d/);
+    expect(screen.getAllByTestId('activity-bringup')[1]!.textContent).toContain('2 nodes, 3 GPUs, Ray 2.60.0 verified');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Preflight checks' }));
+    const log = await screen.findByTestId('operation-log');
+    await waitFor(() => expect(log.textContent).toBe('PASS Python 3.11'));
+    expect(log.querySelector<HTMLElement>('span.ansi')?.style.color).toBe('var(--ansi-2)');
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Bring-up of lab' })[0]!);
+    expect(useShell.getState().page).toBe('bringup');
   });
 });

@@ -5,3 +5,4 @@ export { ErrorBanner } from './ErrorBanner';
 export { StatusBadge, CheckList, worstStatus, type CheckItem, type CheckStatus } from './StatusBadge';
 export { EmptyState } from './EmptyState';
 export { formatDateTime, formatTime } from './format';
+export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';

@@ -1,12 +1,16 @@
 /**
- * Activity: every long-running operation with a progress bar, state and elapsed time, and a live
- * log pane. "Check this machine" runs the local checks as such an operation.
+ * Activity: every long-running operation and every bring-up of every cluster, newest first, each
+ * with when it started, its cluster (bring-ups), a progress bar, state and elapsed time;
+ * operations open a live log pane. "Check this machine" runs the local checks as an operation.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { errorText } from '../../app/error-text';
+import { AnsiLine, ErrorBanner, formatDateTime } from '../../ui';
+import { BringupActivityCard, useAllBringups } from '../bringup';
+import { useCurrentCluster } from '../clusters';
 import { useOperationLog, useOperations } from './use-operations';
 
 function elapsed(op: Operation, now: number): string {
@@ -45,7 +49,11 @@ function LogPane({ operationId }: { operationId: string }) {
   const lines = useOperationLog(operationId);
   return (
     <pre className="log-pane" aria-label="Operation log" data-testid="operation-log">
-      {lines.length === 0 ? <span className="muted">No output yet.</span> : lines.map((l, i) => <div key={i} className={`log-${l.stream}`}>{l.line}</div>)}
+      {lines.length === 0 ? <span className="muted">No output yet.</span> : lines.map((l, i) => (
+            <div key={i} className={`log-${l.stream}`}>
+              <AnsiLine text={l.line} />
+            </div>
+          ))}
     </pre>
   );
 }
@@ -72,8 +80,15 @@ export function ActivityPage() {
   const client = useRaydeck();
   const qc = useQueryClient();
   const ops = useOperations();
+  const { clusters } = useCurrentCluster();
+  const bringups = useAllBringups(clusters.data ?? []);
   const [open, setOpen] = useState<string | null>(null);
-  const anyRunning = ops.data?.some((o) => o.state === 'running') ?? false;
+  const anyRunning = (ops.data?.some((o) => o.state === 'running') ?? false) || bringups.some((b) => b.run.state === 'running');
+  // One timeline, newest first: operations and bring-ups by when they started.
+  const entries = [
+    ...(ops.data ?? []).map((op) => ({ at: op.startedAt, op, bringup: null })),
+    ...bringups.map((b) => ({ at: b.run.startedAt ?? '', op: null, bringup: b })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
   const now = useNow(anyRunning);
   const check = useMutation({
     mutationFn: () => client.call('app.checkLocal', {}),
@@ -92,27 +107,29 @@ export function ActivityPage() {
           Check this machine
         </button>
       </div>
-      {check.isError ? (
-        <div className="banner error" role="alert">
-          {errorText(check.error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={check.error} />
       <LocalChecks />
       {ops.isPending ? <div className="skeleton" aria-busy="true" /> : null}
-      {ops.data && ops.data.length === 0 ? (
+      {ops.data && entries.length === 0 ? (
         <div className="empty-state" data-testid="activity-empty">
           <h2>Nothing has run yet</h2>
           <p>Operations appear here as they start. Try "Check this machine".</p>
         </div>
       ) : null}
       <ul className="card-list" aria-label="Operations">
-        {ops.data?.map((op) => (
+        {entries.map(({ op, bringup }) =>
+          bringup ? (
+            <BringupActivityCard key={`run-${bringup.run.id}`} run={bringup.run} cluster={bringup.cluster} now={now} />
+          ) : op ? (
           <li key={op.id} className="card op-card" data-testid="operation" data-state={op.state}>
             <div className="op-head">
               <button className="linklike" onClick={() => setOpen(open === op.id ? null : op.id)} aria-expanded={open === op.id}>
                 {op.title}
               </button>
               <span className={`badge state-${op.state}`}>{op.state}</span>
+              <span className="muted small" data-testid="activity-when">
+                {formatDateTime(op.startedAt)}
+              </span>
               <span className="muted small">{elapsed(op, now)}</span>
               {op.state === 'running' ? (
                 <button className="btn ghost small" onClick={() => void client.call('operations.cancel', { id: op.id })}>
@@ -124,7 +141,8 @@ export function ActivityPage() {
             <div className="muted small">{op.error ?? op.detail}</div>
             {open === op.id ? <LogPane operationId={op.id} /> : null}
           </li>
-        ))}
+          ) : null,
+        )}
       </ul>
     </section>
   );

@@ -1,9 +1,11 @@
 /**
  * The live log of one step of one node: the last 2,000 lines, following the end as lines arrive
- * unless the user scrolled up to read (scrolling back to the bottom follows again).
+ * unless the user scrolled up to read (scrolling back to the bottom follows again). Terminal
+ * colours in the lines (Ray's, pip's) are drawn as colours, never shown as escape codes.
  */
 import { useLayoutEffect, useRef } from 'react';
 import type { StepKind } from '../../../shared';
+import { AnsiLines } from '../../ui';
 import { LOG_LIMIT, useStepLog } from './use-step-log';
 
 /** How close to the bottom (px) still counts as "at the end". */
@@ -38,7 +40,7 @@ export function StepLogPane({ runId, nodeId, step, label, id }: { runId: string;
         data-lines={log.lines.length}
         aria-busy={log.loading}
       >
-        {log.lines.length === 0 ? <span className="muted">{log.loading ? 'Reading the log…' : 'No output yet.'}</span> : log.lines.join('\n')}
+        {log.lines.length === 0 ? <span className="muted">{log.loading ? 'Reading the log…' : 'No output yet.'}</span> : <AnsiLines lines={log.lines} />}
       </pre>
     </div>
   );

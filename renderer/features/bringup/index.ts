@@ -1,3 +1,4 @@
 /** The bring-up feature's public door: plan, run and follow a cluster bring-up; the live cluster. */
 export { BringupPage } from './BringupPage';
 export { ClusterCardSummary } from './ClusterCardSummary';
+export { BringupActivityCard, useAllBringups } from './BringupActivity';

@@ -4,7 +4,7 @@
  * without polling and a reloaded page shows the newest run. Also the mutations that plan, start,
  * retry and cancel, and the cluster's Ray nodes (for the empty states).
  */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { BringUpOptions, BringUpRun, ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
@@ -77,5 +77,18 @@ export function useCancelRun() {
   return useMutation({
     mutationFn: (runId: string) => client.call('bringup.cancel', { runId }),
     onSuccess: (run) => storeRun(qc, run),
+  });
+}
+
+/** The runs of several clusters at once (the Activity page lists every bring-up), live like `useRuns`. */
+export function useRunsOfClusters(clusterIds: readonly string[]) {
+  const client = useRaydeck();
+  const qc = useQueryClient();
+  useCoreEvent('bringup.changed', (run) => {
+    if (qc.getQueryData(runsKey(run.clusterId)) === undefined) return;
+    storeRun(qc, run);
+  });
+  return useQueries({
+    queries: clusterIds.map((clusterId) => ({ queryKey: runsKey(clusterId), queryFn: () => client.call('bringup.list', { clusterId }), staleTime: 5_000 })),
   });
 }
