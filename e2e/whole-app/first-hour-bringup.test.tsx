@@ -11,6 +11,7 @@ import { RaydeckError, type Operation } from '../../shared';
 import { HEAD, RUNNING_STATUS, installedRun, logKey, makeRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
+import { stepLogBytes } from '../../core/bringup/run-store';
 
 const harness = useBringupHarness();
 const renderApp = () => harness.renderApp();
@@ -146,5 +147,45 @@ describe('Activity lists bring-ups, with cluster and time (issue 19 items 7 and 
 
     fireEvent.click(screen.getAllByRole('button', { name: 'Bring-up of lab' })[0]!);
     expect(useShell.getState().page).toBe('bringup');
+  });
+});
+
+describe('Retry and corrected options (issue 19 item 3)', () => {
+  it("says Retry reuses the run's options, and when the form was corrected since, that Retry will not use it, offering a new plan that does", async () => {
+    const oldUrl = 'http://203.0.113.9:8080/simple';
+    const newUrl = 'http://203.0.113.1:8080/simple';
+    harness.core.runs = [makeRun({ state: 'failed', startedAt: ago(60_000), endedAt: ago(1_000), options: { source: { kind: 'index', url: oldUrl }, withVllm: true } }, { install: { state: 'failed', error: 'No matching distribution found for ray' } })];
+    renderApp();
+    const uses = await screen.findByTestId('retry-uses');
+    expect(uses.textContent).toContain(`the index ${oldUrl}`);
+
+    const form = screen.getByTestId('bringup-options');
+    fireEvent.change(within(form).getByRole('textbox', { name: /^Index URL/ }), { target: { value: newUrl } });
+    const changed = await screen.findByTestId('retry-options-changed');
+    expect(changed.textContent).toContain(`The options above changed since this run: packages from the index ${newUrl}`);
+    expect(changed.textContent).toContain(`with its own options (packages from the index ${oldUrl}`);
+    expect(screen.queryByTestId('retry-uses')).toBeNull();
+
+    fireEvent.click(within(changed).getByRole('button', { name: 'Review plan with the new options' }));
+    await screen.findByTestId('bringup-plan');
+    expect(harness.core.callsOf('bringup.plan').at(-1)?.options.source).toEqual({ kind: 'index', url: newUrl });
+  });
+});
+
+describe('A running step says what it waits on (issue 19 item 5)', () => {
+  it("shows the step's newest log line (no colour codes) and a moving bar instead of an empty one", async () => {
+    const lines = ['Collecting ray[default]==2.60.0', '\x1b[33mWARNING: Retrying (Retry(total=4)) after connection broken by NewConnectionError\x1b[0m'];
+    harness.core.runs = [makeRun({ state: 'running', startedAt: ago(20_000) }, { preflight: { state: 'done', progress: 1 }, install: { state: 'running', progress: 0, detail: 'Creating the virtualenv', startedAt: ago(15_000) } })];
+    harness.core.logs.set(logKey('run-1', HEAD.id, 'install'), lines);
+    renderApp();
+    await screen.findByTestId('bringup-run');
+    const step = document.querySelector<HTMLElement>('[data-testid="bringup-step"][data-node="gpu1"][data-step="install"]')!;
+    const waiting = await within(step).findByTestId('step-waiting-on');
+    expect(waiting.textContent).toContain('WARNING: Retrying (Retry(total=4)) after connection broken');
+    expect(waiting.textContent).not.toContain('\x1b');
+    expect(within(step).getByTestId('step-progress').querySelector('.bar.indeterminate')).toBeTruthy();
+
+    await emit('bringup.log', { runId: 'run-1', nodeId: HEAD.id, step: 'install', lines: ['Downloading ray-2.60.0-cp311-manylinux2014_x86_64.whl (65 MB)'], at: stepLogBytes(lines) });
+    await waitFor(() => expect(within(step).getByTestId('step-waiting-on').textContent).toContain('Downloading ray-2.60.0'));
   });
 });

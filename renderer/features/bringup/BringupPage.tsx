@@ -138,7 +138,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
         {plan ? (
           <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startError} />
         ) : run ? (
-          <RunView key={run.id} run={run} />
+          <RunView key={run.id} run={run} onReview={review} />
         ) : runs.isPending ? (
           <div className="skeleton" aria-busy="true" aria-label="Loading bring-ups" />
         ) : (

@@ -1,10 +1,13 @@
 /**
  * A bring-up run, live: its state, overall progress and elapsed time, Cancel while it runs,
  * "Retry failed" once it stopped with failures, the verified summary when it succeeded, and a
- * card per node (head first) with its steps.
+ * card per node (head first) with its steps. A retry reuses the run's own options: the view says
+ * so next to the button, and when the options form has changed since (a corrected index URL), it
+ * says that Retry will not use the change and offers a new plan with it (issue 19 item 3).
  */
-import type { BringUpRun } from '../../../shared';
+import type { BringUpOptions, BringUpRun } from '../../../shared';
 import { errorText } from '../../app/error-text';
+import { draftToOptions, useBringupForm } from './bringup-form-store';
 import { NodeRunCard } from './NodeRunCard';
 import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
 import { Elapsed } from './step-parts';
@@ -18,7 +21,18 @@ const RUN_STATE_TEXT: Record<BringUpRun['state'], string> = {
   cancelled: 'cancelled',
 };
 
-export function RunView({ run }: { run: BringUpRun }) {
+function optionsText(o: BringUpOptions): string {
+  return `packages from ${sourceText(o.source)}, ${o.withVllm ? 'with vLLM' : 'without vLLM'}`;
+}
+
+/** Whether the form's options differ from a run's in what a retry would use (source, vLLM). */
+function sameOptions(a: BringUpOptions, b: BringUpOptions): boolean {
+  return JSON.stringify(a.source) === JSON.stringify(b.source) && a.withVllm === b.withVllm;
+}
+
+export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => void }) {
+  const draft = useBringupForm((s) => s.drafts[run.clusterId]);
+  const formOptions = draft ? draftToOptions(draft) : null;
   const cancel = useCancelRun();
   const retry = useRetry();
   const running = run.state === 'running';
@@ -61,6 +75,21 @@ export function RunView({ run }: { run: BringUpRun }) {
         <div className="banner error" role="alert">
           {errorText(error)}
         </div>
+      ) : null}
+      {retryable && formOptions && !sameOptions(formOptions, run.options) ? (
+        <div className="banner warn bu-banner" role="status" data-testid="retry-options-changed">
+          The options above changed since this run: {optionsText(formOptions)}. “Retry failed” runs this run's steps again with its own options ({optionsText(run.options)}).
+          To use the new ones, review a new plan and bring up again — steps already done are skipped.{' '}
+          {onReview ? (
+            <button type="button" className="btn small" onClick={onReview}>
+              Review plan with the new options
+            </button>
+          ) : null}
+        </div>
+      ) : retryable ? (
+        <p className="muted small" data-testid="retry-uses">
+          “Retry failed” runs the failed steps again with this run's options: {optionsText(run.options)}.
+        </p>
       ) : null}
       {run.state === 'succeeded' && run.verified ? (
         <div className="banner" role="status" data-testid="bringup-summary">

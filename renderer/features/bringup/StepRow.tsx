@@ -1,11 +1,13 @@
 /**
  * One step of one node in a run: state chip, title, progress bar, elapsed time, the detail line,
  * and for a failed step its error and the hint to fix it. Its log opens on demand, and by itself
- * when the step fails, so the cause is on screen without a click.
+ * when the step fails, so the cause is on screen without a click. While it runs with its log
+ * closed, its newest log line says what it waits on.
  */
 import { useState } from 'react';
 import type { BringUpStep } from '../../../shared';
 import { StepLogPane } from './StepLogPane';
+import { StepWaitingOn } from './StepWaitingOn';
 import { Elapsed, StateChip, StepProgress } from './step-parts';
 
 export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; nodeId: string; nodeName: string; step: BringUpStep }) {
@@ -50,6 +52,7 @@ export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; node
           {step.detail}
         </div>
       ) : null}
+      {step.state === 'running' && !open ? <StepWaitingOn runId={runId} nodeId={nodeId} step={step.kind} /> : null}
       {step.state === 'failed' ? (
         <div className="bu-step-error" role="alert" data-testid="step-error">
           <div className="bad-text">{step.error ?? 'This step failed.'}</div>

@@ -45,11 +45,14 @@ export function Elapsed({ startedAt, endedAt, running }: { startedAt: string | n
   );
 }
 
-/** Done and skipped steps show a full bar; pending ones an empty bar; running ones their fraction. */
+/**
+ * Done and skipped steps show a full bar; pending ones an empty bar; running ones their fraction,
+ * or a moving bar while they have none yet (null or 0: an empty bar on a running step looks frozen).
+ */
 export function StepProgress({ step, label }: { step: BringUpStep; label: string }) {
   const finished = step.state === 'done' || step.state === 'skipped';
   const fraction = finished ? 1 : step.state === 'pending' ? 0 : step.progress;
-  const indeterminate = fraction === null && step.state === 'running';
+  const indeterminate = (fraction === null || fraction === 0) && step.state === 'running';
   const pct = fraction === null ? 0 : Math.round(fraction * 100);
   return (
     <div
