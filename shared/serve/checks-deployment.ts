@@ -74,6 +74,15 @@ export function checkDeployment(dep: unknown, path: ConfigPath): ServeDiagnostic
     }
     const actor = isPlainObject(dep.ray_actor_options) ? dep.ray_actor_options : {};
     const first = isPlainObject(bundles[0]) ? bundles[0] : null;
+    if (first && actor.num_cpus === undefined && (typeof first.CPU !== 'number' || first.CPU < 1)) {
+      out.push({
+        severity: 'warning',
+        code: 'placement-group',
+        path: [...path, 'placement_group_bundles', 0],
+        message: `the first bundle has ${typeof first.CPU === 'number' ? first.CPU : 0} CPU, but a replica asks 1 CPU unless num_cpus is set (here or in the code); Ray then refuses the deployment when it builds it`,
+        fix: 'set ray_actor_options.num_cpus to at most the bundle\'s CPU, or give the first bundle CPU: 1',
+      });
+    }
     if (first) {
       const fits: [string, string, unknown][] = [
         ['num_cpus', 'CPU', actor.num_cpus],

@@ -152,6 +152,9 @@ const RENAMED: Partial<Record<BlockKind, Record<string, { to?: string; note: str
   http: {
     location: { to: 'proxy_location', note: 'http_options.location became the top-level proxy_location' },
   },
+  policy: {
+    name: { to: 'policy_function', note: 'the policy import path is policy_function' },
+  },
 };
 
 /** For a key unknown here: the blocks that do know it, nearest first (children, then parents). */

@@ -1,0 +1,58 @@
+/** Serve files: diagnostics carry file, line and column of the key they are about; saves are atomic. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { setInYaml } from '../../shared';
+import { openServeFile, saveServeFile, validateServeFile, validateServeText } from './serve-file';
+
+const TEXT = `# my app
+applications:
+  - name: chat
+    route_prefix: chat
+    import_path: pkg.chat:app
+    deployments:
+      - name: Model
+        ray_actor_options:
+          num_gpu: 1
+`;
+
+describe('validateServeText', () => {
+  it('names file, line, column and field path of each finding', () => {
+    const r = validateServeText(TEXT, 'app.yaml');
+    expect(r.diagnostics.map((d) => [d.line, d.column, d.code])).toEqual([
+      [4, 5, 'route-prefix'],
+      [9, 11, 'unknown-key'],
+    ]);
+    expect(r.diagnostics.every((d) => d.file === 'app.yaml')).toBe(true);
+  });
+  it('reports YAML syntax errors with their line', () => {
+    const r = validateServeText('applications:\n  - name: a\n   bad: [\n', 'bad.yaml');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', file: 'bad.yaml' });
+    expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+  it('refuses a key written twice (YAML would keep only one)', () => {
+    const r = validateServeText('applications:\n- import_path: a.b\n  import_path: c.d\n', 'dup.yaml');
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-key', 3]]);
+  });
+});
+
+describe('openServeFile / saveServeFile', () => {
+  it('a one-field edit saved back changes that line only and keeps the file mode', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-serve-'));
+    try {
+      const file = path.join(dir, 'app.yaml');
+      fs.writeFileSync(file, TEXT, { mode: 0o600 });
+      const opened = await openServeFile(file);
+      expect(opened.format).toBe('serve');
+      await saveServeFile(file, setInYaml(opened.text, ['applications', 0, 'route_prefix'], '/chat'));
+      const after = fs.readFileSync(file, 'utf8');
+      expect(after).toBe(TEXT.replace('route_prefix: chat', 'route_prefix: /chat'));
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect((await validateServeFile(file)).diagnostics.map((d) => d.code)).toEqual(['unknown-key']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
