@@ -5,45 +5,12 @@
  * fingerprint, preflight green. Then, in a fresh home, a generated ~/.ssh/config whose node2
  * and node3 sit behind `ProxyJump node1`: trusted hop by hop (jump host first), preflight green.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionState, HostKeyInfo, NodePreflight, NodeWithState } from '../../shared';
-import { ROOT, testbedInfo, type TestbedInfo, type TestbedNode } from '../support/testbed';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-interface World {
-  raydeckHome: string;
-  home: string;
-}
-
-const made: string[] = [];
-function world(): World {
-  const mk = (prefix: string) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    made.push(dir);
-    return dir;
-  };
-  return { raydeckHome: mk('raydeck-cli-home-'), home: mk('raydeck-cli-user-') };
-}
-
-/** Runs `raydeck ARGS` in `w`; never throws for a non-zero exit. */
-function raydeck(w: World, args: string[], timeoutMs = 180_000): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RAYDECK_HOME: w.raydeckHome, HOME: w.home };
-  delete env.SSH_AUTH_SOCK; // keys come from the testbed's key file only
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'raydeck.js'), ...args], { cwd: ROOT, env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { testbedInfo, type TestbedInfo, type TestbedNode } from '../support/testbed';
+import { raydeck, removeWorlds, world, type CliResult, type World } from '../support/cli-process';
 
 const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
 const oneLine = (r: CliResult) => expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
@@ -72,9 +39,7 @@ beforeAll(() => {
   tb = testbedInfo();
   expect(tb.nodes.length).toBeGreaterThanOrEqual(3);
 });
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => removeWorlds());
 
 describe('raydeck CLI: the testbed JSON, trust on first use, preflight', () => {
   let w: World;
