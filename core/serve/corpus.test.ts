@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR, corpusFiles } from './corpus';
 import { openServeFile, saveServeFile, validateServeText } from './serve-file';
 
-export const CORPUS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'corpus');
-export const corpusFiles = () => fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 /** Each file's findings by class; `~` marks a warning. An empty list: accepted without a word. */
 const EXPECTED: Record<string, string[]> = {

@@ -37,7 +37,7 @@ export function checkApplications(config: Record<string, unknown>): ServeDiagnos
     const prefix = app.route_prefix === undefined ? '/' : app.route_prefix;
     if (typeof prefix === 'string') {
       const problem = routePrefixProblem(prefix);
-      if (problem) err('route-prefix', at('route_prefix'), `${problem}; Ray 2.60 accepts it but routing to it fails later`, `write "/${prefix.replace(/^\/+|\/+$/g, '').replace(/[{}]/g, '')}"`);
+      if (problem) err('route-prefix', at('route_prefix'), `${problem}; Ray 2.60 accepts it, but no request path matches it and Ray's own status output (ApplicationDetails) refuses it`, `write "/${prefix.replace(/^\/+|\/+$/g, '').replace(/[{}]/g, '')}"`);
       else if (prefixes.has(prefix)) {
         err('duplicate-route-prefix', at(app.route_prefix === undefined ? 'import_path' : 'route_prefix'), `route prefix "${prefix}"${app.route_prefix === undefined ? ' (the default, since none is given)' : ''} is also used by applications[${prefixes.get(prefix)}]; Ray refuses duplicates`, 'give each application its own route_prefix (or null for no HTTP route)');
       } else prefixes.set(prefix, i);

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Ray's own verdict on Serve configs, for Raydeck's conformance test.
+
+For each file given (a Serve config, or a KubeRay manifest whose RayService documents hold the
+config in spec.serveConfigV2), runs Ray's ServeDeploySchema (pydantic) on every config and
+reports, as JSON on stdout:
+  - accepted: whether ServeDeploySchema.model_validate takes it (what `PUT
+    /api/serve/applications/` does first), with Ray's error text when not;
+  - dropped: every key Ray will not use, as a path: keys that a pydantic model with the default
+    extra="ignore" leaves out, including in the blocks Ray keeps as dicts at PUT time and turns
+    into models only when it builds the deployment (autoscaling_config, request_router_config,
+    gang_scheduling_config, deployment_actors);
+  - needs_user_code: true where Ray's verdict needed to import the application's code (it imports
+    request_router_class while validating); accepted is then null;
+  - rejected_later: errors Ray raises only on the cluster, for the autoscaling_config dicts
+    (AutoscalingConfig, with num_replicas "auto" resolved as Ray does).
+Never imports the applications' code. Run with the Python of a venv holding ray[serve]==2.60.0:
+  python ray_conformance.py FILE...
+"""
+from __future__ import annotations
+
+import json
+import sys
+import typing
+
+import pydantic
+import ray
+import yaml
+from ray.serve.config import AutoscalingConfig, DeploymentActorConfig, GangSchedulingConfig, RequestRouterConfig
+from ray.serve.schema import DeploymentSchema, ServeDeploySchema
+
+# Blocks Ray keeps as plain dicts at PUT time and validates with this model later.
+LATER_MODELS = {
+    (DeploymentSchema, "autoscaling_config"): AutoscalingConfig,
+    (DeploymentSchema, "request_router_config"): RequestRouterConfig,
+    (DeploymentSchema, "gang_scheduling_config"): GangSchedulingConfig,
+    (DeploymentSchema, "deployment_actors"): DeploymentActorConfig,
+}
+
+
+def model_in(annotation) -> tuple[type | None, bool]:
+    """(the pydantic model in an annotation, whether it is a list of it)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation, False
+    if origin in (list, typing.List):
+        inner, _ = model_in(args[0]) if args else (None, False)
+        return inner, True
+    if origin is typing.Union or str(origin) == "types.UnionType":
+        for a in args:
+            m, is_list = model_in(a)
+            if m is not None:
+                return m, is_list
+    return None, False
+
+
+def dropped_keys(model: type[pydantic.BaseModel], value, path: list) -> list[list]:
+    if not isinstance(value, dict):
+        return []
+    out: list[list] = []
+    fields = model.model_fields
+    names = {name for name in fields} | {f.alias for f in fields.values() if f.alias}
+    extra = model.model_config.get("extra", "ignore")
+    for key, v in value.items():
+        if key not in names:
+            if extra != "forbid" and extra != "allow":
+                out.append(path + [key])
+            continue
+        sub = LATER_MODELS.get((model, key))
+        is_list = key == "deployment_actors"
+        if sub is None:
+            sub, is_list = model_in(fields[key].annotation)
+        if sub is None:
+            continue
+        if is_list and isinstance(v, list):
+            for i, item in enumerate(v):
+                out.extend(dropped_keys(sub, item, path + [key, i]))
+        elif not is_list:
+            out.extend(dropped_keys(sub, v, path + [key]))
+    return out
+
+
+def later_errors(config: dict) -> list[dict]:
+    from ray.serve._private.config import handle_num_replicas_auto
+
+    out = []
+    for i, app in enumerate(config.get("applications") or []):
+        for j, dep in enumerate((app or {}).get("deployments") or []):
+            if not isinstance(dep, dict):
+                continue
+            auto = dep.get("autoscaling_config")
+            if dep.get("num_replicas") == "auto":
+                try:
+                    handle_num_replicas_auto(None, auto if isinstance(auto, dict) else None)
+                except Exception as e:  # noqa: BLE001 - any refusal counts
+                    out.append({"path": ["applications", i, "deployments", j, "autoscaling_config"], "error": str(e).splitlines()[0]})
+            elif isinstance(auto, dict):
+                try:
+                    AutoscalingConfig(**auto)
+                except Exception as e:  # noqa: BLE001
+                    out.append({"path": ["applications", i, "deployments", j, "autoscaling_config"], "error": str(e).splitlines()[0]})
+    return out
+
+
+def verdict(config) -> dict:
+    needs_code = False
+    try:
+        ServeDeploySchema.model_validate(config)
+        accepted, error = True, None
+    except pydantic.ValidationError as e:
+        accepted, error = False, " | ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+    except ImportError as e:
+        # Ray imports some class paths (request_router_class) while validating: its verdict then
+        # depends on the application's code being importable here, which a validator must not need.
+        accepted, error, needs_code = None, f"{type(e).__name__}: {e}", True
+    except Exception as e:  # noqa: BLE001 - e.g. a TypeError from a validator: still a refusal
+        accepted, error = False, f"{type(e).__name__}: {e}"
+    return {
+        "accepted": accepted,
+        "needs_user_code": needs_code,
+        "error": error,
+        "dropped": dropped_keys(ServeDeploySchema, config, []) if isinstance(config, dict) else [],
+        "rejected_later": later_errors(config) if accepted else [],
+    }
+
+
+def configs_in(text: str) -> list:
+    docs = list(yaml.safe_load_all(text))
+    services = [d for d in docs if isinstance(d, dict) and d.get("kind") == "RayService"]
+    if not services:
+        return [docs[0] if docs else None]
+    return [yaml.safe_load(((d.get("spec") or {}).get("serveConfigV2")) or "") for d in services]
+
+
+def main() -> None:
+    results = []
+    for file in sys.argv[1:]:
+        with open(file, encoding="utf-8") as f:
+            text = f.read()
+        for index, config in enumerate(configs_in(text)):
+            results.append({"file": file, "index": index, **verdict(config)})
+    json.dump({"ray_version": ray.__version__, "pydantic_version": pydantic.VERSION, "results": results}, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()
