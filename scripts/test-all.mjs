@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's test command runs this (`npm run test:all`): installs what the tests need, then
-// type-check, layer check, unit + whole-app tests, browser e2e in Debian Chromium, the testbed's
+// type-check, layer check, unit + whole-app tests, the Serve config conformance against Ray's own
+// schema, browser e2e in Debian Chromium, the testbed's
 // own unit tests, its smoke test on a real 3-node cluster, then the cluster suite (the core and
 // the UI against that testbed: SSH, host keys, preflight, terminals, bring-up). Every stage runs even if an
 // earlier one failed; the last line is the total as "N passed, N failed".
@@ -38,6 +39,16 @@ const stages = [
     run: () => {
       const report = path.join(reportDir, 'unit.json');
       const ok = run('npx', ['vitest', 'run'], { RAYDECK_TEST_REPORT: report });
+      return { ok, counts: vitestCounts(report) };
+    },
+  },
+  {
+    // Raydeck's Serve validator beside Ray 2.60's own ServeDeploySchema, on real configs: a venv
+    // with ray[serve] in .cache/serve (made once, about a minute), then seconds.
+    name: 'serve-conformance',
+    run: () => {
+      const report = path.join(reportDir, 'serve-conformance.json');
+      const ok = run('npx', ['vitest', 'run', 'core/serve/conformance.test.ts'], { RAYDECK_SERVE_CONFORMANCE: '1', RAYDECK_TEST_REPORT: report });
       return { ok, counts: vitestCounts(report) };
     },
   },
