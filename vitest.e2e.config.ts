@@ -2,6 +2,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Some browser tests render real renderer components to HTML (React's automatic JSX runtime).
+  esbuild: { jsx: 'automatic' },
   test: {
     include: ['e2e/browser/**/*.e2e.test.ts'],
     environment: 'node',

@@ -8,7 +8,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { RaydeckError, type Operation } from '../../shared';
-import { HEAD, RUNNING_STATUS, installedRun, logKey, makeRun } from './bringup-fake-core';
+import { HEAD, RUNNING_STATUS, WORKER, installedRun, logKey, makeRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
 import { stepLogBytes } from '../../core/bringup/run-store';
@@ -168,7 +168,7 @@ describe('Retry and corrected options (issue 19 item 3)', () => {
 
     fireEvent.click(within(changed).getByRole('button', { name: 'Review plan with the new options' }));
     await screen.findByTestId('bringup-plan');
-    expect(harness.core.callsOf('bringup.plan').at(-1)?.options.source).toEqual({ kind: 'index', url: newUrl });
+    expect(harness.core.callsOf('bringup.plan').at(-1)?.options?.source).toEqual({ kind: 'index', url: newUrl });
   });
 });
 
@@ -187,5 +187,29 @@ describe('A running step says what it waits on (issue 19 item 5)', () => {
 
     await emit('bringup.log', { runId: 'run-1', nodeId: HEAD.id, step: 'install', lines: ['Downloading ray-2.60.0-cp311-manylinux2014_x86_64.whl (65 MB)'], at: stepLogBytes(lines) });
     await waitFor(() => expect(within(step).getByTestId('step-waiting-on').textContent).toContain('Downloading ray-2.60.0'));
+  });
+});
+
+describe('Preflight after a bring-up (issue 19 item 6)', () => {
+  it('marks results from before the last bring-up as stale and says to run the checks again', async () => {
+    harness.core.runs = [installedRun({ startedAt: ago(300_000), endedAt: ago(120_000) })];
+    const checks = [{ id: 'ray', label: 'Ray', status: 'warn' as const, detail: 'no Ray installed', hint: null }];
+    harness.core.handlers['nodes.preflight'] = () => [
+      { nodeId: HEAD.id, at: ago(600_000), checks, gpus: [] },
+      { nodeId: WORKER.id, at: ago(60_000), checks, gpus: [] },
+    ];
+    harness.core.handlers['app.info'] = () => ({ version: '0.1.0', mode: 'browser', home: '/tmp/x', secretStorage: { kind: 'plain-file', where: '/tmp/x/secrets.json' } }) as never;
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    const banner = await screen.findByTestId('preflight-stale');
+    expect(banner.textContent).toContain('from before the bring-up that ended');
+    expect(banner.textContent).toContain('Run the checks again');
+    const cards = screen.getAllByTestId('preflight-node');
+    expect(cards.map((c) => [c.dataset.node, c.dataset.stale ?? 'fresh'])).toEqual([
+      ['gpu1', 'true'],
+      ['gpu2', 'fresh'],
+    ]);
+    expect(within(cards[0]!).getByTestId('preflight-stale-badge').textContent).toBe('stale');
   });
 });

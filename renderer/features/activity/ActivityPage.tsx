@@ -7,8 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { errorText } from '../../app/error-text';
-import { AnsiLine, ErrorBanner, formatDateTime } from '../../ui';
+import { AnsiLine, CheckList, ErrorBanner, formatDateTime } from '../../ui';
 import { BringupActivityCard, useAllBringups } from '../bringup';
 import { useCurrentCluster } from '../clusters';
 import { useOperationLog, useOperations } from './use-operations';
@@ -62,18 +61,7 @@ function LocalChecks() {
   const client = useRaydeck();
   const results = useQuery({ queryKey: ['localChecks'], queryFn: () => client.call('app.localChecks', {}) });
   if (!results.data || results.data.length === 0) return null;
-  return (
-    <ul className="checklist" aria-label="Local checks" data-testid="local-checks">
-      {results.data.map((r) => (
-        <li key={r.name} className={`check check-${r.status}`}>
-          <span className="badge">{r.status}</span>
-          <span className="check-name">{r.name}</span>
-          <span className="muted">{r.detail}</span>
-          {r.hint ? <span className="hint">{r.hint}</span> : null}
-        </li>
-      ))}
-    </ul>
-  );
+  return <CheckList items={results.data.map((r) => ({ ...r, id: r.name, label: r.name }))} label="Local checks" testId="local-checks" />;
 }
 
 export function ActivityPage() {

@@ -2,3 +2,4 @@
 export { BringupPage } from './BringupPage';
 export { ClusterCardSummary } from './ClusterCardSummary';
 export { BringupActivityCard, useAllBringups } from './BringupActivity';
+export { useLastNodeChange } from './use-bringup';

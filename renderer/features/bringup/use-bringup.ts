@@ -92,3 +92,13 @@ export function useRunsOfClusters(clusterIds: readonly string[]) {
     queries: clusterIds.map((clusterId) => ({ queryKey: runsKey(clusterId), queryFn: () => client.call('bringup.list', { clusterId }), staleTime: 5_000 })),
   });
 }
+
+/**
+ * When a bring-up last changed what is on the nodes (the end of the newest run in which an
+ * install, head start or join finished), or null: checks made before it may be out of date.
+ */
+export function useLastNodeChange(clusterId: string): string | null {
+  const runs = useRuns(clusterId);
+  const changed = runs.data?.find((r) => r.endedAt && r.nodes.some((n) => n.steps.some((s) => (s.kind === 'install' || s.kind === 'start-head' || s.kind === 'join') && s.state === 'done')));
+  return changed?.endedAt ?? null;
+}

@@ -1,13 +1,16 @@
 /**
- * Preflight results of the cluster: one checklist per node (pass / warn / fail with a fix hint),
- * a "Run checks" button that starts the operation, and its live progress bar.
+ * Preflight results of the cluster: one checklist per node (pass / warn / fail with a fix hint,
+ * each badge in its own colour), a "Run checks" button that starts the operation, and its live
+ * progress bar. Results older than the last bring-up that changed the nodes are marked stale
+ * ("no Ray installed" is no longer true after one), with a prompt to run the checks again.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { NodeWithState, Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { errorText } from '../../app/error-text';
 import { useCoreEvent } from '../../app/use-core-event';
+import { CheckList, ErrorBanner, StatusBadge, formatDateTime, formatTime, worstStatus } from '../../ui';
+import { useLastNodeChange } from '../bringup';
 
 export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes: NodeWithState[] }) {
   const client = useRaydeck();
@@ -30,6 +33,9 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
   });
   const running = op?.state === 'running' || (opId !== null && op === null);
   const rayNodes = nodes.filter((n) => n.role !== 'jump');
+  const lastChange = useLastNodeChange(clusterId);
+  const isStale = (at: string) => lastChange !== null && Date.parse(at) < Date.parse(lastChange);
+  const anyStale = !running && (results.data ?? []).some((r) => isStale(r.at));
   const pct = op?.state === 'succeeded' ? 100 : op?.progress == null ? 0 : Math.round(op.progress * 100);
 
   return (
@@ -40,9 +46,11 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
           {running ? 'Checking…' : 'Run checks'}
         </button>
       </div>
-      {start.isError ? (
-        <div className="banner error" role="alert">
-          {errorText(start.error)}
+      <ErrorBanner error={start.error} />
+      {anyStale && lastChange ? (
+        <div className="banner warn bu-banner" role="status" data-testid="preflight-stale">
+          These results are from before the bring-up that ended {formatDateTime(lastChange)}: what they say about Ray, ports and packages may no longer be true. Run the
+          checks again to see the nodes as they are now.
         </div>
       ) : null}
       {running || op ? (
@@ -50,31 +58,32 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
           <div className="bar" style={{ width: `${pct}%` }} />
         </div>
       ) : null}
-      {op?.state === 'failed' ? <div className="banner error">{op.error}</div> : null}
+      {op?.state === 'failed' ? (
+        <div className="banner error" role="alert">
+          {op.error}
+        </div>
+      ) : null}
       {results.data && results.data.length === 0 && !running ? <p className="muted">No checks yet. Run them before bring-up: OS, CPU, memory, disk, Python, GPUs, ports, reachability of the head, DNS, clock.</p> : null}
       <div className="checklists">
         {(results.data ?? []).map((r) => {
           const node = nodes.find((n) => n.id === r.nodeId);
           if (!node) return null;
-          const worst = r.checks.some((c) => c.status === 'fail') ? 'fail' : r.checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
+          const worst = worstStatus(r.checks);
+          const stale = isStale(r.at);
           return (
-            <details key={r.nodeId} className={`checklist-card check-${worst}`} data-testid="preflight-node" data-node={node.name} data-worst={worst} open={worst !== 'pass'}>
+            <details key={r.nodeId} className={`checklist-card check-${worst}`} data-testid="preflight-node" data-node={node.name} data-worst={worst} data-stale={stale ? 'true' : undefined} open={worst !== 'pass'}>
               <summary>
-                <span className="badge">{worst}</span> <strong>{node.name}</strong>{' '}
+                <StatusBadge status={worst} /> <strong>{node.name}</strong>{' '}
+                {stale ? (
+                  <span className="badge" title="Checked before the last bring-up" data-testid="preflight-stale-badge">
+                    stale
+                  </span>
+                ) : null}{' '}
                 <span className="muted small">
-                  {r.gpus.length ? `${r.gpus.length} × ${r.gpus[0]!.name}` : 'no GPUs'} · checked {new Date(r.at).toLocaleTimeString()}
+                  {r.gpus.length ? `${r.gpus.length} × ${r.gpus[0]!.name}` : 'no GPUs'} · checked {stale ? formatDateTime(r.at) : formatTime(r.at)}
                 </span>
               </summary>
-              <ul className="checklist">
-                {r.checks.map((c) => (
-                  <li key={c.id} className={`check check-${c.status}`} data-testid="preflight-check" data-status={c.status}>
-                    <span className="badge">{c.status}</span>
-                    <span className="check-name">{c.label}</span>
-                    <span className="muted">{c.detail}</span>
-                    {c.hint ? <span className="hint">{c.hint}</span> : null}
-                  </li>
-                ))}
-              </ul>
+              <CheckList items={r.checks} label={`Checks of ${node.name}`} itemTestId="preflight-check" />
             </details>
           );
         })}
