@@ -78,6 +78,8 @@ export class BringUpService {
   private readonly logBatches = new Map<string, { runId: string; nodeId: string; step: StepKind; lines: string[] }>();
   private flushTimer: NodeJS.Timeout | null = null;
   private loaded: Promise<void> | null = null;
+  /** Runs that another live Raydeck process is running (its pid): read from disk, never driven here. */
+  private readonly foreign = new Map<string, number>();
   private detached = false;
   private readonly now: () => Date;
 
@@ -85,12 +87,27 @@ export class BringUpService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  private load(): Promise<void> {
-    this.loaded ??= this.deps.store.loadAll(this.now).then((runs) => {
+  private async load(): Promise<void> {
+    this.loaded ??= this.deps.store.loadAll(this.now).then(async (runs) => {
       for (const r of runs) if (!this.runs.has(r.id)) this.runs.set(r.id, r);
       for (const r of runs) if (r.state === 'failed') void this.deps.store.save(r);
+      for (const r of runs) {
+        const owner = r.state === 'running' && !this.executions.has(r.id) ? await this.deps.store.ownerOf(r.id) : null;
+        if (owner !== null) this.foreign.set(r.id, owner);
+      }
     });
-    return this.loaded;
+    await this.loaded;
+    // Another process's runs move on without us: read them again.
+    for (const id of this.foreign.keys()) {
+      const run = await this.deps.store.load(id, this.now);
+      if (run) this.runs.set(id, run);
+      if (!run || run.state !== 'running') this.foreign.delete(id);
+    }
+  }
+
+  private refuseForeign(runId: string, what: string): void {
+    const pid = this.foreign.get(runId);
+    if (pid !== undefined) throw new RaydeckError({ code: 'conflict', message: `This run belongs to another Raydeck process (pid ${pid}: the app or a raydeck command): ${what} it there, or wait until it ends.` });
   }
 
   async plan(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
@@ -100,6 +117,9 @@ export class BringUpService {
   async start(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
     await this.load();
     const busy = [...this.runs.values()].find((r) => r.clusterId === clusterId && r.state === 'running');
+    if (busy && this.foreign.has(busy.id)) {
+      throw new RaydeckError({ code: 'conflict', message: `A bring-up of this cluster is already running in another Raydeck process (pid ${this.foreign.get(busy.id)}: the app or a raydeck command): wait for it, or cancel it there.` });
+    }
     if (busy) throw new RaydeckError({ code: 'conflict', message: 'A bring-up of this cluster is already running: wait for it, or cancel it first.' });
     const run = { ...(await this.plan(clusterId, options)), state: 'running' as const, startedAt: this.now().toISOString() };
     // The run record (saved, sent to every client) shows the index URL without its password;
@@ -107,6 +127,7 @@ export class BringUpService {
     if (options.source.kind === 'index' && run.options.source.kind === 'index' && run.options.source.url !== options.source.url) {
       this.indexUrls.set(run.id, options.source.url);
     }
+    await this.deps.store.claim(run.id); // before it shows as running: another process must not take it for interrupted
     this.put(run);
     void this.deps.store.prune([...this.runs.values()].filter((r) => r.clusterId === clusterId)).then((gone) => gone.forEach((id) => this.runs.delete(id)));
     this.execute(run.id);
@@ -134,8 +155,10 @@ export class BringUpService {
   async retry(runId: string, nodeId?: string): Promise<BringUpRun> {
     const run = await this.get(runId);
     if (this.executions.has(runId)) throw new RaydeckError({ code: 'conflict', message: 'This run is still going; retry once it has stopped.' });
+    this.refuseForeign(runId, 'retry');
     if (nodeId && !run.nodes.some((n) => n.nodeId === nodeId)) throw new RaydeckError({ code: 'not_found', message: `Node ${nodeId} is not part of this run.` });
     if (run.state === 'succeeded' && !nodeId) return run;
+    await this.deps.store.claim(runId);
     this.put(resetForRetry(run, nodeId));
     this.execute(runId);
     return this.runs.get(runId)!;
@@ -143,6 +166,7 @@ export class BringUpService {
 
   async cancel(runId: string): Promise<BringUpRun> {
     const run = await this.get(runId);
+    this.refuseForeign(runId, 'cancel');
     this.executions.get(runId)?.abort.abort();
     return run;
   }
@@ -205,6 +229,7 @@ export class BringUpService {
     void this.runAll(runId, exec).finally(() => {
       this.executions.delete(runId);
       this.flushLogs();
+      if (!this.detached) void this.deps.store.release(runId);
     });
   }
 

@@ -4,9 +4,13 @@
  * and each step's log as `<runId>/<nodeId>.<step>.log` (appended, each batch's byte offset its
  * `at`; read back as a bounded tail with its end offset, appends and reads in one queue).
  * A run found "running" at start-up was interrupted: its running steps become failed with a
- * message saying a retry resumes them (the detached jobs on the nodes are re-attached then).
+ * message saying a retry resumes them (the detached jobs on the nodes are re-attached then) —
+ * unless the process running it is still alive (the app while a CLI command starts, or the
+ * other way round): each running run has an owner file `<runId>.owner` with its process's pid,
+ * and such a run stays "running", owned elsewhere (`ownerOf`).
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { BringUpRun, type StepKind, type StepLogTail } from '../../shared';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
@@ -36,12 +40,43 @@ export class RunStore {
     }
     const runs: BringUpRun[] = [];
     for (const name of names) {
-      const run = await readJsonFile(path.join(this.dir, name), BringUpRun.nullable(), null).catch(() => null);
-      if (!run) continue;
-      if (run.state === 'running') runs.push(markInterrupted(run, now().toISOString()));
-      else runs.push(run);
+      const run = await this.load(name.slice(0, -'.json'.length), now);
+      if (run) runs.push(run);
     }
     return runs;
+  }
+
+  /** One stored run as `loadAll` reads it (null when missing or unreadable). */
+  async load(runId: string, now: () => Date = () => new Date()): Promise<BringUpRun | null> {
+    const run = await readJsonFile(path.join(this.dir, `${runId}.json`), BringUpRun.nullable(), null).catch(() => null);
+    if (!run || run.state !== 'running') return run;
+    return (await this.ownerOf(runId)) !== null ? run : markInterrupted(run, now().toISOString());
+  }
+
+  /** Marks `runId` as run by this process (until `release`). */
+  async claim(runId: string): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(this.ownerFile(runId), JSON.stringify({ pid: process.pid, host: os.hostname() }), { mode: 0o600 });
+  }
+
+  async release(runId: string): Promise<void> {
+    await fs.rm(this.ownerFile(runId), { force: true });
+  }
+
+  /** The pid of another live process on this machine running `runId`, else null. */
+  async ownerOf(runId: string): Promise<number | null> {
+    try {
+      const owner = JSON.parse(await fs.readFile(this.ownerFile(runId), 'utf8')) as { pid?: unknown; host?: unknown };
+      if (typeof owner.pid !== 'number' || owner.pid === process.pid || owner.host !== os.hostname()) return null;
+      process.kill(owner.pid, 0);
+      return owner.pid;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM' ? -1 : null;
+    }
+  }
+
+  private ownerFile(runId: string): string {
+    return path.join(this.dir, `${runId}.owner`);
   }
 
   /** Saves a run (the latest version wins if saves pile up). */
@@ -59,6 +94,7 @@ export class RunStore {
 
   async remove(runId: string): Promise<void> {
     await fs.rm(path.join(this.dir, `${runId}.json`), { force: true });
+    await this.release(runId);
     await this.inLogQueue(() => fs.rm(path.join(this.dir, runId), { recursive: true, force: true }));
   }
 
