@@ -123,3 +123,19 @@ describe('Empty pages and help (issue 19 smaller)', () => {
     expect(help.textContent).toContain('Move between pages in the sidebar');
   });
 });
+
+describe('Dates in the user\'s locale (issue 19 smaller)', () => {
+  it("writes a cluster's date in the browser's language (de-DE), not in US format", async () => {
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-DE']);
+    await core.inventory.create('lab');
+    renderApp();
+    const facts = await screen.findByTestId('cluster-card-facts');
+    const created = (await core.inventory.list())[0]!.createdAt;
+    const d = new Date(created);
+    // de-DE medium date: "6. Dez. 2026" — day first, a dot after it; never "12/6/2026".
+    expect(facts.textContent).toContain(`${d.getDate()}.`);
+    expect(facts.textContent).toContain(String(d.getFullYear()));
+    expect(facts.textContent).not.toMatch(/\d+\/\d+\/\d{4}/);
+    expect(facts.textContent).toContain(d.toLocaleString('de-DE', { dateStyle: 'medium', timeStyle: 'short' }));
+  });
+});

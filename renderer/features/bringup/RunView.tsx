@@ -7,6 +7,7 @@
  */
 import type { BringUpOptions, BringUpRun } from '../../../shared';
 import { errorText } from '../../app/error-text';
+import { formatDateTime } from '../../ui';
 import { draftToOptions, useBringupForm } from './bringup-form-store';
 import { NodeRunCard } from './NodeRunCard';
 import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
@@ -65,7 +66,7 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       </div>
       <p className="muted small bu-run-facts">
         Ray {run.rayVersion} from {sourceText(run.options.source)} · {run.options.withVllm ? 'with vLLM' : 'without vLLM'}
-        {run.startedAt ? ` · started ${new Date(run.startedAt).toLocaleString()} · ` : ''}
+        {run.startedAt ? ` · started ${formatDateTime(run.startedAt)} · ` : ''}
         <Elapsed startedAt={run.startedAt} endedAt={run.endedAt} running={running} />
       </p>
       <div className={`progress progress-${run.state}`} role="progressbar" aria-label="Bring-up progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
@@ -109,7 +110,7 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       ) : null}
       <div className="bu-nodes">
         {headFirst(run.nodes).map((n) => (
-          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} />
+          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} withVllm={run.options.withVllm} />
         ))}
       </div>
     </section>

@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useRef } from 'react';
 import type { StepKind } from '../../../shared';
-import { AnsiLines } from '../../ui';
+import { AnsiLines, formatNumber } from '../../ui';
 import { LOG_LIMIT, useStepLog } from './use-step-log';
 
 /** How close to the bottom (px) still counts as "at the end". */
@@ -29,7 +29,7 @@ export function StepLogPane({ runId, nodeId, step, label, id }: { runId: string;
   return (
     <div className="bu-log" id={id}>
       {log.error ? <div className="muted small">{log.error}</div> : null}
-      {log.lines.length >= LOG_LIMIT ? <div className="muted small">Showing the last {LOG_LIMIT.toLocaleString('en-US')} lines.</div> : null}
+      {log.lines.length >= LOG_LIMIT ? <div className="muted small">Showing the last {formatNumber(LOG_LIMIT)} lines.</div> : null}
       <pre
         ref={pane}
         className="log-pane"

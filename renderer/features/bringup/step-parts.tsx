@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { BringUpStep, StepState } from '../../../shared';
+import { formatTime } from '../../ui';
 import { formatElapsed } from './run-format';
 
 const CHIP_CLASS: Record<StepState, string> = {
@@ -39,7 +40,7 @@ export function Elapsed({ startedAt, endedAt, running }: { startedAt: string | n
   const now = useNow(running && !endedAt);
   const text = formatElapsed(startedAt, endedAt, now);
   return (
-    <span className="muted small bu-elapsed" data-testid="elapsed" title={startedAt ? `Started ${new Date(startedAt).toLocaleTimeString()}` : undefined}>
+    <span className="muted small bu-elapsed" data-testid="elapsed" title={startedAt ? `Started ${formatTime(startedAt)}` : undefined}>
       {text ?? ''}
     </span>
   );
