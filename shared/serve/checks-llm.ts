@@ -9,9 +9,44 @@
 import type { ConfigPath, ServeDiagnostic } from './diagnostics';
 import { checkDeployment } from './checks-deployment';
 import { nearest } from './edit-distance';
-import { VLLM_DTYPES, VLLM_ENGINE_ARGS, VLLM_RENAMED_ARGS, VLLM_VERSION } from './engine-args';
+import { VLLM_DTYPES, VLLM_ENGINE_ARG_FIELDS, VLLM_ENGINE_ARGS, VLLM_RENAMED_ARGS, VLLM_VERSION } from './engine-args';
 import { isPlainObject } from './key-catalog';
 import { ACCELERATOR_TYPES } from './schema-llm';
+
+const FIELD_TYPES = new Map(VLLM_ENGINE_ARG_FIELDS.map((f) => [f.name, f.type]));
+const BOOL_WORDS = ['true', 'false', 'yes', 'no', 'on', 'off', '1', '0', 't', 'f', 'y', 'n'];
+
+/**
+ * Why `value` cannot be vLLM's `type` (as declared in vLLM's source), or null. Conservative: vLLM
+ * hands most arguments to pydantic configs in lax mode, so only what no coercion turns into the
+ * type is refused (a mapping for a number, "4k" for an int, a value outside a Literal).
+ */
+export function engineArgTypeProblem(type: string, value: unknown): string | null {
+  const optional = / \| None$/.test(type);
+  const base = type.replace(/ \| None$/, '');
+  if (value === null) return optional ? null : `must not be null (vLLM ${VLLM_VERSION} declares ${type})`;
+  const isObj = typeof value === 'object';
+  const numeric = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
+  switch (base) {
+    case 'bool':
+      if (typeof value === 'boolean' || value === 0 || value === 1 || (typeof value === 'string' && BOOL_WORDS.includes(value.toLowerCase()))) return null;
+      return `must be true or false, not ${JSON.stringify(value)}`;
+    case 'int':
+      if (numeric && Number.isInteger(Number(value))) return null;
+      return `must be a whole number, not ${JSON.stringify(value)}`;
+    case 'float':
+      if (numeric || typeof value === 'boolean') return null;
+      return `must be a number, not ${JSON.stringify(value)}`;
+    case 'str':
+      return isObj ? `must be a string, not ${Array.isArray(value) ? 'a list' : 'a mapping'}` : null;
+    default: {
+      const literal = /^Literal\[(.*)\]$/.exec(base);
+      if (!literal) return null;
+      const allowed = [...literal[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+      return typeof value === 'string' && allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`;
+    }
+  }
+}
 
 export function checkLlmArgs(args: unknown, path: ConfigPath): ServeDiagnostic[] {
   if (!isPlainObject(args)) return [];
@@ -50,6 +85,8 @@ export function checkLlmArgs(args: unknown, path: ConfigPath): ServeDiagnostic[]
         );
         continue;
       }
+      const typeProblem = key === 'dtype' ? null : engineArgTypeProblem(FIELD_TYPES.get(key) ?? '', value);
+      if (typeProblem) err('type', kat, `engine_kwargs.${key} ${typeProblem}; vLLM fails at engine start`, `give ${key} a value of type ${FIELD_TYPES.get(key)}`);
       if (key === 'dtype' && typeof value === 'string' && !(VLLM_DTYPES as readonly string[]).includes(value)) {
         err('engine-kwarg', kat, `dtype "${value}" is not one of ${VLLM_DTYPES.join(', ')}; vLLM fails at engine start`, value.startsWith('fp8') ? 'fp8 belongs in quantization: fp8 (weights) or kv_cache_dtype: fp8 (KV cache)' : 'use one of the listed dtypes');
       }

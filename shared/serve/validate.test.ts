@@ -162,6 +162,11 @@ describe('Ray Serve LLM args', () => {
     expect(find(llm({ engine_kwargs: { model: 'x' } }), 'engine-kwarg').at).toBe('applications[0].args.llm_configs[0].engine_kwargs.model');
     expect(find(llm({ engine_kwargs: { dtype: 'fp8' } }), 'engine-kwarg').fix).toContain('quantization');
   });
+  it('type: an engine argument of the wrong type for vLLM 0.29 (conservative: lax coercions pass)', () => {
+    expect(find(llm({ engine_kwargs: { max_model_len: '4k' } }), 'type').at).toBe('applications[0].args.llm_configs[0].engine_kwargs.max_model_len');
+    expect(find(llm({ engine_kwargs: { enforce_eager: { on: true } } }), 'type').at).toBe('applications[0].args.llm_configs[0].engine_kwargs.enforce_eager');
+    expect(only(llm({ engine_kwargs: { max_model_len: '4096', enforce_eager: 'true', gpu_memory_utilization: 0.8, max_num_seqs: null } }))).toEqual([]);
+  });
   it('renamed-key: a vLLM argument renamed before 0.29', () => {
     expect(find(llm({ engine_kwargs: { disable_log_requests: true } }), 'renamed-key')).toMatchObject({ suggestion: 'enable_log_requests' });
   });
