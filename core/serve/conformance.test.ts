@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatConfigPath, validateServeConfig, validateServeYaml, type ServeDiagnostic } from '../../shared';
+import { formatConfigPath, knownKeys, validateServeConfig, validateServeYaml, type BlockKind, type ServeDiagnostic } from '../../shared';
 import { CORPUS_DIR, corpusFiles } from './corpus';
 import { isRayServiceManifest, readRayServiceManifest } from './kuberay';
 
@@ -98,12 +98,14 @@ if (enabled) {
 describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema", () => {
   let verdicts: Map<string, RayVerdict>;
   let rayVersion = '';
+  let rayFields: Record<string, string[]> = {};
   beforeAll(() => {
     const python = execFileSync(path.join(ROOT, 'scripts/serve/ray-env.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const report = JSON.parse(
       execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), ...new Set(cases.map((c) => c.file))], { encoding: 'utf8', maxBuffer: 64 << 20 }),
     );
     rayVersion = report.ray_version;
+    rayFields = JSON.parse(execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), '--schema'], { encoding: 'utf8' })).fields;
     verdicts = new Map(report.results.map((r: RayVerdict) => [`${r.file}#${r.index}`, r]));
   }, 600_000);
   afterAll(() => {
@@ -114,6 +116,15 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
     expect(rayVersion).toBe('2.60.0');
     expect(cases.filter((c) => c.file.startsWith(CORPUS_DIR)).length).toBeGreaterThanOrEqual(20);
     expect(verdicts.size).toBe(cases.length);
+  });
+
+  it("knows exactly the keys of each block of Ray's models (per-application host/port aside: refused)", () => {
+    expect(Object.keys(rayFields).length).toBe(15);
+    for (const [kind, fields] of Object.entries(rayFields)) {
+      const ours = knownKeys(kind as BlockKind);
+      const theirs = kind === 'application' ? fields.filter((f) => f !== 'host' && f !== 'port') : fields;
+      expect([kind, [...ours].sort()]).toEqual([kind, theirs]);
+    }
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {

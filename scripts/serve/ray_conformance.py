@@ -14,8 +14,9 @@ reports, as JSON on stdout:
     request_router_class while validating); accepted is then null;
   - rejected_later: errors Ray raises only on the cluster, for the autoscaling_config dicts
     (AutoscalingConfig, with num_replicas "auto" resolved as Ray does).
-Never imports the applications' code. Run with the Python of a venv holding ray[serve]==2.60.0:
-  python ray_conformance.py FILE...
+Never imports the applications' code. With --schema instead of files, prints the keys of each block of Ray's models. Run with the
+Python of a venv holding ray[serve]==2.60.0:
+  python ray_conformance.py FILE...   |   python ray_conformance.py --schema
 """
 from __future__ import annotations
 
@@ -133,7 +134,32 @@ def configs_in(text: str) -> list:
     return [yaml.safe_load(((d.get("spec") or {}).get("serveConfigV2")) or "") for d in services]
 
 
+def schema_fields() -> dict[str, list[str]]:
+    """The keys of each block of Ray's Serve config, from Ray's own models."""
+    from ray.serve.config import AutoscalingPolicy, BackpressureConfig, ControllerOptions
+    from ray.serve.schema import (
+        HTTPOptionsSchema,
+        LoggingConfig,
+        RayActorOptionsSchema,
+        ServeApplicationSchema,
+        TracingConfig,
+        gRPCOptionsSchema,
+    )
+
+    models = {
+        "deploy": ServeDeploySchema, "application": ServeApplicationSchema, "deployment": DeploymentSchema,
+        "actor": RayActorOptionsSchema, "autoscaling": AutoscalingConfig, "policy": AutoscalingPolicy,
+        "router": RequestRouterConfig, "backpressure": BackpressureConfig, "gang": GangSchedulingConfig,
+        "deploymentActor": DeploymentActorConfig, "http": HTTPOptionsSchema, "grpc": gRPCOptionsSchema,
+        "logging": LoggingConfig, "tracing": TracingConfig, "controller": ControllerOptions,
+    }
+    return {kind: sorted(m.model_fields) for kind, m in models.items()}
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--schema"]:
+        json.dump({"ray_version": ray.__version__, "fields": schema_fields()}, sys.stdout, indent=1)
+        return
     results = []
     for file in sys.argv[1:]:
         with open(file, encoding="utf-8") as f:
