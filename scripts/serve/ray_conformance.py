@@ -153,7 +153,36 @@ def schema_fields() -> dict[str, list[str]]:
         "deploymentActor": DeploymentActorConfig, "http": HTTPOptionsSchema, "grpc": gRPCOptionsSchema,
         "logging": LoggingConfig, "tracing": TracingConfig, "controller": ControllerOptions,
     }
-    return {kind: sorted(m.model_fields) for kind, m in models.items()}
+    fields = {kind: sorted(m.model_fields) for kind, m in models.items()}
+    fields.update(llm_fields())
+    return fields
+
+
+def llm_fields() -> dict[str, list[str]]:
+    """Ray Serve LLM's config models, read from Ray's installed source with ast: importing them
+    needs vLLM itself, which this venv does not have."""
+    import ast
+    import pathlib
+
+    base = pathlib.Path(ray.__file__).parent / "llm" / "_internal"
+    where = {
+        "llmArgs": ("serve/core/ingress/builder.py", "LLMServingArgs"),
+        "ingressCls": ("serve/core/ingress/builder.py", "IngressClsConfig"),
+        "llmConfig": ("serve/core/configs/llm_config.py", "LLMConfig"),
+        "modelLoading": ("serve/core/configs/llm_config.py", "ModelLoadingConfig"),
+        "lora": ("serve/core/configs/llm_config.py", "LoraConfig"),
+        "placementGroup": ("common/placement.py", "PlacementGroupConfig"),
+        "callback": ("common/callbacks/base.py", "CallbackConfig"),
+    }
+    out = {}
+    for kind, (file, cls) in where.items():
+        tree = ast.parse((base / file).read_text())
+        node = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls)
+        out[kind] = sorted(
+            s.target.id for s in node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and not s.target.id.startswith("_")
+        )
+    return out
 
 
 def main() -> None:
