@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatConfigPath, knownKeys, validateServeConfig, validateServeYaml, type BlockKind, type ServeDiagnostic } from '../../shared';
+import { ACCELERATOR_TYPES, formatConfigPath, knownKeys, validateServeConfig, validateServeYaml, type BlockKind, type ServeDiagnostic } from '../../shared';
 import { CORPUS_DIR, corpusFiles } from './corpus';
 import { isRayServiceManifest, readRayServiceManifest } from './kuberay';
 
@@ -99,13 +99,16 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
   let verdicts: Map<string, RayVerdict>;
   let rayVersion = '';
   let rayFields: Record<string, string[]> = {};
+  let rayAccelerators: string[] = [];
   beforeAll(() => {
     const python = execFileSync(path.join(ROOT, 'scripts/serve/ray-env.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const report = JSON.parse(
       execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), ...new Set(cases.map((c) => c.file))], { encoding: 'utf8', maxBuffer: 64 << 20 }),
     );
     rayVersion = report.ray_version;
-    rayFields = JSON.parse(execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), '--schema'], { encoding: 'utf8' })).fields;
+    const schema = JSON.parse(execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), '--schema'], { encoding: 'utf8' }));
+    rayFields = schema.fields;
+    rayAccelerators = schema.accelerator_types;
     verdicts = new Map(report.results.map((r: RayVerdict) => [`${r.file}#${r.index}`, r]));
   }, 600_000);
   afterAll(() => {
@@ -125,6 +128,10 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
       const theirs = kind === 'application' ? fields.filter((f) => f !== 'host' && f !== 'port') : fields;
       expect([kind, [...ours].sort()]).toEqual([kind, theirs]);
     }
+  });
+
+  it('knows the accelerator types Ray Serve LLM accepts', () => {
+    expect([...ACCELERATOR_TYPES].sort()).toEqual(rayAccelerators);
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {

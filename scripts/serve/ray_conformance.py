@@ -187,7 +187,11 @@ def llm_fields() -> dict[str, list[str]]:
 
 def main() -> None:
     if sys.argv[1:] == ["--schema"]:
-        json.dump({"ray_version": ray.__version__, "fields": schema_fields()}, sys.stdout, indent=1)
+        from ray.util.accelerators import accelerators
+
+        # Ray Serve LLM's AcceleratorType is an Enum over every value of this module.
+        accelerator_types = sorted({v for k, v in vars(accelerators).items() if not k.startswith("_") and isinstance(v, str)})
+        json.dump({"ray_version": ray.__version__, "fields": schema_fields(), "accelerator_types": accelerator_types}, sys.stdout, indent=1)
         return
     results = []
     for file in sys.argv[1:]:
