@@ -22,6 +22,15 @@ export function checkApplications(config: Record<string, unknown>): ServeDiagnos
   }
 
   const apps = Array.isArray(config.applications) ? config.applications : [];
+  if (Array.isArray(config.applications) && apps.length === 0) {
+    out.push({
+      severity: 'warning',
+      code: 'no-applications',
+      path: ['applications'],
+      message: "the applications list is empty; Ray's PUT is declarative, so applying this deletes every application on the cluster",
+      fix: 'list the applications to keep, or shut Serve down on purpose',
+    });
+  }
   const names = new Map<string, number>();
   const prefixes = new Map<string, number>();
   apps.forEach((app, i) => {

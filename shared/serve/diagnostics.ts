@@ -37,7 +37,8 @@ export type ServeDiagnosticCode =
   | 'deprecated-key'
   | 'fractional-gpu-vllm'
   | 'public-bind'
-  | 'gpu-oversubscribed';
+  | 'gpu-oversubscribed'
+  | 'no-applications';
 
 export interface ServeDiagnostic {
   severity: 'error' | 'warning';

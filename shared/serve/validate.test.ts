@@ -203,6 +203,11 @@ describe('warnings apart from errors', () => {
     expect(only(cfg, { gpus: 3 })).toEqual([]);
     expect(only(cfg)).toEqual([]);
   });
+  it('no-applications: an empty list would delete every application', () => {
+    const r = validateServeConfig({ applications: [] });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.map((d) => [d.severity, d.code, formatConfigPath(d.path)])).toEqual([['warning', 'no-applications', 'applications']]);
+  });
   it('public-bind: a dashboard on 0.0.0.0', () => {
     expect(only({ applications: [app()] }, { dashboardHost: '0.0.0.0' }).map((d) => [d.severity, d.code])).toEqual([['warning', 'public-bind']]);
   });
