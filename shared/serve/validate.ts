@@ -46,6 +46,19 @@ function issueCode(issue: z.core.$ZodIssue): ServeDiagnostic['code'] {
   }
 }
 
+/** zod's words as YAML users say them. */
+const plainWords = (m: string) =>
+  m
+    .replace(/^Too (big|small): expected number to be /, 'must be ')
+    .replace(/^Invalid input: /, '')
+    .replace(/^Invalid option: /, '')
+    .replace(/\b(record|object)\b/g, 'a mapping')
+    .replace(/\barray\b/g, 'a list')
+    .replace(/expected (number|string|boolean)\b/g, 'expected a $1')
+    .replace(/received (number|string|boolean)\b/g, 'got a $1')
+    .replace(/received null/g, 'got null')
+    .replace(/received a /g, 'got a ');
+
 /** zod's issues as diagnostics under `base`. */
 export function schemaDiagnostics(schema: z.ZodType, value: unknown, base: ConfigPath): ServeDiagnostic[] {
   const result = schema.safeParse(value);
@@ -58,8 +71,8 @@ export function schemaDiagnostics(schema: z.ZodType, value: unknown, base: Confi
       severity: 'error' as const,
       code,
       path,
-      message: code === 'required' ? `"${String(key)}" is required` : issue.message.replace(/^Invalid input: /, ''),
-      fix: code === 'required' ? `add ${String(key)}` : code === 'enum' ? 'use one of the allowed values' : 'correct the value',
+      message: code === 'required' ? `"${String(key)}" is required` : plainWords(issue.message),
+      fix: code === 'required' ? `add ${String(key)}` : code === 'enum' ? 'use one of the allowed values' : code === 'type' ? 'write a value of that type' : 'use a value in that range',
     };
   });
 }
