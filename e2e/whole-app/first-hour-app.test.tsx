@@ -139,3 +139,21 @@ describe('Dates in the user\'s locale (issue 19 smaller)', () => {
     expect(facts.textContent).toContain(d.toLocaleString('de-DE', { dateStyle: 'medium', timeStyle: 'short' }));
   });
 });
+
+describe('Remove node (same family as Remove cluster)', () => {
+  it('asks in a styled dialog, never window.confirm', async () => {
+    const confirmSpy = vi.spyOn(window, 'confirm').mockImplementation(() => true);
+    const lab = await core.inventory.create('lab');
+    await core.nodes.add({ clusterId: lab.id, name: 'gpu1', host: '198.51.100.10', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove gpu1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove gpu1?' });
+    expect(document.activeElement?.textContent).toBe('Keep gpu1');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(screen.queryAllByTestId('node-row')).toHaveLength(0));
+    expect(await core.nodes.list(lab.id)).toEqual([]);
+    expect(confirmSpy).not.toHaveBeenCalled();
+  });
+});

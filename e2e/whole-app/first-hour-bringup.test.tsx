@@ -233,3 +233,28 @@ describe('vLLM on the node cards (issue 19 smaller)', () => {
     expect(screen.getAllByTestId('node-vllm').map((e) => e.textContent)).toEqual(['· vllm-cpu', '· vllm-cpu']);
   });
 });
+
+describe('Trust the nodes an import vouched for, in one step (issue 19 smaller)', () => {
+  it('trusts exactly the nodes whose presented key is a fingerprint the import listed, and names the others for review', async () => {
+    const fp = (c: string) => `SHA256:${c.repeat(43)}`;
+    harness.core.nodes = [
+      { ...HEAD, vouchedFingerprints: [fp('a')] },
+      { ...WORKER, vouchedFingerprints: [fp('b')] },
+    ];
+    harness.core.handlers['nodes.preflight'] = () => [];
+    harness.core.handlers['app.info'] = () => ({ version: '0.1.0', mode: 'browser', home: '/tmp/x', secretStorage: { kind: 'plain-file', where: '/tmp/x/secrets.json' } }) as never;
+    // gpu1 presents the key the import listed; gpu2 presents another one.
+    const presented: Record<string, string> = { [HEAD.id]: fp('a'), [WORKER.id]: fp('c') };
+    harness.core.handlers['nodes.hostKey'] = ({ id }) => ({ host: 'h', port: 22, algorithm: 'ssh-ed25519', fingerprint: presented[id]!, status: 'unknown', known: [] });
+    harness.core.handlers['nodes.trust'] = ({ id, fingerprint }) => ({ host: 'h', port: 22, algorithm: 'ssh-ed25519', fingerprint, status: 'trusted', known: [{ fingerprint, source: 'known_hosts' }], id }) as never;
+    harness.core.handlers['nodes.connect'] = () => ({}) as never;
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Trust 2 nodes whose key matches the import' }));
+    const result = await screen.findByTestId('trust-matching-result');
+    expect(result.textContent).toContain('Trusted the key of gpu1 (it matched the import).');
+    expect(result.textContent).toContain('Review gpu2 one by one');
+    expect(harness.core.callsOf('nodes.trust')).toEqual([{ id: HEAD.id, fingerprint: fp('a') }]);
+  });
+});

@@ -14,6 +14,7 @@ import { BringupPage, ClusterCardSummary } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
 import { useShell } from './ui-store';
+import { Dialog } from '../ui';
 
 function PageView({ page }: { page: PageId }) {
   switch (page) {
@@ -128,34 +129,30 @@ function TopBar({ status }: { status: TransportStatus }) {
 function HelpOverlay() {
   const open = useShell((s) => s.helpOpen);
   const setHelpOpen = useShell((s) => s.setHelpOpen);
-  const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (open) closeRef.current?.focus();
-  }, [open]);
   if (!open) return null;
   return (
-    <div className="overlay" role="presentation" onClick={() => setHelpOpen(false)}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(e) => e.stopPropagation()}>
-        <h2 id="help-title">Keyboard shortcuts</h2>
-        <table className="shortcut-table">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
-                <td>
-                  <kbd>{s.keys}</kbd>
-                </td>
-                <td>{s.what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="dialog-actions">
-          <button ref={closeRef} className="btn" onClick={() => setHelpOpen(false)}>
-            Close
-          </button>
-        </div>
-      </div>
-    </div>
+    <Dialog
+      title="Keyboard shortcuts"
+      onClose={() => setHelpOpen(false)}
+      actions={
+        <button className="btn" onClick={() => setHelpOpen(false)}>
+          Close
+        </button>
+      }
+    >
+      <table className="shortcut-table">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <td>
+                <kbd>{s.keys}</kbd>
+              </td>
+              <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
   );
 }
 

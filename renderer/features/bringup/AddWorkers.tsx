@@ -12,6 +12,7 @@ import { draftToOptions, useDraft } from './bringup-form-store';
 import { workersToAdd } from './cluster-workers';
 import { plural, sourceText } from './run-format';
 import { useRayNodes, useStartRun } from './use-bringup';
+import { ErrorBanner } from '../../ui';
 
 /** The options form's fields by the core's path, so a rejected option names what to fix above. */
 const OPTION_LABEL: Record<string, string> = { 'options.source.url': 'Index URL', 'options.source.dir': 'Wheelhouse folder', 'options.source': 'Package source', 'options.withVllm': 'Install vLLM' };
@@ -62,11 +63,7 @@ export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterI
   let body;
   if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading the workers" />;
   else if (nodes.isError)
-    body = (
-      <div className="banner error" role="alert">
-        Could not load the workers: {errorText(nodes.error)}
-      </div>
-    );
+    body = <ErrorBanner error={nodes.error} prefix="Could not load the workers" />;
   else if (candidates.length === 0)
     body = (
       <p className="muted bu-add-empty" data-testid="add-workers-empty">
@@ -110,11 +107,9 @@ export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterI
     <form className="bu-add-workers" aria-labelledby="bu-add-title" onSubmit={submit} data-testid="add-workers" noValidate>
       <h4 id="bu-add-title">Add workers</h4>
       {body}
-      {startRun.error ? (
-        <div className="banner error" role="alert" data-testid="add-workers-error">
-          {startErrorText(startRun.error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={startRun.error} testId="add-workers-error">
+        {startRun.error ? startErrorText(startRun.error) : null}
+      </ErrorBanner>
       {added ? (
         <p className="muted small" role="status" data-testid="add-workers-started">
           Adding {added.join(', ')}: follow the bring-up above.

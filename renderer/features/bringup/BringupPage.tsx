@@ -12,7 +12,6 @@ import { useEffect, useRef, useState } from 'react';
 import { RaydeckError, type BringUpRun, type Cluster } from '../../../shared';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
-import { errorText } from '../../app/error-text';
 import { DEFAULT_DRAFT, draftToOptions, useBringupForm } from './bringup-form-store';
 import { ClusterPanel } from './ClusterPanel';
 import { OptionsForm } from './OptionsForm';
@@ -20,6 +19,7 @@ import { PlanView } from './PlanView';
 import { RunView } from './RunView';
 import { newestRun } from './run-format';
 import { runsKey, usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
+import { ErrorBanner } from '../../ui';
 
 function EmptyState({ testId, title, text, action, onAction }: { testId: string; title: string; text: string; action: string; onAction: () => void }) {
   return (
@@ -94,11 +94,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
   let body;
   if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading nodes" />;
   else if (nodes.isError)
-    body = (
-      <div className="banner error" role="alert">
-        Could not load the nodes of {cluster.name}: {errorText(nodes.error)}
-      </div>
-    );
+    body = <ErrorBanner error={nodes.error} prefix={`Could not load the nodes of ${cluster.name}`} />;
   else if (!list || list.length === 0)
     body = (
       <EmptyState
@@ -130,11 +126,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
           error={planMutation.error ?? startError}
           blocked={runActive ? 'A bring-up is running: wait for it or cancel it first.' : null}
         />
-        {runs.isError ? (
-          <div className="banner error" role="alert">
-            Could not load earlier bring-ups: {errorText(runs.error)}
-          </div>
-        ) : null}
+        <ErrorBanner error={runs.error} prefix="Could not load earlier bring-ups" />
         {plan ? (
           <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startError} />
         ) : run ? (

@@ -59,11 +59,9 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
       <div className="muted small">
         {op.title}: {op.state === 'running' ? op.detail : op.state}
       </div>
-      {op.error ? (
-        <div className="banner error" role="alert" data-testid="cluster-operation-error">
-          {op.error}
-        </div>
-      ) : null}
+      <ErrorBanner error={op.error} testId="cluster-operation-error">
+        {op.error}
+      </ErrorBanner>
       {removedName && op.state === 'succeeded' ? (
         <div className="banner" role="status" data-testid="remove-worker-done">
           {removedName} left the cluster: drained, Ray stopped there, removed from the inventory.

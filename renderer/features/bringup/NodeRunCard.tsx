@@ -3,11 +3,11 @@
  * overall state, its steps in order, and "Retry" when a step of it failed or was cancelled.
  */
 import type { NodePlan } from '../../../shared';
-import { errorText } from '../../app/error-text';
 import { canRetryNode, nodeState, plural } from './run-format';
 import { StateChip } from './step-parts';
 import { StepRow } from './StepRow';
 import { useRetry } from './use-bringup';
+import { ErrorBanner } from '../../ui';
 
 /** `withVllm`: the run installs vLLM; without it the build preflight picked is not shown (nothing of it is installed). */
 export function NodeRunCard({ runId, node, runRunning, withVllm }: { runId: string; node: NodePlan; runRunning: boolean; withVllm: boolean }) {
@@ -34,11 +34,7 @@ export function NodeRunCard({ runId, node, runRunning, withVllm }: { runId: stri
           </button>
         ) : null}
       </header>
-      {retry.isError ? (
-        <div className="banner error" role="alert">
-          {errorText(retry.error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={retry.error} />
       <ol className="bu-steps" aria-label={`Steps on ${node.nodeName}`}>
         {node.steps.map((s) => (
           <StepRow key={s.kind} runId={runId} nodeId={node.nodeId} nodeName={node.nodeName} step={s} />

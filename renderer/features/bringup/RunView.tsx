@@ -6,8 +6,7 @@
  * says that Retry will not use the change and offers a new plan with it (issue 19 item 3).
  */
 import type { BringUpOptions, BringUpRun } from '../../../shared';
-import { errorText } from '../../app/error-text';
-import { formatDateTime } from '../../ui';
+import { formatDateTime, ErrorBanner } from '../../ui';
 import { draftToOptions, useBringupForm } from './bringup-form-store';
 import { NodeRunCard } from './NodeRunCard';
 import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
@@ -72,11 +71,7 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       <div className={`progress progress-${run.state}`} role="progressbar" aria-label="Bring-up progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
         <div className="bar" style={{ width: `${pct}%` }} />
       </div>
-      {error ? (
-        <div className="banner error" role="alert">
-          {errorText(error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       {retryable && formOptions && !sameOptions(formOptions, run.options) ? (
         <div className="banner warn bu-banner" role="status" data-testid="retry-options-changed">
           The options above changed since this run: {optionsText(formOptions)}. “Retry failed” runs this run's steps again with its own options ({optionsText(run.options)}).

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { RaydeckError, type ImportCandidate, type ImportSource } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { errorText } from '../../app/error-text';
+import { Dialog, ErrorBanner } from '../../ui';
 
 type Kind = 'ssh-config' | 'testbed';
 
@@ -37,9 +38,21 @@ export function ImportDialog({ clusterId, onClose }: { clusterId: string; onClos
     });
 
   return (
-    <div className="overlay" role="presentation" onClick={onClose}>
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="import-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-        <h2 id="import-title">Import nodes</h2>
+    <Dialog
+      title="Import nodes"
+      onClose={onClose}
+      wide
+      actions={
+        <>
+          <button className="btn ghost" onClick={onClose}>
+            {run.data ? 'Close' : 'Cancel'}
+          </button>
+          <button className="btn primary" onClick={() => run.mutate([...chosen])} disabled={!preview.data || chosen.size === 0 || run.isPending || Boolean(run.data)}>
+            Import {chosen.size || ''} node{chosen.size === 1 ? '' : 's'}
+          </button>
+        </>
+      }
+    >
         <div className="segmented" role="tablist" aria-label="Source">
           <button role="tab" aria-selected={kind === 'ssh-config'} className={kind === 'ssh-config' ? 'active' : ''} onClick={() => setKind('ssh-config')}>
             SSH config
@@ -72,8 +85,7 @@ export function ImportDialog({ clusterId, onClose }: { clusterId: string; onClos
             {preview.isPending ? 'Reading…' : 'Preview'}
           </button>
         </div>
-        {preview.isError ? (
-          <div className="banner error" role="alert">
+        <ErrorBanner error={preview.error}>
             {errorText(preview.error)}
             {issuesOf(preview.error).length ? (
               <ul>
@@ -84,8 +96,7 @@ export function ImportDialog({ clusterId, onClose }: { clusterId: string; onClos
                   ))}
               </ul>
             ) : null}
-          </div>
-        ) : null}
+        </ErrorBanner>
         {preview.data ? (
           <>
             <table className="data-table compact" aria-label="Hosts found">
@@ -109,7 +120,17 @@ export function ImportDialog({ clusterId, onClose }: { clusterId: string; onClos
                     <td className="mono">{c.host ? `${c.host}${c.port === 22 ? '' : `:${c.port}`}` : '—'}</td>
                     <td>{c.user || '—'}</td>
                     <td>{c.jumpAlias ?? <span className="muted">direct</span>}</td>
-                    <td className="small">{c.problem ? <span className="field-error">{c.problem}</span> : c.expectedFingerprints.length ? `host key ${c.expectedFingerprints[0]}` : ''}</td>
+                    <td className="small import-notes">
+                      {c.problem ? (
+                        <span className="field-error">{c.problem}</span>
+                      ) : c.expectedFingerprints.length ? (
+                        <>
+                          host key <span className="mono fingerprint-text" title={c.expectedFingerprints.join('\n')}>{c.expectedFingerprints[0]}</span>
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -123,26 +144,13 @@ export function ImportDialog({ clusterId, onClose }: { clusterId: string; onClos
             ) : null}
           </>
         ) : null}
-        {run.isError ? (
-          <div className="banner error" role="alert">
-            {errorText(run.error)}
-          </div>
-        ) : null}
+        <ErrorBanner error={run.error} />
         {run.data ? (
           <div className="banner" role="status" data-testid="import-result">
             Added {run.data.added.length} node{run.data.added.length === 1 ? '' : 's'}
             {run.data.skipped.length ? `; skipped ${run.data.skipped.map((s) => `${s.alias} (${s.reason})`).join(', ')}` : ''}.
           </div>
         ) : null}
-        <div className="dialog-actions">
-          <button className="btn ghost" onClick={onClose}>
-            {run.data ? 'Close' : 'Cancel'}
-          </button>
-          <button className="btn primary" onClick={() => run.mutate([...chosen])} disabled={!preview.data || chosen.size === 0 || run.isPending || Boolean(run.data)}>
-            Import {chosen.size || ''} node{chosen.size === 1 ? '' : 's'}
-          </button>
-        </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }

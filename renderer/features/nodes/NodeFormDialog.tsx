@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ClusterNode, NodeAuth, NodeRole } from '../../../shared';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
+import { Dialog, ErrorBanner } from '../../ui';
 import { useAppInfo, useSaveNode } from './use-nodes';
 
 type AuthKind = NodeAuth['kind'];
@@ -50,17 +51,22 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
   const secretLabel = authKind === 'password' ? 'Password' : 'Key passphrase';
 
   return (
-    <div className="overlay" role="presentation" onClick={onClose}>
-      <form
-        className="dialog wide"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="node-form-title"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
-        onSubmit={submit}
-      >
-        <h2 id="node-form-title">{node ? `Edit ${node.name}` : 'Add node'}</h2>
+    <Dialog
+      title={node ? `Edit ${node.name}` : 'Add node'}
+      onClose={onClose}
+      onSubmit={submit}
+      wide
+      actions={
+        <>
+          <button type="button" className="btn ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : node ? 'Save' : 'Add node'}
+          </button>
+        </>
+      }
+    >
         <div className="form-grid">
           <Field label="Name" path="name" error={err}>
             <input ref={first} value={name} onChange={(e) => setName(e.target.value)} placeholder="gpu-01" autoComplete="off" spellCheck={false} />
@@ -131,20 +137,9 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
         ) : (
           <p className="muted small">Uses the agent at $SSH_AUTH_SOCK of the Raydeck process.</p>
         )}
-        {err && (leftover.length || !(err as { issues?: unknown }).issues) ? (
-          <div className="banner error" role="alert">
-            {leftover.length ? leftover.join('; ') : errorText(err)}
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : node ? 'Save' : 'Add node'}
-          </button>
-        </div>
-      </form>
-    </div>
+        <ErrorBanner error={err && (leftover.length || !(err as { issues?: unknown }).issues) ? err : null}>
+          {leftover.length ? leftover.join('; ') : errorText(err)}
+        </ErrorBanner>
+    </Dialog>
   );
 }

@@ -4,7 +4,6 @@
  */
 import { useState } from 'react';
 import type { ClusterNode, NodeWithState } from '../../../shared';
-import { errorText } from '../../app/error-text';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -16,6 +15,8 @@ import { PreflightPanel } from './PreflightPanel';
 import { useMutation } from '@tanstack/react-query';
 import { useRaydeck } from '../../app/client-context';
 import { useNodes, useRemoveNode } from './use-nodes';
+import { TrustMatching } from './TrustMatching';
+import { ConfirmDialog, ErrorBanner } from '../../ui';
 
 const ROLE_TEXT = { head: 'head', worker: 'worker', jump: 'jump host' } as const;
 
@@ -61,14 +62,25 @@ function ConnectAction({ node, onPrompt }: { node: NodeWithState; onPrompt: (p: 
 
 function NodesTable({ clusterId, nodes, onEdit, onPrompt }: { clusterId: string; nodes: NodeWithState[]; onEdit: (n: ClusterNode) => void; onPrompt: (p: Prompt) => void }) {
   const remove = useRemoveNode();
+  const [removing, setRemoving] = useState<ClusterNode | null>(null);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   void clusterId;
   return (
     <>
-      {remove.isError ? (
-        <div className="banner error" role="alert">
-          {errorText(remove.error)}
-        </div>
+      <ErrorBanner error={remove.error} />
+      {removing ? (
+        <ConfirmDialog
+          testId="remove-node-confirm"
+          title={`Remove ${removing.name}?`}
+          body={`Raydeck forgets ${removing.name} (${removing.host}). Nothing on the node itself is touched.`}
+          confirm="Remove"
+          cancel={`Keep ${removing.name}`}
+          onClose={() => setRemoving(null)}
+          onConfirm={() => {
+            remove.mutate(removing.id);
+            setRemoving(null);
+          }}
+        />
       ) : null}
       <table className="data-table" aria-label="Nodes">
         <thead>
@@ -107,9 +119,7 @@ function NodesTable({ clusterId, nodes, onEdit, onPrompt }: { clusterId: string;
                 <button
                   className="btn small ghost danger"
                   aria-label={`Remove ${n.name}`}
-                  onClick={() => {
-                    if (window.confirm(`Remove node "${n.name}" from Raydeck? Nothing on the node is touched.`)) remove.mutate(n.id);
-                  }}
+                  onClick={() => setRemoving(n)}
                 >
                   Remove
                 </button>
@@ -151,11 +161,8 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
         </div>
       </div>
       {nodes.isPending ? <div className="skeleton" aria-busy="true" /> : null}
-      {nodes.isError ? (
-        <div className="banner error" role="alert">
-          Could not load nodes: {errorText(nodes.error)}
-        </div>
-      ) : null}
+      <ErrorBanner error={nodes.error} prefix="Could not load nodes" />
+      <TrustMatching nodes={list} />
       {nodes.data && list.length === 0 ? (
         <div className="empty-state" data-testid="nodes-empty">
           <div className="empty-icon" aria-hidden>

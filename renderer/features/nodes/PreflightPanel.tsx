@@ -58,11 +58,9 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
           <div className="bar" style={{ width: `${pct}%` }} />
         </div>
       ) : null}
-      {op?.state === 'failed' ? (
-        <div className="banner error" role="alert">
-          {op.error}
-        </div>
-      ) : null}
+      <ErrorBanner error={op?.state === 'failed' ? (op.error ?? 'Preflight failed.') : null}>
+        {op?.error ?? 'Preflight failed.'}
+      </ErrorBanner>
       {results.data && results.data.length === 0 && !running ? <p className="muted">No checks yet. Run them before bring-up: OS, CPU, memory, disk, Python, GPUs, ports, reachability of the head, DNS, clock.</p> : null}
       <div className="checklists">
         {(results.data ?? []).map((r) => {

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { errorText } from '../../app/error-text';
+import { Dialog, ErrorBanner } from '../../ui';
 import { useAppInfo } from './use-nodes';
 
 export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: () => void }) {
@@ -25,11 +25,21 @@ export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: ()
   };
   const storage = info.data?.secretStorage;
   return (
-    <div className="overlay" role="presentation" onClick={onClose}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="secret-title" onClick={(e) => e.stopPropagation()} onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-        <h2 id="secret-title">
-          {node.name}: {what}
-        </h2>
+    <Dialog
+      title={`${node.name}: ${what}`}
+      onClose={onClose}
+      onSubmit={submit}
+      actions={
+        <>
+          <button type="button" className="btn ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={!secret || save.isPending}>
+            Connect
+          </button>
+        </>
+      }
+    >
         <label className="field">
           <span>{what[0]!.toUpperCase() + what.slice(1)}</span>
           <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" />
@@ -40,20 +50,7 @@ export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: ()
         <p className="muted small">
           {storage?.kind === 'os-encrypted' ? `Encrypted with ${storage.where}.` : `Browser mode: kept in memory unless remembered; remembered means stored unencrypted in ${storage?.where ?? 'the Raydeck folder'}.`}
         </p>
-        {save.isError ? (
-          <div className="banner error" role="alert">
-            {errorText(save.error)}
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!secret || save.isPending}>
-            Connect
-          </button>
-        </div>
-      </form>
-    </div>
+        <ErrorBanner error={save.error} />
+    </Dialog>
   );
 }

@@ -8,7 +8,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { errorText } from '../../app/error-text';
+import { Dialog, ErrorBanner } from '../../ui';
 
 export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () => void }) {
   const client = useRaydeck();
@@ -27,22 +27,31 @@ export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () 
   const matchesVouched = info ? vouched.includes(info.fingerprint) : false;
 
   return (
-    <div className="overlay" role="presentation" onClick={onClose}>
-      <div
-        className={`dialog wide ${changed ? 'danger-dialog' : ''}`}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="trust-title"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
-      >
-        <h2 id="trust-title">{changed ? `Host key of ${node.name} CHANGED` : `Trust the host key of ${node.name}?`}</h2>
+    <Dialog
+      title={changed ? `Host key of ${node.name} CHANGED` : `Trust the host key of ${node.name}?`}
+      onClose={onClose}
+      wide
+      danger={changed}
+      actions={
+        <>
+          <button className="btn ghost" onClick={onClose}>
+            Cancel
+          </button>
+          {info && (info.status === 'unknown' || info.status === 'changed') ? (
+            <button
+              className={changed ? 'btn danger-solid' : 'btn primary'}
+              disabled={trust.isPending || (changed && !confirmed)}
+              onClick={() => trust.mutate(info.fingerprint)}
+              data-testid="trust-button"
+            >
+              {changed ? `Accept new key ${info.fingerprint.slice(0, 19)}…` : `Trust ${info.fingerprint.slice(0, 19)}…`}
+            </button>
+          ) : null}
+        </>
+      }
+    >
         {key.isPending ? <div className="skeleton" aria-busy="true" aria-label="Reading the host key" /> : null}
-        {key.isError ? (
-          <div className="banner error" role="alert">
-            {errorText(key.error)}
-          </div>
-        ) : null}
+        <ErrorBanner error={key.error} />
         {info ? (
           <>
             {changed ? (
@@ -93,27 +102,7 @@ export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () 
             ) : null}
           </>
         ) : null}
-        {trust.isError ? (
-          <div className="banner error" role="alert">
-            {errorText(trust.error)}
-          </div>
-        ) : null}
-        <div className="dialog-actions">
-          <button className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          {info && (info.status === 'unknown' || info.status === 'changed') ? (
-            <button
-              className={changed ? 'btn danger-solid' : 'btn primary'}
-              disabled={trust.isPending || (changed && !confirmed)}
-              onClick={() => trust.mutate(info.fingerprint)}
-              data-testid="trust-button"
-            >
-              {changed ? `Accept new key ${info.fingerprint.slice(0, 19)}…` : `Trust ${info.fingerprint.slice(0, 19)}…`}
-            </button>
-          ) : null}
-        </div>
-      </div>
-    </div>
+        <ErrorBanner error={trust.error} />
+    </Dialog>
   );
 }
