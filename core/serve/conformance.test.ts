@@ -56,6 +56,13 @@ const MUTATIONS: Record<string, (c: Json) => void> = {
   'health_check_period_s 0': (c) => void (firstDep(c).health_check_period_s = 0),
   'external scaler with autoscaling': (c) => void ((firstApp(c).external_scaler_enabled = true), delete firstDep(c).num_replicas, (firstDep(c).num_replicas = 'auto')),
 };
+/** Mistakes only YAML text can make: numbers Ray's reader (PyYAML, YAML 1.1) types its own way. */
+const TEXT_CASES: Record<string, string> = {
+  'exponent without a dot in an int field': 'applications:\n- import_path: pkg.app:app\n  deployments:\n  - name: D\n    max_ongoing_requests: 1e3\n',
+  'float in the strict int max_queued_requests': 'applications:\n- import_path: pkg.app:app\n  deployments:\n  - name: D\n    max_queued_requests: 10.0\n',
+  'yes as a boolean (YAML 1.1)': 'applications:\n- import_path: pkg.app:app\n  logging_config:\n    enable_access_log: yes\n',
+  'octal 010 (YAML 1.1)': 'applications:\n- import_path: pkg.app:app\n  deployments:\n  - name: D\n    num_replicas: 010\n',
+};
 const BASES = ['seed-guide-serve_config.yaml', 'ray-test-arithmetic.yaml', 'ray-doc-config.yaml', 'ray-test-gang_scheduling.yaml'];
 
 interface Case {
@@ -83,6 +90,11 @@ if (enabled) {
     if (isRayServiceManifest(text)) {
       readRayServiceManifest(text).forEach((svc, index) => cases.push({ id: `${file} [${svc.name}]`, file: full, index, raydeck: () => validateServeYaml(svc.text).diagnostics }));
     } else cases.push({ id: file, file: full, index: 0, raydeck: () => validateServeYaml(text).diagnostics });
+  }
+  for (const [name, text] of Object.entries(TEXT_CASES)) {
+    const file = path.join(workDir, `text--${name.replace(/\W+/g, '-')}.yaml`);
+    fs.writeFileSync(file, text);
+    cases.push({ id: `YAML text: ${name}`, file, index: 0, raydeck: () => validateServeYaml(text).diagnostics });
   }
   for (const base of BASES) {
     for (const [name, mutate] of Object.entries(MUTATIONS)) {

@@ -6,7 +6,7 @@
  * text becomes `serveConfigV2` verbatim (comments kept) in a RayService skeleton.
  */
 import { isScalar, LineCounter, parseAllDocuments, stringify, type Node } from 'yaml';
-import { type ConfigPath, locate, parseYaml, type ServeDiagnostic } from '../../shared';
+import { type ConfigPath, locate, parseYaml, RAY_YAML, type ServeDiagnostic } from '../../shared';
 
 export interface EmbeddedServeConfig {
   /** metadata.name of the RayService (or "document N"). */
@@ -26,7 +26,7 @@ export const isRayServiceManifest = (text: string): boolean => /^kind:\s*RayServ
 /** Every RayService's Serve config in a (multi-document) manifest. */
 export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
+  const docs = parseAllDocuments(text, { ...RAY_YAML, lineCounter });
   const list = Array.isArray(docs) ? docs : [];
   const out: EmbeddedServeConfig[] = [];
   list.forEach((doc, documentIndex) => {

@@ -32,6 +32,14 @@ describe('validateServeText', () => {
     expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', file: 'bad.yaml' });
     expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
   });
+  it("reads YAML as Ray does (1.1: yes is true), and refuses numbers Ray's reader types differently", () => {
+    expect(validateServeText('applications:\n- import_path: a.b\n  logging_config: {enable_access_log: yes}\n', 'yes.yaml').ok).toBe(true);
+    const r = validateServeText('applications:\n- import_path: a.b\n  deployments:\n  - name: D\n    max_ongoing_requests: 1e3\n    max_queued_requests: 10.0\n    health_check_period_s: 1.0e+1\n', 'num.yaml');
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.fix])).toEqual([
+      ['type', 5, 'write 1000, or 1.0e+3 (a dot and a signed exponent)'],
+      ['type', 6, 'write 10'],
+    ]);
+  });
   it('refuses a key written twice (YAML would keep only one)', () => {
     const r = validateServeText('applications:\n- import_path: a.b\n  import_path: c.d\n', 'dup.yaml');
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-key', 3]]);

@@ -16,5 +16,5 @@ export { VLLM_VERSION, VLLM_ENGINE_ARGS, VLLM_ENGINE_ARG_FIELDS, type EngineArgF
 export { BLOCKS, findKeyProblems, knownKeys, type BlockKind } from './key-catalog';
 export type { ServeClusterFacts } from './checks-resources';
 export { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
-export { parseYaml, locate, locateOffset, placeDiagnostics, validateServeYaml, type ParsedYaml } from './yaml-source';
+export { RAY_YAML, readerDifferences, parseYaml, locate, locateOffset, placeDiagnostics, validateServeYaml, type ParsedYaml } from './yaml-source';
 export { setInYaml, deleteInYaml } from './yaml-edit';

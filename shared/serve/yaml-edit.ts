@@ -7,6 +7,7 @@
  */
 import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, Scalar, stringify, type Document, type Node } from 'yaml';
 import type { ConfigPath } from './diagnostics';
+import { RAY_YAML } from './yaml-source';
 
 const isCollection = (v: unknown) => typeof v === 'object' && v !== null;
 
@@ -27,12 +28,12 @@ function renderScalar(value: unknown, like?: Scalar): string {
     if (like?.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
     if (like?.type === 'QUOTE_SINGLE' && !value.includes('\n')) return `'${value.replace(/'/g, "''")}'`;
   }
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return stringify(value, { ...RAY_YAML, lineWidth: 0 }).trimEnd();
 }
 
 /** A collection as block YAML whose first line starts at the cursor and the rest at `indent`. */
 function renderBlock(value: unknown, indent: number): string {
-  const lines = stringify(value, { lineWidth: 0, indentSeq: false }).trimEnd().split('\n');
+  const lines = stringify(value, { ...RAY_YAML, lineWidth: 0, indentSeq: false }).trimEnd().split('\n');
   return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l)).join('\n');
 }
 
@@ -41,7 +42,7 @@ function getNode(doc: Document, path: ConfigPath): unknown {
 }
 
 function sameValue(text: string, path: ConfigPath, value: unknown): boolean {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, RAY_YAML);
   if (doc.errors.length) return false;
   const got = path.length === 0 ? doc.toJS() : doc.getIn(path);
   const plain = isNode(got) ? got.toJSON() : got;
@@ -55,7 +56,7 @@ function splice(text: string, from: number, to: number, insert: string): string 
 /** Text with the value at `path` set (created with its missing parents when absent). */
 export function setInYaml(text: string, path: ConfigPath, value: unknown): string {
   if (path.length === 0) throw new Error('setInYaml: the path is empty');
-  const doc = parseDocument(text, { keepSourceTokens: true });
+  const doc = parseDocument(text, { ...RAY_YAML, keepSourceTokens: true });
   if (doc.errors.length) throw new Error(`setInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
   const next = trySplice(text, doc, path, value);
   if (next !== null && sameValue(next, path, value)) return next;
@@ -119,7 +120,7 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
 
 /** Text without the map entry or list item at `path` (unchanged when it is absent). */
 export function deleteInYaml(text: string, path: ConfigPath): string {
-  const doc = parseDocument(text, { keepSourceTokens: true });
+  const doc = parseDocument(text, { ...RAY_YAML, keepSourceTokens: true });
   if (doc.errors.length) throw new Error(`deleteInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
   if (path.length === 0 || !doc.hasIn(path)) return text;
   const parent = getNode(doc, path.slice(0, -1));
@@ -143,7 +144,7 @@ export function deleteInYaml(text: string, path: ConfigPath): string {
   }
   if (from !== null && to !== null) {
     const next = splice(text, from, to, '');
-    const check = parseDocument(next);
+    const check = parseDocument(next, RAY_YAML);
     const before = (doc.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items?.length;
     const after = (check.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items?.length;
     if (!check.errors.length && after === (before ?? 0) - 1) return next;

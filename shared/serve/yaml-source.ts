@@ -6,8 +6,43 @@
  * core/serve and the YAML editor.
  */
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { ConfigPath, ServeDiagnostic } from './diagnostics';
+import { hasErrors, type ConfigPath, type ServeDiagnostic } from './diagnostics';
 import { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
+
+/**
+ * Ray reads Serve YAML with PyYAML (`serve deploy`, `serve run`) and KubeRay with go-yaml: both
+ * YAML 1.1, where `yes`/`on` are booleans and `010` is octal. Parse the same way.
+ */
+export const RAY_YAML = { version: '1.1' } as const;
+
+/** PyYAML's float form: a dot is required, and an exponent needs its sign (`1.0e+3`). */
+const PYYAML_FLOAT = /^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
+const NUMBER_WITH_EXPONENT = /^[-+]?[0-9_.]*[eE][-+]?[0-9]+$/;
+/** Fields Ray declares StrictInt: a YAML float there is refused even when it is whole (1.0). */
+const STRICT_INT_KEYS = new Set(['max_queued_requests']);
+
+/** Scalars that Ray's YAML reader types differently from ours, or that Ray's strict ints refuse. */
+export function readerDifferences(doc: Document): ServeDiagnostic[] {
+  const out: ServeDiagnostic[] = [];
+  const walk = (node: unknown, path: ConfigPath) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key === 'string' || typeof key === 'number') walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+    else if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string') {
+      const src = node.source;
+      if (NUMBER_WITH_EXPONENT.test(src) && !PYYAML_FLOAT.test(src)) {
+        out.push({ severity: 'error', code: 'type', path, message: `Ray's YAML reader (PyYAML) reads ${src} as the string "${src}", not a number`, fix: `write ${Number(src)}, or ${Number(src).toExponential(1)} (a dot and a signed exponent)` });
+      } else if (STRICT_INT_KEYS.has(String(path.at(-1))) && /[.eE]/.test(src)) {
+        out.push({ severity: 'error', code: 'type', path, message: `${String(path.at(-1))} is a strict integer in Ray; ${src} is read as a float and refused`, fix: `write ${Math.trunc(Number(src))}` });
+      }
+    }
+  };
+  walk(doc.contents, []);
+  return out;
+}
 
 export interface ParsedYaml {
   doc: Document;
@@ -20,7 +55,7 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { ...RAY_YAML, lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
   const diagnostics: ServeDiagnostic[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     const duplicate = e.code === 'DUPLICATE_KEY';
@@ -84,5 +119,6 @@ export function validateServeYaml(text: string, options: ValidateOptions & { fil
     return { ok: false, config: null, diagnostics: placeDiagnostics(parsed.diagnostics, () => null, options.file) };
   }
   const result = validateServeConfig(parsed.value, options);
-  return { ...result, diagnostics: placeDiagnostics(result.diagnostics, (p) => locate(parsed, p), options.file) };
+  const diagnostics = [...readerDifferences(parsed.doc), ...result.diagnostics];
+  return { ...result, ok: !hasErrors(diagnostics), diagnostics: placeDiagnostics(diagnostics, (p) => locate(parsed, p), options.file) };
 }
