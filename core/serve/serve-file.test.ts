@@ -39,6 +39,8 @@ describe('validateServeText', () => {
       ['type', 5, 'write 1000, or 1.0e+3 (a dot and a signed exponent)'],
       ['type', 6, 'write 10'],
     ]);
+    const free = validateServeText('applications:\n- import_path: a.b\n  args: {lr: 1e-3}\n', 'args.yaml');
+    expect([free.ok, free.diagnostics.map((d) => [d.severity, d.code])]).toEqual([true, [['warning', 'type']]]);
   });
   it('refuses a key written twice (YAML would keep only one)', () => {
     const r = validateServeText('applications:\n- import_path: a.b\n  import_path: c.d\n', 'dup.yaml');

@@ -21,7 +21,14 @@ const NUMBER_WITH_EXPONENT = /^[-+]?[0-9_.]*[eE][-+]?[0-9]+$/;
 /** Fields Ray declares StrictInt: a YAML float there is refused even when it is whole (1.0). */
 const STRICT_INT_KEYS = new Set(['max_queued_requests']);
 
-/** Scalars that Ray's YAML reader types differently from ours, or that Ray's strict ints refuse. */
+/** Blocks Ray passes through untyped (to the app, the router, the actor): a string there may be meant. */
+const FREE_FORM = new Set(['args', 'user_config', 'runtime_env', 'request_router_kwargs', 'policy_kwargs', 'init_args', 'init_kwargs', 'actor_options', 'ingress_extra_kwargs', 'callback_kwargs', 'experimental_configs']);
+
+/**
+ * Scalars that Ray's YAML reader types differently from ours, or that Ray's strict ints refuse.
+ * An error where Ray's schema (or vLLM's, under engine_kwargs) wants a number; a warning in
+ * blocks Ray hands to code as they are.
+ */
 export function readerDifferences(doc: Document): ServeDiagnostic[] {
   const out: ServeDiagnostic[] = [];
   const walk = (node: unknown, path: ConfigPath) => {
@@ -34,7 +41,8 @@ export function readerDifferences(doc: Document): ServeDiagnostic[] {
     else if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string') {
       const src = node.source;
       if (NUMBER_WITH_EXPONENT.test(src) && !PYYAML_FLOAT.test(src)) {
-        out.push({ severity: 'error', code: 'type', path, message: `Ray's YAML reader (PyYAML) reads ${src} as the string "${src}", not a number`, fix: `write ${Number(src)}, or ${Number(src).toExponential(1)} (a dot and a signed exponent)` });
+        const severity = !path.includes('engine_kwargs') && path.some((p) => FREE_FORM.has(String(p))) ? 'warning' : 'error';
+        out.push({ severity, code: 'type', path, message: `Ray's YAML reader (PyYAML) reads ${src} as the string "${src}", not a number`, fix: `write ${Number(src)}, or ${Number(src).toExponential(1)} (a dot and a signed exponent)` });
       } else if (STRICT_INT_KEYS.has(String(path.at(-1))) && /[.eE]/.test(src)) {
         out.push({ severity: 'error', code: 'type', path, message: `${String(path.at(-1))} is a strict integer in Ray; ${src} is read as a float and refused`, fix: `write ${Math.trunc(Number(src))}` });
       }
