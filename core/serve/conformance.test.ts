@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCELERATOR_TYPES, formatConfigPath, knownKeys, validateServeConfig, validateServeYaml, type BlockKind, type ServeDiagnostic } from '../../shared';
+import { ACCELERATOR_TYPES, RAY_SERVE_LLM_BUILDERS, formatConfigPath, knownKeys, validateServeConfig, validateServeYaml, type BlockKind, type ServeDiagnostic } from '../../shared';
 import { CORPUS_DIR, corpusFiles } from './corpus';
 import { isRayServiceManifest, readRayServiceManifest } from './kuberay';
 
@@ -112,6 +112,7 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
   let rayVersion = '';
   let rayFields: Record<string, string[]> = {};
   let rayAccelerators: string[] = [];
+  let rayBuilders: string[] = [];
   beforeAll(() => {
     const python = execFileSync(path.join(ROOT, 'scripts/serve/ray-env.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const report = JSON.parse(
@@ -121,6 +122,7 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
     const schema = JSON.parse(execFileSync(python, [path.join(ROOT, 'scripts/serve/ray_conformance.py'), '--schema'], { encoding: 'utf8' }));
     rayFields = schema.fields;
     rayAccelerators = schema.accelerator_types;
+    rayBuilders = schema.llm_builders;
     verdicts = new Map(report.results.map((r: RayVerdict) => [`${r.file}#${r.index}`, r]));
   }, 600_000);
   afterAll(() => {
@@ -142,8 +144,9 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
     }
   });
 
-  it('knows the accelerator types Ray Serve LLM accepts', () => {
+  it('knows the accelerator types and the app builders of Ray Serve LLM', () => {
     expect([...ACCELERATOR_TYPES].sort()).toEqual(rayAccelerators);
+    expect([...RAY_SERVE_LLM_BUILDERS].sort()).toEqual(rayBuilders);
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
@@ -185,6 +188,7 @@ describe.skipIf(!enabled)("conformance with Ray 2.60.0's own ServeDeploySchema",
 /** Classes Raydeck refuses although Ray's PUT takes them, because they fail later on the cluster. */
 const LATER_FAILURES = new Set<ServeDiagnostic['code']>([
   'route-prefix',
+  'import-path',
   'replicas-order',
   'placement-group',
   'runtime-env-uri',

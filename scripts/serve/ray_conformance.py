@@ -191,7 +191,16 @@ def main() -> None:
 
         # Ray Serve LLM's AcceleratorType is an Enum over every value of this module.
         accelerator_types = sorted({v for k, v in vars(accelerators).items() if not k.startswith("_") and isinstance(v, str)})
-        json.dump({"ray_version": ray.__version__, "fields": schema_fields(), "accelerator_types": accelerator_types}, sys.stdout, indent=1)
+        import ast
+        import pathlib
+
+        llm_init = pathlib.Path(ray.__file__).parent / "serve" / "llm" / "__init__.py"
+        builders = sorted(n.name for n in ast.parse(llm_init.read_text()).body if isinstance(n, ast.FunctionDef) and n.name.startswith("build_"))
+        json.dump(
+            {"ray_version": ray.__version__, "fields": schema_fields(), "accelerator_types": accelerator_types, "llm_builders": builders},
+            sys.stdout,
+            indent=1,
+        )
         return
     results = []
     for file in sys.argv[1:]:

@@ -10,6 +10,15 @@ import { importPathProblem, routePrefixProblem, runtimeEnvProblems } from './che
 import { checkDeployment } from './checks-deployment';
 import { isPlainObject } from './key-catalog';
 import { DEFAULT_APP_NAME } from './schema-application';
+import { RAY_SERVE_LLM_BUILDERS } from './schema-llm';
+
+/** Ray Serve LLM's own builders are known: a path into ray.serve.llm or ray.llm that Ray 2.60 lacks fails on the cluster. */
+function rayLlmPathProblem(importPath: string): string | null {
+  if (!/^ray\.(serve\.llm|llm)[.:]/.test(importPath)) return null;
+  const m = /^ray\.serve\.llm[.:]([A-Za-z_]\w*)$/.exec(importPath);
+  if (m && (RAY_SERVE_LLM_BUILDERS as readonly string[]).includes(m[1]!)) return null;
+  return `"${importPath}" is not an app builder of Ray 2.60 (ray.serve.llm has ${RAY_SERVE_LLM_BUILDERS.join(', ')}); the application fails to import on the cluster`;
+}
 
 export function checkApplications(config: Record<string, unknown>): ServeDiagnostic[] {
   const out: ServeDiagnostic[] = [];
@@ -52,7 +61,7 @@ export function checkApplications(config: Record<string, unknown>): ServeDiagnos
       } else prefixes.set(prefix, i);
     }
     if (typeof app.import_path === 'string') {
-      const problem = importPathProblem(app.import_path);
+      const problem = importPathProblem(app.import_path) ?? rayLlmPathProblem(app.import_path);
       if (problem) err('import-path', at('import_path'), `import_path ${problem}`, 'write "package.module:attribute" (or "package.module.attribute"), e.g. "ray.serve.llm:build_openai_app"');
     }
     out.push(...runtimeEnvProblems(app.runtime_env, at('runtime_env')));

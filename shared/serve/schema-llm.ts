@@ -15,6 +15,9 @@ export const LLM_APP_BUILDERS = [
   'ray.serve.llm.build_openai_app',
 ] as const;
 
+/** The app builders `ray.serve.llm` has in Ray 2.60.0 (python/ray/serve/llm/__init__.py). */
+export const RAY_SERVE_LLM_BUILDERS = ['build_openai_app', 'build_pd_openai_app', 'build_dp_openai_app', 'build_llm_deployment', 'build_dp_deployment'] as const;
+
 /** ray/util/accelerators/accelerators.py of Ray 2.60.0 (AcceleratorType = every value there); "A10" is read as "A10G". */
 export const ACCELERATOR_TYPES = [
   'V100', 'P100', 'T4', 'P4', 'K80', 'A10G', 'L4', 'L40S', 'A100', 'H100', 'H200', 'H20', 'B200', 'B300', 'GB200',

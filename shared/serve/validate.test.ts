@@ -92,7 +92,10 @@ describe('validateServeConfig refuses, naming the field', () => {
     for (const bad of ['app', 'a:b:c', 'pkg.', 'my-pkg:app', ':app']) {
       expect(find({ applications: [app({ import_path: bad })] }, 'import-path').at).toBe('applications[0].import_path');
     }
-    for (const good of ['pkg.mod:app', 'pkg.mod.app', 'mod:app', 'mod:App.build']) expect(only({ applications: [app({ import_path: good })] })).toEqual([]);
+    for (const good of ['pkg.mod:app', 'pkg.mod.app', 'mod:app', 'mod:App.build', 'ray.serve.llm:build_pd_openai_app']) expect(only({ applications: [app({ import_path: good })] })).toEqual([]);
+    // Ray Serve LLM's own builders are known
+    expect(find({ applications: [app({ import_path: 'ray.serve.llm:build_openai_ap' })] }, 'import-path').message).toContain('not an app builder of Ray 2.60');
+    expect(find({ applications: [app({ import_path: 'ray.llm._internal.serve.builders.application_builders:build_openai_app' })] }, 'import-path').at).toBe('applications[0].import_path');
   });
   it('runtime-env-uri: a local working_dir, an unknown protocol, a local:// archive', () => {
     expect(find({ applications: [app({ runtime_env: { working_dir: './code' } })] }, 'runtime-env-uri').at).toBe('applications[0].runtime_env.working_dir');
