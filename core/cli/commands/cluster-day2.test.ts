@@ -72,7 +72,7 @@ describe('raydeck cluster up', () => {
     const r3 = ended(r2, 'succeeded', { nodes: 2, gpus: 4, rayVersion: '2.60.0' });
     scriptRun(h, r0, [r1, r2, r3]);
     const res = await h.run(['cluster', 'up', 'lab', '--index', 'http://198.51.100.1:8080/simple', '--no-vllm']);
-    expect(res.err).toEqual([]);
+    expect(res.err).toEqual([expect.stringMatching(/^raydeck: warning: http:\/\/198\.51\.100\.1:8080\/simple is plain http/)]);
     expect(res.code).toBe(0);
     expect(res.out).toEqual([
       'Bringing up lab: Ray 2.60.0 + vLLM from PyPI',
@@ -97,6 +97,19 @@ describe('raydeck cluster up', () => {
     expect(res.out.slice(-3)).toEqual(['node2  install     failed  (3.0 s): pip found no ray==2.60.0 in the index', 'node2 install failed: pip found no ray==2.60.0 in the index', '  hint: Check --index.']);
     expect(res.err).toEqual(['raydeck: the bring-up of lab failed: node2 install: pip found no ray==2.60.0 in the index']);
     expect(h.calls[0]).toMatchObject({ input: { options: { source: { kind: 'pypi' }, withVllm: true } } });
+  });
+
+  it('--vllm-on names the nodes that get vLLM; --no-pytorch-cpu-index turns PyTorch\'s CPU index off', async () => {
+    await labWithNodes();
+    scriptRun(h, ended(newRun(), 'succeeded'), []);
+    await h.run(['cluster', 'up', 'lab', '--vllm-on', 'node2', '--no-pytorch-cpu-index']);
+    const node2 = (JSON.parse((await h.run(['node', 'list', 'lab', '--json'])).out.join('\n')) as { name: string; id: string }[]).find((n) => n.name === 'node2')!.id;
+    expect(h.calls[0]).toMatchObject({ input: { options: { source: { kind: 'pypi', pytorchCpuIndex: false }, withVllm: true, vllmNodeIds: [node2] } } });
+    const both = await h.run(['cluster', 'up', 'lab', '--vllm-on', 'node2', '--no-vllm']);
+    expect(both).toMatchObject({ code: 2, err: ['raydeck: choose --no-vllm or --vllm-on, not both'] });
+    const unknown = await h.run(['cluster', 'up', 'lab', '--vllm-on', 'node9']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err[0]).toMatch(/node9/);
   });
 
   it('Ctrl+C cancels the run through bringup.cancel and exits 130', async () => {

