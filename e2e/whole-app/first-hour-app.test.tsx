@@ -157,3 +157,23 @@ describe('Remove node (same family as Remove cluster)', () => {
     expect(confirmSpy).not.toHaveBeenCalled();
   });
 });
+
+describe('Add node starts once (issue 19 item 2)', () => {
+  it('a double click on "Add node" adds one node and closes the dialog, with no "name taken" error', async () => {
+    const lab = await core.inventory.create('lab');
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    fireEvent.click(within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Name/ }), { target: { value: 'gpu1' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), { target: { value: '198.51.100.10' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^User/ }), { target: { value: 'root' } });
+    const add = dialog.getByRole('button', { name: 'Add node' });
+    fireEvent.click(add);
+    fireEvent.click(add);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect((await core.nodes.list(lab.id)).map((n) => n.name)).toEqual(['gpu1']);
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+  });
+});

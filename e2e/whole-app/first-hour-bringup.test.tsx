@@ -8,7 +8,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { RaydeckError, type Operation } from '../../shared';
-import { HEAD, RUNNING_STATUS, WORKER, installedRun, logKey, makeRun } from './bringup-fake-core';
+import { HEAD, RUNNING_STATUS, SPARE, WORKER, installedRun, logKey, makeRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';
 import { stepLogBytes } from '../../core/bringup/run-store';
@@ -256,5 +256,20 @@ describe('Trust the nodes an import vouched for, in one step (issue 19 smaller)'
     expect(result.textContent).toContain('Trusted the key of gpu1 (it matched the import).');
     expect(result.textContent).toContain('Review gpu2 one by one');
     expect(harness.core.callsOf('nodes.trust')).toEqual([{ id: HEAD.id, fingerprint: fp('a') }]);
+  });
+});
+
+describe('Add workers starts once (issue 19 item 2)', () => {
+  it('a double click on "Add to the cluster" starts one bring-up of the chosen worker', async () => {
+    harness.core.nodes = [...harness.core.nodes, SPARE];
+    renderApp();
+    await waitFor(() => expect(screen.getByTestId('cluster-panel').dataset.state).toBe('running'));
+    const add = await within(screen.getByTestId('cluster-panel')).findByTestId('add-workers');
+    fireEvent.click(await within(add).findByRole('checkbox', { name: 'gpu3' }));
+    const button = within(add).getByRole('button', { name: 'Add to the cluster' });
+    fireEvent.click(button);
+    fireEvent.click(button);
+    await screen.findByTestId('bringup-run');
+    expect(harness.core.callsOf('bringup.start')).toHaveLength(1);
   });
 });

@@ -6,3 +6,4 @@ export { StatusBadge, CheckList, worstStatus, type CheckItem, type CheckStatus }
 export { EmptyState } from './EmptyState';
 export { formatDateTime, formatNumber, formatTime } from './format';
 export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';
+export { useSingleFlight } from './use-single-flight';

@@ -12,7 +12,7 @@ import { draftToOptions, useDraft } from './bringup-form-store';
 import { workersToAdd } from './cluster-workers';
 import { plural, sourceText } from './run-format';
 import { useRayNodes, useStartRun } from './use-bringup';
-import { ErrorBanner } from '../../ui';
+import { ErrorBanner, useSingleFlight } from '../../ui';
 
 /** The options form's fields by the core's path, so a rejected option names what to fix above. */
 const OPTION_LABEL: Record<string, string> = { 'options.source.url': 'Index URL', 'options.source.dir': 'Wheelhouse folder', 'options.source': 'Package source', 'options.withVllm': 'Install vLLM' };
@@ -43,21 +43,25 @@ export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterI
       return next;
     });
 
+  const once = useSingleFlight();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (disabled) return;
     const names = picked.map((n) => n.name);
-    setAdded(null);
-    startRun.mutate(
-      { ...options, nodeIds: picked.map((n) => n.id) },
-      {
-        onSuccess: () => {
-          setChosen(new Set());
-          setAdded(names);
-          onStarted();
+    once((done) => {
+      setAdded(null);
+      startRun.mutate(
+        { ...options, nodeIds: picked.map((n) => n.id) },
+        {
+          onSuccess: () => {
+            setChosen(new Set());
+            setAdded(names);
+            onStarted();
+          },
+          onSettled: done,
         },
-      },
-    );
+      );
+    });
   };
 
   let body;

@@ -8,7 +8,7 @@
  * CLI), the page shows that run instead of an error.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { RaydeckError, type BringUpRun, type Cluster } from '../../../shared';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { useShell } from '../../shell/ui-store';
@@ -19,7 +19,7 @@ import { PlanView } from './PlanView';
 import { RunView } from './RunView';
 import { newestRun } from './run-format';
 import { runsKey, usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
-import { ErrorBanner } from '../../ui';
+import { ErrorBanner, useSingleFlight } from '../../ui';
 
 function EmptyState({ testId, title, text, action, onAction }: { testId: string; title: string; text: string; action: string; onAction: () => void }) {
   return (
@@ -44,8 +44,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
   const startMutation = useStartRun(cluster.id);
   const qc = useQueryClient();
   const [plan, setPlan] = useState<BringUpRun | null>(null);
-  // Set on click, before react-query re-renders with isPending: the second click of a double click does nothing.
-  const starting = useRef(false);
+  const once = useSingleFlight();
   // A plan is for the options it was made with: editing them sets it aside.
   const drafts = useBringupForm((s) => s.drafts[cluster.id]);
   const [planDraft, setPlanDraft] = useState(drafts);
@@ -73,21 +72,20 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
     });
   };
   const start = () => {
-    if (!plan || starting.current) return;
-    starting.current = true;
-    startMutation.mutate(plan.options, {
-      onSuccess: () => setPlan(null),
-      onError: (err) => {
-        // A bring-up of this cluster already runs (started elsewhere): follow it rather than report it.
-        if (err instanceof RaydeckError && err.code === 'conflict') {
-          setPlan(null);
-          void qc.invalidateQueries({ queryKey: runsKey(cluster.id) });
-        }
-      },
-      onSettled: () => {
-        starting.current = false;
-      },
-    });
+    if (!plan) return;
+    once((done) =>
+      startMutation.mutate(plan.options, {
+        onSuccess: () => setPlan(null),
+        onError: (err) => {
+          // A bring-up of this cluster already runs (started elsewhere): follow it rather than report it.
+          if (err instanceof RaydeckError && err.code === 'conflict') {
+            setPlan(null);
+            void qc.invalidateQueries({ queryKey: runsKey(cluster.id) });
+          }
+        },
+        onSettled: done,
+      }),
+    );
   };
   const startError = startMutation.error instanceof RaydeckError && startMutation.error.code === 'conflict' ? null : startMutation.error;
 

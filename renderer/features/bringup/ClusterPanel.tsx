@@ -10,7 +10,7 @@
  */
 import { useRef, useState } from 'react';
 import type { RayNodeStatus } from '../../../shared';
-import { ErrorBanner } from '../../ui';
+import { ErrorBanner, useSingleFlight } from '../../ui';
 import { AddWorkers } from './AddWorkers';
 import { ConfirmClusterDialog } from './ConfirmClusterDialog';
 import { ConfirmRemoveWorkerDialog } from './ConfirmRemoveWorkerDialog';
@@ -37,8 +37,7 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
   const status = useClusterStatus(clusterId);
   const runs = useRuns(clusterId);
   const { op, request, running, run, start } = useClusterOperation(clusterId);
-  // Set on click, before react-query re-renders with isPending: a double click starts once.
-  const starting = useRef(false);
+  const once = useSingleFlight();
   const [confirm, setConfirm] = useState<ClusterAction | null>(null);
   const [removing, setRemoving] = useState<RayNodeStatus | null>(null);
   const s = status.data;
@@ -70,9 +69,7 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
     </div>
   ) : null;
   const startRay = () => {
-    if (starting.current) return;
-    starting.current = true;
-    start.mutate(undefined, { onSuccess: onRunStarted, onSettled: () => (starting.current = false) });
+    once((done) => start.mutate(undefined, { onSuccess: onRunStarted, onSettled: done }));
   };
   // Ray seen running here means something is installed, even if no run we know of installed it (runs age out).
   const seenRunning = useRef(false);

@@ -4,30 +4,27 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText, fieldIssues } from '../../app/error-text';
-import { Dialog, ErrorBanner } from '../../ui';
+import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
 import { useCreateCluster } from './use-clusters';
 
 export function AddClusterDialog({ onClose, onCreated }: { onClose: () => void; onCreated?: (clusterId: string) => void }) {
   const [name, setName] = useState('');
   const create = useCreateCluster();
   const inputRef = useRef<HTMLInputElement>(null);
-  // Set on submit, before react-query re-renders with isPending: a second click of a double click must not send again.
-  const sending = useRef(false);
+  const once = useSingleFlight();
   useEffect(() => inputRef.current?.focus(), []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (sending.current) return;
-    sending.current = true;
-    create.mutate(name, {
-      onSuccess: (c) => {
-        onCreated?.(c.id);
-        onClose();
-      },
-      onSettled: () => {
-        sending.current = false;
-      },
-    });
+    once((done) =>
+      create.mutate(name, {
+        onSuccess: (c) => {
+          onCreated?.(c.id);
+          onClose();
+        },
+        onSettled: done,
+      }),
+    );
   };
   const nameErrors = create.error ? fieldIssues(create.error, 'name') : [];
   const generalError = create.error && nameErrors.length === 0 ? errorText(create.error) : null;

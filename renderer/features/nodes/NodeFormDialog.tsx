@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ClusterNode, NodeAuth, NodeRole } from '../../../shared';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
-import { Dialog, ErrorBanner } from '../../ui';
+import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
 import { useAppInfo, useSaveNode } from './use-nodes';
 
 type AuthKind = NodeAuth['kind'];
@@ -26,6 +26,7 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
   const [remember, setRemember] = useState(false);
   const [jumpNodeId, setJumpNodeId] = useState<string>(node?.jumpNodeId ?? '');
   const first = useRef<HTMLInputElement>(null);
+  const once = useSingleFlight();
   useEffect(() => first.current?.focus(), []);
 
   const auth: NodeAuth = authKind === 'key' ? { kind: 'key', identityFile } : authKind === 'password' ? { kind: 'password' } : { kind: 'agent' };
@@ -42,7 +43,7 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
       ...(secret ? { secret, rememberSecret: remember } : {}),
     };
     const request = node ? { kind: 'update' as const, value: { id: node.id, ...fields } } : { kind: 'add' as const, value: { clusterId, ...fields } };
-    save.mutate(request, { onSuccess: onClose });
+    once((done) => save.mutate(request, { onSuccess: onClose, onSettled: done }));
   };
   const err = save.error;
   const placed = ['name', 'host', 'port', 'user', 'role', 'auth.identityFile', 'jumpNodeId', 'secret'];

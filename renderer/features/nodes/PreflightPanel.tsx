@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import type { NodeWithState, Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
-import { CheckList, ErrorBanner, StatusBadge, formatDateTime, formatTime, worstStatus } from '../../ui';
+import { CheckList, ErrorBanner, StatusBadge, formatDateTime, formatTime, useSingleFlight, worstStatus } from '../../ui';
 import { useLastNodeChange } from '../bringup';
 
 export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes: NodeWithState[] }) {
@@ -32,6 +32,7 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
     },
   });
   const running = op?.state === 'running' || (opId !== null && op === null);
+  const once = useSingleFlight();
   const rayNodes = nodes.filter((n) => n.role !== 'jump');
   const lastChange = useLastNodeChange(clusterId);
   const isStale = (at: string) => lastChange !== null && Date.parse(at) < Date.parse(lastChange);
@@ -42,7 +43,7 @@ export function PreflightPanel({ clusterId, nodes }: { clusterId: string; nodes:
     <section className="panel" aria-labelledby="preflight-title">
       <div className="panel-head">
         <h3 id="preflight-title">Preflight</h3>
-        <button className="btn" onClick={() => start.mutate()} disabled={running || rayNodes.length === 0}>
+        <button className="btn" onClick={() => once((done) => start.mutate(undefined, { onSettled: done }))} disabled={running || rayNodes.length === 0}>
           {running ? 'Checking…' : 'Run checks'}
         </button>
       </div>
