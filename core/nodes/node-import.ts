@@ -5,10 +5,9 @@
  * inline (`user@bastion:22`) becomes a jump node of its own; the first Ray host becomes the head
  * when the cluster has none.
  */
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import { RaydeckError, ResourceName, type ClusterNode, type ImportCandidate, type ImportSource, type NodeRole } from '../../shared';
-import { importSshConfig, importTestbed, TestbedImportError, type ImportedHost } from '../inventory/import';
+import { ConfigFileError, importSshConfig, importTestbed, readConfigFile, SshConfigError, TestbedImportError, type ImportedHost } from '../inventory/import';
 import type { ImportedNode, NodeInventory } from '../inventory/node-inventory';
 import { expandHome } from './ssh-target';
 
@@ -16,18 +15,15 @@ interface Candidate extends ImportCandidate {
   role: NodeRole | null;
 }
 
-async function readSource(source: ImportSource): Promise<{ kind: 'ssh-config' | 'testbed'; text: string; label: string }> {
+async function readSource(source: ImportSource): Promise<{ kind: 'ssh-config' | 'testbed'; text: string; label: string; file?: string }> {
   if (source.kind === 'ssh-config' || source.kind === 'testbed') return { kind: source.kind, text: source.text, label: source.kind === 'testbed' ? 'the testbed JSON' : 'the ssh config' };
   const file = expandHome(source.path, os.homedir());
   try {
-    return { kind: source.kind === 'testbed-file' ? 'testbed' : 'ssh-config', text: await fs.readFile(file, 'utf8'), label: file };
+    // Regular files of at most 1 MB, opened without blocking: /dev/zero or a FIFO is refused (issue 16).
+    return { kind: source.kind === 'testbed-file' ? 'testbed' : 'ssh-config', text: readConfigFile(file), label: file, file };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new RaydeckError({
-      code: 'validation',
-      message: `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)}.`,
-      issues: [{ path: 'source.path', message: code === 'ENOENT' ? 'no such file' : 'cannot be read' }],
-    });
+    if (!(err instanceof ConfigFileError)) throw err;
+    throw new RaydeckError({ code: 'validation', message: `${err.message}`, issues: [{ path: 'source.path', message: err.problem === 'no such file' ? 'no such file' : err.problem }] });
   }
 }
 
@@ -72,7 +68,7 @@ function toCandidates(hosts: ImportedHost[], rejected: { alias: string; reasons:
 
 export async function previewImport(nodes: NodeInventory, clusterId: string, source: ImportSource): Promise<{ candidates: Candidate[]; warnings: string[] }> {
   const existing = await nodes.list(clusterId);
-  const { kind, text, label } = await readSource(source);
+  const { kind, text, label, file } = await readSource(source);
   if (kind === 'testbed') {
     try {
       const tb = importTestbed(text, label);
@@ -84,7 +80,13 @@ export async function previewImport(nodes: NodeInventory, clusterId: string, sou
       throw err;
     }
   }
-  const result = importSshConfig(text, { home: os.homedir(), defaultUser: os.userInfo().username });
+  let result;
+  try {
+    result = importSshConfig(text, { home: os.homedir(), defaultUser: os.userInfo().username, followIncludes: true, ...(file ? { origin: file } : {}) });
+  } catch (err) {
+    if (err instanceof SshConfigError) throw new RaydeckError({ code: 'validation', message: err.message, issues: [{ path: 'source', message: err.message }] });
+    throw err;
+  }
   return { candidates: toCandidates(result.hosts, result.rejected, existing), warnings: [...result.warnings, ...result.hosts.flatMap((h) => h.warnings.map((w) => `${h.alias}: ${w}`))] };
 }
 

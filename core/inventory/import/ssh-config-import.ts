@@ -7,7 +7,8 @@
  * - `Match exec` is never evaluated (`matchExec: false`), so such a block never applies;
  * - `CanonicalizeHostName` is removed before computing (ssh-config would call nslookup);
  * - `ProxyCommand` is ignored with a warning (Raydeck only follows ProxyJump);
- * - `Include` is not followed by ssh-config: a file-level warning names it, import that file too.
+ * - `Include` is followed as OpenSSH follows it (ssh-config-include.ts) when `followIncludes` is
+ *   set (the app and the CLI set it); otherwise a file-level warning names it.
  * `Match` blocks with host/originalhost/user/localuser/all/final criteria are applied by
  * ssh-config (it matches `user` against the local login name); other criteria never match.
  *
@@ -18,6 +19,7 @@
 import SSHConfig, { LineType, type Line, type Match, type Section } from 'ssh-config';
 import { HostAddress, ResourceName, SshPort, SshUser } from '../../../shared';
 import { schemaProblem, type ImportedHost, type ImportedJump, type RejectedHost } from './imported-host';
+import { SshConfigError, flattenFor, loadIncludeTree } from './ssh-config-include';
 
 export interface SshConfigImportOptions {
   /** Home folder used for `~` and `%d`. */
@@ -26,6 +28,10 @@ export interface SshConfigImportOptions {
   defaultUser: string;
   /** Local login name for `%u`; defaults to `defaultUser`. */
   localUser?: string;
+  /** Follow `Include` as OpenSSH does (reads files); off: Include lines are only warned about. */
+  followIncludes?: boolean;
+  /** The file `text` came from (cycles through it are refused). */
+  origin?: string;
 }
 
 export interface SshConfigImport {
@@ -45,10 +51,35 @@ interface Endpoint {
 }
 
 export function importSshConfig(text: string, options: SshConfigImportOptions): SshConfigImport {
-  const config = SSHConfig.parse(text);
-  const warnings = fileWarnings(config);
-  const aliases = literalAliases(config);
-  const compute = (name: string): Computed => config.compute(name, { ignoreCase: true, matchExec: false });
+  let warnings: string[];
+  let aliases: Set<string>;
+  let compute: (name: string) => Computed;
+  if (options.followIncludes) {
+    // One flattened config per host name (see ssh-config-include.ts); hosts whose Host line sits
+    // in a file included under a Host block they do not match are not hosts ssh knows.
+    const tree = loadIncludeTree(text, { home: options.home, ...(options.origin ? { origin: options.origin } : {}) });
+    const notes: string[] = [...tree.warnings];
+    const all = parseConfig(flattenFor(tree, null));
+    const cache = new Map<string, SSHConfig>();
+    const configFor = (name: string) => {
+      let c = cache.get(name);
+      if (!c) {
+        c = parseConfig(flattenFor(tree, name, notes));
+        fileWarnings(c, true);
+        cache.set(name, c);
+      }
+      return c;
+    };
+    warnings = fileWarnings(all, true);
+    aliases = new Set([...literalAliases(all)].filter((a) => literalAliases(configFor(a)).has(a)));
+    compute = (name) => configFor(name).compute(name, { ignoreCase: true, matchExec: false });
+    warnings.push(...new Set(notes));
+  } else {
+    const config = parseConfig(text);
+    warnings = fileWarnings(config, false);
+    aliases = literalAliases(config);
+    compute = (name) => config.compute(name, { ignoreCase: true, matchExec: false });
+  }
 
   const results = new Map<string, ImportedHost | RejectedHost>();
   for (const alias of aliases) results.set(alias, importOne(alias, compute, aliases, options));
@@ -203,14 +234,23 @@ function literalAliases(config: SSHConfig): Set<string> {
 }
 
 /** Warnings about the file; also strips `CanonicalizeHostName` so computing never resolves names. */
-function fileWarnings(config: SSHConfig): string[] {
+/** ssh-config throws on text it cannot parse (an unclosed quote, a stray line break in a value). */
+function parseConfig(text: string): SSHConfig {
+  try {
+    return SSHConfig.parse(text);
+  } catch (err) {
+    throw new SshConfigError(`The ssh config cannot be parsed: ${err instanceof Error ? err.message.trim().slice(0, 200) : String(err)}`);
+  }
+}
+
+function fileWarnings(config: SSHConfig, includesFollowed: boolean): string[] {
   const warnings = new Set<string>();
   const visit = (lines: Line[]): void => {
     for (let i = lines.length - 1; i >= 0; i--) {
       const line = lines[i];
       if (line?.type !== LineType.DIRECTIVE) continue;
       const param = line.param.toLowerCase();
-      if (param === 'include') warnings.add(`Include ${values(line).join(' ')} is not followed: import those files separately.`);
+      if (param === 'include' && !includesFollowed) warnings.add(`Include ${values(line).join(' ')} is not followed: import those files separately.`);
       if (param === 'match' && isMatch(line) && Object.keys(line.criteria).some((k) => k.toLowerCase() === 'exec')) {
         warnings.add('Match blocks with "exec" are never applied: Raydeck does not run commands from ssh config.');
       }
