@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   test: {
-    include: ['{shared,core,electron,renderer,scripts,e2e/whole-app}/**/*.test.{ts,tsx}'],
+    include: ['{shared,core,electron,renderer,scripts,e2e/whole-app,e2e/hostile}/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**', '**/fixtures/**'],
     environment: 'node',
     testTimeout: 15_000,
