@@ -4,13 +4,13 @@
  * and binds the core to IPC. No feature logic lives here.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { contentSecurityPolicy } from '../shared';
 import { createCore } from '../core/api/create-core';
 import { resolveRaydeckHome, statePaths } from '../core/paths';
 import { SafeStorageVault } from './safe-storage-vault';
 import { readStatic } from '../core/server/static-files';
-import { APP_ENTRY_URL, APP_SCHEME, guardNavigation, isAllowedSender, mainWindowOptions } from './window-security';
+import { APP_ENTRY_URL, APP_SCHEME, denyPermissionsByDefault, guardNavigation, isAllowedSender, isSafeExternalUrl, mainWindowOptions } from './window-security';
 import { bindCoreToIpc } from './ipc-binding';
 
 // Electron's own dev-time security warnings are on; the policy below is what silences them.
@@ -29,13 +29,18 @@ async function serveApp(request: Request): Promise<Response> {
 
 async function start() {
   await app.whenReady();
+  denyPermissionsByDefault(session.defaultSession);
   protocol.handle(APP_SCHEME, serveApp);
   const home = resolveRaydeckHome();
   const core = createCore({ home, mode: 'electron', secretVault: new SafeStorageVault(`${statePaths(home).secrets}.enc`, safeStorage) });
   bindCoreToIpc(ipcMain, core.service, (event) =>
     isAllowedSender(event.senderFrame, mainWindow?.webContents.id ?? null, event.sender.id),
   );
-  app.on('web-contents-created', (_e, contents) => guardNavigation(contents, (url) => void shell.openExternal(url)));
+  app.on('web-contents-created', (_e, contents) =>
+    guardNavigation(contents, (url) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url); // checked here too: the one door to the OS
+    }),
+  );
 
   mainWindow = new BrowserWindow(mainWindowOptions(path.join(__dirname, 'preload.cjs')));
   mainWindow.once('ready-to-show', () => mainWindow?.show());

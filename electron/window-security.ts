@@ -4,7 +4,7 @@
  * app, navigation and new-window denial, and the IPC sender check.
  * Follows Electron's security checklist (electronjs.org/docs/latest/tutorial/security).
  */
-import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
 /** The app is served from this privileged custom scheme, never from file:// or the network. */
 export const APP_SCHEME = 'app';
@@ -47,7 +47,10 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** The IPC sender check: only the top frame of our window, showing an app page, may call the core. */
+/**
+ * The IPC sender check: only the top frame of our window, showing an app page, may call the core.
+ * Without a main window (closed, or not yet made) nobody may: the check is never skipped.
+ */
 export function isAllowedSender(
   frame: { url: string; parent: unknown } | null | undefined,
   expectedWebContentsId: number | null,
@@ -55,25 +58,62 @@ export function isAllowedSender(
 ): boolean {
   if (!frame) return false;
   if (frame.parent !== null) return false; // subframes never talk to the core
-  if (expectedWebContentsId !== null && senderWebContentsId !== expectedWebContentsId) return false;
+  if (expectedWebContentsId === null || senderWebContentsId !== expectedWebContentsId) return false;
   return isAppUrl(frame.url);
 }
 
-/** External links the user clicks open in the system browser, and only http(s). */
+/**
+ * Where a link may take the user outside the app (`shell.openExternal`): https pages of these
+ * hosts only — Ray's and vLLM's documentation and Ray's project pages. Anything else (another
+ * scheme, another host, credentials in the URL) is dropped: openExternal hands a URL to the OS,
+ * which would also open `file:`, `smb:` or custom-scheme handlers.
+ */
+export const EXTERNAL_ALLOW_LIST: readonly { host: string; pathPrefix: string }[] = [
+  { host: 'docs.ray.io', pathPrefix: '/' },
+  { host: 'docs.vllm.ai', pathPrefix: '/' },
+  { host: 'github.com', pathPrefix: '/ray-project/' },
+  { host: 'github.com', pathPrefix: '/vllm-project/' },
+];
+
 export function isSafeExternalUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:';
+    if (u.protocol !== 'https:' || u.username || u.password || u.port) return false;
+    return EXTERNAL_ALLOW_LIST.some((e) => u.hostname === e.host && u.pathname.startsWith(e.pathPrefix));
   } catch {
     return false;
   }
 }
 
+/** The only permissions a page may get, and only the app's own top frame: the terminal's copy and paste. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'clipboard-read']);
+
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined | null, isMainFrame: boolean): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && isMainFrame && typeof requestingUrl === 'string' && isAppUrl(requestingUrl);
+}
+
+type PermissionSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+
+/**
+ * Deny by default (Electron's checklist item 5): camera, microphone, notifications, geolocation,
+ * MIDI, HID/USB/serial devices, opening external protocols... all refused; only the allow-list
+ * above, for the app's own top frame.
+ */
+export function denyPermissionsByDefault(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(isPermissionAllowed(permission, details?.requestingUrl, details?.isMainFrame ?? false));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, details?.requestingUrl ?? requestingOrigin, details?.isMainFrame ?? false),
+  );
+  session.setDevicePermissionHandler(() => false);
+}
+
 type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 
 /**
- * Denies every navigation away from the app and every new window; http(s) links requested as
- * new windows go to the system browser via `openExternal` instead.
+ * Denies every navigation away from the app and every new window; links to allow-listed pages
+ * (EXTERNAL_ALLOW_LIST) requested as new windows go to the system browser via `openExternal`.
  */
 export function guardNavigation(contents: GuardedContents, openExternal: (url: string) => void): void {
   contents.on('will-navigate', (event, url) => {
