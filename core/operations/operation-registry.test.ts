@@ -30,6 +30,17 @@ describe('OperationRegistry', () => {
     expect((await reg.logs(id, 10)).map((l) => l.line)).toEqual(['hello']);
   });
 
+  it('keeps the cluster an operation works on, across a restart (the Activity page names it)', async () => {
+    const d = dir();
+    const reg = new OperationRegistry(d, new EventBus());
+    const id = await reg.start('preflight', 'Preflight checks', async () => {}, { clusterId: 'c1' });
+    expect((await reg.wait(id)).clusterId).toBe('c1');
+    const other = await reg.start('local-check', 'Check this machine', async () => {});
+    expect((await reg.wait(other)).clusterId).toBeUndefined();
+    const again = new OperationRegistry(d, new EventBus());
+    expect((await again.get(id)).clusterId).toBe('c1');
+  });
+
   it('cancel aborts the signal and ends as cancelled', async () => {
     const reg = new OperationRegistry(dir(), new EventBus());
     const id = await reg.start('test', 'Long', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));

@@ -42,8 +42,8 @@ export class OperationRegistry {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Starts `work` in the background and returns its id at once. */
-  async start(kind: string, title: string, work: OperationWork): Promise<string> {
+  /** Starts `work` in the background and returns its id at once; `clusterId` names the cluster it works on, if any. */
+  async start(kind: string, title: string, work: OperationWork, opts: { clusterId?: string } = {}): Promise<string> {
     await this.loadEarlier();
     const id = randomUUID();
     const op: Operation = {
@@ -56,6 +56,7 @@ export class OperationRegistry {
       startedAt: this.now().toISOString(),
       endedAt: null,
       error: null,
+      ...(opts.clusterId ? { clusterId: opts.clusterId } : {}),
     };
     const abort = new AbortController();
     const entry: Live = { op, ring: [], abort, lastPersist: 0, done: Promise.resolve() };

@@ -177,3 +177,18 @@ describe('Add node starts once (issue 19 item 2)', () => {
     expect(screen.queryAllByRole('alert')).toEqual([]);
   });
 });
+
+describe('Activity names the cluster of an operation (issue 19 item 7)', () => {
+  it("shows a preflight's cluster and when it started", async () => {
+    const lab = await core.inventory.create('lab');
+    await core.nodes.add({ clusterId: lab.id, name: 'gpu1', host: '127.0.0.1', port: 1, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
+    await createClient(createMemoryTransport(core.service)).call('nodes.check', { clusterId: lab.id });
+    location.hash = '#/activity';
+    useShell.setState({ page: 'activity' });
+    renderApp();
+    const card = await screen.findByTestId('operation');
+    expect(within(card).getByRole('button', { name: 'Preflight checks' })).toBeTruthy();
+    await waitFor(() => expect(within(card).getByTestId('activity-cluster').textContent).toBe('lab'));
+    expect(within(card).getByTestId('activity-when').textContent).toMatch(/\d/);
+  });
+});

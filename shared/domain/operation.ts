@@ -19,6 +19,8 @@ export const Operation = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** The cluster the work is on, when it is on one (the Activity page names it). */
+  clusterId: z.string().optional(),
 });
 export type Operation = z.infer<typeof Operation>;
 

@@ -10,9 +10,14 @@ export function nodeAccessHandlers(ctx: CoreContext): HandlersFor<keyof typeof n
     'nodes.trust': ({ id, fingerprint }) => access.trust(id, fingerprint),
     'nodes.check': async ({ clusterId, nodeIds }) => {
       await ctx.inventory.get(clusterId);
-      const operationId = await ctx.operations.start('preflight', 'Preflight checks', async (op) => {
-        await preflight.run(clusterId, nodeIds, op);
-      });
+      const operationId = await ctx.operations.start(
+        'preflight',
+        'Preflight checks',
+        async (op) => {
+          await preflight.run(clusterId, nodeIds, op);
+        },
+        { clusterId },
+      );
       return { operationId };
     },
     'nodes.preflight': ({ clusterId }) => preflight.latest(clusterId),

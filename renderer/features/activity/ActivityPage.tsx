@@ -70,6 +70,7 @@ export function ActivityPage() {
   const ops = useOperations();
   const { clusters } = useCurrentCluster();
   const bringups = useAllBringups(clusters.data ?? []);
+  const clusterName = (id: string) => clusters.data?.find((c) => c.id === id)?.name ?? 'a removed cluster';
   const [open, setOpen] = useState<string | null>(null);
   const anyRunning = (ops.data?.some((o) => o.state === 'running') ?? false) || bringups.some((b) => b.run.state === 'running');
   // One timeline, newest first: operations and bring-ups by when they started.
@@ -114,6 +115,11 @@ export function ActivityPage() {
               <button className="linklike" onClick={() => setOpen(open === op.id ? null : op.id)} aria-expanded={open === op.id}>
                 {op.title}
               </button>
+              {op.clusterId ? (
+                <span className="muted small" data-testid="activity-cluster">
+                  {clusterName(op.clusterId)}
+                </span>
+              ) : null}
               <span className={`badge state-${op.state}`}>{op.state}</span>
               <span className="muted small" data-testid="activity-when">
                 {formatDateTime(op.startedAt)}
