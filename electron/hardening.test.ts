@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { APP_ENTRY_URL, denyPermissionsByDefault, guardNavigation, isAllowedSender, isPermissionAllowed, isSafeExternalUrl } from './window-security';
+import { APP_ENTRY_URL, denyPermissionsByDefault, mainWindowOptions, guardNavigation, isAllowedSender, isPermissionAllowed, isSafeExternalUrl } from './window-security';
 
 const root = path.resolve(__dirname, '..');
 
@@ -34,6 +34,12 @@ describe('permissions: deny by default', () => {
     expect(answers).toEqual([false, false]);
     expect((handlers.check as (...a: unknown[]) => boolean)({}, 'geolocation', 'app://raydeck', { requestingUrl: APP_ENTRY_URL, isMainFrame: true })).toBe(false);
     expect((handlers.device as () => boolean)()).toBe(false);
+  });
+});
+
+describe('window options', () => {
+  it('turn off middle-click new windows (Electronegativity AUXCLICK)', () => {
+    expect(mainWindowOptions('/p.cjs').webPreferences?.disableBlinkFeatures).toBe('Auxclick');
   });
 });
 

@@ -33,6 +33,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would ask for a new window (denied anyway by setWindowOpenHandler).
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }
