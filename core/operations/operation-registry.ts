@@ -139,7 +139,8 @@ export class OperationRegistry {
     entry.ring.push(item);
     if (entry.ring.length > LOG_RING) entry.ring.splice(0, entry.ring.length - LOG_RING);
     this.bus.emit('operation.log', item);
-    void fs.appendFile(path.join(this.dir, `${entry.op.id}.log`), `${JSON.stringify(item)}\n`).catch(() => {});
+    // 0600: log lines name hosts, users and commands (issue 16).
+    void fs.appendFile(path.join(this.dir, `${entry.op.id}.log`), `${JSON.stringify(item)}\n`, { mode: 0o600 }).catch(() => {});
   }
 
   private finish(entry: Live, state: Operation['state'], detail: string, error: string | null) {

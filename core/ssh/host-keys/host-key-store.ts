@@ -16,10 +16,12 @@
  *
  * Files are re-read when their mtime, size or inode changes (an edit by the user is noticed on
  * the next check); a missing file is an empty one; a malformed line is skipped (see `problems()`).
+ * Writes to Raydeck's file hold `known_hosts.lock` across their read-modify-write.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { writeFileAtomic } from '../../storage/atomic-file';
+import { withFileLock } from '../../storage/file-lock';
 import type { HostKeyVerdict, HostKeyVerifier } from '../types';
 import { fingerprintOf, keyAlgorithm } from './fingerprint';
 import { entryIsExactlyFor, entryMatches, formatKnownHostsLine, parseKnownHosts, type KnownHostEntry, type ParsedKnownHosts, type SkippedLine } from './known-hosts';
@@ -145,7 +147,9 @@ export class HostKeyStore implements HostKeyVerifier {
       await writeFileAtomic(file, kept.length > 0 ? `${kept.join('\n')}\n` : '', 0o600);
       this.cache.delete(file);
     };
-    const result = this.writes.then(run);
+    // Serialised in this process (the queue) and across processes (the lock file beside it):
+    // the CLI and the app trusting keys at once each read the other's new line (issue 16).
+    const result = this.writes.then(() => withFileLock(`${this.options.raydeckKnownHosts}.lock`, run));
     this.writes = result.catch(() => undefined);
     return result;
   }
