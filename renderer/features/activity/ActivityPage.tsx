@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { AnsiLine, CheckList, ErrorBanner, formatDateTime } from '../../ui';
+import { AnsiLine, CheckList, ErrorBanner, formatDateTime, useSingleFlight } from '../../ui';
 import { BringupActivityCard, useAllBringups } from '../bringup';
 import { useCurrentCluster } from '../clusters';
 import { useOperationLog, useOperations } from './use-operations';
@@ -68,6 +68,7 @@ export function ActivityPage() {
   const client = useRaydeck();
   const qc = useQueryClient();
   const ops = useOperations();
+  const once = useSingleFlight();
   const { clusters } = useCurrentCluster();
   const bringups = useAllBringups(clusters.data ?? []);
   const clusterName = (id: string) => clusters.data?.find((c) => c.id === id)?.name ?? 'a removed cluster';
@@ -92,7 +93,7 @@ export function ActivityPage() {
     <section className="page">
       <div className="toolbar">
         <span className="muted">Long-running work — bring-ups, applies, checks — with progress and logs.</span>
-        <button className="btn" onClick={() => check.mutate()} disabled={check.isPending}>
+        <button className="btn" onClick={() => once((done) => check.mutate(undefined, { onSettled: done }))} disabled={check.isPending}>
           Check this machine
         </button>
       </div>

@@ -14,6 +14,7 @@ import type { TerminalTab } from './terminal-deck';
 import { useTerminalDeck } from './use-terminal-deck';
 import '@xterm/xterm/css/xterm.css';
 import './terminal.css';
+import { ErrorBanner } from '../../ui';
 
 /** "Local shell", "Local shell 2", ...: tabs with the same title get numbers in opening order. */
 export function tabLabels(tabs: readonly TerminalTab[]): Map<string, string> {
@@ -85,14 +86,12 @@ export function TerminalPage() {
           <NodeShellPicker onPick={(nodeId) => open({ kind: 'ssh', nodeId })} />
         </div>
       </div>
-      {error ? (
-        <div className="banner error" role="alert">
-          {error}{' '}
-          <button className="btn small ghost" onClick={() => deck.dismissError()}>
-            Dismiss
-          </button>
-        </div>
-      ) : null}
+      <ErrorBanner error={error}>
+        {error}{' '}
+        <button className="btn small ghost" onClick={() => deck.dismissError()}>
+          Dismiss
+        </button>
+      </ErrorBanner>
       <div className="terminal-panes" ref={panes}>
         {tabs.length === 0 ? (
           <div className="empty-state" data-testid="terminal-empty">
