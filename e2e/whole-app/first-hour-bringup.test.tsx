@@ -228,9 +228,19 @@ describe('vLLM on the node cards (issue 19 smaller)', () => {
     first.unmount();
 
     harness.core.runs = [withBuild(true)];
-    renderApp();
+    const second = renderApp();
     await screen.findByTestId('bringup-run');
     expect(screen.getAllByTestId('node-vllm').map((e) => e.textContent)).toEqual(['· vllm-cpu', '· vllm-cpu']);
+    second.unmount();
+
+    // vLLM on the head only: the worker's card does not claim it.
+    const headOnly = withBuild(true);
+    headOnly.options.vllmNodeIds = [HEAD.id];
+    harness.core.runs = [headOnly];
+    renderApp();
+    await screen.findByTestId('bringup-run');
+    expect(within(document.querySelector<HTMLElement>('[data-testid="bringup-node"][data-node="gpu1"]')!).getByTestId('node-vllm')).toBeTruthy();
+    expect(within(document.querySelector<HTMLElement>('[data-testid="bringup-node"][data-node="gpu2"]')!).queryByTestId('node-vllm')).toBeNull();
   });
 });
 

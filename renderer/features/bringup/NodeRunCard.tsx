@@ -9,7 +9,7 @@ import { StepRow } from './StepRow';
 import { useRetry } from './use-bringup';
 import { ErrorBanner } from '../../ui';
 
-/** `withVllm`: the run installs vLLM; without it the build preflight picked is not shown (nothing of it is installed). */
+/** `withVllm`: the run installs vLLM on this node; if not, the build preflight picked is not shown (nothing of it is installed). */
 export function NodeRunCard({ runId, node, runRunning, withVllm }: { runId: string; node: NodePlan; runRunning: boolean; withVllm: boolean }) {
   const retry = useRetry();
   const state = nodeState(node, runRunning);

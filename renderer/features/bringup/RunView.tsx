@@ -105,7 +105,7 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       ) : null}
       <div className="bu-nodes">
         {headFirst(run.nodes).map((n) => (
-          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} withVllm={run.options.withVllm} />
+          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} withVllm={run.options.withVllm && (!run.options.vllmNodeIds || run.options.vllmNodeIds.includes(n.nodeId))} />
         ))}
       </div>
     </section>
