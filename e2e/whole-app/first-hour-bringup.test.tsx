@@ -155,9 +155,12 @@ describe('Retry and corrected options (issue 19 item 3)', () => {
     const oldUrl = 'http://203.0.113.9:8080/simple';
     const newUrl = 'http://203.0.113.1:8080/simple';
     harness.core.runs = [makeRun({ state: 'failed', startedAt: ago(60_000), endedAt: ago(1_000), options: { source: { kind: 'index', url: oldUrl }, withVllm: true } }, { install: { state: 'failed', error: 'No matching distribution found for ray' } })];
+    // Set by the CLI (--no-pytorch-index); the form cannot say it, so it is not "a change".
+    (harness.core.runs[0]!.options.source as { pytorchCpuIndex?: boolean }).pytorchCpuIndex = false;
     renderApp();
     const uses = await screen.findByTestId('retry-uses');
     expect(uses.textContent).toContain(`the index ${oldUrl}`);
+    expect(screen.queryByTestId('retry-options-changed')).toBeNull();
 
     const form = screen.getByTestId('bringup-options');
     fireEvent.change(within(form).getByRole('textbox', { name: /^Index URL/ }), { target: { value: newUrl } });

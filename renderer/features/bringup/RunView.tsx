@@ -7,7 +7,7 @@
  */
 import type { BringUpOptions, BringUpRun } from '../../../shared';
 import { formatDateTime, ErrorBanner } from '../../ui';
-import { draftToOptions, useBringupForm } from './bringup-form-store';
+import { draftToOptions, optionsToDraft, useBringupForm } from './bringup-form-store';
 import { NodeRunCard } from './NodeRunCard';
 import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
 import { Elapsed } from './step-parts';
@@ -25,9 +25,14 @@ function optionsText(o: BringUpOptions): string {
   return `packages from ${sourceText(o.source)}, ${o.withVllm ? 'with vLLM' : 'without vLLM'}`;
 }
 
-/** Whether the form's options differ from a run's in what a retry would use (source, vLLM). */
+/**
+ * Whether two option sets agree in what the form can say (source and its field, vLLM): options
+ * only the CLI sets (the PyTorch CPU index, vLLM on some nodes) do not count as a change.
+ */
 function sameOptions(a: BringUpOptions, b: BringUpOptions): boolean {
-  return JSON.stringify(a.source) === JSON.stringify(b.source) && a.withVllm === b.withVllm;
+  const x = optionsToDraft(a);
+  const y = optionsToDraft(b);
+  return x.sourceKind === y.sourceKind && x.indexUrl === y.indexUrl && x.wheelhouseDir === y.wheelhouseDir && x.withVllm === y.withVllm;
 }
 
 export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => void }) {
