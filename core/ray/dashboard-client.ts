@@ -14,6 +14,8 @@ export class DashboardError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** The dashboard's whole answer, for errors whose text matters (Ray's reason for a refused Serve config). */
+    readonly body?: string,
   ) {
     super(message);
     this.name = 'DashboardError';
@@ -80,7 +82,7 @@ export class DashboardClient {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status === 401 || status === 403) return reject(new DashboardError(`The Ray dashboard refused the request (HTTP ${status}): the Ray auth token is missing or wrong.`, status));
-          if (status >= 400) return reject(new DashboardError(`Ray dashboard ${method} ${path} failed (HTTP ${status}): ${text.slice(0, 300)}`, status));
+          if (status >= 400) return reject(new DashboardError(`Ray dashboard ${method} ${path} failed (HTTP ${status}): ${text.slice(0, 300)}`, status, text));
           if (text.trim() === '') return resolve(null);
           try {
             resolve(JSON.parse(text));

@@ -18,3 +18,7 @@ export type { ServeClusterFacts } from './checks-resources';
 export { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
 export { RAY_YAML, readerDifferences, parseYaml, locate, locateOffset, placeDiagnostics, validateServeYaml, type ParsedYaml } from './yaml-source';
 export { setInYaml, deleteInYaml } from './yaml-edit';
+export * from './status';
+export * from './diff';
+export * from './history';
+export { describeDiff, formatFieldChange, formatValue } from './diff-text';
