@@ -32,6 +32,9 @@ import { PreflightService } from '../nodes/preflight-service';
 import { BringUpService } from '../bringup/bringup-service';
 import { RunStore } from '../bringup/run-store';
 import { bringupHandlers } from './handlers/bringup';
+import { serveHandlers } from './handlers/serve';
+import { ServeApplier, type ServeConnector, type ServeTiming } from '../serve/serve-apply';
+import { headServeConnector } from '../serve/serve-target';
 
 export interface CoreOptions {
   home: string;
@@ -44,11 +47,16 @@ export interface CoreOptions {
   userKnownHosts?: string[];
   /** SSH timings (tests shorten keepalives). */
   ssh?: PoolOptions;
+  /** How Serve methods reach a cluster's Serve API; default: the head's dashboard through SSH (tests: a fake dashboard). */
+  serveConnector?: ServeConnector;
+  /** Serve apply's polling (tests shorten it). */
+  serveTiming?: Partial<ServeTiming>;
 }
 
 export interface Core extends CoreContext {
   service: CoreService;
   bringup: BringUpService;
+  serve: ServeApplier;
   dispose(): void;
 }
 
@@ -107,6 +115,14 @@ export function createCore(opts: CoreOptions): Core {
     },
   };
 
+  const serve = new ServeApplier({
+    operations,
+    historyRoot: paths.history,
+    connect: opts.serveConnector ?? headServeConnector(nodes, access),
+    via: opts.mode === 'memory' ? 'cli' : 'app',
+    ...(opts.serveTiming ? { timing: opts.serveTiming } : {}),
+  });
+
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...clusterHandlers(ctx),
@@ -116,12 +132,14 @@ export function createCore(opts: CoreOptions): Core {
     ...nodeImportHandlers(ctx),
     ...nodeAccessHandlers(ctx),
     ...bringupHandlers(ctx, bringup, clusterOps),
+    ...serveHandlers(ctx, serve),
   };
 
   return {
     ...ctx,
     service: new CoreService(handlers, bus, opts.logger ?? debugLogger(paths.debugLog)),
     bringup,
+    serve,
     dispose() {
       store.unwatch();
       bringup.dispose();

@@ -10,6 +10,7 @@ import { operationMethods } from './operation-methods';
 import { nodeAccessMethods, nodeImportMethods, nodeMethods } from './node-methods';
 import { terminalMethods } from './terminal-methods';
 import { bringupMethods } from './bringup-methods';
+import { serveMethods } from './serve-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -23,6 +24,7 @@ export const methods = {
   ...nodeAccessMethods,
   ...terminalMethods,
   ...bringupMethods,
+  ...serveMethods,
 } as const;
 
 
