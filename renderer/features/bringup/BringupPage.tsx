@@ -19,22 +19,7 @@ import { PlanView } from './PlanView';
 import { RunView } from './RunView';
 import { newestRun } from './run-format';
 import { runsKey, usePlan, useRayNodes, useRuns, useStartRun } from './use-bringup';
-import { ErrorBanner, useSingleFlight } from '../../ui';
-
-function EmptyState({ testId, title, text, action, onAction }: { testId: string; title: string; text: string; action: string; onAction: () => void }) {
-  return (
-    <div className="empty-state" data-testid={testId}>
-      <div className="empty-icon" aria-hidden>
-        ▲
-      </div>
-      <h2>{title}</h2>
-      <p>{text}</p>
-      <button type="button" className="btn primary" onClick={onAction}>
-        {action}
-      </button>
-    </div>
-  );
-}
+import { EmptyState, ErrorBanner, useSingleFlight } from '../../ui';
 
 function ClusterBringup({ cluster }: { cluster: Cluster }) {
   const go = useShell((s) => s.go);
