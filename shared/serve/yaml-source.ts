@@ -77,7 +77,15 @@ export function parseYaml(text: string): ParsedYaml {
       column: pos.col,
     };
   });
-  return { doc, lineCounter, value: diagnostics.length ? null : doc.toJS({ maxAliasCount: 100 }), diagnostics };
+  if (diagnostics.length) return { doc, lineCounter, value: null, diagnostics };
+  try {
+    return { doc, lineCounter, value: doc.toJS({ maxAliasCount: 100 }), diagnostics };
+  } catch (err) {
+    // `yaml` refuses alias expansion past maxAliasCount (a "billion laughs" bomb): the user's
+    // text is at fault, so it is a diagnostic, not an internal error (issue 16's hostile suite).
+    const message = err instanceof Error ? err.message : String(err);
+    return { doc, lineCounter, value: null, diagnostics: [{ severity: 'error', code: 'yaml-syntax', path: [], message: `YAML: ${message}`, fix: 'write the values out instead of repeating aliases (*name) this many times', line: 1, column: 1 }] };
+  }
 }
 
 /** Offsets of what `path` points at: the key of a map entry (where people look), else the node. */
