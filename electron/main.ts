@@ -10,6 +10,7 @@ import { createCore } from '../core/api/create-core';
 import { resolveRaydeckHome, statePaths } from '../core/paths';
 import { SafeStorageVault } from './safe-storage-vault';
 import { readStatic } from '../core/server/static-files';
+import { keepServingOnErrors } from '../core/server/process-guard';
 import { APP_ENTRY_URL, APP_SCHEME, denyPermissionsByDefault, guardNavigation, isAllowedSender, isSafeExternalUrl, mainWindowOptions } from './window-security';
 import { bindCoreToIpc } from './ipc-binding';
 
@@ -28,6 +29,8 @@ async function serveApp(request: Request): Promise<Response> {
 }
 
 async function start() {
+  // A bug in one request never takes the app down: logged, and the core keeps serving (issue 16).
+  keepServingOnErrors((line) => console.error(line));
   await app.whenReady();
   denyPermissionsByDefault(session.defaultSession);
   protocol.handle(APP_SCHEME, serveApp);
