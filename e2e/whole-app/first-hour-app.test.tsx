@@ -192,3 +192,20 @@ describe('Activity names the cluster of an operation (issue 19 item 7)', () => {
     expect(within(card).getByTestId('activity-when').textContent).toMatch(/\d/);
   });
 });
+
+describe('Add node: no stale field message while typing (issue 19 smaller)', () => {
+  it("drops a field's message once that field is edited, keeping the others until the next try", async () => {
+    await core.inventory.create('lab');
+    location.hash = '#/nodes';
+    useShell.setState({ page: 'nodes' });
+    renderApp();
+    fireEvent.click(within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
+    fireEvent.click(dialog.getByRole('button', { name: 'Add node' }));
+    await waitFor(() => expect(dialog.getByTestId('error-name').textContent).toMatch(/^Name /));
+    expect(dialog.getByTestId('error-host')).toBeTruthy();
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Name/ }), { target: { value: 'g' } });
+    expect(dialog.queryByTestId('error-name')).toBeNull();
+    expect(dialog.getByTestId('error-host')).toBeTruthy();
+  });
+});

@@ -43,9 +43,14 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
       ...(secret ? { secret, rememberSecret: remember } : {}),
     };
     const request = node ? { kind: 'update' as const, value: { id: node.id, ...fields } } : { kind: 'add' as const, value: { clusterId, ...fields } };
+    setEdited(new Set());
     once((done) => save.mutate(request, { onSuccess: onClose, onSettled: done }));
   };
   const err = save.error;
+  // A field's message is about the value as it was sent: once the field is edited, it no longer applies.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const touched = (path: string) => setEdited((prev) => (prev.has(path) ? prev : new Set(prev).add(path)));
+  const errFor = (path: string) => (edited.has(path) ? null : err);
   const placed = ['name', 'host', 'port', 'user', 'role', 'auth.identityFile', 'jumpNodeId', 'secret'];
   const leftover = err ? unplacedIssues(err, placed) : [];
   const storage = info.data?.secretStorage;
@@ -69,27 +74,45 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
       }
     >
         <div className="form-grid">
-          <Field label="Name" path="name" error={err}>
-            <input ref={first} value={name} onChange={(e) => setName(e.target.value)} placeholder="gpu-01" autoComplete="off" spellCheck={false} />
+          <Field label="Name" path="name" error={errFor('name')}>
+            <input ref={first} value={name} onChange={(e) => {
+                touched('name');
+                setName(e.target.value);
+              }} placeholder="gpu-01" autoComplete="off" spellCheck={false} />
           </Field>
-          <Field label="Role" path="role" error={err}>
-            <select value={role} onChange={(e) => setRole(e.target.value as NodeRole)}>
+          <Field label="Role" path="role" error={errFor('role')}>
+            <select value={role} onChange={(e) => {
+                touched('role');
+                setRole(e.target.value as NodeRole);
+              }}>
               <option value="head">Ray head</option>
               <option value="worker">Ray worker</option>
               <option value="jump">Jump host only (not in Ray)</option>
             </select>
           </Field>
-          <Field label="Host" path="host" error={err}>
-            <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="gpu-01.lab or 10.0.0.11" autoComplete="off" spellCheck={false} />
+          <Field label="Host" path="host" error={errFor('host')}>
+            <input value={host} onChange={(e) => {
+                touched('host');
+                setHost(e.target.value);
+              }} placeholder="gpu-01.lab or 10.0.0.11" autoComplete="off" spellCheck={false} />
           </Field>
-          <Field label="Port" path="port" error={err}>
-            <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
+          <Field label="Port" path="port" error={errFor('port')}>
+            <input value={port} onChange={(e) => {
+                touched('port');
+                setPort(e.target.value);
+              }} inputMode="numeric" />
           </Field>
-          <Field label="User" path="user" error={err}>
-            <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="ubuntu" autoComplete="off" spellCheck={false} />
+          <Field label="User" path="user" error={errFor('user')}>
+            <input value={user} onChange={(e) => {
+                touched('user');
+                setUser(e.target.value);
+              }} placeholder="ubuntu" autoComplete="off" spellCheck={false} />
           </Field>
-          <Field label="Jump host" path="jumpNodeId" error={err} hint="Reach this node through another node (ProxyJump); each hop's key is verified.">
-            <select value={jumpNodeId} onChange={(e) => setJumpNodeId(e.target.value)}>
+          <Field label="Jump host" path="jumpNodeId" error={errFor('jumpNodeId')} hint="Reach this node through another node (ProxyJump); each hop's key is verified.">
+            <select value={jumpNodeId} onChange={(e) => {
+                touched('jumpNodeId');
+                setJumpNodeId(e.target.value);
+              }}>
               <option value="">None (direct)</option>
               {nodes
                 .filter((n) => n.id !== node?.id)
@@ -111,8 +134,11 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
           ))}
         </fieldset>
         {authKind === 'key' ? (
-          <Field label="Key file" path="auth.identityFile" error={err} hint="Path on this machine; ~ is your home.">
-            <input value={identityFile} onChange={(e) => setIdentityFile(e.target.value)} spellCheck={false} />
+          <Field label="Key file" path="auth.identityFile" error={errFor('auth.identityFile')} hint="Path on this machine; ~ is your home.">
+            <input value={identityFile} onChange={(e) => {
+                touched('auth.identityFile');
+                setIdentityFile(e.target.value);
+              }} spellCheck={false} />
           </Field>
         ) : null}
         {authKind !== 'agent' ? (
@@ -123,7 +149,10 @@ export function NodeFormDialog({ clusterId, node, nodes, onClose }: { clusterId:
               error={err}
               hint={authKind === 'key' ? 'Only if the key is encrypted.' : node?.hasSecret ? 'Leave empty to keep the current one.' : 'You can also give it when Raydeck first connects.'}
             >
-              <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="new-password" />
+              <input type="password" value={secret} onChange={(e) => {
+                touched('secret');
+                setSecret(e.target.value);
+              }} autoComplete="new-password" />
             </Field>
             <label className="checkbox">
               <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} disabled={!secret} />
