@@ -1,0 +1,173 @@
+/**
+ * Safe apply against the fake Ray dashboard (real HTTP through a TCP tunnel, real captures):
+ * validation refuses before any PUT, the diff names what the PUT deletes, success and
+ * DEPLOY_FAILED with Ray's own messages, Ray's 400, rollback byte for byte, and auto-rollback
+ * when a version is not RUNNING within its deadline.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseYaml, type Operation } from '../../shared';
+import { EventBus } from '../api/event-bus';
+import { OperationRegistry } from '../operations/operation-registry';
+import { useTempHomes } from '../testing/temp-home';
+import { FakeServeDashboard } from './fake-serve-dashboard';
+import { ServeApplier } from './serve-apply';
+
+const tempHome = useTempHomes();
+let fake: FakeServeDashboard | null = null;
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+
+async function setup(opts: ConstructorParameters<typeof FakeServeDashboard>[0] = {}, followTimeoutMs = 3000) {
+  fake = await new FakeServeDashboard(opts).listen();
+  const home = tempHome();
+  const operations = new OperationRegistry(path.join(home, 'operations'), new EventBus());
+  const serve = new ServeApplier({ operations, historyRoot: path.join(home, 'history'), connect: fake.connector(), via: 'app', user: 'ana', timing: { pollMs: 5, settlePolls: 2, followTimeoutMs } });
+  const logs = async (id: string) => (await operations.logs(id, 500)).map((l) => l.line);
+  return { fake, operations, serve, logs, wait: (id: string): Promise<Operation> => operations.wait(id) };
+}
+
+const echoV1 = `# v1: one replica
+applications:
+- name: echo
+  route_prefix: /echo
+  import_path: demo_app:build_app
+  deployments:
+  - name: Echo
+    num_replicas: 1
+`;
+const echoV2 = echoV1.replace('num_replicas: 1', 'num_replicas: 2').replace('# v1', '# v2');
+const withLlm = (text: string) => `${text}- name: llm\n  route_prefix: /\n  import_path: ray.serve.llm:build_openai_app\n  args:\n    llm_configs:\n    - model_loading_config: {model_id: tiny-llama}\n`;
+
+describe('ServeApplier.apply', () => {
+  it('applies, follows to RUNNING with replica counts, and records v1 as running', async () => {
+    const { fake, serve, wait, logs } = await setup();
+    const started = await serve.apply('c1', withLlm(echoV1));
+    expect(started.version).toBe(1);
+    expect(started.diff.applications.map((a) => [a.name, a.change])).toEqual([
+      ['echo', 'added'],
+      ['llm', 'changed'],
+    ]);
+    const op = await wait(started.operationId);
+    expect(op).toMatchObject({ state: 'succeeded', kind: 'serve-apply', clusterId: 'c1', title: 'Apply Serve config v1' });
+    expect(fake.puts).toEqual([parseYaml(withLlm(echoV1)).value]);
+    const lines = await logs(op.id);
+    expect(lines).toContain('echo: DEPLOYING');
+    expect(lines).toContain('  echo/Echo: UPDATING, 0/1 running, 1 starting');
+    expect(lines).toContain('  echo/Echo: HEALTHY, 1/1 running');
+    expect(lines).toContain('v1: every application RUNNING');
+    const [entry] = await serve.history('c1').list();
+    expect(entry).toMatchObject({ version: 1, by: { user: 'ana', via: 'app' }, result: { state: 'running' }, operationId: op.id, applications: ['echo', 'llm'], deletes: [] });
+  });
+
+  it('a config with validation errors is refused before any PUT, naming line and field', async () => {
+    const { fake, serve } = await setup();
+    const bad = echoV1.replace('    num_replicas: 1\n', '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n');
+    await expect(serve.apply('c1', bad)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/^The Serve config is not valid \(1 error\): line 8: applications\[0\]\.deployments\[0\]\.num_replicas: .*Nothing was sent to Ray\.$/),
+    });
+    expect(fake.writes).toBe(0);
+    expect(await serve.history('c1').list()).toEqual([]);
+  });
+
+  it('a PUT that deletes a running app: the diff and the log say so, the history keeps it', async () => {
+    const { fake, serve, wait, logs } = await setup();
+    const started = await serve.apply('c1', echoV1);
+    expect(started.diff.deletes).toEqual(['llm']);
+    expect(started.diff.applications.find((a) => a.name === 'llm')).toMatchObject({ change: 'removed', liveStatus: 'RUNNING' });
+    await wait(started.operationId);
+    expect((await logs(started.operationId)).some((l) => l.startsWith('WARNING: this apply DELETES 1 running application: llm'))).toBe(true);
+    expect((await serve.history('c1').entry(1)).deletes).toEqual(['llm']);
+    expect((await serve.status('c1')).applications.map((a) => a.name)).toEqual(['echo']);
+    expect(fake.puts).toHaveLength(1);
+  });
+
+  it('DEPLOY_FAILED: the operation fails with Ray\'s own messages, recorded in the history', async () => {
+    const { serve, wait } = await setup();
+    const started = await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken_app:build'));
+    const op = await wait(started.operationId);
+    expect(op.state).toBe('failed');
+    expect(op.error).toMatch(/^v1 failed: echo: DEPLOY_FAILED; echo: Failed to update the deployments \['Echo'\]\.; echo\/Echo \(DEPLOY_FAILED\): A replica failed to start with exception\. Retrying 0 more time\(s\)\. Error:\nModuleNotFoundError: No module named 'broken'$/);
+    const entry = await serve.history('c1').entry(1);
+    expect(entry.result.state).toBe('failed');
+    expect(entry.result.messages).toContain("echo/Echo (DEPLOY_FAILED): A replica failed to start with exception. Retrying 0 more time(s). Error:\nModuleNotFoundError: No module named 'broken'");
+  });
+
+  it("Ray's 400 on PUT: failed with Ray's text", async () => {
+    const { fake, serve, wait } = await setup();
+    fake.refuseNextPut('1 validation error for ServeDeploySchema: Value error, route_prefix must start with /');
+    const op = await wait((await serve.apply('c1', echoV1)).operationId);
+    expect(op.error).toMatch(/^v1 was not applied: Ray refused the Serve config: 1 validation error/);
+    expect((await serve.history('c1').entry(1)).result).toMatchObject({ state: 'failed', messages: ['1 validation error for ServeDeploySchema: Value error, route_prefix must start with /'] });
+  });
+
+  it('without wait: ends once Ray took it, recorded as submitted; one apply per cluster at a time', async () => {
+    const { serve, wait } = await setup({ deployingPolls: 1000 }, 200);
+    const first = await serve.apply('c1', echoV1);
+    await expect(serve.apply('c1', echoV2)).rejects.toMatchObject({ code: 'conflict' });
+    await wait(first.operationId);
+    expect((await serve.history('c1').entry(1)).result.state).toBe('timed-out');
+    const second = await serve.apply('c1', echoV2, { wait: false });
+    expect((await wait(second.operationId)).state).toBe('succeeded');
+    expect((await serve.history('c1').entry(2)).result.state).toBe('submitted');
+  });
+});
+
+describe('rollback', () => {
+  it('re-applies an earlier version byte for byte, as a new version that says so', async () => {
+    const { fake, serve, wait } = await setup();
+    await wait((await serve.apply('c1', echoV1)).operationId);
+    await wait((await serve.apply('c1', echoV2)).operationId);
+    const back = await serve.rollback('c1');
+    expect(back).toMatchObject({ version: 3, rollbackOf: 1 });
+    expect(back.diff.applications[0]!.deployments[0]!.fields).toEqual([{ path: ['num_replicas'], kind: 'changed', before: 2, after: 1 }]);
+    expect((await wait(back.operationId)).title).toBe('Roll Serve back to v1 (as v3)');
+    const history = serve.history('c1');
+    expect(await history.text(3)).toBe(await history.text(1));
+    expect(await history.text(3)).toBe(echoV1);
+    expect(fake.puts[2]).toEqual(fake.puts[0]);
+    expect((await history.entry(3)).result.state).toBe('running');
+    expect((await serve.status('c1')).applications[0]!.deployedConfig).toEqual(fake.puts[0]!.applications[0]);
+  });
+
+  it('with nothing that ran before, it says so', async () => {
+    const { serve } = await setup();
+    await expect(serve.rollback('c1')).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^Nothing to roll back to/) });
+  });
+});
+
+describe('auto-rollback', () => {
+  it('a version not RUNNING by the deadline (replicas pending) is rolled back to the last good one', async () => {
+    const { fake, serve, wait, logs } = await setup();
+    await wait((await serve.apply('c1', echoV1)).operationId);
+    const huge = echoV2.replace('    num_replicas: 2\n', '    num_replicas: 2\n    ray_actor_options: {num_gpus: 4, resources: {huge: 1}}\n');
+    const started = Date.now();
+    const op = await wait((await serve.apply('c1', huge, { autoRollbackS: 0.3 })).operationId);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(op.state).toBe('failed');
+    expect(op.error).toMatch(/^v2 was not RUNNING within 0\.3 s \(echo: DEPLOYING; echo\/Echo: 0\/1 running, 1 pending; .*taken more than 30s to be scheduled.*\); rolled back to v1 as v3: RUNNING$/);
+    expect((await logs(op.id)).some((l) => l.includes('pending because: Deployment \'Echo\' in application \'echo\' has 1 replicas that have taken more than 30s to be scheduled'))).toBe(true);
+    const history = serve.history('c1');
+    expect((await history.list()).map((e) => [e.version, e.result.state, e.rollbackOf])).toEqual([
+      [3, 'running', 1],
+      [2, 'rolled-back', null],
+      [1, 'running', null],
+    ]);
+    expect((await history.entry(2)).result.messages.at(-1)).toBe('rolled back to v1 as v3');
+    expect(await history.text(3)).toBe(echoV1);
+    expect(fake.puts.map((p) => p.applications[0].deployments[0].num_replicas)).toEqual([1, 2, 1]);
+  });
+
+  it('a version that fails is rolled back too; with no good version before, it is only marked failed', async () => {
+    const { fake, serve, wait } = await setup();
+    const alone = await wait((await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken:app'), { autoRollbackS: 5 })).operationId);
+    expect(alone.error).toMatch(/^v1 failed, and no earlier version ran to roll back to/);
+    expect(fake.puts).toHaveLength(1);
+    await wait((await serve.apply('c1', echoV1)).operationId);
+    const op = await wait((await serve.apply('c1', echoV2.replace('demo_app:build_app', 'broken:app'), { autoRollbackS: 5 })).operationId);
+    expect(op.error).toMatch(/^v3 failed \(.*No module named 'broken'\); rolled back to v2 as v4: RUNNING$/s);
+  });
+});
