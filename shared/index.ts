@@ -16,3 +16,4 @@ export * from './domain/bringup';
 export * from './domain/long-lines';
 export * from './domain/ansi';
 export * from './serve';
+export * from './domain/model';

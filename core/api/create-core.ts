@@ -35,6 +35,8 @@ import { bringupHandlers } from './handlers/bringup';
 import { serveHandlers } from './handlers/serve';
 import { ServeApplier, type ServeConnector, type ServeTiming } from '../serve/serve-apply';
 import { headServeConnector } from '../serve/serve-target';
+import { modelHandlers } from './handlers/models';
+import { ModelInventory } from '../models/model-inventory';
 
 export interface CoreOptions {
   home: string;
@@ -133,6 +135,7 @@ export function createCore(opts: CoreOptions): Core {
     ...nodeAccessHandlers(ctx),
     ...bringupHandlers(ctx, bringup, clusterOps),
     ...serveHandlers(ctx, serve),
+    ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
   };
 
   return {

@@ -20,7 +20,7 @@ const LogChunk = z.object({ kind: z.literal('log'), data: z.string(), offset: z.
 /** Abort with this reason to stop following a job without cancelling it on the node. */
 export const DETACH_REASON = 'raydeck-detach';
 
-export type JobStep = 'install' | 'start-head' | 'join' | 'stop' | 'uninstall' | 'drain';
+export type JobStep = 'install' | 'start-head' | 'join' | 'stop' | 'uninstall' | 'drain' | 'model-fetch';
 
 export interface JobRequest {
   /** Unique per run and step: the same name re-attaches, a new one starts afresh. */

@@ -21,6 +21,7 @@ import { nodeImportCommand } from './commands/node-import';
 import { nodeAccessCommands } from './commands/node-access';
 import { nodeCheckCommand } from './commands/node-check';
 import { serveCommands } from './commands/serve';
+import { modelCommands } from './commands/model';
 import { forStream, oneLine } from './output';
 
 export const commands: CliCommand[] = [
@@ -31,6 +32,7 @@ export const commands: CliCommand[] = [
   nodeImportCommand,
   ...nodeAccessCommands,
   nodeCheckCommand,
+  ...modelCommands,
   ...serveCommands,
   apiCommand,
 ];

@@ -50,6 +50,7 @@ export class ClusterInventory {
       if (index < 0) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
       data.clusters.splice(index, 1);
       data.nodes = data.nodes.filter((n) => n.clusterId !== id);
+      data.models = data.models.filter((m) => m.clusterId !== id);
     });
   }
 }

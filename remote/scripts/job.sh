@@ -6,7 +6,7 @@
 #
 # Input: JSON on stdin (never on the command line):
 #   {"action": "start"|"follow"|"poll"|"cancel"|"token", "job": "<[A-Za-z0-9_.-]{1,80}>",
-#    "step": "install"|"start-head"|"join"|"stop"|"uninstall"|"drain", "params": {...},
+#    "step": "install"|"start-head"|"join"|"stop"|"uninstall"|"drain"|"model-fetch", "params": {...},
 #    "offset": <bytes of log already read>, "follow": <bool, start only>}
 # Output: JSON lines. poll/cancel/start: one line {"job", "state": "running"|"exited"|"absent",
 # "code", "log", "offset"}. follow (and start with "follow": true) streams the log as it grows
@@ -327,6 +327,26 @@ def step_script(step, p):
         return head + (
             f"if [ -x {q(ray)} ]; then {q(ray)} stop --force || true; fi\n"
             f"rm -rf {q(venv)} {q(TOKEN_PATH)}\necho {q('Removed ' + venv)}\n"
+        )
+    if step == "model-fetch":
+        # The node fetches a Hugging Face repo itself (huggingface_hub comes with vLLM and
+        # transformers in Raydeck's venv) into the model's folder.
+        repo = str_param(p, "repo", r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}", "org/name")
+        revision = p.get("revision") or ""
+        if revision and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,99}", revision):
+            fail("params.revision must be a branch, tag or commit")
+        target = str_param(p, "dir", r"~/\.raydeck/models/[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", "~/.raydeck/models/<name>")
+        if not os.path.exists(py):
+            fail(f"Raydeck's venv is not on this node ({venv}): bring the cluster up (with vLLM) first")
+        fetch = ("import sys\n"
+                 "try:\n    from huggingface_hub import snapshot_download\n"
+                 "except ImportError:\n    sys.exit('huggingface_hub is not installed in the venv: bring the cluster up with Install vLLM on this node')\n"
+                 "print(snapshot_download(repo_id=sys.argv[1], revision=sys.argv[2] or None, local_dir=sys.argv[3]))\n")
+        return head + (
+            f"export HF_HUB_DISABLE_TELEMETRY=1 HF_HUB_ETAG_TIMEOUT=20 HF_HUB_DOWNLOAD_TIMEOUT=60\n"
+            f"echo {q('Fetching ' + repo + (' at ' + revision if revision else '') + ' from Hugging Face into ' + target)}\n"
+            f"mkdir -p {q(os.path.expanduser(target))}\n"
+            f"{q(py)} -c {q(fetch)} {q(repo)} {q(revision)} {q(os.path.expanduser(target))}\n"
         )
     if step == "drain":
         # On the worker itself: ask the GCS to drain this node (no new work; Serve moves its

@@ -11,6 +11,7 @@ import { nodeAccessMethods, nodeImportMethods, nodeMethods } from './node-method
 import { terminalMethods } from './terminal-methods';
 import { bringupMethods } from './bringup-methods';
 import { serveMethods } from './serve-methods';
+import { modelMethods } from './model-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -25,6 +26,7 @@ export const methods = {
   ...terminalMethods,
   ...bringupMethods,
   ...serveMethods,
+  ...modelMethods,
 } as const;
 
 

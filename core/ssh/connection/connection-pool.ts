@@ -5,7 +5,7 @@
  * released, so a quick release/acquire (page switch, step retry) does not reconnect.
  */
 import type { ConnectionState, Unsubscribe } from '../../../shared';
-import type { NodeConnection, RunScriptOptions, ScriptResult, ShellChannel, ShellOptions, SshTarget } from '../types';
+import type { NodeConnection, RunScriptOptions, ScriptResult, ShellChannel, ShellOptions, SshTarget, UploadFileOptions } from '../types';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_BACKOFF } from './backoff';
 import { ConnectionFailed } from './connection-failure';
@@ -138,6 +138,10 @@ class ConnectionLease implements NodeConnection {
 
   async upload(content: Buffer | string, remotePath: string, mode?: number): Promise<void> {
     return this.live().upload(content, remotePath, mode);
+  }
+
+  async uploadFile(localPath: string, remotePath: string, opts?: UploadFileOptions): Promise<void> {
+    return this.live().uploadFile(localPath, remotePath, opts);
   }
 
   async shell(opts: ShellOptions): Promise<ShellChannel> {

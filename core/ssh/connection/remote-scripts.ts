@@ -90,6 +90,13 @@ export async function ensureDir(sftp: SFTPWrapper, dir: string, mode: number): P
   }
 }
 
+/** Like `ensureDir`, creating missing parents too (an absolute `dir`). */
+export async function ensureDirs(sftp: SFTPWrapper, dir: string, mode: number): Promise<void> {
+  if (dir === '/' || (await exists(sftp, dir))) return;
+  await ensureDirs(sftp, path.posix.dirname(dir), mode);
+  await ensureDir(sftp, dir, mode);
+}
+
 /** Resolves `~/x` and relative paths against the login's home directory. */
 export async function homePath(sftp: SFTPWrapper, remotePath: string): Promise<string> {
   if (remotePath.startsWith('/')) return remotePath;
@@ -102,6 +109,21 @@ export async function writeRemoteFile(sftp: SFTPWrapper, file: string, content: 
   const temporary = `${file}.${randomBytes(4).toString('hex')}.part`;
   await call<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err, undefined)));
   try {
+    await call<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err, undefined)));
+    await call<void>((cb) => sftp.ext_openssh_rename(temporary, file, (err) => cb(err, undefined)));
+  } catch (err) {
+    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Streams a local file to `file` (temporary name, then rename over the target), reporting bytes sent. */
+export async function putFileAtomic(sftp: SFTPWrapper, localPath: string, file: string, mode: number, onProgress?: (sent: number, total: number) => void): Promise<void> {
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.part`;
+  try {
+    await call<void>((cb) =>
+      sftp.fastPut(localPath, temporary, { mode, concurrency: 16, chunkSize: 32 * 1024, step: (sent, _chunk, total) => onProgress?.(sent, total) }, (err) => cb(err ?? undefined, undefined)),
+    );
     await call<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err, undefined)));
     await call<void>((cb) => sftp.ext_openssh_rename(temporary, file, (err) => cb(err, undefined)));
   } catch (err) {

@@ -13,12 +13,12 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { ConnectionState } from '../../../shared';
-import { HostKeyRejected, type HostKeyVerifier, type NodeConnection, type RunScriptOptions, type ScriptResult, type ShellChannel, type ShellOptions, type SshTarget } from '../types';
+import { HostKeyRejected, type HostKeyVerifier, type NodeConnection, type RunScriptOptions, type ScriptResult, type ShellChannel, type ShellOptions, type SshTarget, type UploadFileOptions } from '../types';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff';
 import { ChannelSlots, abortReason } from './channel-slots';
 import { ConnectionFailed, JumpHostFailed, classifyConnectError, isHardStop } from './connection-failure';
 import { type ClientTimings, openClient } from './open-client';
-import { type ChannelOpener, type RemoteScriptCatalog, ScriptInstaller, ensureDir, execScript, homePath, writeRemoteFile } from './remote-scripts';
+import { type ChannelOpener, type RemoteScriptCatalog, ScriptInstaller, ensureDir, ensureDirs, execScript, homePath, putFileAtomic, writeRemoteFile } from './remote-scripts';
 
 /** Tuning of every connection of a pool. */
 export interface ConnectionSettings extends ClientTimings {
@@ -131,6 +131,20 @@ export class SharedConnection implements ChannelOpener {
       await ensureDir(sftp, path.posix.dirname(target), 0o700);
       await writeRemoteFile(sftp, target, Buffer.isBuffer(content) ? content : Buffer.from(content), mode);
     } finally {
+      sftp.end();
+    }
+  }
+
+  async uploadFile(localPath: string, remotePath: string, opts: UploadFileOptions = {}): Promise<void> {
+    const sftp = await this.sftp(opts.signal);
+    const onAbort = () => sftp.end();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const target = await homePath(sftp, remotePath);
+      await ensureDirs(sftp, path.posix.dirname(target), 0o755);
+      await putFileAtomic(sftp, localPath, target, opts.mode ?? 0o600, opts.onProgress);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
       sftp.end();
     }
   }
