@@ -148,7 +148,7 @@ describe('auto-rollback', () => {
     const op = await wait((await serve.apply('c1', huge, { autoRollbackS: 0.3 })).operationId);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(op.state).toBe('failed');
-    expect(op.error).toMatch(/^v2 was not RUNNING within 0\.3 s \(echo: DEPLOYING; echo\/Echo: 0\/1 running, 1 pending; .*taken more than 30s to be scheduled.*\); rolled back to v1 as v3: RUNNING$/);
+    expect(op.error).toMatch(/^v2 was not RUNNING within 0\.3 s; rolled back to v1 as v3: RUNNING\. Why: echo: DEPLOYING; echo\/Echo: 0\/1 running, 1 pending; .*taken more than 30s to be scheduled/);
     expect((await logs(op.id)).some((l) => l.includes('pending because: Deployment \'Echo\' in application \'echo\' has 1 replicas that have taken more than 30s to be scheduled'))).toBe(true);
     const history = serve.history('c1');
     expect((await history.list()).map((e) => [e.version, e.result.state, e.rollbackOf])).toEqual([
@@ -168,6 +168,6 @@ describe('auto-rollback', () => {
     expect(fake.puts).toHaveLength(1);
     await wait((await serve.apply('c1', echoV1)).operationId);
     const op = await wait((await serve.apply('c1', echoV2.replace('demo_app:build_app', 'broken:app'), { autoRollbackS: 5 })).operationId);
-    expect(op.error).toMatch(/^v3 failed \(.*No module named 'broken'\); rolled back to v2 as v4: RUNNING$/s);
+    expect(op.error).toMatch(/^v3 failed; rolled back to v2 as v4: RUNNING\. Why: echo: DEPLOY_FAILED; .*No module named 'broken'$/s);
   });
 });

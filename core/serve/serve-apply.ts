@@ -233,7 +233,8 @@ export class ServeApplier {
       for (const line of describeDiff(back.diff)) op.log(line);
       const after = await this.putAndFollow(op, conn.api, back, true, this.timing.followTimeoutMs);
       const state = after === 'submitted' ? 'submitted' : after.kind;
-      throw new Error(`${label} ${what} (${reason}); rolled back to v${good.version} as v${back.entry.version}: ${state === 'running' ? 'RUNNING' : state}`);
+      // The outcome first: the CLI's one line is cut at 300 characters, Ray's reasons can be long.
+      throw new Error(`${label} ${what}; rolled back to v${good.version} as v${back.entry.version}: ${state === 'running' ? 'RUNNING' : state}. Why: ${reason}`);
     });
   }
 

@@ -3,11 +3,13 @@
  * RayService manifest) against Ray 2.60's rules and Raydeck's stricter ones, without a cluster
  * and without importing the application's code. Prints one line per finding —
  * `file:line:col: error [class] field.path: message — fix` — and exits 1 when any is an error
- * (warnings alone exit 0). `--json` prints the findings as data.
+ * (warnings alone exit 0). `--json` prints the findings as data. The commands on a cluster (diff,
+ * apply, status, history, rollback, export-kuberay) are in serve-cluster.ts.
  */
 import { formatConfigPath, formatDiagnostic } from '../../../shared';
 import { validateServeFile } from '../../serve/serve-file';
 import { UsageError, type CliCommand } from '../cli-types';
+import { serveClusterCommands } from './serve-cluster';
 
 export const serveValidateCommand: CliCommand = {
   words: ['serve', 'validate'],
@@ -53,4 +55,4 @@ export const serveValidateCommand: CliCommand = {
   },
 };
 
-export const serveCommands: CliCommand[] = [serveValidateCommand];
+export const serveCommands: CliCommand[] = [serveValidateCommand, ...serveClusterCommands];
