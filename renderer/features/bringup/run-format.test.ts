@@ -1,13 +1,22 @@
 /** The pure run helpers: node states, head-first order, newest run, elapsed times, summary. */
 import { describe, expect, it } from 'vitest';
 import type { BringUpRun, BringUpStep, NodePlan, RayNodeStatus, StepState } from '../../../shared';
-import { canRetryNode, formatElapsed, headFirst, newestRun, nodeState, rayNodeOrder, runProgress, upsertRun, verifiedSummary } from './run-format';
+import { canRetryNode, everInstalled, formatElapsed, headFirst, newestRun, nodeState, rayNodeOrder, runProgress, upsertRun, verifiedSummary } from './run-format';
 
 const step = (state: StepState, progress: number | null = null): BringUpStep => ({ kind: 'install', title: 't', state, progress, detail: '', startedAt: null, endedAt: null, error: null, hint: null });
 const node = (name: string, role: 'head' | 'worker', states: StepState[]): NodePlan => ({ nodeId: name, nodeName: name, role, host: '', steps: states.map((s) => step(s)), numGpus: null, vllmBuild: null });
 const run = (id: string, state: BringUpRun['state'], nodes: NodePlan[] = []): BringUpRun => ({ id, clusterId: 'c', options: { source: { kind: 'pypi' }, withVllm: true }, rayVersion: '2.60.0', state, nodes, startedAt: null, endedAt: null, verified: null });
 
 describe('run-format', () => {
+  it('knows whether anything was ever brought up: an install done or skipped, or Ray started (a Start has no install step)', () => {
+    const plan = (steps: Partial<BringUpStep>[]): BringUpRun => run('r', 'succeeded', [{ ...node('a', 'head', []), steps: steps.map((p) => ({ ...step('pending'), ...p })) }]);
+    expect(everInstalled(undefined)).toBe(false);
+    expect(everInstalled([plan([{ kind: 'preflight', state: 'done' }, { kind: 'install', state: 'failed' }])])).toBe(false);
+    expect(everInstalled([plan([{ kind: 'install', state: 'skipped' }])])).toBe(true);
+    expect(everInstalled([plan([{ kind: 'preflight', state: 'done' }, { kind: 'start-head', state: 'done' }, { kind: 'verify', state: 'done' }])])).toBe(true);
+    expect(everInstalled([plan([{ kind: 'start-head', state: 'failed' }])])).toBe(false);
+  });
+
   it('derives a node state: failed wins, part-way is running only while the run runs', () => {
     expect(nodeState(node('a', 'worker', ['done', 'failed', 'pending']), false)).toBe('failed');
     expect(nodeState(node('a', 'worker', ['done', 'running', 'pending']), true)).toBe('running');

@@ -104,10 +104,13 @@ export { plural };
 
 /**
  * Whether anything was ever installed on the cluster by a run we know of: some node's install
- * step finished (done, or skipped because it was there). Before that, Start has nothing to start.
+ * step finished (done, or skipped because it was there), or Ray started on some node (a Start's
+ * runs have no install step). Before that, Start has nothing to start.
  */
 export function everInstalled(runs: readonly BringUpRun[] | undefined): boolean {
-  return (runs ?? []).some((r) => r.nodes.some((n) => n.steps.some((s) => s.kind === 'install' && (s.state === 'done' || s.state === 'skipped'))));
+  const finished = (s: { kind: string; state: string }) =>
+    (s.kind === 'install' && (s.state === 'done' || s.state === 'skipped')) || ((s.kind === 'start-head' || s.kind === 'join') && s.state === 'done');
+  return (runs ?? []).some((r) => r.nodes.some((n) => n.steps.some(finished)));
 }
 
 /** The newest run that ended verified, if any. */
