@@ -47,6 +47,8 @@ export interface FakeServeDashboardOptions {
   start?: 'llm-running' | 'empty';
   behave?: (app: Json) => AppBehaviour;
   deployingPolls?: number;
+  /** GETs right after a PUT that still show the state before it (the controller's status lags a tick). */
+  staleReads?: number;
 }
 
 export class FakeServeDashboard {
@@ -57,13 +59,18 @@ export class FakeServeDashboard {
   private apps = new Map<string, LiveApp>();
   private readonly captured: Json | null;
   private refuse: string | null = null;
+  private drop = false;
+  private stale: { reads: number; body: Json } | null = null;
+  private readonly staleReads: number;
   private server: http.Server | null = null;
-  private port = 0;
+  /** The port it listens on (127.0.0.1), once listening. */
+  port = 0;
   private serveRunning: boolean;
 
   constructor(opts: FakeServeDashboardOptions = {}) {
     this.behave = opts.behave ?? ((app) => (/broken/.test(String(app.import_path)) ? 'failed' : /huge/.test(JSON.stringify(app)) ? 'pending' : 'running'));
     this.deployingPolls = opts.deployingPolls ?? 1;
+    this.staleReads = opts.staleReads ?? 0;
     this.serveRunning = opts.start !== 'empty';
     this.captured = this.serveRunning ? clone(TEMPLATE_APP) : null;
   }
@@ -88,6 +95,11 @@ export class FakeServeDashboard {
     this.refuse = text;
   }
 
+  /** The next PUT gets no answer (the connection is cut after Ray took the body). */
+  dropNextPut(): void {
+    this.drop = true;
+  }
+
   /** A connector for ServeApplier / createCore({serveConnector}) through the real DashboardClient. */
   connector(): ServeConnector {
     return async () => {
@@ -104,7 +116,11 @@ export class FakeServeDashboard {
   private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse) {
     this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (req.url !== '/api/serve/applications/') return void res.writeHead(404).end('Not found');
-    if (req.method === 'GET') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(this.instance()));
+    if (req.method === 'GET') {
+      const stale = this.stale && this.stale.reads > 0 ? this.stale : null;
+      if (stale) stale.reads -= 1;
+      return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stale ? stale.body : this.instance()));
+    }
     if (req.method === 'DELETE') {
       this.apps.clear();
       this.serveRunning = false;
@@ -117,6 +133,7 @@ export class FakeServeDashboard {
       return void res.writeHead(400).end(text);
     }
     const config = JSON.parse(body) as Json;
+    if (this.staleReads > 0) this.stale = { reads: this.staleReads, body: this.instance() };
     this.puts.push(config);
     this.serveRunning = true;
     const next = new Map<string, LiveApp>();
@@ -127,6 +144,10 @@ export class FakeServeDashboard {
       next.set(name, same ? before : { config: app, behaviour: this.behave(app), reads: 0, deployedAt: Date.now() / 1000 });
     }
     this.apps = next; // declarative: whatever the body leaves out is gone
+    if (this.drop) {
+      this.drop = false;
+      return void req.socket.destroy();
+    }
     res.writeHead(200).end();
   }
 

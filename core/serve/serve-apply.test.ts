@@ -104,6 +104,22 @@ describe('ServeApplier.apply', () => {
     expect((await serve.history('c1').entry(1)).result).toMatchObject({ state: 'failed', messages: ['1 validation error for ServeDeploySchema: Value error, route_prefix must start with /'] });
   });
 
+  it("a status from before the PUT (the controller lags a tick) is not taken for the new version's verdict", async () => {
+    const { serve, wait } = await setup({ staleReads: 1, deployingPolls: 0 });
+    await wait((await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken:app'))).operationId);
+    const op = await wait((await serve.apply('c1', echoV1)).operationId);
+    expect(op.state).toBe('succeeded');
+    expect((await serve.history('c1').entry(2)).result.state).toBe('running');
+  });
+
+  it('a PUT without an answer: failed, saying Ray may or may not run it', async () => {
+    const { fake, serve, wait } = await setup();
+    fake.dropNextPut();
+    const op = await wait((await serve.apply('c1', echoV1)).operationId);
+    expect(op.error).toMatch(/^v1: the PUT got no answer \(Cannot reach the Ray dashboard: .*\); Ray may or may not run it: see raydeck serve status$/);
+    expect((await serve.history('c1').entry(1)).result.state).toBe('failed');
+  });
+
   it('without wait: ends once Ray took it, recorded as submitted; one apply per cluster at a time', async () => {
     const { serve, wait } = await setup({ deployingPolls: 1000 }, 200);
     const first = await serve.apply('c1', echoV1);

@@ -245,9 +245,14 @@ export class ServeApplier {
     try {
       await api.putApplications(p.body);
     } catch (err) {
-      const message = err instanceof ServeConfigRefused ? err.rayMessage : err instanceof Error ? err.message : String(err);
+      if (err instanceof ServeConfigRefused) {
+        await p.history.setResult(p.entry.version, 'failed', [err.rayMessage]);
+        throw new Error(`${label} was not applied: ${err.message}`);
+      }
+      // No answer (a dropped tunnel, a timeout): Ray may have taken the config or not.
+      const message = `the PUT got no answer (${err instanceof Error ? err.message : String(err)}); Ray may or may not run it: see raydeck serve status`;
       await p.history.setResult(p.entry.version, 'failed', [message]);
-      throw new Error(`${label} was not applied: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${label}: ${message}`);
     }
     op.log(`${label}: Ray took the config`);
     if (!wait) {
