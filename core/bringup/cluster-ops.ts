@@ -53,13 +53,12 @@ async function workersThenHead(deps: ClusterOpsDeps, op: OperationContext, clust
 }
 
 export function stopCluster(deps: ClusterOpsDeps, clusterId: string): Promise<string> {
-  return deps.operations.start('cluster-stop', 'Stop Ray', (op) => workersThenHead(deps, op, clusterId, ['stop']));
+  return deps.operations.start('cluster-stop', 'Stop Ray', (op) => workersThenHead(deps, op, clusterId, ['stop']), { clusterId });
 }
 
 export function tearDownCluster(deps: ClusterOpsDeps, clusterId: string, uninstall: boolean): Promise<string> {
-  return deps.operations.start('cluster-down', uninstall ? 'Tear down (stop Ray, remove the virtualenv)' : 'Tear down (stop Ray)', (op) =>
-    workersThenHead(deps, op, clusterId, uninstall ? ['stop', 'uninstall'] : ['stop']),
-  );
+  const title = uninstall ? 'Tear down (stop Ray, remove the virtualenv)' : 'Tear down (stop Ray)';
+  return deps.operations.start('cluster-down', title, (op) => workersThenHead(deps, op, clusterId, uninstall ? ['stop', 'uninstall'] : ['stop']), { clusterId });
 }
 
 export async function removeWorker(deps: ClusterOpsDeps, nodeId: string, graceS = 10): Promise<string> {
@@ -72,5 +71,5 @@ export async function removeWorker(deps: ClusterOpsDeps, nodeId: string, graceS 
     await deps.nodes.remove(node.id);
     await deps.onNodeRemoved?.(node.id);
     op.log(`${node.name}: drained, Ray stopped, removed from the inventory`);
-  });
+  }, { clusterId: node.clusterId });
 }

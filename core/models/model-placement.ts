@@ -173,5 +173,5 @@ export async function placeModel(deps: PlacementDeps, model: ClusterModel, nodeI
     const sentFiles = placements.reduce((s, p) => s + p.filesSent, 0);
     const skipped = placements.reduce((s, p) => s + p.filesSkipped, 0);
     op.log(`${model.name} is on ${placements.map((p) => `${p.nodeName} (${p.dir})`).join(', ')}${files ? `: ${sentFiles} files sent, ${skipped} already there` : ''}`);
-  });
+  }, { clusterId: model.clusterId });
 }
