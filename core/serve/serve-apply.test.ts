@@ -85,6 +85,14 @@ describe('ServeApplier.apply', () => {
     expect(fake.puts).toHaveLength(1);
   });
 
+  it('expectDeletes from an earlier diff: refused when the PUT would now delete something else', async () => {
+    const { fake, serve, wait } = await setup();
+    await expect(serve.apply('c1', echoV1, { expectDeletes: [] })).rejects.toMatchObject({ code: 'conflict', message: 'Ray changed since the diff: this apply would now delete llm (the diff showed none). Nothing was sent; look at the diff again.' });
+    expect(fake.writes).toBe(0);
+    expect(await serve.history('c1').list()).toEqual([]);
+    expect((await wait((await serve.apply('c1', echoV1, { expectDeletes: ['llm'] })).operationId)).state).toBe('succeeded');
+  });
+
   it('DEPLOY_FAILED: the operation fails with Ray\'s own messages, recorded in the history', async () => {
     const { serve, wait } = await setup();
     const started = await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken_app:build'));

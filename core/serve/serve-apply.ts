@@ -66,6 +66,11 @@ export interface ApplyOptions {
   wait?: boolean;
   /** Roll back to the last version that ran when not RUNNING within this many seconds. */
   autoRollbackS?: number | null;
+  /**
+   * The applications the caller showed as deleted (from serve.diff): when what the PUT would
+   * delete now differs (Ray changed since the diff), the apply is refused and nothing is sent.
+   */
+  expectDeletes?: string[];
 }
 
 export interface ApplyStarted {
@@ -175,11 +180,15 @@ export class ServeApplier {
   }
 
   /** Validate, diff against Ray, record: everything before the PUT. */
-  private async prepare(conn: ServeConnection, clusterId: string, text: string, rollbackOf: number | null): Promise<Prepared> {
+  private async prepare(conn: ServeConnection, clusterId: string, text: string, rollbackOf: number | null, expectDeletes?: string[]): Promise<Prepared> {
     const validation = this.validate(text, await conn.gpus?.().catch(() => null));
     refuseInvalid(validation);
     const body = parseYaml(text).value;
     const diff = diffServeConfig(body, await conn.api.applications());
+    if (expectDeletes && [...expectDeletes].sort().join('\n') !== [...diff.deletes].sort().join('\n')) {
+      const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+      throw new RaydeckError({ code: 'conflict', message: `Ray changed since the diff: this apply would now delete ${list(diff.deletes)} (the diff showed ${list(expectDeletes)}). Nothing was sent; look at the diff again.` });
+    }
     const history = this.history(clusterId);
     const entry = await history.record({ text, by: this.by, rollbackOf, applications: appNames(body), deletes: diff.deletes });
     return { history, entry, body, diff, warnings: validation.diagnostics.filter((d) => d.severity === 'warning') };
@@ -190,7 +199,7 @@ export class ServeApplier {
     if (running) throw new RaydeckError({ code: 'conflict', message: `A Serve apply to this cluster is running (operation ${running}); wait for it or cancel it.` });
     this.busy.set(clusterId, 'starting');
     try {
-      const prepared = await this.withConnection(clusterId, (conn) => this.prepare(conn, clusterId, text, rollbackOf));
+      const prepared = await this.withConnection(clusterId, (conn) => this.prepare(conn, clusterId, text, rollbackOf, opts.expectDeletes));
       const { entry } = prepared;
       const title = rollbackOf ? `Roll Serve back to v${rollbackOf} (as v${entry.version})` : `Apply Serve config v${entry.version}`;
       const operationId = await this.deps.operations.start('serve-apply', title, (op) => this.run(op, clusterId, prepared, opts), { clusterId });

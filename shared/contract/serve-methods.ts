@@ -60,6 +60,8 @@ export const serveMethods = {
         text: ServeText,
         wait: z.boolean().default(true),
         autoRollbackS: z.number().positive().max(24 * 3600).nullable().default(null),
+        /** The deletions the user saw in serve.diff: if the apply would now delete others, it is refused (conflict). */
+        expectDeletes: z.array(z.string().max(256)).max(1000).optional(),
       })
       .strict(),
     output: ServeApplyStarted,

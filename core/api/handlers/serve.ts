@@ -17,9 +17,9 @@ export function serveHandlers(ctx: CoreContext, serve: ServeApplier): HandlersFo
       await ctx.inventory.get(clusterId);
       return serve.diff(clusterId, text);
     },
-    'serve.apply': async ({ clusterId, text, wait, autoRollbackS }) => {
+    'serve.apply': async ({ clusterId, text, wait, autoRollbackS, expectDeletes }) => {
       await ctx.inventory.get(clusterId);
-      return serve.apply(clusterId, text, { wait: wait || autoRollbackS !== null, autoRollbackS });
+      return serve.apply(clusterId, text, { wait: wait || autoRollbackS !== null, autoRollbackS, ...(expectDeletes ? { expectDeletes } : {}) });
     },
     'serve.history': async ({ clusterId }) => {
       await ctx.inventory.get(clusterId);
