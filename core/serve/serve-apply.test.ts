@@ -185,6 +185,19 @@ describe('auto-rollback', () => {
     expect(fake.puts.map((p) => p.applications[0].deployments[0].num_replicas)).toEqual([1, 2, 1]);
   });
 
+  it('a rollback that fails too is recorded as failed, and the error says so', async () => {
+    const { fake, serve, wait } = await setup();
+    await wait((await serve.apply('c1', echoV1)).operationId);
+    fake.behave = () => 'failed'; // the cluster broke: nothing starts any more
+    const op = await wait((await serve.apply('c1', echoV2, { autoRollbackS: 5 })).operationId);
+    expect(op.error).toMatch(/^v2 failed; rolled back to v1 as v3: failed\. Why: /);
+    expect((await serve.history('c1').list()).map((e) => [e.version, e.result.state])).toEqual([
+      [3, 'failed'],
+      [2, 'rolled-back'],
+      [1, 'running'],
+    ]);
+  });
+
   it('a version that fails is rolled back too; with no good version before, it is only marked failed', async () => {
     const { fake, serve, wait } = await setup();
     const alone = await wait((await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken:app'), { autoRollbackS: 5 })).operationId);

@@ -236,11 +236,19 @@ export class ServeApplier {
         throw new Error(`${label} ${what}, and no earlier version ran to roll back to: ${reason}`);
       }
       op.log(`${label} ${what}: rolling back to v${good.version}`, 'stderr');
-      const back = await this.prepare(conn, clusterId, await p.history.text(good.version), good.version);
+      let back: Prepared;
+      try {
+        back = await this.prepare(conn, clusterId, await p.history.text(good.version), good.version);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        await p.history.setResult(p.entry.version, outcome.kind, [...outcome.messages, `rollback to v${good.version} refused: ${why}`]);
+        throw new Error(`${label} ${what}, and the rollback to v${good.version} was refused (${why}): ${reason}`);
+      }
       await p.history.setOperation(back.entry.version, op.id);
       await p.history.setResult(p.entry.version, 'rolled-back', [...outcome.messages, `rolled back to v${good.version} as v${back.entry.version}`]);
       for (const line of describeDiff(back.diff)) op.log(line);
       const after = await this.putAndFollow(op, conn.api, back, true, this.timing.followTimeoutMs);
+      if (after !== 'submitted' && (after.kind === 'failed' || after.kind === 'timed-out')) await back.history.setResult(back.entry.version, after.kind, after.messages);
       const state = after === 'submitted' ? 'submitted' : after.kind;
       // The outcome first: the CLI's one line is cut at 300 characters, Ray's reasons can be long.
       throw new Error(`${label} ${what}; rolled back to v${good.version} as v${back.entry.version}: ${state === 'running' ? 'RUNNING' : state}. Why: ${reason}`);
