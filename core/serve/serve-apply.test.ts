@@ -93,6 +93,14 @@ describe('ServeApplier.apply', () => {
     expect((await wait((await serve.apply('c1', echoV1, { expectDeletes: ['llm'] })).operationId)).state).toBe('succeeded');
   });
 
+  it('a dashboard that does not answer is a typed error about the cluster, and nothing is recorded', async () => {
+    const { fake, serve } = await setup();
+    await fake.close();
+    await expect(serve.status('c1')).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^Cannot reach Ray Serve on this cluster: Cannot reach the Ray dashboard: /) });
+    await expect(serve.apply('c1', echoV1)).rejects.toMatchObject({ code: 'conflict' });
+    expect(await serve.history('c1').list()).toEqual([]);
+  });
+
   it('DEPLOY_FAILED: the operation fails with Ray\'s own messages, recorded in the history', async () => {
     const { serve, wait } = await setup();
     const started = await serve.apply('c1', echoV1.replace('demo_app:build_app', 'broken_app:build'));

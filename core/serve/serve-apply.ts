@@ -26,6 +26,7 @@ import {
   type ServeInstance,
 } from '../../shared';
 import type { OperationContext, OperationRegistry } from '../operations/operation-registry';
+import { DashboardError } from '../ray/dashboard-client';
 import { ServeConfigRefused, type ServeApi } from '../ray/serve-api';
 import { validateServeText, type FileValidation } from './serve-file';
 import { followApply, type FollowOutcome } from './serve-follow';
@@ -106,6 +107,12 @@ export function refuseInvalid(validation: FileValidation): void {
   });
 }
 
+function unreachable(err: unknown): unknown {
+  if (err instanceof RaydeckError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new RaydeckError({ code: 'conflict', message: `Cannot reach Ray Serve on this cluster: ${message}` });
+}
+
 const appNames = (body: unknown): string[] => {
   const apps = (body as { applications?: unknown[] } | null)?.applications ?? [];
   return apps.map((a) => ((a as { name?: unknown }).name === undefined ? 'default' : String((a as { name?: unknown }).name)));
@@ -170,10 +177,21 @@ export class ServeApplier {
     return entries.find((e) => e.version < limit && e.result.state === 'running');
   }
 
+  /**
+   * Runs `fn` with the cluster's Serve API. An unreachable head or dashboard is the cluster's
+   * state, not a Raydeck bug: it comes back as a typed error saying so.
+   */
   private async withConnection<T>(clusterId: string, fn: (conn: ServeConnection) => Promise<T>): Promise<T> {
-    const conn = await this.deps.connect(clusterId);
+    let conn: ServeConnection;
+    try {
+      conn = await this.deps.connect(clusterId);
+    } catch (err) {
+      throw unreachable(err);
+    }
     try {
       return await fn(conn);
+    } catch (err) {
+      throw err instanceof DashboardError ? unreachable(err) : err;
     } finally {
       conn.release();
     }
