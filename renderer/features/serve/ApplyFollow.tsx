@@ -1,0 +1,65 @@
+/**
+ * The apply (or rollback) the page follows: its title, a progress bar, what is happening now,
+ * and the operation's log — Ray's own messages and replica counts — until every application
+ * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner-styled box).
+ */
+import { useEffect, useRef } from 'react';
+import { AnsiLine } from '../../ui';
+import type { FollowedApply } from './serve-draft-store';
+import { useFollowedOperation } from './use-followed-operation';
+
+const STATE_TEXT = { running: 'Applying', succeeded: 'RUNNING', failed: 'Failed', cancelled: 'Cancelled' } as const;
+
+export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDismiss(): void }) {
+  const { op, lines, error } = useFollowedOperation(apply.operationId);
+  const log = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lines]);
+  const state = op?.state ?? 'running';
+  const pct = op?.progress === null || op?.progress === undefined ? null : Math.round(op.progress * 100);
+  const title = op?.title ?? (apply.rollbackOf ? `Roll Serve back to v${apply.rollbackOf} (as v${apply.version})` : `Apply Serve config v${apply.version}`);
+  return (
+    <section className="card op-card serve-follow" data-testid="serve-follow" data-state={state} aria-label="Apply progress">
+      <div className="op-head">
+        <strong className="serve-follow-title">{title}</strong>
+        <span className={`badge state-${state}`} data-testid="serve-follow-state">
+          {STATE_TEXT[state]}
+        </span>
+        {state !== 'running' ? (
+          <button type="button" className="btn ghost small" onClick={onDismiss}>
+            Dismiss
+          </button>
+        ) : null}
+      </div>
+      <div className={`progress progress-${state}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined} aria-label={title}>
+        <div className={pct === null ? 'bar indeterminate' : 'bar'} style={pct === null ? undefined : { width: `${pct}%` }} />
+      </div>
+      <div className="muted small" data-testid="serve-follow-detail">
+        {op?.detail ?? 'Starting…'}
+      </div>
+      {op?.error ? (
+        <div className="banner error serve-follow-error" role="alert" data-testid="serve-follow-error">
+          {op.error}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="banner error" role="alert">
+          Lost track of this apply; its result is in the history below and on the Activity page.
+        </div>
+      ) : null}
+      <pre className="log-pane" ref={log} aria-label="Apply log" data-testid="serve-follow-log">
+        {lines.length === 0 ? (
+          <span className="muted">No output yet.</span>
+        ) : (
+          lines.map((l, i) => (
+            <div key={i} className={`log-${l.stream}`}>
+              <AnsiLine text={l.line} />
+            </div>
+          ))
+        )}
+      </pre>
+    </section>
+  );
+}
