@@ -53,7 +53,7 @@ describe('browser mode in Chromium', () => {
     await app.waitUntilConnected();
     await page.keyboard.press('g');
     await page.keyboard.press('s');
-    await page.getByTestId('empty-serve').waitFor();
+    await page.getByTestId('serve-page').waitFor();
     expect(new URL(page.url()).hash).toBe('#/serve');
     await app.nav('serve').focus();
     await page.keyboard.press('ArrowDown');

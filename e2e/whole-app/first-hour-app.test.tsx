@@ -104,10 +104,10 @@ describe("A cluster's home (issue 19 item 8)", () => {
 describe('Empty pages and help (issue 19 smaller)', () => {
   it('once a cluster exists, a page not in this build does not say "Start by adding a cluster"', async () => {
     await core.inventory.create('lab');
-    location.hash = '#/serve';
-    useShell.setState({ page: 'serve' });
+    location.hash = '#/pipeline';
+    useShell.setState({ page: 'pipeline' });
     renderApp();
-    const empty = await screen.findByTestId('empty-serve');
+    const empty = await screen.findByTestId('empty-pipeline');
     await waitFor(() => expect(within(empty).getByTestId('coming-next').textContent).toContain("lab's state, nodes and bring-up"));
     expect(empty.textContent).not.toContain('Start by adding a cluster');
     fireEvent.click(within(empty).getByRole('button', { name: 'Go to Bring-up' }));

@@ -10,6 +10,7 @@ import { ActivityPage } from '../features/activity';
 import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
+import { ServePage } from '../features/serve';
 import { BringupPage, ClusterCardSummary } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
@@ -28,6 +29,8 @@ function PageView({ page }: { page: PageId }) {
       return <TerminalPage />;
     case 'bringup':
       return <BringupPage />;
+    case 'serve':
+      return <ServePage />;
     default:
       return <ComingPage page={page} />;
   }
