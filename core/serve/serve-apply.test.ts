@@ -62,6 +62,15 @@ describe('ServeApplier.apply', () => {
     expect(entry).toMatchObject({ version: 1, by: { user: 'ana', via: 'app' }, result: { state: 'running' }, operationId: op.id, applications: ['echo', 'llm'], deletes: [] });
   });
 
+  it('each deployment change is logged once, also for names with colons (LLMServer:<model>)', async () => {
+    const { serve, wait, logs } = await setup();
+    const two = 'applications:\n- name: llm\n  import_path: pkg.llm:app\n  deployments:\n  - name: "LLMServer:a"\n  - name: "LLMServer:b"\n';
+    const lines = await logs((await wait((await serve.apply('c1', two)).operationId)).id);
+    expect(lines.filter((l) => l === '  llm/LLMServer:a: HEALTHY, 1/1 running')).toHaveLength(1);
+    expect(lines.filter((l) => l === '  llm/LLMServer:b: HEALTHY, 1/1 running')).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('  llm/LLMServer:b: UPDATING'))).toHaveLength(1);
+  });
+
   it('a config with validation errors is refused before any PUT, naming line and field', async () => {
     const { fake, serve } = await setup();
     const bad = echoV1.replace('    num_replicas: 1\n', '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n');

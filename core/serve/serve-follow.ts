@@ -78,7 +78,8 @@ export async function followApply(api: ServeApi, opts: FollowOptions): Promise<F
         const app = last.applications.find((a) => a.name === n);
         if (!app) continue;
         say(`app:${n}`, `${n}: ${app.status}${app.message ? ` — ${app.message}` : ''}`);
-        for (const line of deploymentLines(app)) say(`dep:${n}:${line.split(':')[0]}`, `  ${line}`);
+        // Keyed by deployment name (names such as LLMServer:model carry colons themselves).
+        deploymentLines(app).forEach((line, i) => say(`dep:${n}:${app.deployments[i]!.name}`, `  ${line}`));
       }
       const verdict = serveVerdict(last, opts.names);
       streak = verdict.kind === streak.kind ? { kind: verdict.kind, count: streak.count + 1 } : { kind: verdict.kind, count: 1 };
