@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DashboardClient } from '../ray/dashboard-client';
 import { ServeApi } from '../ray/serve-api';
 import type { ServeConnector } from './serve-apply';
@@ -20,7 +21,8 @@ import type { ServeConnector } from './serve-apply';
 export type AppBehaviour = 'running' | 'failed' | 'pending';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const fixture = (name: string): Json => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'ray', 'fixtures', name), 'utf8'));
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'ray', 'fixtures');
+const fixture = (name: string): Json => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 const RUNNING = fixture('ray-2.60-serve-llm-applications.json');

@@ -308,8 +308,6 @@ export class ServeApplier {
       op.log(`${label}: every application RUNNING`);
     } else if (outcome.kind === 'cancelled') {
       await p.history.setResult(p.entry.version, 'submitted', ['following was cancelled; Ray goes on deploying it']);
-    } else {
-      for (const m of outcome.messages) op.log(m, 'stderr');
     }
     return outcome;
   }

@@ -88,6 +88,10 @@ describe('raydeck serve (cluster commands)', () => {
     expect(r.code).toBe(1);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/^raydeck: v1 failed: echo: DEPLOY_FAILED; .*A replica failed to start with exception.* ModuleNotFoundError: No module named 'broken'$/);
+    expect(r.out).toContain("echo: DEPLOY_FAILED — Failed to update the deployments ['Echo'].");
+    expect(r.out.filter((l) => l.startsWith('v1 failed'))).toEqual([]); // the raydeck: line says it, once
+    const h = await cli(['serve', 'history', 'lab']);
+    expect(h.out[1]).toMatch(/^v1 .* failed\s+echo\s+deleted llm; ModuleNotFoundError: No module named 'broken'$/);
   });
 
   it('a config with errors: each error printed, exit 1, nothing sent to Ray', async () => {

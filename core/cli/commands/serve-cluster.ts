@@ -50,18 +50,25 @@ async function applyAndFollow(ctx: CliContext, clusterId: string, json: boolean,
   // Subscribed before the call: the operation logs its diff before the call returns.
   const early: OperationLogLine[] = [];
   let id: string | null = null;
-  const off = json ? () => {} : client.subscribe('operation.log', (l) => (id === null ? early.push(l) : l.operationId === id && ctx.io.out(l.line)));
+  // One line held back: the operation's last log line is its error, which the raydeck: line repeats.
+  let held: string | null = null;
+  const show = (line: string) => {
+    if (held !== null) ctx.io.out(held);
+    held = line;
+  };
+  const off = json ? () => {} : client.subscribe('operation.log', (l) => (id === null ? early.push(l) : l.operationId === id && show(l.line)));
   let started: Started;
   let ended;
   try {
     started = await start();
     id = started.operationId;
-    for (const l of early) if (l.operationId === id) ctx.io.out(l.line);
+    for (const l of early) if (l.operationId === id) show(l.line);
     ended = await waitForOperation(client, started.operationId, { stopped: ctx.stopped, timeoutMs: FOLLOW_LIMIT_MS });
   } finally {
     off();
   }
   const operation = ended === 'stopped' ? await cancelOperation(client, started.operationId) : ended;
+  if (held !== null && held !== operation.error) ctx.io.out(held);
   if (json) {
     const entry = await client.call('serve.get', { clusterId, version: started.version }).then((g) => g.entry);
     ctx.io.out(JSON.stringify({ ...started, operation, entry }, null, 2));
@@ -93,6 +100,15 @@ function statusLines(name: string, s: ServeInstance): string[] {
   return lines;
 }
 
+/** The gist of a result: what Raydeck did (rolled back to vN), and the last line of Ray's last message (a traceback's exception). */
+function resultNote(e: ServeHistoryEntry): string {
+  const m = e.result.messages;
+  if (m.length === 0) return '';
+  const rayLast = (text: string | undefined) => text?.trim().split('\n').at(-1) ?? '';
+  const note = e.result.state === 'rolled-back' ? `${m.at(-1)}: ${rayLast(m.at(-2))}` : rayLast(m.at(-1));
+  return note.length > 100 ? `${note.slice(0, 97)}...` : note;
+}
+
 function historyLines(entries: ServeHistoryEntry[]): string[] {
   if (entries.length === 0) return ['No Serve config applied to this cluster from Raydeck yet.'];
   return table(
@@ -103,7 +119,7 @@ function historyLines(entries: ServeHistoryEntry[]): string[] {
       `${e.by.user} (${e.by.via})`,
       e.result.state,
       e.applications.join(', ') || '(none)',
-      [e.deletes.length ? `deleted ${e.deletes.join(', ')}` : '', e.result.messages[0]?.split('\n')[0] ?? ''].filter(Boolean).join('; '),
+      [e.deletes.length ? `deleted ${e.deletes.join(', ')}` : '', resultNote(e)].filter(Boolean).join('; '),
     ]),
   );
 }
