@@ -21,17 +21,17 @@ afterEach(async () => {
   fake = null;
 });
 
-async function lab() {
-  fake = await new FakeServeDashboard().listen();
+async function lab(opts: ConstructorParameters<typeof FakeServeDashboard>[0] = {}) {
+  fake = await new FakeServeDashboard(opts).listen();
   const home = tempHome();
   const dash = fake;
-  const cli = async (argv: string[]) => {
+  const cli = async (argv: string[], stopped: Promise<void> = new Promise(() => undefined)) => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(argv, {
       io: { out: (l) => out.push(l), err: (l) => err.push(l) },
       env: { RAYDECK_HOME: home },
-      stopped: new Promise(() => undefined),
+      stopped,
       connect: (h) => {
         const core = createCore({ home: h, mode: 'memory', userKnownHosts: [], serveConnector: dash.connector(), serveTiming: { pollMs: 5, settlePolls: 2, followTimeoutMs: 2000 } });
         const client = createClient(createMemoryTransport(core.service));
@@ -92,6 +92,15 @@ describe('raydeck serve (cluster commands)', () => {
     expect(r.out.filter((l) => l.startsWith('v1 failed'))).toEqual([]); // the raydeck: line says it, once
     const h = await cli(['serve', 'history', 'lab']);
     expect(h.out[1]).toMatch(/^v1 .* failed\s+echo\s+deleted llm; ModuleNotFoundError: No module named 'broken'$/);
+  });
+
+  it('Ctrl+C stops following: exit 130, recorded as submitted (Ray goes on)', async () => {
+    const { cli, file } = await lab({ deployingPolls: 10_000 });
+    const r = await cli(['serve', 'apply', 'lab', file('v1.yaml', v1), '--wait'], new Promise((resolve) => setTimeout(resolve, 150)));
+    expect(r.code).toBe(130);
+    expect(r.err).toEqual(['raydeck: interrupted; stopped following v1 (Ray goes on with what it was given: raydeck serve status)']);
+    const h = JSON.parse((await cli(['serve', 'history', 'lab', '--json'])).out.join('\n'));
+    expect(h[0].result).toMatchObject({ state: 'submitted', messages: ['following was cancelled; Ray goes on deploying it'] });
   });
 
   it('a config with errors: each error printed, exit 1, nothing sent to Ray', async () => {
