@@ -106,6 +106,14 @@ describe('diffServeConfig', () => {
     expect(dropped.applications[0]!.fields).toEqual([{ path: ['args'], kind: 'removed', before: { a: 1 }, after: undefined }]);
   });
 
+  it("a top-level logging_config is compared as Ray holds it: copied into each app without one", async () => {
+    const held = { import_path: 'pkg:app', logging_config: { log_level: 'DEBUG' } };
+    const text = 'logging_config: {log_level: DEBUG}\napplications:\n- import_path: pkg:app\n';
+    expect(diffServeConfig(edited(text), live(app('default', held))).changed).toBe(false);
+    const other = diffServeConfig(edited(text.replace('DEBUG}', 'INFO}')), live(app('default', held)));
+    expect(other.applications[0]!.fields).toEqual([{ path: ['logging_config', 'log_level'], kind: 'changed', before: 'DEBUG', after: 'INFO' }]);
+  });
+
   it('start-only options (http_options) that differ are flagged as ignored by Ray while Serve runs', () => {
     const d = diffServeConfig(edited('http_options: {port: 8001, host: 127.0.0.1}\napplications: []\n'), live());
     expect(d.ignoredTopLevel).toEqual([{ path: ['http_options', 'port'], kind: 'changed', before: 8000, after: 8001 }]);

@@ -122,8 +122,11 @@ export function diffServeConfig(edited: unknown, live: ServeInstance): ServeConf
   const liveApps = new Map(live.applications.map((a) => [a.name, a]));
   const applications: ApplicationDiff[] = [];
   const seen = new Set<string>();
-  for (const app of editedApps) {
-    const name = appName(app);
+  for (const written of editedApps) {
+    const name = appName(written);
+    // Ray copies a top-level logging_config into each app that has none, and reports it there
+    // (controller.py apply_config): compare with what Ray will hold, not a phantom removal.
+    const app = written.logging_config == null && root.logging_config != null ? { ...written, logging_config: root.logging_config } : written;
     seen.add(name);
     const current = liveApps.get(name);
     if (!current) {
