@@ -71,6 +71,19 @@ describe('ServeApplier.apply', () => {
     expect(lines.filter((l) => l.startsWith('  llm/LLMServer:b: UPDATING'))).toHaveLength(1);
   });
 
+  it('runtime_env secrets reach Ray as written, and are redacted in the diff, the log and the status', async () => {
+    const { fake, serve, wait, logs } = await setup();
+    const text = echoV1.replace('  import_path: demo_app:build_app\n', '  import_path: demo_app:build_app\n  runtime_env:\n    env_vars: {HF_TOKEN: hf_s3cr3t}\n');
+    const started = await serve.apply('c1', text);
+    await wait(started.operationId);
+    expect(fake.puts[0]!.applications[0].runtime_env).toEqual({ env_vars: { HF_TOKEN: 'hf_s3cr3t' } });
+    expect(started.diff.applications[0]!.fields).toContainEqual({ path: ['runtime_env'], kind: 'added', before: undefined, after: { env_vars: { HF_TOKEN: '<redacted>' } } });
+    expect((await serve.status('c1')).applications[0]!.deployedConfig!.runtime_env).toEqual({ env_vars: { HF_TOKEN: '<redacted>' } });
+    const changed = await serve.diff('c1', text.replace('hf_s3cr3t', 'hf_n3w'));
+    expect(changed.diff.applications[0]!.fields).toEqual([{ path: ['runtime_env', 'env_vars', 'HF_TOKEN'], kind: 'changed', before: '<redacted>', after: '<redacted>' }]);
+    expect((await logs(started.operationId)).join('\n')).not.toMatch(/s3cr3t/);
+  });
+
   it('a config with validation errors is refused before any PUT, naming line and field', async () => {
     const { fake, serve } = await setup();
     const bad = echoV1.replace('    num_replicas: 1\n', '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n');

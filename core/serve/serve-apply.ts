@@ -19,6 +19,8 @@ import {
   diffServeConfig,
   formatConfigPath,
   parseYaml,
+  redactDiff,
+  redactInstance,
   versionLabel,
   type ServeConfigDiff,
   type ServeDiagnostic,
@@ -122,6 +124,7 @@ interface Prepared {
   history: ServeHistory;
   entry: ServeHistoryEntry;
   body: unknown;
+  /** Secrets redacted: it is shown (log, CLI, UI). */
   diff: ServeConfigDiff;
   warnings: ServeDiagnostic[];
 }
@@ -144,8 +147,9 @@ export class ServeApplier {
     return validateServeText(text, 'serve config', gpus === undefined || gpus === null ? {} : { cluster: { gpus } });
   }
 
+  /** What Ray runs, with runtime_env secrets redacted (what leaves the core). */
   async status(clusterId: string): Promise<ServeInstance> {
-    return this.withConnection(clusterId, (conn) => conn.api.applications());
+    return redactInstance(await this.withConnection(clusterId, (conn) => conn.api.applications()));
   }
 
   /** The diff of `text` against what Ray runs, and the validator's findings (with the cluster's GPUs). */
@@ -153,7 +157,7 @@ export class ServeApplier {
     return this.withConnection(clusterId, async (conn) => {
       const validation = this.validate(text, await conn.gpus?.().catch(() => null));
       refuseInvalid(validation);
-      return { diff: diffServeConfig(parseYaml(text).value, await conn.api.applications()), diagnostics: validation.diagnostics };
+      return { diff: redactDiff(diffServeConfig(parseYaml(text).value, await conn.api.applications())), diagnostics: validation.diagnostics };
     });
   }
 
@@ -209,7 +213,7 @@ export class ServeApplier {
     }
     const history = this.history(clusterId);
     const entry = await history.record({ text, by: this.by, rollbackOf, applications: appNames(body), deletes: diff.deletes });
-    return { history, entry, body, diff, warnings: validation.diagnostics.filter((d) => d.severity === 'warning') };
+    return { history, entry, body, diff: redactDiff(diff), warnings: validation.diagnostics.filter((d) => d.severity === 'warning') };
   }
 
   private async start(clusterId: string, text: string, rollbackOf: number | null, opts: ApplyOptions): Promise<ApplyStarted> {
