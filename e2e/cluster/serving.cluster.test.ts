@@ -160,3 +160,172 @@ describe('models on the nodes', () => {
     expect(bare.op.error).toMatch(/node1: fetching .* failed: .*huggingface_hub is not installed in the venv/);
   }, 300_000);
 });
+
+/** The Serve LLM app of CPU-RECIPE.md on the tiny model pushed above; `maxNumSeqs` tells versions apart. */
+function llmConfig(maxNumSeqs: number, extraApps = ''): string {
+  return `# Ray Serve LLM on vLLM's CPU build (the testbed has no GPU)
+proxy_location: EveryNode
+http_options:
+  host: 127.0.0.1
+  port: 8000
+applications:
+  - name: llm
+    route_prefix: /
+    import_path: ray.serve.llm:build_openai_app
+    args:
+      ingress_deployment_config:
+        ray_actor_options:
+          num_cpus: 0
+      llm_configs:
+        - model_loading_config:
+            model_id: tiny-llama
+            model_source: /root/.raydeck/models/tiny-llama
+          accelerator_config:
+            kind: cpu
+          engine_kwargs:
+            dtype: bfloat16
+            max_model_len: 512
+            max_num_seqs: ${maxNumSeqs}
+            enforce_eager: true
+          runtime_env:
+            env_vars:
+              VLLM_CPU_KVCACHE_SPACE: "1"
+              VLLM_TARGET_DEVICE: cpu
+              VLLM_CPU_OMP_THREADS_BIND: nobind
+              HF_HUB_OFFLINE: "1"
+              VLLM_NO_USAGE_STATS: "1"
+              DO_NOT_TRACK: "1"
+          deployment_config:
+            autoscaling_config:
+              min_replicas: 1
+              max_replicas: 1
+${extraApps}`;
+}
+
+/** A second LLM app wanting 4 GPUs (tensor parallel 4) on a cluster of 2: its replica cannot be placed. */
+const BIG_APP = `  - name: big-llm
+    route_prefix: /big
+    import_path: ray.serve.llm:build_openai_app
+    args:
+      ingress_deployment_config:
+        ray_actor_options:
+          num_cpus: 0
+      llm_configs:
+        - model_loading_config:
+            model_id: big
+            model_source: /root/.raydeck/models/tiny-llama
+          engine_kwargs:
+            tensor_parallel_size: 4
+`;
+
+describe('Serve LLM on real vLLM (CPU build), applied, rolled back, pending', () => {
+  let servingId: string;
+  let headId: string;
+
+  async function operation(operationId: string, ms = 600_000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const op = await client.call('operations.get', { id: operationId });
+      if (op.state !== 'running') return op;
+      if (Date.now() > end) throw new Error(`operation ${op.title} did not end in ${ms} ms: ${op.detail}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  /** Ray's own view (not Raydeck's): GET /api/serve/applications/ through the head's tunnel. */
+  async function rayApps(): Promise<Record<string, { status: string; deployed_app_config: { args: { llm_configs: { engine_kwargs: Record<string, unknown> }[] } } }>> {
+    const conn = await core.access.lease(headId);
+    try {
+      const { dashboardFor } = await import('../../core/bringup/head-dashboard');
+      const body = (await (await dashboardFor(conn)).request('GET', '/api/serve/applications/')) as { applications: Record<string, never> };
+      return body.applications;
+    } finally {
+      conn.release();
+    }
+  }
+  /** An OpenAI chat request to the Serve proxy on the head, through the SSH tunnel. */
+  async function chat(): Promise<{ status: number; body: { choices?: { message: { content: string } }[]; model?: string } }> {
+    const http = await import('node:http');
+    const conn = await core.access.lease(headId);
+    try {
+      const stream = await conn.forwardOut('127.0.0.1', 8000);
+      const payload = JSON.stringify({ model: 'tiny-llama', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 });
+      return await new Promise((resolve, reject) => {
+        const req = http.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, createConnection: () => stream as never, timeout: 120_000 }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+    } finally {
+      conn.release();
+    }
+  }
+
+  beforeAll(async () => {
+    // Ray off on the 3-node cluster; node2 (the node with vLLM and the model) becomes a cluster of its own.
+    expect((await operation((await client.call('cluster.stop', { clusterId })).operationId)).state).toBe('succeeded');
+    servingId = (await client.call('clusters.create', { name: 'serving' })).id;
+    const { added } = await client.call('nodes.import', { clusterId: servingId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! }, aliases: ['node2'] });
+    headId = (await client.call('nodes.update', { id: added[0]!.id, role: 'head' })).id;
+    await client.call('nodes.trust', { id: headId, fingerprint: tbNode('node2').hostKeyFingerprints[0]! });
+    const run = await client.call('bringup.start', { clusterId: servingId, options: { source: { kind: 'index', url: tb.index }, withVllm: true } });
+    const up = await settled(run.id);
+    expect(up.state, why(up)).toBe('succeeded');
+    expect(up.verified).toMatchObject({ nodes: 1, gpus: 2 });
+  }, 600_000);
+
+  it('applies v1 from the core, RUNNING in Ray, and answers an OpenAI chat request through the head', async () => {
+    const started = Date.now();
+    const applied = await client.call('serve.apply', { clusterId: servingId, text: llmConfig(8) });
+    const op = await operation(applied.operationId);
+    expect(op.state, op.error ?? '').toBe('succeeded');
+    console.log(`Serve LLM v1 RUNNING ${((Date.now() - started) / 1000).toFixed(0)} s after apply`);
+    expect((await rayApps()).llm?.status).toBe('RUNNING');
+    const answer = await chat();
+    expect(answer.status).toBe(200);
+    expect(typeof answer.body.choices?.[0]?.message.content).toBe('string');
+    const status = await client.call('serve.status', { clusterId: servingId });
+    expect(JSON.stringify(status)).toContain('RUNNING');
+  }, 720_000);
+
+  it('applies v2, then rolls back: Ray runs v1 again (Ray\'s own deployed config), the text byte for byte', async () => {
+    const v2 = await client.call('serve.apply', { clusterId: servingId, text: llmConfig(4) });
+    expect((await operation(v2.operationId)).state).toBe('succeeded');
+    expect((await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs).toBe(4);
+    const back = await client.call('serve.rollback', { clusterId: servingId });
+    expect(back.rollbackOf).toBe(v2.version - 1);
+    expect((await operation(back.operationId)).state).toBe('succeeded');
+    expect((await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs).toBe(8);
+    expect((await client.call('serve.get', { clusterId: servingId, version: back.version })).text).toBe(llmConfig(8));
+    const history = await client.call('serve.history', { clusterId: servingId });
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    expect((await chat()).status).toBe(200);
+  }, 900_000);
+
+  it('an app asking for more GPUs than the cluster has: its replica pending with Ray\'s reason; the diff names its deletion', async () => {
+    const withBig = llmConfig(8, BIG_APP);
+    const validated = await client.call('serve.validate', { text: withBig, gpus: 2 });
+    expect(JSON.stringify(validated.diagnostics)).toMatch(/GPU/);
+    const applied = await client.call('serve.apply', { clusterId: servingId, text: withBig, wait: false });
+    expect((await operation(applied.operationId, 120_000)).state).not.toBe('running');
+    const end = Date.now() + 180_000;
+    let big: unknown = null;
+    while (Date.now() < end) {
+      const status = await client.call('serve.status', { clusterId: servingId });
+      big = (status as { applications: { name: string }[] }).applications.find((a) => a.name === 'big-llm') ?? null;
+      if (/Resources required for each replica[^"]*GPU/.test(JSON.stringify(big))) break;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    expect(JSON.stringify(big)).toMatch(/taken more than 30s to be scheduled.*Resources required for each replica.*GPU/);
+    console.log(`pending reason: ${JSON.stringify(big).slice(0, 600)}`);
+    const diff = await client.call('serve.diff', { clusterId: servingId, text: llmConfig(8) });
+    expect(JSON.stringify(diff.diff)).toMatch(/big-llm/);
+    const cleaned = await client.call('serve.apply', { clusterId: servingId, text: llmConfig(8) });
+    expect((await operation(cleaned.operationId)).state).toBe('succeeded');
+    const gone = Date.now() + 120_000;
+    while (Object.keys(await rayApps()).includes('big-llm') && Date.now() < gone) await new Promise((r) => setTimeout(r, 2000));
+    expect(Object.keys(await rayApps())).toEqual(['llm']);
+  }, 600_000);
+});
