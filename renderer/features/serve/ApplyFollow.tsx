@@ -21,7 +21,7 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
   const pct = op?.progress === null || op?.progress === undefined ? null : Math.round(op.progress * 100);
   const title = op?.title ?? (apply.rollbackOf ? `Roll Serve back to v${apply.rollbackOf} (as v${apply.version})` : `Apply Serve config v${apply.version}`);
   return (
-    <section className="card op-card serve-follow" data-testid="serve-follow" data-state={state} aria-label="Apply progress">
+    <section className="card op-card serve-follow" data-testid="serve-follow" data-state={state} data-operation={apply.operationId} data-version={apply.version} aria-label="Apply progress">
       <div className="op-head">
         <strong className="serve-follow-title">{title}</strong>
         <span className={`badge state-${state}`} data-testid="serve-follow-state">

@@ -84,8 +84,9 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
             <li key={i} className={`serve-diagnostic diag-${d.severity}`} data-testid="serve-diagnostic" data-line={d.line ?? ''} data-severity={d.severity} data-code={d.code}>
               <span className={`badge ${d.severity === 'error' ? 'status-fail' : 'status-warn'}`}>{d.severity}</span>
               <span className="mono">{d.line ? `line ${d.line}` : ''}</span>
-              <span className="mono">{formatConfigPath(d.path)}</span>
-              <span>{diagnosticText(d)}</span>
+              <span>
+                <code className="serve-diag-path">{formatConfigPath(d.path)}</code> {diagnosticText(d)}
+              </span>
             </li>
           ))}
         </ul>

@@ -1,0 +1,180 @@
+/**
+ * Page object for the Serve page: pick a cluster, read what Serve runs, write the config in
+ * the YAML editor (or the form), review the diff, apply and follow it, roll back from the
+ * history — named as a user would do them. Shared by the browser suite and the cluster suite
+ * (which deploys through this page on the testbed). Applications and deployments are named
+ * by their Serve names, history versions by number.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export class ServePage {
+  constructor(readonly page: Page) {}
+
+  get root(): Locator {
+    return this.page.getByTestId('serve-page');
+  }
+
+  /** The YAML editor (CodeMirror); `yamlInput` is its editable content. */
+  get yamlEditor(): Locator {
+    return this.page.getByTestId('serve-yaml');
+  }
+
+  get yamlInput(): Locator {
+    return this.yamlEditor.locator('.cm-content');
+  }
+
+  get reviewDialog(): Locator {
+    return this.page.getByTestId('serve-review');
+  }
+
+  get follow(): Locator {
+    return this.page.getByTestId('serve-follow');
+  }
+
+  /** Findings of the validator under the editor (data-line, data-severity, data-code). */
+  get diagnostics(): Locator {
+    return this.page.getByTestId('serve-diagnostic');
+  }
+
+  /** Empty states: 'serve-no-cluster', 'serve-unreachable', 'serve-nothing-deployed'. */
+  emptyState(id: 'serve-no-cluster' | 'serve-unreachable' | 'serve-nothing-deployed'): Locator {
+    return this.page.getByTestId(id);
+  }
+
+  app(name: string): Locator {
+    return this.page.locator(`[data-testid="serve-app"][data-name="${name}"]`);
+  }
+
+  deployment(app: string, name: string): Locator {
+    return this.app(app).locator(`[data-testid="serve-deployment"][data-name="${name}"]`);
+  }
+
+  /** "desired/running/starting/pending" of a deployment, as numbers. */
+  async replicaCounts(app: string, deployment: string): Promise<{ desired: number; running: number; starting: number; pending: number }> {
+    const c = this.deployment(app, deployment).getByTestId('replica-counts');
+    const n = async (k: string) => Number(await c.getAttribute(`data-${k}`));
+    return { desired: await n('desired'), running: await n('running'), starting: await n('starting'), pending: await n('pending') };
+  }
+
+  /** Ray's reason why a deployment's replicas are pending (waits until it shows). */
+  async pendingReason(app: string, deployment: string, timeoutMs = 120_000): Promise<string> {
+    const reason = this.deployment(app, deployment).getByTestId('pending-reason');
+    await reason.waitFor({ timeout: timeoutMs });
+    return reason.innerText();
+  }
+
+  historyRow(version: number): Locator {
+    return this.page.locator(`[data-testid="serve-history-row"][data-version="${version}"]`);
+  }
+
+  /** Opens the page from the sidebar and waits until it shows. */
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-serve').click();
+    await this.root.waitFor();
+  }
+
+  /** Opens the page on cluster `name` and waits until its live view settled (a tree or an empty state). */
+  async openCluster(name: string): Promise<void> {
+    await this.open();
+    const picker = this.page.getByTestId('cluster-picker');
+    await picker.waitFor();
+    await picker.selectOption({ label: name });
+    await this.page.locator('[data-testid="serve-live"], [data-testid="serve-unreachable"], [data-testid="serve-nothing-deployed"]').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Shows the YAML editor (not the form). */
+  async showYaml(): Promise<void> {
+    await this.page.getByTestId('serve-tab-yaml').click();
+    await this.yamlInput.waitFor();
+  }
+
+  async showForm(): Promise<void> {
+    await this.page.getByTestId('serve-tab-form').click();
+  }
+
+  /** Replaces the whole config text, as a paste would (no auto-indent). */
+  async setYaml(text: string): Promise<void> {
+    await this.showYaml();
+    await this.yamlInput.click();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.press('Delete');
+    await this.page.keyboard.insertText(text);
+  }
+
+  /** The editor's text as drawn (CodeMirror draws the lines in view and a margin: enough for configs up to a few hundred lines). */
+  async yamlText(): Promise<string> {
+    return this.yamlInput.evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n'));
+  }
+
+  /** Waits for a finding whose text contains `text`; returns its line and text. */
+  async waitForDiagnostic(text: string, timeoutMs = 10_000): Promise<{ line: number; text: string }> {
+    const d = this.diagnostics.filter({ hasText: text }).first();
+    await d.waitFor({ timeout: timeoutMs });
+    return { line: Number(await d.getAttribute('data-line')), text: await d.innerText() };
+  }
+
+  /** "Review changes": waits for the diff dialog; throws with the page's error when the core refused. */
+  async review(timeoutMs = 60_000): Promise<Locator> {
+    await this.page.getByTestId('serve-review-button').click();
+    const error = this.page.getByTestId('serve-review-error');
+    await this.reviewDialog.or(error).first().waitFor({ timeout: timeoutMs });
+    if (!(await this.reviewDialog.isVisible())) throw new Error(`The review did not open: ${await error.innerText()}`);
+    return this.reviewDialog;
+  }
+
+  /** Names of the applications the reviewed apply would delete ([] when none). */
+  async reviewedDeletes(): Promise<string[]> {
+    const apps = this.reviewDialog.locator('[data-testid="diff-app"][data-change="removed"]');
+    return apps.evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
+  }
+
+  /**
+   * Applies the reviewed config (optionally with an auto-rollback deadline) and waits until the
+   * page follows the new apply; returns its version.
+   */
+  async apply(opts: { autoRollbackS?: number } = {}, timeoutMs = 60_000): Promise<number> {
+    const before = (await this.follow.count()) ? await this.follow.getAttribute('data-operation') : null;
+    if (opts.autoRollbackS) {
+      await this.reviewDialog.getByRole('checkbox', { name: /Roll back by itself/ }).check();
+      await this.reviewDialog.getByRole('textbox', { name: 'Auto-rollback seconds' }).fill(String(opts.autoRollbackS));
+    }
+    await this.reviewDialog.getByTestId('serve-apply').click();
+    const error = this.reviewDialog.getByTestId('serve-apply-error');
+    const started = this.page.locator(`[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`);
+    await started.or(error).first().waitFor({ timeout: timeoutMs });
+    if (!(await started.isVisible())) throw new Error(`The apply did not start: ${await error.innerText()}`);
+    return Number(await started.getAttribute('data-version'));
+  }
+
+  /** Waits until the followed apply ended well; throws with Ray's messages when it failed. */
+  async waitForApplied(timeoutMs = 600_000): Promise<void> {
+    const done = this.page.locator('[data-testid="serve-follow"]:not([data-state="running"])');
+    await done.waitFor({ timeout: timeoutMs });
+    const state = await done.getAttribute('data-state');
+    if (state !== 'succeeded') throw new Error(`The apply ended ${state}: ${await this.follow.getByTestId('serve-follow-error').innerText().catch(() => '')}`);
+  }
+
+  /** Waits until application `app` shows RUNNING in the live view (after the followed apply, if any, succeeded). */
+  async waitForRunning(app: string, timeoutMs = 600_000): Promise<void> {
+    if (await this.follow.count()) await this.waitForApplied(timeoutMs);
+    await this.page.locator(`[data-testid="serve-app"][data-name="${app}"][data-status="RUNNING"]`).waitFor({ timeout: timeoutMs });
+  }
+
+  /** Rolls back to history version `version` (confirming), and waits until the page follows it; returns the new version. */
+  async rollbackTo(version: number, timeoutMs = 60_000): Promise<number> {
+    const before = (await this.follow.count()) ? await this.follow.getAttribute('data-operation') : null;
+    await this.historyRow(version).getByRole('button', { name: 'Roll back to this version' }).click();
+    const confirm = this.page.getByRole('dialog', { name: `Roll back to v${version}?` });
+    await confirm.getByRole('button', { name: `Roll back to v${version}` }).click();
+    const error = this.page.getByTestId('serve-rollback-error');
+    const started = this.page.locator(`[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`);
+    await started.or(error).first().waitFor({ timeout: timeoutMs });
+    if (!(await started.isVisible())) throw new Error(`The rollback did not start: ${await error.innerText()}`);
+    return Number(await started.getAttribute('data-version'));
+  }
+
+  /** The result a history version shows ('running', 'failed', 'rolled-back', ...). */
+  async historyResult(version: number): Promise<string | null> {
+    return this.historyRow(version).getAttribute('data-result');
+  }
+}
