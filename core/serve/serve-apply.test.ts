@@ -82,6 +82,11 @@ describe('ServeApplier.apply', () => {
     const changed = await serve.diff('c1', text.replace('hf_s3cr3t', 'hf_n3w'));
     expect(changed.diff.applications[0]!.fields).toEqual([{ path: ['runtime_env', 'env_vars', 'HF_TOKEN'], kind: 'changed', before: '<redacted>', after: '<redacted>' }]);
     expect((await logs(started.operationId)).join('\n')).not.toMatch(/s3cr3t/);
+    // A text started from that redacted live config is refused before anything reaches Ray.
+    const fromLive = text.replace('hf_s3cr3t', '"<redacted>"');
+    await expect(serve.diff('c1', fromLive)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/^applications\[0\]\.runtime_env\.env_vars\.HF_TOKEN is "<redacted>"/) });
+    await expect(serve.apply('c1', fromLive)).rejects.toMatchObject({ code: 'validation' });
+    expect(fake.puts).toHaveLength(1);
   });
 
   it('a config with validation errors is refused before any PUT, naming line and field', async () => {

@@ -17,8 +17,10 @@ import {
   RaydeckError,
   describeDiff,
   diffServeConfig,
+  findRedacted,
   formatConfigPath,
   parseYaml,
+  REDACTED,
   redactDiff,
   redactInstance,
   versionLabel,
@@ -115,6 +117,21 @@ function unreachable(err: unknown): unknown {
   return new RaydeckError({ code: 'conflict', message: `Cannot reach Ray Serve on this cluster: ${message}` });
 }
 
+/**
+ * Refuses a config that still holds "<redacted>" as an env var: its text was started from the
+ * live config Raydeck showed (secrets hidden); applying it would give Ray the placeholder.
+ */
+export function refuseRedacted(body: unknown): void {
+  const found = findRedacted(body);
+  if (found.length === 0) return;
+  const where = found.map(formatConfigPath);
+  throw new RaydeckError({
+    code: 'validation',
+    message: `${where[0]} is "${REDACTED}": Raydeck hides env_vars values when it shows Ray's config; write the real value${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}. Nothing was sent to Ray.`,
+    issues: where.map((path) => ({ path, message: `still "${REDACTED}": write the real value` })),
+  });
+}
+
 const appNames = (body: unknown): string[] => {
   const apps = (body as { applications?: unknown[] } | null)?.applications ?? [];
   return apps.map((a) => ((a as { name?: unknown }).name === undefined ? 'default' : String((a as { name?: unknown }).name)));
@@ -157,6 +174,7 @@ export class ServeApplier {
     return this.withConnection(clusterId, async (conn) => {
       const validation = this.validate(text, await conn.gpus?.().catch(() => null));
       refuseInvalid(validation);
+      refuseRedacted(parseYaml(text).value);
       return { diff: redactDiff(diffServeConfig(parseYaml(text).value, await conn.api.applications())), diagnostics: validation.diagnostics };
     });
   }
@@ -206,6 +224,7 @@ export class ServeApplier {
     const validation = this.validate(text, await conn.gpus?.().catch(() => null));
     refuseInvalid(validation);
     const body = parseYaml(text).value;
+    refuseRedacted(body);
     const diff = diffServeConfig(body, await conn.api.applications());
     if (expectDeletes && [...expectDeletes].sort().join('\n') !== [...diff.deletes].sort().join('\n')) {
       const list = (names: string[]) => (names.length ? names.join(', ') : 'none');

@@ -22,4 +22,4 @@ export * from './status';
 export * from './diff';
 export * from './history';
 export { describeDiff, formatFieldChange, formatValue } from './diff-text';
-export { REDACTED, redactSecrets, redactInstance, redactDiff } from './redact';
+export { REDACTED, findRedacted, redactSecrets, redactInstance, redactDiff } from './redact';

@@ -24,6 +24,15 @@ export function redactSecrets(value: unknown, path: ConfigPath = []): unknown {
   return value;
 }
 
+/** Where a config still holds the placeholder (text started from a redacted live config). */
+export function findRedacted(value: unknown, path: ConfigPath = []): ConfigPath[] {
+  const n = path.length;
+  if (n >= 3 && path[n - 3] === 'runtime_env' && path[n - 2] === 'env_vars') return value === REDACTED ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => findRedacted(v, [...path, i]));
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => findRedacted(v, [...path, k]));
+  return [];
+}
+
 export function redactInstance(instance: ServeInstance): ServeInstance {
   return { ...instance, applications: instance.applications.map((a) => ({ ...a, deployedConfig: a.deployedConfig && (redactSecrets(a.deployedConfig) as Record<string, unknown>) })) };
 }
