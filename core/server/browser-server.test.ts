@@ -82,6 +82,9 @@ describe('browser-mode server security', () => {
     const r = await get('/');
     expect(r.status).toBe(401);
     expect(r.body).not.toContain('<title>');
+    // Started by `npm start` as often as by `raydeck ui`: the page names what the user has (issue 19).
+    expect(r.body).toContain('open the address Raydeck printed when it started');
+    expect(r.body).not.toContain('raydeck ui');
   });
 
   it('refuses a wrong token', async () => {

@@ -78,6 +78,12 @@ export interface Secrets {
   pageSecret: string;
 }
 
+/**
+ * What a request without the token reads. Browser mode is started by `npm start` and by
+ * `raydeck ui` (and by tests): name neither, name what the user has — the printed address.
+ */
+export const NO_TOKEN = 'Missing or wrong token: open the address Raydeck printed when it started (the one ending in ?token=...), or start it again to get a new one.';
+
 export function checkRequest(req: Pick<IncomingMessage, 'headers' | 'url'>, port: number, secrets: Secrets): GuardVerdict {
   const host = typeof req.headers.host === 'string' ? req.headers.host.toLowerCase() : undefined;
   if (!host || !allowedHosts(port).includes(host)) {
@@ -93,5 +99,5 @@ export function checkRequest(req: Pick<IncomingMessage, 'headers' | 'url'>, port
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ') && sameToken(secrets.token, auth.slice(7).trim())) return { ok: true, via: 'bearer', url };
   if (sameToken(secrets.pageSecret, parseCookies(req.headers.cookie).get(pageCookieName(port)))) return { ok: true, via: 'page-cookie', url };
-  return { ok: false, status: 401, reason: 'Missing or wrong token: open the URL that `raydeck ui` printed.' };
+  return { ok: false, status: 401, reason: NO_TOKEN };
 }
