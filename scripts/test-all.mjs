@@ -61,6 +61,8 @@ const stages = [
     },
   },
   { name: 'testbed-unit', run: () => ({ ok: run('python3', ['-m', 'unittest', 'discover', '-s', 'scripts/testbed', '-p', 'test_*.py']) }) },
+  // remote/scripts/job.py (and any other Python that runs on the nodes), run locally with stand-in venvs.
+  { name: 'remote-unit', run: () => ({ ok: run('python3', ['-B', '-m', 'unittest', 'discover', '-s', 'remote/tests', '-p', 'test_*.py']) }) },
   {
     name: 'testbed-smoke',
     run: () => {

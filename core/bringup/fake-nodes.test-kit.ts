@@ -1,5 +1,5 @@
 /**
- * Test kit: fake nodes for bring-up's fast tests. Each node answers job.sh's JSON protocol
+ * Test kit: fake nodes for bring-up's fast tests. Each node answers job.py's JSON protocol
  * (start/follow/cancel/token, log chunks then the state line; see remote-job.ts) from a script
  * the test sets per node and step: how long the job runs, its exit code and log, or a gate the
  * test opens. Jobs live on the fake node, not in the connection, so a service that detaches and
@@ -99,7 +99,7 @@ export class FakeNodes {
     const answer = (obj: unknown): ScriptResult => ({ code: 0, stdout: `${JSON.stringify(obj)}\n`, stderr: '' });
     const state = (name: string, job: FakeJob | undefined) => ({ job: name, state: !job ? 'absent' : job.code === null ? 'running' : 'exited', code: job?.code ?? null, log: '', offset: job?.log.length ?? 0 });
     const runScript = async (scriptName: string, opts: RunScriptOptions = {}): Promise<ScriptResult> => {
-      if (scriptName !== 'job') throw new Error(`the fake node runs job.sh only (asked for ${scriptName})`);
+      if (scriptName !== 'job') throw new Error(`the fake node runs job.py only (asked for ${scriptName})`);
       const req = opts.input as { action: string; job: string; step?: string; params?: Record<string, unknown>; ensure?: boolean };
       const key = `${nodeId}/${req.job}`;
       if (req.action === 'token') {
@@ -115,7 +115,7 @@ export class FakeNodes {
         return answer(state(req.job, job));
       }
       let job = this.jobs.get(key);
-      // Like job.sh: a running or succeeded job is attached to, never started twice; a failed one starts afresh.
+      // Like job.py: a running or succeeded job is attached to, never started twice; a failed one starts afresh.
       if (req.action === 'start' && (!job || (job.code !== null && job.code !== 0))) job = this.startJob(nodeId, req.job, req.step ?? '?', req.params ?? {});
       if (!job) return answer(state(req.job, job));
       // follow: until the job exits, or the reader goes away (an abort closes the channel).

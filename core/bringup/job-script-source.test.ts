@@ -1,5 +1,5 @@
 /**
- * remote/scripts/job.sh's package index handling, run locally over a stand-in venv whose python
+ * remote/scripts/job.py's package index handling, run locally over a stand-in venv whose python
  * records how pip was called (issue 16 item 5): credentials reach pip only through a 0600 config
  * file (never its command line, never run.sh), the file is gone after the install, plain http
  * trusts the host (not the user name before "@"), and IPv6 index hosts pass.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../testing/temp-home';
 
-const JOB_SH = path.resolve(__dirname, '../../remote/scripts/job.sh');
+const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job.py');
 const newHome = useTempHomes();
 
 /** A venv whose `python -m pip install` writes its argv, PIP_CONFIG_FILE, that file's mode and text. */
@@ -33,13 +33,13 @@ exit 0
 }
 
 function job(home: string, input: Record<string, unknown>, env: Record<string, string> = {}) {
-  const r = spawnSync('bash', [JOB_SH], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('python3', [JOB_PY], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home, ...env }, encoding: 'utf8', timeout: 30_000 });
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { state?: string; code?: number; error?: string };
 }
 
 const install = (name: string, url: string) => ({ action: 'start', job: name, step: 'install', follow: true, params: { rayVersion: '2.60.0', source: { kind: 'index', url } } });
 
-describe('job.sh: package index credentials', () => {
+describe('job.py: package index credentials', () => {
   it('gives pip the index through a 0600 config file, never on its command line or in run.sh', () => {
     const home = newHome();
     const rec = recordingVenv(home);

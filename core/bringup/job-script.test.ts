@@ -1,5 +1,5 @@
 /**
- * remote/scripts/job.sh run locally (its own $HOME, a stand-in venv whose `python -m pip install`
+ * remote/scripts/job.py run locally (its own $HOME, a stand-in venv whose `python -m pip install`
  * sleeps and records when it ran): one install per venv whichever run starts it, "installed"
  * only after a finished install, and start refused on a node without one. The testbed's
  * cluster suite proves the same with real pip and Ray.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../testing/temp-home';
 
-const JOB_SH = path.resolve(__dirname, '../../remote/scripts/job.sh');
+const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job.py');
 const newHome = useTempHomes();
 
 /** A venv whose python answers pip --version, runs a slow `pip install` (logged) and the pin check. */
@@ -31,14 +31,14 @@ exit 0
 }
 
 function job(home: string, input: Record<string, unknown>): Record<string, unknown> & { state?: string; code?: number | null; error?: string } {
-  const r = spawnSync('bash', [JOB_SH], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('python3', [JOB_PY], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8', timeout: 30_000 });
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last);
 }
 
 const install = (name: string, extra: Record<string, unknown> = {}) => ({ action: 'start', job: name, step: 'install', params: { rayVersion: '2.60.0' }, ...extra });
 
-describe('job.sh: one install per venv', () => {
+describe('job.py: one install per venv', () => {
   it('a second run\'s install attaches to the running one: one pip, both runs see it finish (issue 20 item 2)', () => {
     const home = newHome();
     const { venv, pipLog } = fakeVenv(home, 2);

@@ -32,7 +32,7 @@ export function wantsVllm(options: BringUpOptions, nodeId: string): boolean {
   return options.withVllm && (!options.vllmNodeIds || options.vllmNodeIds.includes(nodeId));
 }
 
-/** The install step's vLLM parameters for a node of this build (job.sh `params.vllm`). */
+/** The install step's vLLM parameters for a node of this build (job.py `params.vllm`). */
 export function vllmParams(options: BringUpOptions, build: NodeFacts['vllmBuild']): Record<string, unknown> {
   if (build === 'vllm') return { build, version: VLLM_VERSION };
   const fromPytorch = options.source.kind === 'pypi' ? options.source.pytorchCpuIndex !== false : options.source.kind === 'index' && options.source.pytorchCpuIndex === true;
@@ -188,7 +188,7 @@ export interface InstallOutcome {
 /** Installs (or finds installed) Ray, and vLLM where the run asks for it, then proves vLLM imports. */
 export async function installStep(env: StepEnv, options: BringUpOptions, rayVersion: string, vllmBuild: NodeFacts['vllmBuild']): Promise<InstallOutcome> {
   let source: Record<string, unknown> = options.source;
-  // An index URL's credentials go to the node (job.sh hands them to pip in a 0600 file) and
+  // An index URL's credentials go to the node (job.py hands them to pip in a 0600 file) and
   // nowhere else: log lines and hints show them redacted (issue 16).
   const shown: PackageSource = options.source.kind === 'index' ? { ...options.source, url: redactIndexUrl(options.source.url) } : options.source;
   if (options.source.kind === 'index' && REDACTED_CREDENTIALS.test(options.source.url)) {

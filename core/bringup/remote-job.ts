@@ -1,5 +1,5 @@
 /**
- * Runs one bring-up step on a node as a detached job (remote/scripts/job.sh) and follows it to
+ * Runs one bring-up step on a node as a detached job (remote/scripts/job.py) and follows it to
  * the end over one streaming exec: the node pushes log lines as they are written. If the SSH
  * connection drops meanwhile, the job keeps running on the node; this waits for the connection
  * to come back and follows again from the last byte it saw — never starting the step twice.
@@ -71,7 +71,7 @@ function parseState(stdout: string): JobState {
   try {
     json = JSON.parse(last);
   } catch {
-    throw new Error(`job.sh ended without its result line (${last.slice(0, 200) || 'no output'})`);
+    throw new Error(`job.py ended without its result line (${last.slice(0, 200) || 'no output'})`);
   }
   const err = (json as { error?: unknown }).error;
   if (typeof err === 'string') throw new JobRefused(err);
@@ -89,7 +89,7 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
 export async function readNodeToken(conn: NodeConnection, opts: { ensure?: boolean } = {}): Promise<string | null> {
   const r = await conn.runScript('job', { input: { action: 'token', job: 'token', ...(opts.ensure ? { ensure: true } : {}) } });
   const parsed = z.object({ token: z.string().nullable() }).safeParse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null'));
-  if (!parsed.success) throw new Error('job.sh token answered something unexpected');
+  if (!parsed.success) throw new Error('job.py token answered something unexpected');
   return parsed.data.token;
 }
 

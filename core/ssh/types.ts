@@ -2,7 +2,7 @@
  * The seams of the SSH layer, written down first so its parts can be built apart:
  * - host keys (host-keys/): what a server's key means — trusted, unknown, changed, revoked;
  * - connections (connection/): one multiplexed, ref-counted ssh2 connection per node;
- * - remote scripts (remote/scripts/*.sh uploaded and run with JSON on stdin);
+ * - remote scripts (remote/scripts/*.sh and *.py uploaded and run with JSON on stdin);
  * - shells and tunnels for terminals and the Ray client.
  * Nothing here connects without a HostKeyVerifier saying "trusted".
  */

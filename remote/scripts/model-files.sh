@@ -13,13 +13,7 @@
 # Paths are relative, inside the folder (no "..", no absolute paths, no symlinks followed out).
 set -euo pipefail
 input=$(cat)
-trap 'trap - TERM HUP INT; kill -TERM 0 2>/dev/null; exit 143' TERM HUP INT
-python3 -c 'import os, select, signal
-p = select.poll(); p.register(1, 0)
-while not any(e & (select.POLLERR | select.POLLHUP) for _, e in p.poll()): pass
-os.killpg(0, signal.SIGTERM)' </dev/null 2>/dev/null &
-watchdog=$!
-trap 'kill $watchdog 2>/dev/null' EXIT
+# raydeck:prelude watchdog — the script catalog puts remote/scripts/prelude/watchdog.sh here
 
 printf '%s' "$input" | python3 -c '
 import hashlib, json, os, re, sys

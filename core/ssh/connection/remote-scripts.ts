@@ -1,9 +1,13 @@
 /**
  * Running Raydeck's own scripts on a node — the only code that ever runs there. A script is
- * one of the files in `remote/scripts/` (checked by name), uploaded once per connection over
- * SFTP to `~/.raydeck/scripts/<name>-<sha256-12>.sh` (0700; skipped when that exact version is
- * already there), then started with a command built from that fixed path alone. Arguments go
- * in as JSON on stdin, so no user data ever reaches a shell's parser on the node.
+ * one of the files in `remote/scripts/` (checked by name): a bash script `<name>.sh` or a
+ * Python program `<name>.py` (stdlib only). Bash scripts get their shared preludes here: a
+ * line `# raydeck:prelude NAME ...` becomes `remote/scripts/prelude/NAME.sh` (the watchdog that
+ * ends a cancelled script's process group), written once instead of pasted into each script.
+ * A script is uploaded once per connection over SFTP to `~/.raydeck/scripts/<name>-<sha256-12>.sh`
+ * (or `.py`; 0700; skipped when that exact version is already there), then started with a
+ * command built from that fixed path alone (`bash PATH` or `python3 PATH`). Arguments go in as
+ * JSON on stdin, so no user data ever reaches a shell's parser on the node.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,10 +26,19 @@ export interface ChannelOpener {
 
 export interface RemoteScript {
   name: string;
-  /** `<name>-<first 12 hex of sha256>.sh`: a new version never overwrites a running one. */
+  /** `<name>-<first 12 hex of sha256>.sh` (or `.py`): a new version never overwrites a running one. */
   fileName: string;
+  /** What runs on the node: a bash script with its preludes in place, or the Python program as it is. */
   content: Buffer;
 }
+
+/** The interpreter a script's uploaded file runs with, by its extension. */
+export function interpreterFor(scriptPath: string): 'bash' | 'python3' {
+  return scriptPath.endsWith('.py') ? 'python3' : 'bash';
+}
+
+const SCRIPT_FILE = /^([a-z0-9][a-z0-9-]*)\.(sh|py)$/;
+const PRELUDE_LINE = /^# raydeck:prelude ([a-z0-9-]+)\b.*$/gm;
 
 /** Finds `remote/scripts` by walking up from this file (works from source and from a bundle). */
 export function defaultScriptsDir(): string {
@@ -38,28 +51,47 @@ export function defaultScriptsDir(): string {
   throw new Error('cannot find the remote/scripts folder of Raydeck');
 }
 
-/** The scripts that may run on a node: exactly the `*.sh` files of one folder. */
+/** The scripts that may run on a node: exactly the `*.sh` and `*.py` files of one folder. */
 export class RemoteScriptCatalog {
   private readonly cache = new Map<string, RemoteScript>();
 
   constructor(readonly dir: string = defaultScriptsDir()) {}
 
+  private files(): Map<string, string> {
+    const byName = new Map<string, string>();
+    for (const f of readdirSync(this.dir)) {
+      const m = SCRIPT_FILE.exec(f);
+      if (!m?.[1]) continue;
+      if (byName.has(m[1])) throw new Error(`remote/scripts has two scripts named "${m[1]}" (${byName.get(m[1])} and ${f}): keep one.`);
+      byName.set(m[1], f);
+    }
+    return byName;
+  }
+
   names(): string[] {
-    return readdirSync(this.dir)
-      .filter((f) => /^[a-z0-9][a-z0-9-]*\.sh$/.test(f))
-      .map((f) => f.slice(0, -3))
-      .sort();
+    return [...this.files().keys()].sort();
   }
 
   get(name: string): RemoteScript {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    if (!this.names().includes(name)) throw new Error(`"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`);
-    const content = readFileSync(path.join(this.dir, `${name}.sh`));
+    const file = this.files().get(name);
+    if (!file) throw new Error(`"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`);
+    const raw = readFileSync(path.join(this.dir, file));
+    const content = file.endsWith('.sh') ? Buffer.from(this.withPreludes(raw.toString('utf8'), file)) : raw;
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
-    const script = { name, fileName: `${name}-${hash}.sh`, content };
+    const script = { name, fileName: `${name}-${hash}${path.extname(file)}`, content };
     this.cache.set(name, script);
     return script;
+  }
+
+  /** A bash script with each `# raydeck:prelude NAME` line replaced by `prelude/NAME.sh`. */
+  private withPreludes(text: string, file: string): string {
+    return text.replace(PRELUDE_LINE, (_line, prelude: string) => {
+      const preludeFile = path.join(this.dir, 'prelude', `${prelude}.sh`);
+      if (!existsSync(preludeFile)) throw new Error(`${file} asks for the prelude "${prelude}", which remote/scripts/prelude does not have.`);
+      return readFileSync(preludeFile, 'utf8').replace(/\n$/, '');
+    });
   }
 }
 
@@ -168,14 +200,14 @@ export class ScriptInstaller {
 const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, PIPE: 13, TERM: 15 };
 
 /**
- * Runs an installed script: `bash '<path>'`, `input` as JSON on stdin then EOF, output streamed
+ * Runs an installed script: `bash '<path>'` (or `python3 '<path>'`), `input` as JSON on stdin then EOF, output streamed
  * by line and bounded. Cancelling sends SIGTERM (sshd honours it for non-root logins only) and
  * closes the channel; the scripts' own watchdog then ends their process group (remote/README.md).
  */
 export async function execScript(channels: ChannelOpener, scriptPath: string, opts: RunScriptOptions = {}): Promise<ScriptResult> {
   const { signal, onLine } = opts;
   const limit = opts.maxOutputBytes ?? 1024 * 1024;
-  const channel = await channels.exec(`bash ${shellQuote(scriptPath)}`, signal);
+  const channel = await channels.exec(`${interpreterFor(scriptPath)} ${shellQuote(scriptPath)}`, signal);
   const stdout = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stdout')));
   const stderr = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stderr')));
   return new Promise<ScriptResult>((resolve, reject) => {

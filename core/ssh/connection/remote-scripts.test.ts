@@ -1,0 +1,57 @@
+/**
+ * The script catalog: bash scripts and Python programs of remote/scripts by name, the shared
+ * watchdog prelude put into each bash script that asks for it (so it lives in one file), the
+ * content hash taken over what is uploaded, and the interpreter chosen by the uploaded name.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RemoteScriptCatalog, interpreterFor } from './remote-scripts';
+
+const real = new RemoteScriptCatalog();
+const WATCHDOG = fs.readFileSync(path.join(real.dir, 'prelude', 'watchdog.sh'), 'utf8');
+
+describe('remote script catalog', () => {
+  it('lists the bash scripts and the Python job program by name, nothing else', () => {
+    expect(real.names()).toEqual(['echo-input', 'job', 'model-files', 'preflight', 'stat-paths', 'wait-for-port']);
+    expect(real.get('job').fileName).toMatch(/^job-[0-9a-f]{12}\.py$/);
+    expect(real.get('preflight').fileName).toMatch(/^preflight-[0-9a-f]{12}\.sh$/);
+    expect(() => real.get('prelude')).toThrow(/not one of Raydeck's remote scripts/);
+    expect(() => real.get('watchdog')).toThrow(/not one of Raydeck's remote scripts/);
+  });
+
+  it('puts the watchdog prelude into every bash script, once, where its marker line was', () => {
+    for (const name of real.names().filter((n) => n !== 'job')) {
+      const text = real.get(name).content.toString('utf8');
+      expect(text, name).not.toMatch(/raydeck:prelude/);
+      expect(text.split(WATCHDOG).length - 1, name).toBe(1);
+      expect(text.startsWith('#!/usr/bin/env bash\n'), name).toBe(true);
+    }
+    expect(real.get('job').content.toString('utf8')).toMatch(/^#!\/usr\/bin\/env python3\n/);
+  });
+
+  it('hashes what is uploaded: a new prelude makes a new file name', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-scripts-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'prelude'));
+      fs.writeFileSync(path.join(dir, 'a.sh'), '#!/usr/bin/env bash\n# raydeck:prelude watchdog — here\necho hi\n');
+      fs.writeFileSync(path.join(dir, 'prelude', 'watchdog.sh'), 'echo one\n');
+      const first = new RemoteScriptCatalog(dir).get('a');
+      expect(first.content.toString()).toBe('#!/usr/bin/env bash\necho one\necho hi\n');
+      fs.writeFileSync(path.join(dir, 'prelude', 'watchdog.sh'), 'echo two\n');
+      expect(new RemoteScriptCatalog(dir).get('a').fileName).not.toBe(first.fileName);
+      fs.writeFileSync(path.join(dir, 'b.sh'), '# raydeck:prelude nothing\n');
+      expect(() => new RemoteScriptCatalog(dir).get('b')).toThrow(/prelude "nothing"/);
+      fs.writeFileSync(path.join(dir, 'a.py'), 'print(1)\n');
+      expect(() => new RemoteScriptCatalog(dir).names()).toThrow(/two scripts named "a"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs .py uploads with python3 and the rest with bash', () => {
+    expect(interpreterFor('/home/u/.raydeck/scripts/job-0123456789ab.py')).toBe('python3');
+    expect(interpreterFor('/home/u/.raydeck/scripts/preflight-0123456789ab.sh')).toBe('bash');
+  });
+});
