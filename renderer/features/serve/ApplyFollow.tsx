@@ -18,7 +18,8 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
     if (el) el.scrollTop = el.scrollHeight;
   }, [lines]);
   const state = op?.state ?? 'running';
-  const pct = op?.progress === null || op?.progress === undefined ? null : Math.round(op.progress * 100);
+  // A finished apply is all the way, whatever fraction its last progress event carried.
+  const pct = state === 'succeeded' ? 100 : op?.progress === null || op?.progress === undefined ? null : Math.round(op.progress * 100);
   const title = op?.title ?? (apply.rollbackOf ? `Roll Serve back to v${apply.rollbackOf} (as v${apply.version})` : `Apply Serve config v${apply.version}`);
   return (
     <section className="card op-card serve-follow" data-testid="serve-follow" data-state={state} data-operation={apply.operationId} data-version={apply.version} aria-label="Apply progress">

@@ -11,7 +11,10 @@ import { diagnosticText } from './yaml-diagnostics';
 import { useServeUi, type ServeDraft } from './serve-draft-store';
 
 // CodeMirror is most of the page's weight: load it when the YAML editor first shows (its own chunk).
-const YamlEditor = lazy(() => import('./YamlEditor').then((m) => ({ default: m.YamlEditor })));
+const loadYamlEditor = () => import('./YamlEditor');
+const YamlEditor = lazy(() => loadYamlEditor().then((m) => ({ default: m.YamlEditor })));
+/** Starts fetching the editor's chunk early (the page calls it on mount, before the config loads). */
+export const preloadYamlEditor = (): void => void loadYamlEditor();
 
 function sourceText(d: ServeDraft): string {
   const edited = d.text !== d.base ? ' (edited)' : '';

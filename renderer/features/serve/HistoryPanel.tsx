@@ -110,11 +110,13 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
                     </div>
                   ) : null}
                 </td>
-                <td className="row-actions">
+                <td>
                   {i > 0 ? (
-                    <button type="button" className="btn small" onClick={() => setConfirm(e)} disabled={rollingBack} data-testid="serve-rollback">
-                      Roll back to this version
-                    </button>
+                    <div className="row-actions">
+                      <button type="button" className="btn small" onClick={() => setConfirm(e)} disabled={rollingBack} data-testid="serve-rollback">
+                        Roll back to this version
+                      </button>
+                    </div>
                   ) : null}
                 </td>
               </tr>

@@ -15,7 +15,7 @@ import { useShell } from '../../shell/ui-store';
 import { EmptyState, ErrorBanner } from '../../ui';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { ApplyFollow } from './ApplyFollow';
-import { ConfigEditor } from './ConfigEditor';
+import { ConfigEditor, preloadYamlEditor } from './ConfigEditor';
 import { HistoryPanel } from './HistoryPanel';
 import { liveConfigText, TEMPLATE } from './initial-config';
 import { LiveView } from './LiveView';
@@ -55,7 +55,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   useFirstDraft(cluster.id, !history.isPending && !status.isPending, history.data?.[0]?.version ?? null, live);
 
   const text = draft?.text ?? '';
-  const validation = useServeValidation(text);
+  const validation = useServeValidation(draft ? draft.text : null);
   const diagnostics: ServeFinding[] = validation.data?.diagnostics ?? [];
   const diff = useServeDiff(cluster.id);
   const apply = useServeApply(cluster.id);
@@ -186,6 +186,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
 export function ServePage() {
   const { clusters, current } = useCurrentCluster();
   const go = useShell((s) => s.go);
+  useEffect(preloadYamlEditor, []);
   return (
     <section className="page serve-page" data-testid="serve-page" aria-label="Serve">
       {clusters.isPending ? (

@@ -58,13 +58,15 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** Validation of `text`, asked once typing pauses; `forText` says which text the findings belong to. */
-export function useServeValidation(text: string) {
+/** Validation of `text` (null: none yet), asked once typing pauses; `forText` says which text the findings belong to. */
+export function useServeValidation(text: string | null) {
   const client = useRaydeck();
   const debounced = useDebounced(text, VALIDATE_DEBOUNCE_MS);
   const q = useQuery({
-    queryKey: serveKeys.validate(debounced),
-    queryFn: () => client.call('serve.validate', { text: debounced }),
+    queryKey: serveKeys.validate(debounced ?? ''),
+    queryFn: () => client.call('serve.validate', { text: debounced ?? '' }),
+    // Nothing to check before the first draft loaded (an empty text would be "no applications").
+    enabled: debounced !== null,
     staleTime: Infinity,
     gcTime: 30_000,
     retry: 0,
