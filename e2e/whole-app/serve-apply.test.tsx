@@ -102,6 +102,18 @@ describe('Serve page: review and apply', () => {
   });
 });
 
+describe('Serve page: an apply already running', () => {
+  it('is followed when the page opens (a reload, or the CLI on this core), to RUNNING', async () => {
+    await h.start({ start: 'empty', deployingPolls: 60 });
+    const started = await h.core.serve.apply(h.clusterId, ECHO);
+    h.renderApp();
+    const follow = await screen.findByTestId('serve-follow');
+    expect(follow.dataset.operation).toBe(started.operationId);
+    expect(follow.dataset.state).toBe('running');
+    await followedTo('succeeded');
+  }, 15_000);
+});
+
 describe('Serve page: history and rollback', () => {
   it('rolls back to v1 after a confirm: Ray gets v1\'s text again, recorded as v3 (rollback of v1)', async () => {
     await h.start({ start: 'empty' });

@@ -54,6 +54,15 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   const live = status.data ? liveConfigText(status.data) : null;
   useFirstDraft(cluster.id, !history.isPending && !status.isPending, history.data?.[0]?.version ?? null, live);
 
+  // An apply still running when the page opens (after a reload, or started from the CLI on this core): follow it.
+  const newest = history.data?.[0];
+  const autoFollowed = useRef<number | null>(null);
+  useEffect(() => {
+    if (followed || !newest || newest.result.state !== 'applying' || !newest.operationId || autoFollowed.current === newest.version) return;
+    autoFollowed.current = newest.version;
+    follow(cluster.id, { operationId: newest.operationId, version: newest.version, rollbackOf: newest.rollbackOf });
+  }, [followed, newest, follow, cluster.id]);
+
   const text = draft?.text ?? '';
   const validation = useServeValidation(draft ? draft.text : null);
   const diagnostics: ServeFinding[] = validation.data?.diagnostics ?? [];
