@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ConfigPath } from '../../../shared';
-import { appPath, deploymentPath, editField, parseInput, readForm, setReplicaMode, showValue, type DeploymentFields } from './config-form-model';
+import { addApplication, addDeployment, appPath, deploymentPath, editField, parseInput, readForm, setReplicaMode, showValue, type DeploymentFields } from './config-form-model';
 
 type Kind = 'text' | 'number' | 'replicas';
 
@@ -70,6 +70,31 @@ function DeploymentForm({ app, d, text, onText }: { app: number; d: DeploymentFi
   );
 }
 
+/** "Add deployment settings": the name must be a deployment of the application's code. */
+function AddDeployment({ app, text, onText }: { app: number; text: string; onText(t: string): void }) {
+  const [name, setName] = useState('');
+  const valid = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(name.trim());
+  return (
+    <div className="serve-add-dep">
+      <label className="inline-field">
+        <span className="muted small">Deployment name</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Deployment name" data-testid={`form-${app}-new-deployment`} />
+      </label>
+      <button
+        type="button"
+        className="btn small"
+        disabled={!valid}
+        onClick={() => {
+          onText(addDeployment(text, app, name.trim()));
+          setName('');
+        }}
+      >
+        Add deployment settings
+      </button>
+    </div>
+  );
+}
+
 export function ConfigForm({ text, onText }: { text: string; onText(t: string): void }) {
   const model = readForm(text);
   if (!model.ok) {
@@ -81,9 +106,12 @@ export function ConfigForm({ text, onText }: { text: string; onText(t: string): 
   }
   if (model.applications.length === 0) {
     return (
-      <p className="muted" data-testid="form-empty">
-        No applications in this config yet. Add one in the YAML editor (a name, a route prefix and an import path).
-      </p>
+      <div data-testid="form-empty">
+        <p className="muted">No applications in this config yet.</p>
+        <button type="button" className="btn" onClick={() => onText(addApplication(text))}>
+          Add application
+        </button>
+      </div>
     );
   }
   return (
@@ -95,12 +123,18 @@ export function ConfigForm({ text, onText }: { text: string; onText(t: string): 
             <FormInput label="route_prefix" value={a.routePrefix} kind="text" path={appPath(a.index, 'route_prefix')} text={text} onText={onText} testId={`form-${a.index}-route_prefix`} />
             <FormInput label="import_path" value={a.importPath} kind="text" path={appPath(a.index, 'import_path')} text={text} onText={onText} testId={`form-${a.index}-import_path`} />
           </div>
-          {a.deployments.length === 0 ? <p className="muted small">No deployment settings: Ray uses the application's defaults. Add a `deployments` entry in YAML to set replicas or resources.</p> : null}
+          {a.deployments.length === 0 ? <p className="muted small">No deployment settings: Ray uses what the application's code sets.</p> : null}
           {a.deployments.map((d) => (
             <DeploymentForm key={d.index} app={a.index} d={d} text={text} onText={onText} />
           ))}
+          <AddDeployment app={a.index} text={text} onText={onText} />
         </section>
       ))}
+      <div>
+        <button type="button" className="btn" onClick={() => onText(addApplication(text))}>
+          Add application
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /** The form's model: fields read from the YAML, edits that touch only their own line, mode switches. */
 import { describe, expect, it } from 'vitest';
-import { editField, deploymentPath, parseInput, readForm, setReplicaMode } from './config-form-model';
+import { addApplication, addDeployment, editField, deploymentPath, parseInput, readForm, setReplicaMode } from './config-form-model';
 
 const TEXT = `# keep me
 applications:
@@ -53,5 +53,22 @@ describe('edits', () => {
     expect(parseInput('auto', 'replicas')).toEqual({ value: 'auto' });
     expect(parseInput('auto', 'number')).toEqual({ invalid: true });
     expect(parseInput(' /v1', 'text')).toEqual({ value: ' /v1' });
+  });
+});
+
+describe('adding', () => {
+  it('appends an application and deployment settings, everything written before kept byte for byte', () => {
+    const withApp = addApplication(TEXT);
+    expect(withApp.startsWith(TEXT)).toBe(true);
+    expect(readForm(withApp)).toMatchObject({ ok: true, applications: [{ name: 'chat' }, { name: 'app2', routePrefix: '/app2' }] });
+    const withDep = addDeployment(withApp, 1, 'Echo');
+    expect(readForm(withDep)).toMatchObject({ ok: true, applications: [{}, { deployments: [{ name: 'Echo', mode: 'fixed', numReplicas: 1 }] }] });
+    expect(withDep.startsWith(TEXT)).toBe(true);
+    const second = addDeployment(TEXT, 0, 'Router');
+    expect(readForm(second)).toMatchObject({ ok: true, applications: [{ deployments: [{ name: 'LLM' }, { name: 'Router', numReplicas: 1 }] }] });
+    expect(second.startsWith(TEXT)).toBe(true);
+  });
+  it('a config with no applications gets its first one', () => {
+    expect(readForm(addApplication('# empty\nproxy_location: EveryNode\n'))).toMatchObject({ ok: true, applications: [{ name: 'app1' }] });
   });
 });

@@ -112,3 +112,22 @@ export function parseInput(raw: string, kind: 'text' | 'number' | 'replicas'): {
 
 /** A value shown in an input ('' when unset). */
 export const showValue = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Appends an application (name, route prefix, import path to fill in) at the end of `applications`. */
+export function addApplication(text: string): string {
+  const model = readForm(text);
+  const n = model.ok ? model.applications.length : 0;
+  const taken = new Set(model.ok ? model.applications.map((a) => String(a.name)) : []);
+  let name = `app${n + 1}`;
+  for (let i = n + 2; taken.has(name); i++) name = `app${i}`;
+  const app = { name, route_prefix: `/${name}`, import_path: 'module.path:app' };
+  return n === 0 ? setInYaml(text, ['applications'], [app]) : setInYaml(text, ['applications', n], app);
+}
+
+/** Adds settings for deployment `name` of application `app` (Ray applies them to the deployment of that name). */
+export function addDeployment(text: string, app: number, name: string): string {
+  const model = readForm(text);
+  const n = model.ok ? (model.applications[app]?.deployments.length ?? 0) : 0;
+  const dep = { name, num_replicas: 1 };
+  return n === 0 ? setInYaml(text, appPath(app, 'deployments'), [dep]) : setInYaml(text, deploymentPath(app, n), dep);
+}

@@ -12,7 +12,6 @@ applications:
 - name: app
   route_prefix: /
   import_path: module.path:app
-  deployments: []
 `;
 
 /** The live config as YAML text, or null when Ray holds no declarative application. */
