@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RAY_VERSION } from '../shared';
 import type { TestbedInfo, TestbedNode } from '../e2e/support/testbed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +37,6 @@ const LOCK_FILE = '/tmp/raydeck-testbed.lock';
 const LOCK_HELD_ENV = 'RAYDECK_TESTBED_LOCK_HELD';
 const LOCK_WAIT_S = 1800;
 
-const RAY_VERSION = '2.60.0';
 const RAY_PACKAGE = `ray[serve]==${RAY_VERSION}`;
 const NODES = 3;
 const GPUS_PER_NODE = 2;

@@ -10,7 +10,8 @@ import type { NodeConnection } from '../ssh/types';
 import { DashboardClient, summarizeNodes, type RayNodeRecord } from '../ray/dashboard-client';
 import { readNodeToken, sleep } from './remote-job';
 import { runningStatus } from './cluster-status';
-import { RAY_PORTS, StepError } from './node-steps';
+import { RAY_PORTS } from '../../shared';
+import { StepError } from './node-steps';
 
 export async function dashboardFor(conn: NodeConnection, token?: string | null): Promise<DashboardClient> {
   const t = token === undefined ? await readNodeToken(conn) : token;

@@ -8,15 +8,14 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { BringUpOptions, ClusterNode, PackageSource } from '../../shared';
+import { RAY_PORTS, type BringUpOptions, type ClusterNode, type PackageSource } from '../../shared';
 import { redactCredentialsInText, redactIndexUrl } from '../../shared/domain/package-source';
 import type { NodeConnection } from '../ssh/types';
 import { runPreflight } from '../nodes/preflight-run';
-import { RAY_GCS_PORT, vllmBuildFor } from '../nodes/preflight';
+import { vllmBuildFor } from '../nodes/preflight';
 import type { PreflightFacts } from '../nodes/preflight-facts';
 import { JobCancelled, JobFailed, JobRefused, readNodeToken, runJob, type JobRequest } from './remote-job';
 
-export const RAY_PORTS = { gcs: RAY_GCS_PORT, dashboard: 8265, metrics: 8080 } as const;
 export const REMOTE_WHEELHOUSE = '~/.raydeck/wheelhouse';
 /** An index URL whose credentials were redacted for a run record (its password is not known here). */
 const REDACTED_CREDENTIALS = /^[a-z]+:\/\/[^/?#@]*\*\*\*\*@/i;

@@ -10,7 +10,8 @@ import type { BringUpRun, ClusterNode, StepKind } from '../../shared';
 import type { NodeConnection } from '../ssh/types';
 import { type Execution, type HeadInfo, headOf, nodeOf } from './execution';
 import { dashboardFor, verifyCluster } from './head-dashboard';
-import { RAY_PORTS, StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
+import { RAY_PORTS } from '../../shared';
+import { StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
 import { JobCancelled } from './remote-job';
 import { findStep, patchNode } from './run-state';
 

@@ -6,7 +6,8 @@
 import type { NodePreflight } from '../../shared';
 import { scriptJson } from '../ssh/connection';
 import type { NodeConnection } from '../ssh/types';
-import { type PreflightContext, PINNED_RAY_VERSION, evaluatePreflight } from './preflight';
+import { RAY_VERSION } from '../../shared';
+import { type PreflightContext, evaluatePreflight } from './preflight';
 import { ClockLine, type PreflightFacts, PreflightFacts as FactsSchema } from './preflight-facts';
 
 export interface RunPreflightContext {
@@ -51,7 +52,7 @@ export async function runPreflight(conn: NodeConnection, ctx: RunPreflightContex
     throw new Error(`preflight on ${conn.key} printed facts Raydeck cannot read (${issue?.path.join('.') || 'result'}: ${issue?.message ?? 'invalid'}).`);
   }
   const facts = parsed.data;
-  const checkContext: PreflightContext = { role: ctx.role, rayVersion: ctx.rayVersion ?? PINNED_RAY_VERSION, otherGpuModels: ctx.otherGpuModels ?? [] };
+  const checkContext: PreflightContext = { role: ctx.role, rayVersion: ctx.rayVersion ?? RAY_VERSION, otherGpuModels: ctx.otherGpuModels ?? [] };
   if (ctx.head) checkContext.head = ctx.head;
   if (clock) checkContext.clock = clock;
   return {

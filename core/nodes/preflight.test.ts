@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PreflightCheck } from '../../shared';
-import { type PreflightContext, PINNED_RAY_VERSION, evaluatePreflight, vllmBuildFor } from './preflight';
+import { RAY_VERSION } from '../../shared';
+import { type PreflightContext, evaluatePreflight, vllmBuildFor } from './preflight';
 import type { GpuFact, PreflightFacts } from './preflight-facts';
 
 const GiB = 1024 ** 3;
@@ -33,7 +34,7 @@ function h100Box(): PreflightFacts {
     epochMs: 1_700_000_000_000,
   };
 }
-const worker: PreflightContext = { role: 'worker', rayVersion: PINNED_RAY_VERSION, head: { host: '10.0.0.1', port: 6379 }, otherGpuModels: ['NVIDIA H100 80GB HBM3'], clock: { requestedAtMs: 1000, nodeMs: 1030, receivedAtMs: 1060 } };
+const worker: PreflightContext = { role: 'worker', rayVersion: RAY_VERSION, head: { host: '10.0.0.1', port: 6379 }, otherGpuModels: ['NVIDIA H100 80GB HBM3'], clock: { requestedAtMs: 1000, nodeMs: 1030, receivedAtMs: 1060 } };
 
 function byId(checks: PreflightCheck[]): Record<string, PreflightCheck> {
   return Object.fromEntries(checks.map((c) => [c.id, c]));

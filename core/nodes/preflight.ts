@@ -4,11 +4,8 @@
  * pure (facts + context in, checks out) so every threshold is unit-tested on fixtures from real
  * machines; runPreflight (preflight-run.ts) is the part that talks to the node.
  */
-import type { PreflightCheck } from '../../shared';
+import { RAY_PORTS, type PreflightCheck } from '../../shared';
 import type { PreflightFacts } from './preflight-facts';
-
-/** The Ray version Raydeck installs (pinned; vLLM's version follows it). */
-export const PINNED_RAY_VERSION = '2.60.0';
 
 export const PREFLIGHT_LIMITS = {
   minCpuCores: 4,
@@ -24,18 +21,18 @@ export const PREFLIGHT_LIMITS = {
 } as const;
 
 /** The port Raydeck starts the head's GCS on; workers join there. */
-export const RAY_GCS_PORT = 6379;
+export const RAY_GCS_PORT = RAY_PORTS.gcs;
 
-/** Ports Ray and Serve listen on, and what for. */
-export const RAY_PORTS: Record<number, string> = {
-  [RAY_GCS_PORT]: 'Ray GCS',
-  8265: 'Ray dashboard',
-  8000: 'Serve HTTP',
-  8080: 'Ray metrics export',
-  52365: 'Ray dashboard agent',
+/** What each of Ray's ports is for, as a busy port is named to the user. */
+const PORT_NAMES: Record<number, string> = {
+  [RAY_PORTS.gcs]: 'Ray GCS',
+  [RAY_PORTS.dashboard]: 'Ray dashboard',
+  [RAY_PORTS.serveHttp]: 'Serve HTTP',
+  [RAY_PORTS.metrics]: 'Ray metrics export',
+  [RAY_PORTS.dashboardAgent]: 'Ray dashboard agent',
 };
-const HEAD_PORTS = [RAY_GCS_PORT, 8265, 8000, 8080, 52365];
-const WORKER_PORTS = [8000, 8080, 52365];
+const HEAD_PORTS: number[] = [RAY_PORTS.gcs, RAY_PORTS.dashboard, RAY_PORTS.serveHttp, RAY_PORTS.metrics, RAY_PORTS.dashboardAgent];
+const WORKER_PORTS: number[] = [RAY_PORTS.serveHttp, RAY_PORTS.metrics, RAY_PORTS.dashboardAgent];
 const RAY_PROCESSES = /^(gcs_server|raylet|ray::|dashboard|ray)/;
 
 export interface PreflightContext {
@@ -176,7 +173,7 @@ function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): Pref
   if (!facts.listening) return line('ports', label, 'warn', 'unknown (could not read /proc/net/tcp)', 'Check by hand: `ss -ltn`.');
   const busy = facts.listening.filter((l) => needed.includes(l.port));
   if (busy.length === 0) return line('ports', label, 'pass', `${needed.join(', ')} free`);
-  const detail = busy.map((b) => `${b.port} (${RAY_PORTS[b.port]}) in use${b.process ? ` by ${b.process}` : ''}`).join(', ');
+  const detail = busy.map((b) => `${b.port} (${PORT_NAMES[b.port]}) in use${b.process ? ` by ${b.process}` : ''}`).join(', ');
   if (busy.every((b) => b.process && RAY_PROCESSES.test(b.process))) {
     const ours = (facts.ray ?? []).some((r) => r.path.includes('/.raydeck/'));
     return line(

@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { indexUrlProblem } from './package-source';
 
+/** The Ray version Raydeck installs (pinned; vLLM's version follows it). */
 export const RAY_VERSION = '2.60.0';
+
+/**
+ * The ports Raydeck starts Ray with, and the ones Ray and Serve open by default: the head's GCS
+ * (workers join there), the dashboard (on the head's 127.0.0.1, reached through the SSH
+ * tunnel), the metrics export, Serve's HTTP proxy and the dashboard agent. One place: preflight
+ * checks them free, bring-up passes them to `ray start`, the dashboard tunnel dials one.
+ */
+export const RAY_PORTS = { gcs: 6379, dashboard: 8265, metrics: 8080, serveHttp: 8000, dashboardAgent: 52365 } as const;
 
 /** Where nodes get their Python packages. */
 export const PackageSource = z.discriminatedUnion('kind', [
