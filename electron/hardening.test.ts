@@ -70,6 +70,13 @@ describe('openExternal allow-list', () => {
     }
   });
 
+  it("opens Raydeck's loopback proxy to a Ray dashboard with its key, and nothing else on loopback", () => {
+    expect(isSafeExternalUrl('http://127.0.0.1:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345')).toBe(true);
+    for (const bad of ['http://127.0.0.1:41234/', 'http://127.0.0.1:41234/admin?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://localhost:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://127.0.0.1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://u:p@127.0.0.1:1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://127.0.0.1:41234/?raydeck-key=x&next=//evil']) {
+      expect(isSafeExternalUrl(bad), bad).toBe(false);
+    }
+  });
+
   it('a new-window request for another site opens nothing', () => {
     let open: ((d: { url: string }) => { action: string }) | null = null;
     const opened: string[] = [];

@@ -77,7 +77,21 @@ export const EXTERNAL_ALLOW_LIST: readonly { host: string; pathPrefix: string }[
   { host: 'github.com', pathPrefix: '/vllm-project/' },
 ];
 
+/**
+ * Raydeck's own proxy to a cluster's Ray dashboard (core/ray/dashboard-proxy.ts): plain http on
+ * 127.0.0.1 at a port, the root path with the one-time key; nothing else on loopback.
+ */
+export function isRayDashboardProxyUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && u.hostname === '127.0.0.1' && u.port !== '' && !u.username && !u.password && u.pathname === '/' && /^\?raydeck-key=[\w-]{16,64}$/.test(u.search);
+  } catch {
+    return false;
+  }
+}
+
 export function isSafeExternalUrl(url: string): boolean {
+  if (isRayDashboardProxyUrl(url)) return true;
   try {
     const u = new URL(url);
     if (u.protocol !== 'https:' || u.username || u.password || u.port) return false;

@@ -36,6 +36,7 @@ import { serveHandlers } from './handlers/serve';
 import { ServeApplier, type ServeConnector, type ServeTiming } from '../serve/serve-apply';
 import { headServeConnector } from '../serve/serve-target';
 import { modelHandlers } from './handlers/models';
+import { DashboardProxies } from '../ray/dashboard-proxy';
 import { ModelInventory } from '../models/model-inventory';
 
 export interface CoreOptions {
@@ -125,6 +126,7 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.serveTiming ? { timing: opts.serveTiming } : {}),
   });
 
+  const dashboards = new DashboardProxies({ nodes, access, log: (line) => debugLogger(paths.debugLog).error(line) });
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...clusterHandlers(ctx),
@@ -133,7 +135,7 @@ export function createCore(opts: CoreOptions): Core {
     ...terminalHandlers(terminals),
     ...nodeImportHandlers(ctx),
     ...nodeAccessHandlers(ctx),
-    ...bringupHandlers(ctx, bringup, clusterOps),
+    ...bringupHandlers(ctx, bringup, clusterOps, dashboards),
     ...serveHandlers(ctx, serve),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
   };
@@ -145,6 +147,7 @@ export function createCore(opts: CoreOptions): Core {
     serve,
     dispose() {
       store.unwatch();
+      dashboards.dispose();
       bringup.dispose();
       terminals.dispose();
       access.dispose();

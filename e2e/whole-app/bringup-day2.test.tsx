@@ -44,6 +44,29 @@ const removeOp = (patch: Partial<Operation> = {}): Operation => ({
   ...patch,
 });
 
+describe('Bring-up page: Ray dashboard (issue 19 item 8)', () => {
+  it('links to the core\'s proxy of Ray\'s dashboard while Ray runs (degraded too); none while stopped; Stop allowed when degraded', async () => {
+    harness.core.status = { ...RUNNING_STATUS, state: 'degraded', downNodes: ['gpu2'] };
+    renderApp();
+    const panel = await screen.findByTestId('cluster-panel');
+    const link = (await within(panel).findByTestId('ray-dashboard-link')) as HTMLAnchorElement;
+    expect(link.href).toMatch(/^http:\/\/127\.0\.0\.1:41234\/\?raydeck-key=key-of-/);
+    expect(link.target).toBe('_blank');
+    expect(link.rel).toContain('noopener');
+    expect((within(panel).getByRole('button', { name: 'Stop Ray on every node' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('offers no dashboard link while Ray is stopped', async () => {
+    harness.core.status = { ...RUNNING_STATUS, state: 'stopped', nodes: [], aliveNodes: 0, gpus: 0, dashboardReachable: false };
+    harness.core.runs = [installedRun()];
+    renderApp();
+    const panel = await screen.findByTestId('cluster-panel');
+    await waitFor(() => expect(panel.dataset.state).toBe('stopped'));
+    expect(within(panel).queryByTestId('ray-dashboard-link')).toBeNull();
+    expect(harness.core.callsOf('cluster.dashboard')).toEqual([]);
+  });
+});
+
 describe('Bring-up page: add workers', () => {
   it('lists only the inventory workers Ray does not run, saying why', async () => {
     withSpareWorkers();

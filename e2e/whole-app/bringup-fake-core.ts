@@ -111,6 +111,7 @@ export class FakeBringupCore {
       return { lines, end: stepLogBytes(lines) };
     },
     'cluster.status': () => this.status,
+    'cluster.dashboard': ({ clusterId }) => ({ url: `http://127.0.0.1:41234/?raydeck-key=key-of-${clusterId}` }),
     'cluster.stop': () => ({ operationId: 'op-stop' }),
     'cluster.down': () => ({ operationId: 'op-down' }),
     'cluster.removeWorker': ({ nodeId }) => {

@@ -49,6 +49,11 @@ export const bringupMethods = {
     input: z.object({ clusterId: Id }).strict(),
     output: ClusterStatus,
   }),
+  'cluster.dashboard': defineMethod({
+    summary: "An address on 127.0.0.1 that opens Ray's own dashboard of the cluster through the head's SSH connection (the Ray token stays in the core; the address carries a one-time key).",
+    input: z.object({ clusterId: Id }).strict(),
+    output: z.object({ url: z.string() }),
+  }),
   'cluster.stop': defineMethod({
     summary: 'Stops Ray on every node (workers first, then the head).',
     input: z.object({ clusterId: Id }).strict(),

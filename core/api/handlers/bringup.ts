@@ -4,9 +4,14 @@ import type { BringUpService } from '../../bringup/bringup-service';
 import { clusterStatus } from '../../bringup/head-dashboard';
 import { removeWorker, stopCluster, tearDownCluster, type ClusterOpsDeps } from '../../bringup/cluster-ops';
 import type { CoreContext, HandlersFor } from '../core-context';
+import type { DashboardProxies } from '../../ray/dashboard-proxy';
 
-export function bringupHandlers(ctx: CoreContext, bringup: BringUpService, ops: ClusterOpsDeps): HandlersFor<keyof typeof bringupMethods> {
+export function bringupHandlers(ctx: CoreContext, bringup: BringUpService, ops: ClusterOpsDeps, dashboards: DashboardProxies): HandlersFor<keyof typeof bringupMethods> {
   return {
+    'cluster.dashboard': async ({ clusterId }) => {
+      await ctx.inventory.get(clusterId);
+      return dashboards.open(clusterId);
+    },
     'bringup.plan': async ({ clusterId, options }) => {
       await ctx.inventory.get(clusterId);
       return bringup.plan(clusterId, options);

@@ -17,7 +17,7 @@ import { ConfirmRemoveWorkerDialog } from './ConfirmRemoveWorkerDialog';
 import { RayNodesTable } from './RayNodesTable';
 import { CLUSTER_STATE_TEXT, everInstalled, plural } from './run-format';
 import { useRuns } from './use-bringup';
-import { useClusterOperation, useClusterStatus, type ClusterAction, type ClusterOpRequest } from './use-cluster-ops';
+import { useClusterOperation, useClusterStatus, useRayDashboardLink, type ClusterAction, type ClusterOpRequest } from './use-cluster-ops';
 
 /** What the state badge says while an operation on the cluster runs. */
 function busyText(request: ClusterOpRequest | null): string | null {
@@ -41,6 +41,8 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
   const [confirm, setConfirm] = useState<ClusterAction | null>(null);
   const [removing, setRemoving] = useState<RayNodeStatus | null>(null);
   const s = status.data;
+  const rayUp = s?.state === 'running' || s?.state === 'degraded';
+  const dashboard = useRayDashboardLink(clusterId, rayUp);
   const busy = running || runActive;
   const why = runActive ? 'A bring-up is running.' : running ? 'Wait for the operation on the cluster to end.' : undefined;
   const addBlocked = runActive ? 'A bring-up is running: wait for it or cancel it first.' : running ? 'Wait for the operation on the cluster to end.' : null;
@@ -73,7 +75,7 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
   };
   // Ray seen running here means something is installed, even if no run we know of installed it (runs age out).
   const seenRunning = useRef(false);
-  if (s?.state === 'running') seenRunning.current = true;
+  if (rayUp) seenRunning.current = true;
   // Nothing installed by any run we know of, and no Ray seen: there is nothing to start yet.
   const notBroughtUp = runs.isSuccess && !everInstalled(runs.data) && !seenRunning.current;
 
@@ -110,7 +112,12 @@ export function ClusterPanel({ clusterId, clusterName, runActive, onRunStarted, 
           <button type="button" className="btn" onClick={startRay} disabled={busy || start.isPending || s?.state === 'running'} title={why} aria-label="Start Ray on every node">
             {start.isPending ? 'Starting…' : 'Start'}
           </button>
-          <button type="button" className="btn" onClick={() => setConfirm('stop')} disabled={busy || s?.state !== 'running'} title={why} aria-label="Stop Ray on every node">
+          {dashboard.data ? (
+            <a className="btn ghost" href={dashboard.data.url} target="_blank" rel="noopener noreferrer" data-testid="ray-dashboard-link" title="Ray's own dashboard, through the head's SSH connection (nothing opened on the network)">
+              Ray dashboard ↗
+            </a>
+          ) : null}
+          <button type="button" className="btn" onClick={() => setConfirm('stop')} disabled={busy || !rayUp} title={why} aria-label="Stop Ray on every node">
             Stop
           </button>
           <button type="button" className="btn danger" onClick={() => setConfirm('down')} disabled={busy || s?.state === 'no-head'} title={why}>

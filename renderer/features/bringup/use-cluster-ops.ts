@@ -15,6 +15,15 @@ export function useClusterStatus(clusterId: string) {
   return useQuery({ queryKey: clusterStatusKey(clusterId), queryFn: () => client.call('cluster.status', { clusterId }), staleTime: 10_000, retry: 0 });
 }
 
+/**
+ * The address of the cluster's own Ray dashboard (the core's proxy through the head's SSH
+ * connection), asked for while Ray runs so the link is a plain link (no popup blocker).
+ */
+export function useRayDashboardLink(clusterId: string, rayRunning: boolean) {
+  const client = useRaydeck();
+  return useQuery({ queryKey: ['cluster-dashboard', clusterId], queryFn: () => client.call('cluster.dashboard', { clusterId }), enabled: rayRunning, staleTime: Infinity, retry: 0 });
+}
+
 /** The whole-cluster actions that ask first in ConfirmClusterDialog. */
 export type ClusterAction = 'stop' | 'down';
 
