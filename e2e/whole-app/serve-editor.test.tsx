@@ -46,6 +46,9 @@ describe('Serve page: editors', () => {
     expect(range.textContent).toBe('max_concurrent_queries');
     const line = range.closest('.cm-line')!;
     expect([...view.contentDOM.querySelectorAll('.cm-line')].indexOf(line)).toBe(8);
+    // A click on the finding's line puts the cursor on that line.
+    fireEvent.click(within(item).getByRole('button', { name: 'line 9' }));
+    expect(view.state.doc.lineAt(view.state.selection.main.head).number).toBe(9);
     // Fixed: the finding goes.
     await h.setYaml(CONFIG);
     await waitFor(() => expect(screen.queryByTestId('serve-diagnostic')).toBeNull(), { timeout: 4000 });

@@ -3,7 +3,7 @@
  * validator's findings (inline in the YAML editor, and as a list under both editors that jumps
  * to the line) and "Review changes". Where the text came from is said above it.
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { formatConfigPath } from '../../../shared';
 import type { ServeFinding } from './use-serve';
 import { ConfigForm } from './ConfigForm';
@@ -39,6 +39,7 @@ export interface ConfigEditorProps {
 export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, reviewing, canReview, onStartFrom, hasLive }: ConfigEditorProps) {
   const editor = useServeUi((s) => s.editor);
   const setEditor = useServeUi((s) => s.setEditor);
+  const [jumpTo, setJumpTo] = useState<{ line: number; column: number } | null>(null);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   return (
@@ -59,7 +60,7 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
       </div>
       {editor === 'yaml' ? (
         <Suspense fallback={<div className="skeleton" aria-busy="true" aria-label="Loading the YAML editor" />}>
-          <YamlEditor value={draft.text} onChange={onText} diagnostics={diagnostics} />
+          <YamlEditor value={draft.text} onChange={onText} diagnostics={diagnostics} jumpTo={jumpTo} />
         </Suspense>
       ) : (
         <ConfigForm text={draft.text} onText={onText} />
@@ -86,7 +87,21 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
           {diagnostics.map((d, i) => (
             <li key={i} className={`serve-diagnostic diag-${d.severity}`} data-testid="serve-diagnostic" data-line={d.line ?? ''} data-severity={d.severity} data-code={d.code}>
               <span className={`badge ${d.severity === 'error' ? 'status-fail' : 'status-warn'}`}>{d.severity}</span>
-              <span className="mono">{d.line ? `line ${d.line}` : ''}</span>
+              {d.line ? (
+                <button
+                  type="button"
+                  className="linklike mono serve-diag-line"
+                  title="Show in the YAML editor"
+                  onClick={() => {
+                    setEditor('yaml');
+                    setJumpTo({ line: d.line!, column: d.column ?? 1 });
+                  }}
+                >
+                  line {d.line}
+                </button>
+              ) : (
+                <span />
+              )}
               <span>
                 <code className="serve-diag-path">{formatConfigPath(d.path)}</code> {diagnosticText(d)}
               </span>

@@ -44,6 +44,8 @@ export interface YamlEditorProps {
   onChange(text: string): void;
   diagnostics: readonly ServeFinding[];
   label?: string;
+  /** Moves the cursor to this 1-based line and column (a new object each time: a click on a finding). */
+  jumpTo?: { line: number; column: number } | null;
 }
 
 /** The one change that turns `from` into `to`: common prefix and suffix kept. */
@@ -60,7 +62,7 @@ export function minimalChange(from: string, to: string): { from: number; to: num
   return { from: start, to: endA, insert: to.slice(start, endB) };
 }
 
-export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config YAML' }: YamlEditorProps) {
+export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config YAML', jumpTo }: YamlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange });
@@ -109,6 +111,15 @@ export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config
     // Findings are for the text they were made from: drop them when it changed since.
     v.dispatch(setDiagnostics(v.state, toEditorDiagnostics(v.state.doc, diagnostics)));
   }, [diagnostics]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v || !jumpTo) return;
+    const line = v.state.doc.line(Math.min(Math.max(jumpTo.line, 1), v.state.doc.lines));
+    const at = line.from + Math.min(Math.max(jumpTo.column - 1, 0), line.length);
+    v.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+    v.focus();
+  }, [jumpTo]);
 
   return <div ref={host} className="serve-yaml" data-testid="serve-yaml" />;
 }
