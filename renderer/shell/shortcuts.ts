@@ -11,6 +11,8 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   ...PAGES.map((p) => ({ keys: `g ${p.key}`, what: `Go to ${p.label}` })),
   { keys: '↑ ↓', what: 'Move between pages in the sidebar (Enter opens one)' },
   { keys: 'n', what: 'New cluster (on Clusters)' },
+  { keys: 'Ctrl+S', what: 'Review the Serve config changes (on Serve)' },
+  { keys: 'Ctrl+Enter', what: 'Apply the reviewed Serve changes (in the review)' },
   { keys: 'Shift+D', what: 'Switch dark / light theme' },
   { keys: '?', what: 'Show this help' },
   { keys: 'Esc', what: 'Close dialog or help' },
