@@ -102,6 +102,31 @@ describe('Serve page: review and apply', () => {
   });
 });
 
+describe('Serve page: auto-rollback', () => {
+  it('an apply with a deadline that fails is rolled back to the version that ran, and the page says so', async () => {
+    await h.start({ start: 'empty' });
+    const v1 = await h.core.serve.apply(h.clusterId, ECHO);
+    await h.core.operations.wait(v1.operationId);
+    h.renderApp();
+    await screen.findByTestId('serve-app');
+    await h.setYaml(ECHO.replace('demo_app:build_app', 'broken_app:build'));
+    const dialog = await review();
+    fireEvent.click(dialog.getByRole('checkbox', { name: /Roll back by itself/ }));
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), { target: { value: '0' } });
+    expect((dialog.getByTestId('serve-apply') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), { target: { value: '30' } });
+    fireEvent.click(dialog.getByTestId('serve-apply'));
+    const follow = await followedTo('failed');
+    expect(within(follow).getByTestId('serve-follow-error').textContent).toMatch(/^v2 failed; rolled back to v1 as v3: RUNNING\. Why: .*ModuleNotFoundError/s);
+    await waitFor(() => expect(screen.getAllByTestId('serve-history-row').map((r) => [r.dataset.version, r.dataset.result])).toEqual([
+      ['3', 'running'],
+      ['2', 'rolled-back'],
+      ['1', 'running'],
+    ]));
+    expect(h.fake.puts.at(-1)).toEqual(parseYaml(ECHO).value);
+  }, 15_000);
+});
+
 describe('Serve page: an apply already running', () => {
   it('is followed when the page opens (a reload, or the CLI on this core), to RUNNING', async () => {
     await h.start({ start: 'empty', deployingPolls: 60 });
