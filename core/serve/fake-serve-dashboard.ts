@@ -51,6 +51,8 @@ export interface FakeServeDashboardOptions {
   deployingPolls?: number;
   /** GETs right after a PUT that still show the state before it (the controller's status lags a tick). */
   staleReads?: number;
+  /** GETs after a PUT that drops the captured app during which Ray still lists it as DELETING (as Ray does). */
+  deletingReads?: number;
 }
 
 export class FakeServeDashboard {
@@ -64,6 +66,7 @@ export class FakeServeDashboard {
   private drop = false;
   private stale: { reads: number; body: Json } | null = null;
   private readonly staleReads: number;
+  private deletingReads: number;
   private server: http.Server | null = null;
   /** The port it listens on (127.0.0.1), once listening. */
   port = 0;
@@ -73,6 +76,7 @@ export class FakeServeDashboard {
     this.behave = opts.behave ?? ((app) => (/broken/.test(String(app.import_path)) ? 'failed' : /huge/.test(JSON.stringify(app)) ? 'pending' : 'running'));
     this.deployingPolls = opts.deployingPolls ?? 1;
     this.staleReads = opts.staleReads ?? 0;
+    this.deletingReads = opts.deletingReads ?? 0;
     this.serveRunning = opts.start !== 'empty';
     this.captured = this.serveRunning ? clone(TEMPLATE_APP) : null;
   }
@@ -158,6 +162,10 @@ export class FakeServeDashboard {
     const base = clone(RUNNING);
     base.applications = {};
     if (this.captured && this.puts.length === 0) base.applications.llm = clone(this.captured);
+    else if (this.captured && this.deletingReads > 0 && !this.apps.has('llm')) {
+      this.deletingReads -= 1;
+      base.applications.llm = { ...clone(this.captured), status: 'DELETING' };
+    }
     for (const [name, app] of this.apps) {
       app.reads += 1;
       base.applications[name] = this.details(name, app);

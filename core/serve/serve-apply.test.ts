@@ -112,6 +112,15 @@ describe('ServeApplier.apply', () => {
     expect(fake.puts).toHaveLength(1);
   });
 
+  it('follows a deleted app until Ray no longer lists it (Ray shows it DELETING first)', async () => {
+    const { fake, serve, wait } = await setup({ deletingReads: 4 });
+    const started = await serve.apply('c1', echoV1);
+    const op = await wait(started.operationId);
+    expect(op.state).toBe('succeeded');
+    expect((await serve.status('c1')).applications.map((a) => a.name)).toEqual(['echo']);
+    expect(fake.puts).toHaveLength(1);
+  });
+
   it('expectDeletes from an earlier diff: refused when the PUT would now delete something else', async () => {
     const { fake, serve, wait } = await setup();
     await expect(serve.apply('c1', echoV1, { expectDeletes: [] })).rejects.toMatchObject({ code: 'conflict', message: 'Ray changed since the diff: this apply would now delete llm (the diff showed none). Nothing was sent; look at the diff again.' });

@@ -319,6 +319,7 @@ export class ServeApplier {
     }
     const outcome = await followApply(api, {
       names: p.entry.applications,
+      deleted: p.entry.deletes,
       timeoutMs,
       pollMs: this.timing.pollMs,
       settlePolls: this.timing.settlePolls,

@@ -12,6 +12,8 @@ import type { ServeApi } from '../ray/serve-api';
 export interface FollowOptions {
   /** The applications of the applied config. */
   names: string[];
+  /** Applications the PUT deletes: followed until Ray no longer lists them. */
+  deleted?: string[];
   timeoutMs: number;
   pollMs: number;
   settlePolls: number;
@@ -81,7 +83,7 @@ export async function followApply(api: ServeApi, opts: FollowOptions): Promise<F
         // Keyed by deployment name (names such as LLMServer:model carry colons themselves).
         deploymentLines(app).forEach((line, i) => say(`dep:${n}:${app.deployments[i]!.name}`, `  ${line}`));
       }
-      const verdict = serveVerdict(last, opts.names);
+      const verdict = serveVerdict(last, opts.names, opts.deleted ?? []);
       streak = verdict.kind === streak.kind ? { kind: verdict.kind, count: streak.count + 1 } : { kind: verdict.kind, count: 1 };
       const runningApps = opts.names.filter((n) => last?.applications.find((a) => a.name === n)?.status === 'RUNNING').length;
       opts.progress?.(runningApps / Math.max(1, opts.names.length), verdict.kind === 'progressing' ? `Waiting for ${verdict.waitingFor.join(', ')}` : verdict.kind === 'running' ? 'Every application RUNNING' : `${verdict.failed.map((a) => `${a.name} ${a.status}`).join(', ')}`);

@@ -150,14 +150,15 @@ export type ServeVerdict =
 const FAILED: ReadonlySet<ApplicationStatus> = new Set(['DEPLOY_FAILED', 'UNHEALTHY']);
 
 /** The verdict over `names` (the applications of the applied config); a missing app is still progressing. */
-export function serveVerdict(instance: ServeInstance, names: readonly string[]): ServeVerdict {
+export function serveVerdict(instance: ServeInstance, names: readonly string[], deleted: readonly string[] = []): ServeVerdict {
   const apps = new Map(instance.applications.map((a) => [a.name, a]));
   const failed = names.flatMap((n) => {
     const app = apps.get(n);
     return app && FAILED.has(app.status) ? [app] : [];
   });
   if (failed.length) return { kind: 'failed', failed };
-  const waitingFor = names.filter((n) => apps.get(n)?.status !== 'RUNNING');
+  // An application the PUT deleted is gone only when Ray no longer lists it (it shows DELETING first).
+  const waitingFor = [...names.filter((n) => apps.get(n)?.status !== 'RUNNING'), ...deleted.filter((n) => apps.has(n)).map((n) => `${n} (being deleted)`)];
   return waitingFor.length ? { kind: 'progressing', waitingFor } : { kind: 'running' };
 }
 
