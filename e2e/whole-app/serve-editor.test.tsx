@@ -82,6 +82,21 @@ describe('Serve page: editors', () => {
     expect((within(await screen.findByTestId('form-application')).getByRole('textbox', { name: 'route_prefix' }) as HTMLInputElement).value).toBe('/v2');
   });
 
+  it('starting from the template over unsaved edits asks first', async () => {
+    await h.start({ start: 'empty' });
+    h.renderApp();
+    await h.editor();
+    await h.setYaml(CONFIG);
+    fireEvent.click(screen.getByRole('button', { name: 'Start from a template' }));
+    const ask = within(await screen.findByRole('dialog', { name: 'Replace your edits with the template?' }));
+    fireEvent.click(ask.getByRole('button', { name: 'Keep my edits' }));
+    expect(await h.yamlText()).toBe(CONFIG);
+    fireEvent.click(screen.getByRole('button', { name: 'Start from a template' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Replace' }));
+    await waitFor(async () => expect(await h.yamlText()).toContain('# A Ray Serve config'));
+    expect(screen.getByTestId('serve-draft-source').textContent).toBe('New config');
+  });
+
   it('switching a deployment to autoscaling replaces num_replicas with autoscaling_config', async () => {
     await h.start({ start: 'empty' });
     h.renderApp();

@@ -12,7 +12,7 @@ import type { Cluster, ServeConfigDiff } from '../../../shared';
 import type { ServeFinding } from './use-serve';
 import { useRaydeck } from '../../app/client-context';
 import { useShell } from '../../shell/ui-store';
-import { EmptyState, ErrorBanner } from '../../ui';
+import { ConfirmDialog, EmptyState, ErrorBanner } from '../../ui';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { ApplyFollow } from './ApplyFollow';
 import { ConfigEditor, preloadYamlEditor } from './ConfigEditor';
@@ -20,7 +20,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { liveConfigText, TEMPLATE } from './initial-config';
 import { LiveView } from './LiveView';
 import { ReviewDialog } from './ReviewDialog';
-import { useServeUi } from './serve-draft-store';
+import { useServeUi, type DraftSource } from './serve-draft-store';
 import { serveKeys } from './serve-keys';
 import './serve.css';
 import { useServeApply, useServeDiff, useServeHistory, useServeRollback, useServeStatus, useServeValidation } from './use-serve';
@@ -69,6 +69,13 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   const diff = useServeDiff(cluster.id);
   const apply = useServeApply(cluster.id);
   const rollback = useServeRollback(cluster.id);
+  // Loading another text over unsaved edits asks first.
+  const [replacing, setReplacing] = useState<{ text: string; source: DraftSource; what: string } | null>(null);
+  const replaceDraft = (next: string, source: DraftSource, what: string) => {
+    const d = useServeUi.getState().drafts[cluster.id];
+    if (d && d.text !== d.base && d.text !== next) setReplacing({ text: next, source, what });
+    else load(cluster.id, next, source);
+  };
   const [review, setReview] = useState<{ text: string; diff: ServeConfigDiff; diagnostics: ServeFinding[] } | null>(null);
 
   const startReview = () => {
@@ -163,7 +170,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
           reviewing={diff.isPending}
           canReview={text.trim().length > 0}
           hasLive={live !== null}
-          onStartFrom={(kind) => load(cluster.id, kind === 'live' && live ? live : TEMPLATE, kind === 'live' && live ? { kind: 'live' } : { kind: 'template' })}
+          onStartFrom={(kind) => (kind === 'live' && live ? replaceDraft(live, { kind: 'live' }, 'the live config') : replaceDraft(TEMPLATE, { kind: 'template' }, 'the template'))}
         />
       ) : (
         <div className="skeleton" aria-busy="true" aria-label="Loading the config" />
@@ -175,8 +182,22 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
         rollingBack={rollback.isPending}
         rollbackError={rollback.error}
         onRollback={doRollback}
-        onLoad={(version, t) => load(cluster.id, t, { kind: 'history', version })}
+        onLoad={(version, t) => replaceDraft(t, { kind: 'history', version }, `v${version}`)}
       />
+      {replacing ? (
+        <ConfirmDialog
+          title={`Replace your edits with ${replacing.what}?`}
+          body="The config in the editor has changes that were not applied; they are lost if it is replaced."
+          confirm="Replace"
+          cancel="Keep my edits"
+          testId="serve-replace-confirm"
+          onClose={() => setReplacing(null)}
+          onConfirm={() => {
+            load(cluster.id, replacing.text, replacing.source);
+            setReplacing(null);
+          }}
+        />
+      ) : null}
       {review ? (
         <ReviewDialog
           clusterName={cluster.name}
