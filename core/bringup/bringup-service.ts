@@ -39,7 +39,7 @@ function recordedOptions(options: BringUpOptions): BringUpOptions {
 
 export class BringUpService {
   private readonly registry: RunRegistry;
-  private readonly logs_: StepLogBatcher;
+  private readonly stepLogs: StepLogBatcher;
   /** Index URLs with credentials, by run id: kept in memory only, never in a run record. */
   private readonly indexUrls = new Map<string, string>();
   private readonly executions = new Map<string, Execution>();
@@ -50,7 +50,7 @@ export class BringUpService {
   constructor(private readonly deps: BringUpDeps) {
     this.now = deps.now ?? (() => new Date());
     this.registry = new RunRegistry(deps.store, deps.bus, this.now, (id) => this.executions.has(id));
-    this.logs_ = new StepLogBatcher(deps.store, deps.bus);
+    this.stepLogs = new StepLogBatcher(deps.store, deps.bus);
   }
 
   async plan(clusterId: string, options: BringUpOptions): Promise<BringUpRun> {
@@ -93,7 +93,7 @@ export class BringUpService {
 
   async logs(runId: string, nodeId: string, step: StepKind): Promise<StepLogTail> {
     await this.get(runId);
-    void this.logs_.flush();
+    void this.stepLogs.flush();
     return this.deps.store.readLog(runId, nodeId, step);
   }
 
@@ -133,7 +133,7 @@ export class BringUpService {
    * re-attaches to what still runs instead of starting it again.
    */
   dispose(): void {
-    this.logs_.stop();
+    this.stepLogs.stop();
     this.registry.detach();
     for (const e of this.executions.values()) e.abort.abort(DETACH_REASON);
   }
@@ -148,13 +148,13 @@ export class BringUpService {
       runStep: this.deps.runStep ?? runStep,
       run: (id: string) => this.registry.get(id),
       update: (id: string, change: (run: BringUpRun) => BringUpRun) => this.registry.update(id, change),
-      log: (id: string, nodeId: string, step: StepKind, line: string) => this.logs_.log(id, nodeId, step, line),
+      log: (id: string, nodeId: string, step: StepKind, line: string) => this.stepLogs.log(id, nodeId, step, line),
       indexUrl: (id: string) => this.indexUrls.get(id),
     };
     void runExecution(deps, runId, exec).finally(async () => {
       this.executions.delete(runId);
       this.ending.set(runId, exec);
-      const written = [this.logs_.flush(), this.registry.saved()];
+      const written = [this.stepLogs.flush(), this.registry.saved()];
       if (!this.registry.isDetached) written.push(this.deps.store.release(runId));
       // `settled` resolves once the run's end is on disk, its logs written and sent.
       await Promise.allSettled(written);

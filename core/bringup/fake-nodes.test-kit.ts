@@ -33,8 +33,10 @@ interface FakeJob {
   end(code: number): void;
 }
 
+const HOSTS: Record<string, string> = { h: '10.0.0.1', w1: '10.0.0.2', w2: '10.0.0.3' };
+
 export function clusterNode(id: string, role: 'head' | 'worker'): ClusterNode {
-  return { id, clusterId: 'c', name: id, host: `10.0.0.${id.length + id.charCodeAt(id.length - 1) % 200}`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '' };
+  return { id, clusterId: 'c', name: id, host: HOSTS[id] ?? `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '' };
 }
 
 export class FakeNodes {
