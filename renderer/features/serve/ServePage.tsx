@@ -221,6 +221,8 @@ export function ServePage() {
     <section className="page serve-page" data-testid="serve-page" aria-label="Serve">
       {clusters.isPending ? (
         <div className="skeleton" aria-busy="true" />
+      ) : clusters.isError ? (
+        <ErrorBanner error={clusters.error} prefix="Could not read the clusters" />
       ) : current ? (
         <>
           <div className="toolbar">
