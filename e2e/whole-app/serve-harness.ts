@@ -8,7 +8,8 @@ import { createElement } from 'react';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { EditorView } from '@codemirror/view';
 import { afterEach, beforeEach } from 'vitest';
-import { createClient } from '../../shared';
+import { createClient, RaydeckError } from '../../shared';
+import type { ServeConnector } from '../../core/serve/serve-apply';
 import { createCore, type Core } from '../../core/api/create-core';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
 import { makeTempHome } from '../../core/testing/temp-home';
@@ -23,6 +24,8 @@ export interface ServeHarness {
   readonly clusterId: string;
   /** Starts the fake dashboard and the core; call first in a test (default: Ray runs the captured LLM app). */
   start(opts?: FakeServeDashboardOptions): Promise<void>;
+  /** While set, the core cannot reach the head (as when SSH or Ray's dashboard does not answer). */
+  unreachable: string | null;
   renderApp(): ReturnType<typeof render>;
   /** The YAML editor's CodeMirror view (waits until it shows). */
   editor(): Promise<EditorView>;
@@ -36,7 +39,9 @@ export function useServeHarness(): ServeHarness {
   let core: Core | null = null;
   let fake: FakeServeDashboard | null = null;
   let clusterId = '';
+  let unreachable: string | null = null;
   beforeEach(() => {
+    unreachable = null;
     localStorage.clear();
     location.hash = '#/serve';
     useShell.setState({ page: 'serve', helpOpen: false, theme: 'dark', clusterId: null });
@@ -69,10 +74,21 @@ export function useServeHarness(): ServeHarness {
     get clusterId() {
       return clusterId;
     },
+    get unreachable() {
+      return unreachable;
+    },
+    set unreachable(why: string | null) {
+      unreachable = why;
+    },
     async start(opts = {}) {
       home = makeTempHome();
       fake = await new FakeServeDashboard(opts).listen();
-      core = createCore({ home: home.home, mode: 'memory', serveConnector: fake.connector(), serveTiming: { pollMs: 20, settlePolls: 2, followTimeoutMs: 10_000 } });
+      const reach = fake.connector();
+      const serveConnector: ServeConnector = async (id) => {
+        if (unreachable) throw new RaydeckError({ code: 'conflict', message: unreachable });
+        return reach(id);
+      };
+      core = createCore({ home: home.home, mode: 'memory', serveConnector, serveTiming: { pollMs: 20, settlePolls: 2, followTimeoutMs: 10_000 } });
       const lab = await core.inventory.create('lab');
       clusterId = lab.id;
       await core.nodes.add({ clusterId, name: 'head1', host: '198.51.100.10', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });

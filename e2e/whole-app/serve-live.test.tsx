@@ -64,6 +64,23 @@ describe('Serve page: live view', () => {
     expect(app.dataset.name).toBe('elsewhere');
   }, 15_000);
 
+  it('a head that does not answer: the empty state with the core\'s reason, the editor still checks; Try again once it answers', async () => {
+    await h.start();
+    h.unreachable = 'Cannot reach Ray Serve on this cluster: connect ECONNREFUSED 198.51.100.10:22';
+    h.renderApp();
+    const empty = await screen.findByTestId('serve-unreachable');
+    expect(within(empty).getByRole('heading').textContent).toBe('Serve on lab does not answer');
+    expect(within(empty).getByTestId('serve-status-error').textContent).toBe('The core said: Cannot reach Ray Serve on this cluster: connect ECONNREFUSED 198.51.100.10:22');
+    expect(within(empty).getByRole('button', { name: 'Go to Bring-up' })).toBeTruthy();
+    await h.setYaml('applications:\n- name: a\n  route_prefix: v1\n  import_path: m:app\n');
+    const finding = await screen.findByTestId('serve-diagnostic', {}, { timeout: 4000 });
+    expect(finding.dataset.line).toBe('3');
+    h.unreachable = null;
+    fireEvent.click(within(empty).getByRole('button', { name: 'Try again' }));
+    expect((await screen.findByTestId('serve-app')).dataset.name).toBe('llm');
+    expect(screen.queryByTestId('serve-unreachable')).toBeNull();
+  });
+
   it('says what to do when nothing is deployed and when there is no cluster', async () => {
     await h.start({ start: 'empty' });
     h.renderApp();
