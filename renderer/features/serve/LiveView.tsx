@@ -52,6 +52,11 @@ function DeploymentRow({ d }: { d: ServeDeployment }) {
         <p className="serve-pending-reason" data-testid="pending-reason">
           <strong>Why pending:</strong> {d.pendingReason}
         </p>
+      ) : d.counts.pending > 0 ? (
+        <p className="serve-message muted small" data-testid="pending-no-reason">
+          {d.counts.pending} replica{d.counts.pending === 1 ? ' is' : 's are'} not placed on a node yet; Ray gives its reason after 30 s.
+          {d.message ? ` ${d.message}` : ''}
+        </p>
       ) : d.message ? (
         <p className="serve-message muted small" data-testid="deployment-message">
           {d.message}
