@@ -12,12 +12,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RaydeckError } from '../../shared';
+import { RAY_PORTS, RaydeckError } from '../../shared';
 import { readNodeToken } from '../bringup/remote-job';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { NodeAccess } from '../nodes/node-access';
 
-export const DASHBOARD_PORT_ON_HEAD = 8265;
 const KEY_PARAM = 'raydeck-key';
 /** Request headers that belong to the hop between the browser and the proxy, not to Ray. */
 const HOP_HEADERS = new Set(['host', 'cookie', 'authorization', 'x-ray-authorization', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer', 'transfer-encoding']);
@@ -130,7 +129,7 @@ export class DashboardProxies {
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
-    headers.host = `127.0.0.1:${DASHBOARD_PORT_ON_HEAD}`;
+    headers.host = `127.0.0.1:${RAY_PORTS.dashboard}`;
     const t = await token();
     if (t) headers.authorization = `Bearer ${t}`;
     const conn = await this.deps.access.lease(headId);
@@ -139,7 +138,7 @@ export class DashboardProxies {
       if (!released) (released = true), conn.release();
     };
     try {
-      const stream = await conn.forwardOut('127.0.0.1', DASHBOARD_PORT_ON_HEAD);
+      const stream = await conn.forwardOut('127.0.0.1', RAY_PORTS.dashboard);
       await new Promise<void>((resolve, reject) => {
         const upstream = http.request({ method: req.method, path: `${url.pathname}${url.search}`, headers, createConnection: () => stream as never, timeout: 60_000 }, (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
