@@ -102,6 +102,25 @@ describe('Serve page: review and apply', () => {
   });
 });
 
+describe('Serve page: Ray changed since the review', () => {
+  it('an apply that would now delete an app the review did not show is refused in the dialog; nothing is sent', async () => {
+    await h.start({ start: 'empty' });
+    h.renderApp();
+    await screen.findByTestId('serve-nothing-deployed');
+    await h.setYaml(ECHO);
+    const dialog = await review();
+    expect(dialog.queryByTestId('diff-deletes')).toBeNull();
+    // Meanwhile someone deploys another app (the CLI, another machine).
+    const other = await h.fake.connector()(h.clusterId);
+    await other.api.putApplications({ applications: [{ name: 'other', route_prefix: '/o', import_path: 'demo_app:build_app' }] });
+    fireEvent.click(dialog.getByTestId('serve-apply'));
+    const refused = await dialog.findByTestId('serve-apply-error');
+    expect(refused.textContent).toMatch(/^Not applied: .*other/);
+    expect(h.fake.puts).toHaveLength(1);
+    expect(screen.queryByTestId('serve-follow')).toBeNull();
+  });
+});
+
 describe('Serve page: auto-rollback', () => {
   it('an apply with a deadline that fails is rolled back to the version that ran, and the page says so', async () => {
     await h.start({ start: 'empty' });

@@ -106,7 +106,8 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
     if (!review) return done();
     const applied = review.text;
     apply.mutate(
-      { text: applied, autoRollbackS },
+      // The deletions the user just reviewed: if Ray changed since and the PUT would delete others, the core refuses.
+      { text: applied, autoRollbackS, expectDeletes: review.diff.deletes },
       {
         onSuccess: (s) => {
           started(s);
