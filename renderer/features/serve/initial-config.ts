@@ -4,7 +4,7 @@
  * it without comments, so it is written out as YAML with a note), else a short template.
  */
 import { stringify } from 'yaml';
-import type { ServeInstance } from '../../../shared';
+import { findRedacted, type ServeInstance } from '../../../shared';
 
 export const TEMPLATE = `# A Ray Serve config (Ray 2.60's ServeDeploySchema). Add applications below, then
 # "Review changes" (Ctrl+S) to see what an apply would change on the cluster.
@@ -18,6 +18,11 @@ applications:
 export function liveConfigText(instance: ServeInstance): string | null {
   const apps = instance.applications.filter((a) => a.deployedConfig).map((a) => a.deployedConfig);
   if (apps.length === 0) return null;
-  const body = stringify({ applications: apps }, { version: '1.1', lineWidth: 0, indentSeq: false });
-  return `# Read from the cluster: the config Ray holds now (Ray keeps no comments).\n${body}`;
+  const config = { applications: apps };
+  const body = stringify(config, { version: '1.1', lineWidth: 0, indentSeq: false });
+  // The core redacts env_vars values before they leave it; an apply refuses the placeholder.
+  const secrets = findRedacted(config).length
+    ? '# env_vars values show as "<redacted>" (the core never sends them out): write the real values\n# (or load a version from the history) before applying.\n'
+    : '';
+  return `# Read from the cluster: the config Ray holds now (Ray keeps no comments).\n${secrets}${body}`;
 }
