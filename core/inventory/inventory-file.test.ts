@@ -51,6 +51,19 @@ describe('InventoryFile shared by two processes', () => {
     }
   });
 
+  it('a read that finds another process\'s change tells the listeners (it cannot swallow what the watcher would say)', async () => {
+    const file = fileIn();
+    const appStore = new InventoryFile(file);
+    const seen: string[][] = [];
+    const app = new ClusterInventory(appStore, (clusters) => seen.push(clusters.map((c) => c.name)));
+    await app.list();
+    await new ClusterInventory(new InventoryFile(file)).create('from-cli');
+    expect((await app.list()).map((c) => c.name)).toEqual(['from-cli']); // a list before any watcher ran
+    expect(seen).toEqual([['from-cli']]);
+    await appStore.refresh();
+    expect(seen).toEqual([['from-cli']]); // told once
+  });
+
   it('a broken file written by someone else is reported, not overwritten', async () => {
     const file = fileIn();
     const inv = new ClusterInventory(new InventoryFile(file));

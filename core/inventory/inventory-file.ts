@@ -41,6 +41,8 @@ function stamp(file: string): string {
 export class InventoryFile {
   private data: InventoryData | null = null;
   private dataStamp = '';
+  /** The data the listeners last heard of (JSON), null before the first read. */
+  private announced: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(data: InventoryData) => void>();
   private watcher: fs.FSWatcher | null = null;
@@ -58,12 +60,20 @@ export class InventoryFile {
     return this.data;
   }
 
-  /** Reads the file now, whatever the cache holds. */
+  /**
+   * Reads the file now, whatever the cache holds. Whoever reads first sees another process's
+   * change (a list, a mutate, the watcher): it tells the listeners then, so no reader can
+   * swallow a change the watcher would have announced.
+   */
   private async load(): Promise<InventoryData> {
     const before = stamp(this.file);
-    this.data = await readJsonFile(this.file, InventoryData, structuredClone(EMPTY));
+    const data = await readJsonFile(this.file, InventoryData, structuredClone(EMPTY));
+    this.data = data;
     this.dataStamp = before;
-    return this.data;
+    const json = JSON.stringify(data);
+    if (this.announced === null) this.announced = json;
+    else if (json !== this.announced) this.emit(data);
+    return data;
   }
 
   /** Called after every change, ours or another process's, with the new data. */
@@ -117,19 +127,17 @@ export class InventoryFile {
     if (this.debounce) clearTimeout(this.debounce);
   }
 
-  /** Re-reads after an outside write; a broken file is left for the next read to report. */
+  /** Re-reads after an outside write (load() tells the listeners); a broken file is left for the next read to report. */
   async refresh(): Promise<void> {
-    if (stamp(this.file) === this.dataStamp) return;
-    const before = this.data ? JSON.stringify(this.data) : '';
     try {
-      const data = await this.read();
-      if (JSON.stringify(data) !== before) this.emit(data);
+      await this.read();
     } catch {
       // Reported to whoever reads next (readJsonFile names the file and never overwrites it).
     }
   }
 
   private emit(data: InventoryData): void {
+    this.announced = JSON.stringify(data);
     for (const l of this.listeners) l(data);
   }
 }
