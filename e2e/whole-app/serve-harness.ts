@@ -18,6 +18,21 @@ import { App } from '../../renderer/app/App';
 import { useShell } from '../../renderer/shell/ui-store';
 import { useServeUi } from '../../renderer/features/serve/serve-draft-store';
 
+/**
+ * jsdom has no layout: CodeMirror measures text through Range.getClientRects and
+ * getBoundingClientRect in an animation frame, which jsdom lacks, so a measure that lands after
+ * a test threw an uncaught TypeError and failed the run at random (seen in CI). No layout means
+ * empty rects, which is what these give.
+ */
+function giveJsdomEmptyLayout(): void {
+  const proto = globalThis.Range?.prototype as (Range & { getClientRects?: unknown }) | undefined;
+  if (!proto) return;
+  const empty = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0, toJSON: () => ({}) });
+  if (typeof proto.getClientRects !== 'function') proto.getClientRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+  if (typeof proto.getBoundingClientRect !== 'function') proto.getBoundingClientRect = () => empty() as DOMRect;
+}
+giveJsdomEmptyLayout();
+
 export interface ServeHarness {
   readonly core: Core;
   readonly fake: FakeServeDashboard;
