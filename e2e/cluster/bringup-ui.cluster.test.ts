@@ -101,6 +101,31 @@ describe('Bring-up page against bare testbed nodes', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it("opens Ray's own dashboard from the cluster panel, through the head's SSH connection, token kept in the core", async () => {
+    const link = bringup.clusterPanel.getByTestId('ray-dashboard-link');
+    await link.waitFor({ timeout: 30_000 });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?raydeck-key=/);
+    const [dash] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await dash.waitForLoadState('domcontentloaded');
+    expect(new URL(dash.url()).search).toBe(''); // the key became a cookie
+    await expect.poll(() => dash.title(), { timeout: 30_000 }).toMatch(/Ray/);
+    // Ray's API through the same proxy, as the dashboard's own page calls it (the Ray token added by the core).
+    const nodes = await dash.evaluate(async () => (await fetch('/api/v0/nodes?limit=10')).json());
+    expect(JSON.stringify(nodes)).toContain('ALIVE');
+    const version = await dash.evaluate(async () => (await fetch('/api/version')).json());
+    expect(version).toMatchObject({ ray_version: '2.60.0' });
+    await dash.waitForTimeout(1500);
+    await dash.screenshot({ path: '/tmp/ray-dashboard.png' });
+    // Without the key (another browser profile), nothing.
+    const stranger = await (await browser.newContext()).newPage();
+    const refused = await stranger.goto(new URL(href).origin + '/api/version');
+    expect(refused?.status()).toBe(401);
+    await dash.close();
+    await stranger.context().close();
+    expect(watched.problems).toEqual([]);
+  });
+
   it('drains and removes node3 from the running cluster, then adds it back as a worker', async () => {
     await bringup.drainAndRemove('node3');
     await expect.poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 }).toContain('2 of 3 nodes alive'); // Ray keeps node3 listed as dead
