@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,
-    reporters: process.env.RAYDECK_TEST_REPORT ? ['default', ['json', { outputFile: process.env.RAYDECK_TEST_REPORT }]] : ['default'],
+    reporters: process.env.RAYDECK_TEST_REPORT
+      ? ['default', ['json', { outputFile: process.env.RAYDECK_TEST_REPORT }]]
+      : ['default'],
   },
 });

@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 90_000,
     fileParallelism: false,
-    reporters: process.env.RAYDECK_TEST_REPORT ? ['default', ['json', { outputFile: process.env.RAYDECK_TEST_REPORT }]] : ['default'],
+    reporters: process.env.RAYDECK_TEST_REPORT
+      ? ['default', ['json', { outputFile: process.env.RAYDECK_TEST_REPORT }]]
+      : ['default'],
   },
 });

@@ -52,7 +52,6 @@ const RAY_UP_SAME_PIP = process.argv.includes('--ray-up-same-pip');
 /** Where ray up's config puts the Ray venv on the nodes (our choice, named in the YAML). */
 const NODE_VENV = '~/ray-venv';
 
-
 // ---------------------------------------------------------------------------------------------
 // Child processes: each in its own process group, bounded, ended by its pid (group) only.
 
@@ -113,7 +112,14 @@ function run(cmd: string, args: string[], opts: RunOptions): Promise<Ran> {
       if (hardKill) clearTimeout(hardKill);
       live.delete(child);
       if (out !== null) fs.closeSync(out);
-      resolve({ code, signal, stdout, stderr: error ? `${stderr}${error.message}\n` : stderr, ms: Date.now() - started, timedOut });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr: error ? `${stderr}${error.message}\n` : stderr,
+        ms: Date.now() - started,
+        timedOut,
+      });
     };
     child.on('error', (err) => done(null, null, err));
     // With a log file, 'exit' is the end (ray up leaves ssh ControlPersist masters that outlive it);
@@ -124,7 +130,11 @@ function run(cmd: string, args: string[], opts: RunOptions): Promise<Ran> {
 }
 
 function describeFailure(what: string, r: Ran): string {
-  const why = r.timedOut ? `timed out after ${(r.ms / 1000).toFixed(0)} s` : r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
+  const why = r.timedOut
+    ? `timed out after ${(r.ms / 1000).toFixed(0)} s`
+    : r.signal
+      ? `killed by ${r.signal}`
+      : `exit ${r.code}`;
   const tail = `${r.stderr}\n${r.stdout}`.trim().split('\n').slice(-6).join('\n  ');
   return `${what} failed (${why})${tail ? `:\n  ${tail}` : ''}`;
 }
@@ -137,7 +147,8 @@ async function mustRun(what: string, cmd: string, args: string[], opts: RunOptio
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const say = (line: string) =>
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 // ---------------------------------------------------------------------------------------------
 // The lock, the local ray CLI, the testbed.
@@ -153,13 +164,20 @@ async function takeTestbedLock(): Promise<void> {
     return;
   }
   const fd = fs.openSync(LOCK_FILE, 'a');
-  say(`taking the testbed lock ${LOCK_FILE} (waits up to ${LOCK_WAIT_S / 60} min while another user holds it)`);
+  say(
+    `taking the testbed lock ${LOCK_FILE} (waits up to ${LOCK_WAIT_S / 60} min while another user holds it)`,
+  );
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('flock', ['-w', String(LOCK_WAIT_S), '3'], { stdio: ['ignore', 'inherit', 'inherit', fd] });
+    const child = spawn('flock', ['-w', String(LOCK_WAIT_S), '3'], {
+      stdio: ['ignore', 'inherit', 'inherit', fd],
+    });
     child.on('error', () => resolve(null));
     child.on('exit', (c) => resolve(c));
   });
-  if (code !== 0) throw new Error(`could not take the testbed lock ${LOCK_FILE} (flock ${code === null ? 'not found' : `exit ${code}`})`);
+  if (code !== 0)
+    throw new Error(
+      `could not take the testbed lock ${LOCK_FILE} (flock ${code === null ? 'not found' : `exit ${code}`})`,
+    );
   say('testbed lock held');
 }
 
@@ -174,22 +192,43 @@ async function ensureRayCli(): Promise<void> {
     say('no wheelhouse yet: testbed wheelhouse');
     await mustRun('testbed wheelhouse', TESTBED, ['wheelhouse'], { timeoutMs: 600_000 });
   }
-  const py = await mustRun('python3 --version', 'python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { timeoutMs: 30_000 });
-  if (py.stdout.trim() !== '3.11') throw new Error(`python3 here is ${py.stdout.trim()}; the wheelhouse holds CPython 3.11 wheels`);
-  say(`creating ${path.relative(ROOT, VENV)} with ${RAY_PACKAGE} from ${path.relative(ROOT, WHEELS)}`);
+  const py = await mustRun(
+    'python3 --version',
+    'python3',
+    ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+    { timeoutMs: 30_000 },
+  );
+  if (py.stdout.trim() !== '3.11')
+    throw new Error(
+      `python3 here is ${py.stdout.trim()}; the wheelhouse holds CPython 3.11 wheels`,
+    );
+  say(
+    `creating ${path.relative(ROOT, VENV)} with ${RAY_PACKAGE} from ${path.relative(ROOT, WHEELS)}`,
+  );
   fs.rmSync(VENV, { recursive: true, force: true });
   await mustRun('python3 -m venv', 'python3', ['-m', 'venv', VENV], { timeoutMs: 120_000 });
   // --isolated: this machine's pip.conf and PIP_* variables name other indexes; use the wheelhouse only.
-  await mustRun('pip install', path.join(VENV, 'bin', 'pip'), ['--isolated', 'install', '-q', '--no-index', '--find-links', WHEELS, RAY_PACKAGE], { timeoutMs: 600_000 });
+  await mustRun(
+    'pip install',
+    path.join(VENV, 'bin', 'pip'),
+    ['--isolated', 'install', '-q', '--no-index', '--find-links', WHEELS, RAY_PACKAGE],
+    { timeoutMs: 600_000 },
+  );
   const now = await mustRun('ray --version', RAY, ['--version'], { timeoutMs: 60_000 });
   say(`ray CLI: ${now.stdout.trim()}`);
 }
 
 /** Rebuilds the testbed's nodes bare (no Ray, no venv, empty homes) and returns its description. */
 async function resetTestbed(outFile: string): Promise<TestbedInfo> {
-  await mustRun('testbed up --force', TESTBED, ['up', '--nodes', String(NODES), '--gpus', String(GPUS_PER_NODE), '--force', '--out', outFile], { timeoutMs: 300_000 });
+  await mustRun(
+    'testbed up --force',
+    TESTBED,
+    ['up', '--nodes', String(NODES), '--gpus', String(GPUS_PER_NODE), '--force', '--out', outFile],
+    { timeoutMs: 300_000 },
+  );
   const tb = JSON.parse(fs.readFileSync(outFile, 'utf8')) as TestbedInfo;
-  if (tb.nodes.length !== NODES) throw new Error(`the testbed has ${tb.nodes.length} nodes, expected ${NODES}`);
+  if (tb.nodes.length !== NODES)
+    throw new Error(`the testbed has ${tb.nodes.length} nodes, expected ${NODES}`);
   return tb;
 }
 
@@ -200,11 +239,22 @@ async function resetTestbed(outFile: string): Promise<TestbedInfo> {
 async function knownHosts(tb: TestbedInfo, file: string): Promise<void> {
   const lines: string[] = [];
   for (const n of tb.nodes) {
-    const scan = await mustRun(`ssh-keyscan ${n.name}`, 'ssh-keyscan', ['-T', '10', '-t', 'ed25519', '-p', String(n.port), n.host], { timeoutMs: 30_000 });
+    const scan = await mustRun(
+      `ssh-keyscan ${n.name}`,
+      'ssh-keyscan',
+      ['-T', '10', '-t', 'ed25519', '-p', String(n.port), n.host],
+      { timeoutMs: 30_000 },
+    );
     const keys = scan.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-    const fp = await mustRun(`ssh-keygen -lf (${n.name})`, 'ssh-keygen', ['-lf', '-'], { timeoutMs: 10_000, input: keys.join('\n') + '\n' });
+    const fp = await mustRun(`ssh-keygen -lf (${n.name})`, 'ssh-keygen', ['-lf', '-'], {
+      timeoutMs: 10_000,
+      input: keys.join('\n') + '\n',
+    });
     const got = fp.stdout.split(/\s+/)[1] ?? '';
-    if (!n.hostKeyFingerprints.includes(got)) throw new Error(`${n.name} presents host key ${got || '(none)'}, not ${n.hostKeyFingerprints.join(' or ')}: refusing to talk to it`);
+    if (!n.hostKeyFingerprints.includes(got))
+      throw new Error(
+        `${n.name} presents host key ${got || '(none)'}, not ${n.hostKeyFingerprints.join(' or ')}: refusing to talk to it`,
+      );
     lines.push(...keys);
   }
   fs.writeFileSync(file, lines.join('\n') + '\n');
@@ -212,8 +262,27 @@ async function knownHosts(tb: TestbedInfo, file: string): Promise<void> {
 
 /** ssh to a testbed node with strict host key checking against `known` (the bench's polls only). */
 function onNode(n: TestbedNode, known: string, command: string, timeoutMs = 15_000): Promise<Ran> {
-  const opts = ['-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${known}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR'];
-  return run('ssh', [...opts, '-i', n.identityFile, '-p', String(n.port), `${n.user}@${n.host}`, command], { timeoutMs });
+  const opts = [
+    '-F',
+    '/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${known}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'LogLevel=ERROR',
+  ];
+  return run(
+    'ssh',
+    [...opts, '-i', n.identityFile, '-p', String(n.port), `${n.user}@${n.host}`, command],
+    { timeoutMs },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,12 +298,18 @@ interface RaydeckResult {
   error?: string;
 }
 
-async function benchRaydeck(tb: TestbedInfo, tbFile: string, tmp: string, logDir: string): Promise<RaydeckResult> {
+async function benchRaydeck(
+  tb: TestbedInfo,
+  tbFile: string,
+  tmp: string,
+  logDir: string,
+): Promise<RaydeckResult> {
   const raydeckHome = fs.mkdtempSync(path.join(tmp, 'raydeck-home-'));
   const home = fs.mkdtempSync(path.join(tmp, 'home-'));
   const env: NodeJS.ProcessEnv = { ...process.env, RAYDECK_HOME: raydeckHome, HOME: home };
   delete env.SSH_AUTH_SOCK; // the testbed's key file only
-  const cli = (args: string[], timeoutMs = 120_000, logFile?: string) => run(process.execPath, [RAYDECK, ...args], { env, timeoutMs, ...(logFile ? { logFile } : {}) });
+  const cli = (args: string[], timeoutMs = 120_000, logFile?: string) =>
+    run(process.execPath, [RAYDECK, ...args], { env, timeoutMs, ...(logFile ? { logFile } : {}) });
   const must = async (args: string[]) => {
     const r = await cli(args);
     if (r.code !== 0) throw new Error(describeFailure(`raydeck ${args.slice(0, 2).join(' ')}`, r));
@@ -243,13 +318,24 @@ async function benchRaydeck(tb: TestbedInfo, tbFile: string, tmp: string, logDir
   const cluster = 'bench';
   await must(['cluster', 'create', cluster]);
   await must(['node', 'import', cluster, '--testbed', tbFile]);
-  for (const n of tb.nodes) await must(['node', 'trust', cluster, n.name, '--fingerprint', n.hostKeyFingerprints[0]!]);
+  for (const n of tb.nodes)
+    await must(['node', 'trust', cluster, n.name, '--fingerprint', n.hostKeyFingerprints[0]!]);
 
   say(`raydeck cluster up ${cluster} --index ${tb.index} --no-vllm --json (timed)`);
   const upLog = path.join(logDir, 'raydeck-cluster-up.json');
-  const up = await run(process.execPath, [RAYDECK, 'cluster', 'up', cluster, '--index', tb.index, '--no-vllm', '--json'], { env, timeoutMs: READY_LIMIT_MS });
+  const up = await run(
+    process.execPath,
+    [RAYDECK, 'cluster', 'up', cluster, '--index', tb.index, '--no-vllm', '--json'],
+    { env, timeoutMs: READY_LIMIT_MS },
+  );
   fs.writeFileSync(upLog, up.stdout + (up.stderr ? `\n--- stderr ---\n${up.stderr}` : ''));
-  const result: RaydeckResult = { ok: false, wallS: null, exitCode: up.code, verified: null, status: null };
+  const result: RaydeckResult = {
+    ok: false,
+    wallS: null,
+    exitCode: up.code,
+    verified: null,
+    status: null,
+  };
   try {
     result.verified = (JSON.parse(up.stdout) as { verified?: unknown }).verified ?? null;
   } catch {
@@ -262,10 +348,22 @@ async function benchRaydeck(tb: TestbedInfo, tbFile: string, tmp: string, logDir
   const st = await cli(['cluster', 'status', cluster, '--json'], 60_000);
   fs.writeFileSync(path.join(logDir, 'raydeck-cluster-status.json'), st.stdout + st.stderr);
   if (st.code !== 0) return { ...result, error: describeFailure('raydeck cluster status', st) };
-  const s = JSON.parse(st.stdout) as { state: string; aliveNodes: number; gpus: number; rayVersion: string | null };
-  result.status = { state: s.state, aliveNodes: s.aliveNodes, gpus: s.gpus, rayVersion: s.rayVersion };
+  const s = JSON.parse(st.stdout) as {
+    state: string;
+    aliveNodes: number;
+    gpus: number;
+    rayVersion: string | null;
+  };
+  result.status = {
+    state: s.state,
+    aliveNodes: s.aliveNodes,
+    gpus: s.gpus,
+    rayVersion: s.rayVersion,
+  };
   const good = s.state === 'running' && s.aliveNodes === NODES && s.gpus === NODES * GPUS_PER_NODE;
-  return good ? { ...result, ok: true } : { ...result, error: `cluster status after up: ${JSON.stringify(result.status)}` };
+  return good
+    ? { ...result, ok: true }
+    : { ...result, error: `cluster status after up: ${JSON.stringify(result.status)}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +432,8 @@ interface RayUpResult {
 
 /** What the head's state API (GET /api/v0/nodes on 127.0.0.1:8265) says: ALIVE expected nodes with all their GPUs. */
 function readyNodes(body: string, tb: TestbedInfo): { alive: number; gpus: number } {
-  let records: { node_ip?: string; state?: string; resources_total?: Record<string, number> }[] = [];
+  let records: { node_ip?: string; state?: string; resources_total?: Record<string, number> }[] =
+    [];
   try {
     const parsed = JSON.parse(body) as { data?: { result?: { result?: typeof records } } };
     records = parsed.data?.result?.result ?? [];
@@ -352,7 +451,12 @@ function readyNodes(body: string, tb: TestbedInfo): { alive: number; gpus: numbe
   return { alive, gpus };
 }
 
-async function benchRayUp(tb: TestbedInfo, tmp: string, logDir: string, stamp: string): Promise<RayUpResult> {
+async function benchRayUp(
+  tb: TestbedInfo,
+  tmp: string,
+  logDir: string,
+  stamp: string,
+): Promise<RayUpResult> {
   const clusterName = `rdbench-${stamp}`;
   const known = path.join(tmp, 'known_hosts');
   await knownHosts(tb, known);
@@ -375,27 +479,50 @@ async function benchRayUp(tb: TestbedInfo, tmp: string, logDir: string, stamp: s
   };
   delete env.SSH_AUTH_SOCK;
   rayUpEnv = { yamlFile, env, clusterName };
-  const result: RayUpResult = { ok: false, clusterName, returnedS: null, exitCode: null, readyS: null, firstSeenS: {}, polls: [], timedOut: false };
+  const result: RayUpResult = {
+    ok: false,
+    clusterName,
+    returnedS: null,
+    exitCode: null,
+    readyS: null,
+    firstSeenS: {},
+    polls: [],
+    timedOut: false,
+  };
   const head = tb.nodes[0]!;
   const expectedGpus = tb.nodes.reduce((s, n) => s + n.gpus, 0);
 
-  say(`ray up -y ${path.relative(ROOT, yamlFile)} (timed; polling ${head.name}'s state API every ${POLL_EVERY_MS / 1000} s)`);
+  say(
+    `ray up -y ${path.relative(ROOT, yamlFile)} (timed; polling ${head.name}'s state API every ${POLL_EVERY_MS / 1000} s)`,
+  );
   const t0 = Date.now();
   let upEnded: Ran | null = null;
-  const upDone = run(RAY, ['up', '-y', '--no-config-cache', yamlFile], { env, timeoutMs: READY_LIMIT_MS, logFile: path.join(logDir, 'ray-up.log') }).then((r) => {
+  const upDone = run(RAY, ['up', '-y', '--no-config-cache', yamlFile], {
+    env,
+    timeoutMs: READY_LIMIT_MS,
+    logFile: path.join(logDir, 'ray-up.log'),
+  }).then((r) => {
     upEnded = r;
     result.returnedS = seconds(Date.now() - t0);
     result.exitCode = r.code;
-    say(`ray up returned after ${result.returnedS} s (${r.timedOut ? 'timed out' : `exit ${r.code}`})`);
+    say(
+      `ray up returned after ${result.returnedS} s (${r.timedOut ? 'timed out' : `exit ${r.code}`})`,
+    );
     return r;
   });
 
   for (let tick = 1; !interrupted; tick++) {
-    const poll = await onNode(head, known, 'curl -s -m 5 "http://127.0.0.1:8265/api/v0/nodes?limit=1000" || true', 10_000);
+    const poll = await onNode(
+      head,
+      known,
+      'curl -s -m 5 "http://127.0.0.1:8265/api/v0/nodes?limit=1000" || true',
+      10_000,
+    );
     const atS = seconds(Date.now() - t0);
     const { alive, gpus } = poll.code === 0 ? readyNodes(poll.stdout, tb) : { alive: 0, gpus: 0 };
     const last = result.polls[result.polls.length - 1];
-    if (!last || last.alive !== alive || last.gpus !== gpus) say(`  ${atS} s: ${alive} of ${NODES} nodes ALIVE with their GPUs, ${gpus} GPUs`);
+    if (!last || last.alive !== alive || last.gpus !== gpus)
+      say(`  ${atS} s: ${alive} of ${NODES} nodes ALIVE with their GPUs, ${gpus} GPUs`);
     result.polls.push({ atS, alive, gpus });
     for (let k = 1; k <= alive; k++) result.firstSeenS[String(k)] ??= atS;
     if (alive === NODES && gpus === expectedGpus) {
@@ -404,7 +531,9 @@ async function benchRayUp(tb: TestbedInfo, tmp: string, logDir: string, stamp: s
     }
     const ended = upEnded as Ran | null;
     if (ended && ended.code !== 0) {
-      result.error = describeFailure('ray up', ended) + ` (log: ${path.relative(ROOT, path.join(logDir, 'ray-up.log'))})`;
+      result.error =
+        describeFailure('ray up', ended) +
+        ` (log: ${path.relative(ROOT, path.join(logDir, 'ray-up.log'))})`;
       break;
     }
     if (Date.now() - t0 > READY_LIMIT_MS) {
@@ -420,11 +549,17 @@ async function benchRayUp(tb: TestbedInfo, tmp: string, logDir: string, stamp: s
   await upDone;
   // Not timed: the head's autoscaler log says when it launched and set up the workers.
   if (!interrupted) {
-    const monitor = await onNode(head, known, 'cd /tmp/ray/session_latest/logs 2>/dev/null && tail -c 2000000 monitor.log; echo "=== monitor.out"; tail -c 2000000 monitor.out', 30_000);
+    const monitor = await onNode(
+      head,
+      known,
+      'cd /tmp/ray/session_latest/logs 2>/dev/null && tail -c 2000000 monitor.log; echo "=== monitor.out"; tail -c 2000000 monitor.out',
+      30_000,
+    );
     fs.writeFileSync(path.join(logDir, 'ray-up-head-monitor.log'), monitor.stdout + monitor.stderr);
   }
   result.ok = result.readyS !== null && result.exitCode === 0;
-  if (result.readyS !== null && result.exitCode !== 0) result.error ??= `cluster ready, but ray up ended with exit ${result.exitCode}`;
+  if (result.readyS !== null && result.exitCode !== 0)
+    result.error ??= `cluster ready, but ray up ended with exit ${result.exitCode}`;
   return result;
 }
 
@@ -435,7 +570,11 @@ async function rayDown(logDir: string): Promise<string | null> {
   if (!rayUpEnv) return null;
   const { yamlFile, env, clusterName } = rayUpEnv;
   say('ray down -y (cleanup)');
-  const down = await run(RAY, ['down', '-y', yamlFile], { env, timeoutMs: 180_000, logFile: path.join(logDir, 'ray-down.log') });
+  const down = await run(RAY, ['down', '-y', yamlFile], {
+    env,
+    timeoutMs: 180_000,
+    logFile: path.join(logDir, 'ray-down.log'),
+  });
   // command_runner.py: ControlPath /tmp/ray_ssh_<sha256(user)[:10]>/<sha256(cluster)[:10]>/%C, always under /tmp.
   const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
   const userDir = path.join('/tmp', `ray_ssh_${hash(os.userInfo().username)}`);
@@ -451,19 +590,45 @@ async function rayDown(logDir: string): Promise<string | null> {
 // ---------------------------------------------------------------------------------------------
 
 function gitInfo(): Promise<{ commit: string; dirty: boolean }> {
-  return Promise.all([run('git', ['rev-parse', 'HEAD'], { timeoutMs: 10_000 }), run('git', ['status', '--porcelain', '--untracked-files=no'], { timeoutMs: 10_000 })]).then(([h, s]) => ({
+  return Promise.all([
+    run('git', ['rev-parse', 'HEAD'], { timeoutMs: 10_000 }),
+    run('git', ['status', '--porcelain', '--untracked-files=no'], { timeoutMs: 10_000 }),
+  ]).then(([h, s]) => ({
     commit: h.stdout.trim(),
     dirty: s.stdout.trim() !== '',
   }));
 }
 
-function printTable(raydeck: RaydeckResult | null, rayUp: RayUpResult | null, ratio: number | null): void {
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} s`);
+function printTable(
+  raydeck: RaydeckResult | null,
+  rayUp: RayUpResult | null,
+  ratio: number | null,
+): void {
+  const fmt = (v: number | null | undefined) =>
+    v === null || v === undefined ? '—' : `${v.toFixed(1)} s`;
   const rows: [string, string][] = [
-    ['Raydeck: cluster up, to verified (3 nodes, 6 GPUs)', raydeck?.ok ? fmt(raydeck.wallS) : `failed: ${raydeck?.error?.split('\n')[0] ?? 'not run'}`],
-    ['ray up: returned', rayUp?.returnedS !== null && rayUp?.returnedS !== undefined ? `${fmt(rayUp.returnedS)} (exit ${rayUp.exitCode})` : '—'],
-    ['ray up: to 3 nodes ALIVE with 6 GPUs', rayUp?.readyS !== null && rayUp?.readyS !== undefined ? fmt(rayUp.readyS) : `not ready: ${rayUp?.error?.split('\n')[0] ?? 'not run'}`],
-    ['ratio Raydeck / ray up (to ready)', ratio === null ? '—' : `${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`],
+    [
+      'Raydeck: cluster up, to verified (3 nodes, 6 GPUs)',
+      raydeck?.ok ? fmt(raydeck.wallS) : `failed: ${raydeck?.error?.split('\n')[0] ?? 'not run'}`,
+    ],
+    [
+      'ray up: returned',
+      rayUp?.returnedS !== null && rayUp?.returnedS !== undefined
+        ? `${fmt(rayUp.returnedS)} (exit ${rayUp.exitCode})`
+        : '—',
+    ],
+    [
+      'ray up: to 3 nodes ALIVE with 6 GPUs',
+      rayUp?.readyS !== null && rayUp?.readyS !== undefined
+        ? fmt(rayUp.readyS)
+        : `not ready: ${rayUp?.error?.split('\n')[0] ?? 'not run'}`,
+    ],
+    [
+      'ratio Raydeck / ray up (to ready)',
+      ratio === null
+        ? '—'
+        : `${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`,
+    ],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log('');
@@ -476,7 +641,8 @@ function runsWanted(argv: string[]): number {
   const i = argv.indexOf('--runs');
   if (i === -1) return 1;
   const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1 || n > 10) throw new Error('--runs takes a whole number from 1 to 10');
+  if (!Number.isInteger(n) || n < 1 || n > 10)
+    throw new Error('--runs takes a whole number from 1 to 10');
   return n;
 }
 
@@ -489,7 +655,11 @@ interface Pair {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2]! : Math.round(((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 1000) / 1000;
+  return s.length === 0
+    ? null
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : Math.round(((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 1000) / 1000;
 };
 
 async function main(): Promise<number> {
@@ -505,7 +675,11 @@ async function main(): Promise<number> {
   await takeTestbedLock();
 
   const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-'); // 20250101-120000 (UTC)
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '')
+    .replace('T', '-'); // 20250101-120000 (UTC)
   fs.mkdirSync(RESULTS, { recursive: true });
   const logDir = path.join(RESULTS, `bringup-${stamp}`);
   fs.mkdirSync(logDir);
@@ -528,7 +702,14 @@ async function main(): Promise<number> {
       const tb1 = await resetTestbed(tbFile);
       index = tb1.index;
       if (interrupted) throw new Error('interrupted');
-      pair.raydeck = await benchRaydeck(tb1, tbFile, tmp, dir).catch((e: Error) => ({ ok: false, wallS: null, exitCode: null, verified: null, status: null, error: e.message }));
+      pair.raydeck = await benchRaydeck(tb1, tbFile, tmp, dir).catch((e: Error) => ({
+        ok: false,
+        wallS: null,
+        exitCode: null,
+        verified: null,
+        status: null,
+        error: e.message,
+      }));
       if (pair.raydeck.error) say(`raydeck: ${pair.raydeck.error}`);
       if (interrupted) throw new Error('interrupted');
       say(`${of}testbed up --force: bare nodes for ray up`);
@@ -536,7 +717,10 @@ async function main(): Promise<number> {
       if (interrupted) throw new Error('interrupted');
       pair.rayUp = await benchRayUp(tb2, tmp, dir, runs === 1 ? stamp : `${stamp}-${k}`);
       if (pair.rayUp.error) say(`ray up: ${pair.rayUp.error}`);
-      pair.ratio = pair.raydeck.ok && pair.rayUp.readyS ? Math.round((pair.raydeck.wallS! / pair.rayUp.readyS) * 1000) / 1000 : null;
+      pair.ratio =
+        pair.raydeck.ok && pair.rayUp.readyS
+          ? Math.round((pair.raydeck.wallS! / pair.rayUp.readyS) * 1000) / 1000
+          : null;
       if (runs > 1) printTable(pair.raydeck, pair.rayUp, pair.ratio);
       if (k < runs) {
         const down = await rayDown(dir).catch((e: Error) => e.message);
@@ -564,22 +748,38 @@ async function main(): Promise<number> {
     benchmark: 'bringup-vs-ray-up',
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      kernel: os.release(),
+      node: process.version,
+    },
     raydeck: { commit: git.commit, dirtyWorkingTree: git.dirty },
     testbed: { nodes: NODES, gpusPerNode: GPUS_PER_NODE, index, package: RAY_PACKAGE },
     runs,
-    rayUpPip: RAY_UP_SAME_PIP ? 'with --no-compile --no-cache-dir, as Raydeck' : 'plain pip install, as in Ray\'s docs',
+    rayUpPip: RAY_UP_SAME_PIP
+      ? 'with --no-compile --no-cache-dir, as Raydeck'
+      : "plain pip install, as in Ray's docs",
     results: {
       raydeckToVerifiedS: median(complete.map((p) => p.raydeck!.wallS!)),
-      rayUpReturnedS: median(pairs.flatMap((p) => (p.rayUp?.returnedS != null ? [p.rayUp.returnedS] : []))),
+      rayUpReturnedS: median(
+        pairs.flatMap((p) => (p.rayUp?.returnedS != null ? [p.rayUp.returnedS] : [])),
+      ),
       rayUpToReadyS: median(complete.map((p) => p.rayUp!.readyS!)),
       /** Median of the per-run ratios (each run: both sides on the same freshly bare nodes, back to back). */
       ratioRaydeckOverRayUpReady: ratio,
-      perRun: pairs.map((p) => ({ run: p.run, raydeckS: p.raydeck?.ok ? p.raydeck.wallS : null, rayUpReadyS: p.rayUp?.readyS ?? null, ratio: p.ratio })),
+      perRun: pairs.map((p) => ({
+        run: p.run,
+        raydeckS: p.raydeck?.ok ? p.raydeck.wallS : null,
+        rayUpReadyS: p.rayUp?.readyS ?? null,
+        ratio: p.ratio,
+      })),
       target: `raydeck / ray-up-to-ready <= ${TARGET_RATIO}${runs > 1 ? ' (median of the runs)' : ''}`,
       targetMet: ratio === null ? null : ratio <= TARGET_RATIO,
     },
-    ...(runs === 1 ? { raydeckRun: last?.raydeck ?? null, rayUpRun: last?.rayUp ?? null } : { pairs }),
+    ...(runs === 1
+      ? { raydeckRun: last?.raydeck ?? null, rayUpRun: last?.rayUp ?? null }
+      : { pairs }),
     problems,
     logs: path.relative(ROOT, logDir),
   };
@@ -587,13 +787,23 @@ async function main(): Promise<number> {
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   if (runs === 1) printTable(last?.raydeck ?? null, last?.rayUp ?? null, ratio);
   else {
-    console.log(`  per run (Raydeck / ray up to ready): ${pairs.map((p) => (p.ratio === null ? '—' : `${p.raydeck!.wallS!.toFixed(1)}/${p.rayUp!.readyS!.toFixed(1)} s = ${p.ratio.toFixed(2)}`)).join(', ')}`);
-    console.log(`  median ratio: ${ratio === null ? '— (a run did not complete)' : `${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`}`);
+    console.log(
+      `  per run (Raydeck / ray up to ready): ${pairs.map((p) => (p.ratio === null ? '—' : `${p.raydeck!.wallS!.toFixed(1)}/${p.rayUp!.readyS!.toFixed(1)} s = ${p.ratio.toFixed(2)}`)).join(', ')}`,
+    );
+    console.log(
+      `  median ratio: ${ratio === null ? '— (a run did not complete)' : `${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`}`,
+    );
     console.log('');
   }
   for (const p of problems) console.log(`  problem: ${p}`);
-  say(`results: ${path.relative(ROOT, file)} (logs and the ray up YAML: ${path.relative(ROOT, logDir)}/)`);
-  return complete.length === runs && pairs.every((p) => p.raydeck?.ok && p.rayUp?.ok) && problems.length === 0 ? 0 : 1;
+  say(
+    `results: ${path.relative(ROOT, file)} (logs and the ray up YAML: ${path.relative(ROOT, logDir)}/)`,
+  );
+  return complete.length === runs &&
+    pairs.every((p) => p.raydeck?.ok && p.rayUp?.ok) &&
+    problems.length === 0
+    ? 0
+    : 1;
 }
 
 main().then(

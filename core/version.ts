@@ -11,11 +11,16 @@ let cached: string | null = null;
 
 export function raydeckVersion(): string {
   if (cached) return cached;
-  let dir = path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
+  let dir = path.dirname(
+    typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url),
+  );
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'raydeck' && pkg.version) return (cached = pkg.version);
     }
     dir = path.dirname(dir);

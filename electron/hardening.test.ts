@@ -7,13 +7,36 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { APP_ENTRY_URL, denyPermissionsByDefault, mainWindowOptions, guardNavigation, isAllowedSender, isPermissionAllowed, isSafeExternalUrl } from './window-security';
+import {
+  APP_ENTRY_URL,
+  denyPermissionsByDefault,
+  mainWindowOptions,
+  guardNavigation,
+  isAllowedSender,
+  isPermissionAllowed,
+  isSafeExternalUrl,
+} from './window-security';
 
 const root = path.resolve(__dirname, '..');
 
 describe('permissions: deny by default', () => {
   it('refuses camera, microphone, notifications, geolocation, devices and external protocols; allows only clipboard to the app', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb', 'display-capture', 'idle-detection', 'unknown']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'fullscreen',
+      'openExternal',
+      'hid',
+      'serial',
+      'usb',
+      'display-capture',
+      'idle-detection',
+      'unknown',
+    ]) {
       expect(isPermissionAllowed(p, APP_ENTRY_URL, true), p).toBe(false);
     }
     expect(isPermissionAllowed('clipboard-sanitized-write', APP_ENTRY_URL, true)).toBe(true);
@@ -29,10 +52,25 @@ describe('permissions: deny by default', () => {
       setDevicePermissionHandler: (h: never) => (handlers.device = h),
     } as never);
     const answers: boolean[] = [];
-    (handlers.request as (...a: unknown[]) => void)({}, 'media', (ok: boolean) => answers.push(ok), { requestingUrl: APP_ENTRY_URL, isMainFrame: true });
-    (handlers.request as (...a: unknown[]) => void)({}, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), { requestingUrl: 'https://evil.example/', isMainFrame: true });
+    (handlers.request as (...a: unknown[]) => void)(
+      {},
+      'media',
+      (ok: boolean) => answers.push(ok),
+      { requestingUrl: APP_ENTRY_URL, isMainFrame: true },
+    );
+    (handlers.request as (...a: unknown[]) => void)(
+      {},
+      'clipboard-sanitized-write',
+      (ok: boolean) => answers.push(ok),
+      { requestingUrl: 'https://evil.example/', isMainFrame: true },
+    );
     expect(answers).toEqual([false, false]);
-    expect((handlers.check as (...a: unknown[]) => boolean)({}, 'geolocation', 'app://raydeck', { requestingUrl: APP_ENTRY_URL, isMainFrame: true })).toBe(false);
+    expect(
+      (handlers.check as (...a: unknown[]) => boolean)({}, 'geolocation', 'app://raydeck', {
+        requestingUrl: APP_ENTRY_URL,
+        isMainFrame: true,
+      }),
+    ).toBe(false);
     expect((handlers.device as () => boolean)()).toBe(false);
   });
 });
@@ -51,7 +89,11 @@ describe('IPC sender check', () => {
 
 describe('openExternal allow-list', () => {
   it('opens only https pages of Ray and vLLM docs and their projects', () => {
-    for (const ok of ['https://docs.ray.io/en/latest/serve/index.html', 'https://docs.vllm.ai/en/latest/', 'https://github.com/ray-project/ray/issues/1']) {
+    for (const ok of [
+      'https://docs.ray.io/en/latest/serve/index.html',
+      'https://docs.vllm.ai/en/latest/',
+      'https://github.com/ray-project/ray/issues/1',
+    ]) {
       expect(isSafeExternalUrl(ok), ok).toBe(true);
     }
     for (const bad of [
@@ -71,8 +113,17 @@ describe('openExternal allow-list', () => {
   });
 
   it("opens Raydeck's loopback proxy to a Ray dashboard with its key, and nothing else on loopback", () => {
-    expect(isSafeExternalUrl('http://127.0.0.1:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345')).toBe(true);
-    for (const bad of ['http://127.0.0.1:41234/', 'http://127.0.0.1:41234/admin?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://localhost:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://127.0.0.1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://u:p@127.0.0.1:1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'http://127.0.0.1:41234/?raydeck-key=x&next=//evil']) {
+    expect(
+      isSafeExternalUrl('http://127.0.0.1:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345'),
+    ).toBe(true);
+    for (const bad of [
+      'http://127.0.0.1:41234/',
+      'http://127.0.0.1:41234/admin?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'http://localhost:41234/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'http://127.0.0.1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'http://u:p@127.0.0.1:1/?raydeck-key=AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'http://127.0.0.1:41234/?raydeck-key=x&next=//evil',
+    ]) {
       expect(isSafeExternalUrl(bad), bad).toBe(false);
     }
   });
@@ -80,7 +131,10 @@ describe('openExternal allow-list', () => {
   it('a new-window request for another site opens nothing', () => {
     let open: ((d: { url: string }) => { action: string }) | null = null;
     const opened: string[] = [];
-    guardNavigation({ on: () => undefined, setWindowOpenHandler: (fn: never) => (open = fn) } as never, (u) => opened.push(u));
+    guardNavigation(
+      { on: () => undefined, setWindowOpenHandler: (fn: never) => (open = fn) } as never,
+      (u) => opened.push(u),
+    );
     expect(open!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(open!({ url: 'https://docs.ray.io/' })).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://docs.ray.io/']);
@@ -89,7 +143,10 @@ describe('openExternal allow-list', () => {
 
 describe('fuses at packaging', () => {
   it('electron-builder.yml flips RunAsNode, NODE_OPTIONS and inspect off, cookie encryption, ASAR integrity and ASAR-only on', () => {
-    const config = YAML.parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as { asar?: boolean; electronFuses?: Record<string, boolean> };
+    const config = YAML.parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
+      asar?: boolean;
+      electronFuses?: Record<string, boolean>;
+    };
     expect(config.asar).toBe(true);
     expect(config.electronFuses).toMatchObject({
       runAsNode: false,
@@ -100,7 +157,9 @@ describe('fuses at packaging', () => {
       onlyLoadAppFromAsar: true,
     });
     // Every key is one electron-builder knows (a misspelt fuse would be silently ignored).
-    const schema = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8')) as { definitions: Record<string, { properties: Record<string, unknown> }> };
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(root, 'node_modules/app-builder-lib/scheme.json'), 'utf8'),
+    ) as { definitions: Record<string, { properties: Record<string, unknown> }> };
     const known = Object.keys(schema.definitions.FuseOptionsV1!.properties);
     for (const key of Object.keys(config.electronFuses!)) expect(known, key).toContain(key);
   });

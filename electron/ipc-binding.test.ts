@@ -9,7 +9,10 @@ function fakeIpc() {
   const handles = new Map<string, (...args: unknown[]) => unknown>();
   const ons = new Map<string, (...args: unknown[]) => void>();
   return {
-    ipcMain: { handle: (ch: string, fn: never) => void handles.set(ch, fn), on: (ch: string, fn: never) => void ons.set(ch, fn) },
+    ipcMain: {
+      handle: (ch: string, fn: never) => void handles.set(ch, fn),
+      on: (ch: string, fn: never) => void ons.set(ch, fn),
+    },
     handles,
     ons,
   };
@@ -36,9 +39,15 @@ describe('bindCoreToIpc', () => {
     const ipc = fakeIpc();
     bindCoreToIpc(ipc.ipcMain as never, core.service, (e) => (e as unknown as { ok: boolean }).ok);
     const call = ipc.handles.get(IPC_CHANNELS.call)!;
-    expect(await call({ ok: false }, 'clusters.list', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('Refused') } });
+    expect(await call({ ok: false }, 'clusters.list', {})).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Refused') },
+    });
     expect(await call({ ok: true }, 'clusters.list', {})).toEqual({ ok: true, value: [] });
-    expect(await call({ ok: true }, 'clusters.create', { name: '' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call({ ok: true }, 'clusters.create', { name: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
     h.cleanup();
   });
 

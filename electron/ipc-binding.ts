@@ -9,9 +9,16 @@ import type { CoreService } from '../core/api/core-service';
 
 export type SenderCheck = (event: IpcMainEvent | IpcMainInvokeEvent) => boolean;
 
-const refused: CallResult<never> = { ok: false, error: { code: 'internal', message: 'Refused: this frame may not call the Raydeck core.' } };
+const refused: CallResult<never> = {
+  ok: false,
+  error: { code: 'internal', message: 'Refused: this frame may not call the Raydeck core.' },
+};
 
-export function bindCoreToIpc(ipcMain: Pick<IpcMain, 'handle' | 'on'>, service: CoreService, isAllowed: SenderCheck): void {
+export function bindCoreToIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'on'>,
+  service: CoreService,
+  isAllowed: SenderCheck,
+): void {
   const subscriptions = new Map<WebContents, Map<string, () => void>>();
 
   ipcMain.handle(IPC_CHANNELS.call, async (event, method: unknown, input: unknown) => {

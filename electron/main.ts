@@ -11,11 +11,21 @@ import { resolveRaydeckHome, statePaths } from '../core/paths';
 import { SafeStorageVault } from './safe-storage-vault';
 import { readStatic } from '../core/server/static-files';
 import { keepServingOnErrors } from '../core/server/process-guard';
-import { APP_ENTRY_URL, APP_SCHEME, denyPermissionsByDefault, guardNavigation, isAllowedSender, isSafeExternalUrl, mainWindowOptions } from './window-security';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  denyPermissionsByDefault,
+  guardNavigation,
+  isAllowedSender,
+  isSafeExternalUrl,
+  mainWindowOptions,
+} from './window-security';
 import { bindCoreToIpc } from './ipc-binding';
 
 // Electron's own dev-time security warnings are on; the policy below is what silences them.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 const rendererDir = path.join(__dirname, '..', '..', 'dist', 'renderer');
 let mainWindow: BrowserWindow | null = null;
@@ -24,7 +34,11 @@ async function serveApp(request: Request): Promise<Response> {
   const file = await readStatic(rendererDir, new URL(request.url).pathname);
   if (!file) return new Response('Not found', { status: 404 });
   return new Response(new Uint8Array(file.body), {
-    headers: { 'Content-Type': file.type, 'Content-Security-Policy': contentSecurityPolicy(), 'X-Content-Type-Options': 'nosniff' },
+    headers: {
+      'Content-Type': file.type,
+      'Content-Security-Policy': contentSecurityPolicy(),
+      'X-Content-Type-Options': 'nosniff',
+    },
   });
 }
 
@@ -35,7 +49,11 @@ async function start() {
   denyPermissionsByDefault(session.defaultSession);
   protocol.handle(APP_SCHEME, serveApp);
   const home = resolveRaydeckHome();
-  const core = createCore({ home, mode: 'electron', secretVault: new SafeStorageVault(`${statePaths(home).secrets}.enc`, safeStorage) });
+  const core = createCore({
+    home,
+    mode: 'electron',
+    secretVault: new SafeStorageVault(`${statePaths(home).secrets}.enc`, safeStorage),
+  });
   bindCoreToIpc(ipcMain, core.service, (event) =>
     isAllowedSender(event.senderFrame, mainWindow?.webContents.id ?? null, event.sender.id),
   );

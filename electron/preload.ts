@@ -4,7 +4,14 @@
  * too; `ipcRenderer` and IPC event objects never reach the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_GLOBAL, IPC_CHANNELS, isEventName, isMethodName, type CallResult, type RaydeckBridge } from '../shared';
+import {
+  BRIDGE_GLOBAL,
+  IPC_CHANNELS,
+  isEventName,
+  isMethodName,
+  type CallResult,
+  type RaydeckBridge,
+} from '../shared';
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
@@ -16,7 +23,10 @@ ipcRenderer.on(IPC_CHANNELS.event, (_event, name: unknown, payload: unknown) => 
 const bridge: RaydeckBridge = {
   call(method, input) {
     if (!isMethodName(method)) {
-      return Promise.resolve<CallResult<unknown>>({ ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}.` } });
+      return Promise.resolve<CallResult<unknown>>({
+        ok: false,
+        error: { code: 'unknown_method', message: `Unknown method ${String(method)}.` },
+      });
     }
     return ipcRenderer.invoke(IPC_CHANNELS.call, method, input) as Promise<CallResult<unknown>>;
   },

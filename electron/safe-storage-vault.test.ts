@@ -23,15 +23,23 @@ const file = () => path.join(newHome(), 'secrets.enc');
 describe('SafeStorageVault', () => {
   it('stores remembered secrets encrypted and reads them back', async () => {
     const f = file();
-    await new SecretStore(new SafeStorageVault(f, fakeSafeStorage(), 'linux')).set('n1', 'hunter2', true);
+    await new SecretStore(new SafeStorageVault(f, fakeSafeStorage(), 'linux')).set(
+      'n1',
+      'hunter2',
+      true,
+    );
     expect(fs.readFileSync(f, 'utf8')).not.toContain('hunter2');
     expect(fs.statSync(f).mode & 0o777).toBe(0o600);
-    expect(await new SecretStore(new SafeStorageVault(f, fakeSafeStorage(), 'linux')).get('n1')).toBe('hunter2');
+    expect(
+      await new SecretStore(new SafeStorageVault(f, fakeSafeStorage(), 'linux')).get('n1'),
+    ).toBe('hunter2');
   });
 
   it('refuses to remember when the OS has no real encryption (Linux basic_text)', async () => {
     const f = file();
-    const store = new SecretStore(new SafeStorageVault(f, fakeSafeStorage(true, 'basic_text'), 'linux'));
+    const store = new SecretStore(
+      new SafeStorageVault(f, fakeSafeStorage(true, 'basic_text'), 'linux'),
+    );
     await expect(store.set('n1', 'x', true)).rejects.toThrow(/no encrypted storage/);
     expect(fs.existsSync(f)).toBe(false);
   });

@@ -9,7 +9,9 @@ import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/storage/atomic-file';
 import type { SecretVault } from '../core/secrets/secret-store';
 
-type Crypto = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & { getSelectedStorageBackend?: () => string };
+type Crypto = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
+  getSelectedStorageBackend?: () => string;
+};
 
 export class SafeStorageVault implements SecretVault {
   readonly kind = 'os-encrypted' as const;
@@ -20,7 +22,12 @@ export class SafeStorageVault implements SecretVault {
     private readonly crypto: Crypto,
     platform: NodeJS.Platform = process.platform,
   ) {
-    this.where = platform === 'darwin' ? 'the macOS Keychain' : platform === 'win32' ? 'Windows DPAPI' : 'the desktop keyring';
+    this.where =
+      platform === 'darwin'
+        ? 'the macOS Keychain'
+        : platform === 'win32'
+          ? 'Windows DPAPI'
+          : 'the desktop keyring';
   }
 
   private usable(): boolean {
@@ -35,7 +42,9 @@ export class SafeStorageVault implements SecretVault {
       const blob = Buffer.from(await fs.readFile(this.file, 'utf8'), 'base64');
       const parsed: unknown = JSON.parse(this.crypto.decryptString(blob));
       if (typeof parsed !== 'object' || parsed === null) return {};
-      return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return Object.fromEntries(
+        Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
     } catch {
       return {};
     }
@@ -46,7 +55,14 @@ export class SafeStorageVault implements SecretVault {
       await fs.rm(this.file, { force: true });
       return;
     }
-    if (!this.usable()) throw new Error('This system offers no encrypted storage for secrets, so Raydeck will not remember them; you will be asked again after a restart.');
-    await writeFileAtomic(this.file, this.crypto.encryptString(JSON.stringify(all)).toString('base64'), 0o600);
+    if (!this.usable())
+      throw new Error(
+        'This system offers no encrypted storage for secrets, so Raydeck will not remember them; you will be asked again after a restart.',
+      );
+    await writeFileAtomic(
+      this.file,
+      this.crypto.encryptString(JSON.stringify(all)).toString('base64'),
+      0o600,
+    );
   }
 }

@@ -1,7 +1,13 @@
 /** The Electron shell's security settings, tested without the Electron binary. */
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../shared';
-import { APP_ENTRY_URL, guardNavigation, isAllowedSender, isAppUrl, mainWindowOptions } from './window-security';
+import {
+  APP_ENTRY_URL,
+  guardNavigation,
+  isAllowedSender,
+  isAppUrl,
+  mainWindowOptions,
+} from './window-security';
 
 describe('main window options', () => {
   it('isolates the renderer: contextIsolation, sandbox, no Node, no webview', () => {
@@ -29,7 +35,9 @@ describe('CSP', () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(contentSecurityPolicy(['ws://127.0.0.1:5000'])).toContain("connect-src 'self' ws://127.0.0.1:5000");
+    expect(contentSecurityPolicy(['ws://127.0.0.1:5000'])).toContain(
+      "connect-src 'self' ws://127.0.0.1:5000",
+    );
   });
 });
 
@@ -37,7 +45,13 @@ describe('app URLs and the IPC sender check', () => {
   it('only app://raydeck pages are the app', () => {
     expect(isAppUrl(APP_ENTRY_URL)).toBe(true);
     expect(isAppUrl('app://raydeck/index.html#/nodes')).toBe(true);
-    for (const url of ['file:///etc/passwd', 'https://raydeck', 'app://evil/index.html', 'not a url', 'app://raydeck.evil/']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'https://raydeck',
+      'app://evil/index.html',
+      'not a url',
+      'app://raydeck.evil/',
+    ]) {
       expect(isAppUrl(url), url).toBe(false);
     }
   });
@@ -54,7 +68,10 @@ describe('app URLs and the IPC sender check', () => {
 
 describe('navigation guard', () => {
   function fakeContents() {
-    const handlers = new Map<string, (event: { preventDefault(): void; defaultPrevented?: boolean }, url: string) => void>();
+    const handlers = new Map<
+      string,
+      (event: { preventDefault(): void; defaultPrevented?: boolean }, url: string) => void
+    >();
     let openHandler: ((d: { url: string }) => { action: string }) | null = null;
     const contents = {
       on: (name: string, fn: never) => {

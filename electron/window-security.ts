@@ -84,7 +84,15 @@ export const EXTERNAL_ALLOW_LIST: readonly { host: string; pathPrefix: string }[
 export function isRayDashboardProxyUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'http:' && u.hostname === '127.0.0.1' && u.port !== '' && !u.username && !u.password && u.pathname === '/' && /^\?raydeck-key=[\w-]{16,64}$/.test(u.search);
+    return (
+      u.protocol === 'http:' &&
+      u.hostname === '127.0.0.1' &&
+      u.port !== '' &&
+      !u.username &&
+      !u.password &&
+      u.pathname === '/' &&
+      /^\?raydeck-key=[\w-]{16,64}$/.test(u.search)
+    );
   } catch {
     return false;
   }
@@ -95,20 +103,37 @@ export function isSafeExternalUrl(url: string): boolean {
   try {
     const u = new URL(url);
     if (u.protocol !== 'https:' || u.username || u.password || u.port) return false;
-    return EXTERNAL_ALLOW_LIST.some((e) => u.hostname === e.host && u.pathname.startsWith(e.pathPrefix));
+    return EXTERNAL_ALLOW_LIST.some(
+      (e) => u.hostname === e.host && u.pathname.startsWith(e.pathPrefix),
+    );
   } catch {
     return false;
   }
 }
 
 /** The only permissions a page may get, and only the app's own top frame: the terminal's copy and paste. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'clipboard-read']);
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  'clipboard-sanitized-write',
+  'clipboard-read',
+]);
 
-export function isPermissionAllowed(permission: string, requestingUrl: string | undefined | null, isMainFrame: boolean): boolean {
-  return ALLOWED_PERMISSIONS.has(permission) && isMainFrame && typeof requestingUrl === 'string' && isAppUrl(requestingUrl);
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined | null,
+  isMainFrame: boolean,
+): boolean {
+  return (
+    ALLOWED_PERMISSIONS.has(permission) &&
+    isMainFrame &&
+    typeof requestingUrl === 'string' &&
+    isAppUrl(requestingUrl)
+  );
 }
 
-type PermissionSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+type PermissionSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+>;
 
 /**
  * Deny by default (Electron's checklist item 5): camera, microphone, notifications, geolocation,
@@ -117,10 +142,16 @@ type PermissionSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermi
  */
 export function denyPermissionsByDefault(session: PermissionSession): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isPermissionAllowed(permission, details?.requestingUrl, details?.isMainFrame ?? false));
+    callback(
+      isPermissionAllowed(permission, details?.requestingUrl, details?.isMainFrame ?? false),
+    );
   });
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionAllowed(permission, details?.requestingUrl ?? requestingOrigin, details?.isMainFrame ?? false),
+    isPermissionAllowed(
+      permission,
+      details?.requestingUrl ?? requestingOrigin,
+      details?.isMainFrame ?? false,
+    ),
   );
   session.setDevicePermissionHandler(() => false);
 }
@@ -131,7 +162,10 @@ type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
  * Denies every navigation away from the app and every new window; links to allow-listed pages
  * (EXTERNAL_ALLOW_LIST) requested as new windows go to the system browser via `openExternal`.
  */
-export function guardNavigation(contents: GuardedContents, openExternal: (url: string) => void): void {
+export function guardNavigation(
+  contents: GuardedContents,
+  openExternal: (url: string) => void,
+): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });

@@ -29,12 +29,15 @@ ensureBuilt('dist/renderer/index.html', 'build:renderer');
 const electron = findElectronBinary(root);
 let reason: string | null = null;
 if (forceBrowser) reason = '--browser was given';
-else if (!electron.found) reason = `${electron.reason} (run "npx install-electron" for the desktop window)`;
+else if (!electron.found)
+  reason = `${electron.reason} (run "npx install-electron" for the desktop window)`;
 else if (!hasDisplay()) reason = 'no display is available for a desktop window';
 
 if (reason === null && electron.found) {
   ensureBuilt('out/electron/main.cjs', 'build:electron');
-  const child = spawn(electron.binary, [path.join(root, 'out/electron/main.cjs')], { stdio: 'inherit' });
+  const child = spawn(electron.binary, [path.join(root, 'out/electron/main.cjs')], {
+    stdio: 'inherit',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Starting browser mode: ${reason}.`);

@@ -23,7 +23,11 @@ function run(cmd, args, env = {}) {
 function vitestCounts(file) {
   try {
     const j = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { passed: j.numPassedTests, failed: j.numFailedTests + (j.success ? 0 : j.numFailedTests === 0 ? 1 : 0), skipped: j.numPendingTests + j.numTodoTests };
+    return {
+      passed: j.numPassedTests,
+      failed: j.numFailedTests + (j.success ? 0 : j.numFailedTests === 0 ? 1 : 0),
+      skipped: j.numPendingTests + j.numTodoTests,
+    };
   } catch {
     return null;
   }
@@ -33,7 +37,10 @@ const stages = [
   { name: 'deps', run: () => ({ ok: run('bash', ['scripts/install-test-deps.sh']) }) },
   { name: 'build', run: () => ({ ok: run('npm', ['run', '--silent', 'build']) }) },
   { name: 'typecheck', run: () => ({ ok: run('npx', ['tsc', '-b']) }) },
-  { name: 'layers', run: () => ({ ok: run('npx', ['tsx', 'scripts/layer-check/check-layers.ts']) }) },
+  {
+    name: 'layers',
+    run: () => ({ ok: run('npx', ['tsx', 'scripts/layer-check/check-layers.ts']) }),
+  },
   {
     name: 'unit',
     run: () => {
@@ -48,7 +55,10 @@ const stages = [
     name: 'serve-conformance',
     run: () => {
       const report = path.join(reportDir, 'serve-conformance.json');
-      const ok = run('npx', ['vitest', 'run', 'core/serve/conformance.test.ts'], { RAYDECK_SERVE_CONFORMANCE: '1', RAYDECK_TEST_REPORT: report });
+      const ok = run('npx', ['vitest', 'run', 'core/serve/conformance.test.ts'], {
+        RAYDECK_SERVE_CONFORMANCE: '1',
+        RAYDECK_TEST_REPORT: report,
+      });
       return { ok, counts: vitestCounts(report) };
     },
   },
@@ -56,20 +66,56 @@ const stages = [
     name: 'e2e',
     run: () => {
       const report = path.join(reportDir, 'e2e.json');
-      const ok = run('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts'], { RAYDECK_TEST_REPORT: report });
+      const ok = run('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts'], {
+        RAYDECK_TEST_REPORT: report,
+      });
       return { ok, counts: vitestCounts(report) };
     },
   },
-  { name: 'testbed-unit', run: () => ({ ok: run('python3', ['-m', 'unittest', 'discover', '-s', 'scripts/testbed', '-p', 'test_*.py']) }) },
+  {
+    name: 'testbed-unit',
+    run: () => ({
+      ok: run('python3', [
+        '-m',
+        'unittest',
+        'discover',
+        '-s',
+        'scripts/testbed',
+        '-p',
+        'test_*.py',
+      ]),
+    }),
+  },
   // remote/scripts/job.py (and any other Python that runs on the nodes), run locally with stand-in venvs.
-  { name: 'remote-unit', run: () => ({ ok: run('python3', ['-B', '-m', 'unittest', 'discover', '-s', 'remote/tests', '-p', 'test_*.py']) }) },
+  {
+    name: 'remote-unit',
+    run: () => ({
+      ok: run('python3', [
+        '-B',
+        '-m',
+        'unittest',
+        'discover',
+        '-s',
+        'remote/tests',
+        '-p',
+        'test_*.py',
+      ]),
+    }),
+  },
   {
     name: 'testbed-smoke',
     run: () => {
-      const r = spawnSync('scripts/testbed/smoke', [], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+      const r = spawnSync('scripts/testbed/smoke', [], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
       process.stdout.write(r.stdout ?? '');
       const m = /(\d+) passed, (\d+) failed/.exec((r.stdout ?? '').trim().split('\n').at(-1) ?? '');
-      return { ok: r.status === 0, counts: m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 } : null };
+      return {
+        ok: r.status === 0,
+        counts: m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 } : null,
+      };
     },
   },
   {
@@ -77,7 +123,9 @@ const stages = [
     name: 'cluster',
     run: () => {
       const report = path.join(reportDir, 'cluster.json');
-      const ok = run('npx', ['vitest', 'run', '-c', 'vitest.cluster.config.ts'], { RAYDECK_TEST_REPORT: report });
+      const ok = run('npx', ['vitest', 'run', '-c', 'vitest.cluster.config.ts'], {
+        RAYDECK_TEST_REPORT: report,
+      });
       return { ok, counts: vitestCounts(report) };
     },
   },
@@ -103,7 +151,9 @@ for (const r of results) {
   passed += c.passed;
   failed += c.failed;
   skipped += c.skipped;
-  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(14)} ${String(c.passed).padStart(4)} passed ${String(c.failed).padStart(3)} failed  ${r.seconds.toFixed(1)}s`);
+  console.log(
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(14)} ${String(c.passed).padStart(4)} passed ${String(c.failed).padStart(3)} failed  ${r.seconds.toFixed(1)}s`,
+  );
 }
 fs.rmSync(reportDir, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

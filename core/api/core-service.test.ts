@@ -14,7 +14,11 @@ function memoryClient() {
   const h = makeTempHome();
   homes.push(h);
   const core = createCore({ home: h.home, mode: 'memory' });
-  return { core, transport: createMemoryTransport(core.service), client: createClient(createMemoryTransport(core.service)) };
+  return {
+    core,
+    transport: createMemoryTransport(core.service),
+    client: createClient(createMemoryTransport(core.service)),
+  };
 }
 
 describe('CoreService over the in-memory transport', () => {
@@ -23,7 +27,11 @@ describe('CoreService over the in-memory transport', () => {
     const result = await transport.call('clusters.create', { name: 42 });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'validation', message: 'Invalid input for clusters.create: name: must be text', issues: [{ path: 'name', message: 'must be text' }] },
+      error: {
+        code: 'validation',
+        message: 'Invalid input for clusters.create: name: must be text',
+        issues: [{ path: 'name', message: 'must be text' }],
+      },
     });
   });
 
@@ -32,26 +40,45 @@ describe('CoreService over the in-memory transport', () => {
     const extra = await transport.call('clusters.create', { name: 'ok', shell: '$(rm -rf /)' });
     expect(extra).toMatchObject({ ok: false, error: { code: 'validation' } });
     const missing = await transport.call('clusters.rename', undefined);
-    expect(missing).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'id' }, { path: 'name' }] } });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'validation', issues: [{ path: 'id' }, { path: 'name' }] },
+    });
     for (const name of ["'; rm -rf ~", '$(id)', '`id`', '-rf', 'a\nb', 'ñame', '../etc']) {
       const r = await transport.call('clusters.create', { name });
-      expect(r, name).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'name' }] } });
+      expect(r, name).toMatchObject({
+        ok: false,
+        error: { code: 'validation', issues: [{ path: 'name' }] },
+      });
     }
   });
 
   it('answers unknown methods with unknown_method, not a throw', async () => {
     const { transport } = memoryClient();
-    expect(await transport.call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    expect(await transport.call('constructor', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await transport.call('__proto__', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
+    expect(await transport.call('constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
   });
 
   it('maps a handler crash to an internal error with one line and no stack', async () => {
     const bus = new EventBus();
     const logged: string[] = [];
-    const handlers = { 'clusters.list': async () => { throw new Error('disk on fire\n    at secret (/home/x.ts:1:1)'); } } as unknown as Handlers;
+    const handlers = {
+      'clusters.list': async () => {
+        throw new Error('disk on fire\n    at secret (/home/x.ts:1:1)');
+      },
+    } as unknown as Handlers;
     const service = new CoreService(handlers, bus, { error: (m) => logged.push(m) });
     const r = await service.call('clusters.list', {});
-    expect(r).toEqual({ ok: false, error: { code: 'internal', message: 'clusters.list failed: disk on fire' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'clusters.list failed: disk on fire' },
+    });
     expect(logged).toEqual(['core: clusters.list failed']);
   });
 
@@ -60,7 +87,9 @@ describe('CoreService over the in-memory transport', () => {
     const seen: number[] = [];
     client.subscribe('clusters.changed', (list) => seen.push(list.length));
     await client.call('clusters.create', { name: 'lab' });
-    await expect(client.call('clusters.create', { name: 'LAB' })).rejects.toBeInstanceOf(RaydeckError);
+    await expect(client.call('clusters.create', { name: 'LAB' })).rejects.toBeInstanceOf(
+      RaydeckError,
+    );
     await new Promise((r) => setTimeout(r, 0));
     expect(seen).toEqual([1]);
   });

@@ -24,7 +24,9 @@ import {
 } from '../../shared';
 import type { EventBus } from './event-bus';
 
-export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> };
+export type Handlers = {
+  [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>>;
+};
 
 export interface CoreLogger {
   error(message: string, err?: unknown): void;
@@ -39,13 +41,23 @@ export class CoreService {
 
   async call(method: unknown, input: unknown): Promise<CallResult<unknown>> {
     if (!isMethodName(method)) {
-      return fail({ code: 'unknown_method', message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.` });
+      return fail({
+        code: 'unknown_method',
+        message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`,
+      });
     }
     const schema: z.ZodType = methods[method].input;
     const parsed = schema.safeParse(input ?? {});
     if (!parsed.success) {
-      const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-      return fail({ code: 'validation', message: `Invalid input for ${method}: ${summarizeIssues(issues)}`, issues });
+      const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
+        path: formatPath(i.path),
+        message: i.message,
+      }));
+      return fail({
+        code: 'validation',
+        message: `Invalid input for ${method}: ${summarizeIssues(issues)}`,
+        issues,
+      });
     }
     try {
       const handler = this.handlers[method] as (i: unknown) => Promise<unknown>;
@@ -60,7 +72,11 @@ export class CoreService {
 
   /** Subscribes to an event by (untrusted) name; unknown names are refused with a typed error. */
   subscribe(event: unknown, listener: (payload: unknown) => void): Unsubscribe {
-    if (!isEventName(event)) throw new RaydeckError({ code: 'unknown_method', message: `Unknown event ${String(event).slice(0, 80)}.` });
+    if (!isEventName(event))
+      throw new RaydeckError({
+        code: 'unknown_method',
+        message: `Unknown event ${String(event).slice(0, 80)}.`,
+      });
     return this.bus.on(event, listener as (p: EventPayload<EventName>) => void);
   }
 }

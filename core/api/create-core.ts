@@ -68,10 +68,17 @@ export function createCore(opts: CoreOptions): Core {
   const bus = new EventBus();
   const store = new InventoryFile(paths.inventory);
   store.watch(); // the CLI (or another window) may write the inventory while this core runs
-  const inventory = new ClusterInventory(store, (clusters) => bus.emit('clusters.changed', clusters));
-  const nodes = new NodeInventory(store, (clusterId, list) => bus.emit('nodes.changed', { clusterId, nodes: list }));
+  const inventory = new ClusterInventory(store, (clusters) =>
+    bus.emit('clusters.changed', clusters),
+  );
+  const nodes = new NodeInventory(store, (clusterId, list) =>
+    bus.emit('nodes.changed', { clusterId, nodes: list }),
+  );
   const operations = new OperationRegistry(paths.operations, bus);
-  const secrets = new SecretStore(opts.secretVault ?? new PlainFileVault(paths.secrets), `${paths.secrets}.lock`);
+  const secrets = new SecretStore(
+    opts.secretVault ?? new PlainFileVault(paths.secrets),
+    `${paths.secrets}.lock`,
+  );
   const connectionStates = new ConnectionStates(bus);
   const pool = new SshConnectionPool(opts.ssh);
   const hostKeys = new HostKeyStore({
@@ -126,7 +133,11 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.serveTiming ? { timing: opts.serveTiming } : {}),
   });
 
-  const dashboards = new DashboardProxies({ nodes, access, log: (line) => debugLogger(paths.debugLog).error(line) });
+  const dashboards = new DashboardProxies({
+    nodes,
+    access,
+    log: (line) => debugLogger(paths.debugLog).error(line),
+  });
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...clusterHandlers(ctx),

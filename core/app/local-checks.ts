@@ -39,17 +39,29 @@ const checks: Check[] = [
       const gib = (free / 1024 ** 3).toFixed(1);
       return free >= MIN_FREE_BYTES
         ? { name: 'Free disk', status: 'pass', detail: `${gib} GiB free`, hint: null }
-        : { name: 'Free disk', status: 'warn', detail: `${gib} GiB free`, hint: 'Offline wheelhouses need several GiB; free some space.' };
+        : {
+            name: 'Free disk',
+            status: 'warn',
+            detail: `${gib} GiB free`,
+            hint: 'Offline wheelhouses need several GiB; free some space.',
+          };
     } catch (err) {
       return { name: 'Free disk', status: 'warn', detail: (err as Error).message, hint: null };
     }
   },
   async () => {
     try {
-      await run('ssh-keygen', ['-?'], { timeout: 5000 }).catch((e: { stderr?: string; code?: unknown }) => {
-        if (typeof e.code === 'string') throw e; // ENOENT: not installed
-      });
-      return { name: 'OpenSSH client tools', status: 'pass', detail: 'ssh-keygen found', hint: null };
+      await run('ssh-keygen', ['-?'], { timeout: 5000 }).catch(
+        (e: { stderr?: string; code?: unknown }) => {
+          if (typeof e.code === 'string') throw e; // ENOENT: not installed
+        },
+      );
+      return {
+        name: 'OpenSSH client tools',
+        status: 'pass',
+        detail: 'ssh-keygen found',
+        hint: null,
+      };
     } catch {
       return {
         name: 'OpenSSH client tools',
@@ -63,11 +75,19 @@ const checks: Check[] = [
     const major = Number(process.versions.node.split('.')[0]);
     return major >= 20
       ? { name: 'Node.js', status: 'pass', detail: `v${process.versions.node}`, hint: null }
-      : { name: 'Node.js', status: 'fail', detail: `v${process.versions.node}`, hint: 'Raydeck needs Node.js 20.19 or newer.' };
+      : {
+          name: 'Node.js',
+          status: 'fail',
+          detail: `v${process.versions.node}`,
+          hint: 'Raydeck needs Node.js 20.19 or newer.',
+        };
   },
 ];
 
-export async function runLocalChecks(home: string, ctx: OperationContext): Promise<LocalCheckResult[]> {
+export async function runLocalChecks(
+  home: string,
+  ctx: OperationContext,
+): Promise<LocalCheckResult[]> {
   const results: LocalCheckResult[] = [];
   for (const [i, check] of checks.entries()) {
     if (ctx.signal.aborted) break;

@@ -34,7 +34,9 @@ export interface BringUpDeps {
 
 /** The options as a run records and shows them: an index URL's password redacted. */
 function recordedOptions(options: BringUpOptions): BringUpOptions {
-  return options.source.kind === 'index' ? { ...options, source: { ...options.source, url: redactIndexUrl(options.source.url) } } : options;
+  return options.source.kind === 'index'
+    ? { ...options, source: { ...options.source, url: redactIndexUrl(options.source.url) } }
+    : options;
 }
 
 export class BringUpService {
@@ -49,7 +51,9 @@ export class BringUpService {
 
   constructor(private readonly deps: BringUpDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.registry = new RunRegistry(deps.store, deps.bus, this.now, (id) => this.executions.has(id));
+    this.registry = new RunRegistry(deps.store, deps.bus, this.now, (id) =>
+      this.executions.has(id),
+    );
     this.stepLogs = new StepLogBatcher(deps.store, deps.bus);
   }
 
@@ -62,13 +66,28 @@ export class BringUpService {
     const busy = this.registry.ofCluster(clusterId).find((r) => r.state === 'running');
     const owner = busy && this.registry.ownerOf(busy.id);
     if (owner !== undefined) {
-      throw new RaydeckError({ code: 'conflict', message: `A bring-up of this cluster is already running in another Raydeck process (pid ${owner}: the app or a raydeck command): wait for it, or cancel it there.` });
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `A bring-up of this cluster is already running in another Raydeck process (pid ${owner}: the app or a raydeck command): wait for it, or cancel it there.`,
+      });
     }
-    if (busy) throw new RaydeckError({ code: 'conflict', message: 'A bring-up of this cluster is already running: wait for it, or cancel it first.' });
-    const run = { ...(await this.plan(clusterId, options)), state: 'running' as const, startedAt: this.now().toISOString() };
+    if (busy)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'A bring-up of this cluster is already running: wait for it, or cancel it first.',
+      });
+    const run = {
+      ...(await this.plan(clusterId, options)),
+      state: 'running' as const,
+      startedAt: this.now().toISOString(),
+    };
     // The run record (saved, sent to every client) shows the index URL without its password;
     // the full URL lives only in this process, for this run's installs (issue 16).
-    if (options.source.kind === 'index' && run.options.source.kind === 'index' && run.options.source.url !== options.source.url) {
+    if (
+      options.source.kind === 'index' &&
+      run.options.source.kind === 'index' &&
+      run.options.source.url !== options.source.url
+    ) {
       this.indexUrls.set(run.id, options.source.url);
     }
     await this.deps.store.claim(run.id); // before it shows as running: another process must not take it for interrupted
@@ -99,9 +118,17 @@ export class BringUpService {
 
   async retry(runId: string, nodeId?: string): Promise<BringUpRun> {
     const run = await this.get(runId);
-    if (this.executions.has(runId)) throw new RaydeckError({ code: 'conflict', message: 'This run is still going; retry once it has stopped.' });
+    if (this.executions.has(runId))
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'This run is still going; retry once it has stopped.',
+      });
     this.registry.refuseForeign(runId, 'retry');
-    if (nodeId && !run.nodes.some((n) => n.nodeId === nodeId)) throw new RaydeckError({ code: 'not_found', message: `Node ${nodeId} is not part of this run.` });
+    if (nodeId && !run.nodes.some((n) => n.nodeId === nodeId))
+      throw new RaydeckError({
+        code: 'not_found',
+        message: `Node ${nodeId} is not part of this run.`,
+      });
     if (run.state === 'succeeded' && !nodeId) return run;
     await this.deps.store.claim(runId);
     this.registry.put(resetForRetry(run, nodeId));
@@ -147,8 +174,10 @@ export class BringUpService {
       now: this.now,
       runStep: this.deps.runStep ?? runStep,
       run: (id: string) => this.registry.get(id),
-      update: (id: string, change: (run: BringUpRun) => BringUpRun) => this.registry.update(id, change),
-      log: (id: string, nodeId: string, step: StepKind, line: string) => this.stepLogs.log(id, nodeId, step, line),
+      update: (id: string, change: (run: BringUpRun) => BringUpRun) =>
+        this.registry.update(id, change),
+      log: (id: string, nodeId: string, step: StepKind, line: string) =>
+        this.stepLogs.log(id, nodeId, step, line),
       indexUrl: (id: string) => this.indexUrls.get(id),
     };
     void runExecution(deps, runId, exec).finally(async () => {

@@ -36,7 +36,20 @@ interface FakeJob {
 const HOSTS: Record<string, string> = { h: '10.0.0.1', w1: '10.0.0.2', w2: '10.0.0.3' };
 
 export function clusterNode(id: string, role: 'head' | 'worker'): ClusterNode {
-  return { id, clusterId: 'c', name: id, host: HOSTS[id] ?? `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '' };
+  return {
+    id,
+    clusterId: 'c',
+    name: id,
+    host: HOSTS[id] ?? `${id}.lab`,
+    port: 22,
+    user: 'u',
+    auth: { kind: 'agent' },
+    jumpNodeId: null,
+    role,
+    hasSecret: false,
+    vouchedFingerprints: [],
+    createdAt: '',
+  };
 }
 
 export class FakeNodes {
@@ -64,7 +77,9 @@ export class FakeNodes {
   }
 
   get access(): NodeAccess {
-    return { lease: async (nodeId: string) => ((this.leases += 1), this.connection(nodeId)) } as unknown as NodeAccess;
+    return {
+      lease: async (nodeId: string) => ((this.leases += 1), this.connection(nodeId)),
+    } as unknown as NodeAccess;
   }
 
   /** Jobs started on the nodes, as `node step`. */
@@ -72,7 +87,12 @@ export class FakeNodes {
     return this.events.filter((e) => e.startsWith('start ')).map((e) => e.slice('start '.length));
   }
 
-  private startJob(nodeId: string, name: string, step: string, params: Record<string, unknown>): FakeJob {
+  private startJob(
+    nodeId: string,
+    name: string,
+    step: string,
+    params: Record<string, unknown>,
+  ): FakeJob {
     const script = this.scripts.get(`${nodeId}/${step}`) ?? {};
     const done = deferred<void>();
     const job: FakeJob = {
@@ -98,14 +118,35 @@ export class FakeNodes {
   }
 
   connection(nodeId: string): NodeConnection {
-    const answer = (obj: unknown): ScriptResult => ({ code: 0, stdout: `${JSON.stringify(obj)}\n`, stderr: '' });
-    const state = (name: string, job: FakeJob | undefined) => ({ job: name, state: !job ? 'absent' : job.code === null ? 'running' : 'exited', code: job?.code ?? null, log: '', offset: job?.log.length ?? 0 });
-    const runScript = async (scriptName: string, opts: RunScriptOptions = {}): Promise<ScriptResult> => {
-      if (scriptName !== 'job') throw new Error(`the fake node runs job.py only (asked for ${scriptName})`);
-      const req = opts.input as { action: string; job: string; step?: string; params?: Record<string, unknown>; ensure?: boolean };
+    const answer = (obj: unknown): ScriptResult => ({
+      code: 0,
+      stdout: `${JSON.stringify(obj)}\n`,
+      stderr: '',
+    });
+    const state = (name: string, job: FakeJob | undefined) => ({
+      job: name,
+      state: !job ? 'absent' : job.code === null ? 'running' : 'exited',
+      code: job?.code ?? null,
+      log: '',
+      offset: job?.log.length ?? 0,
+    });
+    const runScript = async (
+      scriptName: string,
+      opts: RunScriptOptions = {},
+    ): Promise<ScriptResult> => {
+      if (scriptName !== 'job')
+        throw new Error(`the fake node runs job.py only (asked for ${scriptName})`);
+      const req = opts.input as {
+        action: string;
+        job: string;
+        step?: string;
+        params?: Record<string, unknown>;
+        ensure?: boolean;
+      };
       const key = `${nodeId}/${req.job}`;
       if (req.action === 'token') {
-        if (req.ensure && !this.tokens.has(nodeId)) this.tokens.set(nodeId, `token-of-${nodeId}-0123456789`);
+        if (req.ensure && !this.tokens.has(nodeId))
+          this.tokens.set(nodeId, `token-of-${nodeId}-0123456789`);
         return answer({ token: this.tokens.get(nodeId) ?? null });
       }
       if (req.action === 'cancel') {
@@ -118,7 +159,8 @@ export class FakeNodes {
       }
       let job = this.jobs.get(key);
       // Like job.py: a running or succeeded job is attached to, never started twice; a failed one starts afresh.
-      if (req.action === 'start' && (!job || (job.code !== null && job.code !== 0))) job = this.startJob(nodeId, req.job, req.step ?? '?', req.params ?? {});
+      if (req.action === 'start' && (!job || (job.code !== null && job.code !== 0)))
+        job = this.startJob(nodeId, req.job, req.step ?? '?', req.params ?? {});
       if (!job) return answer(state(req.job, job));
       // follow: until the job exits, or the reader goes away (an abort closes the channel).
       const signal = opts.signal;
@@ -127,10 +169,18 @@ export class FakeNodes {
         signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
         void job.ended.then(resolve);
       });
-      opts.onLine?.(`{"kind": "log", "data": ${JSON.stringify(job.log)}, "offset": ${job.log.length}}`, 'stdout');
+      opts.onLine?.(
+        `{"kind": "log", "data": ${JSON.stringify(job.log)}, "offset": ${job.log.length}}`,
+        'stdout',
+      );
       return answer(state(req.job, job));
     };
-    return { key: nodeId, runScript, ready: async () => {}, release: () => {} } as unknown as NodeConnection;
+    return {
+      key: nodeId,
+      runScript,
+      ready: async () => {},
+      release: () => {},
+    } as unknown as NodeConnection;
   }
 }
 

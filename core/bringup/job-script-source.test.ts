@@ -33,17 +33,34 @@ exit 0
 }
 
 function job(home: string, input: Record<string, unknown>, env: Record<string, string> = {}) {
-  const r = spawnSync('python3', [JOB_PY], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home, ...env }, encoding: 'utf8', timeout: 30_000 });
-  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { state?: string; code?: number; error?: string };
+  const r = spawnSync('python3', [JOB_PY], {
+    input: JSON.stringify(input),
+    env: { PATH: process.env.PATH, HOME: home, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    state?: string;
+    code?: number;
+    error?: string;
+  };
 }
 
-const install = (name: string, url: string) => ({ action: 'start', job: name, step: 'install', follow: true, params: { rayVersion: '2.60.0', source: { kind: 'index', url } } });
+const install = (name: string, url: string) => ({
+  action: 'start',
+  job: name,
+  step: 'install',
+  follow: true,
+  params: { rayVersion: '2.60.0', source: { kind: 'index', url } },
+});
 
 describe('job.py: package index credentials', () => {
   it('gives pip the index through a 0600 config file, never on its command line or in run.sh', () => {
     const home = newHome();
     const rec = recordingVenv(home);
-    expect(job(home, install('r1-install', 'https://alice:s3cret-pw@mirror.example/simple'))).toMatchObject({ state: 'exited', code: 0 });
+    expect(
+      job(home, install('r1-install', 'https://alice:s3cret-pw@mirror.example/simple')),
+    ).toMatchObject({ state: 'exited', code: 0 });
     const call = fs.readFileSync(rec, 'utf8');
     expect(call).toMatch(/^ARGV: -m pip install /m);
     expect(call.split('\n')[0]).not.toContain('s3cret-pw');
@@ -59,7 +76,11 @@ describe('job.py: package index credentials', () => {
   it('removes the config file when pip fails too', () => {
     const home = newHome();
     recordingVenv(home);
-    expect(job(home, install('r2-install', 'https://alice:s3cret-pw@mirror.example/simple'), { FAKE_PIP_EXIT: '1' })).toMatchObject({ state: 'exited', code: 1 });
+    expect(
+      job(home, install('r2-install', 'https://alice:s3cret-pw@mirror.example/simple'), {
+        FAKE_PIP_EXIT: '1',
+      }),
+    ).toMatchObject({ state: 'exited', code: 1 });
     expect(fs.existsSync(path.join(home, '.raydeck/jobs/r2-install/pip.conf'))).toBe(false);
   });
 

@@ -30,16 +30,30 @@ exit 0
   return { venv, pipLog };
 }
 
-function job(home: string, input: Record<string, unknown>): Record<string, unknown> & { state?: string; code?: number | null; error?: string } {
-  const r = spawnSync('python3', [JOB_PY], { input: JSON.stringify(input), env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8', timeout: 30_000 });
+function job(
+  home: string,
+  input: Record<string, unknown>,
+): Record<string, unknown> & { state?: string; code?: number | null; error?: string } {
+  const r = spawnSync('python3', [JOB_PY], {
+    input: JSON.stringify(input),
+    env: { PATH: process.env.PATH, HOME: home },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last);
 }
 
-const install = (name: string, extra: Record<string, unknown> = {}) => ({ action: 'start', job: name, step: 'install', params: { rayVersion: '2.60.0' }, ...extra });
+const install = (name: string, extra: Record<string, unknown> = {}) => ({
+  action: 'start',
+  job: name,
+  step: 'install',
+  params: { rayVersion: '2.60.0' },
+  ...extra,
+});
 
 describe('job.py: one install per venv', () => {
-  it('a second run\'s install attaches to the running one: one pip, both runs see it finish (issue 20 item 2)', () => {
+  it("a second run's install attaches to the running one: one pip, both runs see it finish (issue 20 item 2)", () => {
     const home = newHome();
     const { venv, pipLog } = fakeVenv(home, 2);
     expect(job(home, install('run1-install')).state).toBe('running');
@@ -48,22 +62,35 @@ describe('job.py: one install per venv', () => {
     expect(fs.lstatSync(path.join(home, '.raydeck/jobs/run2-install')).isSymbolicLink()).toBe(true);
     const done = job(home, { action: 'follow', job: 'run2-install', offset: 0 });
     expect(done).toMatchObject({ state: 'exited', code: 0 });
-    expect(job(home, { action: 'poll', job: 'run1-install' })).toMatchObject({ state: 'exited', code: 0 });
+    expect(job(home, { action: 'poll', job: 'run1-install' })).toMatchObject({
+      state: 'exited',
+      code: 0,
+    });
     expect(fs.readFileSync(pipLog, 'utf8').match(/^start/gm)).toHaveLength(1);
-    expect(fs.readFileSync(path.join(venv, '.raydeck-installed'), 'utf8')).toContain('ray[serve]==2.60.0');
+    expect(fs.readFileSync(path.join(venv, '.raydeck-installed'), 'utf8')).toContain(
+      'ray[serve]==2.60.0',
+    );
     // A third run finds it installed and runs no pip.
     const third = job(home, install('run3-install', { follow: true }));
     expect(third).toMatchObject({ state: 'exited', code: 0 });
-    expect(fs.readFileSync(path.join(home, '.raydeck/jobs/run3-install/log'), 'utf8')).toMatch(/already installed .*nothing to do/);
+    expect(fs.readFileSync(path.join(home, '.raydeck/jobs/run3-install/log'), 'utf8')).toMatch(
+      /already installed .*nothing to do/,
+    );
     expect(fs.readFileSync(pipLog, 'utf8').match(/^start/gm)).toHaveLength(1);
   }, 30_000);
 
   it('a finished job under the same name is not a reason to attach: a later failed run starts its own', () => {
     const home = newHome();
     fakeVenv(home, 0);
-    expect(job(home, install('a-install', { follow: true }))).toMatchObject({ state: 'exited', code: 0 });
+    expect(job(home, install('a-install', { follow: true }))).toMatchObject({
+      state: 'exited',
+      code: 0,
+    });
     fs.rmSync(path.join(home, '.raydeck/venv/.raydeck-installed'));
-    expect(job(home, install('b-install', { follow: true }))).toMatchObject({ state: 'exited', code: 0 });
+    expect(job(home, install('b-install', { follow: true }))).toMatchObject({
+      state: 'exited',
+      code: 0,
+    });
     expect(fs.lstatSync(path.join(home, '.raydeck/jobs/b-install')).isSymbolicLink()).toBe(false);
   }, 30_000);
 
@@ -71,14 +98,23 @@ describe('job.py: one install per venv', () => {
     const home = newHome();
     fakeVenv(home, 2);
     job(home, install('run1-install'));
-    expect(job(home, { action: 'start', job: 'down-uninstall', step: 'uninstall', params: {} }).error).toMatch(/install job \(run1-install\) is still running/);
+    expect(
+      job(home, { action: 'start', job: 'down-uninstall', step: 'uninstall', params: {} }).error,
+    ).toMatch(/install job \(run1-install\) is still running/);
     job(home, { action: 'follow', job: 'run1-install', offset: 0 });
   }, 30_000);
 
   it('Ray with no finished install (killed mid-install: no marker) is not started (issue 20 item 3)', () => {
     const home = newHome();
     fakeVenv(home, 0);
-    const refused = job(home, { action: 'start', job: 'x-start-head', step: 'start-head', params: { numGpus: 0 } });
-    expect(refused.error).toMatch(/Ray is not installed in .*\.raydeck\/venv on this node \(no finished install there\): bring the cluster up first/);
+    const refused = job(home, {
+      action: 'start',
+      job: 'x-start-head',
+      step: 'start-head',
+      params: { numGpus: 0 },
+    });
+    expect(refused.error).toMatch(
+      /Ray is not installed in .*\.raydeck\/venv on this node \(no finished install there\): bring the cluster up first/,
+    );
   });
 });

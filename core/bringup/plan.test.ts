@@ -3,13 +3,30 @@ import type { ClusterNode } from '../../shared';
 import { planBringUp } from './plan';
 
 const node = (id: string, role: ClusterNode['role']): ClusterNode => ({
-  id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '',
+  id,
+  clusterId: 'c',
+  name: id,
+  host: `${id}.lab`,
+  port: 22,
+  user: 'u',
+  auth: { kind: 'agent' },
+  jumpNodeId: null,
+  role,
+  hasSecret: false,
+  vouchedFingerprints: [],
+  createdAt: '',
 });
 
 describe('planBringUp', () => {
   it('puts the head first, gives workers a join step, verifies on the head, skips jump hosts', () => {
-    const plan = planBringUp('c', [node('w1', 'worker'), node('bastion', 'jump'), node('h', 'head'), node('w2', 'worker')], { source: { kind: 'pypi' }, withVllm: false });
-    expect(plan.nodes.map((n) => [n.nodeName, n.role, n.steps.map((s) => s.kind).join(',')])).toEqual([
+    const plan = planBringUp(
+      'c',
+      [node('w1', 'worker'), node('bastion', 'jump'), node('h', 'head'), node('w2', 'worker')],
+      { source: { kind: 'pypi' }, withVllm: false },
+    );
+    expect(
+      plan.nodes.map((n) => [n.nodeName, n.role, n.steps.map((s) => s.kind).join(',')]),
+    ).toEqual([
       ['h', 'head', 'preflight,install,start-head,verify'],
       ['w1', 'worker', 'preflight,install,join'],
       ['w2', 'worker', 'preflight,install,join'],
@@ -19,11 +36,20 @@ describe('planBringUp', () => {
   });
 
   it('day 2 Start (startOnly) plans no install step anywhere', () => {
-    const plan = planBringUp('c', [node('w1', 'worker'), node('h', 'head')], { source: { kind: 'pypi' }, withVllm: true, startOnly: true });
-    expect(plan.nodes.map((n) => n.steps.map((s) => s.kind).join(','))).toEqual(['preflight,start-head,verify', 'preflight,join']);
+    const plan = planBringUp('c', [node('w1', 'worker'), node('h', 'head')], {
+      source: { kind: 'pypi' },
+      withVllm: true,
+      startOnly: true,
+    });
+    expect(plan.nodes.map((n) => n.steps.map((s) => s.kind).join(','))).toEqual([
+      'preflight,start-head,verify',
+      'preflight,join',
+    ]);
   });
 
   it('refuses a cluster without exactly one head', () => {
-    expect(() => planBringUp('c', [node('w', 'worker')], { source: { kind: 'pypi' }, withVllm: true })).toThrow(/no head node/);
+    expect(() =>
+      planBringUp('c', [node('w', 'worker')], { source: { kind: 'pypi' }, withVllm: true }),
+    ).toThrow(/no head node/);
   });
 });

@@ -7,7 +7,16 @@
  * without exactly one head, and node ids that are not Ray nodes of the cluster.
  */
 import { randomUUID } from 'node:crypto';
-import { RAY_VERSION, RaydeckError, type BringUpOptions, type BringUpRun, type BringUpStep, type ClusterNode, type NodePlan, type StepKind } from '../../shared';
+import {
+  RAY_VERSION,
+  RaydeckError,
+  type BringUpOptions,
+  type BringUpRun,
+  type BringUpStep,
+  type ClusterNode,
+  type NodePlan,
+  type StepKind,
+} from '../../shared';
 
 const TITLES: Record<StepKind, string> = {
   preflight: 'Preflight checks',
@@ -18,20 +27,45 @@ const TITLES: Record<StepKind, string> = {
 };
 
 export function step(kind: StepKind): BringUpStep {
-  return { kind, title: TITLES[kind], state: 'pending', progress: null, detail: '', startedAt: null, endedAt: null, error: null, hint: null };
+  return {
+    kind,
+    title: TITLES[kind],
+    state: 'pending',
+    progress: null,
+    detail: '',
+    startedAt: null,
+    endedAt: null,
+    error: null,
+    hint: null,
+  };
 }
 
 function nodePlan(n: ClusterNode, kinds: StepKind[]): NodePlan {
-  return { nodeId: n.id, nodeName: n.name, role: n.role === 'head' ? 'head' : 'worker', host: n.host, steps: kinds.map(step), numGpus: null, vllmBuild: null };
+  return {
+    nodeId: n.id,
+    nodeName: n.name,
+    role: n.role === 'head' ? 'head' : 'worker',
+    host: n.host,
+    steps: kinds.map(step),
+    numGpus: null,
+    vllmBuild: null,
+  };
 }
 
-export function planBringUp(clusterId: string, nodes: ClusterNode[], options: BringUpOptions): BringUpRun {
+export function planBringUp(
+  clusterId: string,
+  nodes: ClusterNode[],
+  options: BringUpOptions,
+): BringUpRun {
   const rayNodes = nodes.filter((n) => n.role !== 'jump');
   const heads = rayNodes.filter((n) => n.role === 'head');
   if (heads.length !== 1) {
     throw new RaydeckError({
       code: 'conflict',
-      message: heads.length === 0 ? 'The cluster has no head node: mark one node as the Ray head first (Nodes page, Edit).' : 'The cluster has more than one head node: keep one head, make the others workers.',
+      message:
+        heads.length === 0
+          ? 'The cluster has no head node: mark one node as the Ray head first (Nodes page, Edit).'
+          : 'The cluster has more than one head node: keep one head, make the others workers.',
     });
   }
   const head = heads[0]!;
@@ -39,12 +73,17 @@ export function planBringUp(clusterId: string, nodes: ClusterNode[], options: Br
   if (chosen) {
     const unknown = [...chosen].filter((id) => !rayNodes.some((n) => n.id === id));
     if (unknown.length > 0) {
-      throw new RaydeckError({ code: 'validation', message: `Not a Ray node of this cluster: ${unknown.join(', ')}.`, issues: [{ path: 'options.nodeIds', message: 'must name nodes of this cluster' }] });
+      throw new RaydeckError({
+        code: 'validation',
+        message: `Not a Ray node of this cluster: ${unknown.join(', ')}.`,
+        issues: [{ path: 'options.nodeIds', message: 'must name nodes of this cluster' }],
+      });
     }
   }
   const workers = rayNodes.filter((n) => n.role === 'worker' && (!chosen || chosen.has(n.id)));
   const install: StepKind[] = options.startOnly ? [] : ['install'];
-  const headSteps: StepKind[] = !chosen || chosen.has(head.id) ? ['preflight', ...install, 'start-head', 'verify'] : ['verify'];
+  const headSteps: StepKind[] =
+    !chosen || chosen.has(head.id) ? ['preflight', ...install, 'start-head', 'verify'] : ['verify'];
   return {
     id: randomUUID(),
     clusterId,
@@ -54,6 +93,9 @@ export function planBringUp(clusterId: string, nodes: ClusterNode[], options: Br
     startedAt: null,
     endedAt: null,
     verified: null,
-    nodes: [nodePlan(head, headSteps), ...workers.map((w) => nodePlan(w, ['preflight', ...install, 'join']))],
+    nodes: [
+      nodePlan(head, headSteps),
+      ...workers.map((w) => nodePlan(w, ['preflight', ...install, 'join'])),
+    ],
   };
 }

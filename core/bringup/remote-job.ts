@@ -20,7 +20,8 @@ const LogChunk = z.object({ kind: z.literal('log'), data: z.string(), offset: z.
 /** Abort with this reason to stop following a job without cancelling it on the node. */
 export const DETACH_REASON = 'raydeck-detach';
 
-export type JobStep = 'install' | 'start-head' | 'join' | 'stop' | 'uninstall' | 'drain' | 'model-fetch';
+export type JobStep =
+  'install' | 'start-head' | 'join' | 'stop' | 'uninstall' | 'drain' | 'model-fetch';
 
 export interface JobRequest {
   /** Unique per run and step: the same name re-attaches, a new one starts afresh. */
@@ -86,14 +87,25 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Reads the node's Ray auth token (null when it has none); `ensure` makes one first when there is none. */
-export async function readNodeToken(conn: NodeConnection, opts: { ensure?: boolean } = {}): Promise<string | null> {
-  const r = await conn.runScript('job', { input: { action: 'token', job: 'token', ...(opts.ensure ? { ensure: true } : {}) } });
-  const parsed = z.object({ token: z.string().nullable() }).safeParse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null'));
+export async function readNodeToken(
+  conn: NodeConnection,
+  opts: { ensure?: boolean } = {},
+): Promise<string | null> {
+  const r = await conn.runScript('job', {
+    input: { action: 'token', job: 'token', ...(opts.ensure ? { ensure: true } : {}) },
+  });
+  const parsed = z
+    .object({ token: z.string().nullable() })
+    .safeParse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null'));
   if (!parsed.success) throw new Error('job.py token answered something unexpected');
   return parsed.data.token;
 }
 
-export async function runJob(conn: NodeConnection, req: JobRequest, opts: JobOptions = {}): Promise<{ log: string; reattached: number }> {
+export async function runJob(
+  conn: NodeConnection,
+  req: JobRequest,
+  opts: JobOptions = {},
+): Promise<{ log: string; reattached: number }> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60 * 60_000);
   let offset = 0;
   let partial = '';
@@ -105,7 +117,8 @@ export async function runJob(conn: NodeConnection, req: JobRequest, opts: JobOpt
     partial = lines.pop() ?? '';
     for (const l of lines) opts.onLog?.(l);
   };
-  const cancel = () => conn.runScript('job', { input: { action: 'cancel', job: req.job } }).catch(() => {});
+  const cancel = () =>
+    conn.runScript('job', { input: { action: 'cancel', job: req.job } }).catch(() => {});
 
   // `start` until the node has answered once (it attaches to a running or finished job), then `follow`.
   let started = false;
@@ -118,7 +131,14 @@ export async function runJob(conn: NodeConnection, req: JobRequest, opts: JobOpt
     let state: JobState;
     try {
       const result = await conn.runScript('job', {
-        input: { action: started ? 'follow' : 'start', follow: true, job: req.job, step: req.step, params: req.params, offset },
+        input: {
+          action: started ? 'follow' : 'start',
+          follow: true,
+          job: req.job,
+          step: req.step,
+          params: req.params,
+          offset,
+        },
         ...(opts.signal ? { signal: opts.signal } : {}),
         maxOutputBytes: 64 * 1024,
         onLine: (line, stream) => {
@@ -150,7 +170,8 @@ export async function runJob(conn: NodeConnection, req: JobRequest, opts: JobOpt
       if (state.code !== 0) throw new JobFailed(state.code ?? 1, tail);
       return { log: tail, reattached };
     }
-    if (state.state === 'absent') throw new Error('the step vanished on the node (its job folder was removed)');
+    if (state.state === 'absent')
+      throw new Error('the step vanished on the node (its job folder was removed)');
     // Still running after a bounded follow: follow again.
   }
   await cancel();

@@ -21,14 +21,29 @@ import { RunStore } from './run-store';
 const tempHome = useTempHomes();
 const OPTIONS: BringUpOptions = { source: { kind: 'pypi' }, withVllm: false };
 
-function setup(fake = new FakeNodes([clusterNode('h', 'head'), clusterNode('w1', 'worker'), clusterNode('w2', 'worker')]), dir = path.join(tempHome(), 'bringup')) {
+function setup(
+  fake = new FakeNodes([
+    clusterNode('h', 'head'),
+    clusterNode('w1', 'worker'),
+    clusterNode('w2', 'worker'),
+  ]),
+  dir = path.join(tempHome(), 'bringup'),
+) {
   const bus = new EventBus();
   const verified: BringUpRun[] = [];
-  const service = () => new BringUpService({ nodes: fake.inventory, access: fake.access, bus, store: new RunStore(dir), runStep: fakeSteps((r) => verified.push(r)) });
+  const service = () =>
+    new BringUpService({
+      nodes: fake.inventory,
+      access: fake.access,
+      bus,
+      store: new RunStore(dir),
+      runStep: fakeSteps((r) => verified.push(r)),
+    });
   return { fake, dir, bus, verified, service: service(), another: service };
 }
 
-const stepState = (run: BringUpRun, nodeId: string, kind: Parameters<typeof findStep>[2]) => findStep(run, nodeId, kind)?.state;
+const stepState = (run: BringUpRun, nodeId: string, kind: Parameters<typeof findStep>[2]) =>
+  findStep(run, nodeId, kind)?.state;
 
 describe('bring-up coordination over fake nodes', () => {
   it('starts the head first; workers join while the head starts; verify runs once every worker joined', async () => {
@@ -44,30 +59,48 @@ describe('bring-up coordination over fake nodes', () => {
     const done = await service.settled(run.id);
     expect(done.state).toBe('succeeded');
     const joins = [...fake.jobs.values()].filter((j) => j.step === 'join');
-    for (const j of joins) expect(j.params).toMatchObject({ headAddress: `${clusterNode('h', 'head').host}:6379`, token: 'token-of-h-0123456789', auth: true });
+    for (const j of joins)
+      expect(j.params).toMatchObject({
+        headAddress: `${clusterNode('h', 'head').host}:6379`,
+        token: 'token-of-h-0123456789',
+        auth: true,
+      });
     // The head's install ran before its start; verify saw both joins done.
     const started = fake.started();
     expect(started.indexOf('h install')).toBeLessThan(started.indexOf('h start-head'));
     expect(verified).toHaveLength(1);
     expect(['w1', 'w2'].map((w) => stepState(verified[0]!, w, 'join'))).toEqual(['done', 'done']);
-    expect(done.nodes.find((n) => n.nodeId === 'h')?.steps.find((s) => s.kind === 'start-head')?.detail).toMatch(/^Head running on .*:6379/);
+    expect(
+      done.nodes.find((n) => n.nodeId === 'h')?.steps.find((s) => s.kind === 'start-head')?.detail,
+    ).toMatch(/^Head running on .*:6379/);
   });
 
   it('a head whose start fails fails the joins at once (cancelled on the nodes), and the run', async () => {
     const { fake, service } = setup();
     const never = new Promise(() => {});
     const headFails = deferred<void>();
-    fake.script('h', 'start-head', { until: headFails.promise, code: 1, log: 'port 6379 in use\n' });
+    fake.script('h', 'start-head', {
+      until: headFails.promise,
+      code: 1,
+      log: 'port 6379 in use\n',
+    });
     fake.script('w1', 'join', { until: never });
     fake.script('w2', 'join', { until: never });
     const run = await service.start('c', OPTIONS);
-    await expect.poll(() => fake.started().filter((s) => s.endsWith(' join')).length, { interval: 2 }).toBe(2);
+    await expect
+      .poll(() => fake.started().filter((s) => s.endsWith(' join')).length, { interval: 2 })
+      .toBe(2);
     headFails.resolve();
     const done = await service.settled(run.id);
     expect(done.state).toBe('failed');
-    expect(findStep(done, 'h', 'start-head')?.error).toMatch(/ray start --head failed \(exit 1\): port 6379 in use/);
+    expect(findStep(done, 'h', 'start-head')?.error).toMatch(
+      /ray start --head failed \(exit 1\): port 6379 in use/,
+    );
     for (const w of ['w1', 'w2']) {
-      expect(findStep(done, w, 'join')).toMatchObject({ state: 'failed', error: 'The head did not start, so there is nothing to join.' });
+      expect(findStep(done, w, 'join')).toMatchObject({
+        state: 'failed',
+        error: 'The head did not start, so there is nothing to join.',
+      });
       expect(fake.events).toContain(`cancel ${w} join`);
     }
     expect(stepState(done, 'h', 'verify')).toBe('pending');
@@ -75,12 +108,20 @@ describe('bring-up coordination over fake nodes', () => {
 
   it('a head failing before its start fails the joins without running them', async () => {
     const { fake, service } = setup();
-    fake.script('h', 'install', { code: 1, log: 'ERROR: No matching distribution found for ray==2.60.0\n' });
+    fake.script('h', 'install', {
+      code: 1,
+      log: 'ERROR: No matching distribution found for ray==2.60.0\n',
+    });
     const done = await service.settled((await service.start('c', OPTIONS)).id);
     expect(done.state).toBe('failed');
-    expect(findStep(done, 'h', 'install')?.error).toMatch(/^Install failed: No matching distribution/);
+    expect(findStep(done, 'h', 'install')?.error).toMatch(
+      /^Install failed: No matching distribution/,
+    );
     expect(fake.started().filter((s) => s.endsWith(' join'))).toEqual([]);
-    for (const w of ['w1', 'w2']) expect(findStep(done, w, 'join')?.error).toBe('The head did not start, so there is nothing to join.');
+    for (const w of ['w1', 'w2'])
+      expect(findStep(done, w, 'join')?.error).toBe(
+        'The head did not start, so there is nothing to join.',
+      );
   });
 
   it('retries one node: only its failed steps run again (joining the running head), then verify', async () => {
@@ -98,7 +139,9 @@ describe('bring-up coordination over fake nodes', () => {
     // The head's token is read from the head (its start is done): nothing else reruns.
     expect(fake.started().slice(before)).toEqual(expect.arrayContaining(['w2 install', 'w2 join']));
     expect(fake.started().slice(before)).toHaveLength(2);
-    expect([...fake.jobs.values()].filter((j) => j.nodeId === 'w2' && j.step === 'join')[0]?.params).toMatchObject({ token: 'token-of-h-0123456789' });
+    expect(
+      [...fake.jobs.values()].filter((j) => j.nodeId === 'w2' && j.step === 'join')[0]?.params,
+    ).toMatchObject({ token: 'token-of-h-0123456789' });
   });
 
   it('cancel stops the running jobs on their nodes and marks what was left cancelled', async () => {
@@ -125,11 +168,19 @@ describe('bring-up coordination over fake nodes', () => {
     await service.settled(run.id);
     expect(fake.events.filter((e) => e.startsWith('cancel'))).toEqual([]);
     // On disk the run still shows its step running: the next start reads it as interrupted.
-    expect(stepState(JSON.parse(fs.readFileSync(path.join(dir, `${run.id}.json`), 'utf8')) as BringUpRun, 'h', 'start-head')).toBe('running');
+    expect(
+      stepState(
+        JSON.parse(fs.readFileSync(path.join(dir, `${run.id}.json`), 'utf8')) as BringUpRun,
+        'h',
+        'start-head',
+      ),
+    ).toBe('running');
     const restarted = another();
     const interrupted = await restarted.get(run.id);
     expect(interrupted.state).toBe('failed');
-    expect(findStep(interrupted, 'h', 'start-head')?.error).toBe('Raydeck stopped while this step ran.');
+    expect(findStep(interrupted, 'h', 'start-head')?.error).toBe(
+      'Raydeck stopped while this step ran.',
+    );
     await restarted.retry(run.id);
     headUp.resolve();
     const done = await restarted.settled(run.id);
@@ -142,17 +193,29 @@ describe('bring-up coordination over fake nodes', () => {
     const other = spawn('sleep', ['30']);
     try {
       const store = new RunStore(dir);
-      const theirs = (await setup(fake, path.join(tempHome(), 'scratch')).service.plan('c', OPTIONS)) as BringUpRun;
+      const theirs = (await setup(fake, path.join(tempHome(), 'scratch')).service.plan(
+        'c',
+        OPTIONS,
+      )) as BringUpRun;
       const running = { ...theirs, state: 'running' as const, startedAt: new Date().toISOString() };
       await store.save(running);
-      fs.writeFileSync(path.join(dir, `${running.id}.owner`), JSON.stringify({ pid: other.pid, host: os.hostname() }));
+      fs.writeFileSync(
+        path.join(dir, `${running.id}.owner`),
+        JSON.stringify({ pid: other.pid, host: os.hostname() }),
+      );
       expect((await service.get(running.id)).state).toBe('running');
-      await expect(service.start('c', OPTIONS)).rejects.toThrow(/already running in another Raydeck process/);
-      await expect(service.cancel(running.id)).rejects.toThrow(/belongs to another Raydeck process/);
+      await expect(service.start('c', OPTIONS)).rejects.toThrow(
+        /already running in another Raydeck process/,
+      );
+      await expect(service.cancel(running.id)).rejects.toThrow(
+        /belongs to another Raydeck process/,
+      );
       expect(fake.leases).toBe(0);
       await store.save({ ...running, state: 'succeeded', endedAt: new Date().toISOString() });
       expect((await service.get(running.id)).state).toBe('succeeded');
-      expect((await service.settled((await service.start('c', OPTIONS)).id)).state).toBe('succeeded');
+      expect((await service.settled((await service.start('c', OPTIONS)).id)).state).toBe(
+        'succeeded',
+      );
     } finally {
       other.kill();
     }

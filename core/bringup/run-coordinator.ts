@@ -30,7 +30,11 @@ export interface CoordinatorDeps {
 }
 
 /** Runs every node of the run to its end, then records the run's outcome. */
-export async function runExecution(deps: CoordinatorDeps, runId: string, exec: Execution): Promise<void> {
+export async function runExecution(
+  deps: CoordinatorDeps,
+  runId: string,
+  exec: Execution,
+): Promise<void> {
   const run = deps.run(runId);
   const workers = run.nodes.filter((n) => n.role === 'worker');
   const workerTasks = workers.map((w) => runNode(deps, runId, w.nodeId, exec));
@@ -40,14 +44,24 @@ export async function runExecution(deps: CoordinatorDeps, runId: string, exec: E
   const at = deps.now().toISOString();
   deps.update(runId, (r) => {
     const stopped = exec.abort.signal.aborted ? cancelPending(r, at) : r;
-    return { ...stopped, state: exec.abort.signal.aborted ? 'cancelled' : outcome(stopped), endedAt: at };
+    return {
+      ...stopped,
+      state: exec.abort.signal.aborted ? 'cancelled' : outcome(stopped),
+      endedAt: at,
+    };
   });
 }
 
-async function runNode(deps: CoordinatorDeps, runId: string, nodeId: string, exec: Execution): Promise<void> {
+async function runNode(
+  deps: CoordinatorDeps,
+  runId: string,
+  nodeId: string,
+  exec: Execution,
+): Promise<void> {
   const signal = exec.abort.signal;
   const isHead = nodeOf(deps.run(runId), nodeId).role === 'head';
-  const patch = (kind: StepKind, p: Parameters<typeof patchStep>[3]) => deps.update(runId, (r) => patchStep(r, nodeId, kind, p));
+  const patch = (kind: StepKind, p: Parameters<typeof patchStep>[3]) =>
+    deps.update(runId, (r) => patchStep(r, nodeId, kind, p));
   let conn: NodeConnection | null = null;
   try {
     for (const kind of nodeOf(deps.run(runId), nodeId).steps.map((s) => s.kind)) {
@@ -64,16 +78,33 @@ async function runNode(deps: CoordinatorDeps, runId: string, nodeId: string, exe
       if (kind === 'join') {
         patch(kind, { detail: 'Waiting for the head to start' });
         const run = deps.run(runId);
-        head = await (findStep(run, headOf(run).nodeId, 'start-head') ? exec.launch : headInfo(deps, runId));
+        head = await (findStep(run, headOf(run).nodeId, 'start-head')
+          ? exec.launch
+          : headInfo(deps, runId));
         if (!head) {
           if (signal.aborted) return;
           const at = deps.now().toISOString();
-          patch(kind, { state: 'failed', startedAt: at, endedAt: at, detail: '', error: 'The head did not start, so there is nothing to join.', hint: 'Fix the head node first (see its failed step), then retry the run.' });
+          patch(kind, {
+            state: 'failed',
+            startedAt: at,
+            endedAt: at,
+            detail: '',
+            error: 'The head did not start, so there is nothing to join.',
+            hint: 'Fix the head node first (see its failed step), then retry the run.',
+          });
           return;
         }
       }
       const started = Date.now();
-      patch(kind, { state: 'running', progress: null, detail: 'Connecting', startedAt: deps.now().toISOString(), endedAt: null, error: null, hint: null });
+      patch(kind, {
+        state: 'running',
+        progress: null,
+        detail: 'Connecting',
+        startedAt: deps.now().toISOString(),
+        endedAt: null,
+        error: null,
+        hint: null,
+      });
       try {
         conn ??= await deps.access.lease(nodeId);
         const node = await deps.nodes.get(nodeId);
@@ -89,16 +120,43 @@ async function runNode(deps: CoordinatorDeps, runId: string, nodeId: string, exe
           run: () => deps.run(runId),
           update: (change) => deps.update(runId, change),
           indexUrl: deps.indexUrl(runId),
-          env: { conn, node, runId, signal, log, progress: (fraction, detail) => patch(kind, { progress: fraction, detail }) },
+          env: {
+            conn,
+            node,
+            runId,
+            signal,
+            log,
+            progress: (fraction, detail) => patch(kind, { progress: fraction, detail }),
+          },
         });
-        patch(kind, { state: 'done', progress: 1, detail: summary, endedAt: deps.now().toISOString() });
+        patch(kind, {
+          state: 'done',
+          progress: 1,
+          detail: summary,
+          endedAt: deps.now().toISOString(),
+        });
         log(`[raydeck] ${kind} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (err) {
         const cancelled = err instanceof JobCancelled || signal.aborted;
         const message = err instanceof Error ? err.message : String(err);
-        const hint = err instanceof StepError ? err.hint : cancelled ? null : 'Check that the node is reachable (Nodes page), then retry this node.';
-        deps.log(runId, nodeId, kind, cancelled ? '[raydeck] cancelled' : `[raydeck] failed: ${message}`);
-        patch(kind, { state: cancelled ? 'cancelled' : 'failed', endedAt: deps.now().toISOString(), error: cancelled ? null : message, hint });
+        const hint =
+          err instanceof StepError
+            ? err.hint
+            : cancelled
+              ? null
+              : 'Check that the node is reachable (Nodes page), then retry this node.';
+        deps.log(
+          runId,
+          nodeId,
+          kind,
+          cancelled ? '[raydeck] cancelled' : `[raydeck] failed: ${message}`,
+        );
+        patch(kind, {
+          state: cancelled ? 'cancelled' : 'failed',
+          endedAt: deps.now().toISOString(),
+          error: cancelled ? null : message,
+          hint,
+        });
         if (kind === 'start-head' || (kind !== 'verify' && isHead)) exec.settleHead(null);
         return;
       }

@@ -16,10 +16,27 @@ import { planBringUp } from './plan';
 import { RunStore } from './run-store';
 
 const tempHome = useTempHomes();
-const node = (id: string, role: 'head' | 'worker') => ({ id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' as const }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: '' });
+const node = (id: string, role: 'head' | 'worker') => ({
+  id,
+  clusterId: 'c',
+  name: id,
+  host: `${id}.lab`,
+  port: 22,
+  user: 'u',
+  auth: { kind: 'agent' as const },
+  jumpNodeId: null,
+  role,
+  hasSecret: false,
+  vouchedFingerprints: [],
+  createdAt: '',
+});
 
 function runningRun(): BringUpRun {
-  return { ...planBringUp('c', [node('h', 'head')], { source: { kind: 'pypi' }, withVllm: false }), state: 'running', startedAt: new Date().toISOString() };
+  return {
+    ...planBringUp('c', [node('h', 'head')], { source: { kind: 'pypi' }, withVllm: false }),
+    state: 'running',
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /** A live process standing in for the other Raydeck; killed at the end. */
@@ -36,7 +53,12 @@ async function ownedBy(dir: string, run: BringUpRun, pid: number) {
 
 function service(dir: string): BringUpService {
   const nodes = { list: async () => [node('h', 'head')] } as unknown as BringUpDeps['nodes'];
-  return new BringUpService({ nodes, access: {} as BringUpDeps['access'], bus: new EventBus(), store: new RunStore(dir) });
+  return new BringUpService({
+    nodes,
+    access: {} as BringUpDeps['access'],
+    bus: new EventBus(),
+    store: new RunStore(dir),
+  });
 }
 
 describe('runs owned by another live process', () => {
@@ -48,11 +70,17 @@ describe('runs owned by another live process', () => {
       await ownedBy(dir, run, other.pid);
       const here = service(dir);
       expect((await here.get(run.id)).state).toBe('running');
-      await expect(here.start('c', { source: { kind: 'pypi' }, withVllm: false })).rejects.toThrow(new RegExp(`already running in another Raydeck process \\(pid ${other.pid}`));
+      await expect(here.start('c', { source: { kind: 'pypi' }, withVllm: false })).rejects.toThrow(
+        new RegExp(`already running in another Raydeck process \\(pid ${other.pid}`),
+      );
       await expect(here.retry(run.id)).rejects.toThrow(/belongs to another Raydeck process/);
       await expect(here.cancel(run.id)).rejects.toThrow(/belongs to another Raydeck process/);
       // The other process finishes it: this one reads the end.
-      await new RunStore(dir).save({ ...run, state: 'succeeded', endedAt: new Date().toISOString() });
+      await new RunStore(dir).save({
+        ...run,
+        state: 'succeeded',
+        endedAt: new Date().toISOString(),
+      });
       expect((await here.get(run.id)).state).toBe('succeeded');
     } finally {
       await other.end();

@@ -32,7 +32,8 @@ export class RunRegistry {
       for (const r of runs) if (!this.runs.has(r.id)) this.runs.set(r.id, r);
       for (const r of runs) if (r.state === 'failed') void this.store.save(r);
       for (const r of runs) {
-        const owner = r.state === 'running' && !this.runsHere(r.id) ? await this.store.ownerOf(r.id) : null;
+        const owner =
+          r.state === 'running' && !this.runsHere(r.id) ? await this.store.ownerOf(r.id) : null;
         if (owner !== null) this.foreign.set(r.id, owner);
       }
     });
@@ -53,7 +54,8 @@ export class RunRegistry {
   /** The run, or the not_found error a client reads (call `load` first). */
   get(runId: string): BringUpRun {
     const run = this.runs.get(runId);
-    if (!run) throw new RaydeckError({ code: 'not_found', message: `No bring-up run with id ${runId}.` });
+    if (!run)
+      throw new RaydeckError({ code: 'not_found', message: `No bring-up run with id ${runId}.` });
     return run;
   }
 
@@ -68,7 +70,11 @@ export class RunRegistry {
 
   refuseForeign(runId: string, what: string): void {
     const pid = this.foreign.get(runId);
-    if (pid !== undefined) throw new RaydeckError({ code: 'conflict', message: `This run belongs to another Raydeck process (pid ${pid}: the app or a raydeck command): ${what} it there, or wait until it ends.` });
+    if (pid !== undefined)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `This run belongs to another Raydeck process (pid ${pid}: the app or a raydeck command): ${what} it there, or wait until it ends.`,
+      });
   }
 
   /** Records a new version of a run: kept, published, saved. */
@@ -91,7 +97,9 @@ export class RunRegistry {
 
   /** Keeps the newest runs of a cluster on disk and here; the rest go. */
   prune(clusterId: string): void {
-    void this.store.prune(this.ofCluster(clusterId)).then((gone) => gone.forEach((id) => this.runs.delete(id)));
+    void this.store
+      .prune(this.ofCluster(clusterId))
+      .then((gone) => gone.forEach((id) => this.runs.delete(id)));
   }
 
   /** The app is closing: record nothing more. */

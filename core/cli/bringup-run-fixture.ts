@@ -8,7 +8,17 @@ const T0 = Date.parse('2025-01-01T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 function step(kind: StepKind): BringUpStep {
-  return { kind, title: kind, state: 'pending', progress: null, detail: '', startedAt: null, endedAt: null, error: null, hint: null };
+  return {
+    kind,
+    title: kind,
+    state: 'pending',
+    progress: null,
+    detail: '',
+    startedAt: null,
+    endedAt: null,
+    error: null,
+    hint: null,
+  };
 }
 
 /** A two-node run (node1 head, node2 worker), everything pending, state running. */
@@ -23,8 +33,24 @@ export function newRun(id = 'run-1', clusterId = 'c-1'): BringUpRun {
     endedAt: null,
     verified: null,
     nodes: [
-      { nodeId: 'n1', nodeName: 'node1', role: 'head', host: '203.0.113.10', numGpus: null, vllmBuild: null, steps: (['preflight', 'install', 'start-head', 'verify'] as const).map(step) },
-      { nodeId: 'n2', nodeName: 'node2', role: 'worker', host: '203.0.113.11', numGpus: null, vllmBuild: null, steps: (['preflight', 'install', 'join'] as const).map(step) },
+      {
+        nodeId: 'n1',
+        nodeName: 'node1',
+        role: 'head',
+        host: '203.0.113.10',
+        numGpus: null,
+        vllmBuild: null,
+        steps: (['preflight', 'install', 'start-head', 'verify'] as const).map(step),
+      },
+      {
+        nodeId: 'n2',
+        nodeName: 'node2',
+        role: 'worker',
+        host: '203.0.113.11',
+        numGpus: null,
+        vllmBuild: null,
+        steps: (['preflight', 'install', 'join'] as const).map(step),
+      },
     ],
   };
 }
@@ -49,6 +75,10 @@ export function withStep(
 }
 
 /** A copy of `run` that ended in `state` (with what verify found, when it succeeded). */
-export function ended(run: BringUpRun, state: 'succeeded' | 'failed' | 'cancelled', verified: BringUpRun['verified'] = null): BringUpRun {
+export function ended(
+  run: BringUpRun,
+  state: 'succeeded' | 'failed' | 'cancelled',
+  verified: BringUpRun['verified'] = null,
+): BringUpRun {
   return { ...structuredClone(run), state, endedAt: at(120), verified };
 }

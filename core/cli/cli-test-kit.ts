@@ -21,7 +21,9 @@ import { makeTempHome } from '../testing/temp-home';
 import { createMemoryTransport } from '../transport/memory-transport';
 import { main } from './main';
 
-export type Stand<M extends MethodName> = (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
+export type Stand<M extends MethodName> = (
+  input: MethodInput<M>,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
 
 export interface CliRun {
   code: number;
@@ -66,7 +68,13 @@ export function cliHarness(): CliHarness {
             home,
             mode: 'memory',
             userKnownHosts: [],
-            ssh: { lingerMs: 0, connectTimeoutMs: 3000, keepaliveIntervalMs: 1000, keepaliveCountMax: 2, backoff: { initialMs: 100, maxMs: 500, jitter: 0.5 } },
+            ssh: {
+              lingerMs: 0,
+              connectTimeoutMs: 3000,
+              keepaliveIntervalMs: 1000,
+              keepaliveCountMax: 2,
+              backoff: { initialMs: 100, maxMs: 500, jitter: 0.5 },
+            },
           });
           const inner = createMemoryTransport(core.service);
           const transport: Transport = {
@@ -77,7 +85,11 @@ export function cliHarness(): CliHarness {
               try {
                 return ok(JSON.parse(JSON.stringify(await impl(input))));
               } catch (e) {
-                return fail(e instanceof RaydeckError ? e.toShape() : { code: 'internal', message: String(e) });
+                return fail(
+                  e instanceof RaydeckError
+                    ? e.toShape()
+                    : { code: 'internal', message: String(e) },
+                );
               }
             },
             subscribe(event, listener) {

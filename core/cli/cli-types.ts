@@ -25,7 +25,10 @@ export interface CliCommand {
   /** Options as for node:util parseArgs. */
   options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
   positionals: { name: string; required: boolean }[];
-  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, ctx: CliContext): Promise<number>;
+  run(
+    args: { values: Record<string, string | boolean | undefined>; positionals: string[] },
+    ctx: CliContext,
+  ): Promise<number>;
 }
 
 /** Thrown for a user mistake: main prints the message as one line and exits 2. */

@@ -22,14 +22,25 @@ export interface FinishOperationOptions {
 }
 
 /** Follows operation `id` to its end; see the file comment for output and exit codes. */
-export async function finishOperation(ctx: CliContext, id: string, opts: FinishOperationOptions): Promise<number> {
+export async function finishOperation(
+  ctx: CliContext,
+  id: string,
+  opts: FinishOperationOptions,
+): Promise<number> {
   const client = ctx.client();
   let lastDetail = '';
   const ended = await waitForOperation(client, id, {
     stopped: ctx.stopped,
     timeoutMs: opts.timeoutMs,
     onChange: (op) => {
-      if (opts.json || !opts.showProgress || op.state !== 'running' || op.detail === lastDetail || op.detail === 'Starting') return;
+      if (
+        opts.json ||
+        !opts.showProgress ||
+        op.state !== 'running' ||
+        op.detail === lastDetail ||
+        op.detail === 'Starting'
+      )
+        return;
       lastDetail = op.detail;
       ctx.io.out(`  ${op.detail}`);
     },
@@ -37,7 +48,9 @@ export async function finishOperation(ctx: CliContext, id: string, opts: FinishO
   if (ended === 'stopped') {
     const op = await cancelOperation(client, id);
     if (opts.json) ctx.io.out(JSON.stringify(op, null, 2));
-    ctx.io.err(`raydeck: interrupted; "${op.title}" ${op.state === 'cancelled' ? 'was cancelled' : `ended ${op.state}`}`);
+    ctx.io.err(
+      `raydeck: interrupted; "${op.title}" ${op.state === 'cancelled' ? 'was cancelled' : `ended ${op.state}`}`,
+    );
     return EXIT_INTERRUPTED;
   }
   if (opts.json) ctx.io.out(JSON.stringify(ended, null, 2));
@@ -46,7 +59,9 @@ export async function finishOperation(ctx: CliContext, id: string, opts: FinishO
     return 0;
   }
   if (!opts.json) await printLogTail(ctx, ended);
-  ctx.io.err(`raydeck: ${ended.title} ${ended.state === 'cancelled' ? 'was cancelled' : `failed: ${oneLine(ended.error ?? 'no reason given')}`}`);
+  ctx.io.err(
+    `raydeck: ${ended.title} ${ended.state === 'cancelled' ? 'was cancelled' : `failed: ${oneLine(ended.error ?? 'no reason given')}`}`,
+  );
   return 1;
 }
 
@@ -62,7 +77,12 @@ async function printLogTail(ctx: CliContext, op: Operation): Promise<void> {
 }
 
 /** Follows a bring-up run (from bringup.start or cluster.start) to its end. */
-export async function finishRun(ctx: CliContext, clusterName: string, run: BringUpRun, json: boolean): Promise<number> {
+export async function finishRun(
+  ctx: CliContext,
+  clusterName: string,
+  run: BringUpRun,
+  json: boolean,
+): Promise<number> {
   const client = ctx.client();
   const say = (line: string) => {
     if (!json) ctx.io.out(line);
@@ -70,11 +90,17 @@ export async function finishRun(ctx: CliContext, clusterName: string, run: Bring
   planLines(run, clusterName).forEach(say);
   const followed = await followRun(client, run, { stopped: ctx.stopped, onLine: say });
   if (followed.stoppedBy) {
-    say(followed.stoppedBy === 'user' ? 'Interrupted: cancelling the bring-up (steps in progress are stopped on their nodes)' : 'Gave up waiting: cancelling the bring-up');
+    say(
+      followed.stoppedBy === 'user'
+        ? 'Interrupted: cancelling the bring-up (steps in progress are stopped on their nodes)'
+        : 'Gave up waiting: cancelling the bring-up',
+    );
     const cancelled = await cancelRun(client, run.id, say);
     if (json) ctx.io.out(JSON.stringify(cancelled, null, 2));
     const what = cancelled.state === 'cancelled' ? 'was cancelled' : `is ${cancelled.state}`;
-    ctx.io.err(`raydeck: ${followed.stoppedBy === 'user' ? 'interrupted' : 'gave up waiting'}; the bring-up of ${clusterName} ${what}`);
+    ctx.io.err(
+      `raydeck: ${followed.stoppedBy === 'user' ? 'interrupted' : 'gave up waiting'}; the bring-up of ${clusterName} ${what}`,
+    );
     return followed.stoppedBy === 'user' ? EXIT_INTERRUPTED : 1;
   }
   const result = outcome(followed.run, clusterName);

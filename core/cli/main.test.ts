@@ -16,7 +16,11 @@ async function run(argv: string[], stopped: Promise<void> = Promise.resolve()) {
 async function runIn(home: string, argv: string[], stopped: Promise<void> = Promise.resolve()) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, env: { RAYDECK_HOME: home }, stopped });
+  const code = await main(argv, {
+    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+    env: { RAYDECK_HOME: home },
+    stopped,
+  });
   return { code, out, err };
 }
 
@@ -41,7 +45,9 @@ describe('raydeck CLI', () => {
     const bad = await run(['cluster', 'create', '$(reboot)']);
     expect(bad.code).toBe(1);
     expect(bad.err).toHaveLength(1);
-    expect(bad.err[0]).toMatch(/^raydeck: Invalid input for clusters.create: name: may contain only/);
+    expect(bad.err[0]).toMatch(
+      /^raydeck: Invalid input for clusters.create: name: may contain only/,
+    );
     const missing = await run(['cluster', 'remove', 'ghost']);
     expect(missing).toMatchObject({ code: 1, err: ['raydeck: No cluster named "ghost".'] });
   });
@@ -58,13 +64,29 @@ describe('raydeck CLI', () => {
   it('--help of a command prints its usage and details (exit 0); a group word lists its commands', async () => {
     const help = await run(['node', 'trust', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out[0]).toBe('Usage: raydeck node trust CLUSTER NODE --fingerprint SHA256:... [--json]');
-    expect(help.out).toContain('With --fingerprint it exits 1, naming the presented key, when the node presents another one.');
+    expect(help.out[0]).toBe(
+      'Usage: raydeck node trust CLUSTER NODE --fingerprint SHA256:... [--json]',
+    );
+    expect(help.out).toContain(
+      'With --fingerprint it exits 1, naming the presented key, when the node presents another one.',
+    );
     const group = await run(['cluster', '--help']);
     expect(group.code).toBe(0);
-    expect(group.out.filter((l) => l.startsWith('  raydeck cluster ')).map((l) => l.trim().split(/\s+/)[2])).toEqual(['create', 'list', 'rename', 'remove', 'up', 'status', 'stop', 'start', 'down']);
+    expect(
+      group.out
+        .filter((l) => l.startsWith('  raydeck cluster '))
+        .map((l) => l.trim().split(/\s+/)[2]),
+    ).toEqual(['create', 'list', 'rename', 'remove', 'up', 'status', 'stop', 'start', 'down']);
     const top = await run(['--help']);
-    for (const words of ['node import', 'node trust', 'node connect', 'node check', 'cluster up', 'cluster status', 'cluster down']) {
+    for (const words of [
+      'node import',
+      'node trust',
+      'node connect',
+      'node check',
+      'cluster up',
+      'cluster status',
+      'cluster down',
+    ]) {
       expect(top.out.some((l) => l.startsWith(`  raydeck ${words} `))).toBe(true);
     }
   });
@@ -80,7 +102,9 @@ describe('raydeck CLI', () => {
     const { code, out } = await running;
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^Raydeck is running in browser mode at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
+    expect(out[0]).toMatch(
+      /^Raydeck is running in browser mode at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/,
+    );
   });
 });
 
@@ -89,19 +113,72 @@ describe('raydeck node', () => {
     const h = makeTempHome();
     homes.push(h);
     await runIn(h.home, ['cluster', 'create', 'lab']);
-    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', '198.51.100.10', '--user', 'root', '--name', 'gpu1'])).code).toBe(0);
-    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', '198.51.100.11', '--user', 'root', '--jump', 'gpu1', '--agent'])).code).toBe(0);
-    const listed = JSON.parse((await runIn(h.home, ['node', 'list', 'lab', '--json'])).out.join('\n'));
-    expect(listed.map((n: { name: string; role: string; connection: { state: string } }) => [n.name, n.role, n.connection.state])).toEqual([
+    expect(
+      (
+        await runIn(h.home, [
+          'node',
+          'add',
+          'lab',
+          '--host',
+          '198.51.100.10',
+          '--user',
+          'root',
+          '--name',
+          'gpu1',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runIn(h.home, [
+          'node',
+          'add',
+          'lab',
+          '--host',
+          '198.51.100.11',
+          '--user',
+          'root',
+          '--jump',
+          'gpu1',
+          '--agent',
+        ])
+      ).code,
+    ).toBe(0);
+    const listed = JSON.parse(
+      (await runIn(h.home, ['node', 'list', 'lab', '--json'])).out.join('\n'),
+    );
+    expect(
+      listed.map((n: { name: string; role: string; connection: { state: string } }) => [
+        n.name,
+        n.role,
+        n.connection.state,
+      ]),
+    ).toEqual([
       ['gpu1', 'head', 'idle'],
       ['198-51-100-11', 'worker', 'idle'],
     ]);
-    const bad = await runIn(h.home, ['node', 'add', 'lab', '--host', '$(reboot)', '--user', 'root']);
+    const bad = await runIn(h.home, [
+      'node',
+      'add',
+      'lab',
+      '--host',
+      '$(reboot)',
+      '--user',
+      'root',
+    ]);
     expect(bad.code).toBe(1);
-    expect(bad.err).toEqual([expect.stringMatching(/^raydeck: Invalid input for nodes.add: .*host: must be a host name/)]);
-    expect((await runIn(h.home, ['node', 'add', 'lab', '--host', 'x', '--key', 'k', '--agent'])).code).toBe(2);
-    expect((await runIn(h.home, ['node', 'remove', 'lab', 'gpu1'])).err).toEqual([expect.stringContaining('is the jump host of')]);
+    expect(bad.err).toEqual([
+      expect.stringMatching(/^raydeck: Invalid input for nodes.add: .*host: must be a host name/),
+    ]);
+    expect(
+      (await runIn(h.home, ['node', 'add', 'lab', '--host', 'x', '--key', 'k', '--agent'])).code,
+    ).toBe(2);
+    expect((await runIn(h.home, ['node', 'remove', 'lab', 'gpu1'])).err).toEqual([
+      expect.stringContaining('is the jump host of'),
+    ]);
     // --inventory-only: no cluster status over SSH (drain-first removal: commands/cluster-day2.test.ts).
-    expect((await runIn(h.home, ['node', 'remove', 'lab', '198-51-100-11', '--inventory-only'])).code).toBe(0);
+    expect(
+      (await runIn(h.home, ['node', 'remove', 'lab', '198-51-100-11', '--inventory-only'])).code,
+    ).toBe(0);
   });
 });

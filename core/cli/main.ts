@@ -37,12 +37,17 @@ export const commands: CliCommand[] = [
   apiCommand,
 ];
 
-const stdio: CliIo = { out: (l) => process.stdout.write(`${forStream(process.stdout, l)}\n`), err: (l) => process.stderr.write(`${forStream(process.stderr, l)}\n`) };
+const stdio: CliIo = {
+  out: (l) => process.stdout.write(`${forStream(process.stdout, l)}\n`),
+  err: (l) => process.stderr.write(`${forStream(process.stderr, l)}\n`),
+};
 
 const USAGE_WIDTH = 48;
 function usageLines(list: CliCommand[]): string[] {
   return list.flatMap((c) =>
-    c.usage.length <= USAGE_WIDTH ? [`  ${c.usage.padEnd(USAGE_WIDTH)} ${c.summary}`] : [`  ${c.usage}`, `  ${' '.repeat(USAGE_WIDTH)} ${c.summary}`],
+    c.usage.length <= USAGE_WIDTH
+      ? [`  ${c.usage.padEnd(USAGE_WIDTH)} ${c.summary}`]
+      : [`  ${c.usage}`, `  ${' '.repeat(USAGE_WIDTH)} ${c.summary}`],
   );
 }
 
@@ -68,7 +73,10 @@ function pickCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
   let best: { command: CliCommand; rest: string[] } | null = null;
   for (const command of commands) {
     const n = command.words.length;
-    if (argv.slice(0, n).join(' ') === command.words.join(' ') && (!best || n > best.command.words.length)) {
+    if (
+      argv.slice(0, n).join(' ') === command.words.join(' ') &&
+      (!best || n > best.command.words.length)
+    ) {
       best = { command, rest: argv.slice(n) };
     }
   }
@@ -97,7 +105,11 @@ export interface MainOptions {
 
 /** The CLI's own core; unexpected errors go to the debug log, and to stderr with --debug. */
 function connectInProcess(home: string, debug: boolean): CoreConnection {
-  const core = createCore({ home, mode: 'memory', logger: debugLogger(statePaths(home).debugLog, { stderr: debug }) });
+  const core = createCore({
+    home,
+    mode: 'memory',
+    logger: debugLogger(statePaths(home).debugLog, { stderr: debug }),
+  });
   const client = createClient(createMemoryTransport(core.service));
   return {
     client,
@@ -113,8 +125,12 @@ export async function main(argvIn: string[], opts: MainOptions = {}): Promise<nu
   // --debug anywhere before `--`: stack traces of unexpected errors on stderr too.
   const end = argvIn.indexOf('--');
   const debugAt = argvIn.indexOf('--debug');
-  const debug = (debugAt !== -1 && (end === -1 || debugAt < end)) || debugWanted(opts.env ?? process.env);
-  const argv = debugAt !== -1 && (end === -1 || debugAt < end) ? argvIn.filter((_, i) => i !== debugAt) : argvIn;
+  const debug =
+    (debugAt !== -1 && (end === -1 || debugAt < end)) || debugWanted(opts.env ?? process.env);
+  const argv =
+    debugAt !== -1 && (end === -1 || debugAt < end)
+      ? argvIn.filter((_, i) => i !== debugAt)
+      : argvIn;
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     for (const line of helpText()) io.out(line);
     return argv.length === 0 ? 2 : 0;
@@ -153,13 +169,23 @@ export async function main(argvIn: string[], opts: MainOptions = {}): Promise<nu
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: rest,
+        options: command.options,
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (err) {
       throw new UsageError(`${(err as Error).message.split('\n')[0]} (usage: ${command.usage})`);
     }
     const required = command.positionals.filter((p) => p.required).length;
-    if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
-      throw new UsageError(`expected ${command.positionals.map((p) => p.name).join(' ') || 'no arguments'} (usage: ${command.usage})`);
+    if (
+      parsed.positionals.length < required ||
+      parsed.positionals.length > command.positionals.length
+    ) {
+      throw new UsageError(
+        `expected ${command.positionals.map((p) => p.name).join(' ') || 'no arguments'} (usage: ${command.usage})`,
+      );
     }
     return await command.run(parsed as never, {
       io,
@@ -172,7 +198,11 @@ export async function main(argvIn: string[], opts: MainOptions = {}): Promise<nu
   } catch (err) {
     // One line, never a stack: an unexpected error's stack goes to the debug log.
     const message = oneLine(err instanceof Error ? err.message : String(err));
-    if (!(err instanceof UsageError) && !(err instanceof RaydeckError)) debugLogger(statePaths(home).debugLog, { stderr: debug }).error(`cli: ${argv.slice(0, 3).join(' ')} failed`, err);
+    if (!(err instanceof UsageError) && !(err instanceof RaydeckError))
+      debugLogger(statePaths(home).debugLog, { stderr: debug }).error(
+        `cli: ${argv.slice(0, 3).join(' ')} failed`,
+        err,
+      );
     io.err(`raydeck: ${message}`);
     return err instanceof UsageError ? 2 : 1;
   } finally {

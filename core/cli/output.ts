@@ -19,7 +19,11 @@ export function forStream(stream: { isTTY?: boolean }, line: string): string {
 /** A plain left-aligned text table. */
 export function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [fmt(headers), ...rows.map(fmt)];
 }
 
@@ -28,7 +32,10 @@ export function table(headers: string[], rows: string[][]): string[] {
  * under a heading) is joined as `heading item; item`, never spilled over several lines.
  */
 export function oneLine(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length <= 1) return capLine(lines[0] ?? 'failed (no reason given)', MAX_CLI_LINE);
   return capLine(`${lines[0]} ${lines.slice(1).join('; ')}`, MAX_CLI_LINE);
 }

@@ -13,7 +13,11 @@ const newHome = useTempHomes();
 const STACK = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
 
 function raydeck(home: string, args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: home, RAYDECK_HOME: home }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, RAYDECK_HOME: home },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -34,12 +34,19 @@ export async function startSshNode(): Promise<TestSshNode> {
   if (parsed instanceof Error) throw parsed;
   const sessions = new Set<ssh2.Connection>();
   const sockets = new Set<net.Socket>();
-  const node: TestSshNode = { port: 0, fingerprint: fingerprintOf(parsed.getPublicSSH()), forwards: 0, close: async () => undefined };
+  const node: TestSshNode = {
+    port: 0,
+    fingerprint: fingerprintOf(parsed.getPublicSSH()),
+    forwards: 0,
+    close: async () => undefined,
+  };
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     sessions.add(client);
     client.on('error', () => undefined);
     client.on('close', () => sessions.delete(client));
-    client.on('authentication', (ctx) => (ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey'])));
+    client.on('authentication', (ctx) =>
+      ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey']),
+    );
     client.on('tcpip', (accept, _reject, info) => {
       node.forwards += 1;
       const stream = accept();

@@ -7,7 +7,17 @@ function fakeClient(states: Operation['state'][]) {
   const calls: string[] = [];
   const listeners = new Set<(p: unknown) => void>();
   let i = 0;
-  const op = (state: Operation['state']): Operation => ({ id: 'op', kind: 'k', title: 'Stop Ray', state, progress: null, detail: `step ${i}`, startedAt: '', endedAt: null, error: null });
+  const op = (state: Operation['state']): Operation => ({
+    id: 'op',
+    kind: 'k',
+    title: 'Stop Ray',
+    state,
+    progress: null,
+    detail: `step ${i}`,
+    startedAt: '',
+    endedAt: null,
+    error: null,
+  });
   const client = {
     async call(method: string) {
       calls.push(method);
@@ -31,7 +41,12 @@ describe('waitForOperation', () => {
     const f = fakeClient(['running', 'running', 'succeeded']);
     const seen: string[] = [];
     const t0 = Date.now();
-    const waiting = waitForOperation(f.client, 'op', { stopped: never, timeoutMs: 10_000, intervalMs: 5_000, onChange: (o) => seen.push(`${o.state} ${o.detail}`) });
+    const waiting = waitForOperation(f.client, 'op', {
+      stopped: never,
+      timeoutMs: 10_000,
+      intervalMs: 5_000,
+      onChange: (o) => seen.push(`${o.state} ${o.detail}`),
+    });
     for (let k = 0; k < 2; k++) {
       await new Promise((r) => setTimeout(r, 20));
       f.progress();
@@ -44,7 +59,11 @@ describe('waitForOperation', () => {
 
   it('gives up past its bound, cancelling the operation', async () => {
     const f = fakeClient(['running']);
-    await expect(waitForOperation(f.client, 'op', { stopped: never, timeoutMs: 150, intervalMs: 50 })).rejects.toThrow(/^gave up waiting for "Stop Ray" after 0 s \(it was at: step \d+\); it was cancelled$/);
+    await expect(
+      waitForOperation(f.client, 'op', { stopped: never, timeoutMs: 150, intervalMs: 50 }),
+    ).rejects.toThrow(
+      /^gave up waiting for "Stop Ray" after 0 s \(it was at: step \d+\); it was cancelled$/,
+    );
     expect(f.calls.at(-1)).toBe('operations.cancel');
   });
 
@@ -52,7 +71,11 @@ describe('waitForOperation', () => {
     const f = fakeClient(['running']);
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
-    const waiting = waitForOperation(f.client, 'op', { stopped, timeoutMs: 60_000, intervalMs: 60_000 });
+    const waiting = waitForOperation(f.client, 'op', {
+      stopped,
+      timeoutMs: 60_000,
+      intervalMs: 60_000,
+    });
     setTimeout(stop, 30);
     expect(await waiting).toBe('stopped');
     expect(f.calls).toEqual(['operations.get']);

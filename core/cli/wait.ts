@@ -24,7 +24,11 @@ export function watchStop(stopped: Promise<void>): StopWatch {
 export const NEVER_STOPPED: StopWatch = { requested: false, wake: null };
 
 /** Resolves 'stopped' on Ctrl+C, 'woken' if `wake` fires, else 'elapsed' after `ms`. */
-export function pause(ms: number, stop: StopWatch, wake?: (resume: () => void) => () => void): Promise<'elapsed' | 'stopped' | 'woken'> {
+export function pause(
+  ms: number,
+  stop: StopWatch,
+  wake?: (resume: () => void) => () => void,
+): Promise<'elapsed' | 'stopped' | 'woken'> {
   if (stop.requested) return Promise.resolve('stopped');
   return new Promise((resolve) => {
     let done = false;
@@ -59,7 +63,11 @@ export interface WaitOptions {
  * interrupted (the operation still runs: the caller decides). Past the bound the operation is
  * cancelled and the wait fails with a readable error.
  */
-export async function waitForOperation(client: RaydeckClient, id: string, opts: WaitOptions): Promise<Operation | 'stopped'> {
+export async function waitForOperation(
+  client: RaydeckClient,
+  id: string,
+  opts: WaitOptions,
+): Promise<Operation | 'stopped'> {
   const interval = opts.intervalMs ?? 250;
   const deadline = Date.now() + opts.timeoutMs;
   const stop = watchStop(opts.stopped);
@@ -74,15 +82,23 @@ export async function waitForOperation(client: RaydeckClient, id: string, opts: 
     if (ended(op)) return op;
     if (Date.now() > deadline) {
       await client.call('operations.cancel', { id }).catch(() => undefined);
-      throw new Error(`gave up waiting for "${op.title}" after ${Math.round(opts.timeoutMs / 1000)} s (it was at: ${op.detail}); it was cancelled`);
+      throw new Error(
+        `gave up waiting for "${op.title}" after ${Math.round(opts.timeoutMs / 1000)} s (it was at: ${op.detail}); it was cancelled`,
+      );
     }
-    const why = await pause(interval, stop, (resume) => client.subscribe('operation.progress', (p) => p.id === id && resume()));
+    const why = await pause(interval, stop, (resume) =>
+      client.subscribe('operation.progress', (p) => p.id === id && resume()),
+    );
     if (why === 'stopped') return 'stopped';
   }
 }
 
 /** After Ctrl+C: cancel the operation and wait (bounded) until it says it has stopped. */
-export async function cancelOperation(client: RaydeckClient, id: string, timeoutMs = 20_000): Promise<Operation> {
+export async function cancelOperation(
+  client: RaydeckClient,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<Operation> {
   let op = await client.call('operations.cancel', { id });
   const deadline = Date.now() + timeoutMs;
   while (!ended(op) && Date.now() < deadline) {

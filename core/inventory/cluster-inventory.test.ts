@@ -24,7 +24,10 @@ describe('ClusterInventory', () => {
   it('refuses duplicate names case-insensitively, with the field named', async () => {
     const inv = new ClusterInventory(new InventoryFile(fileIn()));
     await inv.create('Lab');
-    await expect(inv.create('lab')).rejects.toMatchObject({ code: 'conflict', issues: [{ path: 'name' }] });
+    await expect(inv.create('lab')).rejects.toMatchObject({
+      code: 'conflict',
+      issues: [{ path: 'name' }],
+    });
   });
 
   it('serializes concurrent writes so none is lost', async () => {

@@ -4,7 +4,10 @@ import { RaydeckError, type Cluster } from '../../shared';
 import { InventoryFile, type InventoryData } from './inventory-file';
 
 export function clustersOf(data: InventoryData): Cluster[] {
-  return data.clusters.map((c) => ({ ...c, nodeCount: data.nodes.filter((n) => n.clusterId === c.id).length }));
+  return data.clusters.map((c) => ({
+    ...c,
+    nodeCount: data.nodes.filter((n) => n.clusterId === c.id).length,
+  }));
 }
 
 export class ClusterInventory {
@@ -37,7 +40,8 @@ export class ClusterInventory {
   rename(id: string, name: string): Promise<Cluster> {
     return this.store.mutate((data) => {
       const cluster = data.clusters.find((c) => c.id === id);
-      if (!cluster) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
+      if (!cluster)
+        throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
       if (cluster.name !== name) assertFreeName(data, name);
       cluster.name = name;
       return clustersOf(data).find((c) => c.id === id)!;
@@ -47,7 +51,8 @@ export class ClusterInventory {
   remove(id: string): Promise<void> {
     return this.store.mutate((data) => {
       const index = data.clusters.findIndex((c) => c.id === id);
-      if (index < 0) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
+      if (index < 0)
+        throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${id}.` });
       data.clusters.splice(index, 1);
       data.nodes = data.nodes.filter((n) => n.clusterId !== id);
       data.models = data.models.filter((m) => m.clusterId !== id);

@@ -20,14 +20,18 @@ describe('InventoryFile shared by two processes', () => {
     await app.create('ui1');
     const created = await cli.create('cli2');
     await app.rename(created.id, 'cli2-renamed');
-    expect((await new ClusterInventory(new InventoryFile(file)).list()).map((c) => c.name).sort()).toEqual(['cli1', 'cli2-renamed', 'ui1']);
+    expect(
+      (await new ClusterInventory(new InventoryFile(file)).list()).map((c) => c.name).sort(),
+    ).toEqual(['cli1', 'cli2-renamed', 'ui1']);
   });
 
   it('interleaved writers lose nothing: 2 instances x 30 creates', async () => {
     const file = fileIn();
     const a = new ClusterInventory(new InventoryFile(file));
     const b = new ClusterInventory(new InventoryFile(file));
-    await Promise.all(Array.from({ length: 30 }, (_, i) => [a.create(`a${i}`), b.create(`b${i}`)]).flat());
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => [a.create(`a${i}`), b.create(`b${i}`)]).flat(),
+    );
     expect(await new ClusterInventory(new InventoryFile(file)).list()).toHaveLength(60);
   });
 
@@ -40,7 +44,8 @@ describe('InventoryFile shared by two processes', () => {
     appStore.watch();
     try {
       await new ClusterInventory(new InventoryFile(file)).create('from-cli');
-      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && seen.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(seen).toEqual([['from-cli']]);
       // Its own writes are told once, not again by the watcher.
       await new ClusterInventory(appStore).create('from-app');
@@ -51,11 +56,13 @@ describe('InventoryFile shared by two processes', () => {
     }
   });
 
-  it('a read that finds another process\'s change tells the listeners (it cannot swallow what the watcher would say)', async () => {
+  it("a read that finds another process's change tells the listeners (it cannot swallow what the watcher would say)", async () => {
     const file = fileIn();
     const appStore = new InventoryFile(file);
     const seen: string[][] = [];
-    const app = new ClusterInventory(appStore, (clusters) => seen.push(clusters.map((c) => c.name)));
+    const app = new ClusterInventory(appStore, (clusters) =>
+      seen.push(clusters.map((c) => c.name)),
+    );
     await app.list();
     await new ClusterInventory(new InventoryFile(file)).create('from-cli');
     expect((await app.list()).map((c) => c.name)).toEqual(['from-cli']); // a list before any watcher ran

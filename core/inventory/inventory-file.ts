@@ -17,7 +17,9 @@ import { Cluster, ClusterModel, ClusterNode } from '../../shared';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-file';
 import { withFileLock } from '../storage/file-lock';
 
-const StoredCluster = Cluster.omit({ nodeCount: true }).extend({ nodeCount: z.number().optional() });
+const StoredCluster = Cluster.omit({ nodeCount: true }).extend({
+  nodeCount: z.number().optional(),
+});
 export const InventoryData = z.object({
   version: z.literal(1),
   clusters: z.array(StoredCluster),

@@ -16,7 +16,9 @@ async function setup() {
   const store = new InventoryFile(file);
   const changes: { clusterId: string; names: string[] }[] = [];
   const clusters = new ClusterInventory(store);
-  const nodes = new NodeInventory(store, (clusterId, list) => changes.push({ clusterId, names: list.map((n) => n.name) }));
+  const nodes = new NodeInventory(store, (clusterId, list) =>
+    changes.push({ clusterId, names: list.map((n) => n.name) }),
+  );
   const lab = await clusters.create('lab');
   const base = (name: string, host: string, extra: Partial<NewNode> = {}): NewNode => ({
     clusterId: lab.id,
@@ -46,19 +48,31 @@ describe('NodeInventory', () => {
   it('refuses a duplicate name, a duplicate host:port and a second head, naming the field', async () => {
     const { nodes, base } = await setup();
     await nodes.add(base('gpu1', '10.0.0.1', { role: 'head' }));
-    await expect(nodes.add(base('GPU1', '10.0.0.9'))).rejects.toMatchObject({ code: 'conflict', issues: [{ path: 'name' }] });
-    await expect(nodes.add(base('gpu2', '10.0.0.1'))).rejects.toMatchObject({ code: 'conflict', issues: [{ path: 'host' }] });
-    await expect(nodes.add(base('gpu3', '10.0.0.3', { role: 'head' }))).rejects.toMatchObject({ issues: [{ path: 'role' }] });
+    await expect(nodes.add(base('GPU1', '10.0.0.9'))).rejects.toMatchObject({
+      code: 'conflict',
+      issues: [{ path: 'name' }],
+    });
+    await expect(nodes.add(base('gpu2', '10.0.0.1'))).rejects.toMatchObject({
+      code: 'conflict',
+      issues: [{ path: 'host' }],
+    });
+    await expect(nodes.add(base('gpu3', '10.0.0.3', { role: 'head' }))).rejects.toMatchObject({
+      issues: [{ path: 'role' }],
+    });
   });
 
   it('checks jump hosts: same cluster, no loops, cannot remove a jump host in use', async () => {
     const { nodes, base, clusters } = await setup();
     const bastion = await nodes.add(base('bastion', '203.0.113.5', { role: 'jump' }));
     const inner = await nodes.add(base('gpu1', '10.0.0.1', { jumpNodeId: bastion.id }));
-    await expect(nodes.update(bastion.id, { jumpNodeId: inner.id })).rejects.toMatchObject({ message: 'These jump hosts form a loop.' });
+    await expect(nodes.update(bastion.id, { jumpNodeId: inner.id })).rejects.toMatchObject({
+      message: 'These jump hosts form a loop.',
+    });
     await expect(nodes.remove(bastion.id)).rejects.toMatchObject({ code: 'conflict' });
     const other = await clusters.create('other');
-    await expect(nodes.add({ ...base('x', '10.0.0.7', { jumpNodeId: bastion.id }), clusterId: other.id })).rejects.toMatchObject({ issues: [{ path: 'jumpNodeId' }] });
+    await expect(
+      nodes.add({ ...base('x', '10.0.0.7', { jumpNodeId: bastion.id }), clusterId: other.id }),
+    ).rejects.toMatchObject({ issues: [{ path: 'jumpNodeId' }] });
   });
 
   it('a failed change leaves the stored nodes untouched; removing a cluster removes its nodes', async () => {

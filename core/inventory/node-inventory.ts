@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { RaydeckError, type ClusterNode } from '../../shared';
 import type { InventoryData, InventoryFile } from './inventory-file';
 
-export type NewNode = Omit<ClusterNode, 'id' | 'createdAt' | 'hasSecret' | 'vouchedFingerprints'> & { vouchedFingerprints?: string[] };
+export type NewNode = Omit<
+  ClusterNode,
+  'id' | 'createdAt' | 'hasSecret' | 'vouchedFingerprints'
+> & { vouchedFingerprints?: string[] };
 /** An imported node: `ref` names it for the others, `jumpRef` is the ref (or an existing node's name) of its jump host. */
 export type ImportedNode = Omit<NewNode, 'jumpNodeId'> & { ref: string; jumpRef: string | null };
 export type NodePatch = Partial<Omit<ClusterNode, 'id' | 'clusterId' | 'createdAt'>>;
@@ -21,15 +24,19 @@ export class NodeInventory {
     store.onChange((data) => {
       // Emit per cluster whose nodes changed.
       const next = new Map<string, string>();
-      for (const c of data.clusters) next.set(c.id, JSON.stringify(data.nodes.filter((n) => n.clusterId === c.id)));
-      for (const [clusterId, json] of next) if (previous.get(clusterId) !== json) onChange(clusterId, JSON.parse(json) as ClusterNode[]);
+      for (const c of data.clusters)
+        next.set(c.id, JSON.stringify(data.nodes.filter((n) => n.clusterId === c.id)));
+      for (const [clusterId, json] of next)
+        if (previous.get(clusterId) !== json)
+          onChange(clusterId, JSON.parse(json) as ClusterNode[]);
       previous = next;
     });
   }
 
   async list(clusterId: string): Promise<ClusterNode[]> {
     const data = await this.store.read();
-    if (!data.clusters.some((c) => c.id === clusterId)) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
+    if (!data.clusters.some((c) => c.id === clusterId))
+      throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
     return data.nodes.filter((n) => n.clusterId === clusterId).map((n) => ({ ...n }));
   }
 
@@ -41,7 +48,13 @@ export class NodeInventory {
 
   add(fields: NewNode, hasSecret = false): Promise<ClusterNode> {
     return this.store.mutate((data) => {
-      const node: ClusterNode = { vouchedFingerprints: [], ...fields, id: randomUUID(), hasSecret, createdAt: new Date().toISOString() };
+      const node: ClusterNode = {
+        vouchedFingerprints: [],
+        ...fields,
+        id: randomUUID(),
+        hasSecret,
+        createdAt: new Date().toISOString(),
+      };
       validate(data, node);
       data.nodes.push(node);
       return { ...node };
@@ -60,9 +73,20 @@ export class NodeInventory {
       for (const { ref, jumpRef, ...fields } of items) {
         const jumpNodeId = jumpRef === null ? null : (byRef.get(jumpRef) ?? null);
         if (jumpRef !== null && jumpNodeId === null) {
-          throw new RaydeckError({ code: 'conflict', message: `${fields.name}: its jump host "${jumpRef}" is not part of this import or cluster.` });
+          throw new RaydeckError({
+            code: 'conflict',
+            message: `${fields.name}: its jump host "${jumpRef}" is not part of this import or cluster.`,
+          });
         }
-        const node: ClusterNode = { vouchedFingerprints: [], ...fields, clusterId, jumpNodeId, id: randomUUID(), hasSecret: false, createdAt: new Date().toISOString() };
+        const node: ClusterNode = {
+          vouchedFingerprints: [],
+          ...fields,
+          clusterId,
+          jumpNodeId,
+          id: randomUUID(),
+          hasSecret: false,
+          createdAt: new Date().toISOString(),
+        };
         validate(data, node);
         data.nodes.push(node);
         byRef.set(ref, node.id);
@@ -86,7 +110,8 @@ export class NodeInventory {
   remove(id: string): Promise<ClusterNode> {
     return this.store.mutate((data) => {
       const index = data.nodes.findIndex((n) => n.id === id);
-      if (index < 0) throw new RaydeckError({ code: 'not_found', message: `No node with id ${id}.` });
+      if (index < 0)
+        throw new RaydeckError({ code: 'not_found', message: `No node with id ${id}.` });
       const users = data.nodes.filter((n) => n.jumpNodeId === id);
       if (users.length) {
         throw new RaydeckError({
@@ -108,25 +133,53 @@ function conflict(message: string, path: string, issue: string): RaydeckError {
 }
 
 function validate(data: InventoryData, node: ClusterNode) {
-  if (!data.clusters.some((c) => c.id === node.clusterId)) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${node.clusterId}.` });
+  if (!data.clusters.some((c) => c.id === node.clusterId))
+    throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${node.clusterId}.` });
   const siblings = data.nodes.filter((n) => n.clusterId === node.clusterId && n.id !== node.id);
   if (siblings.some((n) => n.name.toLowerCase() === node.name.toLowerCase())) {
-    throw conflict(`This cluster already has a node named "${node.name}".`, 'name', 'is already used in this cluster');
+    throw conflict(
+      `This cluster already has a node named "${node.name}".`,
+      'name',
+      'is already used in this cluster',
+    );
   }
-  if (siblings.some((n) => n.host === node.host && n.port === node.port && n.role !== 'jump' && node.role !== 'jump')) {
-    throw conflict(`${node.host}:${node.port} is already a node of this cluster.`, 'host', 'is already a node of this cluster');
+  if (
+    siblings.some(
+      (n) =>
+        n.host === node.host && n.port === node.port && n.role !== 'jump' && node.role !== 'jump',
+    )
+  ) {
+    throw conflict(
+      `${node.host}:${node.port} is already a node of this cluster.`,
+      'host',
+      'is already a node of this cluster',
+    );
   }
   if (node.role === 'head' && siblings.some((n) => n.role === 'head')) {
-    throw conflict('This cluster already has a head node; make it a worker or change the other first.', 'role', 'a cluster has one head');
+    throw conflict(
+      'This cluster already has a head node; make it a worker or change the other first.',
+      'role',
+      'a cluster has one head',
+    );
   }
   if (node.jumpNodeId !== null) {
     const byId = new Map(data.nodes.map((n) => [n.id, n]));
     byId.set(node.id, node);
     const jump = byId.get(node.jumpNodeId);
-    if (!jump || jump.clusterId !== node.clusterId) throw conflict('The jump host must be another node of the same cluster.', 'jumpNodeId', 'is not a node of this cluster');
+    if (!jump || jump.clusterId !== node.clusterId)
+      throw conflict(
+        'The jump host must be another node of the same cluster.',
+        'jumpNodeId',
+        'is not a node of this cluster',
+      );
     const seen = new Set<string>([node.id]);
-    for (let hop: ClusterNode | undefined = jump; hop; hop = hop.jumpNodeId ? byId.get(hop.jumpNodeId) : undefined) {
-      if (seen.has(hop.id)) throw conflict('These jump hosts form a loop.', 'jumpNodeId', 'would make a jump loop');
+    for (
+      let hop: ClusterNode | undefined = jump;
+      hop;
+      hop = hop.jumpNodeId ? byId.get(hop.jumpNodeId) : undefined
+    ) {
+      if (seen.has(hop.id))
+        throw conflict('These jump hosts form a loop.', 'jumpNodeId', 'would make a jump loop');
       seen.add(hop.id);
     }
   }

@@ -8,7 +8,8 @@ export class ModelInventory {
 
   async list(clusterId: string): Promise<ClusterModel[]> {
     const data = await this.store.read();
-    if (!data.clusters.some((c) => c.id === clusterId)) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
+    if (!data.clusters.some((c) => c.id === clusterId))
+      throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
     return data.models.filter((m) => m.clusterId === clusterId).map((m) => ({ ...m }));
   }
 
@@ -20,11 +21,26 @@ export class ModelInventory {
 
   add(clusterId: string, name: string, source: ModelSource): Promise<ClusterModel> {
     return this.store.mutate((data) => {
-      if (!data.clusters.some((c) => c.id === clusterId)) throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
-      if (data.models.some((m) => m.clusterId === clusterId && m.name.toLowerCase() === name.toLowerCase())) {
-        throw new RaydeckError({ code: 'conflict', message: `The cluster already has a model named "${name}".`, issues: [{ path: 'name', message: 'is already used by another model of this cluster' }] });
+      if (!data.clusters.some((c) => c.id === clusterId))
+        throw new RaydeckError({ code: 'not_found', message: `No cluster with id ${clusterId}.` });
+      if (
+        data.models.some(
+          (m) => m.clusterId === clusterId && m.name.toLowerCase() === name.toLowerCase(),
+        )
+      ) {
+        throw new RaydeckError({
+          code: 'conflict',
+          message: `The cluster already has a model named "${name}".`,
+          issues: [{ path: 'name', message: 'is already used by another model of this cluster' }],
+        });
       }
-      const model: ClusterModel = { id: randomUUID(), clusterId, name, source, createdAt: new Date().toISOString() };
+      const model: ClusterModel = {
+        id: randomUUID(),
+        clusterId,
+        name,
+        source,
+        createdAt: new Date().toISOString(),
+      };
       data.models.push(model);
       return { ...model };
     });
@@ -33,7 +49,8 @@ export class ModelInventory {
   remove(id: string): Promise<void> {
     return this.store.mutate((data) => {
       const index = data.models.findIndex((m) => m.id === id);
-      if (index < 0) throw new RaydeckError({ code: 'not_found', message: `No model with id ${id}.` });
+      if (index < 0)
+        throw new RaydeckError({ code: 'not_found', message: `No model with id ${id}.` });
       data.models.splice(index, 1);
     });
   }

@@ -28,7 +28,12 @@ describe('localModelFiles', () => {
   it('refuses a folder without config.json and a missing folder, naming source.dir', async () => {
     const dir = newDir();
     fs.writeFileSync(path.join(dir, 'weights.bin'), 'x');
-    await expect(localModelFiles(dir)).rejects.toMatchObject({ code: 'validation', issues: [{ path: 'source.dir', message: 'has no config.json' }] });
-    await expect(localModelFiles(path.join(dir, 'nope'))).rejects.toMatchObject({ issues: [{ path: 'source.dir', message: 'does not exist' }] });
+    await expect(localModelFiles(dir)).rejects.toMatchObject({
+      code: 'validation',
+      issues: [{ path: 'source.dir', message: 'has no config.json' }],
+    });
+    await expect(localModelFiles(path.join(dir, 'nope'))).rejects.toMatchObject({
+      issues: [{ path: 'source.dir', message: 'does not exist' }],
+    });
   });
 });

@@ -5,13 +5,24 @@
  * names exactly that fingerprint. Nothing here connects without the HostKeyStore saying trusted.
  */
 import type { Duplex } from 'node:stream';
-import { RaydeckError, type ConnectionState, type HostKeyInfo, type Unsubscribe } from '../../shared';
+import {
+  RaydeckError,
+  type ConnectionState,
+  type HostKeyInfo,
+  type Unsubscribe,
+} from '../../shared';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SshConnectionPool } from '../ssh/connection';
 import { openClient } from '../ssh/connection/open-client';
 import { fingerprintOf, type HostKeyStore } from '../ssh/host-keys';
-import { HostKeyRejected, type HostKeyVerdict, type HostKeyVerifier, type NodeConnection, type SshTarget } from '../ssh/types';
+import {
+  HostKeyRejected,
+  type HostKeyVerdict,
+  type HostKeyVerifier,
+  type NodeConnection,
+  type SshTarget,
+} from '../ssh/types';
 import type { ConnectionStates } from './connection-states';
 import { TargetProblem, resolveTarget } from './ssh-target';
 
@@ -36,7 +47,10 @@ export class NodeAccess {
   constructor(private readonly deps: NodeAccessDeps) {}
 
   private target(nodeId: string): Promise<SshTarget> {
-    return resolveTarget(nodeId, { getNode: (id) => this.deps.nodes.get(id), getSecret: (id) => this.deps.secrets.get(id) });
+    return resolveTarget(nodeId, {
+      getNode: (id) => this.deps.nodes.get(id),
+      getSecret: (id) => this.deps.secrets.get(id),
+    });
   }
 
   /** Connects (verifying the host key of every hop) and keeps the connection; returns the state reached. */
@@ -46,7 +60,12 @@ export class NodeAccess {
       target = await this.target(nodeId);
     } catch (err) {
       if (!(err instanceof TargetProblem)) throw err;
-      this.deps.states.set(nodeId, { state: 'failed', since: now(), failure: err.failure, reason: err.message });
+      this.deps.states.set(nodeId, {
+        state: 'failed',
+        since: now(),
+        failure: err.failure,
+        reason: err.message,
+      });
       return this.deps.states.get(nodeId);
     }
     let h = this.held.get(nodeId);
@@ -68,13 +87,19 @@ export class NodeAccess {
   async lease(nodeId: string): Promise<NodeConnection> {
     const node = await this.deps.nodes.get(nodeId);
     const state = await this.connect(nodeId);
-    if (state.state === 'failed') throw new RaydeckError({ code: 'conflict', message: aboutNode(node.name, state.reason) });
-    const conn = this.deps.pool.acquire(await this.target(nodeId), { verifier: this.deps.hostKeys });
+    if (state.state === 'failed')
+      throw new RaydeckError({ code: 'conflict', message: aboutNode(node.name, state.reason) });
+    const conn = this.deps.pool.acquire(await this.target(nodeId), {
+      verifier: this.deps.hostKeys,
+    });
     try {
       await conn.ready();
     } catch (err) {
       conn.release();
-      throw new RaydeckError({ code: 'conflict', message: aboutNode(node.name, err instanceof Error ? err.message : String(err)) });
+      throw new RaydeckError({
+        code: 'conflict',
+        message: aboutNode(node.name, err instanceof Error ? err.message : String(err)),
+      });
     }
     return conn;
   }
@@ -128,7 +153,12 @@ export class NodeAccess {
       algorithm: verdict.algorithm,
       fingerprint: verdict.fingerprint,
       status: verdict.kind,
-      known: verdict.kind === 'changed' ? verdict.known : verdict.kind === 'trusted' || verdict.kind === 'revoked' ? [{ fingerprint: verdict.fingerprint, source: verdict.source }] : [],
+      known:
+        verdict.kind === 'changed'
+          ? verdict.known
+          : verdict.kind === 'trusted' || verdict.kind === 'revoked'
+            ? [{ fingerprint: verdict.fingerprint, source: verdict.source }]
+            : [],
     };
   }
 
@@ -144,8 +174,16 @@ export class NodeAccess {
       // Credentials are not needed to see a host key: probe with placeholder auth.
       if (!(err instanceof TargetProblem) || err.failure === 'jump') throw toRaydeck(err);
       const node = await this.deps.nodes.get(nodeId);
-      target = { host: node.host, port: node.port, user: node.user, auth: { kind: 'password', password: '' } };
-      if (node.jumpNodeId) target.jump = await this.target(node.jumpNodeId).catch((e: unknown) => Promise.reject(toRaydeck(e)));
+      target = {
+        host: node.host,
+        port: node.port,
+        user: node.user,
+        auth: { kind: 'password', password: '' },
+      };
+      if (node.jumpNodeId)
+        target.jump = await this.target(node.jumpNodeId).catch((e: unknown) =>
+          Promise.reject(toRaydeck(e)),
+        );
     }
     let captured: Buffer | null = null;
     const capture: HostKeyVerifier = {
@@ -168,12 +206,20 @@ export class NodeAccess {
           const hop = `${target.jump.host}:${target.jump.port}`;
           throw new RaydeckError({
             code: 'conflict',
-            message: err instanceof HostKeyRejected ? `The jump host ${hop} is not trusted yet (${err.message}). Trust the jump host first, then this node.` : `Cannot reach this node through the jump host ${hop}: ${err instanceof Error ? err.message : String(err)}`,
+            message:
+              err instanceof HostKeyRejected
+                ? `The jump host ${hop} is not trusted yet (${err.message}). Trust the jump host first, then this node.`
+                : `Cannot reach this node through the jump host ${hop}: ${err instanceof Error ? err.message : String(err)}`,
           });
         }
       }
       const { jump: _jump, ...hop } = target;
-      const client = await openClient(hop, capture, { ...this.deps.pool.settings, connectTimeoutMs: 10_000 }, sock);
+      const client = await openClient(
+        hop,
+        capture,
+        { ...this.deps.pool.settings, connectTimeoutMs: 10_000 },
+        sock,
+      );
       client.end(); // not reached: the capture verifier never trusts
     } catch (err) {
       if (err instanceof RaydeckError) throw err;
@@ -182,7 +228,11 @@ export class NodeAccess {
       sock?.destroy();
       jumpLease?.release();
     }
-    if (!captured) throw new RaydeckError({ code: 'conflict', message: `${target.host}:${target.port} presented no host key.` });
+    if (!captured)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `${target.host}:${target.port} presented no host key.`,
+      });
     return captured;
   }
 }
@@ -194,5 +244,8 @@ function aboutNode(name: string, message: string): string {
 
 function toRaydeck(err: unknown): RaydeckError {
   if (err instanceof RaydeckError) return err;
-  return new RaydeckError({ code: 'conflict', message: err instanceof Error ? err.message : String(err) });
+  return new RaydeckError({
+    code: 'conflict',
+    message: err instanceof Error ? err.message : String(err),
+  });
 }

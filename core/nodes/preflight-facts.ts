@@ -19,14 +19,30 @@ export type GpuFact = z.infer<typeof GpuFact>;
 export const PreflightFacts = z.object({
   kind: z.literal('facts'),
   hostname: z.string().nullish(),
-  os: z.object({ id: z.string().nullish(), versionId: z.string().nullish(), prettyName: z.string().nullish() }).nullish(),
+  os: z
+    .object({
+      id: z.string().nullish(),
+      versionId: z.string().nullish(),
+      prettyName: z.string().nullish(),
+    })
+    .nullish(),
   kernel: z.string().nullish(),
   arch: z.string().nullish(),
   cpuCount: count.nullish(),
   memory: z.object({ totalBytes: count.nullish(), availableBytes: count.nullish() }).nullish(),
-  disk: z.object({ path: z.string(), freeBytes: count.nullish(), totalBytes: count.nullish() }).nullish(),
+  disk: z
+    .object({ path: z.string(), freeBytes: count.nullish(), totalBytes: count.nullish() })
+    .nullish(),
   /** null: no python3 on the node at all. */
-  python: z.object({ version: z.string(), executable: z.string(), venv: z.boolean(), venvError: z.string().nullish(), pip: z.boolean() }).nullable(),
+  python: z
+    .object({
+      version: z.string(),
+      executable: z.string(),
+      venv: z.boolean(),
+      venvError: z.string().nullish(),
+      pip: z.boolean(),
+    })
+    .nullable(),
   gpus: z
     .object({
       /** Path of nvidia-smi, null when absent (a CPU node, not an error). */
@@ -41,13 +57,31 @@ export const PreflightFacts = z.object({
       cudaVersion: z.string().nullable(),
     })
     .nullish(),
-  ray: z.array(z.object({ path: z.string(), version: z.string().nullable(), error: z.string().nullable() })).nullish(),
-  listening: z.array(z.object({ port: z.number().int(), process: z.string().nullable() })).nullish(),
+  ray: z
+    .array(
+      z.object({ path: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
+    )
+    .nullish(),
+  listening: z
+    .array(z.object({ port: z.number().int(), process: z.string().nullable() }))
+    .nullish(),
   head: z
-    .object({ host: z.string(), port: z.number().int(), outcome: z.enum(['open', 'refused', 'timeout', 'unreachable']), error: z.string().nullable(), ms: z.number() })
+    .object({
+      host: z.string(),
+      port: z.number().int(),
+      outcome: z.enum(['open', 'refused', 'timeout', 'unreachable']),
+      error: z.string().nullable(),
+      ms: z.number(),
+    })
     .nullish(),
   /** A lookup of a name that cannot exist: answered (NXDOMAIN) at once, or waited out. */
-  dns: z.object({ outcome: z.enum(['nxdomain', 'answered', 'failed', 'timeout']), error: z.string().nullable(), ms: z.number() }).nullish(),
+  dns: z
+    .object({
+      outcome: z.enum(['nxdomain', 'answered', 'failed', 'timeout']),
+      error: z.string().nullable(),
+      ms: z.number(),
+    })
+    .nullish(),
   epochMs: z.number().nullish(),
 });
 export type PreflightFacts = z.infer<typeof PreflightFacts>;

@@ -27,7 +27,10 @@ export interface PreflightOutcome extends NodePreflight {
   facts: PreflightFacts;
 }
 
-export async function runPreflight(conn: NodeConnection, ctx: RunPreflightContext): Promise<PreflightOutcome> {
+export async function runPreflight(
+  conn: NodeConnection,
+  ctx: RunPreflightContext,
+): Promise<PreflightOutcome> {
   const now = ctx.now ?? Date.now;
   await conn.ready();
   let clock: PreflightContext['clock'];
@@ -49,17 +52,28 @@ export async function runPreflight(conn: NodeConnection, ctx: RunPreflightContex
   const parsed = FactsSchema.safeParse(scriptJson('preflight', result));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`preflight on ${conn.key} printed facts Raydeck cannot read (${issue?.path.join('.') || 'result'}: ${issue?.message ?? 'invalid'}).`);
+    throw new Error(
+      `preflight on ${conn.key} printed facts Raydeck cannot read (${issue?.path.join('.') || 'result'}: ${issue?.message ?? 'invalid'}).`,
+    );
   }
   const facts = parsed.data;
-  const checkContext: PreflightContext = { role: ctx.role, rayVersion: ctx.rayVersion ?? RAY_VERSION, otherGpuModels: ctx.otherGpuModels ?? [] };
+  const checkContext: PreflightContext = {
+    role: ctx.role,
+    rayVersion: ctx.rayVersion ?? RAY_VERSION,
+    otherGpuModels: ctx.otherGpuModels ?? [],
+  };
   if (ctx.head) checkContext.head = ctx.head;
   if (clock) checkContext.clock = clock;
   return {
     nodeId: ctx.nodeId,
     at: new Date(now()).toISOString(),
     checks: evaluatePreflight(facts, checkContext),
-    gpus: (facts.gpus?.list ?? []).map((g) => ({ index: g.index, name: g.name ?? 'unknown GPU', memoryMiB: g.memoryMiB, uuid: g.uuid ?? '' })),
+    gpus: (facts.gpus?.list ?? []).map((g) => ({
+      index: g.index,
+      name: g.name ?? 'unknown GPU',
+      memoryMiB: g.memoryMiB,
+      uuid: g.uuid ?? '',
+    })),
     facts,
   };
 }

@@ -33,17 +33,26 @@ export class PreflightService {
     }
   }
 
-  async run(clusterId: string, nodeIds: string[] | undefined, op: OperationContext): Promise<NodePreflight[]> {
+  async run(
+    clusterId: string,
+    nodeIds: string[] | undefined,
+    op: OperationContext,
+  ): Promise<NodePreflight[]> {
     const all = await this.nodes.list(clusterId);
     const rayNodes = all.filter((n) => n.role !== 'jump');
     const chosen = nodeIds ? rayNodes.filter((n) => nodeIds.includes(n.id)) : rayNodes;
-    if (chosen.length === 0) throw new Error('No Ray nodes to check: add a head and workers first (jump hosts are not checked).');
+    if (chosen.length === 0)
+      throw new Error(
+        'No Ray nodes to check: add a head and workers first (jump hosts are not checked).',
+      );
     const head = rayNodes.find((n) => n.role === 'head');
     let done = 0;
     op.progress(0, `Checking ${chosen.length} node${chosen.length === 1 ? '' : 's'}`);
     const results = await Promise.all(
       chosen.map(async (node): Promise<NodePreflight> => {
-        const result = await this.checkOne(node, head, op).catch((err: unknown) => unreachable(node, err));
+        const result = await this.checkOne(node, head, op).catch((err: unknown) =>
+          unreachable(node, err),
+        );
         done += 1;
         op.progress(done / chosen.length, `${node.name}: ${summary(result.checks)}`);
         return result;
@@ -52,14 +61,23 @@ export class PreflightService {
     const merged = applyClusterGpuMix(results);
     for (const r of merged) {
       const name = chosen.find((n) => n.id === r.nodeId)?.name ?? r.nodeId;
-      for (const c of r.checks) op.log(`${name}: ${c.status.toUpperCase()} ${c.label}: ${c.detail}${c.hint ? ` — ${c.hint}` : ''}`);
+      for (const c of r.checks)
+        op.log(
+          `${name}: ${c.status.toUpperCase()} ${c.label}: ${c.detail}${c.hint ? ` — ${c.hint}` : ''}`,
+        );
     }
-    const previous = (await this.latest(clusterId)).filter((p) => !merged.some((m) => m.nodeId === p.nodeId) && all.some((n) => n.id === p.nodeId));
+    const previous = (await this.latest(clusterId)).filter(
+      (p) => !merged.some((m) => m.nodeId === p.nodeId) && all.some((n) => n.id === p.nodeId),
+    );
     await writeJsonAtomic(this.file(clusterId), [...previous, ...merged]);
     return merged;
   }
 
-  private async checkOne(node: ClusterNode, head: ClusterNode | undefined, op: OperationContext): Promise<PreflightOutcome> {
+  private async checkOne(
+    node: ClusterNode,
+    head: ClusterNode | undefined,
+    op: OperationContext,
+  ): Promise<PreflightOutcome> {
     const conn = await this.access.lease(node.id);
     try {
       const role = node.role === 'head' ? 'head' : 'worker';
@@ -91,7 +109,15 @@ function unreachable(node: ClusterNode, err: unknown): NodePreflight {
     nodeId: node.id,
     at: new Date().toISOString(),
     gpus: [],
-    checks: [{ id: 'reach', label: 'Reach the node over SSH', status: 'fail', detail: message, hint: 'Fix the connection first (see the Connection column), then run the checks again.' }],
+    checks: [
+      {
+        id: 'reach',
+        label: 'Reach the node over SSH',
+        status: 'fail',
+        detail: message,
+        hint: 'Fix the connection first (see the Connection column), then run the checks again.',
+      },
+    ],
   };
 }
 
@@ -100,11 +126,24 @@ export function applyClusterGpuMix(results: NodePreflight[]): NodePreflight[] {
   const models = [...new Set(results.flatMap((r) => r.gpus.map((g) => g.name)))].sort();
   return results.map((r) => {
     const { facts: _facts, ...plain } = r as NodePreflight & { facts?: unknown };
-    if (r.gpus.length === 0) return { ...plain, checks: r.checks.filter((c) => c.id !== 'gpu-mix') };
+    if (r.gpus.length === 0)
+      return { ...plain, checks: r.checks.filter((c) => c.id !== 'gpu-mix') };
     const line: PreflightCheck =
       models.length > 1
-        ? { id: 'gpu-mix', label: 'GPU models across the cluster', status: 'warn', detail: `the cluster mixes ${models.join(', ')}`, hint: "Pin each model's replicas to one GPU type (Serve `accelerator_type`), or Ray places them on any GPU." }
-        : { id: 'gpu-mix', label: 'GPU models across the cluster', status: 'pass', detail: `all GPUs are ${models[0]}`, hint: null };
+        ? {
+            id: 'gpu-mix',
+            label: 'GPU models across the cluster',
+            status: 'warn',
+            detail: `the cluster mixes ${models.join(', ')}`,
+            hint: "Pin each model's replicas to one GPU type (Serve `accelerator_type`), or Ray places them on any GPU.",
+          }
+        : {
+            id: 'gpu-mix',
+            label: 'GPU models across the cluster',
+            status: 'pass',
+            detail: `all GPUs are ${models[0]}`,
+            hint: null,
+          };
     return { ...plain, checks: [...r.checks.filter((c) => c.id !== 'gpu-mix'), line] };
   });
 }

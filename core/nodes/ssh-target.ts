@@ -40,7 +40,12 @@ async function resolveAuth(node: ClusterNode, deps: TargetDeps): Promise<Resolve
   switch (node.auth.kind) {
     case 'agent': {
       const socket = env.SSH_AUTH_SOCK;
-      if (!socket) throw new TargetProblem('auth', `${node.name}: no SSH agent is running for Raydeck ($SSH_AUTH_SOCK is not set). Use a key file instead, or start Raydeck from a shell with an agent.`, node.id);
+      if (!socket)
+        throw new TargetProblem(
+          'auth',
+          `${node.name}: no SSH agent is running for Raydeck ($SSH_AUTH_SOCK is not set). Use a key file instead, or start Raydeck from a shell with an agent.`,
+          node.id,
+        );
       return { kind: 'agent', socket };
     }
     case 'key': {
@@ -50,22 +55,45 @@ async function resolveAuth(node: ClusterNode, deps: TargetDeps): Promise<Resolve
         privateKey = await fs.readFile(file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new TargetProblem('auth', `${node.name}: cannot read the key file ${file} (${code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(code)}).`, node.id);
+        throw new TargetProblem(
+          'auth',
+          `${node.name}: cannot read the key file ${file} (${code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(code)}).`,
+          node.id,
+        );
       }
       const passphrase = await deps.getSecret(node.id);
       // ssh2 is CommonJS: Node's ESM loader does not see `utils` as a named export.
       const parsed = ssh2.utils.parseKey(privateKey, passphrase);
       if (parsed instanceof Error) {
-        if (/passphrase/i.test(parsed.message) || /decrypt/i.test(parsed.message) || /bad/i.test(parsed.message)) {
-          throw new TargetProblem('secret-needed', passphrase ? `${node.name}: the passphrase for ${file} is wrong.` : `${node.name}: the key ${file} is encrypted; give its passphrase.`, node.id);
+        if (
+          /passphrase/i.test(parsed.message) ||
+          /decrypt/i.test(parsed.message) ||
+          /bad/i.test(parsed.message)
+        ) {
+          throw new TargetProblem(
+            'secret-needed',
+            passphrase
+              ? `${node.name}: the passphrase for ${file} is wrong.`
+              : `${node.name}: the key ${file} is encrypted; give its passphrase.`,
+            node.id,
+          );
         }
-        throw new TargetProblem('auth', `${node.name}: ${file} is not a private key Raydeck can read (${parsed.message}).`, node.id);
+        throw new TargetProblem(
+          'auth',
+          `${node.name}: ${file} is not a private key Raydeck can read (${parsed.message}).`,
+          node.id,
+        );
       }
       return passphrase ? { kind: 'key', privateKey, passphrase } : { kind: 'key', privateKey };
     }
     case 'password': {
       const password = await deps.getSecret(node.id);
-      if (!password) throw new TargetProblem('secret-needed', `${node.name}: a password is needed to log in.`, node.id);
+      if (!password)
+        throw new TargetProblem(
+          'secret-needed',
+          `${node.name}: a password is needed to log in.`,
+          node.id,
+        );
       return { kind: 'password', password };
     }
   }
@@ -74,15 +102,21 @@ async function resolveAuth(node: ClusterNode, deps: TargetDeps): Promise<Resolve
 /** Builds the target for `nodeId`, with its jump chain (at most 8 hops). */
 export async function resolveTarget(nodeId: string, deps: TargetDeps): Promise<SshTarget> {
   const chain: ClusterNode[] = [];
-  for (let id: string | null = nodeId; id !== null; ) {
-    if (chain.length >= 8 || chain.some((n) => n.id === id)) throw new TargetProblem('jump', 'The jump host chain is too long or loops.', nodeId);
+  for (let id: string | null = nodeId; id !== null;) {
+    if (chain.length >= 8 || chain.some((n) => n.id === id))
+      throw new TargetProblem('jump', 'The jump host chain is too long or loops.', nodeId);
     const node: ClusterNode = await deps.getNode(id);
     chain.push(node);
     id = node.jumpNodeId;
   }
   let target: SshTarget | undefined;
   for (const node of chain.reverse()) {
-    const hop: SshTarget = { host: node.host, port: node.port, user: node.user, auth: await resolveAuth(node, deps) };
+    const hop: SshTarget = {
+      host: node.host,
+      port: node.port,
+      user: node.user,
+      auth: await resolveAuth(node, deps),
+    };
     if (target) hop.jump = target;
     target = hop;
   }

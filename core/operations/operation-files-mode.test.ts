@@ -13,11 +13,14 @@ describe('operation files', () => {
     const dir = path.join(newHome(), 'operations');
     const reg = new OperationRegistry(dir, new EventBus());
     {
-      const id = await reg.start('test', 'Test work', async (ctx) => ctx.log('a line with a host name in it'));
+      const id = await reg.start('test', 'Test work', async (ctx) =>
+        ctx.log('a line with a host name in it'),
+      );
       await reg.wait(id);
       await new Promise((r) => setTimeout(r, 100)); // the log append is fire-and-forget
       expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-      for (const f of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
+      for (const f of fs.readdirSync(dir))
+        expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
       expect(fs.readdirSync(dir).some((f) => f.endsWith('.log'))).toBe(true);
     }
   });

@@ -33,7 +33,9 @@ describe('OperationRegistry', () => {
   it('keeps the cluster an operation works on, across a restart (the Activity page names it)', async () => {
     const d = dir();
     const reg = new OperationRegistry(d, new EventBus());
-    const id = await reg.start('preflight', 'Preflight checks', async () => {}, { clusterId: 'c1' });
+    const id = await reg.start('preflight', 'Preflight checks', async () => {}, {
+      clusterId: 'c1',
+    });
     expect((await reg.wait(id)).clusterId).toBe('c1');
     const other = await reg.start('local-check', 'Check this machine', async () => {});
     expect((await reg.wait(other)).clusterId).toBeUndefined();
@@ -43,7 +45,14 @@ describe('OperationRegistry', () => {
 
   it('cancel aborts the signal and ends as cancelled', async () => {
     const reg = new OperationRegistry(dir(), new EventBus());
-    const id = await reg.start('test', 'Long', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))));
+    const id = await reg.start(
+      'test',
+      'Long',
+      (ctx) =>
+        new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    );
     await reg.cancel(id);
     expect((await reg.wait(id)).state).toBe('cancelled');
   });
@@ -68,12 +77,25 @@ describe('OperationRegistry', () => {
     await reg.wait(id);
     fs.writeFileSync(
       path.join(d, 'stale.json'),
-      JSON.stringify({ id: 'stale', kind: 'bring-up', title: 'Bring-up', state: 'running', progress: 0.3, detail: 'install', startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, error: null }),
+      JSON.stringify({
+        id: 'stale',
+        kind: 'bring-up',
+        title: 'Bring-up',
+        state: 'running',
+        progress: 0.3,
+        detail: 'install',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: null,
+        error: null,
+      }),
     );
     const next = new OperationRegistry(d, new EventBus());
     const list = await next.list();
     expect(list.find((o) => o.id === id)?.state).toBe('succeeded');
-    expect(list.find((o) => o.id === 'stale')).toMatchObject({ state: 'failed', error: 'Raydeck stopped while this was running.' });
+    expect(list.find((o) => o.id === 'stale')).toMatchObject({
+      state: 'failed',
+      error: 'Raydeck stopped while this was running.',
+    });
     expect((await next.logs(id, 5)).map((l) => l.line)).toEqual(['kept']);
   });
 });

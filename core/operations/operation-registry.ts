@@ -43,7 +43,12 @@ export class OperationRegistry {
   ) {}
 
   /** Starts `work` in the background and returns its id at once; `clusterId` names the cluster it works on, if any. */
-  async start(kind: string, title: string, work: OperationWork, opts: { clusterId?: string } = {}): Promise<string> {
+  async start(
+    kind: string,
+    title: string,
+    work: OperationWork,
+    opts: { clusterId?: string } = {},
+  ): Promise<string> {
     await this.loadEarlier();
     const id = randomUUID();
     const op: Operation = {
@@ -70,7 +75,11 @@ export class OperationRegistry {
       signal: abort.signal,
       progress: (fraction, detail) => {
         if (entry.op.state !== 'running') return;
-        entry.op = { ...entry.op, progress: fraction === null ? null : Math.min(1, Math.max(0, fraction)), detail };
+        entry.op = {
+          ...entry.op,
+          progress: fraction === null ? null : Math.min(1, Math.max(0, fraction)),
+          detail,
+        };
         this.bus.emit('operation.progress', { ...entry.op });
         void this.persist(entry, false);
       },
@@ -130,17 +139,27 @@ export class OperationRegistry {
 
   private entry(id: string): Live {
     const entry = this.live.get(id);
-    if (!entry) throw new RaydeckError({ code: 'not_found', message: `No operation with id ${id}.` });
+    if (!entry)
+      throw new RaydeckError({ code: 'not_found', message: `No operation with id ${id}.` });
     return entry;
   }
 
   private appendLog(entry: Live, line: string, stream: OperationLogLine['stream']) {
-    const item: OperationLogLine = { operationId: entry.op.id, at: this.now().toISOString(), stream, line: capLine(line) };
+    const item: OperationLogLine = {
+      operationId: entry.op.id,
+      at: this.now().toISOString(),
+      stream,
+      line: capLine(line),
+    };
     entry.ring.push(item);
     if (entry.ring.length > LOG_RING) entry.ring.splice(0, entry.ring.length - LOG_RING);
     this.bus.emit('operation.log', item);
     // 0600: log lines name hosts, users and commands (issue 16).
-    void fs.appendFile(path.join(this.dir, `${entry.op.id}.log`), `${JSON.stringify(item)}\n`, { mode: 0o600 }).catch(() => {});
+    void fs
+      .appendFile(path.join(this.dir, `${entry.op.id}.log`), `${JSON.stringify(item)}\n`, {
+        mode: 0o600,
+      })
+      .catch(() => {});
   }
 
   private finish(entry: Live, state: Operation['state'], detail: string, error: string | null) {
@@ -177,14 +196,28 @@ export class OperationRegistry {
     }
     for (const file of files.filter((f) => f.endsWith('.json'))) {
       try {
-        const parsed = Operation.safeParse(JSON.parse(await fs.readFile(path.join(this.dir, file), 'utf8')));
+        const parsed = Operation.safeParse(
+          JSON.parse(await fs.readFile(path.join(this.dir, file), 'utf8')),
+        );
         if (!parsed.success || this.live.has(parsed.data.id)) continue;
         let op = parsed.data;
         if (op.state === 'running') {
-          op = { ...op, state: 'failed', detail: 'Interrupted', error: 'Raydeck stopped while this was running.', endedAt: op.endedAt ?? op.startedAt };
+          op = {
+            ...op,
+            state: 'failed',
+            detail: 'Interrupted',
+            error: 'Raydeck stopped while this was running.',
+            endedAt: op.endedAt ?? op.startedAt,
+          };
         }
         const ring = await this.readLogTail(op.id);
-        this.live.set(op.id, { op, ring, abort: new AbortController(), lastPersist: 0, done: Promise.resolve() });
+        this.live.set(op.id, {
+          op,
+          ring,
+          abort: new AbortController(),
+          lastPersist: 0,
+          done: Promise.resolve(),
+        });
       } catch {
         // An unreadable record is skipped, never fatal.
       }

@@ -51,11 +51,16 @@ describe('DashboardClient', () => {
     await new DashboardClient({ openTunnel: tunnel, token: 'good-token' }).version();
     const h = seen.at(-1)!;
     expect(h['user-agent']).toBe('raydeck');
-    for (const name of ['origin', 'referer', 'sec-fetch-mode', 'sec-fetch-site']) expect(h[name]).toBeUndefined();
+    for (const name of ['origin', 'referer', 'sec-fetch-mode', 'sec-fetch-site'])
+      expect(h[name]).toBeUndefined();
   });
 
   it('explains a refused token and a missing route', async () => {
-    await expect(new DashboardClient({ openTunnel: tunnel, token: 'bad' }).version()).rejects.toThrow(/auth token is missing or wrong/);
-    await expect(new DashboardClient({ openTunnel: tunnel, token: 'good-token' }).request('GET', '/nope')).rejects.toMatchObject({ status: 404 });
+    await expect(
+      new DashboardClient({ openTunnel: tunnel, token: 'bad' }).version(),
+    ).rejects.toThrow(/auth token is missing or wrong/);
+    await expect(
+      new DashboardClient({ openTunnel: tunnel, token: 'good-token' }).request('GET', '/nope'),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -22,9 +22,14 @@ export class DashboardError extends Error {
   }
 }
 
-const Envelope = <T extends z.ZodType>(data: T) => z.object({ result: z.boolean(), msg: z.string().optional(), data });
+const Envelope = <T extends z.ZodType>(data: T) =>
+  z.object({ result: z.boolean(), msg: z.string().optional(), data });
 
-export const RayVersion = z.object({ version: z.string(), ray_version: z.string(), session_name: z.string().optional() });
+export const RayVersion = z.object({
+  version: z.string(),
+  ray_version: z.string(),
+  session_name: z.string().optional(),
+});
 
 export const RayNodeRecord = z.object({
   node_id: z.string(),
@@ -37,7 +42,9 @@ export const RayNodeRecord = z.object({
 });
 export type RayNodeRecord = z.infer<typeof RayNodeRecord>;
 
-const NodesResponse = Envelope(z.object({ result: z.object({ total: z.number(), result: z.array(RayNodeRecord) }) }));
+const NodesResponse = Envelope(
+  z.object({ result: z.object({ total: z.number(), result: z.array(RayNodeRecord) }) }),
+);
 const ClusterStatusResponse = Envelope(z.object({ clusterStatus: z.string() }));
 
 export interface DashboardClientOptions {
@@ -56,45 +63,88 @@ export class DashboardClient {
 
   /** Every node the GCS knows, ALIVE and DEAD (state API). */
   async nodes(): Promise<RayNodeRecord[]> {
-    return NodesResponse.parse(await this.request('GET', '/api/v0/nodes?limit=1000')).data.result.result;
+    return NodesResponse.parse(await this.request('GET', '/api/v0/nodes?limit=1000')).data.result
+      .result;
   }
 
   /** The `ray status` text (format=1 keeps resource names as Ray prints them). */
   async clusterStatus(): Promise<string> {
-    return ClusterStatusResponse.parse(await this.request('GET', '/api/cluster_status?format=1')).data.clusterStatus;
+    return ClusterStatusResponse.parse(await this.request('GET', '/api/cluster_status?format=1'))
+      .data.clusterStatus;
   }
 
-  async request(method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  async request(
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
     const stream = await this.opts.openTunnel();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { 'User-Agent': 'raydeck', Accept: 'application/json', Host: '127.0.0.1' };
+    const headers: Record<string, string> = {
+      'User-Agent': 'raydeck',
+      Accept: 'application/json',
+      Host: '127.0.0.1',
+    };
     if (payload) {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
     if (this.opts.token) headers.Authorization = `Bearer ${this.opts.token}`;
     return new Promise((resolve, reject) => {
-      const req = http.request({ method, path, headers, createConnection: () => stream as never, timeout: this.opts.timeoutMs ?? 15_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          stream.destroy();
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status === 401 || status === 403) return reject(new DashboardError(`The Ray dashboard refused the request (HTTP ${status}): the Ray auth token is missing or wrong.`, status));
-          if (status >= 400) return reject(new DashboardError(`Ray dashboard ${method} ${path} failed (HTTP ${status}): ${text.slice(0, 300)}`, status, text));
-          if (text.trim() === '') return resolve(null);
-          try {
-            resolve(JSON.parse(text));
-          } catch {
-            reject(new DashboardError(`Ray dashboard ${method} ${path} answered something that is not JSON.`, status));
-          }
-        });
-      });
-      req.on('timeout', () => req.destroy(new DashboardError(`Ray dashboard ${method} ${path} timed out.`, null)));
+      const req = http.request(
+        {
+          method,
+          path,
+          headers,
+          createConnection: () => stream as never,
+          timeout: this.opts.timeoutMs ?? 15_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            stream.destroy();
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status === 401 || status === 403)
+              return reject(
+                new DashboardError(
+                  `The Ray dashboard refused the request (HTTP ${status}): the Ray auth token is missing or wrong.`,
+                  status,
+                ),
+              );
+            if (status >= 400)
+              return reject(
+                new DashboardError(
+                  `Ray dashboard ${method} ${path} failed (HTTP ${status}): ${text.slice(0, 300)}`,
+                  status,
+                  text,
+                ),
+              );
+            if (text.trim() === '') return resolve(null);
+            try {
+              resolve(JSON.parse(text));
+            } catch {
+              reject(
+                new DashboardError(
+                  `Ray dashboard ${method} ${path} answered something that is not JSON.`,
+                  status,
+                ),
+              );
+            }
+          });
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new DashboardError(`Ray dashboard ${method} ${path} timed out.`, null)),
+      );
       req.on('error', (err) => {
         stream.destroy();
-        reject(err instanceof DashboardError ? err : new DashboardError(`Cannot reach the Ray dashboard: ${err.message}`, null));
+        reject(
+          err instanceof DashboardError
+            ? err
+            : new DashboardError(`Cannot reach the Ray dashboard: ${err.message}`, null),
+        );
       });
       req.end(payload);
     });
@@ -102,7 +152,12 @@ export class DashboardClient {
 }
 
 /** GPUs Ray registered, summed over ALIVE nodes (GPUs are Ray logical resources). */
-export function summarizeNodes(nodes: RayNodeRecord[]): { alive: number; dead: number; gpus: number; cpus: number } {
+export function summarizeNodes(nodes: RayNodeRecord[]): {
+  alive: number;
+  dead: number;
+  gpus: number;
+  cpus: number;
+} {
   const alive = nodes.filter((n) => n.state === 'ALIVE');
   return {
     alive: alive.length,

@@ -19,16 +19,27 @@ beforeEach(async () => {
   forwarded = [];
   dashboard = http.createServer((req, res) => {
     seen.push(req.headers);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url, ray_version: '2.60.0' }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ path: req.url, ray_version: '2.60.0' }));
   });
   await new Promise<void>((r) => dashboard.listen(0, '127.0.0.1', () => r()));
   const port = (dashboard.address() as AddressInfo).port;
   const conn = {
-    forwardOut: async (host: string, p: number) => (forwarded.push({ host, port: p }), net.connect(port, '127.0.0.1')),
-    runScript: async () => ({ code: 0, stdout: '{"token": "ray-token-0123456789abcdef"}\n', stderr: '' }),
+    forwardOut: async (host: string, p: number) => (
+      forwarded.push({ host, port: p }),
+      net.connect(port, '127.0.0.1')
+    ),
+    runScript: async () => ({
+      code: 0,
+      stdout: '{"token": "ray-token-0123456789abcdef"}\n',
+      stderr: '',
+    }),
     release() {},
   };
-  const nodes = { list: async () => [{ id: 'h', role: 'head' }] } as unknown as BringUpDeps['nodes'];
+  const nodes = {
+    list: async () => [{ id: 'h', role: 'head' }],
+  } as unknown as BringUpDeps['nodes'];
   const access = { lease: async () => conn } as unknown as BringUpDeps['access'];
   proxies = new DashboardProxies({ nodes, access });
 });
@@ -37,21 +48,27 @@ afterEach(async () => {
   await new Promise((r) => dashboard.close(r));
 });
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: u.port, path: `${u.pathname}${u.search}`, headers }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      })
+      .get(
+        { host: '127.0.0.1', port: u.port, path: `${u.pathname}${u.search}`, headers },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      )
       .on('error', reject);
   });
 }
 
 describe('DashboardProxies', () => {
-  it('trades the key for a cookie, then forwards to the head\'s 127.0.0.1:8265 with the Ray token and no browser cookie', async () => {
+  it("trades the key for a cookie, then forwards to the head's 127.0.0.1:8265 with the Ray token and no browser cookie", async () => {
     const { url } = await proxies.open('c');
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?raydeck-key=[\w-]{32}$/);
     const first = await get(url);
@@ -74,7 +91,10 @@ describe('DashboardProxies', () => {
     const { url } = await proxies.open('c');
     const origin = new URL(url).origin;
     expect((await get(`${origin}/api/version`)).status).toBe(401);
-    expect((await get(`${origin}/api/version`, { cookie: `raydeck-dash-${new URL(url).port}=nope` })).status).toBe(401);
+    expect(
+      (await get(`${origin}/api/version`, { cookie: `raydeck-dash-${new URL(url).port}=nope` }))
+        .status,
+    ).toBe(401);
     expect((await get(`${origin}/?raydeck-key=wrong`)).status).toBe(403);
     expect((await get(url, { host: 'evil.example' })).status).toBe(403);
     const key = new URL(url).searchParams.get('raydeck-key');

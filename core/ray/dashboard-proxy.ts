@@ -19,7 +19,19 @@ import type { NodeAccess } from '../nodes/node-access';
 
 const KEY_PARAM = 'raydeck-key';
 /** Request headers that belong to the hop between the browser and the proxy, not to Ray. */
-const HOP_HEADERS = new Set(['host', 'cookie', 'authorization', 'x-ray-authorization', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer', 'transfer-encoding']);
+const HOP_HEADERS = new Set([
+  'host',
+  'cookie',
+  'authorization',
+  'x-ray-authorization',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'transfer-encoding',
+]);
 
 export interface DashboardProxyDeps {
   nodes: NodeInventory;
@@ -34,7 +46,8 @@ interface RunningProxy {
   key: string;
 }
 
-const same = (a: string, b: string | undefined) => b !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string | undefined) =>
+  b !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
@@ -52,7 +65,11 @@ export class DashboardProxies {
   /** The address that opens cluster `clusterId`'s Ray dashboard (starting its proxy on first use). */
   async open(clusterId: string): Promise<{ url: string }> {
     const head = (await this.deps.nodes.list(clusterId)).find((n) => n.role === 'head');
-    if (!head) throw new RaydeckError({ code: 'conflict', message: 'The cluster has no head node, so there is no Ray dashboard to open.' });
+    if (!head)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'The cluster has no head node, so there is no Ray dashboard to open.',
+      });
     let pending = this.running.get(clusterId);
     if (!pending) {
       pending = this.start(head.id);
@@ -64,7 +81,11 @@ export class DashboardProxies {
   }
 
   dispose(): void {
-    for (const p of this.running.values()) void p.then((r) => r.server.close(), () => {});
+    for (const p of this.running.values())
+      void p.then(
+        (r) => r.server.close(),
+        () => {},
+      );
     this.running.clear();
   }
 
@@ -72,10 +93,18 @@ export class DashboardProxies {
     const key = randomBytes(24).toString('base64url');
     let token: Promise<string | null> | null = null;
     const server = http.createServer((req, res) => {
-      this.handle(req, res, headId, key, () => (token ??= this.token(headId).catch((err) => ((token = null), Promise.reject(err))))).catch((err: unknown) => {
+      this.handle(
+        req,
+        res,
+        headId,
+        key,
+        () => (token ??= this.token(headId).catch((err) => ((token = null), Promise.reject(err)))),
+      ).catch((err: unknown) => {
         this.deps.log?.(`dashboard proxy: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`Raydeck could not reach the Ray dashboard on the head: ${err instanceof Error ? err.message : String(err)}`);
+        res.end(
+          `Raydeck could not reach the Ray dashboard on the head: ${err instanceof Error ? err.message : String(err)}`,
+        );
       });
     });
     server.on('clientError', (_err, socket) => socket.destroy());
@@ -96,7 +125,13 @@ export class DashboardProxies {
     }
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse, headId: string, key: string, token: () => Promise<string | null>): Promise<void> {
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    headId: string,
+    key: string,
+    token: () => Promise<string | null>,
+  ): Promise<void> {
     const port = (req.socket.localAddress && req.socket.localPort) || 0;
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
@@ -114,39 +149,63 @@ export class DashboardProxies {
     const given = url.searchParams.get(KEY_PARAM);
     if (given !== null) {
       if (!same(key, given)) {
-        res.writeHead(403, { 'content-type': 'text/plain' }).end('Wrong key: open the Ray dashboard from Raydeck again.');
+        res
+          .writeHead(403, { 'content-type': 'text/plain' })
+          .end('Wrong key: open the Ray dashboard from Raydeck again.');
         return;
       }
       url.searchParams.delete(KEY_PARAM);
       // Same origin only: the path, never a host (a `//x` path would leave the proxy).
       const to = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
-      res.writeHead(302, { location: to, 'set-cookie': `${cookieName}=${key}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store' }).end();
+      res
+        .writeHead(302, {
+          location: to,
+          'set-cookie': `${cookieName}=${key}; HttpOnly; SameSite=Strict; Path=/`,
+          'cache-control': 'no-store',
+        })
+        .end();
       return;
     }
     if (!same(key, cookieValue(req.headers.cookie, cookieName))) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('Open the Ray dashboard from Raydeck (the cluster page): this address needs the key Raydeck adds.');
+      res
+        .writeHead(401, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(
+          'Open the Ray dashboard from Raydeck (the cluster page): this address needs the key Raydeck adds.',
+        );
       return;
     }
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = value;
     headers.host = `127.0.0.1:${RAY_PORTS.dashboard}`;
     const t = await token();
     if (t) headers.authorization = `Bearer ${t}`;
     const conn = await this.deps.access.lease(headId);
     let released = false;
     const release = () => {
-      if (!released) (released = true), conn.release();
+      if (!released) ((released = true), conn.release());
     };
     try {
       const stream = await conn.forwardOut('127.0.0.1', RAY_PORTS.dashboard);
       await new Promise<void>((resolve, reject) => {
-        const upstream = http.request({ method: req.method, path: `${url.pathname}${url.search}`, headers, createConnection: () => stream as never, timeout: 60_000 }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on('end', resolve);
-          answer.on('error', reject);
-        });
-        upstream.on('timeout', () => upstream.destroy(new Error('the dashboard did not answer in 60 s')));
+        const upstream = http.request(
+          {
+            method: req.method,
+            path: `${url.pathname}${url.search}`,
+            headers,
+            createConnection: () => stream as never,
+            timeout: 60_000,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            answer.on('end', resolve);
+            answer.on('error', reject);
+          },
+        );
+        upstream.on('timeout', () =>
+          upstream.destroy(new Error('the dashboard did not answer in 60 s')),
+        );
         upstream.on('error', reject);
         res.on('close', () => upstream.destroy());
         req.pipe(upstream);

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeServeDashboard } from '../serve/fake-serve-dashboard';
 import { ServeConfigRefused, readServeInstance } from './serve-api';
 
-const capture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8'));
+const capture = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8'));
 let fake: FakeServeDashboard | null = null;
 afterEach(async () => {
   await fake?.close();
@@ -20,30 +21,57 @@ describe('readServeInstance', () => {
   it('reads the Ray 2.60 vLLM app: statuses, replicas, ingress, the config Ray holds', () => {
     const s = readServeInstance(capture('ray-2.60-serve-llm-applications.json'));
     expect(s.serveRunning).toBe(true);
-    expect(s.proxies).toEqual([{ nodeId: expect.stringMatching(/^d0ab/), nodeIp: '192.0.2.2', status: 'HEALTHY' }]);
+    expect(s.proxies).toEqual([
+      { nodeId: expect.stringMatching(/^d0ab/), nodeIp: '192.0.2.2', status: 'HEALTHY' },
+    ]);
     const [app] = s.applications;
-    expect(app).toMatchObject({ name: 'llm', routePrefix: '/', status: 'RUNNING', source: 'declarative', ingressDeployment: 'OpenAiIngress' });
+    expect(app).toMatchObject({
+      name: 'llm',
+      routePrefix: '/',
+      status: 'RUNNING',
+      source: 'declarative',
+      ingressDeployment: 'OpenAiIngress',
+    });
     expect(app!.deployedConfig).toMatchObject({ import_path: 'ray.serve.llm:build_openai_app' });
     const llm = app!.deployments.find((d) => d.name === 'LLMServer:tiny-llama')!;
-    expect(llm).toMatchObject({ status: 'HEALTHY', statusTrigger: 'CONFIG_UPDATE_COMPLETED', autoscaling: { min: 1, max: 2 }, pendingReason: null });
+    expect(llm).toMatchObject({
+      status: 'HEALTHY',
+      statusTrigger: 'CONFIG_UPDATE_COMPLETED',
+      autoscaling: { min: 1, max: 2 },
+      pendingReason: null,
+    });
     expect(llm.counts).toEqual({ desired: 1, running: 1, starting: 0, pending: 0, stopping: 0 });
-    expect(llm.replicas[0]).toMatchObject({ replicaId: 'pyae00yf', state: 'RUNNING', nodeIp: '192.0.2.2', pid: 4279 });
+    expect(llm.replicas[0]).toMatchObject({
+      replicaId: 'pyae00yf',
+      state: 'RUNNING',
+      nodeIp: '192.0.2.2',
+      pid: 4279,
+    });
   });
 
-  it('a replica Ray has not placed is pending, with Ray\'s scheduling message as the reason', () => {
+  it("a replica Ray has not placed is pending, with Ray's scheduling message as the reason", () => {
     const s = readServeInstance(capture('ray-2.60-serve-llm-applications-upscale-pending.json'));
     const llm = s.applications[0]!.deployments.find((d) => d.name === 'LLMServer:tiny-llama')!;
     expect(llm.status).toBe('UPSCALING');
     expect(llm.counts).toEqual({ desired: 2, running: 1, starting: 0, pending: 1, stopping: 0 });
     expect(llm.replicas[1]).toMatchObject({ state: 'STARTING', nodeId: null, pid: null });
-    expect(llm.pendingReason).toMatch(/taken more than 30s to be scheduled.*Resources required for each replica/);
+    expect(llm.pendingReason).toMatch(
+      /taken more than 30s to be scheduled.*Resources required for each replica/,
+    );
   });
 
   it('no Serve (Ray 2.58 empty answer) and an older Ray app', () => {
-    expect(readServeInstance(capture('ray-2.58-serve-applications-empty.json'))).toMatchObject({ serveRunning: false, applications: [], proxies: [] });
-    const echo = readServeInstance(capture('ray-2.58-serve-applications-echo.json')).applications[0]!;
+    expect(readServeInstance(capture('ray-2.58-serve-applications-empty.json'))).toMatchObject({
+      serveRunning: false,
+      applications: [],
+      proxies: [],
+    });
+    const echo = readServeInstance(capture('ray-2.58-serve-applications-echo.json'))
+      .applications[0]!;
     expect(echo).toMatchObject({ name: 'echo', routePrefix: '/echo', status: 'RUNNING' });
-    expect(echo.deployedConfig).toMatchObject({ deployments: [{ name: 'Echo', num_replicas: 'auto' }] });
+    expect(echo.deployedConfig).toMatchObject({
+      deployments: [{ name: 'Echo', num_replicas: 'auto' }],
+    });
   });
 
   it('a status Ray 2.60 does not have is an error naming the field', () => {
@@ -58,7 +86,11 @@ describe('ServeApi through the tunnel', () => {
     fake = await new FakeServeDashboard().listen();
     const conn = await fake.connector()('c1');
     expect((await conn.api.applications()).applications.map((a) => a.name)).toEqual(['llm']);
-    await conn.api.putApplications({ applications: [{ name: 'echo', import_path: 'demo_app:build_app', deployments: [{ name: 'Echo' }] }] });
+    await conn.api.putApplications({
+      applications: [
+        { name: 'echo', import_path: 'demo_app:build_app', deployments: [{ name: 'Echo' }] },
+      ],
+    });
     expect(fake.puts).toHaveLength(1);
     expect((await conn.api.applications()).applications.map((a) => a.name)).toEqual(['echo']); // llm deleted: left out
     const put = fake.requests.find((r) => r.method === 'PUT')!;
@@ -68,7 +100,7 @@ describe('ServeApi through the tunnel', () => {
     expect((await conn.api.applications()).serveRunning).toBe(false);
   });
 
-  it('a 400 on PUT is ServeConfigRefused with Ray\'s whole text', async () => {
+  it("a 400 on PUT is ServeConfigRefused with Ray's whole text", async () => {
     fake = await new FakeServeDashboard().listen();
     const api = (await fake.connector()('c1')).api;
     const text = `1 validation error for ServeDeploySchema\napplications.0.deployments.0\n  Value error, Manually setting num_replicas is not allowed when autoscaling_config is provided. ${'x'.repeat(400)}`;

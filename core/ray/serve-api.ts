@@ -26,7 +26,11 @@ import {
 import { DashboardError } from './dashboard-client';
 
 /** The dashboard client's request (DashboardClient.request), or a stand-in in tests. */
-export type DashboardRequest = (method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown) => Promise<unknown>;
+export type DashboardRequest = (
+  method: 'GET' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+) => Promise<unknown>;
 
 export const SERVE_APPLICATIONS_PATH = '/api/serve/applications/';
 
@@ -48,7 +52,17 @@ const RawDeployment = z.object({
   status: DeploymentStatus,
   status_trigger: DeploymentStatusTrigger,
   message: z.string(),
-  deployment_config: z.object({ autoscaling_config: z.object({ min_replicas: z.number().nullable().optional(), max_replicas: z.number().nullable().optional() }).nullable().optional() }).loose(),
+  deployment_config: z
+    .object({
+      autoscaling_config: z
+        .object({
+          min_replicas: z.number().nullable().optional(),
+          max_replicas: z.number().nullable().optional(),
+        })
+        .nullable()
+        .optional(),
+    })
+    .loose(),
   target_num_replicas: z.number(),
   required_resources: z.record(z.string(), z.unknown()),
   replicas: z.array(RawReplica),
@@ -125,7 +139,10 @@ export function readServeInstance(json: unknown): ServeInstance {
   const parsed = RawInstance.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DashboardError(`Ray's Serve status has an unexpected shape at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`, 200);
+    throw new DashboardError(
+      `Ray's Serve status has an unexpected shape at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`,
+      200,
+    );
   }
   const raw = parsed.data;
   return {
@@ -133,7 +150,11 @@ export function readServeInstance(json: unknown): ServeInstance {
     proxyLocation: raw.proxy_location ?? null,
     httpOptions: raw.http_options ?? null,
     grpcOptions: raw.grpc_options ?? null,
-    proxies: Object.entries(raw.proxies).map(([nodeId, p]) => ({ nodeId, nodeIp: p.node_ip ?? null, status: p.status })),
+    proxies: Object.entries(raw.proxies).map(([nodeId, p]) => ({
+      nodeId,
+      nodeIp: p.node_ip ?? null,
+      status: p.status,
+    })),
     targetCapacity: raw.target_capacity ?? null,
     applications: Object.values(raw.applications).map(toApplication),
   };
@@ -159,7 +180,8 @@ export class ServeApi {
     try {
       await this.request('PUT', SERVE_APPLICATIONS_PATH, config);
     } catch (err) {
-      if (err instanceof DashboardError && err.status === 400) throw new ServeConfigRefused(err.body ?? err.message);
+      if (err instanceof DashboardError && err.status === 400)
+        throw new ServeConfigRefused(err.body ?? err.message);
       throw err;
     }
   }

@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, corpusFiles } from './corpus';
 import { openServeFile, saveServeFile, validateServeText } from './serve-file';
 
-
 /** Each file's findings by class; `~` marks a warning. An empty list: accepted without a word. */
 const EXPECTED: Record<string, string[]> = {
   'public-multimodal-llm-app.yaml': ['renamed-key'], // engine_kwargs.task: removed in vLLM 0.13
@@ -62,14 +61,18 @@ describe('the Serve config corpus', () => {
 
   it.each(corpusFiles())('%s: Raydeck finds what the table says, each with a line', (file) => {
     const r = validateServeText(fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8'), file);
-    expect(r.diagnostics.map((d) => `${d.severity === 'error' ? '' : '~'}${d.code}`)).toEqual(EXPECTED[file]);
+    expect(r.diagnostics.map((d) => `${d.severity === 'error' ? '' : '~'}${d.code}`)).toEqual(
+      EXPECTED[file],
+    );
     expect(r.diagnostics.filter((d) => !d.line)).toEqual([]);
     expect(r.ok).toBe(!EXPECTED[file]!.some((c) => !c.startsWith('~')));
   });
 
   it("the seed documents' configs validate", () => {
     for (const file of corpusFiles().filter((f) => f.startsWith('seed-'))) {
-      expect(validateServeText(fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8'), file).ok).toBe(true);
+      expect(validateServeText(fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8'), file).ok).toBe(
+        true,
+      );
     }
   });
 
@@ -81,7 +84,9 @@ describe('the Serve config corpus', () => {
         fs.copyFileSync(path.join(CORPUS_DIR, file), copy);
         const opened = await openServeFile(copy);
         await saveServeFile(copy, opened.text);
-        expect(fs.readFileSync(copy).equals(fs.readFileSync(path.join(CORPUS_DIR, file)))).toBe(true);
+        expect(fs.readFileSync(copy).equals(fs.readFileSync(path.join(CORPUS_DIR, file)))).toBe(
+          true,
+        );
       }
       expect(fs.readdirSync(dir).sort()).toEqual(corpusFiles()); // no temp file left behind
     } finally {

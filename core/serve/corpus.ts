@@ -4,4 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CORPUS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
-export const corpusFiles = (): string[] => fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yaml')).sort();
+export const corpusFiles = (): string[] =>
+  fs
+    .readdirSync(CORPUS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();

@@ -22,7 +22,8 @@ export type AppBehaviour = 'running' | 'failed' | 'pending';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'ray', 'fixtures');
-const fixture = (name: string): Json => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+const fixture = (name: string): Json =>
+  JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 const RUNNING = fixture('ray-2.60-serve-llm-applications.json');
@@ -30,10 +31,12 @@ const PENDING = fixture('ray-2.60-serve-llm-applications-upscale-pending.json');
 const TEMPLATE_APP: Json = RUNNING.applications.llm;
 const TEMPLATE_DEPLOYMENT: Json = TEMPLATE_APP.deployments.OpenAiIngress;
 const RUNNING_REPLICA: Json = TEMPLATE_DEPLOYMENT.replicas[0];
-const UNPLACED_REPLICA: Json = PENDING.applications.llm.deployments['LLMServer:tiny-llama'].replicas[1];
+const UNPLACED_REPLICA: Json =
+  PENDING.applications.llm.deployments['LLMServer:tiny-llama'].replicas[1];
 
 /** Ray's words (deployment_state.py / application_state.py, Ray 2.60) for a replica that fails to start. */
-export const replicaFailedMessage = (error: string) => `A replica failed to start with exception. Retrying 0 more time(s). Error:\n${error}`;
+export const replicaFailedMessage = (error: string) =>
+  `A replica failed to start with exception. Retrying 0 more time(s). Error:\n${error}`;
 export const schedulingMessage = (dep: string, app: string) =>
   `Deployment '${dep}' in application '${app}' has 1 replicas that have taken more than 30s to be scheduled. This may be due to waiting for the cluster to auto-scale or for a runtime environment to be installed. Resources required for each replica: {"CPU": 1.0, "GPU": 4.0}, total resources available: {"CPU": 1.0}. Use \`ray status\` for more details.`;
 
@@ -73,7 +76,14 @@ export class FakeServeDashboard {
   private serveRunning: boolean;
 
   constructor(opts: FakeServeDashboardOptions = {}) {
-    this.behave = opts.behave ?? ((app) => (/broken/.test(String(app.import_path)) ? 'failed' : /huge/.test(JSON.stringify(app)) ? 'pending' : 'running'));
+    this.behave =
+      opts.behave ??
+      ((app) =>
+        /broken/.test(String(app.import_path))
+          ? 'failed'
+          : /huge/.test(JSON.stringify(app))
+            ? 'pending'
+            : 'running');
     this.deployingPolls = opts.deployingPolls ?? 1;
     this.staleReads = opts.staleReads ?? 0;
     this.deletingReads = opts.deletingReads ?? 0;
@@ -109,8 +119,15 @@ export class FakeServeDashboard {
   /** A connector for ServeApplier / createCore({serveConnector}) through the real DashboardClient. */
   connector(): ServeConnector {
     return async () => {
-      const client = new DashboardClient({ openTunnel: async () => net.connect(this.port, '127.0.0.1'), token: null });
-      return { api: new ServeApi((m, p, b) => client.request(m, p, b)), gpus: async () => 1, release: () => {} };
+      const client = new DashboardClient({
+        openTunnel: async () => net.connect(this.port, '127.0.0.1'),
+        token: null,
+      });
+      return {
+        api: new ServeApi((m, p, b) => client.request(m, p, b)),
+        gpus: async () => 1,
+        release: () => {},
+      };
     };
   }
 
@@ -125,7 +142,9 @@ export class FakeServeDashboard {
     if (req.method === 'GET') {
       const stale = this.stale && this.stale.reads > 0 ? this.stale : null;
       if (stale) stale.reads -= 1;
-      return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stale ? stale.body : this.instance()));
+      return void res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify(stale ? stale.body : this.instance()));
     }
     if (req.method === 'DELETE') {
       this.apps.clear();
@@ -147,7 +166,12 @@ export class FakeServeDashboard {
       const name = String(app.name ?? 'default');
       const before = this.apps.get(name);
       const same = before && JSON.stringify(before.config) === JSON.stringify(app);
-      next.set(name, same ? before : { config: app, behaviour: this.behave(app), reads: 0, deployedAt: Date.now() / 1000 });
+      next.set(
+        name,
+        same
+          ? before
+          : { config: app, behaviour: this.behave(app), reads: 0, deployedAt: Date.now() / 1000 },
+      );
     }
     this.apps = next; // declarative: whatever the body leaves out is gone
     if (this.drop) {
@@ -175,28 +199,62 @@ export class FakeServeDashboard {
 
   private details(name: string, app: LiveApp): Json {
     const out = clone(TEMPLATE_APP);
-    const phase: AppBehaviour | 'deploying' = app.reads <= this.deployingPolls ? 'deploying' : app.behaviour;
-    const names: string[] = Array.isArray(app.config.deployments) ? (app.config.deployments as Json[]).map((d) => String(d.name)) : Object.keys(TEMPLATE_APP.deployments);
-    Object.assign(out, { name, route_prefix: app.config.route_prefix ?? '/', deployed_app_config: app.config, last_deployed_time_s: app.deployedAt, message: '' });
+    const phase: AppBehaviour | 'deploying' =
+      app.reads <= this.deployingPolls ? 'deploying' : app.behaviour;
+    const names: string[] = Array.isArray(app.config.deployments)
+      ? (app.config.deployments as Json[]).map((d) => String(d.name))
+      : Object.keys(TEMPLATE_APP.deployments);
+    Object.assign(out, {
+      name,
+      route_prefix: app.config.route_prefix ?? '/',
+      deployed_app_config: app.config,
+      last_deployed_time_s: app.deployedAt,
+      message: '',
+    });
     out.deployments = {};
-    out.deployment_topology = { app_name: name, nodes: {}, ingress_deployment: names.at(-1) ?? null };
+    out.deployment_topology = {
+      app_name: name,
+      nodes: {},
+      ingress_deployment: names.at(-1) ?? null,
+    };
     names.forEach((dep, i) => {
       const d = clone(TEMPLATE_DEPLOYMENT);
       d.name = dep;
       d.deployment_config.name = dep;
       const failing = i === 0;
       if (phase === 'running' || (phase !== 'deploying' && !failing)) {
-        Object.assign(d, { status: 'HEALTHY', status_trigger: 'CONFIG_UPDATE_COMPLETED', message: '', replicas: [clone(RUNNING_REPLICA)] });
+        Object.assign(d, {
+          status: 'HEALTHY',
+          status_trigger: 'CONFIG_UPDATE_COMPLETED',
+          message: '',
+          replicas: [clone(RUNNING_REPLICA)],
+        });
       } else if (phase === 'deploying') {
-        Object.assign(d, { status: 'UPDATING', status_trigger: 'CONFIG_UPDATE_STARTED', message: '', replicas: [{ ...clone(RUNNING_REPLICA), state: 'STARTING' }] });
+        Object.assign(d, {
+          status: 'UPDATING',
+          status_trigger: 'CONFIG_UPDATE_STARTED',
+          message: '',
+          replicas: [{ ...clone(RUNNING_REPLICA), state: 'STARTING' }],
+        });
       } else if (phase === 'failed') {
-        Object.assign(d, { status: 'DEPLOY_FAILED', status_trigger: 'REPLICA_STARTUP_FAILED', message: replicaFailedMessage(`ModuleNotFoundError: No module named 'broken'`), replicas: [] });
+        Object.assign(d, {
+          status: 'DEPLOY_FAILED',
+          status_trigger: 'REPLICA_STARTUP_FAILED',
+          message: replicaFailedMessage(`ModuleNotFoundError: No module named 'broken'`),
+          replicas: [],
+        });
       } else {
-        Object.assign(d, { status: 'UPDATING', status_trigger: 'CONFIG_UPDATE_STARTED', message: schedulingMessage(dep, name), replicas: [clone(UNPLACED_REPLICA)] });
+        Object.assign(d, {
+          status: 'UPDATING',
+          status_trigger: 'CONFIG_UPDATE_STARTED',
+          message: schedulingMessage(dep, name),
+          replicas: [clone(UNPLACED_REPLICA)],
+        });
       }
       out.deployments[dep] = d;
     });
-    out.status = phase === 'running' ? 'RUNNING' : phase === 'failed' ? 'DEPLOY_FAILED' : 'DEPLOYING';
+    out.status =
+      phase === 'running' ? 'RUNNING' : phase === 'failed' ? 'DEPLOY_FAILED' : 'DEPLOYING';
     if (phase === 'failed') out.message = `Failed to update the deployments ['${names[0]}'].`;
     return out;
   }

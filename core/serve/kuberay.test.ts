@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { exportRayServiceManifest, readRayServiceManifest } from './kuberay';
 import { validateServeText } from './serve-file';
 
-const corpus = (f: string) => fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'corpus', f), 'utf8');
+const corpus = (f: string) =>
+  fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'corpus', f), 'utf8');
 
 describe('readRayServiceManifest', () => {
   it('finds the RayService among other documents and maps its lines to the manifest', () => {
@@ -25,7 +26,10 @@ describe('readRayServiceManifest', () => {
   });
 
   it('a mistake inside serveConfigV2 is reported at its manifest line, with the RayService named for several', () => {
-    const text = corpus('ray-doc-rayservice-k8s_config-multidoc.yaml').replace('            num_replicas: 6\n', '            num_replicas: 6\n            max_concurrent_queries: 4\n');
+    const text = corpus('ray-doc-rayservice-k8s_config-multidoc.yaml').replace(
+      '            num_replicas: 6\n',
+      '            num_replicas: 6\n            max_concurrent_queries: 4\n',
+    );
     const r = validateServeText(text, 'k8s.yaml');
     const d = r.diagnostics.find((x) => x.code === 'renamed-key')!;
     expect(text.split('\n')[d.line! - 1]).toBe('            max_concurrent_queries: 4');
@@ -40,7 +44,9 @@ describe('readRayServiceManifest', () => {
 
   it('flags a Ray dashboard bound to 0.0.0.0 in rayStartParams, at its line', () => {
     const text = corpus('seed-architecture-rayservice.yaml');
-    const d = validateServeText(text, 'seed.yaml').diagnostics.find((x) => x.code === 'public-bind')!;
+    const d = validateServeText(text, 'seed.yaml').diagnostics.find(
+      (x) => x.code === 'public-bind',
+    )!;
     expect(d.severity).toBe('warning');
     expect(text.split('\n')[d.line! - 1]).toContain("dashboard-host: '0.0.0.0'");
   });

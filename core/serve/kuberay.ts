@@ -21,7 +21,8 @@ export interface EmbeddedServeConfig {
   diagnostics: ServeDiagnostic[];
 }
 
-export const isRayServiceManifest = (text: string): boolean => /^kind:\s*RayService\s*$/m.test(text);
+export const isRayServiceManifest = (text: string): boolean =>
+  /^kind:\s*RayService\s*$/m.test(text);
 
 /** Every RayService's Serve config in a (multi-document) manifest. */
 export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
@@ -34,7 +35,10 @@ export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
     const name = String(doc.getIn(['metadata', 'name']) ?? `document ${documentIndex + 1}`);
     const node = doc.getIn(['spec', 'serveConfigV2'], true) as Node | undefined;
     const diagnostics: ServeDiagnostic[] = [];
-    const host = doc.getIn(['spec', 'rayClusterConfig', 'headGroupSpec', 'rayStartParams', 'dashboard-host'], true) as Node | undefined;
+    const host = doc.getIn(
+      ['spec', 'rayClusterConfig', 'headGroupSpec', 'rayStartParams', 'dashboard-host'],
+      true,
+    ) as Node | undefined;
     if (isScalar(host) && (host.value === '0.0.0.0' || host.value === '::') && host.range) {
       const pos = lineCounter.linePos(host.range[0]);
       diagnostics.push({
@@ -49,7 +53,13 @@ export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
     }
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) {
       const at = lineCounter.linePos(doc.range[0]);
-      out.push({ name, documentIndex, text: '', toManifest: () => ({ line: at.line, column: at.col }), diagnostics });
+      out.push({
+        name,
+        documentIndex,
+        text: '',
+        toManifest: () => ({ line: at.line, column: at.col }),
+        diagnostics,
+      });
       return;
     }
     const start = lineCounter.linePos(node.range[0]);
@@ -58,7 +68,10 @@ export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
     const lineText = text.split('\n')[firstLine - 1] ?? '';
     const indent = lineText.length - lineText.trimStart().length;
     const toManifest = block
-      ? (pos: { line: number; column: number }) => ({ line: firstLine + pos.line - 1, column: pos.column + indent })
+      ? (pos: { line: number; column: number }) => ({
+          line: firstLine + pos.line - 1,
+          column: pos.column + indent,
+        })
       : () => ({ line: start.line, column: start.col });
     out.push({ name, documentIndex, text: node.value, toManifest, diagnostics });
   });
@@ -66,7 +79,10 @@ export function readRayServiceManifest(text: string): EmbeddedServeConfig[] {
 }
 
 /** Where a config path lies in the manifest, for one embedded config. */
-export function locateInManifest(config: EmbeddedServeConfig, path: ConfigPath): { line: number; column: number } | null {
+export function locateInManifest(
+  config: EmbeddedServeConfig,
+  path: ConfigPath,
+): { line: number; column: number } | null {
   const parsed = parseYaml(config.text);
   const pos = parsed.diagnostics.length ? null : locate(parsed, path);
   return pos ? config.toManifest(pos) : config.toManifest({ line: 1, column: 1 });
@@ -83,10 +99,22 @@ export interface RayServiceExport {
 export function exportRayServiceManifest(serveConfigText: string, opts: RayServiceExport): string {
   const rayVersion = opts.rayVersion ?? '2.60.0';
   const body = serveConfigText.endsWith('\n') ? serveConfigText : `${serveConfigText}\n`;
-  if (/^\s/.test(body.split('\n').find((l) => l.trim() !== '') ?? '')) throw new Error('exportRayServiceManifest: the Serve config must start at column 1');
-  const metadata = stringify({ name: opts.name, ...(opts.namespace ? { namespace: opts.namespace } : {}) }).trimEnd().split('\n').map((l) => `  ${l}`).join('\n');
+  if (/^\s/.test(body.split('\n').find((l) => l.trim() !== '') ?? ''))
+    throw new Error('exportRayServiceManifest: the Serve config must start at column 1');
+  const metadata = stringify({
+    name: opts.name,
+    ...(opts.namespace ? { namespace: opts.namespace } : {}),
+  })
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
   const image = `rayproject/ray:${rayVersion}-py311-gpu`;
-  const indented = body.replace(/\n$/, '').split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n');
+  const indented = body
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l === '' ? '' : `    ${l}`))
+    .join('\n');
   return [
     '# Exported by Raydeck. serveConfigV2 is the Serve config as written; size the groups below.',
     'apiVersion: ray.io/v1',

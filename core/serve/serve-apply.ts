@@ -53,7 +53,11 @@ export interface ServeTiming {
   /** How long to follow an apply without auto-rollback (vLLM replicas take minutes). */
   followTimeoutMs: number;
 }
-export const DEFAULT_SERVE_TIMING: ServeTiming = { pollMs: 1000, settlePolls: 2, followTimeoutMs: 20 * 60_000 };
+export const DEFAULT_SERVE_TIMING: ServeTiming = {
+  pollMs: 1000,
+  settlePolls: 2,
+  followTimeoutMs: 20 * 60_000,
+};
 
 export interface ServeApplierDeps {
   operations: OperationRegistry;
@@ -99,22 +103,33 @@ function osUser(): string {
 /** Refuses text that is not a valid Serve config, naming line and field of each error. */
 export function refuseInvalid(validation: FileValidation): void {
   if (validation.format === 'rayservice') {
-    throw new RaydeckError({ code: 'validation', message: 'This is a KubeRay RayService manifest; apply takes a Serve config (the text of its serveConfigV2).' });
+    throw new RaydeckError({
+      code: 'validation',
+      message:
+        'This is a KubeRay RayService manifest; apply takes a Serve config (the text of its serveConfigV2).',
+    });
   }
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
-  const where = (d: ServeDiagnostic) => `${d.line ? `line ${d.line}: ` : ''}${formatConfigPath(d.path)}`;
+  const where = (d: ServeDiagnostic) =>
+    `${d.line ? `line ${d.line}: ` : ''}${formatConfigPath(d.path)}`;
   throw new RaydeckError({
     code: 'validation',
     message: `The Serve config is not valid (${errors.length} error${errors.length === 1 ? '' : 's'}): ${where(errors[0]!)}: ${errors[0]!.message}. Nothing was sent to Ray.`,
-    issues: errors.map((d) => ({ path: where(d), message: `${d.message}${d.fix ? ` — ${d.fix}` : ''}` })),
+    issues: errors.map((d) => ({
+      path: where(d),
+      message: `${d.message}${d.fix ? ` — ${d.fix}` : ''}`,
+    })),
   });
 }
 
 function unreachable(err: unknown): unknown {
   if (err instanceof RaydeckError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new RaydeckError({ code: 'conflict', message: `Cannot reach Ray Serve on this cluster: ${message}` });
+  return new RaydeckError({
+    code: 'conflict',
+    message: `Cannot reach Ray Serve on this cluster: ${message}`,
+  });
 }
 
 /**
@@ -134,7 +149,11 @@ export function refuseRedacted(body: unknown): void {
 
 const appNames = (body: unknown): string[] => {
   const apps = (body as { applications?: unknown[] } | null)?.applications ?? [];
-  return apps.map((a) => ((a as { name?: unknown }).name === undefined ? 'default' : String((a as { name?: unknown }).name)));
+  return apps.map((a) =>
+    (a as { name?: unknown }).name === undefined
+      ? 'default'
+      : String((a as { name?: unknown }).name),
+  );
 };
 
 interface Prepared {
@@ -161,7 +180,11 @@ export class ServeApplier {
   }
 
   validate(text: string, gpus?: number | null): FileValidation {
-    return validateServeText(text, 'serve config', gpus === undefined || gpus === null ? {} : { cluster: { gpus } });
+    return validateServeText(
+      text,
+      'serve config',
+      gpus === undefined || gpus === null ? {} : { cluster: { gpus } },
+    );
   }
 
   /** What Ray runs, with runtime_env secrets redacted (what leaves the core). */
@@ -170,12 +193,18 @@ export class ServeApplier {
   }
 
   /** The diff of `text` against what Ray runs, and the validator's findings (with the cluster's GPUs). */
-  async diff(clusterId: string, text: string): Promise<{ diff: ServeConfigDiff; diagnostics: ServeDiagnostic[] }> {
+  async diff(
+    clusterId: string,
+    text: string,
+  ): Promise<{ diff: ServeConfigDiff; diagnostics: ServeDiagnostic[] }> {
     return this.withConnection(clusterId, async (conn) => {
       const validation = this.validate(text, await conn.gpus?.().catch(() => null));
       refuseInvalid(validation);
       refuseRedacted(parseYaml(text).value);
-      return { diff: redactDiff(diffServeConfig(parseYaml(text).value, await conn.api.applications())), diagnostics: validation.diagnostics };
+      return {
+        diff: redactDiff(diffServeConfig(parseYaml(text).value, await conn.api.applications())),
+        diagnostics: validation.diagnostics,
+      };
     });
   }
 
@@ -184,16 +213,28 @@ export class ServeApplier {
   }
 
   /** Applies history version `version` again (default: the last version that ran before the newest). */
-  async rollback(clusterId: string, version?: number, opts: Omit<ApplyOptions, 'autoRollbackS'> = {}): Promise<ApplyStarted> {
+  async rollback(
+    clusterId: string,
+    version?: number,
+    opts: Omit<ApplyOptions, 'autoRollbackS'> = {},
+  ): Promise<ApplyStarted> {
     const history = this.history(clusterId);
     const target = version ?? (await this.previousGood(history))?.version;
-    if (target === undefined) throw new RaydeckError({ code: 'conflict', message: 'Nothing to roll back to: no earlier Serve config of this cluster reached RUNNING. Give a version (raydeck serve history).' });
+    if (target === undefined)
+      throw new RaydeckError({
+        code: 'conflict',
+        message:
+          'Nothing to roll back to: no earlier Serve config of this cluster reached RUNNING. Give a version (raydeck serve history).',
+      });
     const text = await history.text(target);
     return this.start(clusterId, text, target, { wait: opts.wait ?? true, autoRollbackS: null });
   }
 
   /** The newest version that ran, older than `before` (default: older than the newest entry). */
-  private async previousGood(history: ServeHistory, before?: number): Promise<ServeHistoryEntry | undefined> {
+  private async previousGood(
+    history: ServeHistory,
+    before?: number,
+  ): Promise<ServeHistoryEntry | undefined> {
     const entries = await history.list();
     const limit = before ?? entries[0]?.version ?? 0;
     return entries.find((e) => e.version < limit && e.result.state === 'running');
@@ -203,7 +244,10 @@ export class ServeApplier {
    * Runs `fn` with the cluster's Serve API. An unreachable head or dashboard is the cluster's
    * state, not a Raydeck bug: it comes back as a typed error saying so.
    */
-  private async withConnection<T>(clusterId: string, fn: (conn: ServeConnection) => Promise<T>): Promise<T> {
+  private async withConnection<T>(
+    clusterId: string,
+    fn: (conn: ServeConnection) => Promise<T>,
+  ): Promise<T> {
     let conn: ServeConnection;
     try {
       conn = await this.deps.connect(clusterId);
@@ -220,34 +264,82 @@ export class ServeApplier {
   }
 
   /** Validate, diff against Ray, record: everything before the PUT. */
-  private async prepare(conn: ServeConnection, clusterId: string, text: string, rollbackOf: number | null, expectDeletes?: string[]): Promise<Prepared> {
+  private async prepare(
+    conn: ServeConnection,
+    clusterId: string,
+    text: string,
+    rollbackOf: number | null,
+    expectDeletes?: string[],
+  ): Promise<Prepared> {
     const validation = this.validate(text, await conn.gpus?.().catch(() => null));
     refuseInvalid(validation);
     const body = parseYaml(text).value;
     refuseRedacted(body);
     const diff = diffServeConfig(body, await conn.api.applications());
-    if (expectDeletes && [...expectDeletes].sort().join('\n') !== [...diff.deletes].sort().join('\n')) {
+    if (
+      expectDeletes &&
+      [...expectDeletes].sort().join('\n') !== [...diff.deletes].sort().join('\n')
+    ) {
       const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
-      throw new RaydeckError({ code: 'conflict', message: `Ray changed since the diff: this apply would now delete ${list(diff.deletes)} (the diff showed ${list(expectDeletes)}). Nothing was sent; look at the diff again.` });
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `Ray changed since the diff: this apply would now delete ${list(diff.deletes)} (the diff showed ${list(expectDeletes)}). Nothing was sent; look at the diff again.`,
+      });
     }
     const history = this.history(clusterId);
-    const entry = await history.record({ text, by: this.by, rollbackOf, applications: appNames(body), deletes: diff.deletes });
-    return { history, entry, body, diff: redactDiff(diff), warnings: validation.diagnostics.filter((d) => d.severity === 'warning') };
+    const entry = await history.record({
+      text,
+      by: this.by,
+      rollbackOf,
+      applications: appNames(body),
+      deletes: diff.deletes,
+    });
+    return {
+      history,
+      entry,
+      body,
+      diff: redactDiff(diff),
+      warnings: validation.diagnostics.filter((d) => d.severity === 'warning'),
+    };
   }
 
-  private async start(clusterId: string, text: string, rollbackOf: number | null, opts: ApplyOptions): Promise<ApplyStarted> {
+  private async start(
+    clusterId: string,
+    text: string,
+    rollbackOf: number | null,
+    opts: ApplyOptions,
+  ): Promise<ApplyStarted> {
     const running = this.busy.get(clusterId);
-    if (running) throw new RaydeckError({ code: 'conflict', message: `A Serve apply to this cluster is running (operation ${running}); wait for it or cancel it.` });
+    if (running)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `A Serve apply to this cluster is running (operation ${running}); wait for it or cancel it.`,
+      });
     this.busy.set(clusterId, 'starting');
     try {
-      const prepared = await this.withConnection(clusterId, (conn) => this.prepare(conn, clusterId, text, rollbackOf, opts.expectDeletes));
+      const prepared = await this.withConnection(clusterId, (conn) =>
+        this.prepare(conn, clusterId, text, rollbackOf, opts.expectDeletes),
+      );
       const { entry } = prepared;
-      const title = rollbackOf ? `Roll Serve back to v${rollbackOf} (as v${entry.version})` : `Apply Serve config v${entry.version}`;
-      const operationId = await this.deps.operations.start('serve-apply', title, (op) => this.run(op, clusterId, prepared, opts), { clusterId });
+      const title = rollbackOf
+        ? `Roll Serve back to v${rollbackOf} (as v${entry.version})`
+        : `Apply Serve config v${entry.version}`;
+      const operationId = await this.deps.operations.start(
+        'serve-apply',
+        title,
+        (op) => this.run(op, clusterId, prepared, opts),
+        { clusterId },
+      );
       await prepared.history.setOperation(entry.version, operationId);
       this.busy.set(clusterId, operationId);
       void this.deps.operations.wait(operationId).finally(() => this.busy.delete(clusterId));
-      return { operationId, version: entry.version, rollbackOf, diff: prepared.diff, warnings: prepared.warnings };
+      return {
+        operationId,
+        version: entry.version,
+        rollbackOf,
+        diff: prepared.diff,
+        warnings: prepared.warnings,
+      };
     } catch (err) {
       this.busy.delete(clusterId);
       throw err;
@@ -255,17 +347,34 @@ export class ServeApplier {
   }
 
   /** The operation: PUT, follow, record; on failure with a deadline, roll back. */
-  private async run(op: OperationContext, clusterId: string, p: Prepared, opts: ApplyOptions): Promise<void> {
+  private async run(
+    op: OperationContext,
+    clusterId: string,
+    p: Prepared,
+    opts: ApplyOptions,
+  ): Promise<void> {
     const label = versionLabel(p.entry);
-    op.log(`${label}: ${p.entry.applications.length} application${p.entry.applications.length === 1 ? '' : 's'} (${p.entry.applications.join(', ')})`);
+    op.log(
+      `${label}: ${p.entry.applications.length} application${p.entry.applications.length === 1 ? '' : 's'} (${p.entry.applications.join(', ')})`,
+    );
     for (const w of p.warnings) op.log(`warning: ${formatConfigPath(w.path)}: ${w.message}`);
     for (const line of describeDiff(p.diff)) op.log(line);
     const wait = opts.wait ?? true;
     const deadlineS = opts.autoRollbackS ?? null;
     await this.withConnection(clusterId, async (conn) => {
-      const outcome = await this.putAndFollow(op, conn.api, p, wait, deadlineS === null ? this.timing.followTimeoutMs : deadlineS * 1000);
-      if (outcome === 'submitted' || outcome.kind === 'running' || outcome.kind === 'cancelled') return;
-      const what = outcome.kind === 'failed' ? 'failed' : `was not RUNNING within ${deadlineS ?? Math.round(this.timing.followTimeoutMs / 1000)} s`;
+      const outcome = await this.putAndFollow(
+        op,
+        conn.api,
+        p,
+        wait,
+        deadlineS === null ? this.timing.followTimeoutMs : deadlineS * 1000,
+      );
+      if (outcome === 'submitted' || outcome.kind === 'running' || outcome.kind === 'cancelled')
+        return;
+      const what =
+        outcome.kind === 'failed'
+          ? 'failed'
+          : `was not RUNNING within ${deadlineS ?? Math.round(this.timing.followTimeoutMs / 1000)} s`;
       const reason = outcome.messages.join('; ');
       if (deadlineS === null) {
         await p.history.setResult(p.entry.version, outcome.kind, outcome.messages);
@@ -273,31 +382,56 @@ export class ServeApplier {
       }
       const good = await this.previousGood(p.history, p.entry.version);
       if (!good) {
-        await p.history.setResult(p.entry.version, outcome.kind, [...outcome.messages, 'no earlier version reached RUNNING: nothing to roll back to']);
+        await p.history.setResult(p.entry.version, outcome.kind, [
+          ...outcome.messages,
+          'no earlier version reached RUNNING: nothing to roll back to',
+        ]);
         throw new Error(`${label} ${what}, and no earlier version ran to roll back to: ${reason}`);
       }
       op.log(`${label} ${what}: rolling back to v${good.version}`, 'stderr');
       let back: Prepared;
       try {
-        back = await this.prepare(conn, clusterId, await p.history.text(good.version), good.version);
+        back = await this.prepare(
+          conn,
+          clusterId,
+          await p.history.text(good.version),
+          good.version,
+        );
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        await p.history.setResult(p.entry.version, outcome.kind, [...outcome.messages, `rollback to v${good.version} refused: ${why}`]);
-        throw new Error(`${label} ${what}, and the rollback to v${good.version} was refused (${why}): ${reason}`);
+        await p.history.setResult(p.entry.version, outcome.kind, [
+          ...outcome.messages,
+          `rollback to v${good.version} refused: ${why}`,
+        ]);
+        throw new Error(
+          `${label} ${what}, and the rollback to v${good.version} was refused (${why}): ${reason}`,
+        );
       }
       await p.history.setOperation(back.entry.version, op.id);
-      await p.history.setResult(p.entry.version, 'rolled-back', [...outcome.messages, `rolled back to v${good.version} as v${back.entry.version}`]);
+      await p.history.setResult(p.entry.version, 'rolled-back', [
+        ...outcome.messages,
+        `rolled back to v${good.version} as v${back.entry.version}`,
+      ]);
       for (const line of describeDiff(back.diff)) op.log(line);
       const after = await this.putAndFollow(op, conn.api, back, true, this.timing.followTimeoutMs);
-      if (after !== 'submitted' && (after.kind === 'failed' || after.kind === 'timed-out')) await back.history.setResult(back.entry.version, after.kind, after.messages);
+      if (after !== 'submitted' && (after.kind === 'failed' || after.kind === 'timed-out'))
+        await back.history.setResult(back.entry.version, after.kind, after.messages);
       const state = after === 'submitted' ? 'submitted' : after.kind;
       // The outcome first: the CLI's one line is cut at 300 characters, Ray's reasons can be long.
-      throw new Error(`${label} ${what}; rolled back to v${good.version} as v${back.entry.version}: ${state === 'running' ? 'RUNNING' : state}. Why: ${reason}`);
+      throw new Error(
+        `${label} ${what}; rolled back to v${good.version} as v${back.entry.version}: ${state === 'running' ? 'RUNNING' : state}. Why: ${reason}`,
+      );
     });
   }
 
   /** PUT and follow one version; records running / submitted / failed-by-Ray here, the rest is the caller's. */
-  private async putAndFollow(op: OperationContext, api: ServeApi, p: Prepared, wait: boolean, timeoutMs: number): Promise<FollowOutcome | 'submitted'> {
+  private async putAndFollow(
+    op: OperationContext,
+    api: ServeApi,
+    p: Prepared,
+    wait: boolean,
+    timeoutMs: number,
+  ): Promise<FollowOutcome | 'submitted'> {
     const label = versionLabel(p.entry);
     op.progress(0.05, `Sending ${label} to Ray`);
     try {
@@ -331,7 +465,9 @@ export class ServeApplier {
       await p.history.setResult(p.entry.version, 'running');
       op.log(`${label}: every application RUNNING`);
     } else if (outcome.kind === 'cancelled') {
-      await p.history.setResult(p.entry.version, 'submitted', ['following was cancelled; Ray goes on deploying it']);
+      await p.history.setResult(p.entry.version, 'submitted', [
+        'following was cancelled; Ray goes on deploying it',
+      ]);
     }
     return outcome;
   }

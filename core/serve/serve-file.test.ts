@@ -33,17 +33,34 @@ describe('validateServeText', () => {
     expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
   });
   it("reads YAML as Ray does (1.1: yes is true), and refuses numbers Ray's reader types differently", () => {
-    expect(validateServeText('applications:\n- import_path: a.b\n  logging_config: {enable_access_log: yes}\n', 'yes.yaml').ok).toBe(true);
-    const r = validateServeText('applications:\n- import_path: a.b\n  deployments:\n  - name: D\n    max_ongoing_requests: 1e3\n    max_queued_requests: 10.0\n    health_check_period_s: 1.0e+1\n', 'num.yaml');
+    expect(
+      validateServeText(
+        'applications:\n- import_path: a.b\n  logging_config: {enable_access_log: yes}\n',
+        'yes.yaml',
+      ).ok,
+    ).toBe(true);
+    const r = validateServeText(
+      'applications:\n- import_path: a.b\n  deployments:\n  - name: D\n    max_ongoing_requests: 1e3\n    max_queued_requests: 10.0\n    health_check_period_s: 1.0e+1\n',
+      'num.yaml',
+    );
     expect(r.diagnostics.map((d) => [d.code, d.line, d.fix])).toEqual([
       ['type', 5, 'write 1000, or 1.0e+3 (a dot and a signed exponent)'],
       ['type', 6, 'write 10'],
     ]);
-    const free = validateServeText('applications:\n- import_path: a.b\n  args: {lr: 1e-3}\n', 'args.yaml');
-    expect([free.ok, free.diagnostics.map((d) => [d.severity, d.code])]).toEqual([true, [['warning', 'type']]]);
+    const free = validateServeText(
+      'applications:\n- import_path: a.b\n  args: {lr: 1e-3}\n',
+      'args.yaml',
+    );
+    expect([free.ok, free.diagnostics.map((d) => [d.severity, d.code])]).toEqual([
+      true,
+      [['warning', 'type']],
+    ]);
   });
   it('refuses a key written twice (YAML would keep only one)', () => {
-    const r = validateServeText('applications:\n- import_path: a.b\n  import_path: c.d\n', 'dup.yaml');
+    const r = validateServeText(
+      'applications:\n- import_path: a.b\n  import_path: c.d\n',
+      'dup.yaml',
+    );
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-key', 3]]);
   });
 });
@@ -56,11 +73,16 @@ describe('openServeFile / saveServeFile', () => {
       fs.writeFileSync(file, TEXT, { mode: 0o600 });
       const opened = await openServeFile(file);
       expect(opened.format).toBe('serve');
-      await saveServeFile(file, setInYaml(opened.text, ['applications', 0, 'route_prefix'], '/chat'));
+      await saveServeFile(
+        file,
+        setInYaml(opened.text, ['applications', 0, 'route_prefix'], '/chat'),
+      );
       const after = fs.readFileSync(file, 'utf8');
       expect(after).toBe(TEXT.replace('route_prefix: chat', 'route_prefix: /chat'));
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      expect((await validateServeFile(file)).diagnostics.map((d) => d.code)).toEqual(['unknown-key']);
+      expect((await validateServeFile(file)).diagnostics.map((d) => d.code)).toEqual([
+        'unknown-key',
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

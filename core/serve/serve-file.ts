@@ -7,7 +7,12 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { placeDiagnostics, validateServeYaml, type ServeDiagnostic, type ValidateOptions } from '../../shared';
+import {
+  placeDiagnostics,
+  validateServeYaml,
+  type ServeDiagnostic,
+  type ValidateOptions,
+} from '../../shared';
 import { isRayServiceManifest, locateInManifest, readRayServiceManifest } from './kuberay';
 
 export interface ServeFile {
@@ -45,7 +50,11 @@ export interface FileValidation {
 }
 
 /** Validates the text of a Serve config or RayService manifest; `file` is the name messages use. */
-export function validateServeText(text: string, file: string, options: ValidateOptions = {}): FileValidation {
+export function validateServeText(
+  text: string,
+  file: string,
+  options: ValidateOptions = {},
+): FileValidation {
   if (!isRayServiceManifest(text)) {
     const r = validateServeYaml(text, { ...options, file });
     return { ok: r.ok, format: 'serve', diagnostics: r.diagnostics, configs: 1 };
@@ -55,24 +64,55 @@ export function validateServeText(text: string, file: string, options: ValidateO
   for (const config of embedded) {
     diagnostics.push(...config.diagnostics.map((d) => ({ ...d, file })));
     if (!config.text) {
-      diagnostics.push({ severity: 'error', code: 'required', path: ['spec', 'serveConfigV2'], message: `RayService "${config.name}" has no spec.serveConfigV2 string`, fix: 'add serveConfigV2: | with the Serve config', file, ...config.toManifest({ line: 1, column: 1 }) });
+      diagnostics.push({
+        severity: 'error',
+        code: 'required',
+        path: ['spec', 'serveConfigV2'],
+        message: `RayService "${config.name}" has no spec.serveConfigV2 string`,
+        fix: 'add serveConfigV2: | with the Serve config',
+        file,
+        ...config.toManifest({ line: 1, column: 1 }),
+      });
       continue;
     }
     const r = validateServeYaml(config.text, options);
     const placed = placeDiagnostics(
-      r.diagnostics.map(({ line, column, ...d }) => (line ? { ...d, ...config.toManifest({ line, column: column ?? 1 }) } : d)),
+      r.diagnostics.map(({ line, column, ...d }) =>
+        line ? { ...d, ...config.toManifest({ line, column: column ?? 1 }) } : d,
+      ),
       (p) => locateInManifest(config, p),
       file,
     );
-    diagnostics.push(...placed.map((d) => (embedded.length > 1 ? { ...d, message: `RayService "${config.name}": ${d.message}` } : d)));
+    diagnostics.push(
+      ...placed.map((d) =>
+        embedded.length > 1 ? { ...d, message: `RayService "${config.name}": ${d.message}` } : d,
+      ),
+    );
   }
   if (embedded.length === 0) {
-    diagnostics.push({ severity: 'error', code: 'required', path: [], message: 'no RayService document in this manifest', fix: 'give a Serve config or a RayService manifest', file, line: 1, column: 1 });
+    diagnostics.push({
+      severity: 'error',
+      code: 'required',
+      path: [],
+      message: 'no RayService document in this manifest',
+      fix: 'give a Serve config or a RayService manifest',
+      file,
+      line: 1,
+      column: 1,
+    });
   }
-  return { ok: !diagnostics.some((d) => d.severity === 'error'), format: 'rayservice', diagnostics, configs: embedded.length };
+  return {
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+    format: 'rayservice',
+    diagnostics,
+    configs: embedded.length,
+  };
 }
 
-export async function validateServeFile(file: string, options: ValidateOptions = {}): Promise<FileValidation> {
+export async function validateServeFile(
+  file: string,
+  options: ValidateOptions = {},
+): Promise<FileValidation> {
   const { text } = await openServeFile(file);
   return validateServeText(text, file, options);
 }

@@ -6,7 +6,13 @@
  * of an application or deployment is logged once, in Ray's own words, with replica counts
  * (desired vs running vs starting vs pending, and why pending when Ray says).
  */
-import { formatReplicaCounts, rayMessages, serveVerdict, type ServeApplication, type ServeInstance } from '../../shared';
+import {
+  formatReplicaCounts,
+  rayMessages,
+  serveVerdict,
+  type ServeApplication,
+  type ServeInstance,
+} from '../../shared';
 import type { ServeApi } from '../ray/serve-api';
 
 export interface FollowOptions {
@@ -43,7 +49,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /** One line per deployment: `LLMServer:m HEALTHY 1/1 running` (+ Ray's message / why pending). */
 export function deploymentLines(app: ServeApplication): string[] {
   return app.deployments.map((d) => {
-    const why = d.pendingReason ? ` — pending because: ${d.pendingReason}` : d.message ? ` — ${d.message}` : '';
+    const why = d.pendingReason
+      ? ` — pending because: ${d.pendingReason}`
+      : d.message
+        ? ` — ${d.message}`
+        : '';
     return `${app.name}/${d.name}: ${d.status}, ${formatReplicaCounts(d.counts)}${why}`;
   });
 }
@@ -53,7 +63,9 @@ function waitingMessages(instance: ServeInstance, names: string[]): string[] {
   return names.flatMap((n) => {
     const app = instance.applications.find((a) => a.name === n);
     if (!app) return [`${n}: not reported by Ray yet`];
-    const short = app.deployments.filter((d) => d.counts.running < d.counts.desired).map((d) => `${n}/${d.name}: ${formatReplicaCounts(d.counts)}`);
+    const short = app.deployments
+      .filter((d) => d.counts.running < d.counts.desired)
+      .map((d) => `${n}/${d.name}: ${formatReplicaCounts(d.counts)}`);
     return [`${n}: ${app.status}`, ...short, ...rayMessages(app)];
   });
 }
@@ -73,7 +85,10 @@ export async function followApply(api: ServeApi, opts: FollowOptions): Promise<F
     try {
       last = await api.applications();
     } catch (err) {
-      say('error', `Reading Serve status failed (will retry): ${err instanceof Error ? err.message : String(err)}`);
+      say(
+        'error',
+        `Reading Serve status failed (will retry): ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (last) {
       for (const n of opts.names) {
@@ -81,19 +96,44 @@ export async function followApply(api: ServeApi, opts: FollowOptions): Promise<F
         if (!app) continue;
         say(`app:${n}`, `${n}: ${app.status}${app.message ? ` — ${app.message}` : ''}`);
         // Keyed by deployment name (names such as LLMServer:model carry colons themselves).
-        deploymentLines(app).forEach((line, i) => say(`dep:${n}:${app.deployments[i]!.name}`, `  ${line}`));
+        deploymentLines(app).forEach((line, i) =>
+          say(`dep:${n}:${app.deployments[i]!.name}`, `  ${line}`),
+        );
       }
       const verdict = serveVerdict(last, opts.names, opts.deleted ?? []);
-      streak = verdict.kind === streak.kind ? { kind: verdict.kind, count: streak.count + 1 } : { kind: verdict.kind, count: 1 };
-      const runningApps = opts.names.filter((n) => last?.applications.find((a) => a.name === n)?.status === 'RUNNING').length;
-      opts.progress?.(runningApps / Math.max(1, opts.names.length), verdict.kind === 'progressing' ? `Waiting for ${verdict.waitingFor.join(', ')}` : verdict.kind === 'running' ? 'Every application RUNNING' : `${verdict.failed.map((a) => `${a.name} ${a.status}`).join(', ')}`);
+      streak =
+        verdict.kind === streak.kind
+          ? { kind: verdict.kind, count: streak.count + 1 }
+          : { kind: verdict.kind, count: 1 };
+      const runningApps = opts.names.filter(
+        (n) => last?.applications.find((a) => a.name === n)?.status === 'RUNNING',
+      ).length;
+      opts.progress?.(
+        runningApps / Math.max(1, opts.names.length),
+        verdict.kind === 'progressing'
+          ? `Waiting for ${verdict.waitingFor.join(', ')}`
+          : verdict.kind === 'running'
+            ? 'Every application RUNNING'
+            : `${verdict.failed.map((a) => `${a.name} ${a.status}`).join(', ')}`,
+      );
       if (streak.count >= opts.settlePolls) {
         if (verdict.kind === 'running') return { kind: 'running', instance: last };
-        if (verdict.kind === 'failed') return { kind: 'failed', messages: verdict.failed.flatMap((a) => [`${a.name}: ${a.status}`, ...rayMessages(a)]), instance: last };
+        if (verdict.kind === 'failed')
+          return {
+            kind: 'failed',
+            messages: verdict.failed.flatMap((a) => [`${a.name}: ${a.status}`, ...rayMessages(a)]),
+            instance: last,
+          };
       }
     }
     if (Date.now() >= deadline) {
-      return { kind: 'timed-out', messages: last ? waitingMessages(last, opts.names) : ['Ray never answered with the Serve status'], instance: last };
+      return {
+        kind: 'timed-out',
+        messages: last
+          ? waitingMessages(last, opts.names)
+          : ['Ray never answered with the Serve status'],
+        instance: last,
+      };
     }
     await sleep(Math.min(opts.pollMs, Math.max(0, deadline - Date.now())), opts.signal);
   }

@@ -36,7 +36,11 @@ export class ServeHistory {
     readonly clusterId: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(clusterId) || clusterId.startsWith('.')) throw new RaydeckError({ code: 'validation', message: `Not a cluster id: ${JSON.stringify(clusterId)}` });
+    if (!/^[A-Za-z0-9_.-]+$/.test(clusterId) || clusterId.startsWith('.'))
+      throw new RaydeckError({
+        code: 'validation',
+        message: `Not a cluster id: ${JSON.stringify(clusterId)}`,
+      });
     this.dir = path.join(historyRoot, clusterId, 'serve');
     this.lock = path.join(this.dir, '.lock');
   }
@@ -64,8 +68,15 @@ export class ServeHistory {
   }
 
   /** Sets how version `version` ended. */
-  async setResult(version: number, state: ServeApplyState, messages: string[] = []): Promise<ServeHistoryEntry> {
-    return this.update(version, (e) => ({ ...e, result: { state, messages, at: this.now().toISOString() } }));
+  async setResult(
+    version: number,
+    state: ServeApplyState,
+    messages: string[] = [],
+  ): Promise<ServeHistoryEntry> {
+    return this.update(version, (e) => ({
+      ...e,
+      result: { state, messages, at: this.now().toISOString() },
+    }));
   }
 
   /** Names the operation that applies version `version`. */
@@ -74,7 +85,10 @@ export class ServeHistory {
   }
 
   /** Read-modify-write of one record under the lock. */
-  private async update(version: number, change: (e: ServeHistoryEntry) => ServeHistoryEntry): Promise<ServeHistoryEntry> {
+  private async update(
+    version: number,
+    change: (e: ServeHistoryEntry) => ServeHistoryEntry,
+  ): Promise<ServeHistoryEntry> {
     return withFileLock(this.lock, async () => {
       const next = change(await this.entry(version));
       await writeJsonAtomic(this.recordFile(version), next);
@@ -86,12 +100,18 @@ export class ServeHistory {
   async list(): Promise<ServeHistoryEntry[]> {
     const versions = await this.versions();
     const entries = await Promise.all(versions.map((v) => this.entry(v).catch(() => null)));
-    return entries.filter((e): e is ServeHistoryEntry => e !== null).sort((a, b) => b.version - a.version);
+    return entries
+      .filter((e): e is ServeHistoryEntry => e !== null)
+      .sort((a, b) => b.version - a.version);
   }
 
   async entry(version: number): Promise<ServeHistoryEntry> {
     const entry = await readJsonFile(this.recordFile(version), ServeHistoryEntry.nullable(), null);
-    if (!entry) throw new RaydeckError({ code: 'not_found', message: `No Serve config v${version} in the history of this cluster.` });
+    if (!entry)
+      throw new RaydeckError({
+        code: 'not_found',
+        message: `No Serve config v${version} in the history of this cluster.`,
+      });
     return entry;
   }
 

@@ -39,11 +39,16 @@ function cluster(nodes: ClusterNode[], port: number) {
       return conn;
     },
   } as unknown as NodeAccess;
-  return { connect: headServeConnector(inventory, access), leased, forwarded, released: () => released };
+  return {
+    connect: headServeConnector(inventory, access),
+    leased,
+    forwarded,
+    released: () => released,
+  };
 }
 
 describe('headServeConnector', () => {
-  it('reaches Serve on the head through its tunnel with the head\'s token, and releases the lease', async () => {
+  it("reaches Serve on the head through its tunnel with the head's token, and releases the lease", async () => {
     fake = await new FakeServeDashboard().listen();
     const c = cluster([node('w1', 'worker'), node('h1', 'head')], fake.port);
     const serve = await c.connect('c1');
@@ -58,7 +63,10 @@ describe('headServeConnector', () => {
 
   it('a cluster without a head is refused before any connection', async () => {
     const c = cluster([node('w1', 'worker')], 1);
-    await expect(c.connect('c1')).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/no head node/) });
+    await expect(c.connect('c1')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/no head node/),
+    });
     expect(c.leased).toEqual([]);
   });
 });

@@ -16,7 +16,11 @@ import type { ServeConnector } from './serve-apply';
 export function headServeConnector(nodes: NodeInventory, access: NodeAccess): ServeConnector {
   return async (clusterId) => {
     const head = (await nodes.list(clusterId)).find((n) => n.role === 'head');
-    if (!head) throw new RaydeckError({ code: 'conflict', message: 'The cluster has no head node: Serve runs on the head.' });
+    if (!head)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'The cluster has no head node: Serve runs on the head.',
+      });
     const conn = await access.lease(head.id);
     try {
       const dashboard = await dashboardFor(conn);

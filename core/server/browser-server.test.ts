@@ -9,13 +9,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_FRAME_BYTES, createClient, type RaydeckClient, type TransportStatus } from '../../shared';
+import {
+  MAX_FRAME_BYTES,
+  createClient,
+  type RaydeckClient,
+  type TransportStatus,
+} from '../../shared';
 import { createWsTransport, type SocketLike } from '../../shared/transport/ws-client';
 import { createCore } from '../api/create-core';
 import { makeTempHome } from '../testing/temp-home';
 import { createMemoryTransport } from '../transport/memory-transport';
 
-const createMemoryTransportFor = (core: ReturnType<typeof createCore>) => createMemoryTransport(core.service);
+const createMemoryTransportFor = (core: ReturnType<typeof createCore>) =>
+  createMemoryTransport(core.service);
 import { startBrowserServer, type BrowserServer } from './browser-server';
 
 let server: BrowserServer;
@@ -37,19 +43,33 @@ afterAll(async () => {
   home.cleanup();
 });
 
-function get(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: pathname, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: pathname,
+        headers: { host: `127.0.0.1:${server.port}`, ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-function wsOpen(url: string, headers: Record<string, string> = {}): Promise<{ opened: boolean; status?: number }> {
+function wsOpen(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ opened: boolean; status?: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers });
     ws.on('open', () => {
@@ -98,7 +118,10 @@ describe('browser-mode server security', () => {
   });
 
   it('refuses a foreign Origin even with the right token', async () => {
-    const r = await get('/', { authorization: `Bearer ${server.token}`, origin: 'http://evil.example' });
+    const r = await get('/', {
+      authorization: `Bearer ${server.token}`,
+      origin: 'http://evil.example',
+    });
     expect(r.status).toBe(403);
   });
 
@@ -129,9 +152,16 @@ describe('browser-mode server security', () => {
   it('refuses WebSocket upgrades without token, from a foreign Origin or Host', async () => {
     const base = `ws://127.0.0.1:${server.port}/api/ws`;
     expect(await wsOpen(base)).toEqual({ opened: false, status: 401 });
-    expect(await wsOpen(`${base}?token=${server.token}`, { origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
-    expect(await wsOpen(`${base}?token=${server.token}`, { host: 'attacker.test' })).toEqual({ opened: false, status: 403 });
-    expect(await wsOpen(`${base}?token=${server.token}`, { origin: `http://localhost:${server.port}` })).toEqual({ opened: true });
+    expect(
+      await wsOpen(`${base}?token=${server.token}`, { origin: 'http://evil.example' }),
+    ).toEqual({ opened: false, status: 403 });
+    expect(await wsOpen(`${base}?token=${server.token}`, { host: 'attacker.test' })).toEqual({
+      opened: false,
+      status: 403,
+    });
+    expect(
+      await wsOpen(`${base}?token=${server.token}`, { origin: `http://localhost:${server.port}` }),
+    ).toEqual({ opened: true });
   });
 });
 
@@ -142,8 +172,12 @@ describe('WebSocket transport end to end', () => {
       code: 'validation',
       issues: [{ path: 'name', message: 'is required' }],
     });
-    await expect(client.call('clusters.create', { name: 'x'.repeat(64) })).rejects.toMatchObject({ code: 'validation' });
-    await expect(client.call('nope.method' as never, {} as never)).rejects.toMatchObject({ code: 'unknown_method' });
+    await expect(client.call('clusters.create', { name: 'x'.repeat(64) })).rejects.toMatchObject({
+      code: 'validation',
+    });
+    await expect(client.call('nope.method' as never, {} as never)).rejects.toMatchObject({
+      code: 'unknown_method',
+    });
     client.close();
   });
 
@@ -152,14 +186,22 @@ describe('WebSocket transport end to end', () => {
     await new Promise((r) => ws.once('open', r));
     const reply = new Promise<string>((r) => ws.once('message', (d) => r(d.toString())));
     ws.send(JSON.stringify({ t: 'call', id: 7, method: 42 }));
-    expect(JSON.parse(await reply)).toMatchObject({ t: 'result', id: 7, result: { ok: false, error: { code: 'validation' } } });
+    expect(JSON.parse(await reply)).toMatchObject({
+      t: 'result',
+      id: 7,
+      result: { ok: false, error: { code: 'validation' } },
+    });
     ws.close();
   });
 
   it('keeps subscriptions across a dropped socket (core restarted on the same port)', async () => {
     const h = makeTempHome();
     const core = createCore({ home: h.home, mode: 'browser' });
-    let first = await startBrowserServer({ service: core.service, staticDir, token: 'fixed-token-for-this-test' });
+    let first = await startBrowserServer({
+      service: core.service,
+      staticDir,
+      token: 'fixed-token-for-this-test',
+    });
     const port = first.port;
     const statuses: TransportStatus[] = [];
     const client = createClient(
@@ -177,10 +219,17 @@ describe('WebSocket transport end to end', () => {
     await client.call('clusters.list', {});
     await first.close();
     await waitFor(() => statuses.includes('reconnecting'));
-    first = await startBrowserServer({ service: core.service, staticDir, token: 'fixed-token-for-this-test', port });
+    first = await startBrowserServer({
+      service: core.service,
+      staticDir,
+      token: 'fixed-token-for-this-test',
+      port,
+    });
     await waitFor(() => statuses.at(-1) === 'open');
     // A change made by another client reaches the re-subscribed one.
-    await createClient(createMemoryTransportFor(core)).call('clusters.create', { name: 'after-drop' });
+    await createClient(createMemoryTransportFor(core)).call('clusters.create', {
+      name: 'after-drop',
+    });
     await waitFor(() => seen.some((names) => names.includes('after-drop')));
     client.close();
     await first.close();
@@ -205,7 +254,14 @@ async function stillServing(): Promise<boolean> {
 function rawUpgrade(pathname: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
     const sock = net.connect(server.port, '127.0.0.1', () => {
-      const lines = [`GET ${pathname} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='];
+      const lines = [
+        `GET ${pathname} HTTP/1.1`,
+        `Host: 127.0.0.1:${server.port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      ];
       for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
       sock.write(`${lines.join('\r\n')}\r\n\r\n`);
     });
@@ -238,7 +294,10 @@ describe('issue 16: requests no stranger can crash the server with', () => {
   });
 
   it('survives an authenticated WebSocket frame over the size limit, and one with invalid UTF-8', async () => {
-    for (const payload of [Buffer.alloc(MAX_FRAME_BYTES + 1, 0x61), Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]) {
+    for (const payload of [
+      Buffer.alloc(MAX_FRAME_BYTES + 1, 0x61),
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+    ]) {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
       await new Promise((r) => ws.once('open', r));
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
@@ -259,17 +318,31 @@ describe('issue 16: the token is not an ambient cookie', () => {
     // The cookie serves the page (HTML and assets)...
     expect((await get('/', { cookie })).status).toBe(200);
     // ...but the API needs the token itself.
-    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({ opened: false, status: 401 });
-    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`)).toEqual({ opened: true });
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({
+      opened: false,
+      status: 401,
+    });
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`)).toEqual({
+      opened: true,
+    });
   });
 
   it('a cookie holding the token itself opens no WebSocket either', async () => {
     const cookie = `raydeck-token-${server.port}=${encodeURIComponent(server.token)}`;
-    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({ opened: false, status: 401 });
+    expect(await wsOpen(`ws://127.0.0.1:${server.port}/api/ws`, { cookie })).toEqual({
+      opened: false,
+      status: 401,
+    });
   });
 
   it('never answers a Location that leaves the server (/.//evil.example/?token=)', async () => {
-    for (const p of ['/.//evil.example/', '//evil.example/', '/\\evil.example/', '/./\\/evil.example/', '/%2F%2Fevil.example/']) {
+    for (const p of [
+      '/.//evil.example/',
+      '//evil.example/',
+      '/\\evil.example/',
+      '/./\\/evil.example/',
+      '/%2F%2Fevil.example/',
+    ]) {
       const r = await get(`${p}?token=${server.token}`);
       const loc = r.headers.location;
       if (loc !== undefined) {

@@ -10,7 +10,12 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientFrame, MAX_FRAME_BYTES, contentSecurityPolicy, type Unsubscribe } from '../../shared';
+import {
+  ClientFrame,
+  MAX_FRAME_BYTES,
+  contentSecurityPolicy,
+  type Unsubscribe,
+} from '../../shared';
 import type { CoreService } from '../api/core-service';
 import { checkRequest, pageCookieName } from './request-guard';
 import { readStatic } from './static-files';
@@ -46,9 +51,14 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 
   const server = http.createServer((req, res) => {
     handleHttp(req, res).catch((err: unknown) => {
-      log(`raydeck: request ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${(err as Error)?.stack ?? String(err)}`);
+      log(
+        `raydeck: request ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${(err as Error)?.stack ?? String(err)}`,
+      );
       if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.writeHead(500, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
         res.end('Internal error.\n');
       } else res.destroy();
     });
@@ -69,12 +79,19 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     };
     const verdict = checkRequest(req, port, secrets);
     if (!verdict.ok) {
-      res.writeHead(verdict.status, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(verdict.status, {
+        ...baseHeaders,
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
       res.end(`${verdict.reason}\n`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...baseHeaders, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(405, {
+        ...baseHeaders,
+        Allow: 'GET, HEAD',
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
       res.end('Method not allowed: the API is on the WebSocket.\n');
       return;
     }
@@ -83,7 +100,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     // the page itself reads the token from its address, keeps it in its tab and drops it from
     // the address bar. No redirect: a redirect built from the request path can point off-site
     // (`/.//evil.example/` is `//evil.example/` once normalised).
-    const pageCookie = verdict.via === 'query' ? { 'Set-Cookie': `${pageCookieName(port)}=${secrets.pageSecret}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    const pageCookie =
+      verdict.via === 'query'
+        ? {
+            'Set-Cookie': `${pageCookieName(port)}=${secrets.pageSecret}; HttpOnly; SameSite=Strict; Path=/`,
+          }
+        : {};
     const file = await readStatic(opts.staticDir, url.pathname);
     if (!file) {
       res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
@@ -94,7 +116,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       ...baseHeaders,
       ...pageCookie,
       'Content-Type': file.type,
-      'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
+      'Content-Security-Policy': contentSecurityPolicy([
+        `ws://127.0.0.1:${port}`,
+        `ws://localhost:${port}`,
+      ]),
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
@@ -107,11 +132,17 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     try {
       const verdict = checkRequest(req, port, secrets);
       const refuse = (status: number, text: string) =>
-        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`);
+        socket.end(
+          `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`,
+        );
       if (!verdict.ok) return refuse(verdict.status, verdict.reason);
       if (verdict.url.pathname !== '/api/ws') return refuse(404, 'No WebSocket here.');
       // The API needs the token itself; the page cookie only serves the page's files.
-      if (verdict.via === 'page-cookie') return refuse(401, 'The WebSocket needs the token (?token= or a Bearer header), not the page cookie.');
+      if (verdict.via === 'page-cookie')
+        return refuse(
+          401,
+          'The WebSocket needs the token (?token= or a Bearer header), not the page cookie.',
+        );
       wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.service, log));
     } catch (err) {
       log(`raydeck: WebSocket upgrade failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -170,7 +201,11 @@ function serveSocket(ws: WebSocket, service: CoreService, log: (line: string) =>
       // Answer a malformed call if we can tell which one it was.
       const id = (raw as { id?: unknown } | null)?.id;
       if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
-        send({ t: 'result', id, result: { ok: false, error: { code: 'validation', message: 'Malformed request frame.' } } });
+        send({
+          t: 'result',
+          id,
+          result: { ok: false, error: { code: 'validation', message: 'Malformed request frame.' } },
+        });
       }
       return;
     }
@@ -181,14 +216,22 @@ function serveSocket(ws: WebSocket, service: CoreService, log: (line: string) =>
           .call(frame.method, frame.input)
           .catch((err: unknown) => {
             log(`raydeck: ${frame.method} failed: ${(err as Error)?.stack ?? String(err)}`);
-            return { ok: false as const, error: { code: 'internal', message: 'The core failed on this request; see its log.' } };
+            return {
+              ok: false as const,
+              error: { code: 'internal', message: 'The core failed on this request; see its log.' },
+            };
           })
           .then((result) => send({ t: 'result', id: frame.id, result }));
         break;
       case 'sub':
         if (subs.has(frame.event)) break;
         try {
-          subs.set(frame.event, service.subscribe(frame.event, (payload) => send({ t: 'event', event: frame.event, payload })));
+          subs.set(
+            frame.event,
+            service.subscribe(frame.event, (payload) =>
+              send({ t: 'event', event: frame.event, payload }),
+            ),
+          );
         } catch {
           // Unknown event names are ignored; the contract's client cannot produce them.
         }

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '..', '..');
 
 function runScript(body: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', body], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', body], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('keepServingOnErrors', () => {

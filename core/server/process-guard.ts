@@ -12,10 +12,17 @@ export interface ProcessLike {
 
 let installed = false;
 
-export function keepServingOnErrors(log: (line: string) => void, proc: ProcessLike = process): void {
+export function keepServingOnErrors(
+  log: (line: string) => void,
+  proc: ProcessLike = process,
+): void {
   if (installed && proc === process) return;
   if (proc === process) installed = true;
   const describe = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
-  proc.on('uncaughtException', (err) => log(`raydeck: uncaught error (still serving): ${describe(err)}`));
-  proc.on('unhandledRejection', (reason) => log(`raydeck: unhandled rejection (still serving): ${describe(reason)}`));
+  proc.on('uncaughtException', (err) =>
+    log(`raydeck: uncaught error (still serving): ${describe(err)}`),
+  );
+  proc.on('unhandledRejection', (reason) =>
+    log(`raydeck: unhandled rejection (still serving): ${describe(reason)}`),
+  );
 }

@@ -82,22 +82,41 @@ export interface Secrets {
  * What a request without the token reads. Browser mode is started by `npm start` and by
  * `raydeck ui` (and by tests): name neither, name what the user has — the printed address.
  */
-export const NO_TOKEN = 'Missing or wrong token: open the address Raydeck printed when it started (the one ending in ?token=...), or start it again to get a new one.';
+export const NO_TOKEN =
+  'Missing or wrong token: open the address Raydeck printed when it started (the one ending in ?token=...), or start it again to get a new one.';
 
-export function checkRequest(req: Pick<IncomingMessage, 'headers' | 'url'>, port: number, secrets: Secrets): GuardVerdict {
+export function checkRequest(
+  req: Pick<IncomingMessage, 'headers' | 'url'>,
+  port: number,
+  secrets: Secrets,
+): GuardVerdict {
   const host = typeof req.headers.host === 'string' ? req.headers.host.toLowerCase() : undefined;
   if (!host || !allowedHosts(port).includes(host)) {
-    return { ok: false, status: 403, reason: 'Host not allowed (Raydeck answers only on 127.0.0.1 and localhost).' };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'Host not allowed (Raydeck answers only on 127.0.0.1 and localhost).',
+    };
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && (typeof origin !== 'string' || !allowedOrigins(port).includes(origin.toLowerCase()))) {
+  if (
+    origin !== undefined &&
+    (typeof origin !== 'string' || !allowedOrigins(port).includes(origin.toLowerCase()))
+  ) {
     return { ok: false, status: 403, reason: 'Cross-origin request refused.' };
   }
   const url = requestUrl(req.url, port);
   if (!url) return { ok: false, status: 400, reason: 'Bad request path.' };
-  if (sameToken(secrets.token, url.searchParams.get('token'))) return { ok: true, via: 'query', url };
+  if (sameToken(secrets.token, url.searchParams.get('token')))
+    return { ok: true, via: 'query', url };
   const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ') && sameToken(secrets.token, auth.slice(7).trim())) return { ok: true, via: 'bearer', url };
-  if (sameToken(secrets.pageSecret, parseCookies(req.headers.cookie).get(pageCookieName(port)))) return { ok: true, via: 'page-cookie', url };
+  if (
+    typeof auth === 'string' &&
+    auth.startsWith('Bearer ') &&
+    sameToken(secrets.token, auth.slice(7).trim())
+  )
+    return { ok: true, via: 'bearer', url };
+  if (sameToken(secrets.pageSecret, parseCookies(req.headers.cookie).get(pageCookieName(port))))
+    return { ok: true, via: 'page-cookie', url };
   return { ok: false, status: 401, reason: NO_TOKEN };
 }

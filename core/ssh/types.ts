@@ -28,7 +28,12 @@ export type ResolvedAuth =
 export type HostKeyVerdict =
   | { kind: 'trusted'; algorithm: string; fingerprint: string; source: string }
   | { kind: 'unknown'; algorithm: string; fingerprint: string }
-  | { kind: 'changed'; algorithm: string; fingerprint: string; known: { fingerprint: string; source: string }[] }
+  | {
+      kind: 'changed';
+      algorithm: string;
+      fingerprint: string;
+      known: { fingerprint: string; source: string }[];
+    }
   | { kind: 'revoked'; algorithm: string; fingerprint: string; source: string };
 
 export interface HostKeyVerifier {

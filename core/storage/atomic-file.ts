@@ -34,7 +34,11 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  * Reads and validates a JSON file. Missing file -> `fallback`. A file that exists but is broken
  * is an error that names the file: we never silently replace a user's data with defaults.
  */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, fallback: z.output<S>): Promise<z.output<S>> {
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  fallback: z.output<S>,
+): Promise<z.output<S>> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -46,11 +50,15 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
   try {
     data = JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not valid JSON; fix or move it away (Raydeck will not overwrite it).`);
+    throw new Error(
+      `${file} is not valid JSON; fix or move it away (Raydeck will not overwrite it).`,
+    );
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`${file} does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    throw new Error(
+      `${file} does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

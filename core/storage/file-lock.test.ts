@@ -46,7 +46,13 @@ for (let i = 0; i < 25; i++) {
     );
     const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
     const codes = await Promise.all(
-      Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => spawn(tsx, [child], { stdio: 'inherit' }).on('exit', resolve))),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<number | null>((resolve) =>
+            spawn(tsx, [child], { stdio: 'inherit' }).on('exit', resolve),
+          ),
+      ),
     );
     expect(codes).toEqual([0, 0, 0, 0]);
     expect(await fs.readFile(counter, 'utf8')).toBe('100');
@@ -67,26 +73,41 @@ for (let i = 0; i < 25; i++) {
     const dead = spawn(process.execPath, ['-e', '0']);
     const pid = dead.pid!;
     await new Promise((r) => dead.on('exit', r));
-    await fs.writeFile(lock, JSON.stringify({ pid, host: os.hostname(), at: Date.now(), nonce: 'x' }));
+    await fs.writeFile(
+      lock,
+      JSON.stringify({ pid, host: os.hostname(), at: Date.now(), nonce: 'x' }),
+    );
     expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 1_000 })).toBe('ran');
   });
 
   it('breaks a lock older than staleMs even if its pid is alive (pid reuse, another host)', async () => {
     const lock = path.join(dir, 'state.lock');
-    await fs.writeFile(lock, JSON.stringify({ pid: 1, host: 'elsewhere', at: Date.now() - 60_000, nonce: 'x' }));
+    await fs.writeFile(
+      lock,
+      JSON.stringify({ pid: 1, host: 'elsewhere', at: Date.now() - 60_000, nonce: 'x' }),
+    );
     expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 1_000 })).toBe('ran');
   });
 
   it('waits for a live owner and then names it when giving up', async () => {
     const lock = path.join(dir, 'state.lock');
-    await fs.writeFile(lock, JSON.stringify({ pid: 1, host: os.hostname(), at: Date.now(), nonce: 'x' }));
-    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 200 })).rejects.toThrow(/state\.lock is held by process 1 on /);
+    await fs.writeFile(
+      lock,
+      JSON.stringify({ pid: 1, host: os.hostname(), at: Date.now(), nonce: 'x' }),
+    );
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 200 })).rejects.toThrow(
+      /state\.lock is held by process 1 on /,
+    );
     expect(JSON.parse(await fs.readFile(lock, 'utf8')).nonce).toBe('x');
   });
 
   it('releases the lock when the work throws', async () => {
     const lock = path.join(dir, 'state.lock');
-    await expect(withFileLock(lock, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withFileLock(lock, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await withFileLock(lock, async () => 'again', { timeoutMs: 200 })).toBe('again');
   });
 });

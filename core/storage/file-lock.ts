@@ -39,7 +39,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(file: string): Promise<{ owner: LockOwner | null; text: string; mtimeMs: number } | null> {
+async function readOwner(
+  file: string,
+): Promise<{ owner: LockOwner | null; text: string; mtimeMs: number } | null> {
   try {
     const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
     let owner: LockOwner | null = null;
@@ -96,11 +98,20 @@ async function tryCreate(lockFile: string, owner: LockOwner): Promise<boolean> {
 }
 
 /** Runs `fn` while holding `lockFile`; the lock is released even when `fn` throws. */
-export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, opts: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockFile: string,
+  fn: () => Promise<T>,
+  opts: FileLockOptions = {},
+): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleMs = opts.staleMs ?? 30_000;
   await fs.mkdir(path.dirname(lockFile), { recursive: true, mode: 0o700 });
-  const owner: LockOwner = { pid: process.pid, host: HOST, at: Date.now(), nonce: randomBytes(8).toString('hex') };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: HOST,
+    at: Date.now(),
+    nonce: randomBytes(8).toString('hex'),
+  };
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
   for (;;) {
@@ -112,8 +123,12 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, op
       continue;
     }
     if (Date.now() > deadline) {
-      const who = found?.owner ? `process ${found.owner.pid} on ${found.owner.host}` : 'another process';
-      throw new Error(`${lockFile} is held by ${who}; try again, or remove the file if no Raydeck is running.`);
+      const who = found?.owner
+        ? `process ${found.owner.pid} on ${found.owner.host}`
+        : 'another process';
+      throw new Error(
+        `${lockFile} is held by ${who}; try again, or remove the file if no Raydeck is running.`,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 50);

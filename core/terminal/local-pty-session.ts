@@ -31,7 +31,13 @@ export class LocalPtySession extends BaseTerminalSession {
     const env: Record<string, string> = { TERM: 'xterm-256color', COLORTERM: 'truecolor' };
     for (const [key, value] of Object.entries(this.opts.env ?? process.env)) {
       // Raydeck's own settings (RAYDECK_HOME, test switches) are not the shell's business.
-      if (value !== undefined && !key.startsWith('RAYDECK_') && key !== 'TERM' && key !== 'COLORTERM') env[key] = value;
+      if (
+        value !== undefined &&
+        !key.startsWith('RAYDECK_') &&
+        key !== 'TERM' &&
+        key !== 'COLORTERM'
+      )
+        env[key] = value;
     }
     const file = this.opts.shell ?? defaultShell(env);
     let pty: IPty;
@@ -44,7 +50,9 @@ export class LocalPtySession extends BaseTerminalSession {
         env,
       });
     } catch (err) {
-      throw new Error(`Could not start ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `Could not start ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     this.pty = pty;
     pty.onData((data) => this.emitOutput(data));

@@ -19,7 +19,15 @@ class FakeSource {
 function setup(opts: { chunkChars?: number; highWater?: number; lowWater?: number } = {}) {
   const source = new FakeSource();
   const sent: { seq: number; data: string }[] = [];
-  const flow = new OutputFlow({ source, send: (seq, data) => sent.push({ seq, data }), flushMs: 10, chunkChars: 100, highWater: 500, lowWater: 100, ...opts });
+  const flow = new OutputFlow({
+    source,
+    send: (seq, data) => sent.push({ seq, data }),
+    flushMs: 10,
+    chunkChars: 100,
+    highWater: 500,
+    lowWater: 100,
+    ...opts,
+  });
   return { source, sent, flow };
 }
 

@@ -19,13 +19,21 @@ export class SshShellSession extends BaseTerminalSession {
   }
 
   async start(size: TerminalSize): Promise<void> {
-    const channel = await this.openShell({ cols: size.cols, rows: size.rows, term: 'xterm-256color' });
+    const channel = await this.openShell({
+      cols: size.cols,
+      rows: size.rows,
+      term: 'xterm-256color',
+    });
     this.channel = channel;
     const decoder = new StringDecoder('utf8');
-    channel.on('data', (chunk: Buffer | string) => this.emitOutput(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+    channel.on('data', (chunk: Buffer | string) =>
+      this.emitOutput(typeof chunk === 'string' ? chunk : decoder.write(chunk)),
+    );
     // ssh2 also delivers the remote stderr on the channel's `stderr` stream (none with a pty, but harmless).
     const stderr = (channel as ShellChannel & { stderr?: NodeJS.ReadableStream }).stderr;
-    stderr?.on('data', (chunk: Buffer | string) => this.emitOutput(typeof chunk === 'string' ? chunk : chunk.toString('utf8')));
+    stderr?.on('data', (chunk: Buffer | string) =>
+      this.emitOutput(typeof chunk === 'string' ? chunk : chunk.toString('utf8')),
+    );
     // ssh2 emits ('exit', code) or ('exit', null, signal) before 'close'.
     channel.on('exit', (code: unknown) => {
       this.exitCode = typeof code === 'number' ? code : null;

@@ -43,7 +43,11 @@ describe('terminal.* over the core', () => {
   it('runs a command in a local shell and shows its output', async () => {
     const { client } = connect();
     const seen = watch(client);
-    const t = await client.call('terminal.open', { target: { kind: 'local' }, cols: 100, rows: 30 });
+    const t = await client.call('terminal.open', {
+      target: { kind: 'local' },
+      cols: 100,
+      rows: 30,
+    });
     expect(t).toMatchObject({ title: 'Local shell', state: 'running', cols: 100, rows: 30 });
     await client.call('terminal.write', { terminalId: t.id, data: 'echo hello-$((6*7))\r' });
     await until(() => (seen.text.get(t.id) ?? '').includes('hello-42'), 'hello-42');
@@ -59,29 +63,48 @@ describe('terminal.* over the core', () => {
     await client.call('terminal.write', { terminalId: t.id, data: 'exit 5\r' });
     await until(() => seen.exits.has(t.id), 'exit');
     expect(seen.exits.get(t.id)).toBe(5);
-    expect(await client.call('terminal.list', {})).toEqual([expect.objectContaining({ id: t.id, state: 'exited', exitCode: 5 })]);
+    expect(await client.call('terminal.list', {})).toEqual([
+      expect.objectContaining({ id: t.id, state: 'exited', exitCode: 5 }),
+    ]);
   });
 
   it('validates sizes and write lengths at the edge with field messages', async () => {
     const { client } = connect();
-    const err = await client.call('terminal.open', { target: { kind: 'local' }, cols: 0, rows: 9999 }).catch((e: unknown) => e);
+    const err = await client
+      .call('terminal.open', { target: { kind: 'local' }, cols: 0, rows: 9999 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RaydeckError);
     expect((err as RaydeckError).issues).toEqual([
       { path: 'cols', message: 'must be at least 2' },
       { path: 'rows', message: 'must be at most 500' },
     ]);
     const t = await client.call('terminal.open', { target: { kind: 'local' }, cols: 80, rows: 24 });
-    const big = await client.call('terminal.write', { terminalId: t.id, data: 'x'.repeat(70_000) }).catch((e: unknown) => e);
+    const big = await client
+      .call('terminal.write', { terminalId: t.id, data: 'x'.repeat(70_000) })
+      .catch((e: unknown) => e);
     expect((big as RaydeckError).issues?.[0]?.path).toBe('data');
   });
 
   it('refuses an SSH tab whose node cannot be reached with one readable reason', async () => {
     const { core, client } = connect();
     const cluster = await core.inventory.create('lab');
-    const node = await client.call('nodes.add', { clusterId: cluster.id, name: 'gpu-1', host: '198.51.100.7', user: 'ray', auth: { kind: 'key', identityFile: '/nonexistent/raydeck-test-key' } });
-    const err = await client.call('terminal.open', { target: { kind: 'ssh', nodeId: node.id }, cols: 80, rows: 24 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'conflict', message: 'gpu-1: cannot read the key file /nonexistent/raydeck-test-key (it does not exist).' });
-    const missing = await client.call('terminal.open', { target: { kind: 'ssh', nodeId: 'nope' }, cols: 80, rows: 24 }).catch((e: unknown) => e);
+    const node = await client.call('nodes.add', {
+      clusterId: cluster.id,
+      name: 'gpu-1',
+      host: '198.51.100.7',
+      user: 'ray',
+      auth: { kind: 'key', identityFile: '/nonexistent/raydeck-test-key' },
+    });
+    const err = await client
+      .call('terminal.open', { target: { kind: 'ssh', nodeId: node.id }, cols: 80, rows: 24 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'conflict',
+      message: 'gpu-1: cannot read the key file /nonexistent/raydeck-test-key (it does not exist).',
+    });
+    const missing = await client
+      .call('terminal.open', { target: { kind: 'ssh', nodeId: 'nope' }, cols: 80, rows: 24 })
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'not_found', message: 'No node with id nope.' });
   });
 

@@ -44,7 +44,10 @@ function setup(max = 3) {
     maxTerminals: max,
     replayChars: 10,
     flow: { flushMs: 1, chunkChars: 4, highWater: 8, lowWater: 4 },
-    events: { output: (id, seq, data) => outputs.push({ id, seq, data }), exit: (id, code) => exits.push({ id, code }) },
+    events: {
+      output: (id, seq, data) => outputs.push({ id, seq, data }),
+      exit: (id, code) => exits.push({ id, code }),
+    },
     createSession: async () => {
       const s = new FakeSession();
       sessions.push(s);
@@ -63,16 +66,23 @@ describe('TerminalRegistry', () => {
     const b = await registry.open({ kind: 'local' }, { cols: 80, rows: 24 });
     expect(a.id).not.toBe(b.id);
     expect(sessions[0]!.sizes).toEqual([{ cols: 100, rows: 30 }]);
-    expect(registry.list().map((t) => [t.title, t.state, t.cols])).toEqual([['Local shell', 'running', 100], ['Local shell', 'running', 80]]);
+    expect(registry.list().map((t) => [t.title, t.state, t.cols])).toEqual([
+      ['Local shell', 'running', 100],
+      ['Local shell', 'running', 80],
+    ]);
   });
 
   it('refuses more than the bound with a message saying what to do', async () => {
     const { registry } = setup(2);
     await registry.open({ kind: 'local' }, { cols: 80, rows: 24 });
     await registry.open({ kind: 'local' }, { cols: 80, rows: 24 });
-    const err = await registry.open({ kind: 'local' }, { cols: 80, rows: 24 }).catch((e: unknown) => e);
+    const err = await registry
+      .open({ kind: 'local' }, { cols: 80, rows: 24 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RaydeckError);
-    expect((err as RaydeckError).message).toBe('2 terminals are open, the most Raydeck keeps; close one first.');
+    expect((err as RaydeckError).message).toBe(
+      '2 terminals are open, the most Raydeck keeps; close one first.',
+    );
   });
 
   it('routes writes and resizes to the right shell; unknown ids are not_found', async () => {
@@ -82,7 +92,9 @@ describe('TerminalRegistry', () => {
     expect(registry.resize(a.id, { cols: 132, rows: 50 })).toMatchObject({ cols: 132, rows: 50 });
     expect(sessions[0]!.written).toEqual(['ls\r']);
     expect(sessions[0]!.sizes.at(-1)).toEqual({ cols: 132, rows: 50 });
-    expect(() => registry.write('nope', 'x')).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(() => registry.write('nope', 'x')).toThrow(
+      expect.objectContaining({ code: 'not_found' }),
+    );
   });
 
   it('reports an exit after all the output before it, keeps the tab listed as exited and refuses input', async () => {
@@ -121,7 +133,9 @@ describe('TerminalRegistry', () => {
     registry.dispose();
     expect(sessions[1]!.killed).toBe(true);
     expect(registry.list()).toEqual([]);
-    await expect(registry.open({ kind: 'local' }, { cols: 80, rows: 24 })).rejects.toThrow('shutting down');
+    await expect(registry.open({ kind: 'local' }, { cols: 80, rows: 24 })).rejects.toThrow(
+      'shutting down',
+    );
   });
 
   it('turns a shell that cannot start into a readable error and does not count it', async () => {
@@ -136,7 +150,9 @@ describe('TerminalRegistry', () => {
         return { session: s, title: 'x' };
       },
     });
-    await expect(registry.open({ kind: 'local' }, { cols: 80, rows: 24 })).rejects.toThrow('Could not open the shell: spawn /bin/nosh ENOENT');
+    await expect(registry.open({ kind: 'local' }, { cols: 80, rows: 24 })).rejects.toThrow(
+      'Could not open the shell: spawn /bin/nosh ENOENT',
+    );
     expect(registry.list()).toEqual([]);
   });
 });

@@ -6,7 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RaydeckError } from '../../shared';
-import { MAX_TERMINALS, TERMINAL_REPLAY_CHARS, type TerminalInfo, type TerminalTarget } from '../../shared/domain/terminal';
+import {
+  MAX_TERMINALS,
+  TERMINAL_REPLAY_CHARS,
+  type TerminalInfo,
+  type TerminalTarget,
+} from '../../shared/domain/terminal';
 import { OutputFlow } from './output-flow';
 import type { TerminalSession, TerminalSize } from './terminal-session';
 
@@ -42,15 +47,30 @@ export class TerminalRegistry {
 
   async open(target: TerminalTarget, size: TerminalSize): Promise<TerminalInfo> {
     const max = this.opts.maxTerminals ?? MAX_TERMINALS;
-    if (this.disposed) throw new RaydeckError({ code: 'conflict', message: 'Raydeck is shutting down; no new terminals.' });
+    if (this.disposed)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'Raydeck is shutting down; no new terminals.',
+      });
     if (this.entries.size + this.opening >= max) {
-      throw new RaydeckError({ code: 'conflict', message: `${max} terminals are open, the most Raydeck keeps; close one first.` });
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `${max} terminals are open, the most Raydeck keeps; close one first.`,
+      });
     }
     this.opening += 1;
     try {
       const { session, title } = await this.opts.createSession(target);
       const id = randomUUID();
-      const info: TerminalInfo = { id, target, title, state: 'running', exitCode: null, cols: size.cols, rows: size.rows };
+      const info: TerminalInfo = {
+        id,
+        target,
+        title,
+        state: 'running',
+        exitCode: null,
+        cols: size.cols,
+        rows: size.rows,
+      };
       const entry: Entry = {
         info,
         session,
@@ -76,11 +96,17 @@ export class TerminalRegistry {
       } catch (err) {
         entry.flow.dispose();
         if (err instanceof RaydeckError) throw err;
-        throw new RaydeckError({ code: 'internal', message: `Could not open the shell: ${err instanceof Error ? err.message : String(err)}` });
+        throw new RaydeckError({
+          code: 'internal',
+          message: `Could not open the shell: ${err instanceof Error ? err.message : String(err)}`,
+        });
       }
       if (this.disposed) {
         session.kill();
-        throw new RaydeckError({ code: 'conflict', message: 'Raydeck is shutting down; no new terminals.' });
+        throw new RaydeckError({
+          code: 'conflict',
+          message: 'Raydeck is shutting down; no new terminals.',
+        });
       }
       this.entries.set(id, entry);
       return entry.info;
@@ -91,7 +117,11 @@ export class TerminalRegistry {
 
   write(id: string, data: string): number {
     const entry = this.get(id);
-    if (entry.info.state === 'exited') throw new RaydeckError({ code: 'conflict', message: 'This shell has ended; open a new terminal.' });
+    if (entry.info.state === 'exited')
+      throw new RaydeckError({
+        code: 'conflict',
+        message: 'This shell has ended; open a new terminal.',
+      });
     entry.session.write(data);
     return data.length;
   }
@@ -136,7 +166,11 @@ export class TerminalRegistry {
 
   private get(id: string): Entry {
     const entry = this.entries.get(id);
-    if (!entry) throw new RaydeckError({ code: 'not_found', message: `No open terminal with id ${id}; it was closed or Raydeck restarted.` });
+    if (!entry)
+      throw new RaydeckError({
+        code: 'not_found',
+        message: `No open terminal with id ${id}; it was closed or Raydeck restarted.`,
+      });
     return entry;
   }
 

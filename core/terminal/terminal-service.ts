@@ -24,8 +24,13 @@ export interface TerminalServiceOptions {
   flow?: TerminalRegistryOptions['flow'];
 }
 
-export function createTerminalRegistry(ctx: CoreContext, opts: TerminalServiceOptions = {}): TerminalRegistry {
-  const createSession = async (target: TerminalTarget): Promise<{ session: TerminalSession; title: string }> => {
+export function createTerminalRegistry(
+  ctx: CoreContext,
+  opts: TerminalServiceOptions = {},
+): TerminalRegistry {
+  const createSession = async (
+    target: TerminalTarget,
+  ): Promise<{ session: TerminalSession; title: string }> => {
     switch (target.kind) {
       case 'local':
         return { session: new LocalPtySession(opts.local), title: 'Local shell' };
@@ -38,7 +43,10 @@ export function createTerminalRegistry(ctx: CoreContext, opts: TerminalServiceOp
             message: `Shells on nodes are not available in this build yet (no node connection service); ${node.name} cannot be opened. Local shells work.`,
           });
         }
-        return { session: new SshShellSession((shellOpts) => shells.open(node.id, shellOpts)), title: node.name };
+        return {
+          session: new SshShellSession((shellOpts) => shells.open(node.id, shellOpts)),
+          title: node.name,
+        };
       }
     }
   };

@@ -6,7 +6,8 @@
 import type { Transport } from '../../shared';
 import type { CoreService } from '../api/core-service';
 
-const wire = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+const wire = <T>(value: T): T =>
+  value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 
 export function createMemoryTransport(service: CoreService): Transport {
   const subscriptions = new Set<() => void>();
@@ -15,7 +16,9 @@ export function createMemoryTransport(service: CoreService): Transport {
       return wire(await service.call(method, wire(input)));
     },
     subscribe(event, listener) {
-      const off = service.subscribe(event, (payload) => queueMicrotask(() => listener(wire(payload))));
+      const off = service.subscribe(event, (payload) =>
+        queueMicrotask(() => listener(wire(payload))),
+      );
       subscriptions.add(off);
       return () => {
         off();

@@ -17,7 +17,15 @@ beforeEach(() => ({ raydeck, page, app } = session));
 
 const fp = (c: string) => `SHA256:${c.repeat(43)}`;
 const testbed = JSON.stringify({
-  nodes: ['node1', 'node2', 'node3'].map((name, i) => ({ name, host: `198.51.100.${11 + i}`, port: 22, user: 'root', identityFile: '/var/lib/raydeck-testbed/client/id_ed25519', hostKeyFingerprints: [fp(String.fromCharCode(65 + i))], gpus: 2 })),
+  nodes: ['node1', 'node2', 'node3'].map((name, i) => ({
+    name,
+    host: `198.51.100.${11 + i}`,
+    port: 22,
+    user: 'root',
+    identityFile: '/var/lib/raydeck-testbed/client/id_ed25519',
+    hostKeyFingerprints: [fp(String.fromCharCode(65 + i))],
+    gpus: 2,
+  })),
   index: 'http://198.51.100.1:8765/simple',
 });
 
@@ -40,7 +48,8 @@ function wholeAndHittable(locator: ReturnType<Page['locator']>) {
   return locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
     const frame = el.closest('[role="dialog"]')!.getBoundingClientRect();
-    const inView = r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+    const inView =
+      r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
     const inFrame = r.top >= frame.top && r.bottom <= frame.bottom;
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return inView && inFrame && hit !== null && (hit === el || el.contains(hit));
@@ -77,7 +86,10 @@ describe('the first hour, in Chromium', () => {
   it('keeps connection badges on one line in a 1024 px wide window', async () => {
     await page.setViewportSize({ width: 1024, height: 720 });
     await openNodesOfNewCluster('lab-badges');
-    await page.getByTestId('nodes-empty').getByRole('button', { name: 'Import from ssh config or testbed' }).click();
+    await page
+      .getByTestId('nodes-empty')
+      .getByRole('button', { name: 'Import from ssh config or testbed' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Import nodes' });
     await dialog.getByRole('tab', { name: 'Testbed JSON' }).click();
     await dialog.getByRole('radio', { name: /Paste/ }).check();
@@ -88,19 +100,25 @@ describe('the first hour, in Chromium', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     const badges = page.getByTestId('conn-badge');
     await expect.poll(() => badges.count()).toBe(3);
-    for (const badge of await badges.all()) expect(await badge.evaluate((el) => el.getClientRects().length)).toBe(1);
+    for (const badge of await badges.all())
+      expect(await badge.evaluate((el) => el.getClientRects().length)).toBe(1);
   });
 
   it("shows the import's fingerprints inside the dialog, with no sideways scrolling", async () => {
     await openNodesOfNewCluster('lab-import');
-    await page.getByTestId('nodes-empty').getByRole('button', { name: 'Import from ssh config or testbed' }).click();
+    await page
+      .getByTestId('nodes-empty')
+      .getByRole('button', { name: 'Import from ssh config or testbed' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Import nodes' });
     await dialog.getByRole('tab', { name: 'Testbed JSON' }).click();
     await dialog.getByRole('radio', { name: /Paste/ }).check();
     await dialog.getByRole('textbox', { name: 'Testbed JSON' }).fill(testbed);
     await dialog.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => dialog.getByTestId('import-candidate').count()).toBe(3);
-    await expect(dialog.getByTestId('import-candidate').first().textContent()).resolves.toContain(fp('A'));
+    await expect(dialog.getByTestId('import-candidate').first().textContent()).resolves.toContain(
+      fp('A'),
+    );
     const overflow = await dialog.evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     const table = await dialog.getByRole('table', { name: 'Hosts found' }).boundingBox();

@@ -26,7 +26,11 @@ beforeEach(() => ({ raydeck, page, app } = session));
 
 /** The CLI on the running app's home (the app watches the inventory and shows the change). */
 function raydeckCli(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'bin/raydeck.js'), ...args], { cwd: ROOT, env: { ...process.env, RAYDECK_HOME: raydeck.home }, encoding: 'utf8' });
+  return execFileSync(process.execPath, [path.join(ROOT, 'bin/raydeck.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, RAYDECK_HOME: raydeck.home },
+    encoding: 'utf8',
+  });
 }
 
 const CONFIG = `# echo service
@@ -47,13 +51,31 @@ describe('Serve page in Chromium', () => {
     const serve = new ServePage(page);
     await serve.open();
     await serve.emptyState('serve-no-cluster').waitFor();
-    expect(await serve.emptyState('serve-no-cluster').getByRole('button', { name: 'Go to Clusters' }).isVisible()).toBe(true);
+    expect(
+      await serve
+        .emptyState('serve-no-cluster')
+        .getByRole('button', { name: 'Go to Clusters' })
+        .isVisible(),
+    ).toBe(true);
   });
 
   it('a cluster whose head does not answer: the empty state with the reason; a misspelled key is underlined with the key Ray expects', async () => {
     raydeckCli('cluster', 'create', 'lab');
     // Port 1 on this machine refuses at once: a head that does not answer, no traffic leaves the machine.
-    raydeckCli('node', 'add', 'lab', '--host', '127.0.0.1', '--port', '1', '--user', 'root', '--agent', '--role', 'head');
+    raydeckCli(
+      'node',
+      'add',
+      'lab',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '1',
+      '--user',
+      'root',
+      '--agent',
+      '--role',
+      'head',
+    );
     await page.goto(raydeck.url);
     await app.waitUntilConnected();
     const serve = new ServePage(page);

@@ -14,7 +14,12 @@ const session = useAppSession();
 
 function raydeckIn(home: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, RAYDECK_HOME: home } }, (err) => resolve(err ? 1 : 0));
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, RAYDECK_HOME: home } },
+      (err) => resolve(err ? 1 : 0),
+    );
   });
 }
 
@@ -28,9 +33,16 @@ describe('the open app and the raydeck command', () => {
     await app.clusterCards().filter({ hasText: 'from-cli' }).waitFor({ timeout: 5_000 });
     await app.addCluster('from-ui');
     await expect.poll(() => app.clusterCards().count()).toBe(2);
-    expect(await raydeckIn(raydeck.home, ['cluster', 'rename', 'from-cli', 'renamed-by-cli'])).toBe(0);
+    expect(await raydeckIn(raydeck.home, ['cluster', 'rename', 'from-cli', 'renamed-by-cli'])).toBe(
+      0,
+    );
     await app.clusterCards().filter({ hasText: 'renamed-by-cli' }).waitFor({ timeout: 5_000 });
-    const inventory = JSON.parse(fs.readFileSync(path.join(raydeck.home, 'inventory.json'), 'utf8'));
-    expect(inventory.clusters.map((c: { name: string }) => c.name).sort()).toEqual(['from-ui', 'renamed-by-cli']);
+    const inventory = JSON.parse(
+      fs.readFileSync(path.join(raydeck.home, 'inventory.json'), 'utf8'),
+    );
+    expect(inventory.clusters.map((c: { name: string }) => c.name).sort()).toEqual([
+      'from-ui',
+      'renamed-by-cli',
+    ]);
   }, 60_000);
 });

@@ -28,7 +28,9 @@ describe('browser mode in Chromium', () => {
     await app.waitUntilConnected();
     await expect(app.pageTitle.textContent()).resolves.toBe('Clusters');
     await page.getByTestId('clusters-empty').waitFor();
-    await expect(page.getByTestId('clusters-empty').getByRole('button', { name: 'Add cluster' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByTestId('clusters-empty').getByRole('button', { name: 'Add cluster' }).isVisible(),
+    ).resolves.toBe(true);
     for (const id of ['clusters', 'nodes', 'bringup', 'pipeline', 'serve', 'monitor', 'terminal']) {
       await expect(app.nav(id).isVisible(), id).resolves.toBe(true);
     }
@@ -38,14 +40,21 @@ describe('browser mode in Chromium', () => {
     await page.goto(raydeck.url);
     await app.waitUntilConnected();
     const dialog = await app.addCluster('lab; rm -rf /');
-    await expect.poll(() => dialog.getByTestId('cluster-name-error').textContent()).toMatch(/^Name may contain only letters, digits/);
+    await expect
+      .poll(() => dialog.getByTestId('cluster-name-error').textContent())
+      .toMatch(/^Name may contain only letters, digits/);
     await dialog.getByRole('textbox', { name: 'Name' }).fill('gpu-lab');
     await dialog.getByRole('button', { name: 'Add cluster' }).click();
     await app.clusterCards().first().waitFor();
     await app.addCluster('inference-prod');
     await expect.poll(() => app.clusterCards().count()).toBe(2);
-    const inventory = JSON.parse(fs.readFileSync(path.join(raydeck.home, 'inventory.json'), 'utf8'));
-    expect(inventory.clusters.map((c: { name: string }) => c.name)).toEqual(['gpu-lab', 'inference-prod']);
+    const inventory = JSON.parse(
+      fs.readFileSync(path.join(raydeck.home, 'inventory.json'), 'utf8'),
+    );
+    expect(inventory.clusters.map((c: { name: string }) => c.name)).toEqual([
+      'gpu-lab',
+      'inference-prod',
+    ]);
   });
 
   it('navigates by keyboard: g-shortcuts, arrow keys in the sidebar, ? for help', async () => {
@@ -86,8 +95,15 @@ describe('browser mode in Chromium', () => {
     await app.nav('activity').click();
     await page.getByRole('button', { name: 'Check this machine' }).click();
     await page.locator('[data-testid="operation"][data-state="succeeded"]').first().waitFor();
-    await expect(page.getByRole('progressbar', { name: 'Check this machine' }).first().getAttribute('aria-valuenow')).resolves.toBe('100');
-    await expect.poll(() => page.getByTestId('operation-log').textContent()).toContain('PASS State folder writable');
+    await expect(
+      page
+        .getByRole('progressbar', { name: 'Check this machine' })
+        .first()
+        .getAttribute('aria-valuenow'),
+    ).resolves.toBe('100');
+    await expect
+      .poll(() => page.getByTestId('operation-log').textContent())
+      .toContain('PASS State folder writable');
     await page.getByTestId('local-checks').waitFor();
   });
 
@@ -106,7 +122,9 @@ describe('browser mode refuses strangers', () => {
     const anon = await browser.newContext();
     const res = await anon.request.get(raydeck.origin + '/');
     expect(res.status()).toBe(401);
-    const rebinding = await anon.request.get(raydeck.origin + '/', { headers: { host: 'rebind.attacker.test' } });
+    const rebinding = await anon.request.get(raydeck.origin + '/', {
+      headers: { host: 'rebind.attacker.test' },
+    });
     expect(rebinding.status()).toBe(403);
     await anon.close();
   });

@@ -47,13 +47,17 @@ describe('terminals in Chromium', () => {
     const shellSize = async (): Promise<[number, number]> => {
       probes += 1;
       await term.run(`echo size${probes}-$(stty size | tr ' ' x)`);
-      const m = new RegExp(`size${probes}-(\\d+)x(\\d+)`).exec(await term.waitForText(new RegExp(`size${probes}-\\d+x\\d+`)))!;
+      const m = new RegExp(`size${probes}-(\\d+)x(\\d+)`).exec(
+        await term.waitForText(new RegExp(`size${probes}-\\d+x\\d+`)),
+      )!;
       return [Number(m[1]), Number(m[2])];
     };
     const [rows, cols] = await shellSize();
     await page.setViewportSize({ width: 900, height: 560 });
     // The resize reaches the shell after the layout settles (debounced); poll, bounded.
-    await expect.poll(async () => (await shellSize())[0], { timeout: 5_000, interval: 250 }).toBeLessThan(rows);
+    await expect
+      .poll(async () => (await shellSize())[0], { timeout: 5_000, interval: 250 })
+      .toBeLessThan(rows);
     expect((await shellSize())[1]).toBeLessThan(cols);
   });
 
@@ -76,7 +80,9 @@ describe('terminals in Chromium', () => {
 
     await term.tab('Local shell 2').click();
     await term.run('exit 3');
-    await expect.poll(() => term.activePane.getByTestId('terminal-exited').textContent()).toContain('The shell ended with exit code 3.');
+    await expect
+      .poll(() => term.activePane.getByTestId('terminal-exited').textContent())
+      .toContain('The shell ended with exit code 3.');
     await term.closeTab('Local shell 2');
     await expect.poll(() => term.tabs.count()).toBe(1);
   });
@@ -96,7 +102,9 @@ describe('terminals in Chromium', () => {
     const box = (await row.boundingBox())!;
     await page.mouse.click(box.x + 4, box.y + box.height / 2, { clickCount: 3 });
     await page.keyboard.press('Control+Shift+C');
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('pasted-9');
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toContain('pasted-9');
   });
 
   it('stays responsive during a `yes` flood, and Ctrl+C brings the prompt back', async () => {
@@ -116,7 +124,11 @@ describe('terminals in Chromium', () => {
       w.frameGaps = [];
       input.addEventListener('keydown', (e) => {
         const sent = e.timeStamp;
-        input.addEventListener('input', () => requestAnimationFrame(() => w.probeLatencies.push(performance.now() - sent)), { once: true });
+        input.addEventListener(
+          'input',
+          () => requestAnimationFrame(() => w.probeLatencies.push(performance.now() - sent)),
+          { once: true },
+        );
       });
       document.body.appendChild(input);
       let last = performance.now();
@@ -139,7 +151,11 @@ describe('terminals in Chromium', () => {
     const { latencies, gaps, value } = await page.evaluate(() => {
       const w = window as unknown as { probeLatencies: number[]; frameGaps: number[] };
       const probeInput = document.getElementById('latency-probe') as HTMLInputElement;
-      const result = { latencies: [...w.probeLatencies], gaps: [...w.frameGaps], value: probeInput.value };
+      const result = {
+        latencies: [...w.probeLatencies],
+        gaps: [...w.frameGaps],
+        value: probeInput.value,
+      };
       probeInput.remove();
       return result;
     });

@@ -63,13 +63,15 @@ describe('Bring-up page against bare testbed nodes', () => {
     }
   });
 
-  it('shows the plan, then brings node1 and node2 up while node3 fails with pip\'s error and a hint', async () => {
+  it("shows the plan, then brings node1 and node2 up while node3 fails with pip's error and a hint", async () => {
     fault('index', 'node3');
     await bringup.open();
     await bringup.chooseSource({ kind: 'index', url: tb.index });
     await bringup.setVllm(false);
     const plan = await bringup.reviewPlan();
-    expect(await plan.innerText()).toMatch(/node1[\s\S]*Start Ray head[\s\S]*node2[\s\S]*Join the head/);
+    expect(await plan.innerText()).toMatch(
+      /node1[\s\S]*Start Ray head[\s\S]*node2[\s\S]*Join the head/,
+    );
     await bringup.start();
     await bringup.waitForStep('node1', 'install', 'running', 60_000);
 
@@ -79,7 +81,10 @@ describe('Bring-up page against bare testbed nodes', () => {
     await bringup.open();
     await bringup.waitForStep('node3', 'install', 'failed', 180_000);
     // The form shows what the run was started with, not the defaults.
-    expect(await bringup.shownOptions()).toEqual({ source: { kind: 'index', url: tb.index }, withVllm: false });
+    expect(await bringup.shownOptions()).toEqual({
+      source: { kind: 'index', url: tb.index },
+      withVllm: false,
+    });
     const failed = bringup.step('node3', 'install');
     expect(await failed.getByTestId('step-error').innerText()).toMatch(/Install failed/);
     expect(await failed.innerText()).toContain(tb.index);
@@ -95,9 +100,14 @@ describe('Bring-up page against bare testbed nodes', () => {
     await bringup.waitForStep('node3', 'join', 'done', 240_000);
     expect(await bringup.summary(120_000)).toMatch(/3 nodes, 6 GPUs, Ray 2\.60\.0 verified/);
     // The cluster panel refreshes after the run ends; bars finish their transition.
-    await expect.poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 }).toContain('3 of 3 nodes alive');
+    await expect
+      .poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 })
+      .toContain('3 of 3 nodes alive');
     await page.waitForTimeout(600);
-    await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'bringup.png'), fullPage: true });
+    await page.screenshot({
+      path: path.resolve(__dirname, '..', '..', 'docs', 'bringup.png'),
+      fullPage: true,
+    });
     expect(watched.problems).toEqual([]);
   });
 
@@ -128,7 +138,9 @@ describe('Bring-up page against bare testbed nodes', () => {
 
   it('drains and removes node3 from the running cluster, then adds it back as a worker', async () => {
     await bringup.drainAndRemove('node3');
-    await expect.poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 }).toContain('2 of 3 nodes alive'); // Ray keeps node3 listed as dead
+    await expect
+      .poll(() => bringup.clusterPanel.innerText(), { timeout: 30_000 })
+      .toContain('2 of 3 nodes alive'); // Ray keeps node3 listed as dead
 
     // Back on the Nodes page: import node3 again (the others are there already).
     const nodes = new NodesPage(page);
@@ -141,7 +153,10 @@ describe('Bring-up page against bare testbed nodes', () => {
 
     await bringup.open();
     // Adding uses the options form, which still shows the run's options.
-    expect(await bringup.shownOptions()).toEqual({ source: { kind: 'index', url: tb.index }, withVllm: false });
+    expect(await bringup.shownOptions()).toEqual({
+      source: { kind: 'index', url: tb.index },
+      withVllm: false,
+    });
     await bringup.addWorkers(['node3']).catch(async (err: unknown) => {
       await page.screenshot({ path: '/tmp/addworkers-fail.png', fullPage: true });
       throw err;

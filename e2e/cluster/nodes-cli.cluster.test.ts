@@ -17,7 +17,8 @@ const oneLine = (r: CliResult) => expect(r.stderr.trimEnd().split('\n'), r.stder
 type Connected = { name: string; connection: ConnectionState }[];
 
 function presented(c: ConnectionState): string {
-  if (c.state !== 'failed' || !c.presented) throw new Error(`expected a host-key failure, got ${JSON.stringify(c)}`);
+  if (c.state !== 'failed' || !c.presented)
+    throw new Error(`expected a host-key failure, got ${JSON.stringify(c)}`);
   return c.presented.fingerprint;
 }
 
@@ -28,7 +29,9 @@ async function expectGreenCheck(w: World, cluster: string, rayNodes: number) {
   const results = json<NodePreflight[]>(res);
   expect(results).toHaveLength(rayNodes);
   for (const r of results) {
-    expect(r.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['cpu', 'memory', 'disk', 'python', 'ports']));
+    expect(r.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['cpu', 'memory', 'disk', 'python', 'ports']),
+    );
     const failed = r.checks.filter((c) => c.status === 'fail');
     expect(failed, JSON.stringify(failed)).toEqual([]);
   }
@@ -49,28 +52,50 @@ describe('raydeck CLI: the testbed JSON, trust on first use, preflight', () => {
 
   it('imports the testbed; connect shows each unknown key with its fingerprint', async () => {
     expect((await raydeck(w, ['cluster', 'create', 'tb'])).code).toBe(0);
-    const imported = await raydeck(w, ['node', 'import', 'tb', '--testbed', process.env.RAYDECK_TESTBED_JSON!, '--json']);
+    const imported = await raydeck(w, [
+      'node',
+      'import',
+      'tb',
+      '--testbed',
+      process.env.RAYDECK_TESTBED_JSON!,
+      '--json',
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(json<{ added: { name: string }[] }>(imported).added.map((n) => n.name)).toEqual(tb.nodes.map((n) => n.name));
+    expect(json<{ added: { name: string }[] }>(imported).added.map((n) => n.name)).toEqual(
+      tb.nodes.map((n) => n.name),
+    );
 
     const connect = await raydeck(w, ['node', 'connect', 'tb', '--json']);
     expect(connect.code).toBe(1);
     oneLine(connect);
     for (const n of json<Connected>(connect)) {
       expect(n.connection).toMatchObject({ state: 'failed', failure: 'host-key-unknown' });
-      expect(tb.nodes.find((t) => t.name === n.name)!.hostKeyFingerprints).toContain(presented(n.connection));
+      expect(tb.nodes.find((t) => t.name === n.name)!.hostKeyFingerprints).toContain(
+        presented(n.connection),
+      );
     }
     const human = await raydeck(w, ['node', 'connect', 'tb', tb.nodes[0]!.name]);
-    expect(human.stdout).toContain(`trust it: raydeck node trust tb ${tb.nodes[0]!.name} --fingerprint`);
+    expect(human.stdout).toContain(
+      `trust it: raydeck node trust tb ${tb.nodes[0]!.name} --fingerprint`,
+    );
     expect(human.stdout).toContain('(matches the fingerprint the import source vouched for)');
   });
 
   it('trusts only the exact fingerprint, each node with the one the testbed expects', async () => {
     const first = tb.nodes[0]!;
-    const wrong = await raydeck(w, ['node', 'trust', 'tb', first.name, '--fingerprint', `SHA256:${'A'.repeat(43)}`]);
+    const wrong = await raydeck(w, [
+      'node',
+      'trust',
+      'tb',
+      first.name,
+      '--fingerprint',
+      `SHA256:${'A'.repeat(43)}`,
+    ]);
     expect(wrong.code).toBe(1);
     oneLine(wrong);
-    expect(first.hostKeyFingerprints).toContain(/ presents (SHA256:\S{43}), not /.exec(wrong.stderr)?.[1]);
+    expect(first.hostKeyFingerprints).toContain(
+      / presents (SHA256:\S{43}), not /.exec(wrong.stderr)?.[1],
+    );
     const bare = await raydeck(w, ['node', 'trust', 'tb', first.name]);
     expect(bare.code).toBe(1);
     expect(bare.stdout).toContain(`raydeck node trust tb ${first.name} --fingerprint SHA256:`);
@@ -85,7 +110,9 @@ describe('raydeck CLI: the testbed JSON, trust on first use, preflight', () => {
     }
     const ready = await raydeck(w, ['node', 'connect', 'tb', '--json']);
     expect(ready.code, ready.stderr).toBe(0);
-    expect(json<Connected>(ready).map((n) => n.connection.state)).toEqual(tb.nodes.map(() => 'ready'));
+    expect(json<Connected>(ready).map((n) => n.connection.state)).toEqual(
+      tb.nodes.map(() => 'ready'),
+    );
     const listed = json<NodeWithState[]>(await raydeck(w, ['node', 'list', 'tb', '--json']));
     expect(listed.every((n) => typeof n.connection.state === 'string')).toBe(true);
   });
@@ -108,16 +135,37 @@ describe('raydeck CLI: ~/.ssh/config with ProxyJump, trusted hop by hop', () => 
     w = world();
     [jump, ...behind] = tb.nodes.slice(0, 3) as [TestbedNode, TestbedNode, TestbedNode];
     const entry = (n: TestbedNode, proxy: string | null) =>
-      [`Host ${n.name}`, `  HostName ${n.host}`, `  Port ${n.port}`, '  User root', `  IdentityFile ${n.identityFile}`, ...(proxy ? [`  ProxyJump ${proxy}`] : []), ''].join('\n');
+      [
+        `Host ${n.name}`,
+        `  HostName ${n.host}`,
+        `  Port ${n.port}`,
+        '  User root',
+        `  IdentityFile ${n.identityFile}`,
+        ...(proxy ? [`  ProxyJump ${proxy}`] : []),
+        '',
+      ].join('\n');
     fs.mkdirSync(path.join(w.home, '.ssh'), { mode: 0o700 });
-    fs.writeFileSync(path.join(w.home, '.ssh', 'config'), [entry(jump, null), ...behind.map((n) => entry(n, jump.name))].join('\n'), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(w.home, '.ssh', 'config'),
+      [entry(jump, null), ...behind.map((n) => entry(n, jump.name))].join('\n'),
+      { mode: 0o600 },
+    );
   });
 
   it('imports the jump host as a jump node and the others behind it', async () => {
     expect((await raydeck(w, ['cluster', 'create', 'jumped'])).code).toBe(0);
-    const imported = await raydeck(w, ['node', 'import', 'jumped', '--ssh-config', '~/.ssh/config', '--json']);
+    const imported = await raydeck(w, [
+      'node',
+      'import',
+      'jumped',
+      '--ssh-config',
+      '~/.ssh/config',
+      '--json',
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
-    const added = json<{ added: { id: string; name: string; role: string; jumpNodeId: string | null }[] }>(imported).added;
+    const added = json<{
+      added: { id: string; name: string; role: string; jumpNodeId: string | null }[];
+    }>(imported).added;
     const jumpId = added.find((n) => n.name === jump.name)!.id;
     expect(added.map((n) => [n.name, n.role, n.jumpNodeId === jumpId])).toEqual([
       [jump.name, 'jump', false],
@@ -129,7 +177,10 @@ describe('raydeck CLI: ~/.ssh/config with ProxyJump, trusted hop by hop', () => 
   it('a node behind an untrusted jump host cannot be reached or trusted before the jump host', async () => {
     const connect = await raydeck(w, ['node', 'connect', 'jumped', behind[0]!.name, '--json']);
     expect(connect.code).toBe(1);
-    expect(json<Connected>(connect)[0]!.connection).toMatchObject({ state: 'failed', failure: 'jump' });
+    expect(json<Connected>(connect)[0]!.connection).toMatchObject({
+      state: 'failed',
+      failure: 'jump',
+    });
     const trust = await raydeck(w, ['node', 'trust', 'jumped', behind[0]!.name]);
     expect(trust.code).toBe(1);
     oneLine(trust);
@@ -142,7 +193,18 @@ describe('raydeck CLI: ~/.ssh/config with ProxyJump, trusted hop by hop', () => 
     const jumpKey = json<HostKeyInfo>(info);
     expect(jumpKey.status).toBe('unknown');
     expect(jump.hostKeyFingerprints).toContain(jumpKey.fingerprint);
-    expect((await raydeck(w, ['node', 'trust', 'jumped', jump.name, '--fingerprint', jumpKey.fingerprint])).code).toBe(0);
+    expect(
+      (
+        await raydeck(w, [
+          'node',
+          'trust',
+          'jumped',
+          jump.name,
+          '--fingerprint',
+          jumpKey.fingerprint,
+        ])
+      ).code,
+    ).toBe(0);
 
     for (const n of behind) {
       const first = await raydeck(w, ['node', 'connect', 'jumped', n.name, '--json']);
@@ -150,12 +212,21 @@ describe('raydeck CLI: ~/.ssh/config with ProxyJump, trusted hop by hop', () => 
       const c = json<Connected>(first)[0]!.connection;
       expect(c).toMatchObject({ state: 'failed', failure: 'host-key-unknown' });
       expect(n.hostKeyFingerprints).toContain(presented(c));
-      const trusted = await raydeck(w, ['node', 'trust', 'jumped', n.name, '--fingerprint', presented(c)]);
+      const trusted = await raydeck(w, [
+        'node',
+        'trust',
+        'jumped',
+        n.name,
+        '--fingerprint',
+        presented(c),
+      ]);
       expect(trusted.code, trusted.stderr).toBe(0);
     }
     const ready = await raydeck(w, ['node', 'connect', 'jumped', '--json']);
     expect(ready.code, ready.stderr).toBe(0);
-    expect(json<Connected>(ready).map((n) => [n.name, n.connection.state])).toEqual([jump, ...behind].map((n) => [n.name, 'ready']));
+    expect(json<Connected>(ready).map((n) => [n.name, n.connection.state])).toEqual(
+      [jump, ...behind].map((n) => [n.name, 'ready']),
+    );
     await expectGreenCheck(w, 'jumped', behind.length);
   });
 });

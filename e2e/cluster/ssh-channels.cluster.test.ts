@@ -11,8 +11,15 @@ import { testbedInfo, type TestbedNode } from '../support/testbed';
 
 const info = testbedInfo();
 const node = info.nodes[0] as TestbedNode;
-const verifier = new PinnedHostKeys(info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })));
-const target: SshTarget = { host: node.host, port: node.port, user: node.user, auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) } };
+const verifier = new PinnedHostKeys(
+  info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })),
+);
+const target: SshTarget = {
+  host: node.host,
+  port: node.port,
+  user: node.user,
+  auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) },
+};
 const pool = new SshConnectionPool({ lingerMs: 300, connectTimeoutMs: 5000 });
 afterAll(() => pool.closeAll());
 
@@ -28,13 +35,16 @@ function scriptProcessGroup(scriptName: string): number[] {
   const pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   const leader = pids.find((p) => {
     try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`/.raydeck/scripts/${scriptName}-`);
+      return fs
+        .readFileSync(`/proc/${p}/cmdline`, 'utf8')
+        .includes(`/.raydeck/scripts/${scriptName}-`);
     } catch {
       return false;
     }
   });
   if (!leader) return [];
-  const groupOf = (s: string | null) => (s ? s.slice(s.lastIndexOf(')') + 2).split(' ')[2] : undefined); // field 5: pgrp
+  const groupOf = (s: string | null) =>
+    s ? s.slice(s.lastIndexOf(')') + 2).split(' ')[2] : undefined; // field 5: pgrp
   const group = groupOf(stat(leader));
   return pids.filter((p) => groupOf(stat(p)) === group).map(Number);
 }
@@ -50,7 +60,9 @@ describe('one connection, many users', () => {
     a.release();
     a.release(); // twice is harmless and does not drop b's reference
     await expect(a.runScript('echo-input', { input: 1 })).rejects.toThrow(/released/);
-    expect(scriptJson('echo-input', await b.runScript('echo-input', { input: 'still here' }))).toEqual({ input: 'still here' });
+    expect(
+      scriptJson('echo-input', await b.runScript('echo-input', { input: 'still here' })),
+    ).toEqual({ input: 'still here' });
     b.release();
     expect(pool.connections()).toHaveLength(1); // lingering
     const again = pool.acquire(target, { verifier }); // picked up within the linger: no reconnect
@@ -89,8 +101,13 @@ describe('channels', () => {
   it('uploads a file under the home folder with the requested mode', async () => {
     const conn = pool.acquire(target, { verifier });
     await conn.upload('{"cluster":"demo"}\n', '~/.raydeck/upload-test.json', 0o600);
-    const seen = scriptJson('stat-paths', await conn.runScript('stat-paths', { input: { paths: ['~/.raydeck/upload-test.json'] } }));
-    expect(seen).toEqual({ paths: { '~/.raydeck/upload-test.json': { exists: true, type: 'file', size: 19 } } });
+    const seen = scriptJson(
+      'stat-paths',
+      await conn.runScript('stat-paths', { input: { paths: ['~/.raydeck/upload-test.json'] } }),
+    );
+    expect(seen).toEqual({
+      paths: { '~/.raydeck/upload-test.json': { exists: true, type: 'file', size: 19 } },
+    });
     conn.release();
   });
 
@@ -112,7 +129,10 @@ describe('channels', () => {
       },
     });
     await expect(run).rejects.toThrow(/cancel|abort/i);
-    expect(lines.map((l) => (JSON.parse(l) as { kind: string }).kind)).toEqual(['waiting', 'waiting']);
+    expect(lines.map((l) => (JSON.parse(l) as { kind: string }).kind)).toEqual([
+      'waiting',
+      'waiting',
+    ]);
     expect(group.length).toBeGreaterThanOrEqual(2); // the script's bash and its python
     // Gone within 0.6 s: ended by the script's watchdog, not by a later write into the closed pipe
     // (the script writes once a second).

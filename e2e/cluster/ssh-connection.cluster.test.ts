@@ -13,12 +13,20 @@ const info = testbedInfo();
 const [node1, node2, node3] = info.nodes as [TestbedNode, TestbedNode, TestbedNode];
 
 function targetOf(node: TestbedNode, jump?: SshTarget): SshTarget {
-  const target: SshTarget = { host: node.host, port: node.port, user: node.user, auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) } };
+  const target: SshTarget = {
+    host: node.host,
+    port: node.port,
+    user: node.user,
+    auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) },
+  };
   if (jump) target.jump = jump;
   return target;
 }
 function testbedKeys(nodes = info.nodes): PinnedHostKeys {
-  return new PinnedHostKeys(nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })), 'testbed JSON');
+  return new PinnedHostKeys(
+    nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })),
+    'testbed JSON',
+  );
 }
 /** Logins the node's sshd accepted so far (its own log). */
 function acceptedLogins(node: TestbedNode): number {
@@ -26,10 +34,17 @@ function acceptedLogins(node: TestbedNode): number {
   return log.split('\n').filter((l) => l.startsWith('Accepted publickey')).length;
 }
 async function echo(conn: NodeConnection, input: unknown): Promise<unknown> {
-  return (scriptJson('echo-input', await conn.runScript('echo-input', { input })) as { input: unknown }).input;
+  return (
+    scriptJson('echo-input', await conn.runScript('echo-input', { input })) as { input: unknown }
+  ).input;
 }
 
-const pool = new SshConnectionPool({ lingerMs: 0, keepaliveIntervalMs: 1000, keepaliveCountMax: 2, connectTimeoutMs: 5000 });
+const pool = new SshConnectionPool({
+  lingerMs: 0,
+  keepaliveIntervalMs: 1000,
+  keepaliveCountMax: 2,
+  connectTimeoutMs: 5000,
+});
 afterAll(() => pool.closeAll());
 
 describe('host keys', () => {
@@ -49,16 +64,25 @@ describe('host keys', () => {
   it('refuses a node whose key is not known, before logging in (no session opened)', async () => {
     const before = acceptedLogins(node2);
     const conn = pool.acquire(targetOf(node2), { verifier: testbedKeys([node1]) });
-    const err = await conn.ready().then(() => null, (e: unknown) => e);
+    const err = await conn.ready().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HostKeyRejected);
     const rejected = err as HostKeyRejected;
     expect(rejected.verdict.kind).toBe('unknown');
     expect(rejected.verdict.fingerprint).toBe(node2.hostKeyFingerprints[0]);
     expect(rejected.key.length).toBeGreaterThan(0);
     const state = conn.state();
-    expect(state).toMatchObject({ state: 'failed', failure: 'host-key-unknown', presented: { algorithm: 'ssh-ed25519', fingerprint: node2.hostKeyFingerprints[0] } });
+    expect(state).toMatchObject({
+      state: 'failed',
+      failure: 'host-key-unknown',
+      presented: { algorithm: 'ssh-ed25519', fingerprint: node2.hostKeyFingerprints[0] },
+    });
     expect(acceptedLogins(node2)).toBe(before);
-    await expect(conn.runScript('echo-input', { input: 1 })).rejects.toBeInstanceOf(HostKeyRejected);
+    await expect(conn.runScript('echo-input', { input: 1 })).rejects.toBeInstanceOf(
+      HostKeyRejected,
+    );
     expect(acceptedLogins(node2)).toBe(before);
     conn.release();
   });
@@ -68,10 +92,17 @@ describe('host keys', () => {
     try {
       const before = acceptedLogins(node3);
       const conn = pool.acquire(targetOf(node3), { verifier: testbedKeys() });
-      const err = await conn.ready().then(() => null, (e: unknown) => e);
+      const err = await conn.ready().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(HostKeyRejected);
       expect((err as HostKeyRejected).message).toMatch(/CHANGED/);
-      expect(conn.state()).toMatchObject({ state: 'failed', failure: 'host-key-changed', known: [{ fingerprint: node3.hostKeyFingerprints[0] }] });
+      expect(conn.state()).toMatchObject({
+        state: 'failed',
+        failure: 'host-key-changed',
+        known: [{ fingerprint: node3.hostKeyFingerprints[0] }],
+      });
       expect(acceptedLogins(node3)).toBe(before);
       conn.release();
     } finally {
@@ -86,15 +117,24 @@ describe('jump hosts', () => {
     const conn = pool.acquire(targetOf(node2, targetOf(node1)), { verifier });
     expect(conn.key).toBe(`root@${node2.host}:22 via root@${node1.host}:22`);
     await conn.ready();
-    expect(verifier.checks.map((c) => `${c.host}:${c.verdict}`)).toEqual([`${node1.host}:trusted`, `${node2.host}:trusted`]);
-    const stat = scriptJson('stat-paths', await conn.runScript('stat-paths', { input: { paths: ['/etc/hostname'] } }));
+    expect(verifier.checks.map((c) => `${c.host}:${c.verdict}`)).toEqual([
+      `${node1.host}:trusted`,
+      `${node2.host}:trusted`,
+    ]);
+    const stat = scriptJson(
+      'stat-paths',
+      await conn.runScript('stat-paths', { input: { paths: ['/etc/hostname'] } }),
+    );
     expect(stat).toMatchObject({ paths: { '/etc/hostname': { exists: true } } });
     conn.release();
   });
 
   it('refuses the target when only the jump host is known', async () => {
     const conn = pool.acquire(targetOf(node2, targetOf(node1)), { verifier: testbedKeys([node1]) });
-    const err = await conn.ready().then(() => null, (e: unknown) => e);
+    const err = await conn.ready().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HostKeyRejected);
     expect((err as HostKeyRejected).host).toBe(node2.host);
     conn.release();
@@ -128,8 +168,18 @@ describe('remote scripts', () => {
     };
     expect(await echo(conn, hostile)).toEqual(hostile);
     expect(await echo(conn, '-e')).toBe('-e');
-    const markers = ['/tmp/pwned', '/tmp/pwned-backtick', '/tmp/pwned-semicolon', '/tmp/pwned-newline', '/tmp/pwned-key', '/tmp/pwned-array'];
-    const seen = scriptJson('stat-paths', await conn.runScript('stat-paths', { input: { paths: markers } })) as { paths: Record<string, { exists: boolean }> };
+    const markers = [
+      '/tmp/pwned',
+      '/tmp/pwned-backtick',
+      '/tmp/pwned-semicolon',
+      '/tmp/pwned-newline',
+      '/tmp/pwned-key',
+      '/tmp/pwned-array',
+    ];
+    const seen = scriptJson(
+      'stat-paths',
+      await conn.runScript('stat-paths', { input: { paths: markers } }),
+    ) as { paths: Record<string, { exists: boolean }> };
     expect(Object.keys(seen.paths).sort()).toEqual([...markers].sort());
     expect(Object.values(seen.paths).every((p) => !p.exists)).toBe(true);
     conn.release();
@@ -137,8 +187,12 @@ describe('remote scripts', () => {
 
   it('refuses to run anything that is not one of remote/scripts', async () => {
     const conn = pool.acquire(targetOf(node1), { verifier: testbedKeys() });
-    await expect(conn.runScript('../../bin/sh')).rejects.toThrow(/not one of Raydeck's remote scripts/);
-    await expect(conn.runScript('echo-input; touch /tmp/pwned')).rejects.toThrow(/not one of Raydeck's remote scripts/);
+    await expect(conn.runScript('../../bin/sh')).rejects.toThrow(
+      /not one of Raydeck's remote scripts/,
+    );
+    await expect(conn.runScript('echo-input; touch /tmp/pwned')).rejects.toThrow(
+      /not one of Raydeck's remote scripts/,
+    );
     conn.release();
   });
 });

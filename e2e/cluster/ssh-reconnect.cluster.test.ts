@@ -11,25 +11,52 @@ import { PinnedHostKeys, SshConnectionPool, scriptJson } from '../../core/ssh/co
 import { fault, heal, testbedInfo, type TestbedNode } from '../support/testbed';
 
 const info = testbedInfo();
-const verifier = new PinnedHostKeys(info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })));
-const targetOf = (node: TestbedNode): SshTarget => ({ host: node.host, port: node.port, user: node.user, auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) } });
+const verifier = new PinnedHostKeys(
+  info.nodes.map((n) => ({ host: n.host, port: n.port, fingerprints: n.hostKeyFingerprints })),
+);
+const targetOf = (node: TestbedNode): SshTarget => ({
+  host: node.host,
+  port: node.port,
+  user: node.user,
+  auth: { kind: 'key', privateKey: fs.readFileSync(node.identityFile) },
+});
 
 // Keepalive every 1 s, lost after 2 unanswered: a dead link is noticed within about 3 s.
-const pool = new SshConnectionPool({ lingerMs: 0, keepaliveIntervalMs: 1000, keepaliveCountMax: 2, connectTimeoutMs: 4000, backoff: { initialMs: 200, maxMs: 2000, jitter: 0.5 } });
+const pool = new SshConnectionPool({
+  lingerMs: 0,
+  keepaliveIntervalMs: 1000,
+  keepaliveCountMax: 2,
+  connectTimeoutMs: 4000,
+  backoff: { initialMs: 200, maxMs: 2000, jitter: 0.5 },
+});
 afterAll(() => pool.closeAll());
 
 async function timedEcho(conn: NodeConnection, input: unknown): Promise<number> {
   const started = Date.now();
-  const out = scriptJson('echo-input', await conn.runScript('echo-input', { input })) as { input: unknown };
+  const out = scriptJson('echo-input', await conn.runScript('echo-input', { input })) as {
+    input: unknown;
+  };
   expect(out.input).toEqual(input);
   return Date.now() - started;
 }
 
-function waitForState(conn: NodeConnection, wanted: ConnectionState['state'], withinMs: number): Promise<number> {
+function waitForState(
+  conn: NodeConnection,
+  wanted: ConnectionState['state'],
+  withinMs: number,
+): Promise<number> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     if (conn.state().state === wanted) return resolve(0);
-    const timer = setTimeout(() => (off(), reject(new Error(`still ${JSON.stringify(conn.state())} after ${withinMs} ms, wanted ${wanted}`))), withinMs);
+    const timer = setTimeout(
+      () => (
+        off(),
+        reject(
+          new Error(`still ${JSON.stringify(conn.state())} after ${withinMs} ms, wanted ${wanted}`),
+        )
+      ),
+      withinMs,
+    );
     const off = conn.onState((s) => {
       if (s.state !== wanted) return;
       clearTimeout(timer);
@@ -56,7 +83,8 @@ describe('a node whose link drops', () => {
       expect(staleAfter).toBeLessThan(6000);
       expect(seen[0]).toMatch(/^stale: no answer to keepalives for 3 s; reconnecting/);
       // The other nodes do not wait for the dead one.
-      for (const c of [c1, c3]) expect(await timedEcho(c, { while: 'node2 down' })).toBeLessThan(2000);
+      for (const c of [c1, c3])
+        expect(await timedEcho(c, { while: 'node2 down' })).toBeLessThan(2000);
       // Work asked of the stale node waits for it instead of failing.
       queued = timedEcho(c2, { queued: 'during outage' });
       await new Promise((r) => setTimeout(r, 1500));

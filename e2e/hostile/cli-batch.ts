@@ -12,7 +12,10 @@ const results: { argv: string[]; code: number; out: string[]; err: string[] }[] 
 for (const argv of argvs) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, stopped: new Promise(() => {}) });
+  const code = await main(argv, {
+    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+    stopped: new Promise(() => {}),
+  });
   results.push({ argv, code, out, err });
 }
 process.stdout.write(JSON.stringify(results));

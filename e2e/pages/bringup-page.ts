@@ -6,10 +6,15 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
-export type SourceChoice = { kind: 'pypi' } | { kind: 'index'; url: string } | { kind: 'wheelhouse'; dir: string };
+export type SourceChoice =
+  { kind: 'pypi' } | { kind: 'index'; url: string } | { kind: 'wheelhouse'; dir: string };
 export type StepStateName = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
-const SOURCE_LABEL = { pypi: 'PyPI', index: 'Custom index URL', wheelhouse: 'Offline wheelhouse folder' } as const;
+const SOURCE_LABEL = {
+  pypi: 'PyPI',
+  index: 'Custom index URL',
+  wheelhouse: 'Offline wheelhouse folder',
+} as const;
 
 export class BringupPage {
   constructor(readonly page: Page) {}
@@ -44,7 +49,9 @@ export class BringupPage {
   }
 
   step(node: string, step: string): Locator {
-    return this.page.locator(`[data-testid="bringup-step"][data-node="${node}"][data-step="${step}"]`);
+    return this.page.locator(
+      `[data-testid="bringup-step"][data-node="${node}"][data-step="${step}"]`,
+    );
   }
 
   /** Opens the page from the sidebar and waits until it shows (options form or an empty state). */
@@ -55,16 +62,34 @@ export class BringupPage {
 
   async chooseSource(source: SourceChoice): Promise<void> {
     await this.options.getByRole('radio', { name: SOURCE_LABEL[source.kind] }).check();
-    if (source.kind === 'index') await this.options.getByRole('textbox', { name: /^Index URL/ }).fill(source.url);
-    if (source.kind === 'wheelhouse') await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).fill(source.dir);
+    if (source.kind === 'index')
+      await this.options.getByRole('textbox', { name: /^Index URL/ }).fill(source.url);
+    if (source.kind === 'wheelhouse')
+      await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).fill(source.dir);
   }
 
   /** What the options form shows: the chosen source (with its field) and the vLLM box. */
   async shownOptions(): Promise<{ source: SourceChoice; withVllm: boolean }> {
-    const kind = (await this.options.locator('input[type="radio"]:checked').getAttribute('value')) as SourceChoice['kind'];
+    const kind = (await this.options
+      .locator('input[type="radio"]:checked')
+      .getAttribute('value')) as SourceChoice['kind'];
     const withVllm = await this.options.getByRole('checkbox', { name: 'Install vLLM' }).isChecked();
-    if (kind === 'index') return { source: { kind, url: await this.options.getByRole('textbox', { name: /^Index URL/ }).inputValue() }, withVllm };
-    if (kind === 'wheelhouse') return { source: { kind, dir: await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).inputValue() }, withVllm };
+    if (kind === 'index')
+      return {
+        source: {
+          kind,
+          url: await this.options.getByRole('textbox', { name: /^Index URL/ }).inputValue(),
+        },
+        withVllm,
+      };
+    if (kind === 'wheelhouse')
+      return {
+        source: {
+          kind,
+          dir: await this.options.getByRole('textbox', { name: /^Wheelhouse folder/ }).inputValue(),
+        },
+        withVllm,
+      };
     return { source: { kind: 'pypi' }, withVllm };
   }
 
@@ -77,7 +102,8 @@ export class BringupPage {
     await this.options.getByRole('button', { name: 'Review plan' }).click();
     const error = this.options.locator('.field-error, [data-testid="bringup-options-error"]');
     await this.plan.or(error).first().waitFor({ timeout: timeoutMs });
-    if (!(await this.plan.isVisible())) throw new Error(`The plan did not show: ${(await error.allInnerTexts()).join('; ')}`);
+    if (!(await this.plan.isVisible()))
+      throw new Error(`The plan did not show: ${(await error.allInnerTexts()).join('; ')}`);
     return this.plan;
   }
 
@@ -96,17 +122,28 @@ export class BringupPage {
    * Waits until a step reaches `state`. Fails at once, with the step's error and hint, when the
    * step fails while another state was awaited, so a cluster test says why it did not get there.
    */
-  async waitForStep(node: string, step: string, state: StepStateName, timeoutMs = 120_000): Promise<void> {
+  async waitForStep(
+    node: string,
+    step: string,
+    state: StepStateName,
+    timeoutMs = 120_000,
+  ): Promise<void> {
     const end = Date.now() + timeoutMs;
     let last: StepStateName | null = null;
     for (;;) {
       last = (await this.step(node, step).count()) ? await this.stepState(node, step) : null;
       if (last === state) return;
       if (last === 'failed' && state !== 'failed') {
-        const why = await this.step(node, step).getByTestId('step-error').innerText().catch(() => '');
+        const why = await this.step(node, step)
+          .getByTestId('step-error')
+          .innerText()
+          .catch(() => '');
         throw new Error(`Step ${step} on ${node} failed while waiting for "${state}": ${why}`);
       }
-      if (Date.now() >= end) throw new Error(`Step ${step} on ${node} is "${last ?? 'absent'}" after ${timeoutMs} ms, not "${state}".`);
+      if (Date.now() >= end)
+        throw new Error(
+          `Step ${step} on ${node} is "${last ?? 'absent'}" after ${timeoutMs} ms, not "${state}".`,
+        );
       await this.page.waitForTimeout(250);
     }
   }
@@ -151,7 +188,8 @@ export class BringupPage {
     const started = form.getByTestId('add-workers-started');
     const error = form.getByTestId('add-workers-error');
     await started.or(error).first().waitFor({ timeout: timeoutMs });
-    if (await error.isVisible()) throw new Error(`Adding ${names.join(', ')} did not start: ${await error.innerText()}`);
+    if (await error.isVisible())
+      throw new Error(`Adding ${names.join(', ')} did not start: ${await error.innerText()}`);
     await this.run.waitFor({ timeout: timeoutMs });
     return this.run;
   }
@@ -162,15 +200,26 @@ export class BringupPage {
    * core's message if it was refused or the operation did not succeed.
    */
   async drainAndRemove(name: string, timeoutMs = 120_000): Promise<void> {
-    await this.clusterPanel.getByRole('button', { name: `Drain and remove ${name}`, exact: true }).click();
-    await this.page.getByRole('dialog', { name: `Drain and remove ${name}?` }).getByRole('button', { name: 'Drain and remove', exact: true }).click();
-    const ended = this.clusterPanel.locator(`[data-testid="cluster-operation"][data-node="${name}"]:not([data-state="running"])`);
+    await this.clusterPanel
+      .getByRole('button', { name: `Drain and remove ${name}`, exact: true })
+      .click();
+    await this.page
+      .getByRole('dialog', { name: `Drain and remove ${name}?` })
+      .getByRole('button', { name: 'Drain and remove', exact: true })
+      .click();
+    const ended = this.clusterPanel.locator(
+      `[data-testid="cluster-operation"][data-node="${name}"]:not([data-state="running"])`,
+    );
     const refused = this.clusterPanel.getByTestId('cluster-error');
     await ended.or(refused).first().waitFor({ timeout: timeoutMs });
-    if (await refused.isVisible()) throw new Error(`Removing ${name} was refused: ${await refused.innerText()}`);
+    if (await refused.isVisible())
+      throw new Error(`Removing ${name} was refused: ${await refused.innerText()}`);
     const state = await ended.getAttribute('data-state');
     if (state !== 'succeeded') {
-      const why = await ended.getByTestId('cluster-operation-error').innerText().catch(() => '');
+      const why = await ended
+        .getByTestId('cluster-operation-error')
+        .innerText()
+        .catch(() => '');
       throw new Error(`Removing ${name} ${state}: ${why}`);
     }
   }

@@ -13,11 +13,18 @@ export class NodesPage {
   }
 
   async waitForState(name: string, state: string, timeout = 30_000) {
-    await this.page.locator(`[data-testid="node-row"][data-node="${name}"] [data-testid="conn-badge"][data-state="${state}"]`).waitFor({ timeout });
+    await this.page
+      .locator(
+        `[data-testid="node-row"][data-node="${name}"] [data-testid="conn-badge"][data-state="${state}"]`,
+      )
+      .waitFor({ timeout });
   }
 
   async importTestbedFile(file: string) {
-    await this.page.getByRole('button', { name: /^Import/ }).first().click();
+    await this.page
+      .getByRole('button', { name: /^Import/ })
+      .first()
+      .click();
     const dialog = this.page.getByRole('dialog', { name: 'Import nodes' });
     await dialog.getByRole('tab', { name: 'Testbed JSON' }).click();
     await dialog.getByRole('textbox', { name: 'File' }).fill(file);

@@ -50,10 +50,18 @@ export class ServePage {
   }
 
   /** "desired/running/starting/pending" of a deployment, as numbers. */
-  async replicaCounts(app: string, deployment: string): Promise<{ desired: number; running: number; starting: number; pending: number }> {
+  async replicaCounts(
+    app: string,
+    deployment: string,
+  ): Promise<{ desired: number; running: number; starting: number; pending: number }> {
     const c = this.deployment(app, deployment).getByTestId('replica-counts');
     const n = async (k: string) => Number(await c.getAttribute(`data-${k}`));
-    return { desired: await n('desired'), running: await n('running'), starting: await n('starting'), pending: await n('pending') };
+    return {
+      desired: await n('desired'),
+      running: await n('running'),
+      starting: await n('starting'),
+      pending: await n('pending'),
+    };
   }
 
   /** Ray's reason why a deployment's replicas are pending (waits until it shows). */
@@ -79,7 +87,12 @@ export class ServePage {
     const picker = this.page.getByTestId('cluster-picker');
     await picker.waitFor();
     await picker.selectOption({ label: name });
-    await this.page.locator('[data-testid="serve-live"], [data-testid="serve-unreachable"], [data-testid="serve-nothing-deployed"]').first().waitFor({ timeout: 60_000 });
+    await this.page
+      .locator(
+        '[data-testid="serve-live"], [data-testid="serve-unreachable"], [data-testid="serve-nothing-deployed"]',
+      )
+      .first()
+      .waitFor({ timeout: 60_000 });
   }
 
   /** Shows the YAML editor (not the form). */
@@ -103,11 +116,16 @@ export class ServePage {
 
   /** The editor's text as drawn (CodeMirror draws the lines in view and a margin: enough for configs up to a few hundred lines). */
   async yamlText(): Promise<string> {
-    return this.yamlInput.evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n'));
+    return this.yamlInput.evaluate((el) =>
+      [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n'),
+    );
   }
 
   /** Waits for a finding whose text contains `text`; returns its line and text. */
-  async waitForDiagnostic(text: string, timeoutMs = 10_000): Promise<{ line: number; text: string }> {
+  async waitForDiagnostic(
+    text: string,
+    timeoutMs = 10_000,
+  ): Promise<{ line: number; text: string }> {
     const d = this.diagnostics.filter({ hasText: text }).first();
     await d.waitFor({ timeout: timeoutMs });
     return { line: Number(await d.getAttribute('data-line')), text: await d.innerText() };
@@ -118,7 +136,8 @@ export class ServePage {
     await this.page.getByTestId('serve-review-button').click();
     const error = this.page.getByTestId('serve-review-error');
     await this.reviewDialog.or(error).first().waitFor({ timeout: timeoutMs });
-    if (!(await this.reviewDialog.isVisible())) throw new Error(`The review did not open: ${await error.innerText()}`);
+    if (!(await this.reviewDialog.isVisible()))
+      throw new Error(`The review did not open: ${await error.innerText()}`);
     return this.reviewDialog;
   }
 
@@ -133,16 +152,23 @@ export class ServePage {
    * page follows the new apply; returns its version.
    */
   async apply(opts: { autoRollbackS?: number } = {}, timeoutMs = 60_000): Promise<number> {
-    const before = (await this.follow.count()) ? await this.follow.getAttribute('data-operation') : null;
+    const before = (await this.follow.count())
+      ? await this.follow.getAttribute('data-operation')
+      : null;
     if (opts.autoRollbackS) {
       await this.reviewDialog.getByRole('checkbox', { name: /Roll back by itself/ }).check();
-      await this.reviewDialog.getByRole('textbox', { name: 'Auto-rollback seconds' }).fill(String(opts.autoRollbackS));
+      await this.reviewDialog
+        .getByRole('textbox', { name: 'Auto-rollback seconds' })
+        .fill(String(opts.autoRollbackS));
     }
     await this.reviewDialog.getByTestId('serve-apply').click();
     const error = this.reviewDialog.getByTestId('serve-apply-error');
-    const started = this.page.locator(`[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`);
+    const started = this.page.locator(
+      `[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`,
+    );
     await started.or(error).first().waitFor({ timeout: timeoutMs });
-    if (!(await started.isVisible())) throw new Error(`The apply did not start: ${await error.innerText()}`);
+    if (!(await started.isVisible()))
+      throw new Error(`The apply did not start: ${await error.innerText()}`);
     return Number(await started.getAttribute('data-version'));
   }
 
@@ -151,25 +177,40 @@ export class ServePage {
     const done = this.page.locator('[data-testid="serve-follow"]:not([data-state="running"])');
     await done.waitFor({ timeout: timeoutMs });
     const state = await done.getAttribute('data-state');
-    if (state !== 'succeeded') throw new Error(`The apply ended ${state}: ${await this.follow.getByTestId('serve-follow-error').innerText().catch(() => '')}`);
+    if (state !== 'succeeded')
+      throw new Error(
+        `The apply ended ${state}: ${await this.follow
+          .getByTestId('serve-follow-error')
+          .innerText()
+          .catch(() => '')}`,
+      );
   }
 
   /** Waits until application `app` shows RUNNING in the live view (after the followed apply, if any, succeeded). */
   async waitForRunning(app: string, timeoutMs = 600_000): Promise<void> {
     if (await this.follow.count()) await this.waitForApplied(timeoutMs);
-    await this.page.locator(`[data-testid="serve-app"][data-name="${app}"][data-status="RUNNING"]`).waitFor({ timeout: timeoutMs });
+    await this.page
+      .locator(`[data-testid="serve-app"][data-name="${app}"][data-status="RUNNING"]`)
+      .waitFor({ timeout: timeoutMs });
   }
 
   /** Rolls back to history version `version` (confirming), and waits until the page follows it; returns the new version. */
   async rollbackTo(version: number, timeoutMs = 60_000): Promise<number> {
-    const before = (await this.follow.count()) ? await this.follow.getAttribute('data-operation') : null;
-    await this.historyRow(version).getByRole('button', { name: 'Roll back to this version' }).click();
+    const before = (await this.follow.count())
+      ? await this.follow.getAttribute('data-operation')
+      : null;
+    await this.historyRow(version)
+      .getByRole('button', { name: 'Roll back to this version' })
+      .click();
     const confirm = this.page.getByRole('dialog', { name: `Roll back to v${version}?` });
     await confirm.getByRole('button', { name: `Roll back to v${version}` }).click();
     const error = this.page.getByTestId('serve-rollback-error');
-    const started = this.page.locator(`[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`);
+    const started = this.page.locator(
+      `[data-testid="serve-follow"]${before ? `:not([data-operation="${before}"])` : ''}`,
+    );
     await started.or(error).first().waitFor({ timeout: timeoutMs });
-    if (!(await started.isVisible())) throw new Error(`The rollback did not start: ${await error.innerText()}`);
+    if (!(await started.isVisible()))
+      throw new Error(`The rollback did not start: ${await error.innerText()}`);
     return Number(await started.getAttribute('data-version'));
   }
 

@@ -21,7 +21,10 @@ export class TerminalPage {
 
   async openLocalShell(): Promise<void> {
     const before = await this.tabs.count();
-    await this.page.locator('.terminal-actions').getByRole('button', { name: 'New local shell' }).click();
+    await this.page
+      .locator('.terminal-actions')
+      .getByRole('button', { name: 'New local shell' })
+      .click();
     await this.tabs.nth(before).waitFor();
     await this.activePane.locator('.xterm-rows').waitFor();
     // A user types once the prompt is there; typeahead before the shell is up may be echoed twice.
@@ -57,7 +60,9 @@ export class TerminalPage {
       if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
       await this.page.waitForTimeout(50);
     }
-    throw new Error(`The terminal did not show ${String(text)} in ${timeoutMs} ms; it shows:\n${last}`);
+    throw new Error(
+      `The terminal did not show ${String(text)} in ${timeoutMs} ms; it shows:\n${last}`,
+    );
   }
 
   async closeTab(name: string): Promise<void> {

@@ -30,8 +30,12 @@ export function useAppSession(opts: { permissions?: string[] } = {}): AppSession
     await s.raydeck?.stop();
   });
   beforeEach(async () => {
-    s.context = await s.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    if (opts.permissions) await s.context.grantPermissions(opts.permissions, { origin: s.raydeck.origin });
+    s.context = await s.browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'dark',
+    });
+    if (opts.permissions)
+      await s.context.grantPermissions(opts.permissions, { origin: s.raydeck.origin });
     s.page = await s.context.newPage();
     s.watched = watchProblems(s.page);
     s.app = new AppPage(s.page);

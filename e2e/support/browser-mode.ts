@@ -20,16 +20,23 @@ const root = path.resolve(__dirname, '..', '..');
 /** `env` adds to the process environment (e.g. a throwaway HOME so ~/.ssh is the test's own). */
 export async function startRaydeckUi(env: NodeJS.ProcessEnv = {}): Promise<RunningRaydeck> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-e2e-'));
-  const child = spawn(process.execPath, [path.join(root, 'bin/raydeck.js'), 'ui', '--port', '0', '--json'], {
-    cwd: root,
-    env: { ...process.env, ...env, RAYDECK_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/raydeck.js'), 'ui', '--port', '0', '--json'],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, RAYDECK_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`raydeck ui did not start in 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`raydeck ui did not start in 30 s: ${stderr}`)),
+      30_000,
+    );
     child.stdout!.on('data', (d) => {
       out += d;
       const nl = out.indexOf('\n');

@@ -25,7 +25,11 @@ export interface TestbedInfo {
 }
 
 export function testbed(args: string[], timeoutMs = 240_000): string {
-  return execFileSync(TESTBED, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(TESTBED, args, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Faults are shared-state changes: always heal them in a `finally`. */
@@ -39,7 +43,8 @@ export function heal(kind: string, node: string): void {
 /** Reads the description of the running testbed (written by the global setup). */
 export function testbedInfo(): TestbedInfo {
   const file = process.env.RAYDECK_TESTBED_JSON;
-  if (!file || !fs.existsSync(file)) throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
+  if (!file || !fs.existsSync(file))
+    throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as TestbedInfo;
 }
 
@@ -49,12 +54,32 @@ export function testbedInfo(): TestbedInfo {
  */
 export function resetTestbed(): TestbedInfo {
   const file = process.env.RAYDECK_TESTBED_JSON;
-  if (!file) throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
+  if (!file)
+    throw new Error('No testbed description: run cluster tests with vitest.cluster.config.ts');
   testbed(['up', '--nodes', '3', '--gpus', '2', '--force', '--out', file]);
   return testbedInfo();
 }
 
 /** Runs a command on a testbed node over plain ssh (strict host key checking off: test tooling only, never the product). */
 export function onNode(node: TestbedNode, command: string): string {
-  return execFileSync('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', node.identityFile, '-p', String(node.port), `${node.user}@${node.host}`, command], { encoding: 'utf8', timeout: 60_000 });
+  return execFileSync(
+    'ssh',
+    [
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-i',
+      node.identityFile,
+      '-p',
+      String(node.port),
+      `${node.user}@${node.host}`,
+      command,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
 }

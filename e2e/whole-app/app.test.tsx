@@ -39,14 +39,18 @@ describe('the app over the in-memory transport', () => {
     expect(within(empty).getByRole('button', { name: 'Add cluster' })).toBeTruthy();
   });
 
-  it('adds a cluster; a hostile name gets the core\'s field error and nothing is saved', async () => {
+  it("adds a cluster; a hostile name gets the core's field error and nothing is saved", async () => {
     renderApp();
     fireEvent.click(await screen.findByRole('button', { name: 'Add cluster' }));
     const dialog = within(screen.getByRole('dialog', { name: 'Add cluster' }));
     const input = dialog.getByRole('textbox', { name: /name/i });
     fireEvent.change(input, { target: { value: '$(rm -rf ~)' } });
     fireEvent.click(dialog.getByRole('button', { name: 'Add cluster' }));
-    await waitFor(() => expect(screen.getByTestId('cluster-name-error').textContent).toMatch(/^Name may contain only letters/));
+    await waitFor(() =>
+      expect(screen.getByTestId('cluster-name-error').textContent).toMatch(
+        /^Name may contain only letters/,
+      ),
+    );
     expect(await core.inventory.list()).toEqual([]);
 
     fireEvent.change(input, { target: { value: 'gpu-lab' } });
@@ -85,9 +89,19 @@ describe('the app over the in-memory transport', () => {
     renderApp();
     fireEvent.click(screen.getByTestId('nav-activity'));
     fireEvent.click(await screen.findByRole('button', { name: 'Check this machine' }));
-    await waitFor(() => expect(screen.getByTestId('operation').dataset.state).toBe('succeeded'), { timeout: 5000 });
-    expect(screen.getByRole('progressbar', { name: 'Check this machine' }).getAttribute('aria-valuenow')).toBe('100');
-    await waitFor(() => expect(screen.getByTestId('operation-log').textContent).toContain('PASS State folder writable'));
-    await waitFor(() => expect(screen.getByTestId('local-checks').textContent).toContain('Node.js'));
+    await waitFor(() => expect(screen.getByTestId('operation').dataset.state).toBe('succeeded'), {
+      timeout: 5000,
+    });
+    expect(
+      screen.getByRole('progressbar', { name: 'Check this machine' }).getAttribute('aria-valuenow'),
+    ).toBe('100');
+    await waitFor(() =>
+      expect(screen.getByTestId('operation-log').textContent).toContain(
+        'PASS State folder writable',
+      ),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('local-checks').textContent).toContain('Node.js'),
+    );
   });
 });

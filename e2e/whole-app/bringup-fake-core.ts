@@ -6,13 +6,41 @@
  * A start with `nodeIds` plans like the core's partial bring-up: the head only verifies.
  */
 import { stepLogBytes } from '../../core/bringup/run-store';
-import { RaydeckError, type BringUpRun, type BringUpStep, type Cluster, type ClusterNode, type ClusterStatus, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type NodePlan, type RaydeckClient, type StepKind } from '../../shared';
+import {
+  RaydeckError,
+  type BringUpRun,
+  type BringUpStep,
+  type Cluster,
+  type ClusterNode,
+  type ClusterStatus,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type NodePlan,
+  type RaydeckClient,
+  type StepKind,
+} from '../../shared';
 
 export const T0 = '2025-01-01T00:00:00.000Z';
 export const CLUSTER: Cluster = { id: 'c1', name: 'lab', createdAt: T0, nodeCount: 3 };
 
 function node(id: string, name: string, role: ClusterNode['role'], host: string): ClusterNode {
-  return { id, clusterId: CLUSTER.id, name, host, port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role, hasSecret: false, vouchedFingerprints: [], createdAt: T0 };
+  return {
+    id,
+    clusterId: CLUSTER.id,
+    name,
+    host,
+    port: 22,
+    user: 'root',
+    auth: { kind: 'agent' },
+    jumpNodeId: null,
+    role,
+    hasSecret: false,
+    vouchedFingerprints: [],
+    createdAt: T0,
+  };
 }
 
 export const HEAD = node('n1', 'gpu1', 'head', '198.51.100.11');
@@ -22,16 +50,37 @@ export const BASTION = node('n0', 'bastion', 'jump', '198.51.100.2');
 export const SPARE = node('n3', 'gpu3', 'worker', '198.51.100.13');
 export const SPARE2 = node('n4', 'gpu4', 'worker', '198.51.100.14');
 
-const TITLES: Record<StepKind, string> = { preflight: 'Preflight checks', install: 'Install Ray 2.60.0', 'start-head': 'Start Ray head', join: 'Join the head', verify: 'Verify every node and GPU registered' };
+const TITLES: Record<StepKind, string> = {
+  preflight: 'Preflight checks',
+  install: 'Install Ray 2.60.0',
+  'start-head': 'Start Ray head',
+  join: 'Join the head',
+  verify: 'Verify every node and GPU registered',
+};
 
 export function step(kind: StepKind, patch: Partial<BringUpStep> = {}): BringUpStep {
-  return { kind, title: TITLES[kind], state: 'pending', progress: null, detail: '', startedAt: null, endedAt: null, error: null, hint: null, ...patch };
+  return {
+    kind,
+    title: TITLES[kind],
+    state: 'pending',
+    progress: null,
+    detail: '',
+    startedAt: null,
+    endedAt: null,
+    error: null,
+    hint: null,
+    ...patch,
+  };
 }
 
 type StepPatches = Partial<Record<StepKind, Partial<BringUpStep>>>;
 
 /** A run over gpu1 (head) and gpu2 (worker); the worker comes first, as a core could send it. */
-export function makeRun(patch: Partial<BringUpRun> = {}, head: StepPatches = {}, worker: StepPatches = {}): BringUpRun {
+export function makeRun(
+  patch: Partial<BringUpRun> = {},
+  head: StepPatches = {},
+  worker: StepPatches = {},
+): BringUpRun {
   const plan = (n: ClusterNode, kinds: StepKind[], patches: StepPatches): NodePlan => ({
     nodeId: n.id,
     nodeName: n.name,
@@ -50,7 +99,10 @@ export function makeRun(patch: Partial<BringUpRun> = {}, head: StepPatches = {},
     startedAt: null,
     endedAt: null,
     verified: null,
-    nodes: [plan(WORKER, ['preflight', 'install', 'join'], worker), plan(HEAD, ['preflight', 'install', 'start-head', 'verify'], head)],
+    nodes: [
+      plan(WORKER, ['preflight', 'install', 'join'], worker),
+      plan(HEAD, ['preflight', 'install', 'start-head', 'verify'], head),
+    ],
     ...patch,
   };
 }
@@ -59,7 +111,14 @@ export function makeRun(patch: Partial<BringUpRun> = {}, head: StepPatches = {},
 export function installedRun(patch: Partial<BringUpRun> = {}): BringUpRun {
   const done = { state: 'done' as const, progress: 1 };
   return makeRun(
-    { id: 'run-installed', state: 'succeeded', startedAt: T0, endedAt: T0, verified: { nodes: 2, gpus: 3, rayVersion: '2.60.0' }, ...patch },
+    {
+      id: 'run-installed',
+      state: 'succeeded',
+      startedAt: T0,
+      endedAt: T0,
+      verified: { nodes: 2, gpus: 3, rayVersion: '2.60.0' },
+      ...patch,
+    },
     { preflight: done, install: done, 'start-head': done, verify: done },
     { preflight: done, install: done, join: done },
   );
@@ -73,14 +132,34 @@ export const RUNNING_STATUS: ClusterStatus = {
   dashboardReachable: true,
   rayVersion: '2.60.0',
   nodes: [
-    { nodeId: HEAD.id, name: 'gpu1', ip: HEAD.host, rayNodeId: 'r1', alive: true, isHead: true, gpus: 2, cpus: 8 },
-    { nodeId: WORKER.id, name: 'gpu2', ip: WORKER.host, rayNodeId: 'r2', alive: true, isHead: false, gpus: 1, cpus: 8 },
+    {
+      nodeId: HEAD.id,
+      name: 'gpu1',
+      ip: HEAD.host,
+      rayNodeId: 'r1',
+      alive: true,
+      isHead: true,
+      gpus: 2,
+      cpus: 8,
+    },
+    {
+      nodeId: WORKER.id,
+      name: 'gpu2',
+      ip: WORKER.host,
+      rayNodeId: 'r2',
+      alive: true,
+      isHead: false,
+      gpus: 1,
+      cpus: 8,
+    },
   ],
   aliveNodes: 2,
   gpus: 3,
 };
 
-type Handler<M extends MethodName> = (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
+type Handler<M extends MethodName> = (
+  input: MethodInput<M>,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
 type Handlers = { [M in MethodName]?: Handler<M> };
 
 export class FakeBringupCore {
@@ -96,12 +175,26 @@ export class FakeBringupCore {
   /** Per-method overrides of the default answers below. */
   readonly handlers: Handlers = {
     'clusters.list': () => this.clusters,
-    'nodes.list': ({ clusterId }) => this.nodes.filter((n) => n.clusterId === clusterId).map((n) => ({ ...n, connection: { state: 'idle' as const } })),
+    'nodes.list': ({ clusterId }) =>
+      this.nodes
+        .filter((n) => n.clusterId === clusterId)
+        .map((n) => ({ ...n, connection: { state: 'idle' as const } })),
     'bringup.list': ({ clusterId }) => this.runs.filter((r) => r.clusterId === clusterId),
-    'bringup.plan': ({ clusterId, options }) => makeRun({ id: `plan-${this.nextId++}`, clusterId, options: { source: { kind: 'pypi' }, withVllm: true, ...options } }),
+    'bringup.plan': ({ clusterId, options }) =>
+      makeRun({
+        id: `plan-${this.nextId++}`,
+        clusterId,
+        options: { source: { kind: 'pypi' }, withVllm: true, ...options },
+      }),
     'bringup.start': ({ clusterId, options }) =>
       this.addRun({
-        ...makeRun({ id: `run-${this.nextId++}`, clusterId, state: 'running', startedAt: new Date().toISOString(), options: { source: { kind: 'pypi' }, withVllm: true, ...options } }),
+        ...makeRun({
+          id: `run-${this.nextId++}`,
+          clusterId,
+          state: 'running',
+          startedAt: new Date().toISOString(),
+          options: { source: { kind: 'pypi' }, withVllm: true, ...options },
+        }),
         ...(options?.nodeIds ? { nodes: this.partialPlan(options.nodeIds) } : {}),
       }),
     'bringup.retry': ({ runId }) => ({ ...this.run(runId), state: 'running' }),
@@ -111,16 +204,30 @@ export class FakeBringupCore {
       return { lines, end: stepLogBytes(lines) };
     },
     'cluster.status': () => this.status,
-    'cluster.dashboard': ({ clusterId }) => ({ url: `http://127.0.0.1:41234/?raydeck-key=key-of-${clusterId}` }),
+    'cluster.dashboard': ({ clusterId }) => ({
+      url: `http://127.0.0.1:41234/?raydeck-key=key-of-${clusterId}`,
+    }),
     'cluster.stop': () => ({ operationId: 'op-stop' }),
     'cluster.down': () => ({ operationId: 'op-down' }),
     'cluster.removeWorker': ({ nodeId }) => {
       const n = this.nodes.find((x) => x.id === nodeId);
       if (!n) throw new RaydeckError({ code: 'not_found', message: `No node ${nodeId}.` });
-      if (n.role === 'head') throw new RaydeckError({ code: 'conflict', message: `${n.name} is the head: tear the cluster down instead, or make another node the head first.` });
+      if (n.role === 'head')
+        throw new RaydeckError({
+          code: 'conflict',
+          message: `${n.name} is the head: tear the cluster down instead, or make another node the head first.`,
+        });
       return { operationId: `op-remove-${n.name}` };
     },
-    'cluster.start': ({ clusterId }) => this.addRun(makeRun({ id: `run-${this.nextId++}`, clusterId, state: 'running', startedAt: new Date().toISOString() })),
+    'cluster.start': ({ clusterId }) =>
+      this.addRun(
+        makeRun({
+          id: `run-${this.nextId++}`,
+          clusterId,
+          state: 'running',
+          startedAt: new Date().toISOString(),
+        }),
+      ),
   };
 
   callsOf<M extends MethodName>(method: M): MethodInput<M>[] {
@@ -137,7 +244,11 @@ export class FakeBringupCore {
         this.calls.push({ method, input: structuredClone(input) });
         await Promise.resolve();
         const handler = this.handlers[method] as ((input: unknown) => unknown) | undefined;
-        if (!handler) throw new RaydeckError({ code: 'unknown_method', message: `The fake core does not answer ${method}.` });
+        if (!handler)
+          throw new RaydeckError({
+            code: 'unknown_method',
+            message: `The fake core does not answer ${method}.`,
+          });
         return structuredClone(await handler(input));
       }) as RaydeckClient['call'],
       subscribe: ((event: string, listener: (payload: unknown) => void) => {
@@ -161,10 +272,21 @@ export class FakeBringupCore {
 
   /** The core's plan for `nodeIds`: the chosen workers set up and join, the head only verifies. */
   private partialPlan(nodeIds: string[]): NodePlan[] {
-    const plan = (n: ClusterNode, kinds: StepKind[]): NodePlan => ({ nodeId: n.id, nodeName: n.name, role: n.role === 'head' ? 'head' : 'worker', host: n.host, steps: kinds.map((k) => step(k)), numGpus: null, vllmBuild: null });
+    const plan = (n: ClusterNode, kinds: StepKind[]): NodePlan => ({
+      nodeId: n.id,
+      nodeName: n.name,
+      role: n.role === 'head' ? 'head' : 'worker',
+      host: n.host,
+      steps: kinds.map((k) => step(k)),
+      numGpus: null,
+      vllmBuild: null,
+    });
     const chosen = this.nodes.filter((n) => nodeIds.includes(n.id));
     const head = this.nodes.find((n) => n.role === 'head')!;
-    return [plan(head, ['verify']), ...chosen.map((n) => plan(n, ['preflight', 'install', 'join']))];
+    return [
+      plan(head, ['verify']),
+      ...chosen.map((n) => plan(n, ['preflight', 'install', 'join'])),
+    ];
   }
 
   private run(runId: string): BringUpRun {
@@ -174,4 +296,5 @@ export class FakeBringupCore {
   }
 }
 
-export const logKey = (runId: string, nodeId: string, kind: StepKind) => `${runId}/${nodeId}/${kind}`;
+export const logKey = (runId: string, nodeId: string, kind: StepKind) =>
+  `${runId}/${nodeId}/${kind}`;

@@ -38,7 +38,9 @@ describe('Add cluster (issue 19 items 2 and "stale Name is required")', () => {
     renderApp();
     fireEvent.click(await screen.findByRole('button', { name: 'Add cluster' }));
     const dialog = screen.getByRole('dialog', { name: 'Add cluster' });
-    fireEvent.change(within(dialog).getByRole('textbox', { name: /name/i }), { target: { value: 'gpu-lab' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /name/i }), {
+      target: { value: 'gpu-lab' },
+    });
     const add = within(dialog).getByRole('button', { name: 'Add cluster' });
     fireEvent.click(add);
     fireEvent.click(add);
@@ -53,7 +55,9 @@ describe('Add cluster (issue 19 items 2 and "stale Name is required")', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Add cluster' }));
     const dialog = within(screen.getByRole('dialog', { name: 'Add cluster' }));
     fireEvent.click(dialog.getByRole('button', { name: 'Add cluster' }));
-    await waitFor(() => expect(dialog.getByTestId('cluster-name-error').className).toBe('field-error'));
+    await waitFor(() =>
+      expect(dialog.getByTestId('cluster-name-error').className).toBe('field-error'),
+    );
     fireEvent.change(dialog.getByRole('textbox', { name: /name/i }), { target: { value: 'g' } });
     expect(dialog.getByTestId('cluster-name-error').className).toBe('muted');
     expect(dialog.getByTestId('cluster-name-error').textContent).toMatch(/^Letters, digits/);
@@ -77,7 +81,11 @@ describe('Remove cluster (issue 19 smaller; issue 15 item 2)', () => {
     expect(await core.inventory.list()).toHaveLength(1);
 
     fireEvent.click(remove);
-    fireEvent.click(within(screen.getByRole('dialog', { name: 'Remove gpu-lab?' })).getByRole('button', { name: 'Remove' }));
+    fireEvent.click(
+      within(screen.getByRole('dialog', { name: 'Remove gpu-lab?' })).getByRole('button', {
+        name: 'Remove',
+      }),
+    );
     await waitFor(() => expect(screen.queryAllByTestId('cluster-card')).toHaveLength(0));
     expect(await core.inventory.list()).toEqual([]);
     expect(confirmSpy).not.toHaveBeenCalled();
@@ -88,9 +96,20 @@ describe("A cluster's home (issue 19 item 8)", () => {
   it("the card's name opens the cluster's page, and the card says it is not brought up yet and what to do", async () => {
     await core.inventory.create('first');
     const lab = await core.inventory.create('lab');
-    await core.nodes.add({ clusterId: lab.id, name: 'gpu1', host: '198.51.100.10', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
+    await core.nodes.add({
+      clusterId: lab.id,
+      name: 'gpu1',
+      host: '198.51.100.10',
+      port: 22,
+      user: 'root',
+      auth: { kind: 'agent' },
+      jumpNodeId: null,
+      role: 'head',
+    });
     renderApp();
-    const card = (await screen.findAllByTestId('cluster-card')).find((c) => c.textContent?.includes('lab'))!;
+    const card = (await screen.findAllByTestId('cluster-card')).find((c) =>
+      c.textContent?.includes('lab'),
+    )!;
     const summary = await within(card).findByTestId('cluster-summary');
     expect(summary.dataset.state).toBe('none');
     expect(summary.textContent).toContain('Not brought up yet');
@@ -108,7 +127,11 @@ describe('Empty pages and help (issue 19 smaller)', () => {
     useShell.setState({ page: 'pipeline' });
     renderApp();
     const empty = await screen.findByTestId('empty-pipeline');
-    await waitFor(() => expect(within(empty).getByTestId('coming-next').textContent).toContain("lab's state, nodes and bring-up"));
+    await waitFor(() =>
+      expect(within(empty).getByTestId('coming-next').textContent).toContain(
+        "lab's state, nodes and bring-up",
+      ),
+    );
     expect(empty.textContent).not.toContain('Start by adding a cluster');
     fireEvent.click(within(empty).getByRole('button', { name: 'Go to Bring-up' }));
     expect(useShell.getState().page).toBe('bringup');
@@ -124,7 +147,7 @@ describe('Empty pages and help (issue 19 smaller)', () => {
   });
 });
 
-describe('Dates in the user\'s locale (issue 19 smaller)', () => {
+describe("Dates in the user's locale (issue 19 smaller)", () => {
   it("writes a cluster's date in the browser's language (de-DE), not in US format", async () => {
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-DE']);
     await core.inventory.create('lab');
@@ -136,7 +159,9 @@ describe('Dates in the user\'s locale (issue 19 smaller)', () => {
     expect(facts.textContent).toContain(`${d.getDate()}.`);
     expect(facts.textContent).toContain(String(d.getFullYear()));
     expect(facts.textContent).not.toMatch(/\d+\/\d+\/\d{4}/);
-    expect(facts.textContent).toContain(d.toLocaleString('de-DE', { dateStyle: 'medium', timeStyle: 'short' }));
+    expect(facts.textContent).toContain(
+      d.toLocaleString('de-DE', { dateStyle: 'medium', timeStyle: 'short' }),
+    );
   });
 });
 
@@ -144,7 +169,16 @@ describe('Remove node (same family as Remove cluster)', () => {
   it('asks in a styled dialog, never window.confirm', async () => {
     const confirmSpy = vi.spyOn(window, 'confirm').mockImplementation(() => true);
     const lab = await core.inventory.create('lab');
-    await core.nodes.add({ clusterId: lab.id, name: 'gpu1', host: '198.51.100.10', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
+    await core.nodes.add({
+      clusterId: lab.id,
+      name: 'gpu1',
+      host: '198.51.100.10',
+      port: 22,
+      user: 'root',
+      auth: { kind: 'agent' },
+      jumpNodeId: null,
+      role: 'head',
+    });
     location.hash = '#/nodes';
     useShell.setState({ page: 'nodes' });
     renderApp();
@@ -164,10 +198,14 @@ describe('Add node starts once (issue 19 item 2)', () => {
     location.hash = '#/nodes';
     useShell.setState({ page: 'nodes' });
     renderApp();
-    fireEvent.click(within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }));
+    fireEvent.click(
+      within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }),
+    );
     const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
     fireEvent.change(dialog.getByRole('textbox', { name: /^Name/ }), { target: { value: 'gpu1' } });
-    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), { target: { value: '198.51.100.10' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), {
+      target: { value: '198.51.100.10' },
+    });
     fireEvent.change(dialog.getByRole('textbox', { name: /^User/ }), { target: { value: 'root' } });
     const add = dialog.getByRole('button', { name: 'Add node' });
     fireEvent.click(add);
@@ -181,14 +219,27 @@ describe('Add node starts once (issue 19 item 2)', () => {
 describe('Activity names the cluster of an operation (issue 19 item 7)', () => {
   it("shows a preflight's cluster and when it started", async () => {
     const lab = await core.inventory.create('lab');
-    await core.nodes.add({ clusterId: lab.id, name: 'gpu1', host: '127.0.0.1', port: 1, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
-    await createClient(createMemoryTransport(core.service)).call('nodes.check', { clusterId: lab.id });
+    await core.nodes.add({
+      clusterId: lab.id,
+      name: 'gpu1',
+      host: '127.0.0.1',
+      port: 1,
+      user: 'root',
+      auth: { kind: 'agent' },
+      jumpNodeId: null,
+      role: 'head',
+    });
+    await createClient(createMemoryTransport(core.service)).call('nodes.check', {
+      clusterId: lab.id,
+    });
     location.hash = '#/activity';
     useShell.setState({ page: 'activity' });
     renderApp();
     const card = await screen.findByTestId('operation');
     expect(within(card).getByRole('button', { name: 'Preflight checks' })).toBeTruthy();
-    await waitFor(() => expect(within(card).getByTestId('activity-cluster').textContent).toBe('lab'));
+    await waitFor(() =>
+      expect(within(card).getByTestId('activity-cluster').textContent).toBe('lab'),
+    );
     expect(within(card).getByTestId('activity-when').textContent).toMatch(/\d/);
   });
 });
@@ -199,7 +250,9 @@ describe('Add node: no stale field message while typing (issue 19 smaller)', () 
     location.hash = '#/nodes';
     useShell.setState({ page: 'nodes' });
     renderApp();
-    fireEvent.click(within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }));
+    fireEvent.click(
+      within(await screen.findByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }),
+    );
     const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
     fireEvent.click(dialog.getByRole('button', { name: 'Add node' }));
     await waitFor(() => expect(dialog.getByTestId('error-name').textContent).toMatch(/^Name /));

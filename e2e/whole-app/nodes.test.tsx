@@ -36,24 +36,40 @@ describe('Nodes page', () => {
     expect(await screen.findByTestId('nodes-no-cluster')).toBeTruthy();
   });
 
-  it('adds a node from the cluster card; bad fields get the core\'s messages; the table is live', async () => {
+  it("adds a node from the cluster card; bad fields get the core's messages; the table is live", async () => {
     const lab = await core.inventory.create('lab');
     renderApp();
     fireEvent.click(await screen.findByRole('button', { name: 'Add nodes' }));
     expect(await screen.findByTestId('nodes-empty')).toBeTruthy();
-    fireEvent.click(within(screen.getByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }));
+    fireEvent.click(
+      within(screen.getByTestId('nodes-empty')).getByRole('button', { name: 'Add node' }),
+    );
     const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
     fireEvent.change(dialog.getByRole('textbox', { name: /^Name/ }), { target: { value: 'gpu1' } });
-    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), { target: { value: 'host;reboot' } });
-    fireEvent.change(dialog.getByRole('textbox', { name: /^User/ }), { target: { value: '-oProxyCommand=x' } });
-    fireEvent.change(dialog.getByRole('textbox', { name: /^Port/ }), { target: { value: '70000' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), {
+      target: { value: 'host;reboot' },
+    });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^User/ }), {
+      target: { value: '-oProxyCommand=x' },
+    });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Port/ }), {
+      target: { value: '70000' },
+    });
     fireEvent.click(dialog.getByRole('button', { name: 'Add node' }));
-    await waitFor(() => expect(dialog.getByTestId('error-host').textContent).toBe('Host must be a host name, an IPv4 or an IPv6 address'));
-    expect(dialog.getByTestId('error-user').textContent).toMatch(/^User must be a valid login name/);
+    await waitFor(() =>
+      expect(dialog.getByTestId('error-host').textContent).toBe(
+        'Host must be a host name, an IPv4 or an IPv6 address',
+      ),
+    );
+    expect(dialog.getByTestId('error-user').textContent).toMatch(
+      /^User must be a valid login name/,
+    );
     expect(dialog.getByTestId('error-port').textContent).toBe('Port must be 1 to 65535');
     expect(await core.nodes.list(lab.id)).toEqual([]);
 
-    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), { target: { value: '198.51.100.10' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: /^Host/ }), {
+      target: { value: '198.51.100.10' },
+    });
     fireEvent.change(dialog.getByRole('textbox', { name: /^User/ }), { target: { value: 'root' } });
     fireEvent.change(dialog.getByRole('textbox', { name: /^Port/ }), { target: { value: '22' } });
     fireEvent.click(dialog.getByRole('button', { name: 'Add node' }));
@@ -63,7 +79,16 @@ describe('Nodes page', () => {
     expect(row.getByTestId('conn-badge').dataset.state).toBe('idle');
 
     // A node added elsewhere (CLI, another window) appears without a reload.
-    await core.nodes.add({ clusterId: lab.id, name: 'gpu2', host: '198.51.100.11', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'worker' });
+    await core.nodes.add({
+      clusterId: lab.id,
+      name: 'gpu2',
+      host: '198.51.100.11',
+      port: 22,
+      user: 'root',
+      auth: { kind: 'agent' },
+      jumpNodeId: null,
+      role: 'worker',
+    });
     await waitFor(() => expect(screen.getAllByTestId('node-row')).toHaveLength(2));
   });
 
@@ -75,7 +100,11 @@ describe('Nodes page', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Add node' }));
     const dialog = within(screen.getByRole('dialog', { name: 'Add node' }));
     fireEvent.click(dialog.getByRole('radio', { name: 'Password' }));
-    await waitFor(() => expect(dialog.getByTestId('secret-storage-note').textContent).toContain('stored unencrypted in'));
+    await waitFor(() =>
+      expect(dialog.getByTestId('secret-storage-note').textContent).toContain(
+        'stored unencrypted in',
+      ),
+    );
     expect(dialog.getByTestId('secret-storage-note').textContent).toContain('kept in memory only');
   });
 });
@@ -86,17 +115,26 @@ describe('Import dialog', () => {
     location.hash = '#/nodes';
     useShell.setState({ page: 'nodes' });
     renderApp();
-    fireEvent.click(await screen.findByRole('button', { name: 'Import from ssh config or testbed' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Import from ssh config or testbed' }),
+    );
     const dialog = within(screen.getByRole('dialog', { name: 'Import nodes' }));
     fireEvent.click(dialog.getByRole('radio', { name: /Paste/ }));
     fireEvent.change(dialog.getByRole('textbox', { name: 'SSH config' }), {
-      target: { value: 'Host bastion\n  HostName 203.0.113.7\n  User jump\nHost gpu1\n  HostName 10.0.0.1\n  User ubuntu\n  ProxyJump bastion\nHost bad\n  HostName a;b\n' },
+      target: {
+        value:
+          'Host bastion\n  HostName 203.0.113.7\n  User jump\nHost gpu1\n  HostName 10.0.0.1\n  User ubuntu\n  ProxyJump bastion\nHost bad\n  HostName a;b\n',
+      },
     });
     fireEvent.click(dialog.getByRole('button', { name: 'Preview' }));
     await waitFor(() => expect(dialog.getAllByTestId('import-candidate')).toHaveLength(3));
-    expect((dialog.getByRole('checkbox', { name: 'Import bad' }) as HTMLInputElement).disabled).toBe(true);
+    expect(
+      (dialog.getByRole('checkbox', { name: 'Import bad' }) as HTMLInputElement).disabled,
+    ).toBe(true);
     fireEvent.click(dialog.getByRole('button', { name: 'Import 2 nodes' }));
-    await waitFor(() => expect(dialog.getByTestId('import-result').textContent).toContain('Added 2 nodes'));
+    await waitFor(() =>
+      expect(dialog.getByTestId('import-result').textContent).toContain('Added 2 nodes'),
+    );
     await waitFor(() => expect(screen.getAllByTestId('node-row')).toHaveLength(2));
   });
 });

@@ -28,7 +28,9 @@ async function review() {
 }
 
 async function followedTo(state: string) {
-  await waitFor(() => expect(screen.getByTestId('serve-follow').dataset.state).toBe(state), { timeout: 8000 });
+  await waitFor(() => expect(screen.getByTestId('serve-follow').dataset.state).toBe(state), {
+    timeout: 8000,
+  });
   return screen.getByTestId('serve-follow');
 }
 
@@ -39,7 +41,9 @@ describe('Serve page: review and apply', () => {
     await screen.findByTestId('serve-app');
     await h.setYaml(ECHO);
     const dialog = await review();
-    expect(dialog.getByTestId('diff-deletes').textContent).toContain('This apply DELETES 1 running application: llm.');
+    expect(dialog.getByTestId('diff-deletes').textContent).toContain(
+      'This apply DELETES 1 running application: llm.',
+    );
     const apps = dialog.getAllByTestId('diff-app');
     expect(apps.map((a) => [a.dataset.name, a.dataset.change])).toEqual([
       ['echo', 'added'],
@@ -64,7 +68,9 @@ describe('Serve page: review and apply', () => {
     fireEvent.click(apply);
     const follow = await followedTo('succeeded');
     expect(within(follow).getByTestId('serve-follow-state').textContent).toBe('RUNNING');
-    expect(within(follow).getByTestId('serve-follow-log').textContent).toContain('v1: every application RUNNING');
+    expect(within(follow).getByTestId('serve-follow-log').textContent).toContain(
+      'v1: every application RUNNING',
+    );
     expect(h.fake.puts).toEqual([parseYaml(ECHO).value]);
     await waitFor(() => expect(screen.getByTestId('serve-app').dataset.status).toBe('RUNNING'));
     const row = await screen.findByTestId('serve-history-row');
@@ -80,18 +86,29 @@ describe('Serve page: review and apply', () => {
     await h.setYaml(ECHO.replace('demo_app:build_app', 'broken_app:build'));
     fireEvent.click((await review()).getByTestId('serve-apply'));
     const follow = await followedTo('failed');
-    expect(within(follow).getByTestId('serve-follow-error').textContent).toContain("ModuleNotFoundError: No module named 'broken'");
-    await waitFor(() => expect(screen.getByTestId('serve-history-row').dataset.result).toBe('failed'));
+    expect(within(follow).getByTestId('serve-follow-error').textContent).toContain(
+      "ModuleNotFoundError: No module named 'broken'",
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('serve-history-row').dataset.result).toBe('failed'),
+    );
   });
 
   it('Ctrl+S reviews, Ctrl+Enter applies; a config with errors is refused with the line named', async () => {
     await h.start({ start: 'empty' });
     h.renderApp();
     await screen.findByTestId('serve-nothing-deployed');
-    await h.setYaml(ECHO.replace('    num_replicas: 1\n', '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n'));
+    await h.setYaml(
+      ECHO.replace(
+        '    num_replicas: 1\n',
+        '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n',
+      ),
+    );
     fireEvent.keyDown(window, { key: 's', ctrlKey: true });
     const refused = await screen.findByTestId('serve-review-error');
-    expect(refused.textContent).toMatch(/^Could not review: The Serve config is not valid \(1 error\): line 8: applications\[0\]\.deployments\[0\]\.num_replicas/);
+    expect(refused.textContent).toMatch(
+      /^Could not review: The Serve config is not valid \(1 error\): line 8: applications\[0\]\.deployments\[0\]\.num_replicas/,
+    );
     expect(screen.queryByRole('dialog')).toBeNull();
     await h.setYaml(ECHO);
     fireEvent.keyDown(window, { key: 's', metaKey: true });
@@ -112,7 +129,9 @@ describe('Serve page: Ray changed since the review', () => {
     expect(dialog.queryByTestId('diff-deletes')).toBeNull();
     // Meanwhile someone deploys another app (the CLI, another machine).
     const other = await h.fake.connector()(h.clusterId);
-    await other.api.putApplications({ applications: [{ name: 'other', route_prefix: '/o', import_path: 'demo_app:build_app' }] });
+    await other.api.putApplications({
+      applications: [{ name: 'other', route_prefix: '/o', import_path: 'demo_app:build_app' }],
+    });
     fireEvent.click(dialog.getByTestId('serve-apply'));
     const refused = await dialog.findByTestId('serve-apply-error');
     expect(refused.textContent).toMatch(/^Not applied: .*other/);
@@ -131,17 +150,29 @@ describe('Serve page: auto-rollback', () => {
     await h.setYaml(ECHO.replace('demo_app:build_app', 'broken_app:build'));
     const dialog = await review();
     fireEvent.click(dialog.getByRole('checkbox', { name: /Roll back by itself/ }));
-    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), { target: { value: '0' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), {
+      target: { value: '0' },
+    });
     expect((dialog.getByTestId('serve-apply') as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), { target: { value: '30' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Auto-rollback seconds' }), {
+      target: { value: '30' },
+    });
     fireEvent.click(dialog.getByTestId('serve-apply'));
     const follow = await followedTo('failed');
-    expect(within(follow).getByTestId('serve-follow-error').textContent).toMatch(/^v2 failed; rolled back to v1 as v3: RUNNING\. Why: .*ModuleNotFoundError/s);
-    await waitFor(() => expect(screen.getAllByTestId('serve-history-row').map((r) => [r.dataset.version, r.dataset.result])).toEqual([
-      ['3', 'running'],
-      ['2', 'rolled-back'],
-      ['1', 'running'],
-    ]));
+    expect(within(follow).getByTestId('serve-follow-error').textContent).toMatch(
+      /^v2 failed; rolled back to v1 as v3: RUNNING\. Why: .*ModuleNotFoundError/s,
+    );
+    await waitFor(() =>
+      expect(
+        screen
+          .getAllByTestId('serve-history-row')
+          .map((r) => [r.dataset.version, r.dataset.result]),
+      ).toEqual([
+        ['3', 'running'],
+        ['2', 'rolled-back'],
+        ['1', 'running'],
+      ]),
+    );
     expect(h.fake.puts.at(-1)).toEqual(parseYaml(ECHO).value);
   }, 15_000);
 });
@@ -159,17 +190,22 @@ describe('Serve page: an apply already running', () => {
 });
 
 describe('Serve page: history and rollback', () => {
-  it('rolls back to v1 after a confirm: Ray gets v1\'s text again, recorded as v3 (rollback of v1)', async () => {
+  it("rolls back to v1 after a confirm: Ray gets v1's text again, recorded as v3 (rollback of v1)", async () => {
     await h.start({ start: 'empty' });
     const v1 = await h.core.serve.apply(h.clusterId, ECHO);
     await h.core.operations.wait(v1.operationId);
-    const v2 = await h.core.serve.apply(h.clusterId, ECHO.replace('num_replicas: 1', 'num_replicas: 2').replace('# v1', '# v2'));
+    const v2 = await h.core.serve.apply(
+      h.clusterId,
+      ECHO.replace('num_replicas: 1', 'num_replicas: 2').replace('# v1', '# v2'),
+    );
     await h.core.operations.wait(v2.operationId);
     h.renderApp();
     const rows = await screen.findAllByTestId('serve-history-row');
     expect(rows.map((r) => r.dataset.version)).toEqual(['2', '1']);
     // The editor starts from the newest version's exact text.
-    await waitFor(() => expect(screen.getByTestId('serve-draft-source').textContent).toBe('From v2 of the history'));
+    await waitFor(() =>
+      expect(screen.getByTestId('serve-draft-source').textContent).toBe('From v2 of the history'),
+    );
     expect(await h.yamlText()).toContain('# v2: echo only');
     // A version's text, as applied.
     fireEvent.click(within(rows[1]!).getByRole('button', { name: 'v1' }));
@@ -190,7 +226,11 @@ describe('Serve page: history and rollback', () => {
     expect(within(follow).getByText('Roll Serve back to v1 (as v3)')).toBeTruthy();
     expect(h.fake.puts).toHaveLength(3);
     expect(h.fake.puts[2]).toEqual(parseYaml(ECHO).value);
-    await waitFor(() => expect(screen.getAllByTestId('serve-history-row')[0]!.textContent).toContain('v3 (rollback of v1)'));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('serve-history-row')[0]!.textContent).toContain(
+        'v3 (rollback of v1)',
+      ),
+    );
     expect(await h.core.serve.history(h.clusterId).text(3)).toBe(ECHO);
   });
 });

@@ -13,7 +13,10 @@ import type { ServeConnector } from '../../core/serve/serve-apply';
 import { createCore, type Core } from '../../core/api/create-core';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
 import { makeTempHome } from '../../core/testing/temp-home';
-import { FakeServeDashboard, type FakeServeDashboardOptions } from '../../core/serve/fake-serve-dashboard';
+import {
+  FakeServeDashboard,
+  type FakeServeDashboardOptions,
+} from '../../core/serve/fake-serve-dashboard';
 import { App } from '../../renderer/app/App';
 import { useShell } from '../../renderer/shell/ui-store';
 import { useServeUi } from '../../renderer/features/serve/serve-draft-store';
@@ -27,9 +30,21 @@ import { useServeUi } from '../../renderer/features/serve/serve-draft-store';
 function giveJsdomEmptyLayout(): void {
   const proto = globalThis.Range?.prototype as (Range & { getClientRects?: unknown }) | undefined;
   if (!proto) return;
-  const empty = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, right: 0, bottom: 0, toJSON: () => ({}) });
-  if (typeof proto.getClientRects !== 'function') proto.getClientRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
-  if (typeof proto.getBoundingClientRect !== 'function') proto.getBoundingClientRect = () => empty() as DOMRect;
+  const empty = () => ({
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+    top: 0,
+    left: 0,
+    right: 0,
+    bottom: 0,
+    toJSON: () => ({}),
+  });
+  if (typeof proto.getClientRects !== 'function')
+    proto.getClientRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+  if (typeof proto.getBoundingClientRect !== 'function')
+    proto.getBoundingClientRect = () => empty() as DOMRect;
 }
 giveJsdomEmptyLayout();
 
@@ -103,12 +118,27 @@ export function useServeHarness(): ServeHarness {
         if (unreachable) throw new RaydeckError({ code: 'conflict', message: unreachable });
         return reach(id);
       };
-      core = createCore({ home: home.home, mode: 'memory', serveConnector, serveTiming: { pollMs: 20, settlePolls: 2, followTimeoutMs: 10_000 } });
+      core = createCore({
+        home: home.home,
+        mode: 'memory',
+        serveConnector,
+        serveTiming: { pollMs: 20, settlePolls: 2, followTimeoutMs: 10_000 },
+      });
       const lab = await core.inventory.create('lab');
       clusterId = lab.id;
-      await core.nodes.add({ clusterId, name: 'head1', host: '198.51.100.10', port: 22, user: 'root', auth: { kind: 'agent' }, jumpNodeId: null, role: 'head' });
+      await core.nodes.add({
+        clusterId,
+        name: 'head1',
+        host: '198.51.100.10',
+        port: 22,
+        user: 'root',
+        auth: { kind: 'agent' },
+        jumpNodeId: null,
+        role: 'head',
+      });
     },
-    renderApp: () => render(createElement(App, { client: createClient(createMemoryTransport(core!.service)) })),
+    renderApp: () =>
+      render(createElement(App, { client: createClient(createMemoryTransport(core!.service)) })),
     editor,
     async setYaml(text) {
       const view = await editor();

@@ -22,15 +22,19 @@ applications:
 `;
 
 describe('Serve page: live view', () => {
-  it('shows pending replicas with Ray\'s reason and the unplaced replica', async () => {
+  it("shows pending replicas with Ray's reason and the unplaced replica", async () => {
     await h.start({ start: 'empty' });
     await h.core.serve.apply(h.clusterId, HUGE);
     h.renderApp();
     const app = await screen.findByTestId('serve-app');
     expect(app.dataset.name).toBe('huge');
     const reason = await screen.findByTestId('pending-reason', {}, { timeout: 8000 });
-    expect(reason.textContent).toContain("Deployment 'Huge' in application 'huge' has 1 replicas that have taken more than 30s to be scheduled");
-    expect(reason.textContent).toContain('Resources required for each replica: {"CPU": 1.0, "GPU": 4.0}');
+    expect(reason.textContent).toContain(
+      "Deployment 'Huge' in application 'huge' has 1 replicas that have taken more than 30s to be scheduled",
+    );
+    expect(reason.textContent).toContain(
+      'Resources required for each replica: {"CPU": 1.0, "GPU": 4.0}',
+    );
     const dep = screen.getByTestId('serve-deployment');
     expect(dep.dataset.name).toBe('Huge');
     const counts = within(dep).getByTestId('replica-counts');
@@ -49,7 +53,11 @@ describe('Serve page: live view', () => {
     const deps = within(app).getAllByTestId('serve-deployment');
     expect(deps.length).toBeGreaterThan(0);
     for (const d of deps) expect(within(d).getByTestId('replica-counts').dataset.pending).toBe('0');
-    await waitFor(() => expect(screen.getByTestId('serve-draft-source').textContent).toBe('From the config the cluster runs'));
+    await waitFor(() =>
+      expect(screen.getByTestId('serve-draft-source').textContent).toBe(
+        'From the config the cluster runs',
+      ),
+    );
     expect(await h.yamlText()).toContain('name: llm');
   });
 
@@ -59,18 +67,22 @@ describe('Serve page: live view', () => {
     await screen.findByTestId('serve-nothing-deployed');
     // A PUT that bypasses this core (no operation events): only the page's own polling can see it.
     const other = await h.fake.connector()(h.clusterId);
-    await other.api.putApplications({ applications: [{ name: 'elsewhere', route_prefix: '/e', import_path: 'demo_app:build_app' }] });
+    await other.api.putApplications({
+      applications: [{ name: 'elsewhere', route_prefix: '/e', import_path: 'demo_app:build_app' }],
+    });
     const app = await screen.findByTestId('serve-app', {}, { timeout: 8000 });
     expect(app.dataset.name).toBe('elsewhere');
   }, 15_000);
 
-  it('a head that does not answer: the empty state with the core\'s reason, the editor still checks; Try again once it answers', async () => {
+  it("a head that does not answer: the empty state with the core's reason, the editor still checks; Try again once it answers", async () => {
     await h.start();
     h.unreachable = 'Cannot reach Ray Serve on this cluster: connect ECONNREFUSED 198.51.100.10:22';
     h.renderApp();
     const empty = await screen.findByTestId('serve-unreachable');
     expect(within(empty).getByRole('heading').textContent).toBe('Serve on lab does not answer');
-    expect(within(empty).getByTestId('serve-status-error').textContent).toBe('The core said: Cannot reach Ray Serve on this cluster: connect ECONNREFUSED 198.51.100.10:22');
+    expect(within(empty).getByTestId('serve-status-error').textContent).toBe(
+      'The core said: Cannot reach Ray Serve on this cluster: connect ECONNREFUSED 198.51.100.10:22',
+    );
     expect(within(empty).getByRole('button', { name: 'Go to Bring-up' })).toBeTruthy();
     await h.setYaml('applications:\n- name: a\n  route_prefix: v1\n  import_path: m:app\n');
     const finding = await screen.findByTestId('serve-diagnostic', {}, { timeout: 4000 });
@@ -87,7 +99,9 @@ describe('Serve page: live view', () => {
     const empty = await screen.findByTestId('serve-nothing-deployed');
     expect(empty.textContent).toContain('Nothing deployed on lab yet');
     expect(empty.textContent).toContain('the first apply starts it');
-    await waitFor(() => expect(screen.getByTestId('serve-draft-source').textContent).toBe('New config'));
+    await waitFor(() =>
+      expect(screen.getByTestId('serve-draft-source').textContent).toBe('New config'),
+    );
     await h.core.inventory.remove(h.clusterId);
     expect(await screen.findByTestId('serve-no-cluster')).toBeTruthy();
   });

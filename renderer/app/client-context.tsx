@@ -4,7 +4,13 @@ import type { RaydeckClient } from '../../shared';
 
 const ClientContext = createContext<RaydeckClient | null>(null);
 
-export function ClientProvider({ client, children }: { client: RaydeckClient; children: ReactNode }) {
+export function ClientProvider({
+  client,
+  children,
+}: {
+  client: RaydeckClient;
+  children: ReactNode;
+}) {
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
 }
 

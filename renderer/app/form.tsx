@@ -2,7 +2,19 @@
 import type { ReactNode } from 'react';
 import { fieldIssues } from './error-text';
 
-export function Field({ label, path, error, hint, children }: { label: string; path: string; error: unknown; hint?: ReactNode; children: ReactNode }) {
+export function Field({
+  label,
+  path,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  path: string;
+  error: unknown;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   const issues = error ? fieldIssues(error, path) : [];
   return (
     <label className="field">

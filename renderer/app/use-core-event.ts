@@ -3,7 +3,10 @@ import { useEffect, useRef } from 'react';
 import type { EventName, EventPayload } from '../../shared';
 import { useRaydeck } from './client-context';
 
-export function useCoreEvent<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): void {
+export function useCoreEvent<E extends EventName>(
+  event: E,
+  listener: (payload: EventPayload<E>) => void,
+): void {
   const client = useRaydeck();
   const latest = useRef(listener);
   latest.current = listener;

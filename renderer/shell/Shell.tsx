@@ -112,7 +112,12 @@ function TopBar({ status }: { status: TransportStatus }) {
           <span className="dot" aria-hidden />
           {STATUS_TEXT[status]}
         </span>
-        <button className="btn ghost" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button
+          className="btn ghost"
+          onClick={() => setHelpOpen(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           ?
         </button>
         <button

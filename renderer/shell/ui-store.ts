@@ -64,7 +64,8 @@ export const useShell = create<ShellState>((set, get) => ({
     set({ clusterId });
   },
   go(page) {
-    if (typeof location !== 'undefined' && location.hash !== `#/${page}`) location.hash = `/${page}`;
+    if (typeof location !== 'undefined' && location.hash !== `#/${page}`)
+      location.hash = `/${page}`;
     set({ page });
   },
   syncFromHash() {

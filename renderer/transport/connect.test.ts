@@ -19,6 +19,8 @@ describe('browser-mode page token', () => {
   });
 
   it('puts the token on the WebSocket URL, since the server refuses the WebSocket without it', () => {
-    expect(webSocketUrl(window, 'a+b/c')).toBe(`ws://${window.location.host}/api/ws?token=a%2Bb%2Fc`);
+    expect(webSocketUrl(window, 'a+b/c')).toBe(
+      `ws://${window.location.host}/api/ws?token=a%2Bb%2Fc`,
+    );
   });
 });

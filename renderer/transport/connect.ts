@@ -14,7 +14,10 @@ import { createIpcTransport } from './ipc-transport';
 
 const TOKEN_KEY = 'raydeck-token';
 
-type PageWindow = Pick<Window, 'location' | 'history' | 'sessionStorage' | 'setTimeout' | 'clearTimeout'>;
+type PageWindow = Pick<
+  Window,
+  'location' | 'history' | 'sessionStorage' | 'setTimeout' | 'clearTimeout'
+>;
 
 /** The token from the address (then stored and removed from it) or from this tab's storage. */
 export function takePageToken(win: PageWindow): string | null {
@@ -28,7 +31,11 @@ export function takePageToken(win: PageWindow): string | null {
     }
     params.delete('token');
     const search = params.toString();
-    win.history.replaceState(win.history.state, '', `${win.location.pathname}${search ? `?${search}` : ''}${win.location.hash}`);
+    win.history.replaceState(
+      win.history.state,
+      '',
+      `${win.location.pathname}${search ? `?${search}` : ''}${win.location.hash}`,
+    );
     return fromUrl;
   }
   try {

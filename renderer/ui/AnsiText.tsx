@@ -26,8 +26,10 @@ function css(s: AnsiStyle): CSSProperties | undefined {
   const fg = s.inverse ? (s.bg ?? 'var(--bg)') : s.fg;
   const bg = s.inverse ? (s.fg ?? 'var(--text)') : s.bg;
   const out: CSSProperties = {};
-  if (fg !== undefined) out.color = typeof fg === 'string' && fg.startsWith('var(') ? fg : ansiColor(fg);
-  if (bg !== undefined) out.backgroundColor = typeof bg === 'string' && bg.startsWith('var(') ? bg : ansiColor(bg);
+  if (fg !== undefined)
+    out.color = typeof fg === 'string' && fg.startsWith('var(') ? fg : ansiColor(fg);
+  if (bg !== undefined)
+    out.backgroundColor = typeof bg === 'string' && bg.startsWith('var(') ? bg : ansiColor(bg);
   if (s.bold) out.fontWeight = 600;
   if (s.dim) out.opacity = 0.7;
   if (s.italic) out.fontStyle = 'italic';

@@ -24,7 +24,18 @@ export interface ConfirmDialogProps {
   testId?: string;
 }
 
-export function ConfirmDialog({ title, body, confirm, cancel = 'Cancel', onConfirm, onClose, danger = true, busy = false, children, testId }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  body,
+  confirm,
+  cancel = 'Cancel',
+  onConfirm,
+  onClose,
+  danger = true,
+  busy = false,
+  children,
+  testId,
+}: ConfirmDialogProps) {
   const safe = useRef<HTMLButtonElement>(null);
   useEffect(() => safe.current?.focus(), []);
   const bodyId = `${testId ?? 'confirm'}-body`;
@@ -40,7 +51,12 @@ export function ConfirmDialog({ title, body, confirm, cancel = 'Cancel', onConfi
           <button ref={safe} type="button" className="btn ghost" onClick={onClose}>
             {cancel}
           </button>
-          <button type="button" className={danger ? 'btn danger-solid' : 'btn primary'} onClick={onConfirm} disabled={busy}>
+          <button
+            type="button"
+            className={danger ? 'btn danger-solid' : 'btn primary'}
+            onClick={onConfirm}
+            disabled={busy}
+          >
             {confirm}
           </button>
         </>

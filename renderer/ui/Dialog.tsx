@@ -5,9 +5,17 @@
  * focus handed back to the opener on close. Its actions stay in view when the content scrolls
  * (issue 19: the Add-node dialog's buttons were cut off at 800 px height).
  */
-import { useEffect, useId, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
-const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
 
 export interface DialogProps {
   title: ReactNode;
@@ -25,7 +33,17 @@ export interface DialogProps {
   testId?: string;
 }
 
-export function Dialog({ title, onClose, children, actions, onSubmit, danger, wide, describedBy, testId }: DialogProps) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  actions,
+  onSubmit,
+  danger,
+  wide,
+  describedBy,
+  testId,
+}: DialogProps) {
   const titleId = useId();
   const frame = useRef<HTMLElement | null>(null);
   const close = useRef(onClose);
@@ -35,7 +53,8 @@ export function Dialog({ title, onClose, children, actions, onSubmit, danger, wi
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const el = frame.current;
     // A child that focused its own field first (it mounts before this effect runs) keeps it.
-    if (el && !el.contains(document.activeElement)) el.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+    if (el && !el.contains(document.activeElement))
+      el.querySelector<HTMLElement>(FOCUSABLE)?.focus();
     return () => {
       if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
     };
@@ -61,7 +80,9 @@ export function Dialog({ title, onClose, children, actions, onSubmit, danger, wi
     }
   };
 
-  const className = ['dialog', wide ? 'wide' : '', danger ? 'danger-dialog' : ''].filter(Boolean).join(' ');
+  const className = ['dialog', wide ? 'wide' : '', danger ? 'danger-dialog' : '']
+    .filter(Boolean)
+    .join(' ');
   const body = (
     <>
       <h2 id={titleId}>{title}</h2>

@@ -5,7 +5,17 @@
 import type { ReactNode } from 'react';
 import { errorText } from '../app/error-text';
 
-export function ErrorBanner({ error, prefix, testId, children }: { error: unknown; prefix?: string; testId?: string; children?: ReactNode }) {
+export function ErrorBanner({
+  error,
+  prefix,
+  testId,
+  children,
+}: {
+  error: unknown;
+  prefix?: string;
+  testId?: string;
+  children?: ReactNode;
+}) {
   if (!error) return null;
   return (
     <div className="banner error" role="alert" data-testid={testId}>

@@ -21,11 +21,26 @@ export interface CheckItem {
   hint?: string | null;
 }
 
-export function CheckList({ items, label, itemTestId, testId }: { items: readonly CheckItem[]; label: string; itemTestId?: string; testId?: string }) {
+export function CheckList({
+  items,
+  label,
+  itemTestId,
+  testId,
+}: {
+  items: readonly CheckItem[];
+  label: string;
+  itemTestId?: string;
+  testId?: string;
+}) {
   return (
     <ul className="checklist" aria-label={label} data-testid={testId}>
       {items.map((c) => (
-        <li key={c.id} className={`check check-${c.status}`} data-testid={itemTestId} data-status={c.status}>
+        <li
+          key={c.id}
+          className={`check check-${c.status}`}
+          data-testid={itemTestId}
+          data-status={c.status}
+        >
           <StatusBadge status={c.status} />
           <span className="check-name">{c.label}</span>
           <span className="muted">{c.detail}</span>
@@ -38,6 +53,9 @@ export function CheckList({ items, label, itemTestId, testId }: { items: readonl
 
 /** The worst status of a list: fail, then warn, else pass. */
 export function worstStatus(items: readonly { status: CheckStatus }[]): CheckStatus {
-  return items.some((c) => c.status === 'fail') ? 'fail' : items.some((c) => c.status === 'warn') ? 'warn' : 'pass';
+  return items.some((c) => c.status === 'fail')
+    ? 'fail'
+    : items.some((c) => c.status === 'warn')
+      ? 'warn'
+      : 'pass';
 }
-

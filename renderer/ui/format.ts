@@ -4,7 +4,9 @@
  */
 
 function locales(): readonly string[] | undefined {
-  return typeof navigator !== 'undefined' && navigator.languages?.length ? navigator.languages : undefined;
+  return typeof navigator !== 'undefined' && navigator.languages?.length
+    ? navigator.languages
+    : undefined;
 }
 
 /** "6 Dec 2026, 14:05" in en-GB, "06.12.2026, 14:05" in de-DE. */

@@ -2,7 +2,13 @@
 export { Dialog, type DialogProps } from './Dialog';
 export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 export { ErrorBanner } from './ErrorBanner';
-export { StatusBadge, CheckList, worstStatus, type CheckItem, type CheckStatus } from './StatusBadge';
+export {
+  StatusBadge,
+  CheckList,
+  worstStatus,
+  type CheckItem,
+  type CheckStatus,
+} from './StatusBadge';
 export { EmptyState } from './EmptyState';
 export { formatDateTime, formatNumber, formatTime } from './format';
 export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';

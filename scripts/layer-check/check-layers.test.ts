@@ -30,7 +30,8 @@ describe('layer check', () => {
 
   it('fails bare builtins, require() and dynamic import in shared/', () => {
     const root = tree({
-      'shared/a.ts': "import path from 'path';\nconst x = require('child_process');\nconst y = import('node:os');\n",
+      'shared/a.ts':
+        "import path from 'path';\nconst x = require('child_process');\nconst y = import('node:os');\n",
     });
     expect(checkLayers(root).map((v) => v.specifier)).toEqual(['path', 'child_process', 'node:os']);
   });
@@ -56,7 +57,10 @@ describe('layer check', () => {
       'renderer/features/b/index.ts': 'export const ok = 1;\n',
     });
     const rules = checkLayers(root).map((v) => v.rule);
-    expect(rules).toEqual(['shared/ may import only zod, yaml', 'feature "a" may use feature "b" only through renderer/features/b/index.ts']);
+    expect(rules).toEqual([
+      'shared/ may import only zod, yaml',
+      'feature "a" may use feature "b" only through renderer/features/b/index.ts',
+    ]);
   });
 
   it('passes allowed imports', () => {

@@ -11,7 +11,14 @@ import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { LAYERS, MAY_IMPORT, NODE_ALLOWED, PACKAGES, TEST_PACKAGES, type Layer } from './layer-rules';
+import {
+  LAYERS,
+  MAY_IMPORT,
+  NODE_ALLOWED,
+  PACKAGES,
+  TEST_PACKAGES,
+  type Layer,
+} from './layer-rules';
 
 export interface LayerViolation {
   file: string;
@@ -62,19 +69,32 @@ export function checkFile(root: string, file: string, text: string): LayerViolat
 
   for (const ref of info.importedFiles) {
     const spec = ref.fileName;
-    const add = (rule: string) => violations.push({ file: rel, line: lineOf(ref.pos), specifier: spec, rule });
+    const add = (rule: string) =>
+      violations.push({ file: rel, line: lineOf(ref.pos), specifier: spec, rule });
     if (spec.startsWith('.')) {
-      const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+      const target = path
+        .relative(root, path.resolve(path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
       const targetLayer = target.split('/')[0] as Layer;
       if (target.startsWith('..') || !LAYERS.includes(targetLayer)) {
-        add(`${layer}/ may only import from ${MAY_IMPORT[layer].join(', ')} (this reaches ${target})`);
+        add(
+          `${layer}/ may only import from ${MAY_IMPORT[layer].join(', ')} (this reaches ${target})`,
+        );
       } else if (!MAY_IMPORT[layer].includes(targetLayer)) {
         add(`${layer}/ may not import ${targetLayer}/ (allowed: ${MAY_IMPORT[layer].join(', ')})`);
       }
       const from = featureOf(rel);
       const to = featureOf(`${target}/`);
-      if (from && to && from !== to && !/^renderer\/features\/[^/]+\/?(index(\.tsx?)?)?$/.test(target)) {
-        add(`feature "${from}" may use feature "${to}" only through renderer/features/${to}/index.ts`);
+      if (
+        from &&
+        to &&
+        from !== to &&
+        !/^renderer\/features\/[^/]+\/?(index(\.tsx?)?)?$/.test(target)
+      ) {
+        add(
+          `feature "${from}" may use feature "${to}" only through renderer/features/${to}/index.ts`,
+        );
       }
       continue;
     }
@@ -87,7 +107,9 @@ export function checkFile(root: string, file: string, text: string): LayerViolat
     const rules = PACKAGES[layer];
     if (rules.deny.includes(pkg)) add(`${layer}/ may not import the package ${pkg}`);
     else if (rules.allow !== 'any' && !rules.allow.includes(pkg)) {
-      add(`${layer}/ may import only ${rules.allow.length ? rules.allow.join(', ') : 'no packages'}`);
+      add(
+        `${layer}/ may import only ${rules.allow.length ? rules.allow.join(', ') : 'no packages'}`,
+      );
     }
   }
   return violations;
@@ -104,9 +126,12 @@ export function checkLayers(root: string): LayerViolation[] {
 }
 
 function cli() {
-  const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'));
+  const root = path.resolve(
+    process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  );
   const violations = checkLayers(root);
-  for (const v of violations) console.error(`${v.file}:${v.line}: import "${v.specifier}": ${v.rule}`);
+  for (const v of violations)
+    console.error(`${v.file}:${v.line}: import "${v.specifier}": ${v.rule}`);
   if (violations.length) {
     console.error(`layer check: ${violations.length} violation(s)`);
     process.exit(1);

@@ -19,13 +19,24 @@ export const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 export const NODE_ALLOWED: ReadonlySet<Layer> = new Set(['core', 'electron']);
 
 /** Packages a layer may import, or 'any' minus the deny list. */
-export const PACKAGES: Record<Layer, { allow: readonly string[] | 'any'; deny: readonly string[] }> = {
+export const PACKAGES: Record<
+  Layer,
+  { allow: readonly string[] | 'any'; deny: readonly string[] }
+> = {
   shared: { allow: ['zod', 'yaml'], deny: [] },
-  core: { allow: 'any', deny: ['electron', 'react', 'react-dom', '@tanstack/react-query', 'zustand', 'recharts'] },
+  core: {
+    allow: 'any',
+    deny: ['electron', 'react', 'react-dom', '@tanstack/react-query', 'zustand', 'recharts'],
+  },
   electron: { allow: 'any', deny: ['react', 'react-dom'] },
   renderer: { allow: 'any', deny: ['electron', 'ws', 'ssh2', 'node-pty', 'tsx'] },
   remote: { allow: [], deny: [] },
 };
 
 /** Packages any test file may import in addition to its layer's. */
-export const TEST_PACKAGES: readonly string[] = ['vitest', '@testing-library/react', '@testing-library/dom', 'jsdom'];
+export const TEST_PACKAGES: readonly string[] = [
+  'vitest',
+  '@testing-library/react',
+  '@testing-library/dom',
+  'jsdom',
+];

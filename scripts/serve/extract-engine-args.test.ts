@@ -70,14 +70,35 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 describe('scripts/serve/extract-engine-args.py', () => {
   it('reads the fields of the engine and frontend argument classes from source', () => {
     const out = path.join(dir, 'out.json');
-    execFileSync('python3', [path.join(ROOT, 'scripts/serve/extract-engine-args.py'), '--version', '9.9.9', '--wheel', fakeWheel(), '--out', out]);
+    execFileSync('python3', [
+      path.join(ROOT, 'scripts/serve/extract-engine-args.py'),
+      '--version',
+      '9.9.9',
+      '--wheel',
+      fakeWheel(),
+      '--out',
+      out,
+    ]);
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     const byName = Object.fromEntries(result.fields.map((f: { name: string }) => [f.name, f]));
     expect(Object.keys(byName).sort()).toEqual([
-      'chat_template', 'dtype', 'enable_log_requests', 'gpu_memory_utilization', 'hf_overrides', 'host', 'max_model_len', 'model', 'port', 'tokens_only',
+      'chat_template',
+      'dtype',
+      'enable_log_requests',
+      'gpu_memory_utilization',
+      'hf_overrides',
+      'host',
+      'max_model_len',
+      'model',
+      'port',
+      'tokens_only',
     ]);
     expect(result).toMatchObject({ vllm_version: '9.9.9', count: 10 });
-    expect(byName.model).toMatchObject({ kind: 'engine', declared_as: 'ModelConfig.model', default: 'Qwen/Qwen3-0.6B' });
+    expect(byName.model).toMatchObject({
+      kind: 'engine',
+      declared_as: 'ModelConfig.model',
+      default: 'Qwen/Qwen3-0.6B',
+    });
     expect(byName.dtype).toMatchObject({ type: 'ModelDType', default: 'auto' });
     expect(byName.gpu_memory_utilization).toMatchObject({ type: 'float', default: 0.92 });
     expect(byName.hf_overrides).toMatchObject({ default_expr: 'field(default_factory=dict)' });
@@ -87,7 +108,9 @@ describe('scripts/serve/extract-engine-args.py', () => {
   });
 
   it('the committed engine-args-0.29.0.json comes from the vLLM 0.29.0 wheel and has its 291 names', () => {
-    const json = JSON.parse(fs.readFileSync(path.join(ROOT, 'shared/serve/engine-args-0.29.0.json'), 'utf8'));
+    const json = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'shared/serve/engine-args-0.29.0.json'), 'utf8'),
+    );
     expect(json.vllm_version).toBe('0.29.0');
     expect(json.source).toMatch(/^vllm-0\.29\.0-cp38-abi3-manylinux_2_28_x86_64\.whl: /);
     expect(json.count).toBe(291);

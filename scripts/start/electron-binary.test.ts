@@ -18,18 +18,37 @@ function root(files: Record<string, string>) {
 
 describe('findElectronBinary', () => {
   it('reports a package without a downloaded binary, and never downloads', () => {
-    const r = root({ 'node_modules/electron/package.json': '{}', 'node_modules/electron/install.js': 'throw new Error("must not run")' });
-    expect(findElectronBinary(r, {})).toEqual({ found: false, reason: 'the Electron binary is not downloaded' });
+    const r = root({
+      'node_modules/electron/package.json': '{}',
+      'node_modules/electron/install.js': 'throw new Error("must not run")',
+    });
+    expect(findElectronBinary(r, {})).toEqual({
+      found: false,
+      reason: 'the Electron binary is not downloaded',
+    });
   });
 
   it('reports path.txt pointing at a missing file', () => {
-    const r = root({ 'node_modules/electron/package.json': '{}', 'node_modules/electron/path.txt': 'electron' });
-    expect(findElectronBinary(r, {})).toMatchObject({ found: false, reason: expect.stringContaining('missing') });
+    const r = root({
+      'node_modules/electron/package.json': '{}',
+      'node_modules/electron/path.txt': 'electron',
+    });
+    expect(findElectronBinary(r, {})).toMatchObject({
+      found: false,
+      reason: expect.stringContaining('missing'),
+    });
   });
 
   it('finds an installed binary', () => {
-    const r = root({ 'node_modules/electron/package.json': '{}', 'node_modules/electron/path.txt': 'electron', 'node_modules/electron/dist/electron': '' });
-    expect(findElectronBinary(r, {})).toEqual({ found: true, binary: path.join(r, 'node_modules/electron/dist/electron') });
+    const r = root({
+      'node_modules/electron/package.json': '{}',
+      'node_modules/electron/path.txt': 'electron',
+      'node_modules/electron/dist/electron': '',
+    });
+    expect(findElectronBinary(r, {})).toEqual({
+      found: true,
+      binary: path.join(r, 'node_modules/electron/dist/electron'),
+    });
   });
 
   it('reports a missing package', () => {

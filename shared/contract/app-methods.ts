@@ -34,7 +34,8 @@ export const appMethods = {
     output: AppInfo,
   }),
   'app.checkLocal': defineMethod({
-    summary: 'Check this machine (state folder writable, free disk, OpenSSH tools); returns an operation id.',
+    summary:
+      'Check this machine (state folder writable, free disk, OpenSSH tools); returns an operation id.',
     input: NoInput,
     output: OperationStarted,
     longRunning: true,

@@ -19,5 +19,6 @@ export interface EventSpec<P extends z.ZodType> {
   payload: P;
 }
 
-export const defineMethod = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;
+export const defineMethod = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) =>
+  spec;
 export const defineEvent = <P extends z.ZodType>(spec: EventSpec<P>) => spec;

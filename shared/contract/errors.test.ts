@@ -9,7 +9,11 @@ describe('contract errors', () => {
   });
 
   it('survives a JSON round trip as plain data', () => {
-    const e = new RaydeckError({ code: 'validation', message: 'bad', issues: [{ path: 'name', message: 'is required' }] });
+    const e = new RaydeckError({
+      code: 'validation',
+      message: 'bad',
+      issues: [{ path: 'name', message: 'is required' }],
+    });
     const wire = JSON.parse(JSON.stringify(e.toShape()));
     expect(isErrorShape(wire)).toBe(true);
     expect(new RaydeckError(wire).issues).toEqual([{ path: 'name', message: 'is required' }]);

@@ -29,7 +29,6 @@ export const methods = {
   ...modelMethods,
 } as const;
 
-
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 /** What a caller passes (defaults may be omitted). */

@@ -13,7 +13,8 @@ export const modelMethods = {
     output: z.array(ClusterModel),
   }),
   'models.add': defineMethod({
-    summary: 'Add a model to a cluster: a Hugging Face repo the nodes fetch, or a local folder Raydeck pushes.',
+    summary:
+      'Add a model to a cluster: a Hugging Face repo the nodes fetch, or a local folder Raydeck pushes.',
     input: z.object({ clusterId: Id, name: ResourceName, source: ModelSource }).strict(),
     output: ClusterModel,
   }),
@@ -23,7 +24,8 @@ export const modelMethods = {
     output: z.object({ removed: z.literal(true) }),
   }),
   'models.place': defineMethod({
-    summary: 'Put a model into ~/.raydeck/models/<name> on nodes (default: every Ray node): pushed over SFTP with checksums, or fetched by the nodes.',
+    summary:
+      'Put a model into ~/.raydeck/models/<name> on nodes (default: every Ray node): pushed over SFTP with checksums, or fetched by the nodes.',
     input: z.object({ id: Id, nodeIds: z.array(Id).min(1).max(256).optional() }).strict(),
     output: OperationStarted,
     longRunning: true,

@@ -4,7 +4,17 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { ClusterNode, HostAddress, NodeAuth, NodePreflight, NodeRole, NodeWithState, ConnectionState, SshPort, SshUser } from '../domain/node';
+import {
+  ClusterNode,
+  HostAddress,
+  NodeAuth,
+  NodePreflight,
+  NodeRole,
+  NodeWithState,
+  ConnectionState,
+  SshPort,
+  SshUser,
+} from '../domain/node';
 import { ResourceName } from '../domain/names';
 import { OperationStarted } from '../domain/operation';
 import { Id } from './app-methods';
@@ -62,12 +72,18 @@ export const nodeMethods = {
   }),
   'nodes.add': defineMethod({
     summary: 'Add a node to a cluster (nothing connects until you ask).',
-    input: NodeFields.extend({ clusterId: Id, secret: Secret.optional(), rememberSecret: z.boolean().default(false) }).strict(),
+    input: NodeFields.extend({
+      clusterId: Id,
+      secret: Secret.optional(),
+      rememberSecret: z.boolean().default(false),
+    }).strict(),
     output: ClusterNode,
   }),
   'nodes.update': defineMethod({
     summary: "Edit a node's settings; its connection is re-established with the new ones.",
-    input: NodeFields.partial().extend({ id: Id, secret: Secret.optional(), rememberSecret: z.boolean().optional() }).strict(),
+    input: NodeFields.partial()
+      .extend({ id: Id, secret: Secret.optional(), rememberSecret: z.boolean().optional() })
+      .strict(),
     output: ClusterNode,
   }),
   'nodes.remove': defineMethod({
@@ -90,31 +106,47 @@ export const nodeImportMethods = {
     output: z.object({ candidates: z.array(ImportCandidate), warnings: z.array(z.string()) }),
   }),
   'nodes.import': defineMethod({
-    summary: 'Add the chosen hosts of an ssh config or testbed description (all importable ones by default).',
-    input: z.object({ clusterId: Id, source: ImportSource, aliases: z.array(z.string()).optional() }).strict(),
-    output: z.object({ added: z.array(ClusterNode), skipped: z.array(z.object({ alias: z.string(), reason: z.string() })) }),
+    summary:
+      'Add the chosen hosts of an ssh config or testbed description (all importable ones by default).',
+    input: z
+      .object({ clusterId: Id, source: ImportSource, aliases: z.array(z.string()).optional() })
+      .strict(),
+    output: z.object({
+      added: z.array(ClusterNode),
+      skipped: z.array(z.object({ alias: z.string(), reason: z.string() })),
+    }),
   }),
 } as const;
 
 /** Reaching nodes: connect, host-key trust, preflight. */
 export const nodeAccessMethods = {
   'nodes.connect': defineMethod({
-    summary: 'Connect to a node (verifying its host key) and keep the connection; returns the resulting state.',
+    summary:
+      'Connect to a node (verifying its host key) and keep the connection; returns the resulting state.',
     input: z.object({ id: Id }).strict(),
     output: ConnectionState,
   }),
   'nodes.hostKey': defineMethod({
-    summary: "Fetch the key a node presents and say whether it is trusted, unknown, changed or revoked.",
+    summary:
+      'Fetch the key a node presents and say whether it is trusted, unknown, changed or revoked.',
     input: z.object({ id: Id }).strict(),
     output: HostKeyInfo,
   }),
   'nodes.trust': defineMethod({
     summary: "Trust a node's host key — only if it presents exactly the fingerprint given.",
-    input: z.object({ id: Id, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'must look like SHA256: followed by 43 base64 characters' }) }).strict(),
+    input: z
+      .object({
+        id: Id,
+        fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
+          error: 'must look like SHA256: followed by 43 base64 characters',
+        }),
+      })
+      .strict(),
     output: HostKeyInfo,
   }),
   'nodes.check': defineMethod({
-    summary: 'Run preflight checks on nodes of a cluster (all by default); returns an operation id.',
+    summary:
+      'Run preflight checks on nodes of a cluster (all by default); returns an operation id.',
     input: z.object({ clusterId: Id, nodeIds: z.array(Id).optional() }).strict(),
     output: OperationStarted,
     longRunning: true,

@@ -38,28 +38,41 @@ export const ServeApplyStarted = z.object({
 
 export const serveMethods = {
   'serve.validate': defineMethod({
-    summary: "Checks a Serve config (or RayService manifest) against Ray 2.60's rules and Raydeck's stricter ones; never imports user code.",
+    summary:
+      "Checks a Serve config (or RayService manifest) against Ray 2.60's rules and Raydeck's stricter ones; never imports user code.",
     input: z.object({ text: ServeText, gpus: z.number().min(0).optional() }).strict(),
-    output: z.object({ ok: z.boolean(), format: z.enum(['serve', 'rayservice']), diagnostics: z.array(ServeDiagnosticData) }),
+    output: z.object({
+      ok: z.boolean(),
+      format: z.enum(['serve', 'rayservice']),
+      diagnostics: z.array(ServeDiagnosticData),
+    }),
   }),
   'serve.status': defineMethod({
-    summary: 'What Serve runs on the cluster: applications, deployments and replicas with Ray\'s states and messages, and desired vs running vs starting vs pending replicas.',
+    summary:
+      "What Serve runs on the cluster: applications, deployments and replicas with Ray's states and messages, and desired vs running vs starting vs pending replicas.",
     input: z.object({ clusterId: Id }).strict(),
     output: ServeInstance,
   }),
   'serve.diff': defineMethod({
-    summary: 'A config against what Ray runs, per application and deployment; lists the applications an apply would delete. Refused (validation) when the config has errors.',
+    summary:
+      'A config against what Ray runs, per application and deployment; lists the applications an apply would delete. Refused (validation) when the config has errors.',
     input: z.object({ clusterId: Id, text: ServeText }).strict(),
     output: z.object({ diff: ServeConfigDiff, diagnostics: z.array(ServeDiagnosticData) }),
   }),
   'serve.apply': defineMethod({
-    summary: 'Validates, diffs, records and applies a config; the operation follows it until every application is RUNNING or one fails. autoRollbackS: roll back to the last version that ran when not RUNNING within that many seconds.',
+    summary:
+      'Validates, diffs, records and applies a config; the operation follows it until every application is RUNNING or one fails. autoRollbackS: roll back to the last version that ran when not RUNNING within that many seconds.',
     input: z
       .object({
         clusterId: Id,
         text: ServeText,
         wait: z.boolean().default(true),
-        autoRollbackS: z.number().positive().max(24 * 3600).nullable().default(null),
+        autoRollbackS: z
+          .number()
+          .positive()
+          .max(24 * 3600)
+          .nullable()
+          .default(null),
         /** The deletions the user saw in serve.diff: if the apply would now delete others, it is refused (conflict). */
         expectDeletes: z.array(z.string().max(256)).max(1000).optional(),
       })
@@ -68,7 +81,8 @@ export const serveMethods = {
     longRunning: true,
   }),
   'serve.history': defineMethod({
-    summary: "The cluster's applied Serve configs, newest first: version, who, when, result (with Ray's messages).",
+    summary:
+      "The cluster's applied Serve configs, newest first: version, who, when, result (with Ray's messages).",
     input: z.object({ clusterId: Id }).strict(),
     output: z.array(ServeHistoryEntry),
   }),
@@ -78,8 +92,15 @@ export const serveMethods = {
     output: z.object({ entry: ServeHistoryEntry, text: z.string() }),
   }),
   'serve.rollback': defineMethod({
-    summary: 'Applies a history version again, byte for byte, recorded as a new version (default: the last version that ran before the newest).',
-    input: z.object({ clusterId: Id, version: z.number().int().positive().optional(), wait: z.boolean().default(true) }).strict(),
+    summary:
+      'Applies a history version again, byte for byte, recorded as a new version (default: the last version that ran before the newest).',
+    input: z
+      .object({
+        clusterId: Id,
+        version: z.number().int().positive().optional(),
+        wait: z.boolean().default(true),
+      })
+      .strict(),
     output: ServeApplyStarted,
     longRunning: true,
   }),

@@ -4,7 +4,8 @@ import { defineEvent } from './define';
 
 export const terminalEvents = {
   'terminal.output': defineEvent({
-    summary: "A chunk of a terminal's output; seq counts up from 1 per terminal. Acknowledge it with terminal.ack once drawn.",
+    summary:
+      "A chunk of a terminal's output; seq counts up from 1 per terminal. Acknowledge it with terminal.ack once drawn.",
     payload: z.object({ terminalId: z.string(), seq: z.number().int(), data: z.string() }),
   }),
   'terminal.exit': defineEvent({

@@ -6,20 +6,32 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { Id, NoInput } from './app-methods';
-import { MAX_TERMINAL_WRITE, TerminalCols, TerminalInfo, TerminalRows, TerminalTarget } from '../domain/terminal';
+import {
+  MAX_TERMINAL_WRITE,
+  TerminalCols,
+  TerminalInfo,
+  TerminalRows,
+  TerminalTarget,
+} from '../domain/terminal';
 
 const TerminalRef = z.object({ terminalId: Id }).strict();
 
 export const terminalMethods = {
   'terminal.open': defineMethod({
-    summary: 'Open a shell (local, or on a node over SSH) at the given size; output arrives as terminal.output events.',
+    summary:
+      'Open a shell (local, or on a node over SSH) at the given size; output arrives as terminal.output events.',
     input: z.object({ target: TerminalTarget, cols: TerminalCols, rows: TerminalRows }).strict(),
     output: TerminalInfo,
   }),
   'terminal.write': defineMethod({
     summary: "Send keystrokes or pasted text to a terminal's shell.",
     input: TerminalRef.extend({
-      data: z.string().min(1, { error: 'is empty' }).max(MAX_TERMINAL_WRITE, { error: `is longer than ${MAX_TERMINAL_WRITE} characters; send it in parts` }),
+      data: z
+        .string()
+        .min(1, { error: 'is empty' })
+        .max(MAX_TERMINAL_WRITE, {
+          error: `is longer than ${MAX_TERMINAL_WRITE} characters; send it in parts`,
+        }),
     }).strict(),
     output: z.object({ written: z.number().int() }),
   }),
@@ -34,8 +46,11 @@ export const terminalMethods = {
     output: z.object({ closed: z.literal(true) }),
   }),
   'terminal.ack': defineMethod({
-    summary: 'Acknowledge output the UI has drawn (characters of terminal.output data), letting a paused shell go on.',
-    input: TerminalRef.extend({ bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+    summary:
+      'Acknowledge output the UI has drawn (characters of terminal.output data), letting a paused shell go on.',
+    input: TerminalRef.extend({
+      bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    }).strict(),
     output: z.object({ unacked: z.number().int() }),
   }),
   'terminal.list': defineMethod({
@@ -44,7 +59,8 @@ export const terminalMethods = {
     output: z.array(TerminalInfo),
   }),
   'terminal.attach': defineMethod({
-    summary: "Re-attach to a terminal after a reload: its recent output, and the seq it ends at; unacknowledged output is forgiven.",
+    summary:
+      'Re-attach to a terminal after a reload: its recent output, and the seq it ends at; unacknowledged output is forgiven.',
     input: TerminalRef,
     output: z.object({ info: TerminalInfo, replay: z.string(), seq: z.number().int() }),
   }),

@@ -11,12 +11,16 @@ describe('ANSI escape sequences', () => {
   });
 
   it('keeps only colours (and resets them) when asked, dropping cursor moves and titles', () => {
-    expect(stripAnsi('\x1b[35mray\x1b]0;pwned\x07\x1b[2J', { keepColours: true })).toBe('\x1b[35mray\x1b[0m');
+    expect(stripAnsi('\x1b[35mray\x1b]0;pwned\x07\x1b[2J', { keepColours: true })).toBe(
+      '\x1b[35mray\x1b[0m',
+    );
     expect(stripAnsi('50%\x1b[K', { keepColours: true })).toBe('50%');
   });
 
   it('parses colours into runs: 16 colours, bright, 256, true colour, reset', () => {
-    const { runs, end } = parseAnsi('a\x1b[31mred\x1b[1;92mbright\x1b[38;5;208mx\x1b[48;2;255;0;16my\x1b[0mz');
+    const { runs, end } = parseAnsi(
+      'a\x1b[31mred\x1b[1;92mbright\x1b[38;5;208mx\x1b[48;2;255;0;16my\x1b[0mz',
+    );
     expect(runs).toEqual([
       { text: 'a', style: {} },
       { text: 'red', style: { fg: 1 } },

@@ -24,7 +24,8 @@ export interface AnsiRun {
 
 // CSI (ESC [ params final), OSC (ESC ] ... BEL or ESC \), and two-character ESC sequences.
 // eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
+const ESCAPES =
+  /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
 
 /** Whether `text` holds any escape sequence (the cheap test before parsing). */
 export function hasAnsi(text: string): boolean {
@@ -40,13 +41,16 @@ export function stripAnsi(text: string, opts: { keepColours?: boolean } = {}): s
   if (!hasAnsi(text)) return text;
   if (!opts.keepColours) return text.replace(ESCAPES, '');
   let coloured = false;
-  const kept = text.replace(ESCAPES, (seq: string, _params: string | undefined, final: string | undefined) => {
-    if (final === 'm' && seq.startsWith('\x1b[')) {
-      coloured = true;
-      return seq;
-    }
-    return '';
-  });
+  const kept = text.replace(
+    ESCAPES,
+    (seq: string, _params: string | undefined, final: string | undefined) => {
+      if (final === 'm' && seq.startsWith('\x1b[')) {
+        coloured = true;
+        return seq;
+      }
+      return '';
+    },
+  );
   return coloured ? `${kept}\x1b[0m` : kept;
 }
 
@@ -95,7 +99,10 @@ function applySgr(style: AnsiStyle, params: string): AnsiStyle {
  * log line continues the colour its previous line left open); the style after the text is
  * returned with the runs, so a caller can carry it to the next line.
  */
-export function parseAnsi(text: string, start: AnsiStyle = {}): { runs: AnsiRun[]; end: AnsiStyle } {
+export function parseAnsi(
+  text: string,
+  start: AnsiStyle = {},
+): { runs: AnsiRun[]; end: AnsiStyle } {
   if (!hasAnsi(text)) return { runs: text ? [{ text, style: start }] : [], end: start };
   const runs: AnsiRun[] = [];
   let style = start;

@@ -15,7 +15,13 @@ export const RAY_VERSION = '2.60.0';
  * tunnel), the metrics export, Serve's HTTP proxy and the dashboard agent. One place: preflight
  * checks them free, bring-up passes them to `ray start`, the dashboard tunnel dials one.
  */
-export const RAY_PORTS = { gcs: 6379, dashboard: 8265, metrics: 8080, serveHttp: 8000, dashboardAgent: 52365 } as const;
+export const RAY_PORTS = {
+  gcs: 6379,
+  dashboard: 8265,
+  metrics: 8080,
+  serveHttp: 8000,
+  dashboardAgent: 52365,
+} as const;
 
 /** Where nodes get their Python packages. */
 export const PackageSource = z.discriminatedUnion('kind', [
@@ -121,11 +127,20 @@ export type BringUpRun = z.infer<typeof BringUpRun>;
  * log (a byte offset, counting from the step's first line, across app restarts), so a reader
  * can join live batches to a backlog exactly: a batch belongs after a backlog iff `at >= end`.
  */
-export const StepLog = z.object({ runId: z.string(), nodeId: z.string(), step: StepKind, lines: z.array(z.string()), at: z.number().int().nonnegative() });
+export const StepLog = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  step: StepKind,
+  lines: z.array(z.string()),
+  at: z.number().int().nonnegative(),
+});
 export type StepLog = z.infer<typeof StepLog>;
 
 /** The last lines of one step's log, and where that log ends (the `at` of the next batch). */
-export const StepLogTail = z.object({ lines: z.array(z.string()), end: z.number().int().nonnegative() });
+export const StepLogTail = z.object({
+  lines: z.array(z.string()),
+  end: z.number().int().nonnegative(),
+});
 export type StepLogTail = z.infer<typeof StepLogTail>;
 
 /** One Ray node as the head's dashboard reports it. */

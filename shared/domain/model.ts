@@ -12,7 +12,9 @@ export const MODELS_DIR = '~/.raydeck/models';
 export const HuggingFaceRepo = z
   .string({ error: 'must be text' })
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/, { error: 'must look like org/name (letters, digits, "_", "." and "-")' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/, {
+    error: 'must look like org/name (letters, digits, "_", "." and "-")',
+  });
 
 export const ModelSource = z.discriminatedUnion('kind', [
   z
@@ -20,7 +22,10 @@ export const ModelSource = z.discriminatedUnion('kind', [
       kind: z.literal('huggingface'),
       repo: HuggingFaceRepo,
       /** A branch, tag or commit; default: the repo's main branch. */
-      revision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$/, { error: 'must be a branch, tag or commit' }).optional(),
+      revision: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$/, { error: 'must be a branch, tag or commit' })
+        .optional(),
     })
     .strict(),
   /** An absolute folder on this computer (config.json, weights, tokenizer files). */

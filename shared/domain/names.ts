@@ -13,5 +13,6 @@ export const ResourceName = z
   .min(1, { error: 'is required', abort: true })
   .max(63, { error: 'must be at most 63 characters', abort: true })
   .refine((s) => NAME_RE.test(s), {
-    error: 'may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit',
+    error:
+      'may contain only letters, digits, ".", "_" and "-", and must start with a letter or digit',
   });

@@ -12,9 +12,14 @@ export const HostAddress = z
   .trim()
   .min(1, { error: 'is required', abort: true })
   .max(253, { error: 'must be at most 253 characters', abort: true })
-  .refine((s) => /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s) || /^[0-9A-Fa-f:.]+$/.test(s) && s.includes(':'), {
-    error: 'must be a host name, an IPv4 or an IPv6 address',
-  });
+  .refine(
+    (s) =>
+      /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(s) ||
+      (/^[0-9A-Fa-f:.]+$/.test(s) && s.includes(':')),
+    {
+      error: 'must be a host name, an IPv4 or an IPv6 address',
+    },
+  );
 
 /** A POSIX login name (what useradd accepts). */
 export const SshUser = z
@@ -22,9 +27,15 @@ export const SshUser = z
   .trim()
   .min(1, { error: 'is required', abort: true })
   .max(32, { error: 'must be at most 32 characters', abort: true })
-  .refine((s) => /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(s), { error: 'must be a valid login name (letters, digits, "_", "-", ".")' });
+  .refine((s) => /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(s), {
+    error: 'must be a valid login name (letters, digits, "_", "-", ".")',
+  });
 
-export const SshPort = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be 1 to 65535' }).max(65535, { error: 'must be 1 to 65535' });
+export const SshPort = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be 1 to 65535' })
+  .max(65535, { error: 'must be 1 to 65535' });
 
 /** How Raydeck authenticates to a node. */
 export const NodeAuth = z.discriminatedUnion('kind', [
@@ -114,6 +125,13 @@ export const NodePreflight = z.object({
   at: z.string(),
   checks: z.array(PreflightCheck),
   /** GPUs found by nvidia-smi, used for `--num-gpus` and the mixed-model check. */
-  gpus: z.array(z.object({ index: z.number(), name: z.string(), memoryMiB: z.number().nullable(), uuid: z.string() })),
+  gpus: z.array(
+    z.object({
+      index: z.number(),
+      name: z.string(),
+      memoryMiB: z.number().nullable(),
+      uuid: z.string(),
+    }),
+  ),
 });
 export type NodePreflight = z.infer<typeof NodePreflight>;

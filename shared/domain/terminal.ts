@@ -20,13 +20,26 @@ export const TERMINAL_LOW_WATER = 128 * 1024;
 /** Recent output the core keeps per terminal, replayed when a window re-attaches (a reload). */
 export const TERMINAL_REPLAY_CHARS = 256 * 1024;
 
-export const TerminalCols = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(2, { error: 'must be at least 2' }).max(1000, { error: 'must be at most 1000' });
-export const TerminalRows = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(500, { error: 'must be at most 500' });
+export const TerminalCols = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(2, { error: 'must be at least 2' })
+  .max(1000, { error: 'must be at most 1000' });
+export const TerminalRows = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be at least 1' })
+  .max(500, { error: 'must be at most 500' });
 
 /** What a terminal runs in: a shell on this machine, or a login shell on a node over SSH. */
 export const TerminalTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local') }).strict(),
-  z.object({ kind: z.literal('ssh'), nodeId: z.string().min(1, { error: 'is required' }).max(128) }).strict(),
+  z
+    .object({
+      kind: z.literal('ssh'),
+      nodeId: z.string().min(1, { error: 'is required' }).max(128),
+    })
+    .strict(),
 ]);
 export type TerminalTarget = z.infer<typeof TerminalTarget>;
 

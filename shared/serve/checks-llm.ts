@@ -9,7 +9,13 @@
 import type { ConfigPath, ServeDiagnostic } from './diagnostics';
 import { checkDeployment } from './checks-deployment';
 import { nearest } from './edit-distance';
-import { VLLM_DTYPES, VLLM_ENGINE_ARG_FIELDS, VLLM_ENGINE_ARGS, VLLM_RENAMED_ARGS, VLLM_VERSION } from './engine-args';
+import {
+  VLLM_DTYPES,
+  VLLM_ENGINE_ARG_FIELDS,
+  VLLM_ENGINE_ARGS,
+  VLLM_RENAMED_ARGS,
+  VLLM_VERSION,
+} from './engine-args';
 import { isPlainObject } from './key-catalog';
 import { ACCELERATOR_TYPES } from './schema-llm';
 
@@ -24,12 +30,21 @@ const BOOL_WORDS = ['true', 'false', 'yes', 'no', 'on', 'off', '1', '0', 't', 'f
 export function engineArgTypeProblem(type: string, value: unknown): string | null {
   const optional = / \| None$/.test(type);
   const base = type.replace(/ \| None$/, '');
-  if (value === null) return optional ? null : `must not be null (vLLM ${VLLM_VERSION} declares ${type})`;
+  if (value === null)
+    return optional ? null : `must not be null (vLLM ${VLLM_VERSION} declares ${type})`;
   const isObj = typeof value === 'object';
-  const numeric = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
+  const numeric =
+    typeof value === 'number' ||
+    (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
   switch (base) {
     case 'bool':
-      if (typeof value === 'boolean' || value === 0 || value === 1 || (typeof value === 'string' && BOOL_WORDS.includes(value.toLowerCase()))) return null;
+      if (
+        typeof value === 'boolean' ||
+        value === 0 ||
+        value === 1 ||
+        (typeof value === 'string' && BOOL_WORDS.includes(value.toLowerCase()))
+      )
+        return null;
       return `must be true or false, not ${JSON.stringify(value)}`;
     case 'int':
       if (numeric && Number.isInteger(Number(value))) return null;
@@ -38,12 +53,16 @@ export function engineArgTypeProblem(type: string, value: unknown): string | nul
       if (numeric || typeof value === 'boolean') return null;
       return `must be a number, not ${JSON.stringify(value)}`;
     case 'str':
-      return isObj ? `must be a string, not ${Array.isArray(value) ? 'a list' : 'a mapping'}` : null;
+      return isObj
+        ? `must be a string, not ${Array.isArray(value) ? 'a list' : 'a mapping'}`
+        : null;
     default: {
       const literal = /^Literal\[(.*)\]$/.exec(base);
       if (!literal) return null;
       const allowed = [...literal[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
-      return typeof value === 'string' && allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`;
+      return typeof value === 'string' && allowed.includes(value)
+        ? null
+        : `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`;
     }
   }
 }
@@ -51,18 +70,43 @@ export function engineArgTypeProblem(type: string, value: unknown): string | nul
 export function checkLlmArgs(args: unknown, path: ConfigPath): ServeDiagnostic[] {
   if (!isPlainObject(args)) return [];
   const out: ServeDiagnostic[] = [];
-  const err = (code: ServeDiagnostic['code'], at: ConfigPath, message: string, fix: string, suggestion?: string) =>
-    out.push({ severity: 'error', code, path: [...path, ...at], message, fix, ...(suggestion ? { suggestion } : {}) });
+  const err = (
+    code: ServeDiagnostic['code'],
+    at: ConfigPath,
+    message: string,
+    fix: string,
+    suggestion?: string,
+  ) =>
+    out.push({
+      severity: 'error',
+      code,
+      path: [...path, ...at],
+      message,
+      fix,
+      ...(suggestion ? { suggestion } : {}),
+    });
 
   const configs = Array.isArray(args.llm_configs) ? args.llm_configs : null;
-  if (configs && configs.length === 0) err('llm-config', ['llm_configs'], 'llm_configs is empty; Ray Serve LLM refuses an app without models', 'add at least one llm_configs entry');
+  if (configs && configs.length === 0)
+    err(
+      'llm-config',
+      ['llm_configs'],
+      'llm_configs is empty; Ray Serve LLM refuses an app without models',
+      'add at least one llm_configs entry',
+    );
   const ids = new Map<string, number>();
   configs?.forEach((c, i) => {
     if (!isPlainObject(c)) return;
     const at = (...p: ConfigPath): ConfigPath => ['llm_configs', i, ...p];
     const loading = isPlainObject(c.model_loading_config) ? c.model_loading_config : null;
     if (loading && typeof loading.model_id === 'string') {
-      if (ids.has(loading.model_id)) err('llm-config', at('model_loading_config', 'model_id'), `model_id "${loading.model_id}" is also used by llm_configs[${ids.get(loading.model_id)}]; Ray Serve LLM refuses duplicate model ids`, 'give each model its own model_id');
+      if (ids.has(loading.model_id))
+        err(
+          'llm-config',
+          at('model_loading_config', 'model_id'),
+          `model_id "${loading.model_id}" is also used by llm_configs[${ids.get(loading.model_id)}]; Ray Serve LLM refuses duplicate model ids`,
+          'give each model its own model_id',
+        );
       else ids.set(loading.model_id, i);
     }
 
@@ -70,7 +114,13 @@ export function checkLlmArgs(args: unknown, path: ConfigPath): ServeDiagnostic[]
     for (const [key, value] of Object.entries(kwargs)) {
       const kat = at('engine_kwargs', key);
       if (key === 'model' || key === 'served_model_name') {
-        err('engine-kwarg', kat, `Ray Serve LLM refuses "${key}" in engine_kwargs`, `remove it and set model_loading_config.${key === 'model' ? 'model_source' : 'model_id'} instead`, `model_loading_config.${key === 'model' ? 'model_source' : 'model_id'}`);
+        err(
+          'engine-kwarg',
+          kat,
+          `Ray Serve LLM refuses "${key}" in engine_kwargs`,
+          `remove it and set model_loading_config.${key === 'model' ? 'model_source' : 'model_id'} instead`,
+          `model_loading_config.${key === 'model' ? 'model_source' : 'model_id'}`,
+        );
         continue;
       }
       if (!VLLM_ENGINE_ARGS.has(key)) {
@@ -80,47 +130,122 @@ export function checkLlmArgs(args: unknown, path: ConfigPath): ServeDiagnostic[]
           renamed ? 'renamed-key' : 'engine-kwarg',
           kat,
           `"${key}" is not an engine argument of vLLM ${VLLM_VERSION}${renamed ? ` (${renamed.note})` : ''}; Ray Serve LLM refuses it on the cluster ("Unknown engine argument")`,
-          near ? `write ${near} instead` : 'remove it (see `vllm serve --help` for vLLM ' + VLLM_VERSION + ')',
+          near
+            ? `write ${near} instead`
+            : 'remove it (see `vllm serve --help` for vLLM ' + VLLM_VERSION + ')',
           near,
         );
         continue;
       }
-      const typeProblem = key === 'dtype' ? null : engineArgTypeProblem(FIELD_TYPES.get(key) ?? '', value);
-      if (typeProblem) err('type', kat, `engine_kwargs.${key} ${typeProblem}; vLLM fails at engine start`, `give ${key} a value of type ${FIELD_TYPES.get(key)}`);
-      if (key === 'dtype' && typeof value === 'string' && !(VLLM_DTYPES as readonly string[]).includes(value)) {
-        err('engine-kwarg', kat, `dtype "${value}" is not one of ${VLLM_DTYPES.join(', ')}; vLLM fails at engine start`, value.startsWith('fp8') ? 'fp8 belongs in quantization: fp8 (weights) or kv_cache_dtype: fp8 (KV cache)' : 'use one of the listed dtypes');
+      const typeProblem =
+        key === 'dtype' ? null : engineArgTypeProblem(FIELD_TYPES.get(key) ?? '', value);
+      if (typeProblem)
+        err(
+          'type',
+          kat,
+          `engine_kwargs.${key} ${typeProblem}; vLLM fails at engine start`,
+          `give ${key} a value of type ${FIELD_TYPES.get(key)}`,
+        );
+      if (
+        key === 'dtype' &&
+        typeof value === 'string' &&
+        !(VLLM_DTYPES as readonly string[]).includes(value)
+      ) {
+        err(
+          'engine-kwarg',
+          kat,
+          `dtype "${value}" is not one of ${VLLM_DTYPES.join(', ')}; vLLM fails at engine start`,
+          value.startsWith('fp8')
+            ? 'fp8 belongs in quantization: fp8 (weights) or kv_cache_dtype: fp8 (KV cache)'
+            : 'use one of the listed dtypes',
+        );
       }
-      if (key === 'gpu_memory_utilization' && (typeof value !== 'number' || value <= 0 || value > 1)) {
-        err('range', kat, `gpu_memory_utilization is ${JSON.stringify(value)}; vLLM wants a fraction in (0, 1]`, 'e.g. 0.9');
+      if (
+        key === 'gpu_memory_utilization' &&
+        (typeof value !== 'number' || value <= 0 || value > 1)
+      ) {
+        err(
+          'range',
+          kat,
+          `gpu_memory_utilization is ${JSON.stringify(value)}; vLLM wants a fraction in (0, 1]`,
+          'e.g. 0.9',
+        );
       }
-      if ((key === 'tensor_parallel_size' || key === 'pipeline_parallel_size') && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
-        err('range', kat, `${key} is ${JSON.stringify(value)}; vLLM wants a whole number >= 1`, 'e.g. 1, 2, 4, 8');
+      if (
+        (key === 'tensor_parallel_size' || key === 'pipeline_parallel_size') &&
+        (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      ) {
+        err(
+          'range',
+          kat,
+          `${key} is ${JSON.stringify(value)}; vLLM wants a whole number >= 1`,
+          'e.g. 1, 2, 4, 8',
+        );
       }
     }
     if (kwargs.disable_log_stats === true && c.log_engine_metrics !== false) {
-      err('llm-config', at('engine_kwargs', 'disable_log_stats'), 'disable_log_stats is true while log_engine_metrics is on (the default); Ray Serve LLM refuses both together', 'remove disable_log_stats, or set log_engine_metrics: false');
+      err(
+        'llm-config',
+        at('engine_kwargs', 'disable_log_stats'),
+        'disable_log_stats is true while log_engine_metrics is on (the default); Ray Serve LLM refuses both together',
+        'remove disable_log_stats, or set log_engine_metrics: false',
+      );
     }
 
-    if (typeof c.accelerator_type === 'string' && c.accelerator_type !== 'A10' && !(ACCELERATOR_TYPES as readonly string[]).includes(c.accelerator_type)) {
+    if (
+      typeof c.accelerator_type === 'string' &&
+      c.accelerator_type !== 'A10' &&
+      !(ACCELERATOR_TYPES as readonly string[]).includes(c.accelerator_type)
+    ) {
       const near = nearest(c.accelerator_type, ACCELERATOR_TYPES);
-      err('enum', at('accelerator_type'), `accelerator_type "${c.accelerator_type}" is not one Ray 2.60 knows; Ray Serve LLM refuses it`, near ? `did you mean "${near}"?` : `use one of ${ACCELERATOR_TYPES.slice(0, 12).join(', ')}, ...`, near);
+      err(
+        'enum',
+        at('accelerator_type'),
+        `accelerator_type "${c.accelerator_type}" is not one Ray 2.60 knows; Ray Serve LLM refuses it`,
+        near
+          ? `did you mean "${near}"?`
+          : `use one of ${ACCELERATOR_TYPES.slice(0, 12).join(', ')}, ...`,
+        near,
+      );
     }
 
     const pg = isPlainObject(c.placement_group_config) ? c.placement_group_config : null;
     if (pg) {
       const per = pg.bundle_per_worker !== undefined && pg.bundle_per_worker !== null;
       const list = pg.bundles !== undefined && pg.bundles !== null;
-      if (per && list) err('placement-group', at('placement_group_config'), 'placement_group_config has both bundle_per_worker and bundles; Ray Serve LLM refuses both together', 'keep bundle_per_worker (replicated per tensor/pipeline worker) or bundles (the full list)');
-      if (!per && !list) err('placement-group', at('placement_group_config'), 'placement_group_config has neither bundle_per_worker nor bundles; Ray Serve LLM refuses it', 'add bundle_per_worker: {GPU: 1} (or a bundles list)');
+      if (per && list)
+        err(
+          'placement-group',
+          at('placement_group_config'),
+          'placement_group_config has both bundle_per_worker and bundles; Ray Serve LLM refuses both together',
+          'keep bundle_per_worker (replicated per tensor/pipeline worker) or bundles (the full list)',
+        );
+      if (!per && !list)
+        err(
+          'placement-group',
+          at('placement_group_config'),
+          'placement_group_config has neither bundle_per_worker nor bundles; Ray Serve LLM refuses it',
+          'add bundle_per_worker: {GPU: 1} (or a bundles list)',
+        );
     }
 
     const experimental = isPlainObject(c.experimental_configs) ? c.experimental_configs : {};
     if ('num_router_replicas' in experimental) {
-      err('renamed-key', at('experimental_configs', 'num_router_replicas'), 'num_router_replicas was renamed; Ray Serve LLM refuses the old name', 'write num_ingress_replicas instead', 'num_ingress_replicas');
+      err(
+        'renamed-key',
+        at('experimental_configs', 'num_router_replicas'),
+        'num_router_replicas was renamed; Ray Serve LLM refuses the old name',
+        'write num_ingress_replicas instead',
+        'num_ingress_replicas',
+      );
     }
 
-    if (isPlainObject(c.deployment_config)) out.push(...checkDeployment(c.deployment_config, [...path, ...at('deployment_config')]));
+    if (isPlainObject(c.deployment_config))
+      out.push(...checkDeployment(c.deployment_config, [...path, ...at('deployment_config')]));
   });
-  if (isPlainObject(args.ingress_deployment_config)) out.push(...checkDeployment(args.ingress_deployment_config, [...path, 'ingress_deployment_config']));
+  if (isPlainObject(args.ingress_deployment_config))
+    out.push(
+      ...checkDeployment(args.ingress_deployment_config, [...path, 'ingress_deployment_config']),
+    );
   return out;
 }

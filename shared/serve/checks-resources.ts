@@ -19,9 +19,14 @@ export interface ServeClusterFacts {
   dashboardHost?: string;
 }
 
-const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-const fractional = (v: unknown): v is number => typeof v === 'number' && v > 0 && !Number.isInteger(v);
-const gpusOf = (bundles: unknown) => (Array.isArray(bundles) ? bundles.reduce((s: number, b) => s + (isPlainObject(b) ? num(b.GPU, 0) : 0), 0) : 0);
+const num = (v: unknown, fallback: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+const fractional = (v: unknown): v is number =>
+  typeof v === 'number' && v > 0 && !Number.isInteger(v);
+const gpusOf = (bundles: unknown) =>
+  Array.isArray(bundles)
+    ? bundles.reduce((s: number, b) => s + (isPlainObject(b) ? num(b.GPU, 0) : 0), 0)
+    : 0;
 
 interface GpuAsk {
   path: ConfigPath;
@@ -32,7 +37,8 @@ interface GpuAsk {
 }
 
 function replicas(dep: Record<string, unknown>): { start: number; max: number } {
-  if (typeof dep.num_replicas === 'number') return { start: dep.num_replicas, max: dep.num_replicas };
+  if (typeof dep.num_replicas === 'number')
+    return { start: dep.num_replicas, max: dep.num_replicas };
   const b = autoscalingBounds(dep);
   return b ? { start: b.initial ?? b.min, max: b.max } : { start: 1, max: 1 };
 }
@@ -45,28 +51,43 @@ const fractionalWarning = (path: ConfigPath, what: string, gpus: number): ServeD
   fix: 'give each vLLM replica whole GPUs, or lower engine_kwargs.gpu_memory_utilization to its share of the card',
 });
 
-export function checkResources(config: Record<string, unknown>, cluster: ServeClusterFacts = {}): ServeDiagnostic[] {
+export function checkResources(
+  config: Record<string, unknown>,
+  cluster: ServeClusterFacts = {},
+): ServeDiagnostic[] {
   const out: ServeDiagnostic[] = [];
   const asks: GpuAsk[] = [];
   const apps = Array.isArray(config.applications) ? config.applications : [];
   apps.forEach((app, i) => {
     if (!isPlainObject(app)) return;
-    const isLlm = typeof app.import_path === 'string' && (LLM_APP_BUILDERS as readonly string[]).includes(app.import_path);
+    const isLlm =
+      typeof app.import_path === 'string' &&
+      (LLM_APP_BUILDERS as readonly string[]).includes(app.import_path);
     const deployments = Array.isArray(app.deployments) ? app.deployments : [];
     deployments.forEach((dep, j) => {
       if (!isPlainObject(dep)) return;
       const path: ConfigPath = ['applications', i, 'deployments', j];
       const actor = isPlainObject(dep.ray_actor_options) ? dep.ray_actor_options : {};
-      const perReplica = Array.isArray(dep.placement_group_bundles) ? gpusOf(dep.placement_group_bundles) : num(actor.num_gpus, 0);
+      const perReplica = Array.isArray(dep.placement_group_bundles)
+        ? gpusOf(dep.placement_group_bundles)
+        : num(actor.num_gpus, 0);
       const name = `deployment "${String(dep.name)}"`;
-      if (/vllm/i.test(`${String(dep.name)} ${String(app.import_path)}`) && fractional(actor.num_gpus)) out.push(fractionalWarning([...path, 'ray_actor_options', 'num_gpus'], name, actor.num_gpus));
+      if (
+        /vllm/i.test(`${String(dep.name)} ${String(app.import_path)}`) &&
+        fractional(actor.num_gpus)
+      )
+        out.push(
+          fractionalWarning([...path, 'ray_actor_options', 'num_gpus'], name, actor.num_gpus),
+        );
       if (perReplica > 0) asks.push({ path, what: name, perReplica, ...replicas(dep) });
     });
     if (!isLlm || !isPlainObject(app.args) || !Array.isArray(app.args.llm_configs)) return;
     app.args.llm_configs.forEach((c, k) => {
       if (!isPlainObject(c)) return;
       const path: ConfigPath = ['applications', i, 'args', 'llm_configs', k];
-      const model = isPlainObject(c.model_loading_config) ? String(c.model_loading_config.model_id) : `llm_configs[${k}]`;
+      const model = isPlainObject(c.model_loading_config)
+        ? String(c.model_loading_config.model_id)
+        : `llm_configs[${k}]`;
       const kwargs = isPlainObject(c.engine_kwargs) ? c.engine_kwargs : {};
       const workers = num(kwargs.tensor_parallel_size, 1) * num(kwargs.pipeline_parallel_size, 1);
       const pg = isPlainObject(c.placement_group_config) ? c.placement_group_config : null;
@@ -77,15 +98,37 @@ export function checkResources(config: Record<string, unknown>, cluster: ServeCl
       if (pg && isPlainObject(pg.bundle_per_worker)) {
         const g = num(pg.bundle_per_worker.GPU, 0);
         perReplica = g * workers;
-        if (fractional(g)) out.push(fractionalWarning([...path, 'placement_group_config', 'bundle_per_worker', 'GPU'], `model "${model}"`, g));
+        if (fractional(g))
+          out.push(
+            fractionalWarning(
+              [...path, 'placement_group_config', 'bundle_per_worker', 'GPU'],
+              `model "${model}"`,
+              g,
+            ),
+          );
       } else if (pg && Array.isArray(pg.bundles)) {
         perReplica = gpusOf(pg.bundles);
         pg.bundles.forEach((b, n) => {
-          if (isPlainObject(b) && fractional(b.GPU)) out.push(fractionalWarning([...path, 'placement_group_config', 'bundles', n, 'GPU'], `model "${model}"`, b.GPU));
+          if (isPlainObject(b) && fractional(b.GPU))
+            out.push(
+              fractionalWarning(
+                [...path, 'placement_group_config', 'bundles', n, 'GPU'],
+                `model "${model}"`,
+                b.GPU,
+              ),
+            );
         });
       }
-      if (fractional(actor.num_gpus)) out.push(fractionalWarning([...path, 'deployment_config', 'ray_actor_options', 'num_gpus'], `model "${model}"`, actor.num_gpus));
-      if (perReplica > 0) asks.push({ path, what: `model "${model}"`, perReplica, ...replicas(dc) });
+      if (fractional(actor.num_gpus))
+        out.push(
+          fractionalWarning(
+            [...path, 'deployment_config', 'ray_actor_options', 'num_gpus'],
+            `model "${model}"`,
+            actor.num_gpus,
+          ),
+        );
+      if (perReplica > 0)
+        asks.push({ path, what: `model "${model}"`, perReplica, ...replicas(dc) });
     });
   });
 
@@ -102,7 +145,9 @@ export function checkResources(config: Record<string, unknown>, cluster: ServeCl
         message: starting
           ? `this config asks ${start} GPUs to start but the cluster has ${cluster.gpus}; replicas beyond that stay PENDING (the largest: ${biggest.what}, ${biggest.perReplica} per replica)`
           : `autoscaling may ask up to ${max} GPUs but the cluster has ${cluster.gpus}; replicas beyond that stay PENDING (the largest: ${biggest.what}, ${biggest.perReplica} per replica)`,
-        fix: starting ? 'lower num_replicas or GPUs per replica, or add GPU nodes' : 'lower max_replicas, or add GPU nodes',
+        fix: starting
+          ? 'lower num_replicas or GPUs per replica, or add GPU nodes'
+          : 'lower max_replicas, or add GPU nodes',
       });
     }
   }

@@ -68,8 +68,13 @@ export function formatConfigPath(path: ConfigPath): string {
 
 /** One line, as the CLI and logs print it: `file:line:col: error [code] path: message — fix`. */
 export function formatDiagnostic(d: ServeDiagnostic): string {
-  const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: ` : d.line ? `line ${d.line}: ` : '';
+  const where = d.file
+    ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: `
+    : d.line
+      ? `line ${d.line}: `
+      : '';
   return `${where}${d.severity} [${d.code}] ${formatConfigPath(d.path)}: ${d.message}${d.fix ? ` — ${d.fix}` : ''}`;
 }
 
-export const hasErrors = (ds: readonly ServeDiagnostic[]): boolean => ds.some((d) => d.severity === 'error');
+export const hasErrors = (ds: readonly ServeDiagnostic[]): boolean =>
+  ds.some((d) => d.severity === 'error');

@@ -53,11 +53,13 @@ export const ServeConfigDiff = z.object({
 });
 export type ServeConfigDiff = z.infer<typeof ServeConfigDiff>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].every((k) => sameValue(a[k], b[k]));
@@ -66,34 +68,56 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Leaf-level changes between two values; mappings and lists are walked, anything else compared whole. */
-export function diffValues(before: unknown, after: unknown, path: ConfigPath = [], skip: ReadonlySet<string> = new Set()): FieldChange[] {
+export function diffValues(
+  before: unknown,
+  after: unknown,
+  path: ConfigPath = [],
+  skip: ReadonlySet<string> = new Set(),
+): FieldChange[] {
   if (sameValue(before, after)) return [];
   if (before === undefined) return [{ path, kind: 'added', before: undefined, after }];
   if (after === undefined) return [{ path, kind: 'removed', before, after: undefined }];
   if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !(path.length === 0 && skip.has(k)));
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+      (k) => !(path.length === 0 && skip.has(k)),
+    );
     return keys.flatMap((k) => diffValues(before[k], after[k], [...path, k]));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const n = Math.max(before.length, after.length);
-    return Array.from({ length: n }, (_, i) => diffValues(before[i], after[i], [...path, i])).flat();
+    return Array.from({ length: n }, (_, i) =>
+      diffValues(before[i], after[i], [...path, i]),
+    ).flat();
   }
   return [{ path, kind: 'changed', before, after }];
 }
 
 /** An added or removed mapping, key by key (one line per field instead of one line for all). */
-function wholeFields(value: Record<string, unknown>, kind: 'added' | 'removed', skip: ReadonlySet<string> = new Set()): FieldChange[] {
+function wholeFields(
+  value: Record<string, unknown>,
+  kind: 'added' | 'removed',
+  skip: ReadonlySet<string> = new Set(),
+): FieldChange[] {
   return Object.entries(value)
     .filter(([k]) => !skip.has(k))
-    .map(([k, v]) => (kind === 'added' ? { path: [k], kind, before: undefined, after: v } : { path: [k], kind, before: v, after: undefined }));
+    .map(([k, v]) =>
+      kind === 'added'
+        ? { path: [k], kind, before: undefined, after: v }
+        : { path: [k], kind, before: v, after: undefined },
+    );
 }
 
-const deploymentsOf = (app: Record<string, unknown> | null): Map<string, Record<string, unknown>> => {
+const deploymentsOf = (
+  app: Record<string, unknown> | null,
+): Map<string, Record<string, unknown>> => {
   const list = app && Array.isArray(app.deployments) ? app.deployments : [];
   return new Map(list.filter(isObject).map((d) => [String(d.name), d]));
 };
 
-function diffDeployments(before: Record<string, unknown> | null, after: Record<string, unknown> | null): DeploymentDiff[] {
+function diffDeployments(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): DeploymentDiff[] {
   const b = deploymentsOf(before);
   const a = deploymentsOf(after);
   const out: DeploymentDiff[] = [];
@@ -105,12 +129,14 @@ function diffDeployments(before: Record<string, unknown> | null, after: Record<s
       out.push({ name, change: fields.length ? 'changed' : 'unchanged', fields });
     }
   }
-  for (const [name, dep] of b) if (!a.has(name)) out.push({ name, change: 'removed', fields: wholeFields(dep, 'removed') });
+  for (const [name, dep] of b)
+    if (!a.has(name)) out.push({ name, change: 'removed', fields: wholeFields(dep, 'removed') });
   return out;
 }
 
 const APP_SKIP = new Set(['deployments']);
-const appName = (app: Record<string, unknown>): string => (typeof app.name === 'string' ? app.name : DEFAULT_APP_NAME);
+const appName = (app: Record<string, unknown>): string =>
+  typeof app.name === 'string' ? app.name : DEFAULT_APP_NAME;
 
 /** Top-level options Serve takes only when it starts (serve_start_async ignores them later). */
 const START_ONLY = ['proxy_location', 'http_options', 'grpc_options'] as const;
@@ -126,11 +152,20 @@ export function diffServeConfig(edited: unknown, live: ServeInstance): ServeConf
     const name = appName(written);
     // Ray copies a top-level logging_config into each app that has none, and reports it there
     // (controller.py apply_config): compare with what Ray will hold, not a phantom removal.
-    const app = written.logging_config == null && root.logging_config != null ? { ...written, logging_config: root.logging_config } : written;
+    const app =
+      written.logging_config == null && root.logging_config != null
+        ? { ...written, logging_config: root.logging_config }
+        : written;
     seen.add(name);
     const current = liveApps.get(name);
     if (!current) {
-      applications.push({ name, change: 'added', liveStatus: null, fields: wholeFields(app, 'added', APP_SKIP), deployments: diffDeployments(null, app) });
+      applications.push({
+        name,
+        change: 'added',
+        liveStatus: null,
+        fields: wholeFields(app, 'added', APP_SKIP),
+        deployments: diffDeployments(null, app),
+      });
       continue;
     }
     const before = current.deployedConfig;
@@ -143,14 +178,25 @@ export function diffServeConfig(edited: unknown, live: ServeInstance): ServeConf
       liveStatus: current.status,
       fields,
       deployments,
-      ...(before ? {} : { note: 'Ray holds no config for this application (deployed with serve.run): the whole config is new to it' }),
+      ...(before
+        ? {}
+        : {
+            note: 'Ray holds no config for this application (deployed with serve.run): the whole config is new to it',
+          }),
     });
   }
   const deletes: string[] = [];
   for (const app of live.applications) {
     if (seen.has(app.name)) continue;
     if (app.source === 'imperative') {
-      applications.push({ name: app.name, change: 'kept', liveStatus: app.status, fields: [], deployments: [], note: 'deployed with serve.run: a PUT does not delete it' });
+      applications.push({
+        name: app.name,
+        change: 'kept',
+        liveStatus: app.status,
+        fields: [],
+        deployments: [],
+        note: 'deployed with serve.run: a PUT does not delete it',
+      });
       continue;
     }
     deletes.push(app.name);
@@ -168,12 +214,23 @@ export function diffServeConfig(edited: unknown, live: ServeInstance): ServeConf
     for (const key of START_ONLY) {
       const want = root[key];
       if (want === undefined) continue;
-      const have = key === 'proxy_location' ? live.proxyLocation : key === 'http_options' ? live.httpOptions : live.grpcOptions;
+      const have =
+        key === 'proxy_location'
+          ? live.proxyLocation
+          : key === 'http_options'
+            ? live.httpOptions
+            : live.grpcOptions;
       // Ray reports every option with its default: compare only what the edit sets.
-      const changes = isObject(want) && isObject(have) ? Object.keys(want).flatMap((k) => diffValues(have[k], want[k], [key, k])) : diffValues(have ?? undefined, want, [key]);
+      const changes =
+        isObject(want) && isObject(have)
+          ? Object.keys(want).flatMap((k) => diffValues(have[k], want[k], [key, k]))
+          : diffValues(have ?? undefined, want, [key]);
       ignoredTopLevel.push(...changes);
     }
   }
-  const changed = applications.some((a) => a.change === 'added' || a.change === 'removed' || a.change === 'changed') || !sameValue(root.target_capacity ?? null, live.targetCapacity);
+  const changed =
+    applications.some(
+      (a) => a.change === 'added' || a.change === 'removed' || a.change === 'changed',
+    ) || !sameValue(root.target_capacity ?? null, live.targetCapacity);
   return { applications, deletes, ignoredTopLevel, changed };
 }

@@ -9,13 +9,17 @@ const normalize = (s: string) => s.toLowerCase().replace(/-/g, '_');
 export function editDistance(a: string, b: string): number {
   const x = normalize(a);
   const y = normalize(b);
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array<number>(y.length).fill(0)]);
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(y.length).fill(0),
+  ]);
   for (let j = 0; j <= y.length; j++) d[0]![j] = j;
   for (let i = 1; i <= x.length; i++) {
     for (let j = 1; j <= y.length; j++) {
       const cost = x[i - 1] === y[j - 1] ? 0 : 1;
       let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
       d[i]![j] = v;
     }
   }

@@ -16,16 +16,25 @@ export interface EngineArgField {
 }
 
 export const VLLM_VERSION: string = engineArgs.vllm_version;
-export const VLLM_ENGINE_ARG_FIELDS: readonly EngineArgField[] = engineArgs.fields as EngineArgField[];
-export const VLLM_ENGINE_ARGS: ReadonlySet<string> = new Set(VLLM_ENGINE_ARG_FIELDS.map((f) => f.name));
+export const VLLM_ENGINE_ARG_FIELDS: readonly EngineArgField[] =
+  engineArgs.fields as EngineArgField[];
+export const VLLM_ENGINE_ARGS: ReadonlySet<string> = new Set(
+  VLLM_ENGINE_ARG_FIELDS.map((f) => f.name),
+);
 
 /** Renamed or removed vLLM arguments (PyPI wheels diffed; ../shared/reference/VLLM-FACTS.md §3). */
 export const VLLM_RENAMED_ARGS: Readonly<Record<string, { to?: string; note: string }>> = {
   disable_log_requests: { to: 'enable_log_requests', note: 'renamed in vLLM 0.11.0 (inverted)' },
   task: { to: 'runner', note: 'removed in vLLM 0.13.0; use runner (and convert)' },
   guided_decoding_backend: { to: 'structured_outputs_config', note: 'removed in vLLM 0.12.0' },
-  cuda_graph_sizes: { to: 'cudagraph_capture_sizes', note: 'renamed in vLLM 0.12.0, old name removed in 0.13.0' },
-  override_pooler_config: { to: 'pooler_config', note: 'renamed in vLLM 0.11.0, old name removed in 0.12.0' },
+  cuda_graph_sizes: {
+    to: 'cudagraph_capture_sizes',
+    note: 'renamed in vLLM 0.12.0, old name removed in 0.13.0',
+  },
+  override_pooler_config: {
+    to: 'pooler_config',
+    note: 'renamed in vLLM 0.11.0, old name removed in 0.12.0',
+  },
   rope_scaling: { to: 'hf_overrides', note: 'removed in vLLM 0.12.0; set it through hf_overrides' },
   rope_theta: { to: 'hf_overrides', note: 'removed in vLLM 0.12.0; set it through hf_overrides' },
   swap_space: { note: 'removed in vLLM 0.18.0' },

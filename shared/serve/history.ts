@@ -47,4 +47,5 @@ export const ServeHistoryEntry = z.object({
 export type ServeHistoryEntry = z.infer<typeof ServeHistoryEntry>;
 
 /** "v3 (rollback of v1)" */
-export const versionLabel = (e: Pick<ServeHistoryEntry, 'version' | 'rollbackOf'>): string => `v${e.version}${e.rollbackOf ? ` (rollback of v${e.rollbackOf})` : ''}`;
+export const versionLabel = (e: Pick<ServeHistoryEntry, 'version' | 'rollbackOf'>): string =>
+  `v${e.version}${e.rollbackOf ? ` (rollback of v${e.rollbackOf})` : ''}`;

@@ -39,10 +39,30 @@ import {
 } from './schema-llm';
 
 export type BlockKind =
-  | 'deploy' | 'http' | 'grpc' | 'controller' | 'logging' | 'tracing' | 'application' | 'deployment'
-  | 'actor' | 'autoscaling' | 'policy' | 'router' | 'backpressure' | 'gang' | 'deploymentActor'
-  | 'llmArgs' | 'llmConfig' | 'modelLoading' | 'lora' | 'placementGroup' | 'accelerator' | 'callback'
-  | 'ingressCls' | 'llmDeployment';
+  | 'deploy'
+  | 'http'
+  | 'grpc'
+  | 'controller'
+  | 'logging'
+  | 'tracing'
+  | 'application'
+  | 'deployment'
+  | 'actor'
+  | 'autoscaling'
+  | 'policy'
+  | 'router'
+  | 'backpressure'
+  | 'gang'
+  | 'deploymentActor'
+  | 'llmArgs'
+  | 'llmConfig'
+  | 'modelLoading'
+  | 'lora'
+  | 'placementGroup'
+  | 'accelerator'
+  | 'callback'
+  | 'ingressCls'
+  | 'llmDeployment';
 
 interface Child {
   kind: BlockKind;
@@ -91,16 +111,33 @@ export const BLOCKS: Record<BlockKind, Block> = {
     label: 'an application',
     schema: ServeApplicationSchema,
     ray: 'drops',
-    children: { deployments: { kind: 'deployment', list: true }, logging_config: { kind: 'logging' } },
+    children: {
+      deployments: { kind: 'deployment', list: true },
+      logging_config: { kind: 'logging' },
+    },
   },
-  deployment: { label: 'a deployment', schema: DeploymentSchema, ray: 'drops', children: deploymentChildren },
+  deployment: {
+    label: 'a deployment',
+    schema: DeploymentSchema,
+    ray: 'drops',
+    children: deploymentChildren,
+  },
   actor: { label: 'ray_actor_options', schema: RayActorOptionsSchema, ray: 'drops' },
-  autoscaling: { label: 'autoscaling_config', schema: AutoscalingConfigSchema, ray: 'drops', children: { policy: { kind: 'policy' } } },
+  autoscaling: {
+    label: 'autoscaling_config',
+    schema: AutoscalingConfigSchema,
+    ray: 'drops',
+    children: { policy: { kind: 'policy' } },
+  },
   policy: { label: 'autoscaling_config.policy', schema: AutoscalingPolicySchema, ray: 'drops' },
   router: { label: 'request_router_config', schema: RequestRouterConfigSchema, ray: 'drops' },
   backpressure: { label: 'backpressure_config', schema: BackpressureConfigSchema, ray: 'refuses' },
   gang: { label: 'gang_scheduling_config', schema: GangSchedulingConfigSchema, ray: 'drops' },
-  deploymentActor: { label: 'deployment_actors[]', schema: DeploymentActorConfigSchema, ray: 'drops' },
+  deploymentActor: {
+    label: 'deployment_actors[]',
+    schema: DeploymentActorConfigSchema,
+    ray: 'drops',
+  },
   llmArgs: {
     label: 'the args of build_openai_app',
     schema: LLMServingArgsSchema,
@@ -124,14 +161,39 @@ export const BLOCKS: Record<BlockKind, Block> = {
       deployment_config: { kind: 'llmDeployment' },
     },
   },
-  modelLoading: { label: 'model_loading_config', schema: ModelLoadingConfigSchema, ray: 'refuses on the cluster' },
+  modelLoading: {
+    label: 'model_loading_config',
+    schema: ModelLoadingConfigSchema,
+    ray: 'refuses on the cluster',
+  },
   lora: { label: 'lora_config', schema: LoraConfigSchema, ray: 'refuses on the cluster' },
-  placementGroup: { label: 'placement_group_config', schema: PlacementGroupConfigSchema, ray: 'refuses on the cluster' },
-  accelerator: { label: 'accelerator_config', schema: AcceleratorConfigSchema, ray: 'refuses on the cluster' },
-  callback: { label: 'callback_config', schema: CallbackConfigSchema, ray: 'refuses on the cluster' },
-  ingressCls: { label: 'ingress_cls_config', schema: LLMServingArgsSchema.shape.ingress_cls_config.unwrap(), ray: 'refuses on the cluster' },
+  placementGroup: {
+    label: 'placement_group_config',
+    schema: PlacementGroupConfigSchema,
+    ray: 'refuses on the cluster',
+  },
+  accelerator: {
+    label: 'accelerator_config',
+    schema: AcceleratorConfigSchema,
+    ray: 'refuses on the cluster',
+  },
+  callback: {
+    label: 'callback_config',
+    schema: CallbackConfigSchema,
+    ray: 'refuses on the cluster',
+  },
+  ingressCls: {
+    label: 'ingress_cls_config',
+    schema: LLMServingArgsSchema.shape.ingress_cls_config.unwrap(),
+    ray: 'refuses on the cluster',
+  },
   /** The @serve.deployment options of an LLM server or its ingress: a deployment whose name is optional. */
-  llmDeployment: { label: 'deployment_config', schema: DeploymentSchema, ray: 'refuses on the cluster', children: deploymentChildren },
+  llmDeployment: {
+    label: 'deployment_config',
+    schema: DeploymentSchema,
+    ray: 'refuses on the cluster',
+    children: deploymentChildren,
+  },
 };
 
 export const knownKeys = (kind: BlockKind): string[] => Object.keys(BLOCKS[kind].schema.shape);
@@ -139,18 +201,36 @@ export const knownKeys = (kind: BlockKind): string[] => Object.keys(BLOCKS[kind]
 /** Keys Ray once had here under another name (or no longer has), and what to write instead. */
 const RENAMED: Partial<Record<BlockKind, Record<string, { to?: string; note: string }>>> = {
   deployment: {
-    max_concurrent_queries: { to: 'max_ongoing_requests', note: 'renamed in Ray 2.10 (max_concurrent_queries was removed)' },
-    version: { note: 'deployment versions were removed from the Serve config in Ray 2.x; a change of code or config makes a new version' },
+    max_concurrent_queries: {
+      to: 'max_ongoing_requests',
+      note: 'renamed in Ray 2.10 (max_concurrent_queries was removed)',
+    },
+    version: {
+      note: 'deployment versions were removed from the Serve config in Ray 2.x; a change of code or config makes a new version',
+    },
     prev_version: { note: 'removed with deployment versions in Ray 2.x' },
-    init_args: { note: 'not a Serve config option: pass arguments through the application `args` and the app builder' },
-    init_kwargs: { note: 'not a Serve config option: pass arguments through the application `args` and the app builder' },
+    init_args: {
+      note: 'not a Serve config option: pass arguments through the application `args` and the app builder',
+    },
+    init_kwargs: {
+      note: 'not a Serve config option: pass arguments through the application `args` and the app builder',
+    },
   },
   autoscaling: {
-    target_num_ongoing_requests_per_replica: { to: 'target_ongoing_requests', note: 'renamed in Ray 2.10' },
-    max_concurrent_queries: { to: 'max_ongoing_requests', note: 'renamed in Ray 2.10, and it belongs on the deployment, not in autoscaling_config' },
+    target_num_ongoing_requests_per_replica: {
+      to: 'target_ongoing_requests',
+      note: 'renamed in Ray 2.10',
+    },
+    max_concurrent_queries: {
+      to: 'max_ongoing_requests',
+      note: 'renamed in Ray 2.10, and it belongs on the deployment, not in autoscaling_config',
+    },
   },
   http: {
-    location: { to: 'proxy_location', note: 'http_options.location became the top-level proxy_location' },
+    location: {
+      to: 'proxy_location',
+      note: 'http_options.location became the top-level proxy_location',
+    },
   },
   policy: {
     name: { to: 'policy_function', note: 'the policy import path is policy_function' },
@@ -172,7 +252,9 @@ const NEAR: Partial<Record<BlockKind, BlockKind[]>> = {
 
 /** How a key in block `kind` is written from the block the user is in, e.g. "ray_actor_options.num_gpus". */
 function placeOf(from: BlockKind, kind: BlockKind, key: string): string {
-  const childKey = Object.entries(BLOCKS[from].children ?? {}).find(([, c]) => c.kind === kind)?.[0];
+  const childKey = Object.entries(BLOCKS[from].children ?? {}).find(
+    ([, c]) => c.kind === kind,
+  )?.[0];
   if (childKey) return `${childKey}${BLOCKS[from].children![childKey]!.list ? '[]' : ''}.${key}`;
   return `${key} in ${BLOCKS[kind].label}`;
 }
@@ -189,12 +271,21 @@ function rayFate(block: Block): string {
 }
 
 /** Callback for blocks whose content depends on a sibling (e.g. `args` of an LLM app). */
-export type ExtraBlocks = (kind: BlockKind, value: Record<string, unknown>) => Record<string, Child>;
+export type ExtraBlocks = (
+  kind: BlockKind,
+  value: Record<string, unknown>,
+) => Record<string, Child>;
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every key in `value` (a block of kind `kind`) that Ray would drop or refuse, with the likely intent. */
-export function findKeyProblems(value: unknown, kind: BlockKind, path: ConfigPath = [], extra?: ExtraBlocks): ServeDiagnostic[] {
+export function findKeyProblems(
+  value: unknown,
+  kind: BlockKind,
+  path: ConfigPath = [],
+  extra?: ExtraBlocks,
+): ServeDiagnostic[] {
   if (!isPlainObject(value)) return [];
   const block = BLOCKS[kind];
   const known = new Set(knownKeys(kind));
@@ -206,7 +297,10 @@ export function findKeyProblems(value: unknown, kind: BlockKind, path: ConfigPat
   const children = { ...block.children, ...extra?.(kind, value) };
   for (const [key, child] of Object.entries(children)) {
     const v = value[key];
-    if (child.list && Array.isArray(v)) v.forEach((item, i) => out.push(...findKeyProblems(item, child.kind, [...path, key, i], extra)));
+    if (child.list && Array.isArray(v))
+      v.forEach((item, i) =>
+        out.push(...findKeyProblems(item, child.kind, [...path, key, i], extra)),
+      );
     else if (!child.list) out.push(...findKeyProblems(v, child.kind, [...path, key], extra));
   }
   return out;
@@ -237,7 +331,10 @@ function keyProblem(kind: BlockKind, key: string, path: ConfigPath): ServeDiagno
     };
   }
   if ((kind === 'llmConfig' || kind === 'llmDeployment') && VLLM_ENGINE_ARGS.has(key)) {
-    const place = kind === 'llmConfig' ? `engine_kwargs.${key}` : `engine_kwargs.${key} of the llm_configs entry`;
+    const place =
+      kind === 'llmConfig'
+        ? `engine_kwargs.${key}`
+        : `engine_kwargs.${key} of the llm_configs entry`;
     return {
       severity: 'error',
       code: 'wrong-level',
@@ -266,7 +363,9 @@ function keyProblem(kind: BlockKind, key: string, path: ConfigPath): ServeDiagno
     code: 'unknown-key',
     path,
     message: `unknown key "${key}" in ${block.label}; ${fate}`,
-    fix: near ? `did you mean "${near}"?` : `remove it (known keys here: ${knownKeys(kind).join(', ')})`,
+    fix: near
+      ? `did you mean "${near}"?`
+      : `remove it (known keys here: ${knownKeys(kind).join(', ')})`,
     ...(near ? { suggestion: near } : {}),
   };
 }

@@ -8,13 +8,29 @@ describe('redactSecrets', () => {
       import_path: 'ray.serve.llm:build_openai_app',
       runtime_env: { env_vars: { HF_TOKEN: 'hf_secret' }, pip: ['x'] },
       deployments: [{ name: 'D', ray_actor_options: { runtime_env: { env_vars: { A: '1' } } } }],
-      args: { llm_configs: [{ runtime_env: { env_vars: { VLLM_CPU_KVCACHE_SPACE: '1' } }, engine_kwargs: { env_vars: 'not a runtime_env' } }] },
+      args: {
+        llm_configs: [
+          {
+            runtime_env: { env_vars: { VLLM_CPU_KVCACHE_SPACE: '1' } },
+            engine_kwargs: { env_vars: 'not a runtime_env' },
+          },
+        ],
+      },
     };
     expect(redactSecrets(app)).toEqual({
       import_path: 'ray.serve.llm:build_openai_app',
       runtime_env: { env_vars: { HF_TOKEN: REDACTED }, pip: ['x'] },
-      deployments: [{ name: 'D', ray_actor_options: { runtime_env: { env_vars: { A: REDACTED } } } }],
-      args: { llm_configs: [{ runtime_env: { env_vars: { VLLM_CPU_KVCACHE_SPACE: REDACTED } }, engine_kwargs: { env_vars: 'not a runtime_env' } }] },
+      deployments: [
+        { name: 'D', ray_actor_options: { runtime_env: { env_vars: { A: REDACTED } } } },
+      ],
+      args: {
+        llm_configs: [
+          {
+            runtime_env: { env_vars: { VLLM_CPU_KVCACHE_SPACE: REDACTED } },
+            engine_kwargs: { env_vars: 'not a runtime_env' },
+          },
+        ],
+      },
     });
     expect(JSON.stringify(redactSecrets(app))).not.toMatch(/hf_secret/);
   });
@@ -22,6 +38,8 @@ describe('redactSecrets', () => {
   it('a diff value at a path inside env_vars (one variable changed)', () => {
     expect(redactSecrets('hf_new', ['runtime_env', 'env_vars', 'HF_TOKEN'])).toBe(REDACTED);
     expect(redactSecrets(undefined, ['runtime_env', 'env_vars', 'HF_TOKEN'])).toBeUndefined();
-    expect(redactSecrets({ HF_TOKEN: 'x' }, ['ray_actor_options', 'runtime_env', 'env_vars'])).toEqual({ HF_TOKEN: REDACTED });
+    expect(
+      redactSecrets({ HF_TOKEN: 'x' }, ['ray_actor_options', 'runtime_env', 'env_vars']),
+    ).toEqual({ HF_TOKEN: REDACTED });
   });
 });

@@ -13,20 +13,51 @@ export const int = z.number().int('must be a whole number');
 export const dict = z.record(z.string(), z.unknown());
 
 /** Python's logging level names and numbers (logging._nameToLevel / _levelToName). */
-export const LOG_LEVEL_NAMES = ['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET'] as const;
+export const LOG_LEVEL_NAMES = [
+  'CRITICAL',
+  'FATAL',
+  'ERROR',
+  'WARN',
+  'WARNING',
+  'INFO',
+  'DEBUG',
+  'NOTSET',
+] as const;
 export const LOG_LEVEL_NUMBERS = [0, 10, 20, 30, 40, 50] as const;
 /** ray/_common/logging_constants.py LOGRECORD_STANDARD_ATTRS. */
 export const LOGRECORD_STANDARD_ATTRS = [
-  'args', 'asctime', 'created', 'exc_info', 'exc_text', 'filename', 'funcName', 'levelname', 'levelno', 'lineno',
-  'message', 'module', 'msecs', 'msg', 'name', 'pathname', 'process', 'processName', 'relativeCreated',
-  'stack_info', 'thread', 'threadName', 'taskName',
+  'args',
+  'asctime',
+  'created',
+  'exc_info',
+  'exc_text',
+  'filename',
+  'funcName',
+  'levelname',
+  'levelno',
+  'lineno',
+  'message',
+  'module',
+  'msecs',
+  'msg',
+  'name',
+  'pathname',
+  'process',
+  'processName',
+  'relativeCreated',
+  'stack_info',
+  'thread',
+  'threadName',
+  'taskName',
 ] as const;
 
 /** LoggingConfig (extra="forbid"): top level, application and deployment. */
 export const LoggingConfigSchema = z.object({
   encoding: z.enum(['TEXT', 'JSON']).optional(),
   log_level: z
-    .union([z.enum(LOG_LEVEL_NAMES), z.literal(LOG_LEVEL_NUMBERS)], { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')} or ${LOG_LEVEL_NUMBERS.join(', ')}` })
+    .union([z.enum(LOG_LEVEL_NAMES), z.literal(LOG_LEVEL_NUMBERS)], {
+      error: `must be one of ${LOG_LEVEL_NAMES.join(', ')} or ${LOG_LEVEL_NUMBERS.join(', ')}`,
+    })
     .optional(),
   logs_dir: z.string().nullable().optional(),
   enable_access_log: z.boolean().optional(),
@@ -78,7 +109,10 @@ export const GrpcOptionsSchema = z.object({
 
 /** ControllerOptions (extra="forbid"; runtime_env may hold env_vars only, all strings). */
 export const ControllerOptionsSchema = z.object({
-  runtime_env: z.object({ env_vars: z.record(z.string().min(1), z.string()).optional() }).nullable().optional(),
+  runtime_env: z
+    .object({ env_vars: z.record(z.string().min(1), z.string()).optional() })
+    .nullable()
+    .optional(),
 });
 
 export const PROXY_LOCATIONS = ['Disabled', 'HeadOnly', 'EveryNode'] as const;

@@ -6,7 +6,15 @@
  * when the controller builds the deployment; here they are checked now.
  */
 import { z } from 'zod';
-import { dict, int, LoggingConfigSchema, nonNegative, number, positive, RayActorOptionsSchema } from './schema-common';
+import {
+  dict,
+  int,
+  LoggingConfigSchema,
+  nonNegative,
+  number,
+  positive,
+  RayActorOptionsSchema,
+} from './schema-common';
 
 export const AutoscalingPolicySchema = z.object({
   policy_function: z.string().optional(),
@@ -35,7 +43,10 @@ export const AutoscalingConfigSchema = z.object({
   /** Ray lower-cases it before checking. */
   aggregation_function: z
     .string()
-    .refine((v) => ['mean', 'max', 'min'].includes(v.toLowerCase()), 'must be one of mean, max, min')
+    .refine(
+      (v) => ['mean', 'max', 'min'].includes(v.toLowerCase()),
+      'must be one of mean, max, min',
+    )
     .optional(),
   policy: AutoscalingPolicySchema.optional(),
 });
@@ -52,7 +63,9 @@ export const RequestRouterConfigSchema = z.object({
 
 /** BackpressureConfig (extra="forbid"). */
 export const BackpressureConfigSchema = z.object({
-  status_code: z.union([z.literal(503), z.literal(429)], { error: 'must be 503 or 429' }).optional(),
+  status_code: z
+    .union([z.literal(503), z.literal(429)], { error: 'must be 503 or 429' })
+    .optional(),
   retry_after_s: nonNegative.refine(Number.isFinite, 'must be finite').nullable().optional(),
 });
 
@@ -60,7 +73,11 @@ export const GangSchedulingConfigSchema = z.object({
   gang_size: int.min(1, 'must be >= 1'),
   gang_placement_strategy: z.enum(['PACK', 'SPREAD']).optional(),
   /** RESTART_REPLICA is refused by Ray 2.60 ("not yet implemented"). */
-  runtime_failure_policy: z.literal('RESTART_GANG', { error: 'must be RESTART_GANG (RESTART_REPLICA is not implemented in Ray 2.60)' }).optional(),
+  runtime_failure_policy: z
+    .literal('RESTART_GANG', {
+      error: 'must be RESTART_GANG (RESTART_REPLICA is not implemented in Ray 2.60)',
+    })
+    .optional(),
 });
 
 export const DeploymentActorConfigSchema = z.object({
@@ -71,14 +88,26 @@ export const DeploymentActorConfigSchema = z.object({
   actor_options: dict.optional(),
 });
 
-export const PLACEMENT_GROUP_STRATEGIES = ['PACK', 'SPREAD', 'STRICT_PACK', 'STRICT_SPREAD'] as const;
+export const PLACEMENT_GROUP_STRATEGIES = [
+  'PACK',
+  'SPREAD',
+  'STRICT_PACK',
+  'STRICT_SPREAD',
+] as const;
 
 export const DeploymentSchema = z.object({
   name: z.string(),
-  num_replicas: z.union([int.min(1, 'must be >= 1'), z.literal('auto')], { error: 'must be a whole number >= 1 or "auto"' }).nullable().optional(),
+  num_replicas: z
+    .union([int.min(1, 'must be >= 1'), z.literal('auto')], {
+      error: 'must be a whole number >= 1 or "auto"',
+    })
+    .nullable()
+    .optional(),
   max_ongoing_requests: int.gt(0, 'must be > 0').optional(),
   /** -1 (no limit) or >= 1; a StrictInt in Ray. */
-  max_queued_requests: int.refine((v) => v === -1 || v >= 1, 'must be -1 (no limit) or >= 1').optional(),
+  max_queued_requests: int
+    .refine((v) => v === -1 || v >= 1, 'must be -1 (no limit) or >= 1')
+    .optional(),
   backpressure_config: BackpressureConfigSchema.optional(),
   user_config: dict.nullable().optional(),
   autoscaling_config: AutoscalingConfigSchema.nullable().optional(),
@@ -91,7 +120,10 @@ export const DeploymentSchema = z.object({
   placement_group_strategy: z.enum(PLACEMENT_GROUP_STRATEGIES).optional(),
   placement_group_bundle_label_selector: z.array(z.record(z.string(), z.string())).optional(),
   /** An int in Ray's schema; 1..100 checked when the controller builds it. */
-  max_replicas_per_node: int.min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').optional(),
+  max_replicas_per_node: int
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .optional(),
   logging_config: LoggingConfigSchema.optional(),
   request_router_config: RequestRouterConfigSchema.optional(),
   gang_scheduling_config: GangSchedulingConfigSchema.nullable().optional(),

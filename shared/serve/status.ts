@@ -9,11 +9,25 @@
  */
 import { z } from 'zod';
 
-export const APPLICATION_STATUSES = ['NOT_STARTED', 'DEPLOYING', 'DEPLOY_FAILED', 'RUNNING', 'UNHEALTHY', 'DELETING'] as const;
+export const APPLICATION_STATUSES = [
+  'NOT_STARTED',
+  'DEPLOYING',
+  'DEPLOY_FAILED',
+  'RUNNING',
+  'UNHEALTHY',
+  'DELETING',
+] as const;
 export const ApplicationStatus = z.enum(APPLICATION_STATUSES);
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
-export const DEPLOYMENT_STATUSES = ['UPDATING', 'HEALTHY', 'UNHEALTHY', 'DEPLOY_FAILED', 'UPSCALING', 'DOWNSCALING'] as const;
+export const DEPLOYMENT_STATUSES = [
+  'UPDATING',
+  'HEALTHY',
+  'UNHEALTHY',
+  'DEPLOY_FAILED',
+  'UPSCALING',
+  'DOWNSCALING',
+] as const;
 export const DeploymentStatus = z.enum(DEPLOYMENT_STATUSES);
 export type DeploymentStatus = z.infer<typeof DeploymentStatus>;
 
@@ -33,7 +47,15 @@ export const DEPLOYMENT_STATUS_TRIGGERS = [
 export const DeploymentStatusTrigger = z.enum(DEPLOYMENT_STATUS_TRIGGERS);
 export type DeploymentStatusTrigger = z.infer<typeof DeploymentStatusTrigger>;
 
-export const REPLICA_STATES = ['STARTING', 'UPDATING', 'RECOVERING', 'RUNNING', 'STOPPING', 'STOPPED', 'PENDING_MIGRATION'] as const;
+export const REPLICA_STATES = [
+  'STARTING',
+  'UPDATING',
+  'RECOVERING',
+  'RUNNING',
+  'STOPPING',
+  'STOPPED',
+  'PENDING_MIGRATION',
+] as const;
 export const ReplicaState = z.enum(REPLICA_STATES);
 export type ReplicaState = z.infer<typeof ReplicaState>;
 
@@ -109,7 +131,9 @@ export const ServeInstance = z.object({
   /** Ray's effective http_options (defaults filled in), null when Serve is not running. */
   httpOptions: z.record(z.string(), z.unknown()).nullable(),
   grpcOptions: z.record(z.string(), z.unknown()).nullable(),
-  proxies: z.array(z.object({ nodeId: z.string(), nodeIp: z.string().nullable(), status: ProxyStatus })),
+  proxies: z.array(
+    z.object({ nodeId: z.string(), nodeIp: z.string().nullable(), status: ProxyStatus }),
+  ),
   targetCapacity: z.number().nullable(),
   applications: z.array(ServeApplication),
 });
@@ -150,7 +174,11 @@ export type ServeVerdict =
 const FAILED: ReadonlySet<ApplicationStatus> = new Set(['DEPLOY_FAILED', 'UNHEALTHY']);
 
 /** The verdict over `names` (the applications of the applied config); a missing app is still progressing. */
-export function serveVerdict(instance: ServeInstance, names: readonly string[], deleted: readonly string[] = []): ServeVerdict {
+export function serveVerdict(
+  instance: ServeInstance,
+  names: readonly string[],
+  deleted: readonly string[] = [],
+): ServeVerdict {
   const apps = new Map(instance.applications.map((a) => [a.name, a]));
   const failed = names.flatMap((n) => {
     const app = apps.get(n);
@@ -158,7 +186,10 @@ export function serveVerdict(instance: ServeInstance, names: readonly string[], 
   });
   if (failed.length) return { kind: 'failed', failed };
   // An application the PUT deleted is gone only when Ray no longer lists it (it shows DELETING first).
-  const waitingFor = [...names.filter((n) => apps.get(n)?.status !== 'RUNNING'), ...deleted.filter((n) => apps.has(n)).map((n) => `${n} (being deleted)`)];
+  const waitingFor = [
+    ...names.filter((n) => apps.get(n)?.status !== 'RUNNING'),
+    ...deleted.filter((n) => apps.has(n)).map((n) => `${n} (being deleted)`),
+  ];
   return waitingFor.length ? { kind: 'progressing', waitingFor } : { kind: 'running' };
 }
 
@@ -166,6 +197,7 @@ export function serveVerdict(instance: ServeInstance, names: readonly string[], 
 export function rayMessages(app: ServeApplication): string[] {
   const out: string[] = [];
   if (app.message) out.push(`${app.name}: ${app.message}`);
-  for (const d of app.deployments) if (d.message) out.push(`${app.name}/${d.name} (${d.status}): ${d.message}`);
+  for (const d of app.deployments)
+    if (d.message) out.push(`${app.name}/${d.name} (${d.status}): ${d.message}`);
   return out;
 }

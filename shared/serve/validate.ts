@@ -27,7 +27,9 @@ export interface ServeValidation {
   diagnostics: ServeDiagnostic[];
 }
 
-const LlmDeploymentSchema = DeploymentSchema.extend({ name: DeploymentSchema.shape.name.optional() });
+const LlmDeploymentSchema = DeploymentSchema.extend({
+  name: DeploymentSchema.shape.name.optional(),
+});
 
 function issueCode(issue: z.core.$ZodIssue): ServeDiagnostic['code'] {
   switch (issue.code) {
@@ -60,7 +62,11 @@ const plainWords = (m: string) =>
     .replace(/received a /g, 'got a ');
 
 /** zod's issues as diagnostics under `base`. */
-export function schemaDiagnostics(schema: z.ZodType, value: unknown, base: ConfigPath): ServeDiagnostic[] {
+export function schemaDiagnostics(
+  schema: z.ZodType,
+  value: unknown,
+  base: ConfigPath,
+): ServeDiagnostic[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => {
@@ -72,44 +78,88 @@ export function schemaDiagnostics(schema: z.ZodType, value: unknown, base: Confi
       code,
       path,
       message: code === 'required' ? `"${String(key)}" is required` : plainWords(issue.message),
-      fix: code === 'required' ? `add ${String(key)}` : code === 'enum' ? 'use one of the allowed values' : code === 'type' ? 'write a value of that type' : 'use a value in that range',
+      fix:
+        code === 'required'
+          ? `add ${String(key)}`
+          : code === 'enum'
+            ? 'use one of the allowed values'
+            : code === 'type'
+              ? 'write a value of that type'
+              : 'use a value in that range',
     };
   });
 }
 
 /** Which sub-blocks depend on a sibling: an app's `args` are LLMServingArgs for the LLM builder. */
-function extraBlocks(kind: BlockKind, value: Record<string, unknown>): Record<string, { kind: BlockKind }> {
+function extraBlocks(
+  kind: BlockKind,
+  value: Record<string, unknown>,
+): Record<string, { kind: BlockKind }> {
   return kind === 'application' && isLlmApp(value) ? { args: { kind: 'llmArgs' } } : {};
 }
 
-const isLlmApp = (app: Record<string, unknown>) => typeof app.import_path === 'string' && (LLM_APP_BUILDERS as readonly string[]).includes(app.import_path);
+const isLlmApp = (app: Record<string, unknown>) =>
+  typeof app.import_path === 'string' &&
+  (LLM_APP_BUILDERS as readonly string[]).includes(app.import_path);
 
 function llmDiagnostics(app: Record<string, unknown>, base: ConfigPath): ServeDiagnostic[] {
   const args = app.args;
   if (!isPlainObject(args)) return [];
   const out: ServeDiagnostic[] = [];
   if (!Array.isArray(args.llm_configs)) {
-    out.push({ severity: 'error', code: args.llm_configs === undefined ? 'required' : 'type', path: [...base, 'llm_configs'], message: '"llm_configs" must be a list of model configs', fix: 'add llm_configs: [{model_loading_config: {model_id: ...}, ...}]' });
+    out.push({
+      severity: 'error',
+      code: args.llm_configs === undefined ? 'required' : 'type',
+      path: [...base, 'llm_configs'],
+      message: '"llm_configs" must be a list of model configs',
+      fix: 'add llm_configs: [{model_loading_config: {model_id: ...}, ...}]',
+    });
   } else {
     args.llm_configs.forEach((c, i) => {
       const at = [...base, 'llm_configs', i];
       if (typeof c === 'string') return; // a YAML file on the cluster: not visible here
       out.push(...schemaDiagnostics(LLMConfigSchema, c, at));
-      if (isPlainObject(c) && isPlainObject(c.deployment_config)) out.push(...schemaDiagnostics(LlmDeploymentSchema, c.deployment_config, [...at, 'deployment_config']));
+      if (isPlainObject(c) && isPlainObject(c.deployment_config))
+        out.push(
+          ...schemaDiagnostics(LlmDeploymentSchema, c.deployment_config, [
+            ...at,
+            'deployment_config',
+          ]),
+        );
     });
   }
-  out.push(...schemaDiagnostics(BLOCKS.ingressCls.schema.optional(), args.ingress_cls_config, [...base, 'ingress_cls_config']));
-  if (args.ingress_deployment_config !== undefined) out.push(...schemaDiagnostics(LlmDeploymentSchema, args.ingress_deployment_config, [...base, 'ingress_deployment_config']));
+  out.push(
+    ...schemaDiagnostics(BLOCKS.ingressCls.schema.optional(), args.ingress_cls_config, [
+      ...base,
+      'ingress_cls_config',
+    ]),
+  );
+  if (args.ingress_deployment_config !== undefined)
+    out.push(
+      ...schemaDiagnostics(LlmDeploymentSchema, args.ingress_deployment_config, [
+        ...base,
+        'ingress_deployment_config',
+      ]),
+    );
   out.push(...checkLlmArgs(args, base));
   return out;
 }
 
 const pathKey = (p: ConfigPath) => JSON.stringify(p);
 
-export function validateServeConfig(value: unknown, options: ValidateOptions = {}): ServeValidation {
+export function validateServeConfig(
+  value: unknown,
+  options: ValidateOptions = {},
+): ServeValidation {
   if (!isPlainObject(value)) {
     const diagnostics: ServeDiagnostic[] = [
-      { severity: 'error', code: 'type', path: [], message: 'a Serve config is a mapping with an "applications" list', fix: 'start the file with applications:' },
+      {
+        severity: 'error',
+        code: 'type',
+        path: [],
+        message: 'a Serve config is a mapping with an "applications" list',
+        fix: 'start the file with applications:',
+      },
     ];
     return { ok: false, config: null, diagnostics };
   }
@@ -120,7 +170,8 @@ export function validateServeConfig(value: unknown, options: ValidateOptions = {
   diagnostics.push(...checkApplications(value));
   const apps = Array.isArray(value.applications) ? value.applications : [];
   apps.forEach((app, i) => {
-    if (isPlainObject(app) && isLlmApp(app)) diagnostics.push(...llmDiagnostics(app, ['applications', i, 'args']));
+    if (isPlainObject(app) && isLlmApp(app))
+      diagnostics.push(...llmDiagnostics(app, ['applications', i, 'args']));
   });
   diagnostics.push(...checkResources(value, options.cluster));
 
@@ -132,5 +183,9 @@ export function validateServeConfig(value: unknown, options: ValidateOptions = {
     seen.add(k);
     return true;
   });
-  return { ok: !hasErrors(unique), config: parsed.success ? parsed.data : null, diagnostics: unique };
+  return {
+    ok: !hasErrors(unique),
+    config: parsed.success ? parsed.data : null,
+    diagnostics: unique,
+  };
 }

@@ -7,10 +7,18 @@ describe('parseYaml and alias bombs', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++) {
       const prev = String.fromCharCode(96 + i);
-      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`,
+      );
     }
     const r = parseYaml(lines.join('\n'));
     expect(r.value).toBeNull();
-    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'yaml-syntax', message: expect.stringMatching(/alias/i) })]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: expect.stringMatching(/alias/i),
+      }),
+    ]);
   });
 });

@@ -5,7 +5,18 @@
  * only as a last resort, for flow collections). After each splice the result is parsed again and
  * must hold exactly the new value at the path.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, Scalar, stringify, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  Scalar,
+  stringify,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { ConfigPath } from './diagnostics';
 import { RAY_YAML } from './yaml-source';
 
@@ -26,14 +37,17 @@ function columnOf(text: string, offset: number): number {
 function renderScalar(value: unknown, like?: Scalar): string {
   if (typeof value === 'string') {
     if (like?.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
-    if (like?.type === 'QUOTE_SINGLE' && !value.includes('\n')) return `'${value.replace(/'/g, "''")}'`;
+    if (like?.type === 'QUOTE_SINGLE' && !value.includes('\n'))
+      return `'${value.replace(/'/g, "''")}'`;
   }
   return stringify(value, { ...RAY_YAML, lineWidth: 0 }).trimEnd();
 }
 
 /** A collection as block YAML whose first line starts at the cursor and the rest at `indent`. */
 function renderBlock(value: unknown, indent: number): string {
-  const lines = stringify(value, { ...RAY_YAML, lineWidth: 0, indentSeq: false }).trimEnd().split('\n');
+  const lines = stringify(value, { ...RAY_YAML, lineWidth: 0, indentSeq: false })
+    .trimEnd()
+    .split('\n');
   return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l)).join('\n');
 }
 
@@ -57,7 +71,8 @@ function splice(text: string, from: number, to: number, insert: string): string 
 export function setInYaml(text: string, path: ConfigPath, value: unknown): string {
   if (path.length === 0) throw new Error('setInYaml: the path is empty');
   const doc = parseDocument(text, { ...RAY_YAML, keepSourceTokens: true });
-  if (doc.errors.length) throw new Error(`setInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
+  if (doc.errors.length)
+    throw new Error(`setInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
   const next = trySplice(text, doc, path, value);
   if (next !== null && sameValue(next, path, value)) return next;
   // Last resort (flow collections, block scalars): the Document API keeps comments and order.
@@ -69,7 +84,8 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
   const node = getNode(doc, path);
   if (isNode(node) && node.range) {
     const [start, end] = node.range;
-    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) return null;
+    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'))
+      return null;
     if ((isMap(node) || isSeq(node)) && node.flow) return null;
     if (!isCollection(value)) {
       if (!isScalar(node)) return null;
@@ -78,7 +94,9 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
     if (isScalar(node)) {
       // `key: scalar` becomes `key:` with a block below it, indented under the key.
       const parent = getNode(doc, path.slice(0, -1));
-      const pair = isMap(parent) ? parent.items.find((p) => (p.value as unknown) === node) : undefined;
+      const pair = isMap(parent)
+        ? parent.items.find((p) => (p.value as unknown) === node)
+        : undefined;
       const keyNode = pair?.key as Node | undefined;
       if (!keyNode?.range) return null;
       const indent = columnOf(text, keyNode.range[0]) + 2;
@@ -101,7 +119,9 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
     const lastEnd = ((last.value as Node | null)?.range ?? (last.key as Node).range)![2];
     const indent = columnOf(text, first.range![0]);
     const at = lineEndAfter(text, Math.max(lastEnd - 1, 0));
-    const entry = isCollection(value) ? `${key}:\n${' '.repeat(indent + 2)}${renderBlock(value, indent + 2)}` : `${key}: ${renderScalar(value)}`;
+    const entry = isCollection(value)
+      ? `${key}:\n${' '.repeat(indent + 2)}${renderBlock(value, indent + 2)}`
+      : `${key}: ${renderScalar(value)}`;
     const sep = at === text.length && !text.endsWith('\n') ? '\n' : '';
     return splice(text, at, at, `${sep}${' '.repeat(indent)}${entry}\n`);
   }
@@ -113,7 +133,12 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
     const indent = columnOf(text, dash);
     const at = lineEndAfter(text, Math.max(lastItem.range![2] - 1, 0));
     const sep = at === text.length && !text.endsWith('\n') ? '\n' : '';
-    return splice(text, at, at, `${sep}${' '.repeat(indent)}- ${isCollection(value) ? renderBlock(value, indent + 2) : renderScalar(value)}\n`);
+    return splice(
+      text,
+      at,
+      at,
+      `${sep}${' '.repeat(indent)}- ${isCollection(value) ? renderBlock(value, indent + 2) : renderScalar(value)}\n`,
+    );
   }
   return null;
 }
@@ -121,19 +146,25 @@ function trySplice(text: string, doc: Document, path: ConfigPath, value: unknown
 /** Text without the map entry or list item at `path` (unchanged when it is absent). */
 export function deleteInYaml(text: string, path: ConfigPath): string {
   const doc = parseDocument(text, { ...RAY_YAML, keepSourceTokens: true });
-  if (doc.errors.length) throw new Error(`deleteInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
+  if (doc.errors.length)
+    throw new Error(`deleteInYaml: the YAML does not parse: ${doc.errors[0]!.message}`);
   if (path.length === 0 || !doc.hasIn(path)) return text;
   const parent = getNode(doc, path.slice(0, -1));
   const key = path.at(-1)!;
   let from: number | null = null;
   let to: number | null = null;
   if (isMap(parent) && !parent.flow) {
-    const pair = parent.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === key);
+    const pair = parent.items.find(
+      (p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === key,
+    );
     const k = pair?.key as Node | undefined;
     // Only when the key starts its line (not `- name: x`, whose dash belongs to the list item).
     if (pair && k?.range && text.slice(lineStart(text, k.range[0]), k.range[0]).trim() === '') {
       from = lineStart(text, k.range[0]);
-      to = lineEndAfter(text, Math.max(((pair.value as Node | null)?.range ?? k.range)[2] - 1, k.range[1]));
+      to = lineEndAfter(
+        text,
+        Math.max(((pair.value as Node | null)?.range ?? k.range)[2] - 1, k.range[1]),
+      );
     }
   } else if (isSeq(parent) && !parent.flow && typeof key === 'number') {
     const item = parent.items[key] as Node | undefined;
@@ -145,8 +176,10 @@ export function deleteInYaml(text: string, path: ConfigPath): string {
   if (from !== null && to !== null) {
     const next = splice(text, from, to, '');
     const check = parseDocument(next, RAY_YAML);
-    const before = (doc.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items?.length;
-    const after = (check.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items?.length;
+    const before = (doc.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items
+      ?.length;
+    const after = (check.getIn(path.slice(0, -1)) as { items?: unknown[] } | undefined)?.items
+      ?.length;
     if (!check.errors.length && after === (before ?? 0) - 1) return next;
   }
   doc.deleteIn(path);

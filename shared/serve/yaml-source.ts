@@ -5,7 +5,17 @@
  * validator message can name file, line and field. Used by the CLI, the file layer in
  * core/serve and the YAML editor.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { hasErrors, type ConfigPath, type ServeDiagnostic } from './diagnostics';
 import { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
 
@@ -16,13 +26,26 @@ import { validateServeConfig, type ServeValidation, type ValidateOptions } from 
 export const RAY_YAML = { version: '1.1' } as const;
 
 /** PyYAML's float form: a dot is required, and an exponent needs its sign (`1.0e+3`). */
-const PYYAML_FLOAT = /^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
+const PYYAML_FLOAT =
+  /^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/;
 const NUMBER_WITH_EXPONENT = /^[-+]?[0-9_.]*[eE][-+]?[0-9]+$/;
 /** Fields Ray declares StrictInt: a YAML float there is refused even when it is whole (1.0). */
 const STRICT_INT_KEYS = new Set(['max_queued_requests']);
 
 /** Blocks Ray passes through untyped (to the app, the router, the actor): a string there may be meant. */
-const FREE_FORM = new Set(['args', 'user_config', 'runtime_env', 'request_router_kwargs', 'policy_kwargs', 'init_args', 'init_kwargs', 'actor_options', 'ingress_extra_kwargs', 'callback_kwargs', 'experimental_configs']);
+const FREE_FORM = new Set([
+  'args',
+  'user_config',
+  'runtime_env',
+  'request_router_kwargs',
+  'policy_kwargs',
+  'init_args',
+  'init_kwargs',
+  'actor_options',
+  'ingress_extra_kwargs',
+  'callback_kwargs',
+  'experimental_configs',
+]);
 
 /**
  * Scalars that Ray's YAML reader types differently from ours, or that Ray's strict ints refuse.
@@ -38,13 +61,33 @@ export function readerDifferences(doc: Document): ServeDiagnostic[] {
         if (typeof key === 'string' || typeof key === 'number') walk(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
-    else if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string') {
+    else if (
+      isScalar(node) &&
+      node.type === 'PLAIN' &&
+      typeof node.value === 'number' &&
+      typeof node.source === 'string'
+    ) {
       const src = node.source;
       if (NUMBER_WITH_EXPONENT.test(src) && !PYYAML_FLOAT.test(src)) {
-        const severity = !path.includes('engine_kwargs') && path.some((p) => FREE_FORM.has(String(p))) ? 'warning' : 'error';
-        out.push({ severity, code: 'type', path, message: `Ray's YAML reader (PyYAML) reads ${src} as the string "${src}", not a number`, fix: `write ${Number(src)}, or ${Number(src).toExponential(1)} (a dot and a signed exponent)` });
+        const severity =
+          !path.includes('engine_kwargs') && path.some((p) => FREE_FORM.has(String(p)))
+            ? 'warning'
+            : 'error';
+        out.push({
+          severity,
+          code: 'type',
+          path,
+          message: `Ray's YAML reader (PyYAML) reads ${src} as the string "${src}", not a number`,
+          fix: `write ${Number(src)}, or ${Number(src).toExponential(1)} (a dot and a signed exponent)`,
+        });
       } else if (STRICT_INT_KEYS.has(String(path.at(-1))) && /[.eE]/.test(src)) {
-        out.push({ severity: 'error', code: 'type', path, message: `${String(path.at(-1))} is a strict integer in Ray; ${src} is read as a float and refused`, fix: `write ${Math.trunc(Number(src))}` });
+        out.push({
+          severity: 'error',
+          code: 'type',
+          path,
+          message: `${String(path.at(-1))} is a strict integer in Ray; ${src} is read as a float and refused`,
+          fix: `write ${Math.trunc(Number(src))}`,
+        });
       }
     }
   };
@@ -63,7 +106,13 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...RAY_YAML, lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    ...RAY_YAML,
+    lineCounter,
+    keepSourceTokens: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   const diagnostics: ServeDiagnostic[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     const duplicate = e.code === 'DUPLICATE_KEY';
@@ -71,8 +120,12 @@ export function parseYaml(text: string): ParsedYaml {
       severity: 'error',
       code: duplicate ? 'unknown-key' : 'yaml-syntax',
       path: [],
-      message: duplicate ? `a key is written twice in the same mapping: ${e.message.split('\n')[0]}` : `YAML syntax: ${e.message.split('\n')[0]}`,
-      fix: duplicate ? 'keep one of the two (YAML keeps only one; which one depends on the reader)' : 'fix the YAML at this line',
+      message: duplicate
+        ? `a key is written twice in the same mapping: ${e.message.split('\n')[0]}`
+        : `YAML syntax: ${e.message.split('\n')[0]}`,
+      fix: duplicate
+        ? 'keep one of the two (YAML keeps only one; which one depends on the reader)'
+        : 'fix the YAML at this line',
       line: pos.line,
       column: pos.col,
     };
@@ -84,7 +137,22 @@ export function parseYaml(text: string): ParsedYaml {
     // `yaml` refuses alias expansion past maxAliasCount (a "billion laughs" bomb): the user's
     // text is at fault, so it is a diagnostic, not an internal error (issue 16's hostile suite).
     const message = err instanceof Error ? err.message : String(err);
-    return { doc, lineCounter, value: null, diagnostics: [{ severity: 'error', code: 'yaml-syntax', path: [], message: `YAML: ${message}`, fix: 'write the values out instead of repeating aliases (*name) this many times', line: 1, column: 1 }] };
+    return {
+      doc,
+      lineCounter,
+      value: null,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'yaml-syntax',
+          path: [],
+          message: `YAML: ${message}`,
+          fix: 'write the values out instead of repeating aliases (*name) this many times',
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
   }
 }
 
@@ -94,7 +162,9 @@ export function locateOffset(doc: Document, path: ConfigPath): number | null {
   let best: number | null = isNode(node) && node.range ? node.range[0] : null;
   for (const part of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === part);
+      const pair = node.items.find(
+        (p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === part,
+      );
       if (!pair) return best;
       const key = pair.key as Node | null;
       if (isNode(key) && key.range) best = key.range[0];
@@ -110,7 +180,10 @@ export function locateOffset(doc: Document, path: ConfigPath): number | null {
 }
 
 /** 1-based line and column of `path` in the document (the nearest written ancestor when it is absent). */
-export function locate(parsed: Pick<ParsedYaml, 'doc' | 'lineCounter'>, path: ConfigPath): { line: number; column: number } | null {
+export function locate(
+  parsed: Pick<ParsedYaml, 'doc' | 'lineCounter'>,
+  path: ConfigPath,
+): { line: number; column: number } | null {
   const offset = locateOffset(parsed.doc, path);
   if (offset === null) return null;
   const pos = parsed.lineCounter.linePos(offset);
@@ -129,12 +202,23 @@ export function placeDiagnostics(
 }
 
 /** Parses and validates Serve config YAML text; every diagnostic carries its line. */
-export function validateServeYaml(text: string, options: ValidateOptions & { file?: string } = {}): ServeValidation {
+export function validateServeYaml(
+  text: string,
+  options: ValidateOptions & { file?: string } = {},
+): ServeValidation {
   const parsed = parseYaml(text);
   if (parsed.diagnostics.length) {
-    return { ok: false, config: null, diagnostics: placeDiagnostics(parsed.diagnostics, () => null, options.file) };
+    return {
+      ok: false,
+      config: null,
+      diagnostics: placeDiagnostics(parsed.diagnostics, () => null, options.file),
+    };
   }
   const result = validateServeConfig(parsed.value, options);
   const diagnostics = [...readerDifferences(parsed.doc), ...result.diagnostics];
-  return { ...result, ok: !hasErrors(diagnostics), diagnostics: placeDiagnostics(diagnostics, (p) => locate(parsed, p), options.file) };
+  return {
+    ...result,
+    ok: !hasErrors(diagnostics),
+    diagnostics: placeDiagnostics(diagnostics, (p) => locate(parsed, p), options.file),
+  };
 }

@@ -9,7 +9,10 @@ import type { Transport, TransportStatus, Unsubscribe } from './transport';
 
 export interface RaydeckClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
-  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+  subscribe<E extends EventName>(
+    event: E,
+    listener: (payload: EventPayload<E>) => void,
+  ): Unsubscribe;
   onStatus(listener: (status: TransportStatus) => void): Unsubscribe;
   close(): void;
 }
@@ -25,7 +28,9 @@ export function createClient(transport: Transport): RaydeckClient {
       throw new RaydeckError(error);
     },
     subscribe(event, listener) {
-      return transport.subscribe(event, (payload) => listener(payload as EventPayload<typeof event>));
+      return transport.subscribe(event, (payload) =>
+        listener(payload as EventPayload<typeof event>),
+      );
     },
     onStatus(listener) {
       return transport.onStatus ? transport.onStatus(listener) : () => {};

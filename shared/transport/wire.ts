@@ -5,7 +5,12 @@
 import { z } from 'zod';
 
 export const ClientFrame = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('call'), id: z.number().int().nonnegative(), method: z.string(), input: z.unknown() }),
+  z.object({
+    t: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    method: z.string(),
+    input: z.unknown(),
+  }),
   z.object({ t: z.literal('sub'), event: z.string() }),
   z.object({ t: z.literal('unsub'), event: z.string() }),
 ]);

@@ -67,7 +67,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   };
 
   const failPending = (message: string) => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'disconnected', message } });
+    for (const resolve of pending.values())
+      resolve({ ok: false, error: { code: 'disconnected', message } });
     pending.clear();
     // Queued calls were never sent; fail them too rather than replaying them later.
     for (let i = outbox.length - 1; i >= 0; i--) if (outbox[i]!.t === 'call') outbox.splice(i, 1);
@@ -108,7 +109,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     s.onopen = () => {
       attempts = 0;
       // Re-subscribe everything first, then flush what was queued while offline.
-      for (const event of listeners.keys()) s.send(JSON.stringify({ t: 'sub', event } satisfies ClientFrame));
+      for (const event of listeners.keys())
+        s.send(JSON.stringify({ t: 'sub', event } satisfies ClientFrame));
       const queued = outbox.splice(0, outbox.length);
       for (const frame of queued) {
         if (frame.t === 'sub' || frame.t === 'unsub') continue; // covered by the re-subscribe above
@@ -148,7 +150,10 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       const id = nextId++;
       return new Promise((resolve) => {
         if (status === 'closed') {
-          resolve({ ok: false, error: { code: 'disconnected', message: 'Not connected to the Raydeck core.' } });
+          resolve({
+            ok: false,
+            error: { code: 'disconnected', message: 'Not connected to the Raydeck core.' },
+          });
           return;
         }
         pending.set(id, resolve);

@@ -18,11 +18,16 @@ export function appHandlers(ctx: CoreContext): HandlersFor<keyof typeof appMetho
       secretStorage: ctx.secrets.storage,
     }),
     'app.checkLocal': async () => {
-      const operationId = await ctx.operations.start('local-check', 'Check this machine', async (op) => {
-        lastLocalChecks = await runLocalChecks(ctx.paths.home, op);
-        const failed = lastLocalChecks.filter((r) => r.status === 'fail');
-        if (failed.length) throw new Error(failed.map((r) => `${r.name}: ${r.detail}`).join('; '));
-      });
+      const operationId = await ctx.operations.start(
+        'local-check',
+        'Check this machine',
+        async (op) => {
+          lastLocalChecks = await runLocalChecks(ctx.paths.home, op);
+          const failed = lastLocalChecks.filter((r) => r.status === 'fail');
+          if (failed.length)
+            throw new Error(failed.map((r) => `${r.name}: ${r.detail}`).join('; '));
+        },
+      );
       return { operationId };
     },
     'app.localChecks': async () => lastLocalChecks,

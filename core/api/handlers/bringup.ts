@@ -2,11 +2,21 @@
 import type { bringupMethods } from '../../../shared/contract/bringup-methods';
 import type { BringUpService } from '../../bringup/bringup-service';
 import { clusterStatus } from '../../bringup/head-dashboard';
-import { removeWorker, stopCluster, tearDownCluster, type ClusterOpsDeps } from '../../bringup/cluster-ops';
+import {
+  removeWorker,
+  stopCluster,
+  tearDownCluster,
+  type ClusterOpsDeps,
+} from '../../bringup/cluster-ops';
 import type { CoreContext, HandlersFor } from '../core-context';
 import type { DashboardProxies } from '../../ray/dashboard-proxy';
 
-export function bringupHandlers(ctx: CoreContext, bringup: BringUpService, ops: ClusterOpsDeps, dashboards: DashboardProxies): HandlersFor<keyof typeof bringupMethods> {
+export function bringupHandlers(
+  ctx: CoreContext,
+  bringup: BringUpService,
+  ops: ClusterOpsDeps,
+  dashboards: DashboardProxies,
+): HandlersFor<keyof typeof bringupMethods> {
   return {
     'cluster.dashboard': async ({ clusterId }) => {
       await ctx.inventory.get(clusterId);
@@ -41,12 +51,18 @@ export function bringupHandlers(ctx: CoreContext, bringup: BringUpService, ops: 
       // history is not asked); a node without a finished install says to bring the cluster up.
       await ctx.inventory.get(clusterId);
       const last = (await bringup.list(clusterId)).find((r) => r.state === 'succeeded');
-      return bringup.start(clusterId, { source: last?.options.source ?? { kind: 'pypi' }, withVllm: last?.options.withVllm ?? false, startOnly: true });
+      return bringup.start(clusterId, {
+        source: last?.options.source ?? { kind: 'pypi' },
+        withVllm: last?.options.withVllm ?? false,
+        startOnly: true,
+      });
     },
     'cluster.down': async ({ clusterId, uninstall }) => {
       await ctx.inventory.get(clusterId);
       return { operationId: await tearDownCluster(ops, clusterId, uninstall) };
     },
-    'cluster.removeWorker': async ({ nodeId }) => ({ operationId: await removeWorker(ops, nodeId) }),
+    'cluster.removeWorker': async ({ nodeId }) => ({
+      operationId: await removeWorker(ops, nodeId),
+    }),
   };
 }

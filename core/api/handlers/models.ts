@@ -4,7 +4,10 @@ import type { ModelInventory } from '../../models/model-inventory';
 import { placeModel, type PlacementDeps } from '../../models/model-placement';
 import type { HandlersFor } from '../core-context';
 
-export function modelHandlers(models: ModelInventory, placement: PlacementDeps): HandlersFor<keyof typeof modelMethods> {
+export function modelHandlers(
+  models: ModelInventory,
+  placement: PlacementDeps,
+): HandlersFor<keyof typeof modelMethods> {
   return {
     'models.list': ({ clusterId }) => models.list(clusterId),
     'models.add': ({ clusterId, name, source }) => models.add(clusterId, name, source),
@@ -12,6 +15,8 @@ export function modelHandlers(models: ModelInventory, placement: PlacementDeps):
       await models.remove(id);
       return { removed: true as const };
     },
-    'models.place': async ({ id, nodeIds }) => ({ operationId: await placeModel(placement, await models.get(id), nodeIds) }),
+    'models.place': async ({ id, nodeIds }) => ({
+      operationId: await placeModel(placement, await models.get(id), nodeIds),
+    }),
   };
 }

@@ -9,6 +9,7 @@ export function nodeImportHandlers(ctx: CoreContext): HandlersFor<keyof typeof n
       const { candidates, warnings } = await previewImport(ctx.nodes, clusterId, source);
       return { candidates: candidates.map(({ role: _role, ...c }) => c), warnings };
     },
-    'nodes.import': ({ clusterId, source, aliases }) => applyImport(ctx.nodes, clusterId, source, aliases),
+    'nodes.import': ({ clusterId, source, aliases }) =>
+      applyImport(ctx.nodes, clusterId, source, aliases),
   };
 }

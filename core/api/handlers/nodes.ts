@@ -5,7 +5,8 @@ import type { CoreContext, HandlersFor } from '../core-context';
 export function nodeHandlers(ctx: CoreContext): HandlersFor<keyof typeof nodeMethods> {
   const { nodes, secrets, connectionStates } = ctx;
   return {
-    'nodes.list': async ({ clusterId }) => (await nodes.list(clusterId)).map((n) => ({ ...n, connection: connectionStates.get(n.id) })),
+    'nodes.list': async ({ clusterId }) =>
+      (await nodes.list(clusterId)).map((n) => ({ ...n, connection: connectionStates.get(n.id) })),
     'nodes.add': async ({ clusterId, secret, rememberSecret, ...fields }) => {
       const node = await nodes.add({ clusterId, ...fields }, secret !== undefined);
       if (secret !== undefined) await secrets.set(node.id, secret, rememberSecret);
@@ -13,7 +14,10 @@ export function nodeHandlers(ctx: CoreContext): HandlersFor<keyof typeof nodeMet
     },
     'nodes.update': async ({ id, secret, rememberSecret, ...patch }) => {
       if (secret !== undefined) await secrets.set(id, secret, rememberSecret ?? false);
-      const node = await nodes.update(id, secret !== undefined ? { ...patch, hasSecret: true } : patch);
+      const node = await nodes.update(
+        id,
+        secret !== undefined ? { ...patch, hasSecret: true } : patch,
+      );
       await ctx.onNodeChanged?.(id);
       // New settings mean a new connection: the old state no longer describes this node.
       connectionStates.set(id, { state: 'idle' });

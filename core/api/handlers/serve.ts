@@ -3,7 +3,10 @@ import type { serveMethods } from '../../../shared/contract/serve-methods';
 import type { ServeApplier } from '../../serve/serve-apply';
 import type { CoreContext, HandlersFor } from '../core-context';
 
-export function serveHandlers(ctx: CoreContext, serve: ServeApplier): HandlersFor<keyof typeof serveMethods> {
+export function serveHandlers(
+  ctx: CoreContext,
+  serve: ServeApplier,
+): HandlersFor<keyof typeof serveMethods> {
   return {
     'serve.validate': async ({ text, gpus }) => {
       const { ok, format, diagnostics } = serve.validate(text, gpus);
@@ -19,7 +22,11 @@ export function serveHandlers(ctx: CoreContext, serve: ServeApplier): HandlersFo
     },
     'serve.apply': async ({ clusterId, text, wait, autoRollbackS, expectDeletes }) => {
       await ctx.inventory.get(clusterId);
-      return serve.apply(clusterId, text, { wait: wait || autoRollbackS !== null, autoRollbackS, ...(expectDeletes ? { expectDeletes } : {}) });
+      return serve.apply(clusterId, text, {
+        wait: wait || autoRollbackS !== null,
+        autoRollbackS,
+        ...(expectDeletes ? { expectDeletes } : {}),
+      });
     },
     'serve.history': async ({ clusterId }) => {
       await ctx.inventory.get(clusterId);

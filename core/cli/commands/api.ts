@@ -11,12 +11,18 @@ export const apiCommand: CliCommand = {
   positionals: [],
   async run({ values }, ctx) {
     const listing = {
-      methods: Object.entries(methods).map(([name, m]) => ({ name, summary: m.summary, longRunning: 'longRunning' in m && m.longRunning === true })),
+      methods: Object.entries(methods).map(([name, m]) => ({
+        name,
+        summary: m.summary,
+        longRunning: 'longRunning' in m && m.longRunning === true,
+      })),
       events: Object.entries(events).map(([name, e]) => ({ name, summary: e.summary })),
     };
     printResult(ctx.io, values.json === true, listing, () => [
       'Methods:',
-      ...listing.methods.map((m) => `  ${m.name.padEnd(20)} ${m.summary}${m.longRunning ? ' (operation)' : ''}`),
+      ...listing.methods.map(
+        (m) => `  ${m.name.padEnd(20)} ${m.summary}${m.longRunning ? ' (operation)' : ''}`,
+      ),
       'Events:',
       ...listing.events.map((e) => `  ${e.name.padEnd(20)} ${e.summary}`),
     ]);

@@ -3,7 +3,6 @@ import { findClusterByName as findCluster } from './node';
 import type { CliCommand } from '../cli-types';
 import { printResult, table } from '../output';
 
-
 export const clusterCommands: CliCommand[] = [
   {
     words: ['cluster', 'create'],
@@ -13,7 +12,9 @@ export const clusterCommands: CliCommand[] = [
     positionals: [{ name: 'NAME', required: true }],
     async run({ values, positionals }, ctx) {
       const cluster = await ctx.client().call('clusters.create', { name: positionals[0]! });
-      printResult(ctx.io, values.json === true, cluster, () => [`Created cluster ${cluster.name} (${cluster.id})`]);
+      printResult(ctx.io, values.json === true, cluster, () => [
+        `Created cluster ${cluster.name} (${cluster.id})`,
+      ]);
       return 0;
     },
   },
@@ -28,7 +29,10 @@ export const clusterCommands: CliCommand[] = [
       printResult(ctx.io, values.json === true, clusters, () =>
         clusters.length === 0
           ? ['No clusters yet. Add one with: raydeck cluster create NAME']
-          : table(['NAME', 'NODES', 'CREATED', 'ID'], clusters.map((c) => [c.name, String(c.nodeCount), c.createdAt, c.id])),
+          : table(
+              ['NAME', 'NODES', 'CREATED', 'ID'],
+              clusters.map((c) => [c.name, String(c.nodeCount), c.createdAt, c.id]),
+            ),
       );
       return 0;
     },
@@ -45,8 +49,13 @@ export const clusterCommands: CliCommand[] = [
     async run({ values, positionals }, ctx) {
       const client = ctx.client();
       const cluster = await findCluster(client, positionals[0]!);
-      const renamed = await client.call('clusters.rename', { id: cluster.id, name: positionals[1]! });
-      printResult(ctx.io, values.json === true, renamed, () => [`Renamed ${cluster.name} to ${renamed.name}`]);
+      const renamed = await client.call('clusters.rename', {
+        id: cluster.id,
+        name: positionals[1]!,
+      });
+      printResult(ctx.io, values.json === true, renamed, () => [
+        `Renamed ${cluster.name} to ${renamed.name}`,
+      ]);
       return 0;
     },
   },
@@ -60,7 +69,9 @@ export const clusterCommands: CliCommand[] = [
       const client = ctx.client();
       const cluster = await findCluster(client, positionals[0]!);
       await client.call('clusters.remove', { id: cluster.id });
-      printResult(ctx.io, values.json === true, { removed: cluster }, () => [`Removed cluster ${cluster.name}`]);
+      printResult(ctx.io, values.json === true, { removed: cluster }, () => [
+        `Removed cluster ${cluster.name}`,
+      ]);
       return 0;
     },
   },

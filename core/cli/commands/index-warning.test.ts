@@ -8,7 +8,13 @@ afterEach(() => h.cleanup());
 describe('cluster up --index', () => {
   it('warns about a plain-http index, showing it without its password', async () => {
     h = cliHarness();
-    const res = await h.run(['cluster', 'up', 'ghost', '--index', 'http://bob:pw-123@10.0.0.9:8080/simple']);
+    const res = await h.run([
+      'cluster',
+      'up',
+      'ghost',
+      '--index',
+      'http://bob:pw-123@10.0.0.9:8080/simple',
+    ]);
     expect(res.err[0]).toBe(
       'raydeck: warning: http://bob:****@10.0.0.9:8080/simple is plain http: pip will trust it, and anyone on the network path can swap the packages (or read its credentials). Use https:// unless this network is yours.',
     );

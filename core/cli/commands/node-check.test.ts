@@ -25,7 +25,25 @@ async function lab(): Promise<CliHarness> {
   h = cliHarness();
   await h.run(['cluster', 'create', 'lab']);
   const key = writeClientKey(h.home);
-  expect((await h.run(['node', 'add', 'lab', '--host', '127.0.0.1', '--port', String(await closedPort()), '--user', 'ml', '--key', key, '--name', 'gpu1'])).code).toBe(0);
+  expect(
+    (
+      await h.run([
+        'node',
+        'add',
+        'lab',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(await closedPort()),
+        '--user',
+        'ml',
+        '--key',
+        key,
+        '--name',
+        'gpu1',
+      ])
+    ).code,
+  ).toBe(0);
   return h;
 }
 
@@ -48,25 +66,41 @@ describe('raydeck node check', () => {
     expect(res.code).toBe(1);
     expect(res.out[0]).toBe('Checking 1 node of lab...');
     expect(res.out[1]).toBe('gpu1 (head, 127.0.0.1)');
-    expect(res.out[2]).toMatch(/^ {2}FAIL {2}Reach the node over SSH: gpu1: .*connection refused.* — Fix the connection first/);
+    expect(res.out[2]).toMatch(
+      /^ {2}FAIL {2}Reach the node over SSH: gpu1: .*connection refused.* — Fix the connection first/,
+    );
     expect(res.out.at(-1)).toBe('1 node checked: 0 passed, 0 warnings, 1 failed');
     expect(res.err).toEqual(['raydeck: preflight failed on gpu1 (Reach the node over SSH)']);
     const json = await h.run(['node', 'check', 'lab', '--json']);
     expect(json.code).toBe(1);
     const results = JSON.parse(json.out.join('\n'));
-    expect(results).toEqual([{ nodeId: expect.any(String), at: expect.any(String), gpus: [], checks: [expect.objectContaining({ id: 'reach', status: 'fail' })] }]);
+    expect(results).toEqual([
+      {
+        nodeId: expect.any(String),
+        at: expect.any(String),
+        gpus: [],
+        checks: [expect.objectContaining({ id: 'reach', status: 'fail' })],
+      },
+    ]);
   });
 
   it('prints PASS/WARN lines with hints and exits 0 when nothing failed', async () => {
     await lab();
-    const nodeId = JSON.parse((await h.run(['node', 'list', 'lab', '--json'])).out.join('\n'))[0].id;
+    const nodeId = JSON.parse((await h.run(['node', 'list', 'lab', '--json'])).out.join('\n'))[0]
+      .id;
     const result: NodePreflight = {
       nodeId,
       at: '2025-01-01T10:00:03.000Z',
       gpus: [{ index: 0, name: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81920, uuid: 'GPU-1' }],
       checks: [
         { id: 'cpu', label: 'CPU', status: 'pass', detail: '16 cores', hint: null },
-        { id: 'disk', label: 'Free disk', status: 'warn', detail: '12 GiB free in /home', hint: 'vLLM wants 30 GiB.' },
+        {
+          id: 'disk',
+          label: 'Free disk',
+          status: 'warn',
+          detail: '12 GiB free in /home',
+          hint: 'vLLM wants 30 GiB.',
+        },
       ],
     };
     h.stand('nodes.check', () => ({ operationId: 'op-1' }));
@@ -84,16 +118,32 @@ describe('raydeck node check', () => {
       ],
       err: [],
     });
-    expect(JSON.parse((await h.run(['node', 'check', 'lab', '--json'])).out.join('\n'))).toEqual([result]);
+    expect(JSON.parse((await h.run(['node', 'check', 'lab', '--json'])).out.join('\n'))).toEqual([
+      result,
+    ]);
   });
 
   it('says so in one line when there is nothing to check', async () => {
     h = cliHarness();
     await h.run(['cluster', 'create', 'lab']);
-    await h.run(['node', 'add', 'lab', '--host', '203.0.113.5', '--user', 'ml', '--role', 'jump', '--name', 'gate']);
+    await h.run([
+      'node',
+      'add',
+      'lab',
+      '--host',
+      '203.0.113.5',
+      '--user',
+      'ml',
+      '--role',
+      'jump',
+      '--name',
+      'gate',
+    ]);
     const res = await h.run(['node', 'check', 'lab']);
     expect(res.code).toBe(1);
-    expect(res.err).toEqual(['raydeck: preflight failed: No Ray nodes to check: add a head and workers first (jump hosts are not checked).']);
+    expect(res.err).toEqual([
+      'raydeck: preflight failed: No Ray nodes to check: add a head and workers first (jump hosts are not checked).',
+    ]);
   });
 
   it('Ctrl+C cancels the preflight operation and exits 130', async () => {
@@ -105,7 +155,9 @@ describe('raydeck node check', () => {
       state = 'cancelled';
       return op('running');
     });
-    const res = await h.run(['node', 'check', 'lab'], { stopped: new Promise((r) => setTimeout(r, 300)) });
+    const res = await h.run(['node', 'check', 'lab'], {
+      stopped: new Promise((r) => setTimeout(r, 300)),
+    });
     expect(res.code).toBe(130);
     expect(res.err).toEqual(['raydeck: interrupted; the preflight checks were cancelled']);
     expect(h.calls.filter((c) => c.method === 'operations.get').length).toBeGreaterThan(1);

@@ -11,10 +11,16 @@ import { cancelOperation, waitForOperation } from '../wait';
 import { findClusterByName } from './node';
 
 /** The checklist of one node, as people read it. */
-export function checklistLines(node: Pick<ClusterNode, 'name' | 'role' | 'host'>, result: NodePreflight): string[] {
+export function checklistLines(
+  node: Pick<ClusterNode, 'name' | 'role' | 'host'>,
+  result: NodePreflight,
+): string[] {
   return [
     `${node.name} (${node.role}, ${node.host})`,
-    ...result.checks.map((c) => `  ${c.status.toUpperCase().padEnd(4)}  ${c.label}: ${c.detail}${c.hint ? ` — ${c.hint}` : ''}`),
+    ...result.checks.map(
+      (c) =>
+        `  ${c.status.toUpperCase().padEnd(4)}  ${c.label}: ${c.detail}${c.hint ? ` — ${c.hint}` : ''}`,
+    ),
   ];
 }
 
@@ -43,27 +49,50 @@ export const nodeCheckCommand: CliCommand = {
     const json = values.json === true;
     const client = ctx.client();
     const cluster = await findClusterByName(client, positionals[0]!);
-    const rayNodes = (await client.call('nodes.list', { clusterId: cluster.id })).filter((n) => n.role !== 'jump');
-    if (!json) ctx.io.out(`Checking ${rayNodes.length} node${rayNodes.length === 1 ? '' : 's'} of ${cluster.name}...`);
+    const rayNodes = (await client.call('nodes.list', { clusterId: cluster.id })).filter(
+      (n) => n.role !== 'jump',
+    );
+    if (!json)
+      ctx.io.out(
+        `Checking ${rayNodes.length} node${rayNodes.length === 1 ? '' : 's'} of ${cluster.name}...`,
+      );
     const { operationId } = await client.call('nodes.check', { clusterId: cluster.id });
-    const op = await waitForOperation(client, operationId, { stopped: ctx.stopped, timeoutMs: 10 * 60_000 });
+    const op = await waitForOperation(client, operationId, {
+      stopped: ctx.stopped,
+      timeoutMs: 10 * 60_000,
+    });
     if (op === 'stopped') {
       const cancelled = await cancelOperation(client, operationId);
-      ctx.io.err(`raydeck: interrupted; the preflight checks were ${cancelled.state === 'cancelled' ? 'cancelled' : cancelled.state}`);
+      ctx.io.err(
+        `raydeck: interrupted; the preflight checks were ${cancelled.state === 'cancelled' ? 'cancelled' : cancelled.state}`,
+      );
       return EXIT_INTERRUPTED;
     }
-    if (op.state !== 'succeeded') throw new Error(`preflight ${op.state === 'cancelled' ? 'was cancelled' : `failed: ${oneLine(op.error ?? 'no reason given')}`}`);
+    if (op.state !== 'succeeded')
+      throw new Error(
+        `preflight ${op.state === 'cancelled' ? 'was cancelled' : `failed: ${oneLine(op.error ?? 'no reason given')}`}`,
+      );
     const latest = await client.call('nodes.preflight', { clusterId: cluster.id });
     const checked = rayNodes.flatMap((node) => {
       const result = latest.find((r) => r.nodeId === node.id);
       return result ? [{ node, result }] : [];
     });
-    if (json) ctx.io.out(JSON.stringify(checked.map((c) => c.result), null, 2));
+    if (json)
+      ctx.io.out(
+        JSON.stringify(
+          checked.map((c) => c.result),
+          null,
+          2,
+        ),
+      );
     else {
-      for (const { node, result } of checked) for (const line of checklistLines(node, result)) ctx.io.out(line);
+      for (const { node, result } of checked)
+        for (const line of checklistLines(node, result)) ctx.io.out(line);
       const all = checked.flatMap((c) => c.result.checks);
       const count = (s: string) => all.filter((c) => c.status === s).length;
-      ctx.io.out(`${checked.length} node${checked.length === 1 ? '' : 's'} checked: ${count('pass')} passed, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed`);
+      ctx.io.out(
+        `${checked.length} node${checked.length === 1 ? '' : 's'} checked: ${count('pass')} passed, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed`,
+      );
     }
     const reason = failureReason(checked.map(({ node, result }) => ({ name: node.name, result })));
     if (!reason) return 0;

@@ -36,8 +36,24 @@ const FP1 = `SHA256:${'a'.repeat(43)}`;
 const FP2 = `SHA256:${'b'.repeat(43)}`;
 const testbed = (port: unknown = 22) => ({
   nodes: [
-    { name: 'node1', host: '198.51.100.11', port, user: 'root', identityFile: '/tb/client_key', hostKeyFingerprints: [FP1], gpus: 2 },
-    { name: 'node2', host: '198.51.100.12', port: 22, user: 'root', identityFile: '/tb/client_key', hostKeyFingerprints: [FP2], gpus: 2 },
+    {
+      name: 'node1',
+      host: '198.51.100.11',
+      port,
+      user: 'root',
+      identityFile: '/tb/client_key',
+      hostKeyFingerprints: [FP1],
+      gpus: 2,
+    },
+    {
+      name: 'node2',
+      host: '198.51.100.12',
+      port: 22,
+      user: 'root',
+      identityFile: '/tb/client_key',
+      hostKeyFingerprints: [FP2],
+      gpus: 2,
+    },
   ],
   index: 'http://198.51.100.1:8080/simple',
 });
@@ -62,8 +78,12 @@ describe('raydeck node import', () => {
       ['gpu-b', '203.0.113.11:22', 'root', 'worker', 'bastion'],
     ]);
     expect(res.out).toContain('Not imported:');
-    expect(res.out).toContain('  evil: HostName "$(reboot)" must be a host name, an IPv4 or an IPv6 address.');
-    expect(res.out.at(-1)).toBe('Next: raydeck node connect lab, then raydeck node trust lab NODE --fingerprint SHA256:...');
+    expect(res.out).toContain(
+      '  evil: HostName "$(reboot)" must be a host name, an IPv4 or an IPv6 address.',
+    );
+    expect(res.out.at(-1)).toBe(
+      'Next: raydeck node connect lab, then raydeck node trust lab NODE --fingerprint SHA256:...',
+    );
   });
 
   it('--json gives {added, skipped, warnings}; importing the same hosts again imports nothing (exit 1)', async () => {
@@ -71,24 +91,53 @@ describe('raydeck node import', () => {
     const res = await h.run(['node', 'import', 'lab', '--ssh-config', file('config'), '--json']);
     const report = JSON.parse(res.out.join('\n'));
     expect(Object.keys(report).sort()).toEqual(['added', 'skipped', 'warnings']);
-    expect(report.added.map((n: { name: string; jumpNodeId: string | null }) => [n.name, n.jumpNodeId === null])).toEqual([
+    expect(
+      report.added.map((n: { name: string; jumpNodeId: string | null }) => [
+        n.name,
+        n.jumpNodeId === null,
+      ]),
+    ).toEqual([
       ['bastion', true],
       ['gpu-a', false],
       ['gpu-b', false],
     ]);
-    expect(report.skipped).toEqual([{ alias: 'evil', reason: expect.stringContaining('must be a host name') }]);
+    expect(report.skipped).toEqual([
+      { alias: 'evil', reason: expect.stringContaining('must be a host name') },
+    ]);
     const again = await h.run(['node', 'import', 'lab', '--ssh-config', file('config')]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('  gpu-a: Already in this cluster as gpu-a.');
-    expect(again.err).toEqual([`raydeck: nothing imported from ${file('config')}: 4 hosts have problems`]);
+    expect(again.err).toEqual([
+      `raydeck: nothing imported from ${file('config')}: 4 hosts have problems`,
+    ]);
   });
 
   it('--only imports the named hosts with the jump hosts they need; a name it cannot import is exit 1', async () => {
     const file = await lab({ config: SSH_CONFIG });
-    const res = await h.run(['node', 'import', 'lab', '--ssh-config', file('config'), '--only', 'gpu-b', '--json']);
+    const res = await h.run([
+      'node',
+      'import',
+      'lab',
+      '--ssh-config',
+      file('config'),
+      '--only',
+      'gpu-b',
+      '--json',
+    ]);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.out.join('\n')).added.map((n: { name: string }) => n.name)).toEqual(['bastion', 'gpu-b']);
-    const missing = await h.run(['node', 'import', 'lab', '--ssh-config', file('config'), '--only', 'gpu-a,nope']);
+    expect(JSON.parse(res.out.join('\n')).added.map((n: { name: string }) => n.name)).toEqual([
+      'bastion',
+      'gpu-b',
+    ]);
+    const missing = await h.run([
+      'node',
+      'import',
+      'lab',
+      '--ssh-config',
+      file('config'),
+      '--only',
+      'gpu-a,nope',
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.out[0]).toBe('Imported 1 node into lab:');
     expect(missing.err).toEqual(['raydeck: not imported: nope (not found in the source)']);
@@ -98,7 +147,15 @@ describe('raydeck node import', () => {
     const file = await lab({ 'testbed.json': JSON.stringify(testbed()) });
     const res = await h.run(['node', 'import', 'lab', '--testbed', file('testbed.json'), '--json']);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.out.join('\n')).added.map((n: { name: string; role: string; vouchedFingerprints: string[] }) => [n.name, n.role, n.vouchedFingerprints])).toEqual([
+    expect(
+      JSON.parse(res.out.join('\n')).added.map(
+        (n: { name: string; role: string; vouchedFingerprints: string[] }) => [
+          n.name,
+          n.role,
+          n.vouchedFingerprints,
+        ],
+      ),
+    ).toEqual([
       ['node1', 'head', [FP1]],
       ['node2', 'worker', [FP2]],
     ]);
@@ -109,10 +166,20 @@ describe('raydeck node import', () => {
     const bad = await h.run(['node', 'import', 'lab', '--testbed', file('bad.json')]);
     expect(bad.code).toBe(1);
     expect(bad.err).toHaveLength(1);
-    expect(bad.err[0]).toMatch(/^raydeck: .*bad\.json is not a usable testbed description: nodes\[0\]\.port: must be a number$/);
-    expect((await h.run(['node', 'import', 'lab', '--testbed', file('none.json')])).err).toEqual([`raydeck: Cannot read ${file('none.json')}: no such file.`]);
-    expect((await h.run(['node', 'import', 'lab'])).err).toEqual(['raydeck: give exactly one of --ssh-config FILE or --testbed FILE']);
-    expect((await h.run(['node', 'import', 'lab', '--testbed', 'a', '--ssh-config', 'b'])).code).toBe(2);
-    expect((await h.run(['node', 'import', 'ghost', '--testbed', file('bad.json')])).err).toEqual(['raydeck: No cluster named "ghost".']);
+    expect(bad.err[0]).toMatch(
+      /^raydeck: .*bad\.json is not a usable testbed description: nodes\[0\]\.port: must be a number$/,
+    );
+    expect((await h.run(['node', 'import', 'lab', '--testbed', file('none.json')])).err).toEqual([
+      `raydeck: Cannot read ${file('none.json')}: no such file.`,
+    ]);
+    expect((await h.run(['node', 'import', 'lab'])).err).toEqual([
+      'raydeck: give exactly one of --ssh-config FILE or --testbed FILE',
+    ]);
+    expect(
+      (await h.run(['node', 'import', 'lab', '--testbed', 'a', '--ssh-config', 'b'])).code,
+    ).toBe(2);
+    expect((await h.run(['node', 'import', 'ghost', '--testbed', file('bad.json')])).err).toEqual([
+      'raydeck: No cluster named "ghost".',
+    ]);
   });
 });

@@ -3,29 +3,52 @@
  * trust and check live in node-import.ts, node-access.ts, node-check.ts). Clusters and nodes
  * are named by name (or id). Removing a worker of a running cluster drains it first.
  */
-import { RaydeckError, type Cluster, type ClusterNode, type NodeAuth, type RaydeckClient } from '../../../shared';
+import {
+  RaydeckError,
+  type Cluster,
+  type ClusterNode,
+  type NodeAuth,
+  type RaydeckClient,
+} from '../../../shared';
 import { UsageError, type CliCommand } from '../cli-types';
 import { finishOperation } from '../finish';
 import { printResult, table } from '../output';
 
 export async function findClusterByName(client: RaydeckClient, nameOrId: string): Promise<Cluster> {
-  const found = (await client.call('clusters.list', {})).find((c) => c.name === nameOrId || c.id === nameOrId);
-  if (!found) throw new RaydeckError({ code: 'not_found', message: `No cluster named "${nameOrId}".` });
+  const found = (await client.call('clusters.list', {})).find(
+    (c) => c.name === nameOrId || c.id === nameOrId,
+  );
+  if (!found)
+    throw new RaydeckError({ code: 'not_found', message: `No cluster named "${nameOrId}".` });
   return found;
 }
 
-export async function findNodeByName(client: RaydeckClient, clusterId: string, nameOrId: string): Promise<ClusterNode> {
-  const found = (await client.call('nodes.list', { clusterId })).find((n) => n.name === nameOrId || n.id === nameOrId);
-  if (!found) throw new RaydeckError({ code: 'not_found', message: `No node named "${nameOrId}" in this cluster.` });
+export async function findNodeByName(
+  client: RaydeckClient,
+  clusterId: string,
+  nameOrId: string,
+): Promise<ClusterNode> {
+  const found = (await client.call('nodes.list', { clusterId })).find(
+    (n) => n.name === nameOrId || n.id === nameOrId,
+  );
+  if (!found)
+    throw new RaydeckError({
+      code: 'not_found',
+      message: `No node named "${nameOrId}" in this cluster.`,
+    });
   return found;
 }
 
 /** gpu-01.lab -> gpu-01; 10.0.0.5 -> 10-0-0-5 (an IP's first label would be a useless name). */
 export function defaultNodeName(host: string): string {
-  return /^[0-9.]+$/.test(host) || host.includes(':') ? host.replace(/[.:]+/g, '-').replace(/^-|-$/g, '') : host.split('.')[0]!;
+  return /^[0-9.]+$/.test(host) || host.includes(':')
+    ? host.replace(/[.:]+/g, '-').replace(/^-|-$/g, '')
+    : host.split('.')[0]!;
 }
 
-function connectionText(n: { connection: { state: string; reason?: string; failure?: string } }): string {
+function connectionText(n: {
+  connection: { state: string; reason?: string; failure?: string };
+}): string {
   const c = n.connection;
   return c.state === 'failed' ? `failed: ${c.failure}` : c.state;
 }
@@ -33,7 +56,8 @@ function connectionText(n: { connection: { state: string; reason?: string; failu
 export const nodeCommands: CliCommand[] = [
   {
     words: ['node', 'add'],
-    usage: 'raydeck node add CLUSTER --host H [--port P] [--user U] [--key PATH | --agent | --password] [--jump NODE] [--name N] [--role head|worker|jump] [--json]',
+    usage:
+      'raydeck node add CLUSTER --host H [--port P] [--user U] [--key PATH | --agent | --password] [--jump NODE] [--name N] [--role head|worker|jump] [--json]',
     summary: 'Add a node to a cluster.',
     options: {
       host: { type: 'string' },
@@ -50,16 +74,31 @@ export const nodeCommands: CliCommand[] = [
     positionals: [{ name: 'CLUSTER', required: true }],
     async run({ values, positionals }, ctx) {
       if (typeof values.host !== 'string') throw new UsageError('--host is required');
-      const chosen = [values.key !== undefined, values.agent === true, values.password === true].filter(Boolean).length;
+      const chosen = [
+        values.key !== undefined,
+        values.agent === true,
+        values.password === true,
+      ].filter(Boolean).length;
       if (chosen > 1) throw new UsageError('choose one of --key, --agent, --password');
       const auth: NodeAuth =
-        typeof values.key === 'string' ? { kind: 'key', identityFile: values.key } : values.password ? { kind: 'password' } : values.agent ? { kind: 'agent' } : { kind: 'key', identityFile: '~/.ssh/id_ed25519' };
+        typeof values.key === 'string'
+          ? { kind: 'key', identityFile: values.key }
+          : values.password
+            ? { kind: 'password' }
+            : values.agent
+              ? { kind: 'agent' }
+              : { kind: 'key', identityFile: '~/.ssh/id_ed25519' };
       const client = ctx.client();
       const cluster = await findClusterByName(client, positionals[0]!);
       const existing = await client.call('nodes.list', { clusterId: cluster.id });
-      const jump = typeof values.jump === 'string' ? await findNodeByName(client, cluster.id, values.jump) : null;
+      const jump =
+        typeof values.jump === 'string'
+          ? await findNodeByName(client, cluster.id, values.jump)
+          : null;
       const port = values.port === undefined ? 22 : Number(values.port);
-      const role = (values.role as 'head' | 'worker' | 'jump' | undefined) ?? (existing.some((n) => n.role === 'head') ? 'worker' : 'head');
+      const role =
+        (values.role as 'head' | 'worker' | 'jump' | undefined) ??
+        (existing.some((n) => n.role === 'head') ? 'worker' : 'head');
       const node = await client.call('nodes.add', {
         clusterId: cluster.id,
         name: typeof values.name === 'string' ? values.name : defaultNodeName(values.host),
@@ -70,7 +109,9 @@ export const nodeCommands: CliCommand[] = [
         jumpNodeId: jump?.id ?? null,
         role,
       });
-      printResult(ctx.io, values.json === true, node, () => [`Added node ${node.name} (${node.user}@${node.host}:${node.port}, ${node.role}) to ${cluster.name}`]);
+      printResult(ctx.io, values.json === true, node, () => [
+        `Added node ${node.name} (${node.user}@${node.host}:${node.port}, ${node.role}) to ${cluster.name}`,
+      ]);
       return 0;
     },
   },
@@ -86,7 +127,9 @@ export const nodeCommands: CliCommand[] = [
       const nodes = await client.call('nodes.list', { clusterId: cluster.id });
       printResult(ctx.io, values.json === true, nodes, () =>
         nodes.length === 0
-          ? [`No nodes in ${cluster.name}. Add one with: raydeck node add ${cluster.name} --host HOST`]
+          ? [
+              `No nodes in ${cluster.name}. Add one with: raydeck node add ${cluster.name} --host HOST`,
+            ]
           : table(
               ['NAME', 'ADDRESS', 'USER', 'ROLE', 'CONNECTION'],
               nodes.map((n) => [n.name, `${n.host}:${n.port}`, n.user, n.role, connectionText(n)]),
@@ -116,13 +159,21 @@ export const nodeCommands: CliCommand[] = [
       if (node.role === 'worker' && values['inventory-only'] !== true) {
         const status = await client.call('cluster.status', { clusterId: cluster.id });
         if (status.state === 'running') {
-          if (values.json !== true) ctx.io.out(`${cluster.name} is running: draining ${node.name} before removing it`);
+          if (values.json !== true)
+            ctx.io.out(`${cluster.name} is running: draining ${node.name} before removing it`);
           const { operationId } = await client.call('cluster.removeWorker', { nodeId: node.id });
-          return finishOperation(ctx, operationId, { json: values.json === true, timeoutMs: 30 * 60_000, showProgress: true, done: `Drained ${node.name}, stopped Ray on it and removed it from ${cluster.name}` });
+          return finishOperation(ctx, operationId, {
+            json: values.json === true,
+            timeoutMs: 30 * 60_000,
+            showProgress: true,
+            done: `Drained ${node.name}, stopped Ray on it and removed it from ${cluster.name}`,
+          });
         }
       }
       await client.call('nodes.remove', { id: node.id });
-      printResult(ctx.io, values.json === true, { removed: node }, () => [`Removed node ${node.name} from ${cluster.name}`]);
+      printResult(ctx.io, values.json === true, { removed: node }, () => [
+        `Removed node ${node.name} from ${cluster.name}`,
+      ]);
       return 0;
     },
   },

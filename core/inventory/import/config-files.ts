@@ -9,7 +9,12 @@ import path from 'node:path';
 
 export const MAX_CONFIG_BYTES = 1_000_000;
 
-export type ConfigReadProblem = 'no such file' | 'permission denied' | 'not a regular file' | 'larger than 1 MB' | 'cannot be read';
+export type ConfigReadProblem =
+  | 'no such file'
+  | 'permission denied'
+  | 'not a regular file'
+  | 'larger than 1 MB'
+  | 'cannot be read';
 
 export class ConfigFileError extends Error {
   constructor(
@@ -27,7 +32,14 @@ export function readConfigFile(file: string): string {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigFileError(file, code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'cannot be read');
+    throw new ConfigFileError(
+      file,
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'no such file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : 'cannot be read',
+    );
   }
   try {
     const st = fs.fstatSync(fd);

@@ -7,8 +7,7 @@ import type { z } from 'zod';
 
 /** A ProxyJump hop: another imported alias, or a host given inline (`user@host:port`). */
 export type ImportedJump =
-  | { kind: 'alias'; alias: string }
-  | { kind: 'inline'; host: string; port: number; user: string };
+  { kind: 'alias'; alias: string } | { kind: 'inline'; host: string; port: number; user: string };
 
 export interface ImportedHost {
   /** The name the user knows the host by (the `Host` alias, the testbed node name). */

@@ -56,17 +56,42 @@ Host *
       jumpChain: [],
       warnings: [],
     });
-    expect(hosts.gpu1).toMatchObject({ host: '10.0.0.11', port: 22, user: 'root', identityFile: '/home/ada/.ssh/id_ed25519', jump: { kind: 'alias', alias: 'bastion' } });
-    expect(hosts.gpu2).toMatchObject({ host: '10.0.0.12', port: 2222, user: 'root', jump: { kind: 'alias', alias: 'bastion' } });
+    expect(hosts.gpu1).toMatchObject({
+      host: '10.0.0.11',
+      port: 22,
+      user: 'root',
+      identityFile: '/home/ada/.ssh/id_ed25519',
+      jump: { kind: 'alias', alias: 'bastion' },
+    });
+    expect(hosts.gpu2).toMatchObject({
+      host: '10.0.0.12',
+      port: 2222,
+      user: 'root',
+      jump: { kind: 'alias', alias: 'bastion' },
+    });
   });
 
   it('uses the alias as host, port 22 and the default user when the config says nothing', () => {
     const result = importSshConfig('Host node7\n', options);
-    expect(result.hosts).toEqual([{ alias: 'node7', host: 'node7', port: 22, user: 'ada', identityFile: null, jump: null, jumpChain: [], warnings: [] }]);
+    expect(result.hosts).toEqual([
+      {
+        alias: 'node7',
+        host: 'node7',
+        port: 22,
+        user: 'ada',
+        identityFile: null,
+        jump: null,
+        jumpChain: [],
+        warnings: [],
+      },
+    ]);
   });
 
   it('skips wildcard-only and negated patterns as entries', () => {
-    const result = importSshConfig('Host *\n  User x\nHost gpu? *.lab !bad\n  Port 2\nHost real\n', options);
+    const result = importSshConfig(
+      'Host *\n  User x\nHost gpu? *.lab !bad\n  Port 2\nHost real\n',
+      options,
+    );
     expect(result.hosts.map((h) => h.alias)).toEqual(['real']);
     expect(result.hosts[0]?.user).toBe('x');
   });
@@ -91,10 +116,20 @@ Host uri
       { kind: 'alias', alias: 'outer' },
       { kind: 'inline', host: 'inner.example.com', port: 2022, user: 'ops' },
     ]);
-    expect(hosts.deep?.jump).toEqual({ kind: 'inline', host: 'inner.example.com', port: 2022, user: 'ops' });
+    expect(hosts.deep?.jump).toEqual({
+      kind: 'inline',
+      host: 'inner.example.com',
+      port: 2022,
+      user: 'ops',
+    });
     expect(hosts.deep?.warnings.join(' ')).toMatch(/chain of 2 hops/);
     expect(hosts.direct?.jump).toBeNull();
-    expect(hosts.uri?.jump).toEqual({ kind: 'inline', host: '2001:db8::1', port: 22, user: 'admin' });
+    expect(hosts.uri?.jump).toEqual({
+      kind: 'inline',
+      host: '2001:db8::1',
+      port: 22,
+      user: 'admin',
+    });
   });
 
   it('rejects hostile values with a reason instead of importing them', () => {
@@ -119,11 +154,15 @@ Host fine
     );
     expect(result.hosts.map((h) => h.alias)).toEqual(['fine']);
     expect(rejectedReasons(result, 'evil-host')).toMatch(/HostName "\$\(id\)" must be a host name/);
-    expect(rejectedReasons(result, 'evil-user')).toMatch(/User "-oProxyCommand=touch \/tmp\/pwned" must be a valid login name/);
+    expect(rejectedReasons(result, 'evil-user')).toMatch(
+      /User "-oProxyCommand=touch \/tmp\/pwned" must be a valid login name/,
+    );
     expect(rejectedReasons(result, 'evil-port')).toMatch(/Port .* is not a number/);
     expect(rejectedReasons(result, '-oProxyCommand=sh')).toMatch(/alias used as host name/);
     expect(rejectedReasons(result, 'evil-jump')).toMatch(/ProxyJump hop ";reboot"/);
-    expect(rejectedReasons(result, 'behind-evil')).toMatch(/jump host evil-host cannot be imported/);
+    expect(rejectedReasons(result, 'behind-evil')).toMatch(
+      /jump host evil-host cannot be imported/,
+    );
   });
 
   it('never runs Match exec or ProxyCommand, and says so', () => {
@@ -145,12 +184,18 @@ Match host * exec "touch ${marker}"
   });
 
   it('applies plain Match blocks as ssh-config evaluates them', () => {
-    const result = importSshConfig('Host gpu1\n  HostName 10.0.0.1\nMatch host 10.0.0.*\n  User matched\n', options);
+    const result = importSshConfig(
+      'Host gpu1\n  HostName 10.0.0.1\nMatch host 10.0.0.*\n  User matched\n',
+      options,
+    );
     expect(result.hosts[0]?.user).toBe('matched');
   });
 
   it('warns that Include is not followed and CanonicalizeHostName is not applied', () => {
-    const result = importSshConfig('Include ~/.ssh/conf.d/*\nCanonicalizeHostName yes\nCanonicalDomains example.invalid\nHost a\n', options);
+    const result = importSshConfig(
+      'Include ~/.ssh/conf.d/*\nCanonicalizeHostName yes\nCanonicalDomains example.invalid\nHost a\n',
+      options,
+    );
     expect(result.warnings.join(' ')).toMatch(/Include ~\/.ssh\/conf.d\/\* is not followed/);
     expect(result.warnings.join(' ')).toMatch(/CanonicalizeHostName is not applied/);
     expect(result.hosts[0]?.host).toBe('a');

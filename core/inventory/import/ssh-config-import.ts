@@ -18,7 +18,12 @@
  */
 import SSHConfig, { LineType, type Line, type Match, type Section } from 'ssh-config';
 import { HostAddress, ResourceName, SshPort, SshUser } from '../../../shared';
-import { schemaProblem, type ImportedHost, type ImportedJump, type RejectedHost } from './imported-host';
+import {
+  schemaProblem,
+  type ImportedHost,
+  type ImportedJump,
+  type RejectedHost,
+} from './imported-host';
 import { SshConfigError, flattenFor, loadIncludeTree } from './ssh-config-include';
 
 export interface SshConfigImportOptions {
@@ -57,7 +62,10 @@ export function importSshConfig(text: string, options: SshConfigImportOptions): 
   if (options.followIncludes) {
     // One flattened config per host name (see ssh-config-include.ts); hosts whose Host line sits
     // in a file included under a Host block they do not match are not hosts ssh knows.
-    const tree = loadIncludeTree(text, { home: options.home, ...(options.origin ? { origin: options.origin } : {}) });
+    const tree = loadIncludeTree(text, {
+      home: options.home,
+      ...(options.origin ? { origin: options.origin } : {}),
+    });
     const notes: string[] = [...tree.warnings];
     const all = parseConfig(flattenFor(tree, null));
     const cache = new Map<string, SSHConfig>();
@@ -96,14 +104,25 @@ export function importSshConfig(text: string, options: SshConfigImportOptions): 
       rejected.push(result);
       continue;
     }
-    const broken = result.jumpChain.flatMap((hop) => (hop.kind === 'alias' && isRejected(hop.alias) ? [hop.alias] : []));
-    if (broken.length > 0) rejected.push({ alias: result.alias, reasons: [`Its jump host ${broken.join(', ')} cannot be imported (see that entry).`] });
+    const broken = result.jumpChain.flatMap((hop) =>
+      hop.kind === 'alias' && isRejected(hop.alias) ? [hop.alias] : [],
+    );
+    if (broken.length > 0)
+      rejected.push({
+        alias: result.alias,
+        reasons: [`Its jump host ${broken.join(', ')} cannot be imported (see that entry).`],
+      });
     else hosts.push(result);
   }
   return { hosts, rejected, warnings };
 }
 
-function importOne(alias: string, compute: (name: string) => Computed, aliases: Set<string>, options: SshConfigImportOptions): ImportedHost | RejectedHost {
+function importOne(
+  alias: string,
+  compute: (name: string) => Computed,
+  aliases: Set<string>,
+  options: SshConfigImportOptions,
+): ImportedHost | RejectedHost {
   const computed = compute(alias);
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -119,12 +138,16 @@ function importOne(alias: string, compute: (name: string) => Computed, aliases: 
   if (proxyJump !== undefined && proxyJump.toLowerCase() !== 'none') {
     jumpChain = parseProxyJump(proxyJump, alias, compute, aliases, options, reasons);
     if (jumpChain.length > 1) {
-      warnings.push(`ProxyJump ${proxyJump} is a chain of ${jumpChain.length} hops: ${alias} is reached through the last one, which must itself be reached through the ones before it.`);
+      warnings.push(
+        `ProxyJump ${proxyJump} is a chain of ${jumpChain.length} hops: ${alias} is reached through the last one, which must itself be reached through the ones before it.`,
+      );
     }
   }
   const proxyCommand = single(computed.proxycommand);
   if (proxyCommand !== undefined && proxyCommand.toLowerCase() !== 'none') {
-    warnings.push(`ProxyCommand is ignored: Raydeck never runs commands from ssh config${jumpChain.length ? '' : ' and will connect directly'}.`);
+    warnings.push(
+      `ProxyCommand is ignored: Raydeck never runs commands from ssh config${jumpChain.length ? '' : ' and will connect directly'}.`,
+    );
   }
 
   if (reasons.length > 0 || !endpoint) return { alias, reasons };
@@ -132,23 +155,44 @@ function importOne(alias: string, compute: (name: string) => Computed, aliases: 
 }
 
 /** HostName (with %h / %%), Port and User for `name`, or null with reasons. */
-function resolveEndpoint(name: string, computed: Computed, options: SshConfigImportOptions, reasons: string[]): Endpoint | null {
+function resolveEndpoint(
+  name: string,
+  computed: Computed,
+  options: SshConfigImportOptions,
+  reasons: string[],
+): Endpoint | null {
   const rawHost = single(computed.hostname);
-  const host = rawHost === undefined ? name : expandTokens(rawHost, { h: name }, 'HostName', reasons);
+  const host =
+    rawHost === undefined ? name : expandTokens(rawHost, { h: name }, 'HostName', reasons);
   const user = single(computed.user) ?? options.defaultUser;
   const rawPort = single(computed.port) ?? '22';
   const port = /^[0-9]{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
   const problems = [
-    host === null ? null : schemaProblem(HostAddress, host, rawHost === undefined ? 'The alias used as host name' : 'HostName'),
+    host === null
+      ? null
+      : schemaProblem(
+          HostAddress,
+          host,
+          rawHost === undefined ? 'The alias used as host name' : 'HostName',
+        ),
     schemaProblem(SshUser, user, 'User'),
-    Number.isNaN(port) ? `Port ${JSON.stringify(rawPort)} is not a number.` : schemaProblem(SshPort, port, 'Port'),
+    Number.isNaN(port)
+      ? `Port ${JSON.stringify(rawPort)} is not a number.`
+      : schemaProblem(SshPort, port, 'Port'),
   ].filter((p): p is string => p !== null);
   reasons.push(...problems);
   if (host === null || problems.length > 0) return null;
   return { host: host.trim(), port, user: user.trim() };
 }
 
-function firstIdentityFile(computed: Computed, endpoint: Endpoint | null, alias: string, options: SshConfigImportOptions, reasons: string[], warnings: string[]): string | null {
+function firstIdentityFile(
+  computed: Computed,
+  endpoint: Endpoint | null,
+  alias: string,
+  options: SshConfigImportOptions,
+  reasons: string[],
+  warnings: string[],
+): string | null {
   const raw = [computed.identityfile ?? []].flat()[0];
   if (raw === undefined || raw.toLowerCase() === 'none') return null;
   if (/[\u0000-\u001f\u007f]/.test(raw)) {
@@ -156,11 +200,18 @@ function firstIdentityFile(computed: Computed, endpoint: Endpoint | null, alias:
     return null;
   }
   if (raw.includes('${')) {
-    warnings.push(`IdentityFile ${raw} uses an environment variable, which Raydeck does not expand; set the key file by hand.`);
+    warnings.push(
+      `IdentityFile ${raw} uses an environment variable, which Raydeck does not expand; set the key file by hand.`,
+    );
     return null;
   }
-  const tokens: Record<string, string> = { d: options.home, u: options.localUser ?? options.defaultUser, n: alias };
-  if (endpoint) Object.assign(tokens, { h: endpoint.host, p: String(endpoint.port), r: endpoint.user });
+  const tokens: Record<string, string> = {
+    d: options.home,
+    u: options.localUser ?? options.defaultUser,
+    n: alias,
+  };
+  if (endpoint)
+    Object.assign(tokens, { h: endpoint.host, p: String(endpoint.port), r: endpoint.user });
   const tokenProblems: string[] = [];
   const expanded = expandTokens(raw, tokens, 'IdentityFile', tokenProblems);
   if (expanded === null) {
@@ -173,7 +224,12 @@ function firstIdentityFile(computed: Computed, endpoint: Endpoint | null, alias:
 }
 
 /** Expands `%x` tokens from `values` (and `%%`); an unknown token is a reason and null. */
-function expandTokens(text: string, values: Record<string, string>, label: string, reasons: string[]): string | null {
+function expandTokens(
+  text: string,
+  values: Record<string, string>,
+  label: string,
+  reasons: string[],
+): string | null {
   let unknown: string | null = null;
   const out = text.replace(/%(.?)/g, (whole, token: string) => {
     if (token === '%') return '%';
@@ -182,7 +238,13 @@ function expandTokens(text: string, values: Record<string, string>, label: strin
     return value ?? whole;
   });
   if (unknown !== null) {
-    reasons.push(`${label} ${JSON.stringify(text)} uses the token ${unknown}, which Raydeck does not expand here (it knows ${Object.keys(values).map((k) => `%${k}`).join(', ')}, %%).`);
+    reasons.push(
+      `${label} ${JSON.stringify(text)} uses the token ${unknown}, which Raydeck does not expand here (it knows ${Object.keys(
+        values,
+      )
+        .map((k) => `%${k}`)
+        .join(', ')}, %%).`,
+    );
     return null;
   }
   return out;
@@ -193,7 +255,14 @@ function expandTokens(text: string, values: Record<string, string>, label: strin
  * stays a reference to it; anything else is inline, its missing parts filled from the config as
  * ssh does for a jump host.
  */
-function parseProxyJump(value: string, alias: string, compute: (name: string) => Computed, aliases: Set<string>, options: SshConfigImportOptions, reasons: string[]): ImportedJump[] {
+function parseProxyJump(
+  value: string,
+  alias: string,
+  compute: (name: string) => Computed,
+  aliases: Set<string>,
+  options: SshConfigImportOptions,
+  reasons: string[],
+): ImportedJump[] {
   const hops: ImportedJump[] = [];
   for (const text of value.split(',').map((s) => s.trim())) {
     const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::([^:]+))?$/.exec(text);
@@ -212,7 +281,11 @@ function parseProxyJump(value: string, alias: string, compute: (name: string) =>
       continue;
     }
     const computed = compute(hopName);
-    const overridden: Computed = { ...computed, ...(hopUser !== undefined && { user: hopUser }), ...(hopPort !== undefined && { port: hopPort }) };
+    const overridden: Computed = {
+      ...computed,
+      ...(hopUser !== undefined && { user: hopUser }),
+      ...(hopPort !== undefined && { port: hopPort }),
+    };
     const hopReasons: string[] = [];
     const endpoint = resolveEndpoint(hopName, overridden, options, hopReasons);
     reasons.push(...hopReasons.map((r) => `ProxyJump hop ${JSON.stringify(text)}: ${r}`));
@@ -239,7 +312,9 @@ function parseConfig(text: string): SSHConfig {
   try {
     return SSHConfig.parse(text);
   } catch (err) {
-    throw new SshConfigError(`The ssh config cannot be parsed: ${err instanceof Error ? err.message.trim().slice(0, 200) : String(err)}`);
+    throw new SshConfigError(
+      `The ssh config cannot be parsed: ${err instanceof Error ? err.message.trim().slice(0, 200) : String(err)}`,
+    );
   }
 }
 
@@ -250,9 +325,18 @@ function fileWarnings(config: SSHConfig, includesFollowed: boolean): string[] {
       const line = lines[i];
       if (line?.type !== LineType.DIRECTIVE) continue;
       const param = line.param.toLowerCase();
-      if (param === 'include' && !includesFollowed) warnings.add(`Include ${values(line).join(' ')} is not followed: import those files separately.`);
-      if (param === 'match' && isMatch(line) && Object.keys(line.criteria).some((k) => k.toLowerCase() === 'exec')) {
-        warnings.add('Match blocks with "exec" are never applied: Raydeck does not run commands from ssh config.');
+      if (param === 'include' && !includesFollowed)
+        warnings.add(
+          `Include ${values(line).join(' ')} is not followed: import those files separately.`,
+        );
+      if (
+        param === 'match' &&
+        isMatch(line) &&
+        Object.keys(line.criteria).some((k) => k.toLowerCase() === 'exec')
+      ) {
+        warnings.add(
+          'Match blocks with "exec" are never applied: Raydeck does not run commands from ssh config.',
+        );
       }
       if (param === 'canonicalizehostname') {
         warnings.add('CanonicalizeHostName is not applied: host names are imported as written.');
@@ -283,7 +367,8 @@ function hostPatterns(line: Line): string[] {
   if (typeof line.value === 'string') return [line.value];
   const patterns: string[] = [];
   for (const part of line.value) {
-    if (part.separator === '=' && patterns.length > 0) patterns[patterns.length - 1] += `=${part.val}`;
+    if (part.separator === '=' && patterns.length > 0)
+      patterns[patterns.length - 1] += `=${part.val}`;
     else patterns.push(part.val);
   }
   return patterns;

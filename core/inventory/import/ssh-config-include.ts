@@ -18,7 +18,9 @@ import { ConfigFileError, expandGlob, includePath, readConfigFile } from './conf
 export const MAX_INCLUDE_DEPTH = 16;
 const MAX_FILES = 256;
 
-type Item = { kind: 'line'; text: string } | { kind: 'include'; text: string; files: { path: string; items: Item[] }[] };
+type Item =
+  | { kind: 'line'; text: string }
+  | { kind: 'include'; text: string; files: { path: string; items: Item[] }[] };
 
 /** The config cannot be imported as written (a syntax error, an Include cycle, ...): the user's input, not a bug. */
 export class SshConfigError extends Error {}
@@ -44,7 +46,10 @@ function words(text: string): string[] {
 }
 
 /** Loads `text` (from `origin`, if it is a file) and every file it includes. */
-export function loadIncludeTree(text: string, opts: { home: string; origin?: string }): IncludeTree {
+export function loadIncludeTree(
+  text: string,
+  opts: { home: string; origin?: string },
+): IncludeTree {
   const warnings: string[] = [];
   const files: string[] = [];
   const realOf = (p: string) => {
@@ -63,15 +68,24 @@ export function loadIncludeTree(text: string, opts: { home: string; origin?: str
         for (const file of expandGlob(includePath(pattern, opts.home))) {
           const real = realOf(file);
           if (stack.includes(real)) {
-            throw new SshConfigIncludeError(`Include cycle: ${[...stack, real].join(' → ')} (OpenSSH would stop after ${MAX_INCLUDE_DEPTH} levels); remove the Include that leads back.`);
+            throw new SshConfigIncludeError(
+              `Include cycle: ${[...stack, real].join(' → ')} (OpenSSH would stop after ${MAX_INCLUDE_DEPTH} levels); remove the Include that leads back.`,
+            );
           }
-          if (depth + 1 > MAX_INCLUDE_DEPTH) throw new SshConfigIncludeError(`Includes are nested more than ${MAX_INCLUDE_DEPTH} levels deep (at ${file}); OpenSSH refuses that too.`);
-          if (files.length >= MAX_FILES) throw new SshConfigIncludeError(`More than ${MAX_FILES} files are included; import fewer at a time.`);
+          if (depth + 1 > MAX_INCLUDE_DEPTH)
+            throw new SshConfigIncludeError(
+              `Includes are nested more than ${MAX_INCLUDE_DEPTH} levels deep (at ${file}); OpenSSH refuses that too.`,
+            );
+          if (files.length >= MAX_FILES)
+            throw new SshConfigIncludeError(
+              `More than ${MAX_FILES} files are included; import fewer at a time.`,
+            );
           let body: string;
           try {
             body = readConfigFile(file);
           } catch (err) {
-            if (err instanceof ConfigFileError && err.problem !== 'no such file') warnings.push(`Include ${pattern}: ${err.message}`);
+            if (err instanceof ConfigFileError && err.problem !== 'no such file')
+              warnings.push(`Include ${pattern}: ${err.message}`);
             continue;
           }
           files.push(file);
@@ -85,7 +99,13 @@ export function loadIncludeTree(text: string, opts: { home: string; origin?: str
 }
 
 function patternRegex(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 }
 
 /** OpenSSH's match_hostname over a Host line's patterns: a negated match wins, then any match. */
@@ -107,20 +127,30 @@ export function hostMatches(patterns: string[], name: string): boolean {
  * The config as ssh reads it for host `name` (null: every Include followed, for listing the
  * hosts a config defines). `warnings` gets what cannot be represented.
  */
-export function flattenFor(tree: IncludeTree, name: string | null, warnings: string[] = []): string {
+export function flattenFor(
+  tree: IncludeTree,
+  name: string | null,
+  warnings: string[] = [],
+): string {
   const out: string[] = [];
   const walk = (items: Item[]) => {
     let current: { kind: 'host' | 'match'; line: string; patterns: string[] } | null = null;
     for (const item of items) {
       if (item.kind === 'line') {
         const h = HEADER.exec(item.text);
-        if (h) current = { kind: h[1]!.toLowerCase() as 'host' | 'match', line: item.text, patterns: words(h[3] ?? '') };
+        if (h)
+          current = {
+            kind: h[1]!.toLowerCase() as 'host' | 'match',
+            line: item.text,
+            patterns: words(h[3] ?? ''),
+          };
         out.push(item.text);
         continue;
       }
       // Inside a Host block that does not match this name, OpenSSH reads the file with
       // NEVERMATCH: nothing in it applies.
-      if (current?.kind === 'host' && name !== null && !hostMatches(current.patterns, name)) continue;
+      if (current?.kind === 'host' && name !== null && !hostMatches(current.patterns, name))
+        continue;
       for (const file of item.files) {
         const start = out.length;
         walk(file.items);
@@ -131,7 +161,9 @@ export function flattenFor(tree: IncludeTree, name: string | null, warnings: str
           // A Host or Match inside a file included from a Match block: both conditions would
           // have to hold; ssh-config cannot say that, so those blocks are left out.
           out.length = start + firstHeader;
-          warnings.push(`Host/Match blocks of ${file.path} (included inside a Match block) are not imported.`);
+          warnings.push(
+            `Host/Match blocks of ${file.path} (included inside a Match block) are not imported.`,
+          );
           continue;
         }
         // The included file ended: the including block (or the top level) applies again.

@@ -20,9 +20,16 @@ const TestbedNode = z.object({
   identityFile: z
     .string({ error: 'must be text' })
     .min(1, { error: 'is required' })
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: 'must not contain control characters' }),
-  hostKeyFingerprints: z.array(Fingerprint, { error: 'must be a list' }).min(1, { error: 'must list at least one fingerprint' }),
-  gpus: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }),
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), {
+      error: 'must not contain control characters',
+    }),
+  hostKeyFingerprints: z
+    .array(Fingerprint, { error: 'must be a list' })
+    .min(1, { error: 'must list at least one fingerprint' }),
+  gpus: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' }),
 });
 
 export const TestbedFile = z.object({
@@ -32,7 +39,12 @@ export const TestbedFile = z.object({
     .superRefine((nodes, ctx) => {
       const seen = new Set<string>();
       nodes.forEach((node, i) => {
-        if (seen.has(node.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `repeats the node name ${node.name}` });
+        if (seen.has(node.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `repeats the node name ${node.name}`,
+          });
         seen.add(node.name);
       });
     }),
@@ -58,7 +70,9 @@ export class TestbedImportError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source} is not a usable testbed description:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      `${source} is not a usable testbed description:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     this.name = 'TestbedImportError';
   }
 }
@@ -72,7 +86,11 @@ export function importTestbed(text: string, source = 'the testbed JSON'): Testbe
     throw new TestbedImportError(source, [`not valid JSON (${(err as Error).message})`]);
   }
   const parsed = TestbedFile.safeParse(data);
-  if (!parsed.success) throw new TestbedImportError(source, parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  if (!parsed.success)
+    throw new TestbedImportError(
+      source,
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
   return {
     index: parsed.data.index,
     hosts: parsed.data.nodes.map((node) => ({
@@ -93,5 +111,9 @@ export function importTestbed(text: string, source = 'the testbed JSON'): Testbe
 /** `['nodes', 1, 'port']` → `nodes[1].port`; the root is `(top level)`. */
 function formatPath(path: PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+  return path
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
 }

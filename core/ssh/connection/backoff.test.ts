@@ -9,7 +9,8 @@ describe('reconnectDelayMs', () => {
   });
 
   it('never waits longer than the cap, however long the node stays down', () => {
-    for (const attempt of [10, 20, 1000]) expect(reconnectDelayMs(attempt, DEFAULT_BACKOFF, () => 0)).toBe(30_000);
+    for (const attempt of [10, 20, 1000])
+      expect(reconnectDelayMs(attempt, DEFAULT_BACKOFF, () => 0)).toBe(30_000);
   });
 
   it('spreads retries of many connections so they do not reconnect in lockstep', () => {

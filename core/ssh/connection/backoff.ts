@@ -16,7 +16,11 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.5 };
 
 /** Delay before retry number `attempt` (0-based), using `random` in [0, 1). */
-export function reconnectDelayMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  attempt: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.min(Math.max(attempt, 0), 30);
   const ceiling = Math.min(policy.maxMs, policy.initialMs * 2 ** exponent);
   const jitter = Math.min(Math.max(policy.jitter, 0), 1);

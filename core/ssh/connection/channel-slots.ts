@@ -8,10 +8,15 @@
 export class ChannelSlots {
   private inUse = 0;
   private highest = 0;
-  private readonly waiting: Array<{ grant: () => void; signal?: AbortSignal; onAbort?: () => void }> = [];
+  private readonly waiting: Array<{
+    grant: () => void;
+    signal?: AbortSignal;
+    onAbort?: () => void;
+  }> = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`channel limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`channel limit must be a positive integer, got ${limit}`);
   }
 
   /** Channels open now, requests waiting, and the most ever open at once. */

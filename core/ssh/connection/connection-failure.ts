@@ -59,25 +59,47 @@ export function classifyConnectError(label: string, err: unknown): ClassifiedFai
   if (err instanceof ConnectionFailed) return { failure: err.failure, reason: err.message };
   if (err instanceof JumpHostFailed) {
     const inner = classifyConnectError(err.jump, err.cause);
-    return { failure: 'jump', reason: `${label}: cannot go through ${inner.reason.startsWith(err.jump) ? inner.reason : `${err.jump}: ${inner.reason}`}` };
+    return {
+      failure: 'jump',
+      reason: `${label}: cannot go through ${inner.reason.startsWith(err.jump) ? inner.reason : `${err.jump}: ${inner.reason}`}`,
+    };
   }
   const e = (err instanceof Error ? err : new Error(String(err))) as SshError;
   const code = e.code ?? '';
   if (e.level === 'client-authentication') {
-    return { failure: 'auth', reason: `${label}: the node refused the credentials (${e.message.replace(/^All configured authentication methods failed$/, 'all authentication methods failed')}). Check the user name and that the key is in ~/.ssh/authorized_keys.` };
+    return {
+      failure: 'auth',
+      reason: `${label}: the node refused the credentials (${e.message.replace(/^All configured authentication methods failed$/, 'all authentication methods failed')}). Check the user name and that the key is in ~/.ssh/authorized_keys.`,
+    };
   }
-  if (e.level === 'agent') return { failure: 'auth', reason: `${label}: the SSH agent failed (${e.message}).` };
-  if (/encrypted private key|passphrase/i.test(e.message)) return { failure: 'secret-needed', reason: `${label}: the private key needs a passphrase (${e.message}).` };
-  if (/Cannot parse privateKey|Unsupported key format/i.test(e.message)) return { failure: 'auth', reason: `${label}: the private key cannot be read (${e.message}).` };
-  if (NETWORK_CODES[code]) return { failure: 'unreachable', reason: `${label}: ${NETWORK_CODES[code]}` };
+  if (e.level === 'agent')
+    return { failure: 'auth', reason: `${label}: the SSH agent failed (${e.message}).` };
+  if (/encrypted private key|passphrase/i.test(e.message))
+    return {
+      failure: 'secret-needed',
+      reason: `${label}: the private key needs a passphrase (${e.message}).`,
+    };
+  if (/Cannot parse privateKey|Unsupported key format/i.test(e.message))
+    return { failure: 'auth', reason: `${label}: the private key cannot be read (${e.message}).` };
+  if (NETWORK_CODES[code])
+    return { failure: 'unreachable', reason: `${label}: ${NETWORK_CODES[code]}` };
   if (e.level === 'client-timeout' && /handshake/i.test(e.message)) {
-    return { failure: 'unreachable', reason: `${label}: no SSH handshake within the time limit (is the node up, is port reachable?)` };
+    return {
+      failure: 'unreachable',
+      reason: `${label}: no SSH handshake within the time limit (is the node up, is port reachable?)`,
+    };
   }
-  if (e.level === 'client-timeout') return { failure: 'unreachable', reason: `${label}: the node stopped answering keepalives` };
-  if (e.level === 'client-dns') return { failure: 'unreachable', reason: `${label}: host name not found (${e.message})` };
-  if (e.level === 'client-socket') return { failure: 'unreachable', reason: `${label}: network error (${e.message})` };
+  if (e.level === 'client-timeout')
+    return { failure: 'unreachable', reason: `${label}: the node stopped answering keepalives` };
+  if (e.level === 'client-dns')
+    return { failure: 'unreachable', reason: `${label}: host name not found (${e.message})` };
+  if (e.level === 'client-socket')
+    return { failure: 'unreachable', reason: `${label}: network error (${e.message})` };
   if (/Connection refused|open failed|administratively prohibited/i.test(e.message)) {
-    return { failure: 'unreachable', reason: `${label}: the TCP connection was refused (${e.message})` };
+    return {
+      failure: 'unreachable',
+      reason: `${label}: the TCP connection was refused (${e.message})`,
+    };
   }
   return { failure: 'other', reason: `${label}: ${e.message}` };
 }

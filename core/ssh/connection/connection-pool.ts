@@ -5,12 +5,26 @@
  * released, so a quick release/acquire (page switch, step retry) does not reconnect.
  */
 import type { ConnectionState, Unsubscribe } from '../../../shared';
-import type { NodeConnection, RunScriptOptions, ScriptResult, ShellChannel, ShellOptions, SshTarget, UploadFileOptions } from '../types';
+import type {
+  NodeConnection,
+  RunScriptOptions,
+  ScriptResult,
+  ShellChannel,
+  ShellOptions,
+  SshTarget,
+  UploadFileOptions,
+} from '../types';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_BACKOFF } from './backoff';
 import { ConnectionFailed } from './connection-failure';
 import { RemoteScriptCatalog } from './remote-scripts';
-import { type ConnectionDeps, type ConnectionHub, type ConnectionSettings, SharedConnection, connectionKey } from './shared-connection';
+import {
+  type ConnectionDeps,
+  type ConnectionHub,
+  type ConnectionSettings,
+  SharedConnection,
+  connectionKey,
+} from './shared-connection';
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   keepaliveIntervalMs: 5_000,
@@ -70,7 +84,12 @@ export class SshConnectionPool implements ConnectionHub {
   }
 
   connections(): PooledConnectionInfo[] {
-    return [...this.entries.values()].map(({ connection, leases }) => ({ key: connection.key, state: connection.state(), leases, channels: connection.slots.usage() }));
+    return [...this.entries.values()].map(({ connection, leases }) => ({
+      key: connection.key,
+      state: connection.state(),
+      leases,
+      channels: connection.slots.usage(),
+    }));
   }
 
   /** Closes every connection now, leased or not (app shutdown). */
@@ -160,7 +179,8 @@ class ConnectionLease implements NodeConnection {
   }
 
   private live(): SharedConnection {
-    if (this.released) throw new ConnectionFailed('other', `${this.key}: this connection handle was released.`);
+    if (this.released)
+      throw new ConnectionFailed('other', `${this.key}: this connection handle was released.`);
     return this.connection;
   }
 }

@@ -26,7 +26,9 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 async function listen(): Promise<number> {
   server = new Server({ hostKeys: [ed.private, ecdsa.private] }, (c) => {
     c.on('error', () => undefined);
-    c.on('authentication', (ctx) => (ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey'])));
+    c.on('authentication', (ctx) =>
+      ctx.method === 'publickey' ? ctx.accept() : ctx.reject(['publickey']),
+    );
     c.on('ready', () => c.end());
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -37,7 +39,14 @@ function verifier(withPreference: boolean): HostKeyVerifier {
   return {
     check: (_h, _p, key): HostKeyVerdict => {
       const fingerprint = sha256Fingerprint(key);
-      return fingerprint === knownFp ? { kind: 'trusted', algorithm: 'ecdsa-sha2-nistp256', fingerprint, source: 'test' } : { kind: 'changed', algorithm: 'other', fingerprint, known: [{ fingerprint: knownFp, source: 'test' }] };
+      return fingerprint === knownFp
+        ? { kind: 'trusted', algorithm: 'ecdsa-sha2-nistp256', fingerprint, source: 'test' }
+        : {
+            kind: 'changed',
+            algorithm: 'other',
+            fingerprint,
+            known: [{ fingerprint: knownFp, source: 'test' }],
+          };
     },
     trust: async () => undefined,
     ...(withPreference ? { knownAlgorithms: () => ['ecdsa-sha2-nistp256'] } : {}),
@@ -45,7 +54,12 @@ function verifier(withPreference: boolean): HostKeyVerifier {
 }
 
 const timings = { keepaliveIntervalMs: 0, keepaliveCountMax: 3, connectTimeoutMs: 3000 };
-const target = (port: number) => ({ host: '127.0.0.1', port, user: 'u', auth: { kind: 'key' as const, privateKey: Buffer.from(client.private) } });
+const target = (port: number) => ({
+  host: '127.0.0.1',
+  port,
+  user: 'u',
+  auth: { kind: 'key' as const, privateKey: Buffer.from(client.private) },
+});
 
 describe('host-key algorithm preference', () => {
   it('asks for the known key type first and connects', async () => {
@@ -61,6 +75,11 @@ describe('host-key algorithm preference', () => {
   });
 
   it('maps known_hosts key types to handshake algorithms (RSA keys via rsa-sha2-*)', () => {
-    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519', 'ssh-rsa'])).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519', 'ssh-rsa'])).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ]);
   });
 });

@@ -18,7 +18,12 @@ export interface ClientTimings {
 }
 
 /** Connects to `target` (through `sock` when a jump host supplies the stream); resolves when authenticated. */
-export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings: ClientTimings, sock?: Readable): Promise<Client> {
+export function openClient(
+  target: SshTarget,
+  verifier: HostKeyVerifier,
+  timings: ClientTimings,
+  sock?: Readable,
+): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let rejectedKey: HostKeyRejected | undefined;
@@ -56,7 +61,9 @@ export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings
           if (verdict.kind === 'trusted') return true;
           rejectedKey = new HostKeyRejected(target.host, target.port, verdict, Buffer.from(key));
         } catch (err) {
-          verifierError = new Error(`cannot check the host key of ${target.host}:${target.port}: ${err instanceof Error ? err.message : String(err)}`);
+          verifierError = new Error(
+            `cannot check the host key of ${target.host}:${target.port}: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         return false;
       },
@@ -64,8 +71,16 @@ export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings
     if (sock) config.sock = sock;
     // Ask an honest server for the key type already known (as OpenSSH orders HostKeyAlgorithms),
     // so a host known by its RSA key is not refused for presenting ed25519 first.
-    const preferred = hostKeyAlgorithmsFor(verifier.knownAlgorithms?.(target.host, target.port) ?? []);
-    if (preferred.length > 0) config.algorithms = { serverHostKey: [...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))] as never };
+    const preferred = hostKeyAlgorithmsFor(
+      verifier.knownAlgorithms?.(target.host, target.port) ?? [],
+    );
+    if (preferred.length > 0)
+      config.algorithms = {
+        serverHostKey: [
+          ...preferred,
+          ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a)),
+        ] as never,
+      };
     switch (target.auth.kind) {
       case 'agent':
         config.agent = target.auth.socket;
@@ -87,7 +102,15 @@ export function openClient(target: SshTarget, verifier: HostKeyVerifier, timings
 }
 
 /** ssh2's default host-key algorithms, in its order (its `prepend` never reorders existing ones). */
-const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const DEFAULT_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 /** known_hosts key types -> the host-key algorithms that present them, best first. */
 export function hostKeyAlgorithmsFor(keyTypes: string[]): string[] {

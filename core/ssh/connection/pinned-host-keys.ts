@@ -14,7 +14,9 @@ export function sha256Fingerprint(keyBlob: Buffer): string {
 function algorithmOf(keyBlob: Buffer): string {
   if (keyBlob.length < 4) return 'unknown';
   const length = keyBlob.readUInt32BE(0);
-  return length > 0 && length <= 64 && 4 + length <= keyBlob.length ? keyBlob.subarray(4, 4 + length).toString('latin1') : 'unknown';
+  return length > 0 && length <= 64 && 4 + length <= keyBlob.length
+    ? keyBlob.subarray(4, 4 + length).toString('latin1')
+    : 'unknown';
 }
 
 export class PinnedHostKeys implements HostKeyVerifier {
@@ -37,7 +39,12 @@ export class PinnedHostKeys implements HostKeyVerifier {
       ? { kind: 'unknown', algorithm, fingerprint }
       : known.has(fingerprint)
         ? { kind: 'trusted', algorithm, fingerprint, source: this.source }
-        : { kind: 'changed', algorithm, fingerprint, known: [...known].map((f) => ({ fingerprint: f, source: this.source })) };
+        : {
+            kind: 'changed',
+            algorithm,
+            fingerprint,
+            known: [...known].map((f) => ({ fingerprint: f, source: this.source })),
+          };
     this.checks.push({ host, port, verdict: verdict.kind });
     return verdict;
   }

@@ -14,7 +14,14 @@ const WATCHDOG = fs.readFileSync(path.join(real.dir, 'prelude', 'watchdog.sh'), 
 
 describe('remote script catalog', () => {
   it('lists the bash scripts and the Python job program by name, nothing else', () => {
-    expect(real.names()).toEqual(['echo-input', 'job', 'model-files', 'preflight', 'stat-paths', 'wait-for-port']);
+    expect(real.names()).toEqual([
+      'echo-input',
+      'job',
+      'model-files',
+      'preflight',
+      'stat-paths',
+      'wait-for-port',
+    ]);
     expect(real.get('job').fileName).toMatch(/^job-[0-9a-f]{12}\.py$/);
     expect(real.get('preflight').fileName).toMatch(/^preflight-[0-9a-f]{12}\.sh$/);
     expect(() => real.get('prelude')).toThrow(/not one of Raydeck's remote scripts/);
@@ -35,7 +42,10 @@ describe('remote script catalog', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-scripts-'));
     try {
       fs.mkdirSync(path.join(dir, 'prelude'));
-      fs.writeFileSync(path.join(dir, 'a.sh'), '#!/usr/bin/env bash\n# raydeck:prelude watchdog — here\necho hi\n');
+      fs.writeFileSync(
+        path.join(dir, 'a.sh'),
+        '#!/usr/bin/env bash\n# raydeck:prelude watchdog — here\necho hi\n',
+      );
       fs.writeFileSync(path.join(dir, 'prelude', 'watchdog.sh'), 'echo one\n');
       const first = new RemoteScriptCatalog(dir).get('a');
       expect(first.content.toString()).toBe('#!/usr/bin/env bash\necho one\necho hi\n');

@@ -42,7 +42,9 @@ const PRELUDE_LINE = /^# raydeck:prelude ([a-z0-9-]+)\b.*$/gm;
 
 /** Finds `remote/scripts` by walking up from this file (works from source and from a bundle). */
 export function defaultScriptsDir(): string {
-  let dir = path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
+  let dir = path.dirname(
+    typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url),
+  );
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'remote', 'scripts');
     if (existsSync(candidate)) return candidate;
@@ -62,7 +64,10 @@ export class RemoteScriptCatalog {
     for (const f of readdirSync(this.dir)) {
       const m = SCRIPT_FILE.exec(f);
       if (!m?.[1]) continue;
-      if (byName.has(m[1])) throw new Error(`remote/scripts has two scripts named "${m[1]}" (${byName.get(m[1])} and ${f}): keep one.`);
+      if (byName.has(m[1]))
+        throw new Error(
+          `remote/scripts has two scripts named "${m[1]}" (${byName.get(m[1])} and ${f}): keep one.`,
+        );
       byName.set(m[1], f);
     }
     return byName;
@@ -76,9 +81,14 @@ export class RemoteScriptCatalog {
     const cached = this.cache.get(name);
     if (cached) return cached;
     const file = this.files().get(name);
-    if (!file) throw new Error(`"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`);
+    if (!file)
+      throw new Error(
+        `"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`,
+      );
     const raw = readFileSync(path.join(this.dir, file));
-    const content = file.endsWith('.sh') ? Buffer.from(this.withPreludes(raw.toString('utf8'), file)) : raw;
+    const content = file.endsWith('.sh')
+      ? Buffer.from(this.withPreludes(raw.toString('utf8'), file))
+      : raw;
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
     const script = { name, fileName: `${name}-${hash}${path.extname(file)}`, content };
     this.cache.set(name, script);
@@ -89,7 +99,10 @@ export class RemoteScriptCatalog {
   private withPreludes(text: string, file: string): string {
     return text.replace(PRELUDE_LINE, (_line, prelude: string) => {
       const preludeFile = path.join(this.dir, 'prelude', `${prelude}.sh`);
-      if (!existsSync(preludeFile)) throw new Error(`${file} asks for the prelude "${prelude}", which remote/scripts/prelude does not have.`);
+      if (!existsSync(preludeFile))
+        throw new Error(
+          `${file} asks for the prelude "${prelude}", which remote/scripts/prelude does not have.`,
+        );
       return readFileSync(preludeFile, 'utf8').replace(/\n$/, '');
     });
   }
@@ -137,29 +150,56 @@ export async function homePath(sftp: SFTPWrapper, remotePath: string): Promise<s
 }
 
 /** Writes a file atomically (temporary name, then rename over the target). */
-export async function writeRemoteFile(sftp: SFTPWrapper, file: string, content: Buffer, mode: number): Promise<void> {
+export async function writeRemoteFile(
+  sftp: SFTPWrapper,
+  file: string,
+  content: Buffer,
+  mode: number,
+): Promise<void> {
   const temporary = `${file}.${randomBytes(4).toString('hex')}.part`;
-  await call<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err, undefined)));
+  await call<void>((cb) =>
+    sftp.writeFile(temporary, content, { mode }, (err) => cb(err, undefined)),
+  );
   try {
     await call<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err, undefined)));
     await call<void>((cb) => sftp.ext_openssh_rename(temporary, file, (err) => cb(err, undefined)));
   } catch (err) {
-    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(() => undefined);
+    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(
+      () => undefined,
+    );
     throw err;
   }
 }
 
 /** Streams a local file to `file` (temporary name, then rename over the target), reporting bytes sent. */
-export async function putFileAtomic(sftp: SFTPWrapper, localPath: string, file: string, mode: number, onProgress?: (sent: number, total: number) => void): Promise<void> {
+export async function putFileAtomic(
+  sftp: SFTPWrapper,
+  localPath: string,
+  file: string,
+  mode: number,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<void> {
   const temporary = `${file}.${randomBytes(4).toString('hex')}.part`;
   try {
     await call<void>((cb) =>
-      sftp.fastPut(localPath, temporary, { mode, concurrency: 16, chunkSize: 32 * 1024, step: (sent, _chunk, total) => onProgress?.(sent, total) }, (err) => cb(err ?? undefined, undefined)),
+      sftp.fastPut(
+        localPath,
+        temporary,
+        {
+          mode,
+          concurrency: 16,
+          chunkSize: 32 * 1024,
+          step: (sent, _chunk, total) => onProgress?.(sent, total),
+        },
+        (err) => cb(err ?? undefined, undefined),
+      ),
     );
     await call<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err, undefined)));
     await call<void>((cb) => sftp.ext_openssh_rename(temporary, file, (err) => cb(err, undefined)));
   } catch (err) {
-    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(() => undefined);
+    await call<void>((cb) => sftp.unlink(temporary, (e) => cb(e, undefined))).catch(
+      () => undefined,
+    );
     throw err;
   }
 }
@@ -189,7 +229,8 @@ export class ScriptInstaller {
       await ensureDir(sftp, `${home}/.raydeck/scripts`, 0o700);
       const file = `${home}/.raydeck/scripts/${script.fileName}`;
       const present = await exists(sftp, file);
-      if (present?.size !== script.content.length) await writeRemoteFile(sftp, file, script.content, 0o700);
+      if (present?.size !== script.content.length)
+        await writeRemoteFile(sftp, file, script.content, 0o700);
       return file;
     } finally {
       sftp.end();
@@ -197,17 +238,31 @@ export class ScriptInstaller {
   }
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, PIPE: 13, TERM: 15 };
+const SIGNAL_NUMBERS: Record<string, number> = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  KILL: 9,
+  PIPE: 13,
+  TERM: 15,
+};
 
 /**
  * Runs an installed script: `bash '<path>'` (or `python3 '<path>'`), `input` as JSON on stdin then EOF, output streamed
  * by line and bounded. Cancelling sends SIGTERM (sshd honours it for non-root logins only) and
  * closes the channel; the scripts' own watchdog then ends their process group (remote/README.md).
  */
-export async function execScript(channels: ChannelOpener, scriptPath: string, opts: RunScriptOptions = {}): Promise<ScriptResult> {
+export async function execScript(
+  channels: ChannelOpener,
+  scriptPath: string,
+  opts: RunScriptOptions = {},
+): Promise<ScriptResult> {
   const { signal, onLine } = opts;
   const limit = opts.maxOutputBytes ?? 1024 * 1024;
-  const channel = await channels.exec(`${interpreterFor(scriptPath)} ${shellQuote(scriptPath)}`, signal);
+  const channel = await channels.exec(
+    `${interpreterFor(scriptPath)} ${shellQuote(scriptPath)}`,
+    signal,
+  );
   const stdout = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stdout')));
   const stderr = new BoundedOutput(limit, onLine && ((line) => onLine(line, 'stderr')));
   return new Promise<ScriptResult>((resolve, reject) => {
@@ -253,6 +308,8 @@ export function scriptJson(name: string, result: ScriptResult): unknown {
   try {
     return JSON.parse(lastLine) as unknown;
   } catch {
-    throw new Error(`${name} did not print a JSON result (last line: ${JSON.stringify(lastLine.slice(0, 200))}).`);
+    throw new Error(
+      `${name} did not print a JSON result (last line: ${JSON.stringify(lastLine.slice(0, 200))}).`,
+    );
   }
 }

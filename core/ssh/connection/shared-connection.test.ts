@@ -28,7 +28,13 @@ interface FakeNode {
 }
 
 async function startNode(): Promise<FakeNode> {
-  const node: FakeNode = { port: 0, authAttempts: 0, sessions: [], acceptAuth: true, close: async () => undefined };
+  const node: FakeNode = {
+    port: 0,
+    authAttempts: 0,
+    sessions: [],
+    acceptAuth: true,
+    close: async () => undefined,
+  };
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
@@ -40,15 +46,22 @@ async function startNode(): Promise<FakeNode> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   node.port = (server.address() as net.AddressInfo).port;
-  node.close = () => new Promise((resolve) => {
-    for (const s of node.sessions) s.end();
-    server.close(() => resolve());
-  });
+  node.close = () =>
+    new Promise((resolve) => {
+      for (const s of node.sessions) s.end();
+      server.close(() => resolve());
+    });
   return node;
 }
 
-const target = (port: number): SshTarget => ({ host: '127.0.0.1', port, user: 'ml', auth: { kind: 'key', privateKey: Buffer.from(clientKey.private) } });
-const trusting = (port: number) => new PinnedHostKeys([{ host: '127.0.0.1', port, fingerprints: [sha256Fingerprint(hostBlob)] }]);
+const target = (port: number): SshTarget => ({
+  host: '127.0.0.1',
+  port,
+  user: 'ml',
+  auth: { kind: 'key', privateKey: Buffer.from(clientKey.private) },
+});
+const trusting = (port: number) =>
+  new PinnedHostKeys([{ host: '127.0.0.1', port, fingerprints: [sha256Fingerprint(hostBlob)] }]);
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -56,7 +69,13 @@ afterEach(async () => {
   cleanups = [];
 });
 function newPool() {
-  const pool = new SshConnectionPool({ lingerMs: 0, keepaliveIntervalMs: 200, keepaliveCountMax: 2, connectTimeoutMs: 2000, backoff: { initialMs: 50, maxMs: 200, jitter: 0.5 } });
+  const pool = new SshConnectionPool({
+    lingerMs: 0,
+    keepaliveIntervalMs: 200,
+    keepaliveCountMax: 2,
+    connectTimeoutMs: 2000,
+    backoff: { initialMs: 50, maxMs: 200, jitter: 0.5 },
+  });
   cleanups.push(() => pool.closeAll());
   return pool;
 }
@@ -73,7 +92,11 @@ describe('SharedConnection', () => {
     const err = await conn.ready().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyRejected);
     expect((err as HostKeyRejected).key.equals(hostBlob)).toBe(true);
-    expect(conn.state()).toMatchObject({ state: 'failed', failure: 'host-key-unknown', presented: { algorithm: 'ssh-ed25519', fingerprint: sha256Fingerprint(hostBlob) } });
+    expect(conn.state()).toMatchObject({
+      state: 'failed',
+      failure: 'host-key-unknown',
+      presented: { algorithm: 'ssh-ed25519', fingerprint: sha256Fingerprint(hostBlob) },
+    });
     expect(n.authAttempts).toBe(0);
   });
 
@@ -89,7 +112,12 @@ describe('SharedConnection', () => {
 
   it('never connects when the verifier itself breaks', async () => {
     const n = await node();
-    const broken = { check: () => { throw new Error('known_hosts unreadable'); }, trust: async () => undefined };
+    const broken = {
+      check: () => {
+        throw new Error('known_hosts unreadable');
+      },
+      trust: async () => undefined,
+    };
     const conn = newPool().acquire(target(n.port), { verifier: broken });
     await expect(conn.ready()).rejects.toThrow(/cannot check the host key.*known_hosts unreadable/);
     expect(n.authAttempts).toBe(0);
@@ -100,7 +128,11 @@ describe('SharedConnection', () => {
     n.acceptAuth = false;
     const conn = newPool().acquire(target(n.port), { verifier: trusting(n.port) });
     await expect(conn.ready()).rejects.toMatchObject({ failure: 'auth' });
-    expect(conn.state()).toMatchObject({ state: 'failed', failure: 'auth', reason: expect.stringMatching(/refused the credentials/) });
+    expect(conn.state()).toMatchObject({
+      state: 'failed',
+      failure: 'auth',
+      reason: expect.stringMatching(/refused the credentials/),
+    });
   });
 
   it('reports a closed port as unreachable', async () => {
@@ -110,7 +142,10 @@ describe('SharedConnection', () => {
     await new Promise((r) => probe.close(r));
     const conn = newPool().acquire(target(port), { verifier: trusting(port) });
     await expect(conn.ready()).rejects.toMatchObject({ failure: 'unreachable' });
-    expect(conn.state()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/connection refused/) });
+    expect(conn.state()).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/connection refused/),
+    });
   });
 
   it('goes stale when the node drops the connection and is ready again without any call', async () => {
@@ -118,11 +153,15 @@ describe('SharedConnection', () => {
     const conn = newPool().acquire(target(n.port), { verifier: trusting(n.port) });
     await conn.ready();
     const seen: ConnectionState[] = [];
-    const back = new Promise<void>((resolve) => conn.onState((s) => (seen.push(s), s.state === 'ready' && resolve())));
+    const back = new Promise<void>((resolve) =>
+      conn.onState((s) => (seen.push(s), s.state === 'ready' && resolve())),
+    );
     n.sessions[0]!.end();
     await back;
     expect(seen.map((s) => s.state)).toEqual(['stale', 'ready']);
-    expect(seen[0]).toMatchObject({ reason: expect.stringMatching(/the node closed the connection; reconnecting/) });
+    expect(seen[0]).toMatchObject({
+      reason: expect.stringMatching(/the node closed the connection; reconnecting/),
+    });
     expect(n.sessions).toHaveLength(2);
   });
 
@@ -130,15 +169,21 @@ describe('SharedConnection', () => {
     const n = await node();
     let pinned = sha256Fingerprint(hostBlob);
     const verifier = {
-      check: (host: string, port: number, key: Buffer) => new PinnedHostKeys([{ host, port, fingerprints: [pinned] }]).check(host, port, key),
+      check: (host: string, port: number, key: Buffer) =>
+        new PinnedHostKeys([{ host, port, fingerprints: [pinned] }]).check(host, port, key),
       trust: async () => undefined,
     };
     const conn = newPool().acquire(target(n.port), { verifier });
     await conn.ready();
-    const failed = new Promise<ConnectionState>((resolve) => conn.onState((s) => s.state === 'failed' && resolve(s)));
+    const failed = new Promise<ConnectionState>((resolve) =>
+      conn.onState((s) => s.state === 'failed' && resolve(s)),
+    );
     pinned = 'SHA256:somethingElseWasTrustedBefore';
     n.sessions[0]!.end();
-    expect(await failed).toMatchObject({ failure: 'host-key-changed', known: [{ fingerprint: 'SHA256:somethingElseWasTrustedBefore' }] });
+    expect(await failed).toMatchObject({
+      failure: 'host-key-changed',
+      known: [{ fingerprint: 'SHA256:somethingElseWasTrustedBefore' }],
+    });
     const authBefore = n.authAttempts;
     await new Promise((r) => setTimeout(r, 400)); // several backoff periods: no new attempt
     expect(n.authAttempts).toBe(authBefore);
@@ -149,7 +194,9 @@ describe('SharedConnection', () => {
     const n = await node();
     const conn = newPool().acquire(target(n.port), { verifier: trusting(n.port) });
     await conn.ready();
-    const stale = new Promise<void>((resolve) => conn.onState((s) => s.state === 'stale' && resolve()));
+    const stale = new Promise<void>((resolve) =>
+      conn.onState((s) => s.state === 'stale' && resolve()),
+    );
     await n.close();
     await stale;
     conn.release();

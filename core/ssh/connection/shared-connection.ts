@@ -13,12 +13,37 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { ConnectionState } from '../../../shared';
-import { HostKeyRejected, type HostKeyVerifier, type NodeConnection, type RunScriptOptions, type ScriptResult, type ShellChannel, type ShellOptions, type SshTarget, type UploadFileOptions } from '../types';
+import {
+  HostKeyRejected,
+  type HostKeyVerifier,
+  type NodeConnection,
+  type RunScriptOptions,
+  type ScriptResult,
+  type ShellChannel,
+  type ShellOptions,
+  type SshTarget,
+  type UploadFileOptions,
+} from '../types';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff';
 import { ChannelSlots, abortReason } from './channel-slots';
-import { ConnectionFailed, JumpHostFailed, classifyConnectError, isHardStop } from './connection-failure';
+import {
+  ConnectionFailed,
+  JumpHostFailed,
+  classifyConnectError,
+  isHardStop,
+} from './connection-failure';
 import { type ClientTimings, openClient } from './open-client';
-import { type ChannelOpener, type RemoteScriptCatalog, ScriptInstaller, ensureDir, ensureDirs, execScript, homePath, putFileAtomic, writeRemoteFile } from './remote-scripts';
+import {
+  type ChannelOpener,
+  type RemoteScriptCatalog,
+  ScriptInstaller,
+  ensureDir,
+  ensureDirs,
+  execScript,
+  homePath,
+  putFileAtomic,
+  writeRemoteFile,
+} from './remote-scripts';
 
 /** Tuning of every connection of a pool. */
 export interface ConnectionSettings extends ClientTimings {
@@ -91,7 +116,10 @@ export class SharedConnection implements ChannelOpener {
   }
 
   ready(): Promise<void> {
-    if (this.disposed) return Promise.reject(new ConnectionFailed('other', `${this.label}: the connection was closed.`));
+    if (this.disposed)
+      return Promise.reject(
+        new ConnectionFailed('other', `${this.label}: the connection was closed.`),
+      );
     if (this.current.state === 'ready' && this.client) return Promise.resolve();
     const waiting = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (this.current.state === 'idle' || this.current.state === 'failed') this.connectNow();
@@ -109,11 +137,15 @@ export class SharedConnection implements ChannelOpener {
   }
 
   shell(opts: ShellOptions): Promise<ShellChannel> {
-    return this.openChannel<ClientChannel>(undefined, (client, cb) => client.shell({ cols: opts.cols, rows: opts.rows, term: opts.term ?? 'xterm-256color' }, cb));
+    return this.openChannel<ClientChannel>(undefined, (client, cb) =>
+      client.shell({ cols: opts.cols, rows: opts.rows, term: opts.term ?? 'xterm-256color' }, cb),
+    );
   }
 
   forwardOut(host: string, port: number): Promise<Duplex> {
-    return this.openChannel<ClientChannel>(undefined, (client, cb) => client.forwardOut('127.0.0.1', 0, host, port, cb));
+    return this.openChannel<ClientChannel>(undefined, (client, cb) =>
+      client.forwardOut('127.0.0.1', 0, host, port, cb),
+    );
   }
 
   async runScript(name: string, opts: RunScriptOptions = {}): Promise<ScriptResult> {
@@ -129,13 +161,22 @@ export class SharedConnection implements ChannelOpener {
     try {
       const target = await homePath(sftp, remotePath);
       await ensureDir(sftp, path.posix.dirname(target), 0o700);
-      await writeRemoteFile(sftp, target, Buffer.isBuffer(content) ? content : Buffer.from(content), mode);
+      await writeRemoteFile(
+        sftp,
+        target,
+        Buffer.isBuffer(content) ? content : Buffer.from(content),
+        mode,
+      );
     } finally {
       sftp.end();
     }
   }
 
-  async uploadFile(localPath: string, remotePath: string, opts: UploadFileOptions = {}): Promise<void> {
+  async uploadFile(
+    localPath: string,
+    remotePath: string,
+    opts: UploadFileOptions = {},
+  ): Promise<void> {
     const sftp = await this.sftp(opts.signal);
     const onAbort = () => sftp.end();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -149,7 +190,10 @@ export class SharedConnection implements ChannelOpener {
     }
   }
 
-  private async openChannel<T extends NodeJS.EventEmitter>(signal: AbortSignal | undefined, open: (client: Client, cb: (err: Error | undefined, channel: T) => void) => void): Promise<T> {
+  private async openChannel<T extends NodeJS.EventEmitter>(
+    signal: AbortSignal | undefined,
+    open: (client: Client, cb: (err: Error | undefined, channel: T) => void) => void,
+  ): Promise<T> {
     const release = await this.slots.take(signal);
     try {
       await this.readyOrAbort(signal);
@@ -176,7 +220,9 @@ export class SharedConnection implements ChannelOpener {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => reject(abortReason(signal));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.ready().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      this.ready()
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 
@@ -210,7 +256,11 @@ export class SharedConnection implements ChannelOpener {
       try {
         sock = await jump.forwardOut(this.target.host, this.target.port);
       } catch (err) {
-        throw new ConnectionFailed('unreachable', `${this.label}: the jump host ${hopLabel(this.target.jump)} cannot open a TCP connection to it (${err instanceof Error ? err.message : String(err)}).`, err);
+        throw new ConnectionFailed(
+          'unreachable',
+          `${this.label}: the jump host ${hopLabel(this.target.jump)} cannot open a TCP connection to it (${err instanceof Error ? err.message : String(err)}).`,
+          err,
+        );
       }
     }
     let client: Client;
@@ -246,7 +296,8 @@ export class SharedConnection implements ChannelOpener {
       if (err.verdict.kind === 'changed') state.known = err.verdict.known;
     }
     this.setState(state);
-    const rejection = err instanceof HostKeyRejected ? err : new ConnectionFailed(failure, reason, err);
+    const rejection =
+      err instanceof HostKeyRejected ? err : new ConnectionFailed(failure, reason, err);
     for (const waiter of this.takeWaiters()) waiter.reject(rejection);
   }
 
@@ -289,9 +340,15 @@ export class SharedConnection implements ChannelOpener {
         this.connecting = null;
         if (this.disposed) return;
         const { failure, reason } = classifyConnectError(this.label, err);
-        const hard = isHardStop(failure) || (err instanceof JumpHostFailed && err.cause instanceof HostKeyRejected);
+        const hard =
+          isHardStop(failure) ||
+          (err instanceof JumpHostFailed && err.cause instanceof HostKeyRejected);
         if (hard) return this.fail(err);
-        this.setState({ state: 'stale', since, reason: `${this.lostReason}; reconnect attempt ${this.retries} failed: ${reason}` });
+        this.setState({
+          state: 'stale',
+          since,
+          reason: `${this.lostReason}; reconnect attempt ${this.retries} failed: ${reason}`,
+        });
         this.scheduleRetry();
       },
     );
@@ -325,7 +382,8 @@ export class SharedConnection implements ChannelOpener {
     client?.end();
     this.jumpLease?.release();
     this.jumpLease = null;
-    for (const waiter of this.takeWaiters()) waiter.reject(new ConnectionFailed('other', `${this.label}: the connection was closed.`));
+    for (const waiter of this.takeWaiters())
+      waiter.reject(new ConnectionFailed('other', `${this.label}: the connection was closed.`));
     this.setState({ state: 'idle' });
     this.listeners.clear();
   }

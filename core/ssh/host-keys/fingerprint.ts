@@ -22,6 +22,7 @@ export function keyAlgorithm(keyBlob: Buffer): string {
     throw new Error('not an SSH public key: bad algorithm name length');
   }
   const name = keyBlob.subarray(4, 4 + length).toString('latin1');
-  if (!/^[\x21-\x7e]+$/.test(name)) throw new Error('not an SSH public key: algorithm name is not printable');
+  if (!/^[\x21-\x7e]+$/.test(name))
+    throw new Error('not an SSH public key: algorithm name is not printable');
   return name;
 }

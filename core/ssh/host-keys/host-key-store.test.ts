@@ -14,8 +14,12 @@ function setup() {
   const userFile = path.join(dir, 'ssh', 'known_hosts');
   const raydeckFile = path.join(dir, 'raydeck', 'known_hosts');
   fs.mkdirSync(path.dirname(userFile));
-  const store = new HostKeyStore({ userKnownHosts: [userFile, path.join(dir, 'ssh', 'missing')], raydeckKnownHosts: raydeckFile });
-  const key = (name: string, type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519') => makeKey(dir, type, name);
+  const store = new HostKeyStore({
+    userKnownHosts: [userFile, path.join(dir, 'ssh', 'missing')],
+    raydeckKnownHosts: raydeckFile,
+  });
+  const key = (name: string, type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519') =>
+    makeKey(dir, type, name);
   return { dir, userFile, raydeckFile, store, key };
 }
 
@@ -25,14 +29,24 @@ describe('HostKeyStore.check', () => {
   it('says unknown when no file mentions the host (missing files are fine)', () => {
     const { store, key } = setup();
     const k = key('k');
-    expect(store.check('node1', 22, k.blob)).toEqual({ kind: 'unknown', algorithm: 'ssh-ed25519', fingerprint: fingerprintOf(k.blob) });
+    expect(store.check('node1', 22, k.blob)).toEqual({
+      kind: 'unknown',
+      algorithm: 'ssh-ed25519',
+      fingerprint: fingerprintOf(k.blob),
+    });
   });
 
   it('trusts a key listed in the user known_hosts, naming file and line', () => {
     const { store, key, userFile } = setup();
     const k = key('k');
-    fs.writeFileSync(userFile, `# mine\n${line('other', key('o'))}\n${line('node1,10.0.0.1', k)}\n`);
-    expect(store.check('node1', 22, k.blob)).toMatchObject({ kind: 'trusted', source: `${userFile}:3` });
+    fs.writeFileSync(
+      userFile,
+      `# mine\n${line('other', key('o'))}\n${line('node1,10.0.0.1', k)}\n`,
+    );
+    expect(store.check('node1', 22, k.blob)).toMatchObject({
+      kind: 'trusted',
+      source: `${userFile}:3`,
+    });
     expect(store.check('10.0.0.1', 22, k.blob)).toMatchObject({ kind: 'trusted' });
   });
 
@@ -42,7 +56,10 @@ describe('HostKeyStore.check', () => {
     fs.writeFileSync(userFile, `${line('[node1]:2222', k)}\n`);
     execFileSync('ssh-keygen', ['-H', '-f', userFile], { stdio: 'ignore' });
     expect(fs.readFileSync(userFile, 'utf8')).toMatch(/^\|1\|/);
-    expect(store.check('node1', 2222, k.blob)).toMatchObject({ kind: 'trusted', source: `${userFile}:1` });
+    expect(store.check('node1', 2222, k.blob)).toMatchObject({
+      kind: 'trusted',
+      source: `${userFile}:1`,
+    });
     expect(store.check('node1', 22, k.blob).kind).toBe('unknown');
   });
 
@@ -82,7 +99,10 @@ describe('HostKeyStore.check', () => {
     const { store, key, userFile } = setup();
     const k = key('k');
     fs.writeFileSync(userFile, `${line('node1', k)}\n@revoked * ${k.algorithm} ${k.base64}\n`);
-    expect(store.check('node1', 22, k.blob)).toMatchObject({ kind: 'revoked', source: `${userFile}:2` });
+    expect(store.check('node1', 22, k.blob)).toMatchObject({
+      kind: 'revoked',
+      source: `${userFile}:2`,
+    });
   });
 
   it('never takes a @cert-authority key as the host key', () => {
@@ -96,7 +116,10 @@ describe('HostKeyStore.check', () => {
     const { store, key, userFile } = setup();
     const k = key('k');
     fs.writeFileSync(userFile, `node1 ssh-ed25519 garbage!\n${line('node1', k)}\n`);
-    expect(store.check('node1', 22, k.blob)).toMatchObject({ kind: 'trusted', source: `${userFile}:2` });
+    expect(store.check('node1', 22, k.blob)).toMatchObject({
+      kind: 'trusted',
+      source: `${userFile}:2`,
+    });
     expect(store.problems().map((p) => p.source)).toEqual([`${userFile}:1`]);
   });
 
@@ -120,8 +143,13 @@ describe('HostKeyStore.trust and forget', () => {
     const { store, key, raydeckFile } = setup();
     const k = key('k');
     await store.trust('198.51.100.10', 2222, k.blob);
-    expect(store.check('198.51.100.10', 2222, k.blob)).toMatchObject({ kind: 'trusted', source: `${raydeckFile}:1` });
-    expect(fs.readFileSync(raydeckFile, 'utf8')).toBe(`[198.51.100.10]:2222 ${k.algorithm} ${k.base64}\n`);
+    expect(store.check('198.51.100.10', 2222, k.blob)).toMatchObject({
+      kind: 'trusted',
+      source: `${raydeckFile}:1`,
+    });
+    expect(fs.readFileSync(raydeckFile, 'utf8')).toBe(
+      `[198.51.100.10]:2222 ${k.algorithm} ${k.base64}\n`,
+    );
     expect(fs.statSync(raydeckFile).mode & 0o777).toBe(0o600);
   });
 
@@ -131,13 +159,18 @@ describe('HostKeyStore.trust and forget', () => {
     const now = key('now');
     const other = key('other');
     fs.mkdirSync(path.dirname(raydeckFile), { recursive: true });
-    fs.writeFileSync(raydeckFile, `# hand-written note\n${line('node1', old)}\n${line('node2', other)}\n`);
+    fs.writeFileSync(
+      raydeckFile,
+      `# hand-written note\n${line('node1', old)}\n${line('node2', other)}\n`,
+    );
     expect(store.check('node1', 22, now.blob).kind).toBe('changed');
     await store.trust('node1', 22, now.blob);
     expect(store.check('node1', 22, now.blob).kind).toBe('trusted');
     expect(store.check('node1', 22, old.blob).kind).toBe('changed');
     expect(store.check('node2', 22, other.blob).kind).toBe('trusted');
-    expect(fs.readFileSync(raydeckFile, 'utf8')).toBe(`# hand-written note\n${line('node2', other)}\n${line('node1', now)}\n`);
+    expect(fs.readFileSync(raydeckFile, 'utf8')).toBe(
+      `# hand-written note\n${line('node2', other)}\n${line('node1', now)}\n`,
+    );
   });
 
   it('never writes the user’s known_hosts, even when its entry is the changed one', async () => {

@@ -24,7 +24,15 @@ import { writeFileAtomic } from '../../storage/atomic-file';
 import { withFileLock } from '../../storage/file-lock';
 import type { HostKeyVerdict, HostKeyVerifier } from '../types';
 import { fingerprintOf, keyAlgorithm } from './fingerprint';
-import { entryIsExactlyFor, entryMatches, formatKnownHostsLine, parseKnownHosts, type KnownHostEntry, type ParsedKnownHosts, type SkippedLine } from './known-hosts';
+import {
+  entryIsExactlyFor,
+  entryMatches,
+  formatKnownHostsLine,
+  parseKnownHosts,
+  type KnownHostEntry,
+  type ParsedKnownHosts,
+  type SkippedLine,
+} from './known-hosts';
 
 export interface HostKeyStoreOptions {
   /** The user's known_hosts files, e.g. `~/.ssh/known_hosts`. Read, never written. */
@@ -58,7 +66,12 @@ export class HostKeyStore implements HostKeyVerifier {
     const same = hostKeys.find((e) => e.key.equals(key));
     if (same) return { kind: 'trusted', algorithm, fingerprint, source: same.source };
     if (hostKeys.length > 0) {
-      return { kind: 'changed', algorithm, fingerprint, known: hostKeys.map((e) => ({ fingerprint: fingerprintOf(e.key), source: e.source })) };
+      return {
+        kind: 'changed',
+        algorithm,
+        fingerprint,
+        known: hostKeys.map((e) => ({ fingerprint: fingerprintOf(e.key), source: e.source })),
+      };
     }
     return { kind: 'unknown', algorithm, fingerprint };
   }
@@ -79,7 +92,9 @@ export class HostKeyStore implements HostKeyVerifier {
     const line = formatKnownHostsLine(host, port, key);
     const verdict = this.check(host, port, key);
     if (verdict.kind === 'revoked') {
-      throw new Error(`Refusing to trust ${verdict.fingerprint} for ${host}:${port}: it is marked @revoked in ${verdict.source}.`);
+      throw new Error(
+        `Refusing to trust ${verdict.fingerprint} for ${host}:${port}: it is marked @revoked in ${verdict.source}.`,
+      );
     }
     await this.rewrite(host, port, line);
   }
@@ -99,7 +114,11 @@ export class HostKeyStore implements HostKeyVerifier {
   }
 
   private entriesFor(host: string, port: number): KnownHostEntry[] {
-    return this.files().flatMap((file) => this.read(file).entries.filter((e) => e.marker !== 'cert-authority' && entryMatches(e, host, port)));
+    return this.files().flatMap((file) =>
+      this.read(file).entries.filter(
+        (e) => e.marker !== 'cert-authority' && entryMatches(e, host, port),
+      ),
+    );
   }
 
   /** Sync on purpose: `check` answers ssh2's host verifier; a stat per file per connect is cheap. */
@@ -110,7 +129,10 @@ export class HostKeyStore implements HostKeyVerifier {
     } catch (err) {
       this.cache.delete(file);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-      return { entries: [], skipped: [{ source: file, reason: `cannot read: ${(err as Error).message}` }] };
+      return {
+        entries: [],
+        skipped: [{ source: file, reason: `cannot read: ${(err as Error).message}` }],
+      };
     }
     const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
     const cached = this.cache.get(file);
@@ -119,7 +141,10 @@ export class HostKeyStore implements HostKeyVerifier {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      return { entries: [], skipped: [{ source: file, reason: `cannot read: ${(err as Error).message}` }] };
+      return {
+        entries: [],
+        skipped: [{ source: file, reason: `cannot read: ${(err as Error).message}` }],
+      };
     }
     const parsed = parseKnownHosts(text, file);
     this.cache.set(file, { stamp, parsed });
@@ -149,7 +174,9 @@ export class HostKeyStore implements HostKeyVerifier {
     };
     // Serialised in this process (the queue) and across processes (the lock file beside it):
     // the CLI and the app trusting keys at once each read the other's new line (issue 16).
-    const result = this.writes.then(() => withFileLock(`${this.options.raydeckKnownHosts}.lock`, run));
+    const result = this.writes.then(() =>
+      withFileLock(`${this.options.raydeckKnownHosts}.lock`, run),
+    );
     this.writes = result.catch(() => undefined);
     return result;
   }

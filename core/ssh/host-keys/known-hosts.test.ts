@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../../testing/temp-home';
-import { entryIsExactlyFor, entryMatches, formatKnownHostsLine, knownHostName, matchPatternList, parseKnownHosts } from './known-hosts';
+import {
+  entryIsExactlyFor,
+  entryMatches,
+  formatKnownHostsLine,
+  knownHostName,
+  matchPatternList,
+  parseKnownHosts,
+} from './known-hosts';
 import { makeKey } from './test-keys';
 
 const tempDir = useTempHomes();
@@ -81,19 +88,31 @@ describe('host matching', () => {
     const dir = tempDir();
     const a = makeKey(dir, 'ed25519');
     const file = path.join(dir, 'known_hosts');
-    fs.writeFileSync(file, `node1 ${a.algorithm} ${a.base64}\n[node2]:2222 ${a.algorithm} ${a.base64}\n`);
+    fs.writeFileSync(
+      file,
+      `node1 ${a.algorithm} ${a.base64}\n[node2]:2222 ${a.algorithm} ${a.base64}\n`,
+    );
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toMatch(/^\|1\|/);
     expect(text).not.toMatch(/node1|node2/);
     const { entries } = parseKnownHosts(text, file);
     expect(entries.every((e) => e.names.kind === 'hashed')).toBe(true);
-    const cases: [string, number][] = [['node1', 22], ['NODE1', 22], ['node1', 2222], ['node2', 2222], ['node2', 22], ['node3', 22]];
+    const cases: [string, number][] = [
+      ['node1', 22],
+      ['NODE1', 22],
+      ['node1', 2222],
+      ['node2', 2222],
+      ['node2', 22],
+      ['node3', 22],
+    ];
     for (const [host, port] of cases) {
       const ours = entries.some((e) => entryMatches(e, host, port));
       let theirs = true;
       try {
-        execFileSync('ssh-keygen', ['-F', knownHostName(host, port), '-f', file], { stdio: 'ignore' });
+        execFileSync('ssh-keygen', ['-F', knownHostName(host, port), '-f', file], {
+          stdio: 'ignore',
+        });
       } catch {
         theirs = false;
       }

@@ -20,8 +20,7 @@ export type KnownHostMarker = 'revoked' | 'cert-authority';
 
 /** The host field of a line: a list of patterns, or one hashed name. */
 export type KnownHostNames =
-  | { kind: 'patterns'; patterns: string[] }
-  | { kind: 'hashed'; salt: Buffer; hash: Buffer };
+  { kind: 'patterns'; patterns: string[] } | { kind: 'hashed'; salt: Buffer; hash: Buffer };
 
 export interface KnownHostEntry {
   /** `file:line` for messages, e.g. `/home/me/.ssh/known_hosts:12`. */
@@ -91,7 +90,8 @@ function parseLine(text: string): LineFields | string {
   } catch (err) {
     return (err as Error).message;
   }
-  if (blobAlgorithm !== algorithm) return `key type ${algorithm} does not match the key (${blobAlgorithm})`;
+  if (blobAlgorithm !== algorithm)
+    return `key type ${algorithm} does not match the key (${blobAlgorithm})`;
   return { marker, names, algorithm, key };
 }
 
@@ -99,10 +99,12 @@ function parseNames(field: string): KnownHostNames | string {
   if (field.startsWith('|')) {
     const parts = field.split('|');
     // '|1|salt|hash' splits into ['', '1', salt, hash]
-    if (parts.length !== 4 || parts[1] !== '1') return 'unsupported hashed host format (expected |1|salt|hash)';
+    if (parts.length !== 4 || parts[1] !== '1')
+      return 'unsupported hashed host format (expected |1|salt|hash)';
     const salt = Buffer.from(parts[2] ?? '', 'base64');
     const hash = Buffer.from(parts[3] ?? '', 'base64');
-    if (salt.length !== 20 || hash.length !== 20) return 'hashed host has a bad salt or hash length';
+    if (salt.length !== 20 || hash.length !== 20)
+      return 'hashed host has a bad salt or hash length';
     return { kind: 'hashed', salt, hash };
   }
   const patterns = field.split(',').filter((p) => p !== '');
@@ -159,13 +161,17 @@ export function entryMatches(entry: KnownHostEntry, host: string, port: number):
 export function entryIsExactlyFor(entry: KnownHostEntry, host: string, port: number): boolean {
   if (entry.names.kind === 'hashed') return entryMatches(entry, host, port);
   const [only, ...rest] = entry.names.patterns;
-  return rest.length === 0 && only !== undefined && only.toLowerCase() === knownHostName(host, port);
+  return (
+    rest.length === 0 && only !== undefined && only.toLowerCase() === knownHostName(host, port)
+  );
 }
 
 /** A plain known_hosts line for host:port (no marker, no comment), without the newline. */
 export function formatKnownHostsLine(host: string, port: number, key: Buffer): string {
   // Anything else (spaces, commas, wildcards, '|', '#') would change what the line means.
-  if (!/^[A-Za-z0-9_.:%-]+$/.test(host)) throw new Error(`cannot write a known_hosts entry for host ${JSON.stringify(host)}`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`cannot write a known_hosts entry for port ${port}`);
+  if (!/^[A-Za-z0-9_.:%-]+$/.test(host))
+    throw new Error(`cannot write a known_hosts entry for host ${JSON.stringify(host)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`cannot write a known_hosts entry for port ${port}`);
   return `${knownHostName(host, port)} ${keyAlgorithm(key)} ${key.toString('base64')}`;
 }

@@ -18,10 +18,18 @@ export interface TestKey {
   blob: Buffer;
 }
 
-export function makeKey(dir: string, type: 'ed25519' | 'rsa' | 'ecdsa', name: string = type): TestKey {
+export function makeKey(
+  dir: string,
+  type: 'ed25519' | 'rsa' | 'ecdsa',
+  name: string = type,
+): TestKey {
   const file = path.join(dir, `${name}_key`);
   const bits = type === 'rsa' ? ['-b', '2048'] : [];
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', `test-${name}`, '-f', file], { stdio: 'ignore' });
+  execFileSync(
+    'ssh-keygen',
+    ['-q', '-t', type, ...bits, '-N', '', '-C', `test-${name}`, '-f', file],
+    { stdio: 'ignore' },
+  );
   const [algorithm = '', base64 = ''] = fs.readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/);
   return { type, pubFile: `${file}.pub`, algorithm, base64, blob: Buffer.from(base64, 'base64') };
 }

@@ -39,7 +39,10 @@ function ProgressBar({ op }: { op: Operation }) {
       aria-valuenow={pct ?? undefined}
       aria-label={op.title}
     >
-      <div className={pct === null ? 'bar indeterminate' : 'bar'} style={pct === null ? undefined : { width: `${pct}%` }} />
+      <div
+        className={pct === null ? 'bar indeterminate' : 'bar'}
+        style={pct === null ? undefined : { width: `${pct}%` }}
+      />
     </div>
   );
 }
@@ -48,20 +51,33 @@ function LogPane({ operationId }: { operationId: string }) {
   const lines = useOperationLog(operationId);
   return (
     <pre className="log-pane" aria-label="Operation log" data-testid="operation-log">
-      {lines.length === 0 ? <span className="muted">No output yet.</span> : lines.map((l, i) => (
-            <div key={i} className={`log-${l.stream}`}>
-              <AnsiLine text={l.line} />
-            </div>
-          ))}
+      {lines.length === 0 ? (
+        <span className="muted">No output yet.</span>
+      ) : (
+        lines.map((l, i) => (
+          <div key={i} className={`log-${l.stream}`}>
+            <AnsiLine text={l.line} />
+          </div>
+        ))
+      )}
     </pre>
   );
 }
 
 function LocalChecks() {
   const client = useRaydeck();
-  const results = useQuery({ queryKey: ['localChecks'], queryFn: () => client.call('app.localChecks', {}) });
+  const results = useQuery({
+    queryKey: ['localChecks'],
+    queryFn: () => client.call('app.localChecks', {}),
+  });
   if (!results.data || results.data.length === 0) return null;
-  return <CheckList items={results.data.map((r) => ({ ...r, id: r.name, label: r.name }))} label="Local checks" testId="local-checks" />;
+  return (
+    <CheckList
+      items={results.data.map((r) => ({ ...r, id: r.name, label: r.name }))}
+      label="Local checks"
+      testId="local-checks"
+    />
+  );
 }
 
 export function ActivityPage() {
@@ -71,9 +87,12 @@ export function ActivityPage() {
   const once = useSingleFlight();
   const { clusters } = useCurrentCluster();
   const bringups = useAllBringups(clusters.data ?? []);
-  const clusterName = (id: string) => clusters.data?.find((c) => c.id === id)?.name ?? 'a removed cluster';
+  const clusterName = (id: string) =>
+    clusters.data?.find((c) => c.id === id)?.name ?? 'a removed cluster';
   const [open, setOpen] = useState<string | null>(null);
-  const anyRunning = (ops.data?.some((o) => o.state === 'running') ?? false) || bringups.some((b) => b.run.state === 'running');
+  const anyRunning =
+    (ops.data?.some((o) => o.state === 'running') ?? false) ||
+    bringups.some((b) => b.run.state === 'running');
   // One timeline, newest first: operations and bring-ups by when they started.
   const entries = [
     ...(ops.data ?? []).map((op) => ({ at: op.startedAt, op, bringup: null })),
@@ -92,8 +111,14 @@ export function ActivityPage() {
   return (
     <section className="page">
       <div className="toolbar">
-        <span className="muted">Long-running work — bring-ups, applies, checks — with progress and logs.</span>
-        <button className="btn" onClick={() => once((done) => check.mutate(undefined, { onSettled: done }))} disabled={check.isPending}>
+        <span className="muted">
+          Long-running work — bring-ups, applies, checks — with progress and logs.
+        </span>
+        <button
+          className="btn"
+          onClick={() => once((done) => check.mutate(undefined, { onSettled: done }))}
+          disabled={check.isPending}
+        >
           Check this machine
         </button>
       </div>
@@ -109,33 +134,45 @@ export function ActivityPage() {
       <ul className="card-list" aria-label="Operations">
         {entries.map(({ op, bringup }) =>
           bringup ? (
-            <BringupActivityCard key={`run-${bringup.run.id}`} run={bringup.run} cluster={bringup.cluster} now={now} />
+            <BringupActivityCard
+              key={`run-${bringup.run.id}`}
+              run={bringup.run}
+              cluster={bringup.cluster}
+              now={now}
+            />
           ) : op ? (
-          <li key={op.id} className="card op-card" data-testid="operation" data-state={op.state}>
-            <div className="op-head">
-              <button className="linklike" onClick={() => setOpen(open === op.id ? null : op.id)} aria-expanded={open === op.id}>
-                {op.title}
-              </button>
-              {op.clusterId ? (
-                <span className="muted small" data-testid="activity-cluster">
-                  {clusterName(op.clusterId)}
-                </span>
-              ) : null}
-              <span className={`badge state-${op.state}`}>{op.state}</span>
-              <span className="muted small" data-testid="activity-when">
-                {formatDateTime(op.startedAt)}
-              </span>
-              <span className="muted small">{elapsed(op, now)}</span>
-              {op.state === 'running' ? (
-                <button className="btn ghost small" onClick={() => void client.call('operations.cancel', { id: op.id })}>
-                  Cancel
+            <li key={op.id} className="card op-card" data-testid="operation" data-state={op.state}>
+              <div className="op-head">
+                <button
+                  className="linklike"
+                  onClick={() => setOpen(open === op.id ? null : op.id)}
+                  aria-expanded={open === op.id}
+                >
+                  {op.title}
                 </button>
-              ) : null}
-            </div>
-            <ProgressBar op={op} />
-            <div className="muted small">{op.error ?? op.detail}</div>
-            {open === op.id ? <LogPane operationId={op.id} /> : null}
-          </li>
+                {op.clusterId ? (
+                  <span className="muted small" data-testid="activity-cluster">
+                    {clusterName(op.clusterId)}
+                  </span>
+                ) : null}
+                <span className={`badge state-${op.state}`}>{op.state}</span>
+                <span className="muted small" data-testid="activity-when">
+                  {formatDateTime(op.startedAt)}
+                </span>
+                <span className="muted small">{elapsed(op, now)}</span>
+                {op.state === 'running' ? (
+                  <button
+                    className="btn ghost small"
+                    onClick={() => void client.call('operations.cancel', { id: op.id })}
+                  >
+                    Cancel
+                  </button>
+                ) : null}
+              </div>
+              <ProgressBar op={op} />
+              <div className="muted small">{op.error ?? op.detail}</div>
+              {open === op.id ? <LogPane operationId={op.id} /> : null}
+            </li>
           ) : null,
         )}
       </ul>

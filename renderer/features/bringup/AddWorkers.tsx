@@ -15,14 +15,30 @@ import { useRayNodes, useStartRun } from './use-bringup';
 import { ErrorBanner, useSingleFlight } from '../../ui';
 
 /** The options form's fields by the core's path, so a rejected option names what to fix above. */
-const OPTION_LABEL: Record<string, string> = { 'options.source.url': 'Index URL', 'options.source.dir': 'Wheelhouse folder', 'options.source': 'Package source', 'options.withVllm': 'Install vLLM' };
+const OPTION_LABEL: Record<string, string> = {
+  'options.source.url': 'Index URL',
+  'options.source.dir': 'Wheelhouse folder',
+  'options.source': 'Package source',
+  'options.withVllm': 'Install vLLM',
+};
 
 function startErrorText(err: unknown): string {
-  if (err instanceof RaydeckError && err.issues?.length) return `Check the options above: ${err.issues.map((i) => `${OPTION_LABEL[i.path] ?? i.path} ${i.message}`).join('; ')}`;
+  if (err instanceof RaydeckError && err.issues?.length)
+    return `Check the options above: ${err.issues.map((i) => `${OPTION_LABEL[i.path] ?? i.path} ${i.message}`).join('; ')}`;
   return errorText(err);
 }
 
-export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterId: string; status: ClusterStatus; blocked: string | null; onStarted: () => void }) {
+export function AddWorkers({
+  clusterId,
+  status,
+  blocked,
+  onStarted,
+}: {
+  clusterId: string;
+  status: ClusterStatus;
+  blocked: string | null;
+  onStarted: () => void;
+}) {
   const go = useShell((s) => s.go);
   const nodes = useRayNodes(clusterId);
   const startRun = useStartRun(clusterId);
@@ -65,7 +81,8 @@ export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterI
   };
 
   let body;
-  if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading the workers" />;
+  if (nodes.isPending)
+    body = <div className="skeleton" aria-busy="true" aria-label="Loading the workers" />;
   else if (nodes.isError)
     body = <ErrorBanner error={nodes.error} prefix="Could not load the workers" />;
   else if (candidates.length === 0)
@@ -83,32 +100,59 @@ export function AddWorkers({ clusterId, status, blocked, onStarted }: { clusterI
         <fieldset className="bu-add-list">
           <legend className="sr-only">Workers that Ray does not run</legend>
           {candidates.map(({ node, ray }) => (
-            <div key={node.id} className="bu-add-row" data-testid="add-worker" data-node={node.name}>
+            <div
+              key={node.id}
+              className="bu-add-row"
+              data-testid="add-worker"
+              data-node={node.name}
+            >
               <label className="checkbox">
-                <input type="checkbox" checked={chosen.has(node.id)} onChange={(e) => toggle(node.id, e.target.checked)} aria-describedby={`bu-add-${node.id}`} />
+                <input
+                  type="checkbox"
+                  checked={chosen.has(node.id)}
+                  onChange={(e) => toggle(node.id, e.target.checked)}
+                  aria-describedby={`bu-add-${node.id}`}
+                />
                 {node.name}
               </label>
               <span id={`bu-add-${node.id}`} className="muted small">
-                <span className="mono">{node.host}</span> · {ray === 'dead' ? 'Ray lists it as dead' : 'not in Ray'}
+                <span className="mono">{node.host}</span> ·{' '}
+                {ray === 'dead' ? 'Ray lists it as dead' : 'not in Ray'}
               </span>
             </div>
           ))}
         </fieldset>
         <p className="muted small" id="bu-add-note">
-          Installs Ray from {sourceText(options.source)} {options.withVllm ? 'with vLLM' : 'without vLLM'} (the options above) and joins the head; the head only
-          verifies that {picked.length > 1 ? 'they' : 'it'} registered.
+          Installs Ray from {sourceText(options.source)}{' '}
+          {options.withVllm ? 'with vLLM' : 'without vLLM'} (the options above) and joins the head;
+          the head only verifies that {picked.length > 1 ? 'they' : 'it'} registered.
         </p>
         <div className="dialog-actions left">
-          <button type="submit" className="btn primary" disabled={disabled} aria-describedby="bu-add-note">
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={disabled}
+            aria-describedby="bu-add-note"
+          >
             {startRun.isPending ? 'Adding…' : 'Add to the cluster'}
           </button>
-          {blocked ? <span className="muted small">{blocked}</span> : picked.length ? <span className="muted small">{plural(picked.length, 'worker', 'workers')} chosen</span> : null}
+          {blocked ? (
+            <span className="muted small">{blocked}</span>
+          ) : picked.length ? (
+            <span className="muted small">{plural(picked.length, 'worker', 'workers')} chosen</span>
+          ) : null}
         </div>
       </>
     );
 
   return (
-    <form className="bu-add-workers" aria-labelledby="bu-add-title" onSubmit={submit} data-testid="add-workers" noValidate>
+    <form
+      className="bu-add-workers"
+      aria-labelledby="bu-add-title"
+      onSubmit={submit}
+      data-testid="add-workers"
+      noValidate
+    >
       <h4 id="bu-add-title">Add workers</h4>
       {body}
       <ErrorBanner error={startRun.error} testId="add-workers-error">

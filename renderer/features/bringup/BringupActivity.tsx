@@ -11,11 +11,14 @@ import { useNow } from './step-parts';
 import { useRunsOfClusters } from './use-bringup';
 
 /** Every run (reviewed plans excluded) of these clusters, newest first, with its cluster. */
-export function useAllBringups(clusters: readonly Cluster[]): { run: BringUpRun; cluster: Cluster }[] {
+export function useAllBringups(
+  clusters: readonly Cluster[],
+): { run: BringUpRun; cluster: Cluster }[] {
   const results = useRunsOfClusters(clusters.map((c) => c.id));
   const out: { run: BringUpRun; cluster: Cluster }[] = [];
   results.forEach((r, i) => {
-    for (const run of r.data ?? []) if (run.state !== 'planned') out.push({ run, cluster: clusters[i]! });
+    for (const run of r.data ?? [])
+      if (run.state !== 'planned') out.push({ run, cluster: clusters[i]! });
   });
   return out.sort((a, b) => (b.run.startedAt ?? '').localeCompare(a.run.startedAt ?? ''));
 }
@@ -24,22 +27,40 @@ function outcome(run: BringUpRun): string {
   const running = run.state === 'running';
   if (run.state === 'succeeded' && run.verified) return verifiedSummary(run.verified);
   const failed = run.nodes.filter((n) => nodeState(n, running) === 'failed').map((n) => n.nodeName);
-  if (failed.length) return `${plural(failed.length, 'node', 'nodes')} failed: ${failed.join(', ')}`;
+  if (failed.length)
+    return `${plural(failed.length, 'node', 'nodes')} failed: ${failed.join(', ')}`;
   if (running) {
-    const step = run.nodes.flatMap((n) => n.steps.filter((s) => s.state === 'running').map((s) => `${n.nodeName}: ${s.title}${s.detail ? ` — ${s.detail}` : ''}`))[0];
+    const step = run.nodes.flatMap((n) =>
+      n.steps
+        .filter((s) => s.state === 'running')
+        .map((s) => `${n.nodeName}: ${s.title}${s.detail ? ` — ${s.detail}` : ''}`),
+    )[0];
     return step ?? 'Starting';
   }
   return run.state;
 }
 
-export function BringupActivityCard({ run, cluster, now }: { run: BringUpRun; cluster: Cluster; now: number }) {
+export function BringupActivityCard({
+  run,
+  cluster,
+  now,
+}: {
+  run: BringUpRun;
+  cluster: Cluster;
+  now: number;
+}) {
   const go = useShell((s) => s.go);
   const selectCluster = useShell((s) => s.selectCluster);
   const pct = Math.round(runProgress(run) * 100);
   const running = run.state === 'running';
   const ticking = useNow(running);
   return (
-    <li className="card op-card" data-testid="activity-bringup" data-state={run.state} data-cluster={cluster.name}>
+    <li
+      className="card op-card"
+      data-testid="activity-bringup"
+      data-state={run.state}
+      data-cluster={cluster.name}
+    >
       <div className="op-head">
         <button
           className="linklike"
@@ -55,9 +76,18 @@ export function BringupActivityCard({ run, cluster, now }: { run: BringUpRun; cl
         <span className="muted small" data-testid="activity-when">
           {run.startedAt ? formatDateTime(run.startedAt) : ''}
         </span>
-        <span className="muted small">{formatElapsed(run.startedAt, run.endedAt, running ? ticking : now) ?? ''}</span>
+        <span className="muted small">
+          {formatElapsed(run.startedAt, run.endedAt, running ? ticking : now) ?? ''}
+        </span>
       </div>
-      <div className={`progress progress-${run.state}`} role="progressbar" aria-label={`Bring-up of ${cluster.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+      <div
+        className={`progress progress-${run.state}`}
+        role="progressbar"
+        aria-label={`Bring-up of ${cluster.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+      >
         <div className="bar" style={{ width: `${pct}%` }} />
       </div>
       <div className="muted small">{outcome(run)}</div>

@@ -72,12 +72,18 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
       }),
     );
   };
-  const startError = startMutation.error instanceof RaydeckError && startMutation.error.code === 'conflict' ? null : startMutation.error;
+  const startError =
+    startMutation.error instanceof RaydeckError && startMutation.error.code === 'conflict'
+      ? null
+      : startMutation.error;
 
   let body;
-  if (nodes.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading nodes" />;
+  if (nodes.isPending)
+    body = <div className="skeleton" aria-busy="true" aria-label="Loading nodes" />;
   else if (nodes.isError)
-    body = <ErrorBanner error={nodes.error} prefix={`Could not load the nodes of ${cluster.name}`} />;
+    body = (
+      <ErrorBanner error={nodes.error} prefix={`Could not load the nodes of ${cluster.name}`} />
+    );
   else if (!list || list.length === 0)
     body = (
       <EmptyState
@@ -101,7 +107,13 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
   else
     body = (
       <>
-        <ClusterPanel clusterId={cluster.id} clusterName={cluster.name} runActive={runActive} onRunStarted={() => setPlan(null)} onReview={review} />
+        <ClusterPanel
+          clusterId={cluster.id}
+          clusterName={cluster.name}
+          runActive={runActive}
+          onRunStarted={() => setPlan(null)}
+          onReview={review}
+        />
         <OptionsForm
           clusterId={cluster.id}
           onReview={review}
@@ -111,14 +123,21 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
         />
         <ErrorBanner error={runs.error} prefix="Could not load earlier bring-ups" />
         {plan ? (
-          <PlanView plan={plan} onStart={start} onDiscard={() => setPlan(null)} starting={startMutation.isPending} error={startError} />
+          <PlanView
+            plan={plan}
+            onStart={start}
+            onDiscard={() => setPlan(null)}
+            starting={startMutation.isPending}
+            error={startError}
+          />
         ) : run ? (
           <RunView key={run.id} run={run} onReview={review} />
         ) : runs.isPending ? (
           <div className="skeleton" aria-busy="true" aria-label="Loading bring-ups" />
         ) : (
           <p className="muted" data-testid="bringup-no-runs">
-            No bring-up has run on {cluster.name} yet. Review the plan to see what Raydeck will do on each node before anything runs.
+            No bring-up has run on {cluster.name} yet. Review the plan to see what Raydeck will do
+            on each node before anything runs.
           </p>
         )}
       </>
@@ -143,7 +162,13 @@ export function BringupPage() {
       {current ? (
         <ClusterBringup key={current.id} cluster={current} />
       ) : (
-        <EmptyState testId="bringup-no-cluster" title="Add a cluster" text="Bring-up works on a cluster of nodes. Add a cluster, then its nodes, then come back here." action="Go to Clusters" onAction={() => go('clusters')} />
+        <EmptyState
+          testId="bringup-no-cluster"
+          title="Add a cluster"
+          text="Bring-up works on a cluster of nodes. Add a cluster, then its nodes, then come back here."
+          action="Go to Clusters"
+          onAction={() => go('clusters')}
+        />
       )}
     </section>
   );

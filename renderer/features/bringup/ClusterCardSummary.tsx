@@ -42,8 +42,25 @@ export function ClusterCardSummary({ cluster }: { cluster: Cluster }) {
   }
   return (
     <p className="small cluster-summary" data-testid="cluster-summary" data-state={state}>
-      <span className={state === 'none' ? 'muted' : state === 'failed' ? 'bad-text' : state === 'succeeded' ? 'ok-text' : ''}>{text}</span>{' '}
-      <button type="button" className="btn small" onClick={open} aria-label={`${next} ${cluster.name}`}>
+      <span
+        className={
+          state === 'none'
+            ? 'muted'
+            : state === 'failed'
+              ? 'bad-text'
+              : state === 'succeeded'
+                ? 'ok-text'
+                : ''
+        }
+      >
+        {text}
+      </span>{' '}
+      <button
+        type="button"
+        className="btn small"
+        onClick={open}
+        aria-label={`${next} ${cluster.name}`}
+      >
         {next}
       </button>
     </p>

@@ -19,7 +19,17 @@ const TEXT: Record<ClusterAction, { title: string; body: string; confirm: string
   },
 };
 
-export function ConfirmClusterDialog({ action, clusterName, onConfirm, onClose }: { action: ClusterAction; clusterName: string; onConfirm: (uninstall: boolean) => void; onClose: () => void }) {
+export function ConfirmClusterDialog({
+  action,
+  clusterName,
+  onConfirm,
+  onClose,
+}: {
+  action: ClusterAction;
+  clusterName: string;
+  onConfirm: (uninstall: boolean) => void;
+  onClose: () => void;
+}) {
   const [uninstall, setUninstall] = useState(false);
   const t = TEXT[action];
   return (
@@ -38,7 +48,11 @@ export function ConfirmClusterDialog({ action, clusterName, onConfirm, onClose }
     >
       {action === 'down' ? (
         <label className="checkbox">
-          <input type="checkbox" checked={uninstall} onChange={(e) => setUninstall(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={uninstall}
+            onChange={(e) => setUninstall(e.target.checked)}
+          />
           Also remove the virtualenv (Ray, vLLM and their packages) from every node
         </label>
       ) : null}

@@ -5,15 +5,26 @@
  */
 import { ConfirmDialog } from '../../ui';
 
-export function ConfirmRemoveWorkerDialog({ nodeName, clusterName, onConfirm, onClose }: { nodeName: string; clusterName: string; onConfirm: () => void; onClose: () => void }) {
+export function ConfirmRemoveWorkerDialog({
+  nodeName,
+  clusterName,
+  onConfirm,
+  onClose,
+}: {
+  nodeName: string;
+  clusterName: string;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   return (
     <ConfirmDialog
       testId="remove-worker-confirm"
       title={`Drain and remove ${nodeName}?`}
       body={
         <>
-          Ray stops scheduling on {nodeName}, Serve moves its replicas, then Ray stops there and {nodeName} leaves the inventory of <strong>{clusterName}</strong>. To
-          bring it back, add it on the Nodes page again.
+          Ray stops scheduling on {nodeName}, Serve moves its replicas, then Ray stops there and{' '}
+          {nodeName} leaves the inventory of <strong>{clusterName}</strong>. To bring it back, add
+          it on the Nodes page again.
         </>
       }
       confirm="Drain and remove"

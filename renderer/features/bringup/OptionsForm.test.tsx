@@ -10,9 +10,23 @@ afterEach(cleanup);
 
 describe('OptionsForm: index URL', () => {
   it('warns while the index URL is plain http, not once it is https', () => {
-    render(<OptionsForm clusterId="c1" onReview={() => {}} pending={false} error={null} blocked={null} />);
-    act(() => useBringupForm.getState().update('c1', { sourceKind: 'index', indexUrl: 'http://mirror.lan:8080/simple' }));
-    expect(screen.getByTestId('http-index-warning').textContent).toMatch(/Plain http: pip will trust this index/);
+    render(
+      <OptionsForm
+        clusterId="c1"
+        onReview={() => {}}
+        pending={false}
+        error={null}
+        blocked={null}
+      />,
+    );
+    act(() =>
+      useBringupForm
+        .getState()
+        .update('c1', { sourceKind: 'index', indexUrl: 'http://mirror.lan:8080/simple' }),
+    );
+    expect(screen.getByTestId('http-index-warning').textContent).toMatch(
+      /Plain http: pip will trust this index/,
+    );
     act(() => useBringupForm.getState().update('c1', { indexUrl: 'https://mirror.lan/simple' }));
     expect(screen.queryByTestId('http-index-warning')).toBeNull();
   });

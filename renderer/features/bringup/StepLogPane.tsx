@@ -11,7 +11,19 @@ import { LOG_LIMIT, useStepLog } from './use-step-log';
 /** How close to the bottom (px) still counts as "at the end". */
 const STICK_SLACK = 24;
 
-export function StepLogPane({ runId, nodeId, step, label, id }: { runId: string; nodeId: string; step: StepKind; label: string; id: string }) {
+export function StepLogPane({
+  runId,
+  nodeId,
+  step,
+  label,
+  id,
+}: {
+  runId: string;
+  nodeId: string;
+  step: StepKind;
+  label: string;
+  id: string;
+}) {
   const log = useStepLog(runId, nodeId, step, true);
   const pane = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
@@ -29,7 +41,9 @@ export function StepLogPane({ runId, nodeId, step, label, id }: { runId: string;
   return (
     <div className="bu-log" id={id}>
       {log.error ? <div className="muted small">{log.error}</div> : null}
-      {log.lines.length >= LOG_LIMIT ? <div className="muted small">Showing the last {formatNumber(LOG_LIMIT)} lines.</div> : null}
+      {log.lines.length >= LOG_LIMIT ? (
+        <div className="muted small">Showing the last {formatNumber(LOG_LIMIT)} lines.</div>
+      ) : null}
       <pre
         ref={pane}
         className="log-pane"
@@ -40,7 +54,11 @@ export function StepLogPane({ runId, nodeId, step, label, id }: { runId: string;
         data-lines={log.lines.length}
         aria-busy={log.loading}
       >
-        {log.lines.length === 0 ? <span className="muted">{log.loading ? 'Reading the log…' : 'No output yet.'}</span> : <AnsiLines lines={log.lines} />}
+        {log.lines.length === 0 ? (
+          <span className="muted">{log.loading ? 'Reading the log…' : 'No output yet.'}</span>
+        ) : (
+          <AnsiLines lines={log.lines} />
+        )}
       </pre>
     </div>
   );

@@ -10,7 +10,17 @@ import { StepLogPane } from './StepLogPane';
 import { StepWaitingOn } from './StepWaitingOn';
 import { Elapsed, StateChip, StepProgress } from './step-parts';
 
-export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; nodeId: string; nodeName: string; step: BringUpStep }) {
+export function StepRow({
+  runId,
+  nodeId,
+  nodeName,
+  step,
+}: {
+  runId: string;
+  nodeId: string;
+  nodeName: string;
+  step: BringUpStep;
+}) {
   // null: the user has not chosen; a failed step then shows its log.
   const [chosen, setChosen] = useState<boolean | null>(null);
   // A step failing (again, after a retry) opens its log even if the user closed it before.
@@ -25,12 +35,22 @@ export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; node
   const where = `${step.title} on ${nodeName}`;
 
   return (
-    <li className={`bu-step step-${step.state}`} data-testid="bringup-step" data-node={nodeName} data-step={step.kind} data-state={step.state}>
+    <li
+      className={`bu-step step-${step.state}`}
+      data-testid="bringup-step"
+      data-node={nodeName}
+      data-step={step.kind}
+      data-state={step.state}
+    >
       <div className="bu-step-head">
         <StateChip state={step.state} />
         <span className="bu-step-title">{step.title}</span>
         <StepProgress step={step} label={where} />
-        <Elapsed startedAt={step.startedAt} endedAt={step.endedAt} running={step.state === 'running'} />
+        <Elapsed
+          startedAt={step.startedAt}
+          endedAt={step.endedAt}
+          running={step.state === 'running'}
+        />
         {hasLog ? (
           <button
             type="button"
@@ -52,7 +72,9 @@ export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; node
           {step.detail}
         </div>
       ) : null}
-      {step.state === 'running' && !open ? <StepWaitingOn runId={runId} nodeId={nodeId} step={step.kind} /> : null}
+      {step.state === 'running' && !open ? (
+        <StepWaitingOn runId={runId} nodeId={nodeId} step={step.kind} />
+      ) : null}
       {step.state === 'failed' ? (
         <div className="bu-step-error" role="alert" data-testid="step-error">
           <div className="bad-text">{step.error ?? 'This step failed.'}</div>
@@ -63,7 +85,15 @@ export function StepRow({ runId, nodeId, nodeName, step }: { runId: string; node
           ) : null}
         </div>
       ) : null}
-      {open && hasLog ? <StepLogPane runId={runId} nodeId={nodeId} step={step.kind} label={`Log of ${where}`} id={logId} /> : null}
+      {open && hasLog ? (
+        <StepLogPane
+          runId={runId}
+          nodeId={nodeId}
+          step={step.kind}
+          label={`Log of ${where}`}
+          id={logId}
+        />
+      ) : null}
     </li>
   );
 }

@@ -13,7 +13,15 @@ import { useStepLog } from './use-step-log';
 /** After this long without a new line, say how long the step has been quiet. */
 const QUIET_MS = 5_000;
 
-export function StepWaitingOn({ runId, nodeId, step }: { runId: string; nodeId: string; step: StepKind }) {
+export function StepWaitingOn({
+  runId,
+  nodeId,
+  step,
+}: {
+  runId: string;
+  nodeId: string;
+  step: StepKind;
+}) {
   const log = useStepLog(runId, nodeId, step, true);
   const last = [...log.lines].reverse().find((l) => stripAnsi(l).trim() !== '');
   const text = last === undefined ? null : stripAnsi(last).trim();
@@ -23,8 +31,15 @@ export function StepWaitingOn({ runId, nodeId, step }: { runId: string; nodeId: 
   if (!text) return null;
   const quiet = now - Date.parse(since) >= QUIET_MS ? formatElapsed(since, null, now) : null;
   return (
-    <div className="muted small bu-step-detail bu-waiting" data-testid="step-waiting-on" title={text}>
-      <span className="bu-waiting-label">{quiet ? `No new output for ${quiet}; last:` : 'Now:'}</span> <span className="mono">{text}</span>
+    <div
+      className="muted small bu-step-detail bu-waiting"
+      data-testid="step-waiting-on"
+      title={text}
+    >
+      <span className="bu-waiting-label">
+        {quiet ? `No new output for ${quiet}; last:` : 'Now:'}
+      </span>{' '}
+      <span className="mono">{text}</span>
     </div>
   );
 }

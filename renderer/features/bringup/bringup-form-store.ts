@@ -16,7 +16,12 @@ export interface OptionsDraft {
   withVllm: boolean;
 }
 
-export const DEFAULT_DRAFT: OptionsDraft = { sourceKind: 'pypi', indexUrl: '', wheelhouseDir: '', withVllm: true };
+export const DEFAULT_DRAFT: OptionsDraft = {
+  sourceKind: 'pypi',
+  indexUrl: '',
+  wheelhouseDir: '',
+  withVllm: true,
+};
 
 interface BringupFormState {
   drafts: Record<string, OptionsDraft>;
@@ -28,10 +33,14 @@ interface BringupFormState {
 export const useBringupForm = create<BringupFormState>((set) => ({
   drafts: {},
   update(clusterId, patch) {
-    set((s) => ({ drafts: { ...s.drafts, [clusterId]: { ...(s.drafts[clusterId] ?? DEFAULT_DRAFT), ...patch } } }));
+    set((s) => ({
+      drafts: { ...s.drafts, [clusterId]: { ...(s.drafts[clusterId] ?? DEFAULT_DRAFT), ...patch } },
+    }));
   },
   seed(clusterId, options) {
-    set((s) => (s.drafts[clusterId] ? s : { drafts: { ...s.drafts, [clusterId]: optionsToDraft(options) } }));
+    set((s) =>
+      s.drafts[clusterId] ? s : { drafts: { ...s.drafts, [clusterId]: optionsToDraft(options) } },
+    );
   },
 }));
 
@@ -42,12 +51,22 @@ export function useDraft(clusterId: string): OptionsDraft {
 /** What the core receives: only the chosen source's field, as typed (the core checks it). */
 export function draftToOptions(d: OptionsDraft): BringUpOptions {
   const source: PackageSource =
-    d.sourceKind === 'index' ? { kind: 'index', url: d.indexUrl.trim() } : d.sourceKind === 'wheelhouse' ? { kind: 'wheelhouse', dir: d.wheelhouseDir.trim() } : { kind: 'pypi' };
+    d.sourceKind === 'index'
+      ? { kind: 'index', url: d.indexUrl.trim() }
+      : d.sourceKind === 'wheelhouse'
+        ? { kind: 'wheelhouse', dir: d.wheelhouseDir.trim() }
+        : { kind: 'pypi' };
   return { source, withVllm: d.withVllm };
 }
 
 /** The form for options a run was started with (the other sources' fields empty). */
 export function optionsToDraft(o: BringUpOptions): OptionsDraft {
   const s = o.source;
-  return { ...DEFAULT_DRAFT, sourceKind: s.kind, indexUrl: s.kind === 'index' ? s.url : '', wheelhouseDir: s.kind === 'wheelhouse' ? s.dir : '', withVllm: o.withVllm };
+  return {
+    ...DEFAULT_DRAFT,
+    sourceKind: s.kind,
+    indexUrl: s.kind === 'index' ? s.url : '',
+    wheelhouseDir: s.kind === 'wheelhouse' ? s.dir : '',
+    withVllm: o.withVllm,
+  };
 }

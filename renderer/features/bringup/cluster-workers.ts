@@ -11,8 +11,15 @@ export interface AddableWorker {
   ray: 'dead' | 'absent';
 }
 
-export function workersToAdd(nodes: readonly ClusterNode[], status: ClusterStatus): AddableWorker[] {
-  const alive = new Set(status.nodes.filter((r) => r.alive && r.nodeId !== null).map((r) => r.nodeId));
+export function workersToAdd(
+  nodes: readonly ClusterNode[],
+  status: ClusterStatus,
+): AddableWorker[] {
+  const alive = new Set(
+    status.nodes.filter((r) => r.alive && r.nodeId !== null).map((r) => r.nodeId),
+  );
   const listed = new Set(status.nodes.map((r) => r.nodeId));
-  return nodes.filter((n) => n.role === 'worker' && !alive.has(n.id)).map((node) => ({ node, ray: listed.has(node.id) ? 'dead' : 'absent' }));
+  return nodes
+    .filter((n) => n.role === 'worker' && !alive.has(n.id))
+    .map((node) => ({ node, ray: listed.has(node.id) ? 'dead' : 'absent' }));
 }

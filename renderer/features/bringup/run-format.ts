@@ -3,7 +3,14 @@
  * list), a node's overall state,
  * overall progress, elapsed times, and the words for sources and the verified summary.
  */
-import type { BringUpRun, ClusterStatus, NodePlan, PackageSource, RayNodeStatus, StepState } from '../../../shared';
+import type {
+  BringUpRun,
+  ClusterStatus,
+  NodePlan,
+  PackageSource,
+  RayNodeStatus,
+  StepState,
+} from '../../../shared';
 
 /** The head first, then the workers in the order the core planned them. */
 export function headFirst(nodes: readonly NodePlan[]): NodePlan[] {
@@ -13,7 +20,12 @@ export function headFirst(nodes: readonly NodePlan[]): NodePlan[] {
 /** Ray's nodes as a person scans them: the head, then live before dead, then by name (node2 before node10). */
 export function rayNodeOrder(nodes: readonly RayNodeStatus[]): RayNodeStatus[] {
   const rank = (n: RayNodeStatus) => (n.isHead ? 0 : n.alive ? 1 : 2);
-  return [...nodes].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { numeric: true }) || a.ip.localeCompare(b.ip));
+  return [...nodes].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.name.localeCompare(b.name, undefined, { numeric: true }) ||
+      a.ip.localeCompare(b.ip),
+  );
 }
 
 export function isFinished(run: BringUpRun): boolean {
@@ -50,19 +62,35 @@ export function nodeState(node: NodePlan, runRunning: boolean): StepState {
 
 /** Whether a node has something a retry would run again, and nothing of it runs now. */
 export function canRetryNode(node: NodePlan): boolean {
-  return node.steps.some((s) => s.state === 'failed' || s.state === 'cancelled') && !node.steps.some((s) => s.state === 'running');
+  return (
+    node.steps.some((s) => s.state === 'failed' || s.state === 'cancelled') &&
+    !node.steps.some((s) => s.state === 'running')
+  );
 }
 
 /** 0..1 over every step: finished steps count 1, a running step its own fraction. */
 export function runProgress(run: BringUpRun): number {
   const steps = run.nodes.flatMap((n) => n.steps);
   if (steps.length === 0) return 1;
-  const sum = steps.reduce((acc, s) => acc + (s.state === 'done' || s.state === 'skipped' || s.state === 'failed' ? 1 : s.state === 'running' ? (s.progress ?? 0) : 0), 0);
+  const sum = steps.reduce(
+    (acc, s) =>
+      acc +
+      (s.state === 'done' || s.state === 'skipped' || s.state === 'failed'
+        ? 1
+        : s.state === 'running'
+          ? (s.progress ?? 0)
+          : 0),
+    0,
+  );
   return sum / steps.length;
 }
 
 /** "7s", "1m 05s", "2h 03m"; null before the thing started. */
-export function formatElapsed(startedAt: string | null, endedAt: string | null, now: number): string | null {
+export function formatElapsed(
+  startedAt: string | null,
+  endedAt: string | null,
+  now: number,
+): string | null {
   if (!startedAt) return null;
   const start = Date.parse(startedAt);
   const end = endedAt ? Date.parse(endedAt) : now;
@@ -109,7 +137,8 @@ export { plural };
  */
 export function everInstalled(runs: readonly BringUpRun[] | undefined): boolean {
   const finished = (s: { kind: string; state: string }) =>
-    (s.kind === 'install' && (s.state === 'done' || s.state === 'skipped')) || ((s.kind === 'start-head' || s.kind === 'join') && s.state === 'done');
+    (s.kind === 'install' && (s.state === 'done' || s.state === 'skipped')) ||
+    ((s.kind === 'start-head' || s.kind === 'join') && s.state === 'done');
   return (runs ?? []).some((r) => r.nodes.some((n) => n.steps.some(finished)));
 }
 

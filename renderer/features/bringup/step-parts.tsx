@@ -36,11 +36,23 @@ export function useNow(active: boolean): number {
   return now;
 }
 
-export function Elapsed({ startedAt, endedAt, running }: { startedAt: string | null; endedAt: string | null; running: boolean }) {
+export function Elapsed({
+  startedAt,
+  endedAt,
+  running,
+}: {
+  startedAt: string | null;
+  endedAt: string | null;
+  running: boolean;
+}) {
   const now = useNow(running && !endedAt);
   const text = formatElapsed(startedAt, endedAt, now);
   return (
-    <span className="muted small bu-elapsed" data-testid="elapsed" title={startedAt ? `Started ${formatTime(startedAt)}` : undefined}>
+    <span
+      className="muted small bu-elapsed"
+      data-testid="elapsed"
+      title={startedAt ? `Started ${formatTime(startedAt)}` : undefined}
+    >
       {text ?? ''}
     </span>
   );
@@ -66,7 +78,10 @@ export function StepProgress({ step, label }: { step: BringUpStep; label: string
       aria-valuetext={indeterminate ? 'in progress' : undefined}
       data-testid="step-progress"
     >
-      <div className={indeterminate ? 'bar indeterminate' : 'bar'} style={indeterminate ? undefined : { width: `${pct}%` }} />
+      <div
+        className={indeterminate ? 'bar indeterminate' : 'bar'}
+        style={indeterminate ? undefined : { width: `${pct}%` }}
+      />
     </div>
   );
 }

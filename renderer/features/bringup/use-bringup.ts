@@ -4,14 +4,21 @@
  * without polling and a reloaded page shows the newest run. Also the mutations that plan, start,
  * retry and cancel, and the cluster's Ray nodes (for the empty states).
  */
-import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import type { BringUpOptions, BringUpRun, ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
 import { isFinished, upsertRun } from './run-format';
 
 export const runsKey = (clusterId: string) => ['bringup', 'runs', clusterId] as const;
-export const clusterStatusKey = (clusterId: string) => ['bringup', 'cluster-status', clusterId] as const;
+export const clusterStatusKey = (clusterId: string) =>
+  ['bringup', 'cluster-status', clusterId] as const;
 export const nodesKey = (clusterId: string) => ['bringup', 'nodes', clusterId] as const;
 
 /** Writes a run the core sent (event or method answer) into its cluster's list. */
@@ -20,7 +27,8 @@ export function storeRun(qc: QueryClient, run: BringUpRun): void {
   const before = qc.getQueryData<BringUpRun[]>(key)?.find((r) => r.id === run.id);
   qc.setQueryData<BringUpRun[]>(key, (old) => upsertRun(old ?? [], run));
   // A run that just ended changed the live cluster: read its status again.
-  if (isFinished(run) && (!before || !isFinished(before))) void qc.invalidateQueries({ queryKey: clusterStatusKey(run.clusterId) });
+  if (isFinished(run) && (!before || !isFinished(before)))
+    void qc.invalidateQueries({ queryKey: clusterStatusKey(run.clusterId) });
 }
 
 export function useRuns(clusterId: string) {
@@ -31,14 +39,20 @@ export function useRuns(clusterId: string) {
     if (qc.getQueryData(runsKey(run.clusterId)) === undefined) return;
     storeRun(qc, run);
   });
-  return useQuery({ queryKey: runsKey(clusterId), queryFn: () => client.call('bringup.list', { clusterId }), staleTime: 5_000 });
+  return useQuery({
+    queryKey: runsKey(clusterId),
+    queryFn: () => client.call('bringup.list', { clusterId }),
+    staleTime: 5_000,
+  });
 }
 
 /** The cluster's nodes that take part in Ray (jump hosts excluded), live from `nodes.changed`. */
 export function useRayNodes(clusterId: string) {
   const client = useRaydeck();
   const qc = useQueryClient();
-  useCoreEvent('nodes.changed', ({ clusterId: changed, nodes }) => qc.setQueryData<ClusterNode[]>(nodesKey(changed), nodes));
+  useCoreEvent('nodes.changed', ({ clusterId: changed, nodes }) =>
+    qc.setQueryData<ClusterNode[]>(nodesKey(changed), nodes),
+  );
   return useQuery({
     queryKey: nodesKey(clusterId),
     queryFn: async (): Promise<ClusterNode[]> => client.call('nodes.list', { clusterId }),
@@ -50,7 +64,9 @@ export function useRayNodes(clusterId: string) {
 
 export function usePlan(clusterId: string) {
   const client = useRaydeck();
-  return useMutation({ mutationFn: (options: BringUpOptions) => client.call('bringup.plan', { clusterId, options }) });
+  return useMutation({
+    mutationFn: (options: BringUpOptions) => client.call('bringup.plan', { clusterId, options }),
+  });
 }
 
 export function useStartRun(clusterId: string) {
@@ -89,7 +105,11 @@ export function useRunsOfClusters(clusterIds: readonly string[]) {
     storeRun(qc, run);
   });
   return useQueries({
-    queries: clusterIds.map((clusterId) => ({ queryKey: runsKey(clusterId), queryFn: () => client.call('bringup.list', { clusterId }), staleTime: 5_000 })),
+    queries: clusterIds.map((clusterId) => ({
+      queryKey: runsKey(clusterId),
+      queryFn: () => client.call('bringup.list', { clusterId }),
+      staleTime: 5_000,
+    })),
   });
 }
 
@@ -99,6 +119,16 @@ export function useRunsOfClusters(clusterIds: readonly string[]) {
  */
 export function useLastNodeChange(clusterId: string): string | null {
   const runs = useRuns(clusterId);
-  const changed = runs.data?.find((r) => r.endedAt && r.nodes.some((n) => n.steps.some((s) => (s.kind === 'install' || s.kind === 'start-head' || s.kind === 'join') && s.state === 'done')));
+  const changed = runs.data?.find(
+    (r) =>
+      r.endedAt &&
+      r.nodes.some((n) =>
+        n.steps.some(
+          (s) =>
+            (s.kind === 'install' || s.kind === 'start-head' || s.kind === 'join') &&
+            s.state === 'done',
+        ),
+      ),
+  );
   return changed?.endedAt ?? null;
 }

@@ -12,7 +12,12 @@ import { clusterStatusKey, nodesKey, storeRun } from './use-bringup';
 
 export function useClusterStatus(clusterId: string) {
   const client = useRaydeck();
-  return useQuery({ queryKey: clusterStatusKey(clusterId), queryFn: () => client.call('cluster.status', { clusterId }), staleTime: 10_000, retry: 0 });
+  return useQuery({
+    queryKey: clusterStatusKey(clusterId),
+    queryFn: () => client.call('cluster.status', { clusterId }),
+    staleTime: 10_000,
+    retry: 0,
+  });
 }
 
 /**
@@ -21,14 +26,23 @@ export function useClusterStatus(clusterId: string) {
  */
 export function useRayDashboardLink(clusterId: string, rayRunning: boolean) {
   const client = useRaydeck();
-  return useQuery({ queryKey: ['cluster-dashboard', clusterId], queryFn: () => client.call('cluster.dashboard', { clusterId }), enabled: rayRunning, staleTime: Infinity, retry: 0 });
+  return useQuery({
+    queryKey: ['cluster-dashboard', clusterId],
+    queryFn: () => client.call('cluster.dashboard', { clusterId }),
+    enabled: rayRunning,
+    staleTime: Infinity,
+    retry: 0,
+  });
 }
 
 /** The whole-cluster actions that ask first in ConfirmClusterDialog. */
 export type ClusterAction = 'stop' | 'down';
 
 /** What an operation was started for: a whole-cluster action, or draining one worker out. */
-export type ClusterOpRequest = { action: 'stop' } | { action: 'down'; uninstall: boolean } | { action: 'remove-worker'; nodeId: string; nodeName: string };
+export type ClusterOpRequest =
+  | { action: 'stop' }
+  | { action: 'down'; uninstall: boolean }
+  | { action: 'remove-worker'; nodeId: string; nodeName: string };
 
 /** How many recent operations to remember: an operation may report before its id comes back. */
 const SEEN_LIMIT = 50;
@@ -85,6 +99,7 @@ export function useClusterOperation(clusterId: string) {
     onSuccess: (r) => storeRun(qc, r),
   });
 
-  const running = run.isPending || start.isPending || (opId !== null && (op === null || op.state === 'running'));
+  const running =
+    run.isPending || start.isPending || (opId !== null && (op === null || op.state === 'running'));
   return { op, request, running, run, start };
 }

@@ -10,8 +10,13 @@ import { useRaydeck } from '../../app/client-context';
 export const LOG_LIMIT = 2000;
 
 /** Appends lines, keeping the last `limit`. */
-export function appendBounded(prev: readonly string[], lines: readonly string[], limit = LOG_LIMIT): string[] {
-  const next = prev.length + lines.length <= limit ? prev.concat(lines) : [...prev, ...lines].slice(-limit);
+export function appendBounded(
+  prev: readonly string[],
+  lines: readonly string[],
+  limit = LOG_LIMIT,
+): string[] {
+  const next =
+    prev.length + lines.length <= limit ? prev.concat(lines) : [...prev, ...lines].slice(-limit);
   return next;
 }
 
@@ -20,8 +25,16 @@ export function appendBounded(prev: readonly string[], lines: readonly string[],
  * a batch to the step's log before sending it, with its offset there, so exactly the batches at
  * or past the backlog's end come after it (no guessing from the lines, which repeat).
  */
-export function joinBacklog(backlog: StepLogTail, live: readonly Pick<StepLog, 'at' | 'lines'>[], limit = LOG_LIMIT): string[] {
-  return appendBounded(backlog.lines, live.filter((b) => b.at >= backlog.end).flatMap((b) => b.lines), limit);
+export function joinBacklog(
+  backlog: StepLogTail,
+  live: readonly Pick<StepLog, 'at' | 'lines'>[],
+  limit = LOG_LIMIT,
+): string[] {
+  return appendBounded(
+    backlog.lines,
+    live.filter((b) => b.at >= backlog.end).flatMap((b) => b.lines),
+    limit,
+  );
 }
 
 export interface StepLogState {
@@ -32,7 +45,12 @@ export interface StepLogState {
   error: string | null;
 }
 
-export function useStepLog(runId: string, nodeId: string, step: StepKind, open: boolean): StepLogState {
+export function useStepLog(
+  runId: string,
+  nodeId: string,
+  step: StepKind,
+  open: boolean,
+): StepLogState {
   const client = useRaydeck();
   const [state, setState] = useState<StepLogState>({ lines: [], loading: open, error: null });
   useEffect(() => {
@@ -45,7 +63,8 @@ export function useStepLog(runId: string, nodeId: string, step: StepKind, open: 
     const off = client.subscribe('bringup.log', (batch) => {
       if (batch.runId !== runId || batch.nodeId !== nodeId || batch.step !== step) return;
       if (!backlogRead) early.push(batch);
-      else if (batch.at >= backlogEnd) setState((s) => ({ ...s, lines: appendBounded(s.lines, batch.lines) }));
+      else if (batch.at >= backlogEnd)
+        setState((s) => ({ ...s, lines: appendBounded(s.lines, batch.lines) }));
     });
     client.call('bringup.logs', { runId, nodeId, step }).then(
       (backlog) => {
@@ -57,7 +76,14 @@ export function useStepLog(runId: string, nodeId: string, step: StepKind, open: 
       () => {
         if (!alive) return;
         backlogRead = true;
-        setState({ lines: appendBounded([], early.flatMap((b) => b.lines)), loading: false, error: 'Could not read the earlier lines of this log.' });
+        setState({
+          lines: appendBounded(
+            [],
+            early.flatMap((b) => b.lines),
+          ),
+          loading: false,
+          error: 'Could not read the earlier lines of this log.',
+        });
       },
     );
     return () => {

@@ -7,7 +7,13 @@ import { errorText, fieldIssues } from '../../app/error-text';
 import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
 import { useCreateCluster } from './use-clusters';
 
-export function AddClusterDialog({ onClose, onCreated }: { onClose: () => void; onCreated?: (clusterId: string) => void }) {
+export function AddClusterDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated?: (clusterId: string) => void;
+}) {
   const [name, setName] = useState('');
   const create = useCreateCluster();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -45,7 +51,9 @@ export function AddClusterDialog({ onClose, onCreated }: { onClose: () => void; 
         </>
       }
     >
-      <p className="muted">A cluster groups the GPU nodes Raydeck brings up as one Ray cluster. You add its nodes next.</p>
+      <p className="muted">
+        A cluster groups the GPU nodes Raydeck brings up as one Ray cluster. You add its nodes next.
+      </p>
       <label className="field">
         <span>Name</span>
         <input
@@ -63,8 +71,14 @@ export function AddClusterDialog({ onClose, onCreated }: { onClose: () => void; 
           autoComplete="off"
           spellCheck={false}
         />
-        <small id="cluster-name-help" className={nameErrors.length ? 'field-error' : 'muted'} data-testid="cluster-name-error">
-          {nameErrors.length ? `Name ${nameErrors.join('; ')}` : 'Letters, digits, ".", "_" and "-"; up to 63 characters.'}
+        <small
+          id="cluster-name-help"
+          className={nameErrors.length ? 'field-error' : 'muted'}
+          data-testid="cluster-name-error"
+        >
+          {nameErrors.length
+            ? `Name ${nameErrors.join('; ')}`
+            : 'Letters, digits, ".", "_" and "-"; up to 63 characters.'}
         </small>
       </label>
       <ErrorBanner error={generalError}>{generalError}</ErrorBanner>

@@ -22,7 +22,12 @@ export function ClusterPicker() {
   return (
     <label className="inline-field">
       <span className="muted">Cluster</span>
-      <select value={current?.id ?? ''} onChange={(e) => selectCluster(e.target.value)} aria-label="Cluster" data-testid="cluster-picker">
+      <select
+        value={current?.id ?? ''}
+        onChange={(e) => selectCluster(e.target.value)}
+        aria-label="Cluster"
+        data-testid="cluster-picker"
+      >
         {clusters.data.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name}

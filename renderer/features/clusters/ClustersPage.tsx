@@ -25,8 +25,17 @@ export function ClustersPage({ summary }: { summary?: (cluster: Cluster) => Reac
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLElement && ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName);
-      if (e.key === 'n' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && !useShell.getState().helpOpen) {
+      const typing =
+        e.target instanceof HTMLElement &&
+        ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName);
+      if (
+        e.key === 'n' &&
+        !typing &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !useShell.getState().helpOpen
+      ) {
         e.preventDefault();
         setAdding(true);
       }
@@ -36,7 +45,8 @@ export function ClustersPage({ summary }: { summary?: (cluster: Cluster) => Reac
   }, []);
 
   let body;
-  if (clusters.isPending) body = <div className="skeleton" aria-busy="true" aria-label="Loading clusters" />;
+  if (clusters.isPending)
+    body = <div className="skeleton" aria-busy="true" aria-label="Loading clusters" />;
   else if (clusters.isError)
     body = <ErrorBanner error={clusters.error} prefix="Could not load clusters" />;
   else if (clusters.data.length === 0)
@@ -46,7 +56,10 @@ export function ClustersPage({ summary }: { summary?: (cluster: Cluster) => Reac
           ◫
         </div>
         <h2>No clusters yet</h2>
-        <p>Add a cluster, then its GPU nodes over SSH. Raydeck installs Ray on them, starts the head and workers, and deploys your models.</p>
+        <p>
+          Add a cluster, then its GPU nodes over SSH. Raydeck installs Ray on them, starts the head
+          and workers, and deploys your models.
+        </p>
         <button className="btn primary" onClick={() => setAdding(true)}>
           Add cluster
         </button>
@@ -72,12 +85,20 @@ export function ClustersPage({ summary }: { summary?: (cluster: Cluster) => Reac
             <li key={c.id} className="card" data-testid="cluster-card">
               <div className="card-main">
                 <h3>
-                  <button type="button" className="linklike cluster-link" onClick={() => open(c)} title={`Open ${c.name}: its state, nodes and bring-up`}>
+                  <button
+                    type="button"
+                    className="linklike cluster-link"
+                    onClick={() => open(c)}
+                    title={`Open ${c.name}: its state, nodes and bring-up`}
+                  >
                     {c.name}
                   </button>
                 </h3>
                 <p className="muted small" data-testid="cluster-card-facts">
-                  {c.nodeCount === 0 ? 'No nodes yet' : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`} · added {formatDateTime(c.createdAt)}
+                  {c.nodeCount === 0
+                    ? 'No nodes yet'
+                    : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`}{' '}
+                  · added {formatDateTime(c.createdAt)}
                 </p>
                 {summary && c.nodeCount > 0 ? summary(c) : null}
               </div>

@@ -18,7 +18,10 @@ export function useCreateCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (name: string) => client.call('clusters.create', { name }),
-    onSuccess: (cluster) => qc.setQueryData<Cluster[]>(clustersKey, (old) => (old?.some((c) => c.id === cluster.id) ? old : [...(old ?? []), cluster])),
+    onSuccess: (cluster) =>
+      qc.setQueryData<Cluster[]>(clustersKey, (old) =>
+        old?.some((c) => c.id === cluster.id) ? old : [...(old ?? []), cluster],
+      ),
   });
 }
 
@@ -27,6 +30,7 @@ export function useRemoveCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => client.call('clusters.remove', { id }),
-    onSuccess: (_r, id) => qc.setQueryData<Cluster[]>(clustersKey, (old) => old?.filter((c) => c.id !== id)),
+    onSuccess: (_r, id) =>
+      qc.setQueryData<Cluster[]>(clustersKey, (old) => old?.filter((c) => c.id !== id)),
   });
 }

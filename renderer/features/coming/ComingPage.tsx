@@ -7,11 +7,26 @@ import { useShell } from '../../shell/ui-store';
 import { useCurrentCluster } from '../clusters';
 
 const TEXT: Record<string, { title: string; body: string }> = {
-  nodes: { title: 'Nodes', body: 'Add GPU nodes over SSH (key, agent or password, jump hosts), verify their host keys and run preflight checks.' },
-  bringup: { title: 'Bring-up', body: 'Install Ray on your nodes and start the head and workers, step by step, with live logs and retry.' },
-  pipeline: { title: 'Pipeline', body: 'Compose embedding → reranker → LLM pipelines visually and compile them into a Ray Serve config.' },
-  serve: { title: 'Serve', body: 'Edit Serve applications in forms or YAML, diff against the live config, apply and roll back.' },
-  monitor: { title: 'Monitor', body: 'Replica health, queue depth and GPU utilization, live, with one-click scale changes.' },
+  nodes: {
+    title: 'Nodes',
+    body: 'Add GPU nodes over SSH (key, agent or password, jump hosts), verify their host keys and run preflight checks.',
+  },
+  bringup: {
+    title: 'Bring-up',
+    body: 'Install Ray on your nodes and start the head and workers, step by step, with live logs and retry.',
+  },
+  pipeline: {
+    title: 'Pipeline',
+    body: 'Compose embedding → reranker → LLM pipelines visually and compile them into a Ray Serve config.',
+  },
+  serve: {
+    title: 'Serve',
+    body: 'Edit Serve applications in forms or YAML, diff against the live config, apply and roll back.',
+  },
+  monitor: {
+    title: 'Monitor',
+    body: 'Replica health, queue depth and GPU utilization, live, with one-click scale changes.',
+  },
   terminal: { title: 'Terminal', body: 'Shells on any node and on this machine, in tabs.' },
 };
 
@@ -32,7 +47,9 @@ export function ComingPage({ page }: { page: PageId }) {
         {has ? (
           <>
             <p className="muted" data-testid="coming-next">
-              This page fills in as its features arrive. Meanwhile, {current ? current.name : 'your cluster'}'s state, nodes and bring-up are on the Bring-up page.
+              This page fills in as its features arrive. Meanwhile,{' '}
+              {current ? current.name : 'your cluster'}'s state, nodes and bring-up are on the
+              Bring-up page.
             </p>
             <button className="btn" onClick={() => go('bringup')}>
               Go to Bring-up

@@ -20,20 +20,43 @@ function ago(since: string): string {
 export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
   switch (connection.state) {
     case 'idle':
-      return <span className="badge" data-testid="conn-badge" data-state="idle">not connected</span>;
+      return (
+        <span className="badge" data-testid="conn-badge" data-state="idle">
+          not connected
+        </span>
+      );
     case 'connecting':
-      return <span className="badge state-running" data-testid="conn-badge" data-state="connecting">connecting…</span>;
+      return (
+        <span className="badge state-running" data-testid="conn-badge" data-state="connecting">
+          connecting…
+        </span>
+      );
     case 'ready':
-      return <span className="badge state-succeeded" data-testid="conn-badge" data-state="ready">connected</span>;
+      return (
+        <span className="badge state-succeeded" data-testid="conn-badge" data-state="ready">
+          connected
+        </span>
+      );
     case 'stale':
       return (
-        <span className="badge state-cancelled" title={connection.reason} data-testid="conn-badge" data-state="stale">
+        <span
+          className="badge state-cancelled"
+          title={connection.reason}
+          data-testid="conn-badge"
+          data-state="stale"
+        >
           stale for {ago(connection.since)} · reconnecting
         </span>
       );
     case 'failed':
       return (
-        <span className="badge state-failed" title={connection.reason} data-testid="conn-badge" data-state="failed" data-failure={connection.failure}>
+        <span
+          className="badge state-failed"
+          title={connection.reason}
+          data-testid="conn-badge"
+          data-state="failed"
+          data-failure={connection.failure}
+        >
           {FAILURE_TEXT[connection.failure] ?? 'failed'}
         </span>
       );

@@ -38,9 +38,17 @@ function ConnectAction({ node, onPrompt }: { node: NodeWithState; onPrompt: (p: 
   const client = useRaydeck();
   const connect = useMutation({ mutationFn: () => client.call('nodes.connect', { id: node.id }) });
   const c = node.connection;
-  if (c.state === 'failed' && (c.failure === 'host-key-unknown' || c.failure === 'host-key-changed')) {
+  if (
+    c.state === 'failed' &&
+    (c.failure === 'host-key-unknown' || c.failure === 'host-key-changed')
+  ) {
     return (
-      <button className={c.failure === 'host-key-changed' ? 'btn small danger-solid' : 'btn small primary'} onClick={() => onPrompt({ kind: 'trust', node })}>
+      <button
+        className={
+          c.failure === 'host-key-changed' ? 'btn small danger-solid' : 'btn small primary'
+        }
+        onClick={() => onPrompt({ kind: 'trust', node })}
+      >
         {c.failure === 'host-key-changed' ? 'Review changed key' : 'Review host key'}
       </button>
     );
@@ -54,13 +62,28 @@ function ConnectAction({ node, onPrompt }: { node: NodeWithState; onPrompt: (p: 
   }
   if (c.state === 'ready' || c.state === 'stale' || c.state === 'connecting') return null;
   return (
-    <button className="btn small" onClick={() => connect.mutate()} disabled={connect.isPending} aria-label={`Connect ${node.name}`}>
+    <button
+      className="btn small"
+      onClick={() => connect.mutate()}
+      disabled={connect.isPending}
+      aria-label={`Connect ${node.name}`}
+    >
       {connect.isPending ? 'Connecting…' : c.state === 'failed' ? 'Retry' : 'Connect'}
     </button>
   );
 }
 
-function NodesTable({ clusterId, nodes, onEdit, onPrompt }: { clusterId: string; nodes: NodeWithState[]; onEdit: (n: ClusterNode) => void; onPrompt: (p: Prompt) => void }) {
+function NodesTable({
+  clusterId,
+  nodes,
+  onEdit,
+  onPrompt,
+}: {
+  clusterId: string;
+  nodes: NodeWithState[];
+  onEdit: (n: ClusterNode) => void;
+  onPrompt: (p: Prompt) => void;
+}) {
   const remove = useRemoveNode();
   const [removing, setRemoving] = useState<ClusterNode | null>(null);
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -106,14 +129,26 @@ function NodesTable({ clusterId, nodes, onEdit, onPrompt }: { clusterId: string;
                 {n.user} <span className="muted small">· {authText(n)}</span>
               </td>
               <td>{ROLE_TEXT[n.role]}</td>
-              <td>{n.jumpNodeId ? (byId.get(n.jumpNodeId)?.name ?? '?') : <span className="muted">direct</span>}</td>
+              <td>
+                {n.jumpNodeId ? (
+                  (byId.get(n.jumpNodeId)?.name ?? '?')
+                ) : (
+                  <span className="muted">direct</span>
+                )}
+              </td>
               <td>
                 <ConnectionBadge connection={n.connection} />
-                {n.connection.state === 'failed' && !n.connection.failure.startsWith('host-key') ? <div className="small muted reason">{n.connection.reason}</div> : null}
+                {n.connection.state === 'failed' && !n.connection.failure.startsWith('host-key') ? (
+                  <div className="small muted reason">{n.connection.reason}</div>
+                ) : null}
               </td>
               <td className="row-actions">
                 <ConnectAction node={n} onPrompt={onPrompt} />
-                <button className="btn small" onClick={() => onEdit(n)} aria-label={`Edit ${n.name}`}>
+                <button
+                  className="btn small"
+                  onClick={() => onEdit(n)}
+                  aria-label={`Edit ${n.name}`}
+                >
                   Edit
                 </button>
                 <button
@@ -139,7 +174,8 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
   const [prompt, setPrompt] = useState<Prompt>(null);
   const client = useRaydeck();
   const connectAll = useMutation({
-    mutationFn: (ids: string[]) => Promise.all(ids.map((id) => client.call('nodes.connect', { id }))),
+    mutationFn: (ids: string[]) =>
+      Promise.all(ids.map((id) => client.call('nodes.connect', { id }))),
   });
   const list = nodes.data ?? [];
   return (
@@ -151,7 +187,15 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
             Import…
           </button>
           {list.length ? (
-            <button className="btn" disabled={connectAll.isPending} onClick={() => connectAll.mutate(list.filter((n) => n.connection.state !== 'ready').map((n) => n.id))}>
+            <button
+              className="btn"
+              disabled={connectAll.isPending}
+              onClick={() =>
+                connectAll.mutate(
+                  list.filter((n) => n.connection.state !== 'ready').map((n) => n.id),
+                )
+              }
+            >
               {connectAll.isPending ? 'Connecting…' : 'Connect all'}
             </button>
           ) : null}
@@ -169,7 +213,10 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
             ▣
           </div>
           <h2>No nodes in {clusterName} yet</h2>
-          <p>Add the GPU machines Raydeck should reach over SSH: one head and any number of workers, directly or through a jump host.</p>
+          <p>
+            Add the GPU machines Raydeck should reach over SSH: one head and any number of workers,
+            directly or through a jump host.
+          </p>
           <div className="empty-actions">
             <button className="btn primary" onClick={() => setEditing('new')}>
               Add node
@@ -180,12 +227,27 @@ function ClusterNodes({ clusterId, clusterName }: { clusterId: string; clusterNa
           </div>
         </div>
       ) : null}
-      {list.length ? <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} onPrompt={setPrompt} /> : null}
+      {list.length ? (
+        <NodesTable clusterId={clusterId} nodes={list} onEdit={setEditing} onPrompt={setPrompt} />
+      ) : null}
       {list.length ? <PreflightPanel clusterId={clusterId} nodes={list} /> : null}
-      {prompt?.kind === 'trust' ? <TrustDialog node={prompt.node} onClose={() => setPrompt(null)} /> : null}
-      {prompt?.kind === 'secret' ? <SecretDialog node={prompt.node} onClose={() => setPrompt(null)} /> : null}
-      {importing ? <ImportDialog clusterId={clusterId} onClose={() => setImporting(false)} /> : null}
-      {editing ? <NodeFormDialog clusterId={clusterId} node={editing === 'new' ? null : editing} nodes={list} onClose={() => setEditing(null)} /> : null}
+      {prompt?.kind === 'trust' ? (
+        <TrustDialog node={prompt.node} onClose={() => setPrompt(null)} />
+      ) : null}
+      {prompt?.kind === 'secret' ? (
+        <SecretDialog node={prompt.node} onClose={() => setPrompt(null)} />
+      ) : null}
+      {importing ? (
+        <ImportDialog clusterId={clusterId} onClose={() => setImporting(false)} />
+      ) : null}
+      {editing ? (
+        <NodeFormDialog
+          clusterId={clusterId}
+          node={editing === 'new' ? null : editing}
+          nodes={list}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
     </>
   );
 }

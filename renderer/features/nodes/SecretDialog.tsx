@@ -40,17 +40,26 @@ export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: ()
         </>
       }
     >
-        <label className="field">
-          <span>{what[0]!.toUpperCase() + what.slice(1)}</span>
-          <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" />
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember it on this machine
-        </label>
-        <p className="muted small">
-          {storage?.kind === 'os-encrypted' ? `Encrypted with ${storage.where}.` : `Browser mode: kept in memory unless remembered; remembered means stored unencrypted in ${storage?.where ?? 'the Raydeck folder'}.`}
-        </p>
-        <ErrorBanner error={save.error} />
+      <label className="field">
+        <span>{what[0]!.toUpperCase() + what.slice(1)}</span>
+        <input
+          type="password"
+          autoFocus
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="current-password"
+        />
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />{' '}
+        Remember it on this machine
+      </label>
+      <p className="muted small">
+        {storage?.kind === 'os-encrypted'
+          ? `Encrypted with ${storage.where}.`
+          : `Browser mode: kept in memory unless remembered; remembered means stored unencrypted in ${storage?.where ?? 'the Raydeck folder'}.`}
+      </p>
+      <ErrorBanner error={save.error} />
     </Dialog>
   );
 }

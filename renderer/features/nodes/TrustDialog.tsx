@@ -13,7 +13,13 @@ import { Dialog, ErrorBanner } from '../../ui';
 export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () => void }) {
   const client = useRaydeck();
   const [confirmed, setConfirmed] = useState(false);
-  const key = useQuery({ queryKey: ['hostKey', node.id], queryFn: () => client.call('nodes.hostKey', { id: node.id }), staleTime: 0, gcTime: 0, retry: 0 });
+  const key = useQuery({
+    queryKey: ['hostKey', node.id],
+    queryFn: () => client.call('nodes.hostKey', { id: node.id }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: 0,
+  });
   const trust = useMutation({
     mutationFn: async (fingerprint: string) => {
       await client.call('nodes.trust', { id: node.id, fingerprint });
@@ -44,65 +50,83 @@ export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () 
               onClick={() => trust.mutate(info.fingerprint)}
               data-testid="trust-button"
             >
-              {changed ? `Accept new key ${info.fingerprint.slice(0, 19)}…` : `Trust ${info.fingerprint.slice(0, 19)}…`}
+              {changed
+                ? `Accept new key ${info.fingerprint.slice(0, 19)}…`
+                : `Trust ${info.fingerprint.slice(0, 19)}…`}
             </button>
           ) : null}
         </>
       }
     >
-        {key.isPending ? <div className="skeleton" aria-busy="true" aria-label="Reading the host key" /> : null}
-        <ErrorBanner error={key.error} />
-        {info ? (
-          <>
-            {changed ? (
-              <div className="banner error" role="alert">
-                {node.host}:{node.port} now presents a different key than the one Raydeck trusted. This happens when the machine was reinstalled or its
-                keys regenerated — or when someone is intercepting the connection. Raydeck will not connect until you accept the new key.
-              </div>
-            ) : info.status === 'revoked' ? (
-              <div className="banner error" role="alert">
-                This key is marked @revoked in {info.known[0]?.source}. Raydeck will not use it.
-              </div>
-            ) : info.status === 'trusted' ? (
-              <p>This key is already trusted ({info.known[0]?.source}).</p>
-            ) : (
-              <p>Raydeck has never connected to {node.host}:{node.port}. Check that this fingerprint is the machine's own before trusting it (on the node: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>).</p>
-            )}
-            <dl className="key-facts">
-              <dt>Presented key</dt>
-              <dd>
-                <span className="mono fingerprint" data-testid="presented-fingerprint">
-                  {info.fingerprint}
-                </span>{' '}
-                <span className="muted">({info.algorithm})</span>
-              </dd>
-              {changed
-                ? info.known.map((k) => (
-                    <div key={k.fingerprint + k.source}>
-                      <dt>Trusted before</dt>
-                      <dd>
-                        <span className="mono fingerprint">{k.fingerprint}</span> <span className="muted">({k.source})</span>
-                      </dd>
-                    </div>
-                  ))
-                : null}
-              {vouched.length ? (
-                <>
-                  <dt>Import source</dt>
-                  <dd className={matchesVouched ? 'ok-text' : 'bad-text'} data-testid="vouched-match">
-                    {matchesVouched ? '✓ matches the fingerprint the import listed' : `✗ does NOT match the fingerprint the import listed (${vouched.join(', ')})`}
-                  </dd>
-                </>
-              ) : null}
-            </dl>
-            {changed ? (
-              <label className="checkbox">
-                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />I confirmed the new fingerprint with the machine's owner
-              </label>
+      {key.isPending ? (
+        <div className="skeleton" aria-busy="true" aria-label="Reading the host key" />
+      ) : null}
+      <ErrorBanner error={key.error} />
+      {info ? (
+        <>
+          {changed ? (
+            <div className="banner error" role="alert">
+              {node.host}:{node.port} now presents a different key than the one Raydeck trusted.
+              This happens when the machine was reinstalled or its keys regenerated — or when
+              someone is intercepting the connection. Raydeck will not connect until you accept the
+              new key.
+            </div>
+          ) : info.status === 'revoked' ? (
+            <div className="banner error" role="alert">
+              This key is marked @revoked in {info.known[0]?.source}. Raydeck will not use it.
+            </div>
+          ) : info.status === 'trusted' ? (
+            <p>This key is already trusted ({info.known[0]?.source}).</p>
+          ) : (
+            <p>
+              Raydeck has never connected to {node.host}:{node.port}. Check that this fingerprint is
+              the machine's own before trusting it (on the node:{' '}
+              <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>).
+            </p>
+          )}
+          <dl className="key-facts">
+            <dt>Presented key</dt>
+            <dd>
+              <span className="mono fingerprint" data-testid="presented-fingerprint">
+                {info.fingerprint}
+              </span>{' '}
+              <span className="muted">({info.algorithm})</span>
+            </dd>
+            {changed
+              ? info.known.map((k) => (
+                  <div key={k.fingerprint + k.source}>
+                    <dt>Trusted before</dt>
+                    <dd>
+                      <span className="mono fingerprint">{k.fingerprint}</span>{' '}
+                      <span className="muted">({k.source})</span>
+                    </dd>
+                  </div>
+                ))
+              : null}
+            {vouched.length ? (
+              <>
+                <dt>Import source</dt>
+                <dd className={matchesVouched ? 'ok-text' : 'bad-text'} data-testid="vouched-match">
+                  {matchesVouched
+                    ? '✓ matches the fingerprint the import listed'
+                    : `✗ does NOT match the fingerprint the import listed (${vouched.join(', ')})`}
+                </dd>
+              </>
             ) : null}
-          </>
-        ) : null}
-        <ErrorBanner error={trust.error} />
+          </dl>
+          {changed ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={confirmed}
+                onChange={(e) => setConfirmed(e.target.checked)}
+              />
+              I confirmed the new fingerprint with the machine's owner
+            </label>
+          ) : null}
+        </>
+      ) : null}
+      <ErrorBanner error={trust.error} />
     </Dialog>
   );
 }

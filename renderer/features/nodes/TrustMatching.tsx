@@ -11,7 +11,12 @@ import { ErrorBanner } from '../../ui';
 
 /** Nodes this button can help: an import listed their fingerprint and their key is not trusted yet. */
 export function trustCandidates(nodes: readonly NodeWithState[]): NodeWithState[] {
-  return nodes.filter((n) => n.vouchedFingerprints.length > 0 && (n.connection.state === 'idle' || (n.connection.state === 'failed' && n.connection.failure === 'host-key-unknown')));
+  return nodes.filter(
+    (n) =>
+      n.vouchedFingerprints.length > 0 &&
+      (n.connection.state === 'idle' ||
+        (n.connection.state === 'failed' && n.connection.failure === 'host-key-unknown')),
+  );
 }
 
 export function TrustMatching({ nodes }: { nodes: readonly NodeWithState[] }) {
@@ -45,14 +50,29 @@ export function TrustMatching({ nodes }: { nodes: readonly NodeWithState[] }) {
   return (
     <div className="trust-matching" data-testid="trust-matching">
       {candidates.length ? (
-        <button type="button" className="btn primary" onClick={() => trust.mutate(candidates)} disabled={trust.isPending}>
-          {trust.isPending ? 'Checking keys…' : `Trust ${candidates.length === 1 ? '1 node' : `${candidates.length} nodes`} whose key matches the import`}
+        <button
+          type="button"
+          className="btn primary"
+          onClick={() => trust.mutate(candidates)}
+          disabled={trust.isPending}
+        >
+          {trust.isPending
+            ? 'Checking keys…'
+            : `Trust ${candidates.length === 1 ? '1 node' : `${candidates.length} nodes`} whose key matches the import`}
         </button>
       ) : null}
       {trust.data ? (
-        <div className={trust.data.review.length ? 'banner warn bu-banner' : 'banner'} role="status" data-testid="trust-matching-result">
-          {trust.data.trusted.length ? `Trusted the key of ${trust.data.trusted.join(', ')} (it matched the import).` : 'No key matched the import.'}
-          {trust.data.review.length ? ` Review ${trust.data.review.join(', ')} one by one: the key presented is not one the import listed, or could not be read.` : ''}
+        <div
+          className={trust.data.review.length ? 'banner warn bu-banner' : 'banner'}
+          role="status"
+          data-testid="trust-matching-result"
+        >
+          {trust.data.trusted.length
+            ? `Trusted the key of ${trust.data.trusted.join(', ')} (it matched the import).`
+            : 'No key matched the import.'}
+          {trust.data.review.length
+            ? ` Review ${trust.data.review.join(', ')} one by one: the key presented is not one the import listed, or could not be read.`
+            : ''}
         </div>
       ) : null}
       <ErrorBanner error={trust.error} />

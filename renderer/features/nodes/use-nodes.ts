@@ -14,25 +14,43 @@ export function useNodes(clusterId: string) {
   const qc = useQueryClient();
   useCoreEvent('nodes.changed', ({ clusterId: changed, nodes }) => {
     qc.setQueryData<NodeWithState[]>(nodesKey(changed), (old) =>
-      nodes.map((n) => ({ ...n, connection: old?.find((o) => o.id === n.id)?.connection ?? { state: 'idle' as const } })),
+      nodes.map((n) => ({
+        ...n,
+        connection: old?.find((o) => o.id === n.id)?.connection ?? { state: 'idle' as const },
+      })),
     );
   });
   useCoreEvent('nodes.connection', ({ nodeId, connection }) => {
-    qc.setQueriesData<NodeWithState[]>({ queryKey: ['nodes'] }, (old) => old?.map((n) => (n.id === nodeId ? { ...n, connection } : n)));
+    qc.setQueriesData<NodeWithState[]>({ queryKey: ['nodes'] }, (old) =>
+      old?.map((n) => (n.id === nodeId ? { ...n, connection } : n)),
+    );
   });
-  return useQuery({ queryKey: nodesKey(clusterId), queryFn: () => client.call('nodes.list', { clusterId }) });
+  return useQuery({
+    queryKey: nodesKey(clusterId),
+    queryFn: () => client.call('nodes.list', { clusterId }),
+  });
 }
 
 export function useAppInfo() {
   const client = useRaydeck();
-  return useQuery({ queryKey: ['appInfo'], queryFn: () => client.call('app.info', {}), staleTime: Infinity });
+  return useQuery({
+    queryKey: ['appInfo'],
+    queryFn: () => client.call('app.info', {}),
+    staleTime: Infinity,
+  });
 }
 
 export function useSaveNode() {
   const client = useRaydeck();
   return useMutation({
-    mutationFn: (input: { kind: 'add'; value: MethodInput<'nodes.add'> } | { kind: 'update'; value: MethodInput<'nodes.update'> }) =>
-      input.kind === 'add' ? client.call('nodes.add', input.value) : client.call('nodes.update', input.value),
+    mutationFn: (
+      input:
+        | { kind: 'add'; value: MethodInput<'nodes.add'> }
+        | { kind: 'update'; value: MethodInput<'nodes.update'> },
+    ) =>
+      input.kind === 'add'
+        ? client.call('nodes.add', input.value)
+        : client.call('nodes.update', input.value),
   });
 }
 

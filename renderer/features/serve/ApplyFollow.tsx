@@ -8,7 +8,12 @@ import { AnsiLine } from '../../ui';
 import type { FollowedApply } from './serve-draft-store';
 import { useFollowedOperation } from './use-followed-operation';
 
-const STATE_TEXT = { running: 'Applying', succeeded: 'RUNNING', failed: 'Failed', cancelled: 'Cancelled' } as const;
+const STATE_TEXT = {
+  running: 'Applying',
+  succeeded: 'RUNNING',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+} as const;
 
 export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDismiss(): void }) {
   const { op, lines, error } = useFollowedOperation(apply.operationId);
@@ -19,10 +24,26 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
   }, [lines]);
   const state = op?.state ?? 'running';
   // A finished apply is all the way, whatever fraction its last progress event carried.
-  const pct = state === 'succeeded' ? 100 : op?.progress === null || op?.progress === undefined ? null : Math.round(op.progress * 100);
-  const title = op?.title ?? (apply.rollbackOf ? `Roll Serve back to v${apply.rollbackOf} (as v${apply.version})` : `Apply Serve config v${apply.version}`);
+  const pct =
+    state === 'succeeded'
+      ? 100
+      : op?.progress === null || op?.progress === undefined
+        ? null
+        : Math.round(op.progress * 100);
+  const title =
+    op?.title ??
+    (apply.rollbackOf
+      ? `Roll Serve back to v${apply.rollbackOf} (as v${apply.version})`
+      : `Apply Serve config v${apply.version}`);
   return (
-    <section className="card op-card serve-follow" data-testid="serve-follow" data-state={state} data-operation={apply.operationId} data-version={apply.version} aria-label="Apply progress">
+    <section
+      className="card op-card serve-follow"
+      data-testid="serve-follow"
+      data-state={state}
+      data-operation={apply.operationId}
+      data-version={apply.version}
+      aria-label="Apply progress"
+    >
       <div className="op-head">
         <strong className="serve-follow-title">{title}</strong>
         <span className={`badge state-${state}`} data-testid="serve-follow-state">
@@ -34,14 +55,28 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
           </button>
         ) : null}
       </div>
-      <div className={`progress progress-${state}`} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined} aria-label={title}>
-        <div className={pct === null ? 'bar indeterminate' : 'bar'} style={pct === null ? undefined : { width: `${pct}%` }} />
+      <div
+        className={`progress progress-${state}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct ?? undefined}
+        aria-label={title}
+      >
+        <div
+          className={pct === null ? 'bar indeterminate' : 'bar'}
+          style={pct === null ? undefined : { width: `${pct}%` }}
+        />
       </div>
       <div className="muted small" data-testid="serve-follow-detail">
         {op?.detail ?? 'Starting…'}
       </div>
       {op?.error ? (
-        <div className="banner error serve-follow-error" role="alert" data-testid="serve-follow-error">
+        <div
+          className="banner error serve-follow-error"
+          role="alert"
+          data-testid="serve-follow-error"
+        >
           {op.error}
         </div>
       ) : null}

@@ -36,7 +36,17 @@ export interface ConfigEditorProps {
   hasLive: boolean;
 }
 
-export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, reviewing, canReview, onStartFrom, hasLive }: ConfigEditorProps) {
+export function ConfigEditor({
+  draft,
+  onText,
+  diagnostics,
+  checking,
+  onReview,
+  reviewing,
+  canReview,
+  onStartFrom,
+  hasLive,
+}: ConfigEditorProps) {
   const editor = useServeUi((s) => s.editor);
   const setEditor = useServeUi((s) => s.setEditor);
   const [jumpTo, setJumpTo] = useState<{ line: number; column: number } | null>(null);
@@ -52,22 +62,53 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
         <span className="bu-spacer" />
         <div className="segmented" role="tablist" aria-label="Editor">
           {(['form', 'yaml'] as const).map((e) => (
-            <button key={e} type="button" role="tab" aria-selected={editor === e} className={editor === e ? 'active' : ''} onClick={() => setEditor(e)} data-testid={`serve-tab-${e}`}>
+            <button
+              key={e}
+              type="button"
+              role="tab"
+              aria-selected={editor === e}
+              className={editor === e ? 'active' : ''}
+              onClick={() => setEditor(e)}
+              data-testid={`serve-tab-${e}`}
+            >
               {e === 'form' ? 'Form' : 'YAML'}
             </button>
           ))}
         </div>
       </div>
       {editor === 'yaml' ? (
-        <Suspense fallback={<div className="skeleton" aria-busy="true" aria-label="Loading the YAML editor" />}>
-          <YamlEditor value={draft.text} onChange={onText} diagnostics={diagnostics} jumpTo={jumpTo} />
+        <Suspense
+          fallback={
+            <div className="skeleton" aria-busy="true" aria-label="Loading the YAML editor" />
+          }
+        >
+          <YamlEditor
+            value={draft.text}
+            onChange={onText}
+            diagnostics={diagnostics}
+            jumpTo={jumpTo}
+          />
         </Suspense>
       ) : (
         <ConfigForm text={draft.text} onText={onText} />
       )}
       <div className="serve-editor-bar">
-        <span className="small" data-testid="serve-validation" data-errors={errors} data-warnings={warnings} data-checking={checking}>
-          {checking ? <span className="muted">Checking…</span> : errors || warnings ? <span className={errors ? 'bad-text' : 'serve-warn-text'}>{`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}</span> : <span className="ok-text">Valid</span>}
+        <span
+          className="small"
+          data-testid="serve-validation"
+          data-errors={errors}
+          data-warnings={warnings}
+          data-checking={checking}
+        >
+          {checking ? (
+            <span className="muted">Checking…</span>
+          ) : errors || warnings ? (
+            <span
+              className={errors ? 'bad-text' : 'serve-warn-text'}
+            >{`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}</span>
+          ) : (
+            <span className="ok-text">Valid</span>
+          )}
         </span>
         <span className="bu-spacer" />
         {hasLive ? (
@@ -78,15 +119,31 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
         <button type="button" className="btn ghost small" onClick={() => onStartFrom('template')}>
           Start from a template
         </button>
-        <button type="button" className="btn primary" onClick={onReview} disabled={reviewing || !canReview} data-testid="serve-review-button" title="Review changes (Ctrl+S)">
+        <button
+          type="button"
+          className="btn primary"
+          onClick={onReview}
+          disabled={reviewing || !canReview}
+          data-testid="serve-review-button"
+          title="Review changes (Ctrl+S)"
+        >
           {reviewing ? 'Reading the cluster…' : 'Review changes'}
         </button>
       </div>
       {diagnostics.length ? (
         <ul className="serve-diagnostics" aria-label="Problems" data-testid="serve-diagnostics">
           {diagnostics.map((d, i) => (
-            <li key={i} className={`serve-diagnostic diag-${d.severity}`} data-testid="serve-diagnostic" data-line={d.line ?? ''} data-severity={d.severity} data-code={d.code}>
-              <span className={`badge ${d.severity === 'error' ? 'status-fail' : 'status-warn'}`}>{d.severity}</span>
+            <li
+              key={i}
+              className={`serve-diagnostic diag-${d.severity}`}
+              data-testid="serve-diagnostic"
+              data-line={d.line ?? ''}
+              data-severity={d.severity}
+              data-code={d.code}
+            >
+              <span className={`badge ${d.severity === 'error' ? 'status-fail' : 'status-warn'}`}>
+                {d.severity}
+              </span>
               {d.line ? (
                 <button
                   type="button"
@@ -103,7 +160,8 @@ export function ConfigEditor({ draft, onText, diagnostics, checking, onReview, r
                 <span />
               )}
               <span>
-                <code className="serve-diag-path">{formatConfigPath(d.path)}</code> {diagnosticText(d)}
+                <code className="serve-diag-path">{formatConfigPath(d.path)}</code>{' '}
+                {diagnosticText(d)}
               </span>
             </li>
           ))}

@@ -6,12 +6,39 @@
  */
 import { useEffect, useState } from 'react';
 import type { ConfigPath } from '../../../shared';
-import { addApplication, addDeployment, appPath, deploymentPath, editField, parseInput, readForm, setReplicaMode, showValue, type DeploymentFields } from './config-form-model';
+import {
+  addApplication,
+  addDeployment,
+  appPath,
+  deploymentPath,
+  editField,
+  parseInput,
+  readForm,
+  setReplicaMode,
+  showValue,
+  type DeploymentFields,
+} from './config-form-model';
 
 type Kind = 'text' | 'number' | 'replicas';
 
 /** One input: keeps what is typed until it is a value worth writing (a half-typed "1." stays here). */
-function FormInput({ label, value, kind, path, text, onText, testId }: { label: string; value: unknown; kind: Kind; path: ConfigPath; text: string; onText(t: string): void; testId: string }) {
+function FormInput({
+  label,
+  value,
+  kind,
+  path,
+  text,
+  onText,
+  testId,
+}: {
+  label: string;
+  value: unknown;
+  kind: Kind;
+  path: ConfigPath;
+  text: string;
+  onText(t: string): void;
+  testId: string;
+}) {
   const shown = showValue(value);
   const [raw, setRaw] = useState(shown);
   const [invalid, setInvalid] = useState(false);
@@ -33,13 +60,33 @@ function FormInput({ label, value, kind, path, text, onText, testId }: { label: 
   return (
     <label className="field serve-field">
       <span>{label}</span>
-      <input value={raw} onChange={(e) => change(e.target.value)} aria-invalid={invalid} data-testid={testId} inputMode={kind === 'text' ? undefined : 'decimal'} />
-      {invalid ? <small className="field-error">{kind === 'replicas' ? 'a number or auto' : 'a number'}</small> : null}
+      <input
+        value={raw}
+        onChange={(e) => change(e.target.value)}
+        aria-invalid={invalid}
+        data-testid={testId}
+        inputMode={kind === 'text' ? undefined : 'decimal'}
+      />
+      {invalid ? (
+        <small className="field-error">
+          {kind === 'replicas' ? 'a number or auto' : 'a number'}
+        </small>
+      ) : null}
     </label>
   );
 }
 
-function DeploymentForm({ app, d, text, onText }: { app: number; d: DeploymentFields; text: string; onText(t: string): void }) {
+function DeploymentForm({
+  app,
+  d,
+  text,
+  onText,
+}: {
+  app: number;
+  d: DeploymentFields;
+  text: string;
+  onText(t: string): void;
+}) {
   const p = (...rest: ConfigPath) => deploymentPath(app, d.index, ...rest);
   const id = (f: string) => `form-${app}-${d.index}-${f}`;
   return (
@@ -47,38 +94,114 @@ function DeploymentForm({ app, d, text, onText }: { app: number; d: DeploymentFi
       <legend>Deployment {d.name}</legend>
       <div className="segmented" role="radiogroup" aria-label={`Replicas of ${d.name}`}>
         {(['fixed', 'auto'] as const).map((m) => (
-          <button key={m} type="button" role="radio" aria-checked={d.mode === m} className={d.mode === m ? 'active' : ''} onClick={() => onText(setReplicaMode(text, app, d.index, m))}>
+          <button
+            key={m}
+            type="button"
+            role="radio"
+            aria-checked={d.mode === m}
+            className={d.mode === m ? 'active' : ''}
+            onClick={() => onText(setReplicaMode(text, app, d.index, m))}
+          >
             {m === 'fixed' ? 'Fixed replicas' : 'Autoscaling'}
           </button>
         ))}
       </div>
       <div className="serve-form-grid">
         {d.mode === 'fixed' ? (
-          <FormInput label="num_replicas" value={d.numReplicas} kind="replicas" path={p('num_replicas')} text={text} onText={onText} testId={id('num_replicas')} />
+          <FormInput
+            label="num_replicas"
+            value={d.numReplicas}
+            kind="replicas"
+            path={p('num_replicas')}
+            text={text}
+            onText={onText}
+            testId={id('num_replicas')}
+          />
         ) : (
           <>
-            <FormInput label="min_replicas" value={d.minReplicas} kind="number" path={p('autoscaling_config', 'min_replicas')} text={text} onText={onText} testId={id('min_replicas')} />
-            <FormInput label="max_replicas" value={d.maxReplicas} kind="number" path={p('autoscaling_config', 'max_replicas')} text={text} onText={onText} testId={id('max_replicas')} />
-            <FormInput label="target_ongoing_requests" value={d.targetOngoing} kind="number" path={p('autoscaling_config', 'target_ongoing_requests')} text={text} onText={onText} testId={id('target_ongoing_requests')} />
+            <FormInput
+              label="min_replicas"
+              value={d.minReplicas}
+              kind="number"
+              path={p('autoscaling_config', 'min_replicas')}
+              text={text}
+              onText={onText}
+              testId={id('min_replicas')}
+            />
+            <FormInput
+              label="max_replicas"
+              value={d.maxReplicas}
+              kind="number"
+              path={p('autoscaling_config', 'max_replicas')}
+              text={text}
+              onText={onText}
+              testId={id('max_replicas')}
+            />
+            <FormInput
+              label="target_ongoing_requests"
+              value={d.targetOngoing}
+              kind="number"
+              path={p('autoscaling_config', 'target_ongoing_requests')}
+              text={text}
+              onText={onText}
+              testId={id('target_ongoing_requests')}
+            />
           </>
         )}
-        <FormInput label="max_ongoing_requests" value={d.maxOngoing} kind="number" path={p('max_ongoing_requests')} text={text} onText={onText} testId={id('max_ongoing_requests')} />
-        <FormInput label="num_cpus" value={d.numCpus} kind="number" path={p('ray_actor_options', 'num_cpus')} text={text} onText={onText} testId={id('num_cpus')} />
-        <FormInput label="num_gpus" value={d.numGpus} kind="number" path={p('ray_actor_options', 'num_gpus')} text={text} onText={onText} testId={id('num_gpus')} />
+        <FormInput
+          label="max_ongoing_requests"
+          value={d.maxOngoing}
+          kind="number"
+          path={p('max_ongoing_requests')}
+          text={text}
+          onText={onText}
+          testId={id('max_ongoing_requests')}
+        />
+        <FormInput
+          label="num_cpus"
+          value={d.numCpus}
+          kind="number"
+          path={p('ray_actor_options', 'num_cpus')}
+          text={text}
+          onText={onText}
+          testId={id('num_cpus')}
+        />
+        <FormInput
+          label="num_gpus"
+          value={d.numGpus}
+          kind="number"
+          path={p('ray_actor_options', 'num_gpus')}
+          text={text}
+          onText={onText}
+          testId={id('num_gpus')}
+        />
       </div>
     </fieldset>
   );
 }
 
 /** "Add deployment settings": the name must be a deployment of the application's code. */
-function AddDeployment({ app, text, onText }: { app: number; text: string; onText(t: string): void }) {
+function AddDeployment({
+  app,
+  text,
+  onText,
+}: {
+  app: number;
+  text: string;
+  onText(t: string): void;
+}) {
   const [name, setName] = useState('');
   const valid = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(name.trim());
   return (
     <div className="serve-add-dep">
       <label className="inline-field">
         <span className="muted small">Deployment name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Deployment name" data-testid={`form-${app}-new-deployment`} />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-label="Deployment name"
+          data-testid={`form-${app}-new-deployment`}
+        />
       </label>
       <button
         type="button"
@@ -117,13 +240,46 @@ export function ConfigForm({ text, onText }: { text: string; onText(t: string): 
   return (
     <div className="serve-form" data-testid="serve-form">
       {model.applications.map((a) => (
-        <section key={a.index} className="serve-app-form" data-testid="form-application" aria-label={`Application ${showValue(a.name) || a.index + 1}`}>
+        <section
+          key={a.index}
+          className="serve-app-form"
+          data-testid="form-application"
+          aria-label={`Application ${showValue(a.name) || a.index + 1}`}
+        >
           <div className="serve-form-grid">
-            <FormInput label="name" value={a.name} kind="text" path={appPath(a.index, 'name')} text={text} onText={onText} testId={`form-${a.index}-name`} />
-            <FormInput label="route_prefix" value={a.routePrefix} kind="text" path={appPath(a.index, 'route_prefix')} text={text} onText={onText} testId={`form-${a.index}-route_prefix`} />
-            <FormInput label="import_path" value={a.importPath} kind="text" path={appPath(a.index, 'import_path')} text={text} onText={onText} testId={`form-${a.index}-import_path`} />
+            <FormInput
+              label="name"
+              value={a.name}
+              kind="text"
+              path={appPath(a.index, 'name')}
+              text={text}
+              onText={onText}
+              testId={`form-${a.index}-name`}
+            />
+            <FormInput
+              label="route_prefix"
+              value={a.routePrefix}
+              kind="text"
+              path={appPath(a.index, 'route_prefix')}
+              text={text}
+              onText={onText}
+              testId={`form-${a.index}-route_prefix`}
+            />
+            <FormInput
+              label="import_path"
+              value={a.importPath}
+              kind="text"
+              path={appPath(a.index, 'import_path')}
+              text={text}
+              onText={onText}
+              testId={`form-${a.index}-import_path`}
+            />
           </div>
-          {a.deployments.length === 0 ? <p className="muted small">No deployment settings: Ray uses what the application's code sets.</p> : null}
+          {a.deployments.length === 0 ? (
+            <p className="muted small">
+              No deployment settings: Ray uses what the application's code sets.
+            </p>
+          ) : null}
           {a.deployments.map((d) => (
             <DeploymentForm key={d.index} app={a.index} d={d} text={text} onText={onText} />
           ))}

@@ -3,13 +3,22 @@
  * DELETE (Ray's PUT is declarative), then each application and deployment with its fields as
  * old -> new; unchanged ones folded into one line.
  */
-import { formatConfigPath, formatValue, type FieldChange, type ServeConfigDiff } from '../../../shared';
+import {
+  formatConfigPath,
+  formatValue,
+  type FieldChange,
+  type ServeConfigDiff,
+} from '../../../shared';
 import { RayStatus } from './LiveView';
 
 function Field({ f }: { f: FieldChange }) {
   const where = f.path.length ? formatConfigPath(f.path) : '(whole)';
   return (
-    <li className={`serve-field-change change-${f.kind}`} data-testid="diff-field" data-kind={f.kind}>
+    <li
+      className={`serve-field-change change-${f.kind}`}
+      data-testid="diff-field"
+      data-kind={f.kind}
+    >
       <span className="mono">{where}</span>{' '}
       {f.kind === 'added' ? (
         <span className="mono ok-text">+ {formatValue(f.after)}</span>
@@ -17,26 +26,38 @@ function Field({ f }: { f: FieldChange }) {
         <span className="mono bad-text">− {formatValue(f.before)}</span>
       ) : (
         <span className="mono">
-          <span className="serve-old">{formatValue(f.before)}</span> → <span className="serve-new">{formatValue(f.after)}</span>
+          <span className="serve-old">{formatValue(f.before)}</span> →{' '}
+          <span className="serve-new">{formatValue(f.after)}</span>
         </span>
       )}
     </li>
   );
 }
 
-const CHANGE_LABEL = { added: 'added', removed: 'DELETED', changed: 'changed', unchanged: 'unchanged', kept: 'kept' } as const;
+const CHANGE_LABEL = {
+  added: 'added',
+  removed: 'DELETED',
+  changed: 'changed',
+  unchanged: 'unchanged',
+  kept: 'kept',
+} as const;
 
 export function DiffView({ diff }: { diff: ServeConfigDiff }) {
-  const unchanged = diff.applications.filter((a) => a.change === 'unchanged' || a.change === 'kept');
+  const unchanged = diff.applications.filter(
+    (a) => a.change === 'unchanged' || a.change === 'kept',
+  );
   const moving = diff.applications.filter((a) => a.change !== 'unchanged' && a.change !== 'kept');
   return (
     <div className="serve-diff" data-testid="serve-diff">
       {diff.deletes.length ? (
         <div className="banner error serve-deletes" role="alert" data-testid="diff-deletes">
           <strong>
-            This apply DELETES {diff.deletes.length} running application{diff.deletes.length === 1 ? '' : 's'}: {diff.deletes.join(', ')}.
+            This apply DELETES {diff.deletes.length} running application
+            {diff.deletes.length === 1 ? '' : 's'}: {diff.deletes.join(', ')}.
           </strong>{' '}
-          Ray's PUT is declarative: applications left out of the config are removed with their replicas. Add {diff.deletes.length === 1 ? 'it' : 'them'} back to the config to keep {diff.deletes.length === 1 ? 'it' : 'them'}.
+          Ray's PUT is declarative: applications left out of the config are removed with their
+          replicas. Add {diff.deletes.length === 1 ? 'it' : 'them'} back to the config to keep{' '}
+          {diff.deletes.length === 1 ? 'it' : 'them'}.
         </div>
       ) : null}
       {!diff.changed ? (
@@ -46,10 +67,18 @@ export function DiffView({ diff }: { diff: ServeConfigDiff }) {
       ) : null}
       <ul className="serve-diff-apps">
         {moving.map((a) => (
-          <li key={a.name} className={`serve-diff-app change-${a.change}`} data-testid="diff-app" data-name={a.name} data-change={a.change}>
+          <li
+            key={a.name}
+            className={`serve-diff-app change-${a.change}`}
+            data-testid="diff-app"
+            data-name={a.name}
+            data-change={a.change}
+          >
             <div className="serve-row">
               <strong>{a.name}</strong>
-              <span className={`badge change-badge change-${a.change}`}>{CHANGE_LABEL[a.change]}</span>
+              <span className={`badge change-badge change-${a.change}`}>
+                {CHANGE_LABEL[a.change]}
+              </span>
               {a.liveStatus ? <RayStatus status={a.liveStatus} /> : null}
             </div>
             {a.note ? <p className="small muted">{a.note}</p> : null}
@@ -63,9 +92,18 @@ export function DiffView({ diff }: { diff: ServeConfigDiff }) {
             {a.deployments
               .filter((d) => d.change !== 'unchanged')
               .map((d) => (
-                <div key={d.name} className="serve-diff-dep" data-testid="diff-deployment" data-name={d.name} data-change={d.change}>
+                <div
+                  key={d.name}
+                  className="serve-diff-dep"
+                  data-testid="diff-deployment"
+                  data-name={d.name}
+                  data-change={d.change}
+                >
                   <span>
-                    deployment <strong>{d.name}</strong> <span className={`badge change-badge change-${d.change}`}>{d.change === 'removed' ? 'REMOVED' : d.change}</span>
+                    deployment <strong>{d.name}</strong>{' '}
+                    <span className={`badge change-badge change-${d.change}`}>
+                      {d.change === 'removed' ? 'REMOVED' : d.change}
+                    </span>
                   </span>
                   {d.change !== 'removed' && d.fields.length ? (
                     <ul className="serve-fields">
@@ -81,14 +119,18 @@ export function DiffView({ diff }: { diff: ServeConfigDiff }) {
       </ul>
       {unchanged.length ? (
         <p className="muted small" data-testid="diff-unchanged">
-          Unchanged: {unchanged.map((a) => `${a.name}${a.change === 'kept' ? ' (deployed with serve.run, kept)' : ''}`).join(', ')}
+          Unchanged:{' '}
+          {unchanged
+            .map((a) => `${a.name}${a.change === 'kept' ? ' (deployed with serve.run, kept)' : ''}`)
+            .join(', ')}
         </p>
       ) : null}
       {diff.ignoredTopLevel.length ? (
         <ul className="warnings" data-testid="diff-ignored">
           {diff.ignoredTopLevel.map((f, i) => (
             <li key={i}>
-              Ray ignores {formatConfigPath(f.path)} while Serve runs ({formatValue(f.before)} → {formatValue(f.after)}): restart Serve to change it.
+              Ray ignores {formatConfigPath(f.path)} while Serve runs ({formatValue(f.before)} →{' '}
+              {formatValue(f.after)}): restart Serve to change it.
             </li>
           ))}
         </ul>

@@ -18,7 +18,19 @@ const RESULT_TONE: Record<ServeHistoryEntry['result']['state'], string> = {
   'rolled-back': 'state-cancelled',
 };
 
-function VersionDialog({ clusterId, entry, onClose, onLoad, onRollback }: { clusterId: string; entry: ServeHistoryEntry; onClose(): void; onLoad(text: string): void; onRollback(): void }) {
+function VersionDialog({
+  clusterId,
+  entry,
+  onClose,
+  onLoad,
+  onRollback,
+}: {
+  clusterId: string;
+  entry: ServeHistoryEntry;
+  onClose(): void;
+  onLoad(text: string): void;
+  onRollback(): void;
+}) {
   const version = useServeVersion(clusterId, entry.version);
   return (
     <Dialog
@@ -31,7 +43,12 @@ function VersionDialog({ clusterId, entry, onClose, onLoad, onRollback }: { clus
           <button type="button" className="btn ghost" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="btn" disabled={!version.data} onClick={() => version.data && onLoad(version.data.text)}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!version.data}
+            onClick={() => version.data && onLoad(version.data.text)}
+          >
             Load into editor
           </button>
           <button type="button" className="btn primary" onClick={onRollback}>
@@ -62,7 +79,15 @@ export interface HistoryPanelProps {
   onLoad(version: number, text: string): void;
 }
 
-export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackError, onRollback, onLoad }: HistoryPanelProps) {
+export function HistoryPanel({
+  clusterId,
+  entries,
+  error,
+  rollingBack,
+  rollbackError,
+  onRollback,
+  onLoad,
+}: HistoryPanelProps) {
   const [viewing, setViewing] = useState<ServeHistoryEntry | null>(null);
   const [confirm, setConfirm] = useState<ServeHistoryEntry | null>(null);
   const once = useSingleFlight();
@@ -75,7 +100,8 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
       <ErrorBanner error={rollbackError} prefix="Not rolled back" testId="serve-rollback-error" />
       {entries && entries.length === 0 ? (
         <p className="muted" data-testid="serve-history-empty">
-          Nothing applied from Raydeck yet. Every apply is kept here with its exact text, and can be rolled back in one click.
+          Nothing applied from Raydeck yet. Every apply is kept here with its exact text, and can be
+          rolled back in one click.
         </p>
       ) : null}
       {entries && entries.length ? (
@@ -91,12 +117,19 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
           </thead>
           <tbody>
             {entries.map((e, i) => (
-              <tr key={e.version} data-testid="serve-history-row" data-version={e.version} data-result={e.result.state}>
+              <tr
+                key={e.version}
+                data-testid="serve-history-row"
+                data-version={e.version}
+                data-result={e.result.state}
+              >
                 <td>
                   <button type="button" className="linklike" onClick={() => setViewing(e)}>
                     {versionLabel(e)}
                   </button>
-                  {e.deletes.length ? <div className="small bad-text">deleted {e.deletes.join(', ')}</div> : null}
+                  {e.deletes.length ? (
+                    <div className="small bad-text">deleted {e.deletes.join(', ')}</div>
+                  ) : null}
                 </td>
                 <td className="small">{formatDateTime(e.appliedAt)}</td>
                 <td className="small">
@@ -105,7 +138,10 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
                 <td>
                   <span className={`badge ${RESULT_TONE[e.result.state]}`}>{e.result.state}</span>
                   {e.result.messages.length ? (
-                    <div className="small muted serve-history-messages" title={e.result.messages.join('\n')}>
+                    <div
+                      className="small muted serve-history-messages"
+                      title={e.result.messages.join('\n')}
+                    >
                       {e.result.messages[0]}
                     </div>
                   ) : null}
@@ -113,7 +149,13 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
                 <td>
                   {i > 0 ? (
                     <div className="row-actions">
-                      <button type="button" className="btn small" onClick={() => setConfirm(e)} disabled={rollingBack} data-testid="serve-rollback">
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={() => setConfirm(e)}
+                        disabled={rollingBack}
+                        data-testid="serve-rollback"
+                      >
                         Roll back to this version
                       </button>
                     </div>
@@ -151,10 +193,12 @@ export function HistoryPanel({ clusterId, entries, error, rollingBack, rollbackE
           onClose={() => setConfirm(null)}
           onConfirm={() => {
             const version = confirm.version;
-            once((done) => onRollback(version, () => {
-              done();
-              setConfirm(null);
-            }));
+            once((done) =>
+              onRollback(version, () => {
+                done();
+                setConfirm(null);
+              }),
+            );
           }}
         />
       ) : null}

@@ -4,7 +4,12 @@
  * running, starting and pending ones, and why replicas are pending in Ray's own words.
  */
 import { useState } from 'react';
-import { formatReplicaCounts, type ServeApplication, type ServeDeployment, type ServeInstance } from '../../../shared';
+import {
+  formatReplicaCounts,
+  type ServeApplication,
+  type ServeDeployment,
+  type ServeInstance,
+} from '../../../shared';
 import { formatDateTime } from '../../ui';
 
 const GOOD = new Set(['RUNNING', 'HEALTHY']);
@@ -22,7 +27,14 @@ export function RayStatus({ status }: { status: string }) {
 function ReplicaCountsBar({ d }: { d: ServeDeployment }) {
   const c = d.counts;
   return (
-    <span className="serve-counts" data-testid="replica-counts" data-desired={c.desired} data-running={c.running} data-starting={c.starting} data-pending={c.pending}>
+    <span
+      className="serve-counts"
+      data-testid="replica-counts"
+      data-desired={c.desired}
+      data-running={c.running}
+      data-starting={c.starting}
+      data-pending={c.pending}
+    >
       <span title="desired (Ray's target)">{c.desired} desired</span>
       <span className="ok-text">{c.running} running</span>
       {c.starting ? <span className="serve-busy-text">{c.starting} starting</span> : null}
@@ -40,9 +52,20 @@ function ReplicaCountsBar({ d }: { d: ServeDeployment }) {
 function DeploymentRow({ d }: { d: ServeDeployment }) {
   const [open, setOpen] = useState(false);
   return (
-    <li className="serve-deployment" data-testid="serve-deployment" data-name={d.name} data-status={d.status}>
+    <li
+      className="serve-deployment"
+      data-testid="serve-deployment"
+      data-name={d.name}
+      data-status={d.status}
+    >
       <div className="serve-row">
-        <button type="button" className="linklike" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={`${d.name}: ${formatReplicaCounts(d.counts)}`}>
+        <button
+          type="button"
+          className="linklike"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+          aria-label={`${d.name}: ${formatReplicaCounts(d.counts)}`}
+        >
           {open ? '▾' : '▸'} {d.name}
         </button>
         <RayStatus status={d.status} />
@@ -54,7 +77,8 @@ function DeploymentRow({ d }: { d: ServeDeployment }) {
         </p>
       ) : d.counts.pending > 0 ? (
         <p className="serve-message muted small" data-testid="pending-no-reason">
-          {d.counts.pending} replica{d.counts.pending === 1 ? ' is' : 's are'} not placed on a node yet; Ray gives its reason after 30 s.
+          {d.counts.pending} replica{d.counts.pending === 1 ? ' is' : 's are'} not placed on a node
+          yet; Ray gives its reason after 30 s.
           {d.message ? ` ${d.message}` : ''}
         </p>
       ) : d.message ? (
@@ -105,7 +129,11 @@ function ApplicationCard({ app }: { app: ServeApplication }) {
         <span className="mono muted">{app.routePrefix ?? '(no route)'}</span>
         {app.source === 'imperative' ? <span className="badge">serve.run</span> : null}
         <span className="bu-spacer" />
-        {app.lastDeployedAt ? <span className="muted small">deployed {formatDateTime(new Date(app.lastDeployedAt * 1000).toISOString())}</span> : null}
+        {app.lastDeployedAt ? (
+          <span className="muted small">
+            deployed {formatDateTime(new Date(app.lastDeployedAt * 1000).toISOString())}
+          </span>
+        ) : null}
       </div>
       {app.message ? (
         <p className="serve-message" data-testid="app-message">

@@ -19,7 +19,15 @@ export interface ReviewDialogProps {
   onClose(): void;
 }
 
-export function ReviewDialog({ clusterName, diff, diagnostics, applying, error, onApply, onClose }: ReviewDialogProps) {
+export function ReviewDialog({
+  clusterName,
+  diff,
+  diagnostics,
+  applying,
+  error,
+  onApply,
+  onClose,
+}: ReviewDialogProps) {
   const once = useSingleFlight();
   const [auto, setAuto] = useState(false);
   const [seconds, setSeconds] = useState('300');
@@ -49,8 +57,19 @@ export function ReviewDialog({ clusterName, diff, diagnostics, applying, error, 
             <button type="button" className="btn ghost" onClick={onClose}>
               Keep editing
             </button>
-            <button type="button" className={diff.deletes.length ? 'btn danger-solid' : 'btn primary'} onClick={apply} disabled={!canApply} data-testid="serve-apply" title="Apply (Ctrl+Enter)">
-              {applying ? 'Applying…' : diff.deletes.length ? `Apply and delete ${diff.deletes.length}` : 'Apply'}
+            <button
+              type="button"
+              className={diff.deletes.length ? 'btn danger-solid' : 'btn primary'}
+              onClick={apply}
+              disabled={!canApply}
+              data-testid="serve-apply"
+              title="Apply (Ctrl+Enter)"
+            >
+              {applying
+                ? 'Applying…'
+                : diff.deletes.length
+                  ? `Apply and delete ${diff.deletes.length}`
+                  : 'Apply'}
             </button>
           </>
         }
@@ -71,11 +90,23 @@ export function ReviewDialog({ clusterName, diff, diagnostics, applying, error, 
             <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
             Roll back by itself if not RUNNING within
           </label>{' '}
-          <input className="serve-seconds" aria-label="Auto-rollback seconds" value={seconds} onChange={(e) => setSeconds(e.target.value)} disabled={!auto} aria-invalid={auto && !secondsValid} /> s
-          {auto && !secondsValid ? <small className="field-error"> 1 to 86400 seconds</small> : null}
+          <input
+            className="serve-seconds"
+            aria-label="Auto-rollback seconds"
+            value={seconds}
+            onChange={(e) => setSeconds(e.target.value)}
+            disabled={!auto}
+            aria-invalid={auto && !secondsValid}
+          />{' '}
+          s
+          {auto && !secondsValid ? (
+            <small className="field-error"> 1 to 86400 seconds</small>
+          ) : null}
         </div>
         <ErrorBanner error={error} prefix="Not applied" testId="serve-apply-error" />
-        <p className="muted small">Ctrl+Enter applies. Every apply is kept in the history and can be rolled back.</p>
+        <p className="muted small">
+          Ctrl+Enter applies. Every apply is kept in the history and can be rolled back.
+        </p>
       </Dialog>
     </div>
   );

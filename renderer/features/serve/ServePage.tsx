@@ -23,10 +23,22 @@ import { ReviewDialog } from './ReviewDialog';
 import { useServeUi, type DraftSource } from './serve-draft-store';
 import { serveKeys } from './serve-keys';
 import './serve.css';
-import { useServeApply, useServeDiff, useServeHistory, useServeRollback, useServeStatus, useServeValidation } from './use-serve';
+import {
+  useServeApply,
+  useServeDiff,
+  useServeHistory,
+  useServeRollback,
+  useServeStatus,
+  useServeValidation,
+} from './use-serve';
 
 /** Loads the first draft of a cluster: newest history version, else the live config, else the template. */
-function useFirstDraft(clusterId: string, ready: boolean, historyNewest: number | null, live: string | null) {
+function useFirstDraft(
+  clusterId: string,
+  ready: boolean,
+  historyNewest: number | null,
+  live: string | null,
+) {
   const client = useRaydeck();
   const has = useServeUi((s) => Boolean(s.drafts[clusterId]));
   const started = useRef(false);
@@ -36,8 +48,12 @@ function useFirstDraft(clusterId: string, ready: boolean, historyNewest: number 
     const load = useServeUi.getState().load;
     if (historyNewest !== null) {
       void client.call('serve.get', { clusterId, version: historyNewest }).then(
-        (v) => !useServeUi.getState().drafts[clusterId] && load(clusterId, v.text, { kind: 'history', version: historyNewest }),
-        () => !useServeUi.getState().drafts[clusterId] && load(clusterId, live ?? TEMPLATE, live ? { kind: 'live' } : { kind: 'template' }),
+        (v) =>
+          !useServeUi.getState().drafts[clusterId] &&
+          load(clusterId, v.text, { kind: 'history', version: historyNewest }),
+        () =>
+          !useServeUi.getState().drafts[clusterId] &&
+          load(clusterId, live ?? TEMPLATE, live ? { kind: 'live' } : { kind: 'template' }),
       );
     } else load(clusterId, live ?? TEMPLATE, live ? { kind: 'live' } : { kind: 'template' });
   }, [client, clusterId, has, ready, historyNewest, live]);
@@ -52,15 +68,31 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   const followed = useServeUi((s) => s.followed[cluster.id]);
   const { setText, load, follow } = useServeUi.getState();
   const live = status.data ? liveConfigText(status.data) : null;
-  useFirstDraft(cluster.id, !history.isPending && !status.isPending, history.data?.[0]?.version ?? null, live);
+  useFirstDraft(
+    cluster.id,
+    !history.isPending && !status.isPending,
+    history.data?.[0]?.version ?? null,
+    live,
+  );
 
   // An apply still running when the page opens (after a reload, or started from the CLI on this core): follow it.
   const newest = history.data?.[0];
   const autoFollowed = useRef<number | null>(null);
   useEffect(() => {
-    if (followed || !newest || newest.result.state !== 'applying' || !newest.operationId || autoFollowed.current === newest.version) return;
+    if (
+      followed ||
+      !newest ||
+      newest.result.state !== 'applying' ||
+      !newest.operationId ||
+      autoFollowed.current === newest.version
+    )
+      return;
     autoFollowed.current = newest.version;
-    follow(cluster.id, { operationId: newest.operationId, version: newest.version, rollbackOf: newest.rollbackOf });
+    follow(cluster.id, {
+      operationId: newest.operationId,
+      version: newest.version,
+      rollbackOf: newest.rollbackOf,
+    });
   }, [followed, newest, follow, cluster.id]);
 
   const text = draft?.text ?? '';
@@ -70,13 +102,21 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   const apply = useServeApply(cluster.id);
   const rollback = useServeRollback(cluster.id);
   // Loading another text over unsaved edits asks first.
-  const [replacing, setReplacing] = useState<{ text: string; source: DraftSource; what: string } | null>(null);
+  const [replacing, setReplacing] = useState<{
+    text: string;
+    source: DraftSource;
+    what: string;
+  } | null>(null);
   const replaceDraft = (next: string, source: DraftSource, what: string) => {
     const d = useServeUi.getState().drafts[cluster.id];
     if (d && d.text !== d.base && d.text !== next) setReplacing({ text: next, source, what });
     else load(cluster.id, next, source);
   };
-  const [review, setReview] = useState<{ text: string; diff: ServeConfigDiff; diagnostics: ServeFinding[] } | null>(null);
+  const [review, setReview] = useState<{
+    text: string;
+    diff: ServeConfigDiff;
+    diagnostics: ServeFinding[];
+  } | null>(null);
 
   const startReview = () => {
     if (!draft || diff.isPending) return;
@@ -113,7 +153,8 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
           started(s);
           setReview(null);
           // The applied text is now a version of the history: the editor goes on from it.
-          if (useServeUi.getState().drafts[cluster.id]?.text === applied) load(cluster.id, applied, { kind: 'history', version: s.version });
+          if (useServeUi.getState().drafts[cluster.id]?.text === applied)
+            load(cluster.id, applied, { kind: 'history', version: s.version });
         },
         onSettled: done,
       },
@@ -124,10 +165,16 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   };
 
   let liveBody;
-  if (status.isPending) liveBody = <div className="skeleton" aria-busy="true" aria-label="Reading Serve's status" />;
+  if (status.isPending)
+    liveBody = <div className="skeleton" aria-busy="true" aria-label="Reading Serve's status" />;
   else if (status.isError && !status.data)
     liveBody = (
-      <EmptyState testId="serve-unreachable" icon="◌" title={`Serve on ${cluster.name} does not answer`} text="Raydeck reads Serve through the head node's SSH connection and Ray's dashboard. Bring the cluster up (or start it) on the Bring-up page, then come back; the config below can be edited and checked meanwhile.">
+      <EmptyState
+        testId="serve-unreachable"
+        icon="◌"
+        title={`Serve on ${cluster.name} does not answer`}
+        text="Raydeck reads Serve through the head node's SSH connection and Ray's dashboard. Bring the cluster up (or start it) on the Bring-up page, then come back; the config below can be edited and checked meanwhile."
+      >
         <ErrorBanner error={status.error} prefix="The core said" testId="serve-status-error" />
         <div className="empty-actions">
           <button type="button" className="btn primary" onClick={() => go('bringup')}>
@@ -145,7 +192,11 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
         testId="serve-nothing-deployed"
         icon="◉"
         title={`Nothing deployed on ${cluster.name} yet`}
-        text={status.data?.serveRunning ? 'Serve runs but has no applications.' : "Ray runs, Serve has not started: the first apply starts it. Write a config below (or start from the template), review it and apply."}
+        text={
+          status.data?.serveRunning
+            ? 'Serve runs but has no applications.'
+            : 'Ray runs, Serve has not started: the first apply starts it. Write a config below (or start from the template), review it and apply.'
+        }
       />
     );
   else liveBody = <LiveView instance={status.data} />;
@@ -155,11 +206,21 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
       <section className="panel serve-live-panel" aria-label="What Serve runs">
         <div className="panel-head">
           <h3>Running on {cluster.name}</h3>
-          {status.isError && status.data ? <span className="small serve-warn-text">Not refreshed: {status.error instanceof Error ? status.error.message : 'no answer'}</span> : null}
+          {status.isError && status.data ? (
+            <span className="small serve-warn-text">
+              Not refreshed: {status.error instanceof Error ? status.error.message : 'no answer'}
+            </span>
+          ) : null}
         </div>
         {liveBody}
       </section>
-      {followed ? <ApplyFollow key={followed.operationId} apply={followed} onDismiss={() => follow(cluster.id, null)} /> : null}
+      {followed ? (
+        <ApplyFollow
+          key={followed.operationId}
+          apply={followed}
+          onDismiss={() => follow(cluster.id, null)}
+        />
+      ) : null}
       <ErrorBanner error={diff.error} prefix="Could not review" testId="serve-review-error" />
       {draft ? (
         <ConfigEditor
@@ -171,7 +232,11 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
           reviewing={diff.isPending}
           canReview={text.trim().length > 0}
           hasLive={live !== null}
-          onStartFrom={(kind) => (kind === 'live' && live ? replaceDraft(live, { kind: 'live' }, 'the live config') : replaceDraft(TEMPLATE, { kind: 'template' }, 'the template'))}
+          onStartFrom={(kind) =>
+            kind === 'live' && live
+              ? replaceDraft(live, { kind: 'live' }, 'the live config')
+              : replaceDraft(TEMPLATE, { kind: 'template' }, 'the template')
+          }
         />
       ) : (
         <div className="skeleton" aria-busy="true" aria-label="Loading the config" />
@@ -228,12 +293,20 @@ export function ServePage() {
         <>
           <div className="toolbar">
             <ClusterPicker />
-            <span className="muted small">Ctrl+S reviews the changes · every apply is kept in the history</span>
+            <span className="muted small">
+              Ctrl+S reviews the changes · every apply is kept in the history
+            </span>
           </div>
           <ClusterServe key={current.id} cluster={current} />
         </>
       ) : (
-        <EmptyState testId="serve-no-cluster" title="Add a cluster first" text="Serve applications run on a Ray cluster. Add a cluster and its nodes, bring it up, then deploy from here." action="Go to Clusters" onAction={() => go('clusters')} />
+        <EmptyState
+          testId="serve-no-cluster"
+          title="Add a cluster first"
+          text="Serve applications run on a Ray cluster. Add a cluster and its nodes, bring it up, then deploy from here."
+          action="Go to Clusters"
+          onAction={() => go('clusters')}
+        />
       )}
     </section>
   );

@@ -24,19 +24,35 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  '&': { backgroundColor: 'var(--bg)', color: 'var(--text)', border: '1px solid var(--border)', borderRadius: '6px', fontSize: '13px' },
+  '&': {
+    backgroundColor: 'var(--bg)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+    borderRadius: '6px',
+    fontSize: '13px',
+  },
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
   '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--text)' },
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
-  '.cm-gutters': { backgroundColor: 'var(--panel-2)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--panel-2)',
+    color: 'var(--muted)',
+    borderRight: '1px solid var(--border)',
+  },
   '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 7%, transparent)' },
   '.cm-cursor': { borderLeftColor: 'var(--text)' },
-  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--border)' },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--panel)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+  },
   // A finding's message is a sentence or two: wrap it rather than let the tooltip span the window.
   '.cm-tooltip-lint': { maxWidth: 'min(560px, 80vw)', whiteSpace: 'normal' },
   '.cm-diagnostic-error': { borderLeftColor: 'var(--bad)' },
   '.cm-diagnostic-warning': { borderLeftColor: 'var(--warn)' },
-  '&.cm-editor .cm-selectionBackground, &.cm-focused .cm-selectionBackground': { backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)' },
+  '&.cm-editor .cm-selectionBackground, &.cm-focused .cm-selectionBackground': {
+    backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent)',
+  },
 });
 
 export interface YamlEditorProps {
@@ -49,7 +65,10 @@ export interface YamlEditorProps {
 }
 
 /** The one change that turns `from` into `to`: common prefix and suffix kept. */
-export function minimalChange(from: string, to: string): { from: number; to: number; insert: string } | null {
+export function minimalChange(
+  from: string,
+  to: string,
+): { from: number; to: number; insert: string } | null {
   if (from === to) return null;
   let start = 0;
   while (start < from.length && start < to.length && from[start] === to[start]) start++;
@@ -62,7 +81,13 @@ export function minimalChange(from: string, to: string): { from: number; to: num
   return { from: start, to: endA, insert: to.slice(start, endB) };
 }
 
-export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config YAML', jumpTo }: YamlEditorProps) {
+export function YamlEditor({
+  value,
+  onChange,
+  diagnostics,
+  label = 'Serve config YAML',
+  jumpTo,
+}: YamlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange });
@@ -74,11 +99,7 @@ export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config
       highlightActiveLine(),
       history(),
       indentUnit.of('  '),
-      keymap.of([
-        ...defaultKeymap,
-        ...historyKeymap,
-        indentWithTab,
-      ]),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       yaml(),
       syntaxHighlighting(highlight),
       lintGutter(),
@@ -88,7 +109,10 @@ export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config
         if (u.docChanged) latest.current.onChange(u.state.doc.toString());
       }),
     ];
-    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({ doc: value, extensions }),
+    });
     view.current = v;
     return () => {
       v.destroy();
@@ -117,7 +141,10 @@ export function YamlEditor({ value, onChange, diagnostics, label = 'Serve config
     if (!v || !jumpTo) return;
     const line = v.state.doc.line(Math.min(Math.max(jumpTo.line, 1), v.state.doc.lines));
     const at = line.from + Math.min(Math.max(jumpTo.column - 1, 0), line.length);
-    v.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+    v.dispatch({
+      selection: { anchor: at },
+      effects: EditorView.scrollIntoView(at, { y: 'center' }),
+    });
     v.focus();
   }, [jumpTo]);
 

@@ -1,6 +1,14 @@
 /** The form's model: fields read from the YAML, edits that touch only their own line, mode switches. */
 import { describe, expect, it } from 'vitest';
-import { addApplication, addDeployment, editField, deploymentPath, parseInput, readForm, setReplicaMode } from './config-form-model';
+import {
+  addApplication,
+  addDeployment,
+  editField,
+  deploymentPath,
+  parseInput,
+  readForm,
+  setReplicaMode,
+} from './config-form-model';
 
 const TEXT = `# keep me
 applications:
@@ -20,11 +28,25 @@ describe('readForm', () => {
     const m = readForm(TEXT);
     expect(m.ok).toBe(true);
     if (!m.ok) return;
-    expect(m.applications[0]).toMatchObject({ name: 'chat', routePrefix: '/chat', importPath: 'pkg.chat:app' });
-    expect(m.applications[0]!.deployments[0]).toMatchObject({ name: 'LLM', mode: 'auto', minReplicas: 1, maxReplicas: 4, numGpus: 1, numReplicas: undefined });
+    expect(m.applications[0]).toMatchObject({
+      name: 'chat',
+      routePrefix: '/chat',
+      importPath: 'pkg.chat:app',
+    });
+    expect(m.applications[0]!.deployments[0]).toMatchObject({
+      name: 'LLM',
+      mode: 'auto',
+      minReplicas: 1,
+      maxReplicas: 4,
+      numGpus: 1,
+      numReplicas: undefined,
+    });
   });
   it('refuses text that does not parse or is not a Serve config shape', () => {
-    expect(readForm('applications: [\n')).toMatchObject({ ok: false, reason: expect.stringMatching(/syntax error/) });
+    expect(readForm('applications: [\n')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/syntax error/),
+    });
     expect(readForm('- a\n- b\n')).toMatchObject({ ok: false });
     expect(readForm('applications: 3\n')).toMatchObject({ ok: false });
   });
@@ -34,7 +56,9 @@ describe('edits', () => {
   it('one field changes one line; clearing a field removes its line', () => {
     const next = editField(TEXT, deploymentPath(0, 0, 'autoscaling_config', 'max_replicas'), 8);
     expect(next).toBe(TEXT.replace('max_replicas: 4', 'max_replicas: 8'));
-    expect(editField(TEXT, ['applications', 0, 'route_prefix'], undefined)).toBe(TEXT.replace('  route_prefix: /chat\n', ''));
+    expect(editField(TEXT, ['applications', 0, 'route_prefix'], undefined)).toBe(
+      TEXT.replace('  route_prefix: /chat\n', ''),
+    );
   });
   it('autoscaling -> fixed takes max_replicas as the count; fixed -> autoscaling starts at 1..count', () => {
     const fixed = setReplicaMode(TEXT, 0, 0, 'fixed');
@@ -42,7 +66,10 @@ describe('edits', () => {
     expect(fixed).toContain('    num_replicas: 4\n');
     expect(fixed).toContain('# keep me');
     const auto = setReplicaMode(fixed, 0, 0, 'auto');
-    expect(readForm(auto)).toMatchObject({ ok: true, applications: [{ deployments: [{ mode: 'auto', minReplicas: 1, maxReplicas: 4 }] }] });
+    expect(readForm(auto)).toMatchObject({
+      ok: true,
+      applications: [{ deployments: [{ mode: 'auto', minReplicas: 1, maxReplicas: 4 }] }],
+    });
     expect(setReplicaMode(TEXT, 0, 0, 'auto')).toBe(TEXT);
   });
   it('parses what is typed: empty removes, numbers are numbers, "auto" only for replicas', () => {
@@ -60,15 +87,27 @@ describe('adding', () => {
   it('appends an application and deployment settings, everything written before kept byte for byte', () => {
     const withApp = addApplication(TEXT);
     expect(withApp.startsWith(TEXT)).toBe(true);
-    expect(readForm(withApp)).toMatchObject({ ok: true, applications: [{ name: 'chat' }, { name: 'app2', routePrefix: '/app2' }] });
+    expect(readForm(withApp)).toMatchObject({
+      ok: true,
+      applications: [{ name: 'chat' }, { name: 'app2', routePrefix: '/app2' }],
+    });
     const withDep = addDeployment(withApp, 1, 'Echo');
-    expect(readForm(withDep)).toMatchObject({ ok: true, applications: [{}, { deployments: [{ name: 'Echo', mode: 'fixed', numReplicas: 1 }] }] });
+    expect(readForm(withDep)).toMatchObject({
+      ok: true,
+      applications: [{}, { deployments: [{ name: 'Echo', mode: 'fixed', numReplicas: 1 }] }],
+    });
     expect(withDep.startsWith(TEXT)).toBe(true);
     const second = addDeployment(TEXT, 0, 'Router');
-    expect(readForm(second)).toMatchObject({ ok: true, applications: [{ deployments: [{ name: 'LLM' }, { name: 'Router', numReplicas: 1 }] }] });
+    expect(readForm(second)).toMatchObject({
+      ok: true,
+      applications: [{ deployments: [{ name: 'LLM' }, { name: 'Router', numReplicas: 1 }] }],
+    });
     expect(second.startsWith(TEXT)).toBe(true);
   });
   it('a config with no applications gets its first one', () => {
-    expect(readForm(addApplication('# empty\nproxy_location: EveryNode\n'))).toMatchObject({ ok: true, applications: [{ name: 'app1' }] });
+    expect(readForm(addApplication('# empty\nproxy_location: EveryNode\n'))).toMatchObject({
+      ok: true,
+      applications: [{ name: 'app1' }],
+    });
   });
 });

@@ -28,18 +28,26 @@ export interface ApplicationFields {
   deployments: DeploymentFields[];
 }
 
-export type FormModel = { ok: true; applications: ApplicationFields[] } | { ok: false; reason: string };
+export type FormModel =
+  { ok: true; applications: ApplicationFields[] } | { ok: false; reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The form's view of the text; not ok when the YAML does not parse or has no applications list. */
 export function readForm(text: string): FormModel {
   const parsed = parseYaml(text);
-  if (parsed.diagnostics.length) return { ok: false, reason: 'The YAML has a syntax error: fix it in the YAML editor to use the form.' };
+  if (parsed.diagnostics.length)
+    return {
+      ok: false,
+      reason: 'The YAML has a syntax error: fix it in the YAML editor to use the form.',
+    };
   const root = parsed.value;
-  if (root !== null && root !== undefined && !isObject(root)) return { ok: false, reason: 'The config is not a mapping: edit it in the YAML editor.' };
+  if (root !== null && root !== undefined && !isObject(root))
+    return { ok: false, reason: 'The config is not a mapping: edit it in the YAML editor.' };
   const apps = isObject(root) ? root.applications : undefined;
-  if (apps !== undefined && apps !== null && !Array.isArray(apps)) return { ok: false, reason: '`applications` is not a list: edit it in the YAML editor.' };
+  if (apps !== undefined && apps !== null && !Array.isArray(apps))
+    return { ok: false, reason: '`applications` is not a list: edit it in the YAML editor.' };
   const list = Array.isArray(apps) ? apps : [];
   return {
     ok: true,
@@ -73,8 +81,18 @@ export function readForm(text: string): FormModel {
   };
 }
 
-export const appPath = (app: number, ...rest: ConfigPath): ConfigPath => ['applications', app, ...rest];
-export const deploymentPath = (app: number, dep: number, ...rest: ConfigPath): ConfigPath => ['applications', app, 'deployments', dep, ...rest];
+export const appPath = (app: number, ...rest: ConfigPath): ConfigPath => [
+  'applications',
+  app,
+  ...rest,
+];
+export const deploymentPath = (app: number, dep: number, ...rest: ConfigPath): ConfigPath => [
+  'applications',
+  app,
+  'deployments',
+  dep,
+  ...rest,
+];
 
 /** Sets the field at `path` (undefined: removes it), keeping every other byte of the text. */
 export function editField(text: string, path: ConfigPath, value: unknown): string {
@@ -82,14 +100,22 @@ export function editField(text: string, path: ConfigPath, value: unknown): strin
 }
 
 /** Switches a deployment between a fixed replica count and autoscaling (Ray refuses both at once). */
-export function setReplicaMode(text: string, app: number, dep: number, mode: 'fixed' | 'auto'): string {
+export function setReplicaMode(
+  text: string,
+  app: number,
+  dep: number,
+  mode: 'fixed' | 'auto',
+): string {
   const model = readForm(text);
   const current = model.ok ? model.applications[app]?.deployments[dep] : undefined;
   if (!current || current.mode === mode) return text;
   if (mode === 'auto') {
     const n = typeof current.numReplicas === 'number' ? current.numReplicas : 1;
     const without = deleteInYaml(text, deploymentPath(app, dep, 'num_replicas'));
-    return setInYaml(without, deploymentPath(app, dep, 'autoscaling_config'), { min_replicas: 1, max_replicas: Math.max(1, n) });
+    return setInYaml(without, deploymentPath(app, dep, 'autoscaling_config'), {
+      min_replicas: 1,
+      max_replicas: Math.max(1, n),
+    });
   }
   const max = typeof current.maxReplicas === 'number' ? current.maxReplicas : 1;
   const without = deleteInYaml(text, deploymentPath(app, dep, 'autoscaling_config'));
@@ -101,17 +127,23 @@ export function setReplicaMode(text: string, app: number, dep: number, mode: 'fi
  * (`auto` too for num_replicas), anything else is kept as typed text for numeric fields (the
  * caller does not write it) or written as a string for text fields.
  */
-export function parseInput(raw: string, kind: 'text' | 'number' | 'replicas'): { value: unknown } | { invalid: true } {
+export function parseInput(
+  raw: string,
+  kind: 'text' | 'number' | 'replicas',
+): { value: unknown } | { invalid: true } {
   const t = raw.trim();
   if (t === '') return { value: undefined };
   if (kind === 'text') return { value: raw };
   if (kind === 'replicas' && t === 'auto') return { value: 'auto' };
   const n = Number(t);
-  return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? { value: n } : { invalid: true };
+  return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)
+    ? { value: n }
+    : { invalid: true };
 }
 
 /** A value shown in an input ('' when unset). */
-export const showValue = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+export const showValue = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** Appends an application (name, route prefix, import path to fill in) at the end of `applications`. */
 export function addApplication(text: string): string {
@@ -121,7 +153,9 @@ export function addApplication(text: string): string {
   let name = `app${n + 1}`;
   for (let i = n + 2; taken.has(name); i++) name = `app${i}`;
   const app = { name, route_prefix: `/${name}`, import_path: 'module.path:app' };
-  return n === 0 ? setInYaml(text, ['applications'], [app]) : setInYaml(text, ['applications', n], app);
+  return n === 0
+    ? setInYaml(text, ['applications'], [app])
+    : setInYaml(text, ['applications', n], app);
 }
 
 /** Adds settings for deployment `name` of application `app` (Ray applies them to the deployment of that name). */
@@ -129,5 +163,7 @@ export function addDeployment(text: string, app: number, name: string): string {
   const model = readForm(text);
   const n = model.ok ? (model.applications[app]?.deployments.length ?? 0) : 0;
   const dep = { name, num_replicas: 1 };
-  return n === 0 ? setInYaml(text, appPath(app, 'deployments'), [dep]) : setInYaml(text, deploymentPath(app, n), dep);
+  return n === 0
+    ? setInYaml(text, appPath(app, 'deployments'), [dep])
+    : setInYaml(text, deploymentPath(app, n), dep);
 }

@@ -10,18 +10,38 @@ const instance = (configs: (Record<string, unknown> | null)[]): ServeInstance =>
   grpcOptions: null,
   proxies: [],
   targetCapacity: null,
-  applications: configs.map((c, i) => ({ name: `a${i}`, routePrefix: null, status: 'RUNNING', message: '', lastDeployedAt: null, source: c ? 'declarative' : 'imperative', deployedConfig: c, ingressDeployment: null, deployments: [] })),
+  applications: configs.map((c, i) => ({
+    name: `a${i}`,
+    routePrefix: null,
+    status: 'RUNNING',
+    message: '',
+    lastDeployedAt: null,
+    source: c ? 'declarative' : 'imperative',
+    deployedConfig: c,
+    ingressDeployment: null,
+    deployments: [],
+  })),
 });
 
 describe('liveConfigText', () => {
   it('writes the declarative apps Ray holds; none: null', () => {
     const text = liveConfigText(instance([{ name: 'echo', import_path: 'm:app' }, null]))!;
-    expect(parseYaml(text).value).toEqual({ applications: [{ name: 'echo', import_path: 'm:app' }] });
+    expect(parseYaml(text).value).toEqual({
+      applications: [{ name: 'echo', import_path: 'm:app' }],
+    });
     expect(text).not.toContain('<redacted>" (the core');
     expect(liveConfigText(instance([null]))).toBeNull();
   });
   it('says so when env_vars values were redacted', () => {
-    const text = liveConfigText(instance([{ name: 'llm', import_path: 'm:app', runtime_env: { env_vars: { HF_TOKEN: '<redacted>' } } }]))!;
+    const text = liveConfigText(
+      instance([
+        {
+          name: 'llm',
+          import_path: 'm:app',
+          runtime_env: { env_vars: { HF_TOKEN: '<redacted>' } },
+        },
+      ]),
+    )!;
     expect(text).toContain('# env_vars values show as "<redacted>"');
   });
 });

@@ -5,7 +5,8 @@
  */
 import { create } from 'zustand';
 
-export type DraftSource = { kind: 'history'; version: number } | { kind: 'live' } | { kind: 'template' };
+export type DraftSource =
+  { kind: 'history'; version: number } | { kind: 'live' } | { kind: 'template' };
 
 export interface ServeDraft {
   text: string;
@@ -40,7 +41,12 @@ export const useServeUi = create<ServeUiState>((set) => ({
   setText(clusterId, text) {
     set((s) => {
       const d = s.drafts[clusterId];
-      return { drafts: { ...s.drafts, [clusterId]: d ? { ...d, text } : { text, source: { kind: 'template' }, base: '' } } };
+      return {
+        drafts: {
+          ...s.drafts,
+          [clusterId]: d ? { ...d, text } : { text, source: { kind: 'template' }, base: '' },
+        },
+      };
     });
   },
   setEditor(editor) {

@@ -9,7 +9,11 @@ import { useRaydeck } from '../../app/client-context';
 
 const LOG_TAIL = 300;
 
-export function useFollowedOperation(operationId: string | null): { op: Operation | null; lines: OperationLogLine[]; error: unknown } {
+export function useFollowedOperation(operationId: string | null): {
+  op: Operation | null;
+  lines: OperationLogLine[];
+  error: unknown;
+} {
   const client = useRaydeck();
   const [op, setOp] = useState<Operation | null>(null);
   const [lines, setLines] = useState<OperationLogLine[]>([]);

@@ -21,7 +21,8 @@ export function useServeStatus(clusterId: string) {
   useCoreEvent('operation.progress', (op) => {
     if (op.kind !== 'serve-apply' || op.clusterId !== clusterId) return;
     void qc.invalidateQueries({ queryKey: serveKeys.status(clusterId) });
-    if (op.state !== 'running') void qc.invalidateQueries({ queryKey: serveKeys.history(clusterId) });
+    if (op.state !== 'running')
+      void qc.invalidateQueries({ queryKey: serveKeys.history(clusterId) });
   });
   return useQuery({
     queryKey: serveKeys.status(clusterId),
@@ -35,7 +36,11 @@ export function useServeStatus(clusterId: string) {
 
 export function useServeHistory(clusterId: string) {
   const client = useRaydeck();
-  return useQuery({ queryKey: serveKeys.history(clusterId), queryFn: () => client.call('serve.history', { clusterId }), staleTime: 5000 });
+  return useQuery({
+    queryKey: serveKeys.history(clusterId),
+    queryFn: () => client.call('serve.history', { clusterId }),
+    staleTime: 5000,
+  });
 }
 
 export function useServeVersion(clusterId: string, version: number | null) {
@@ -77,19 +82,25 @@ export function useServeValidation(text: string | null) {
 
 export function useServeDiff(clusterId: string) {
   const client = useRaydeck();
-  return useMutation({ mutationFn: (text: string) => client.call('serve.diff', { clusterId, text }) });
+  return useMutation({
+    mutationFn: (text: string) => client.call('serve.diff', { clusterId, text }),
+  });
 }
 
 export function useServeApply(clusterId: string) {
   const client = useRaydeck();
   return useMutation({
-    mutationFn: (input: Omit<MethodInput<'serve.apply'>, 'clusterId' | 'wait'>) => client.call('serve.apply', { clusterId, wait: true, ...input }),
+    mutationFn: (input: Omit<MethodInput<'serve.apply'>, 'clusterId' | 'wait'>) =>
+      client.call('serve.apply', { clusterId, wait: true, ...input }),
   });
 }
 
 export function useServeRollback(clusterId: string) {
   const client = useRaydeck();
-  return useMutation({ mutationFn: (version: number) => client.call('serve.rollback', { clusterId, version, wait: true }) });
+  return useMutation({
+    mutationFn: (version: number) =>
+      client.call('serve.rollback', { clusterId, version, wait: true }),
+  });
 }
 
 /** One validator finding as it crosses the contract (ServeDiagnostic with `code` as plain text). */

@@ -4,7 +4,13 @@ import { Text } from '@codemirror/state';
 import { diagnosticText, toEditorDiagnostics } from './yaml-diagnostics';
 import { minimalChange } from './YamlEditor';
 
-const doc = Text.of(['applications:', '- name: a', '  deployments:', '  - name: D', '    num_replica: 2']);
+const doc = Text.of([
+  'applications:',
+  '- name: a',
+  '  deployments:',
+  '  - name: D',
+  '    num_replica: 2',
+]);
 const base = { severity: 'error' as const, code: 'unknown-key', path: [], message: 'unknown key' };
 
 describe('toEditorDiagnostics', () => {
@@ -20,8 +26,12 @@ describe('toEditorDiagnostics', () => {
     expect(doc.lineAt(e!.from).number).toBe(5);
   });
   it('names the suggestion unless the fix already does', () => {
-    expect(diagnosticText({ ...base, suggestion: 'num_replicas' })).toBe('unknown key Did you mean `num_replicas`?');
-    expect(diagnosticText({ ...base, fix: 'write num_replicas', suggestion: 'num_replicas' })).toBe('unknown key — write num_replicas');
+    expect(diagnosticText({ ...base, suggestion: 'num_replicas' })).toBe(
+      'unknown key Did you mean `num_replicas`?',
+    );
+    expect(diagnosticText({ ...base, fix: 'write num_replicas', suggestion: 'num_replicas' })).toBe(
+      'unknown key — write num_replicas',
+    );
   });
 });
 

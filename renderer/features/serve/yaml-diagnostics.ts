@@ -22,6 +22,12 @@ export function toEditorDiagnostics(doc: Text, diagnostics: readonly ServeFindin
     const rest = line.text.slice(col);
     const word = /^[^\s:]+/.exec(rest)?.[0].length ?? 0;
     const to = word > 0 ? from + word : line.to;
-    return { from, to: Math.max(to, from), severity: d.severity, message: diagnosticText(d), source: d.code };
+    return {
+      from,
+      to: Math.max(to, from),
+      severity: d.severity,
+      message: diagnosticText(d),
+      source: d.code,
+    };
   });
 }

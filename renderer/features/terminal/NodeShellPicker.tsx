@@ -11,7 +11,12 @@ export function NodeShellPicker({ onPick }: { onPick(nodeId: string): void }) {
     queryKey: ['terminal', 'node-picker'],
     queryFn: async () => {
       const clusters = await client.call('clusters.list', {});
-      return Promise.all(clusters.map(async (c) => ({ cluster: c, nodes: await client.call('nodes.list', { clusterId: c.id }) })));
+      return Promise.all(
+        clusters.map(async (c) => ({
+          cluster: c,
+          nodes: await client.call('nodes.list', { clusterId: c.id }),
+        })),
+      );
     },
     staleTime: 5_000,
   });
@@ -22,13 +27,19 @@ export function NodeShellPicker({ onPick }: { onPick(nodeId: string): void }) {
       aria-label="New shell on node"
       value=""
       disabled={withNodes.length === 0}
-      title={withNodes.length === 0 ? 'Add nodes on the Nodes page to open shells on them' : 'Open a shell on a node over SSH'}
+      title={
+        withNodes.length === 0
+          ? 'Add nodes on the Nodes page to open shells on them'
+          : 'Open a shell on a node over SSH'
+      }
       onFocus={() => void groups.refetch()}
       onChange={(e) => {
         if (e.target.value) onPick(e.target.value);
       }}
     >
-      <option value="">{withNodes.length === 0 ? 'No nodes to open a shell on' : 'New shell on node…'}</option>
+      <option value="">
+        {withNodes.length === 0 ? 'No nodes to open a shell on' : 'New shell on node…'}
+      </option>
       {withNodes.map((g) => (
         <optgroup key={g.cluster.id} label={g.cluster.name}>
           {g.nodes.map((n) => (

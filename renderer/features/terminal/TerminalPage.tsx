@@ -58,7 +58,11 @@ export function TerminalPage() {
       <div className="terminal-toolbar">
         <div className="terminal-tabs" role="tablist" aria-label="Terminals">
           {tabs.map((t) => (
-            <div key={t.id} className={t.id === activeId ? 'terminal-tab active' : 'terminal-tab'} data-state={t.state}>
+            <div
+              key={t.id}
+              className={t.id === activeId ? 'terminal-tab active' : 'terminal-tab'}
+              data-state={t.state}
+            >
               <button
                 role="tab"
                 aria-selected={t.id === activeId}
@@ -71,9 +75,16 @@ export function TerminalPage() {
                   {t.target.kind === 'ssh' ? '⇄' : '›_'}
                 </span>
                 {labels.get(t.id)}
-                {t.state === 'exited' ? <span className="terminal-tab-exited"> · ended</span> : null}
+                {t.state === 'exited' ? (
+                  <span className="terminal-tab-exited"> · ended</span>
+                ) : null}
               </button>
-              <button className="terminal-tab-close" aria-label={`Close ${labels.get(t.id) ?? ''}`} title="Close" onClick={() => void deck.close(t.id)}>
+              <button
+                className="terminal-tab-close"
+                aria-label={`Close ${labels.get(t.id) ?? ''}`}
+                title="Close"
+                onClick={() => void deck.close(t.id)}
+              >
                 ×
               </button>
             </div>
@@ -99,11 +110,16 @@ export function TerminalPage() {
               ›_
             </div>
             <h2>No terminals open</h2>
-            <p>Open a shell on this machine, or on one of your nodes over SSH. Each shell gets its own tab.</p>
+            <p>
+              Open a shell on this machine, or on one of your nodes over SSH. Each shell gets its
+              own tab.
+            </p>
             <button className="btn primary" onClick={() => open({ kind: 'local' })}>
               New local shell
             </button>
-            <p className="muted small">Copy with Ctrl+Shift+C, paste with Ctrl+Shift+V, or right-click in a terminal.</p>
+            <p className="muted small">
+              Copy with Ctrl+Shift+C, paste with Ctrl+Shift+V, or right-click in a terminal.
+            </p>
           </div>
         ) : (
           tabs.map((t) => (

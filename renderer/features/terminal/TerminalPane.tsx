@@ -57,7 +57,11 @@ export function TerminalPane({ tab, label, active, view, onReopen, onClose }: Pr
       <div className="terminal-holder" ref={holder} />
       {tab.state === 'exited' ? (
         <div className="terminal-exited" role="status" data-testid="terminal-exited">
-          <span>{tab.exitCode === null ? 'The shell ended.' : `The shell ended with exit code ${tab.exitCode}.`}</span>
+          <span>
+            {tab.exitCode === null
+              ? 'The shell ended.'
+              : `The shell ended with exit code ${tab.exitCode}.`}
+          </span>
           <button className="btn small" onClick={onReopen}>
             Open a new one
           </button>
@@ -67,7 +71,12 @@ export function TerminalPane({ tab, label, active, view, onReopen, onClose }: Pr
         </div>
       ) : null}
       {menu && view ? (
-        <div className="terminal-menu" role="menu" style={{ left: menu.x, top: menu.y }} onMouseLeave={() => setMenu(null)}>
+        <div
+          className="terminal-menu"
+          role="menu"
+          style={{ left: menu.x, top: menu.y }}
+          onMouseLeave={() => setMenu(null)}
+        >
           <button
             role="menuitem"
             disabled={!view.hasSelection()}

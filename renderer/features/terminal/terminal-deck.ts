@@ -8,7 +8,11 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { RaydeckError, type RaydeckClient, type Unsubscribe } from '../../../shared';
-import { MAX_TERMINAL_WRITE, type TerminalInfo, type TerminalTarget } from '../../../shared/domain/terminal';
+import {
+  MAX_TERMINAL_WRITE,
+  type TerminalInfo,
+  type TerminalTarget,
+} from '../../../shared/domain/terminal';
 
 /** What the deck needs of a terminal view (an xterm instance in the app; a fake in tests). */
 export interface TerminalView {
@@ -47,7 +51,11 @@ interface Attached<V> {
 }
 
 export class TerminalDeck<V extends TerminalView = TerminalView> {
-  readonly store: StoreApi<DeckState> = createStore<DeckState>(() => ({ tabs: [], activeId: null, error: null }));
+  readonly store: StoreApi<DeckState> = createStore<DeckState>(() => ({
+    tabs: [],
+    activeId: null,
+    error: null,
+  }));
   private readonly attached = new Map<string, Attached<V>>();
   private readonly early = new Map<string, { seq: number; data: string }[]>();
   private readonly earlyExits = new Map<string, number | null>();
@@ -58,7 +66,9 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
     private readonly createView: (tab: TerminalTab, size: { cols: number; rows: number }) => V,
   ) {
     this.subscriptions = [
-      client.subscribe('terminal.output', ({ terminalId, seq, data }) => this.onOutput(terminalId, seq, data)),
+      client.subscribe('terminal.output', ({ terminalId, seq, data }) =>
+        this.onOutput(terminalId, seq, data),
+      ),
       client.subscribe('terminal.exit', ({ terminalId, code }) => this.onExit(terminalId, code)),
     ];
   }
@@ -68,18 +78,27 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
     const list = await this.client.call('terminal.list', {});
     for (const info of list) {
       if (this.attached.has(info.id)) continue;
-      const { info: latest, replay, seq } = await this.client.call('terminal.attach', { terminalId: info.id });
+      const {
+        info: latest,
+        replay,
+        seq,
+      } = await this.client.call('terminal.attach', { terminalId: info.id });
       this.adopt(latest, seq, replay);
     }
   }
 
-  async open(target: TerminalTarget, size: { cols: number; rows: number }): Promise<TerminalTab | null> {
+  async open(
+    target: TerminalTarget,
+    size: { cols: number; rows: number },
+  ): Promise<TerminalTab | null> {
     try {
       const info = await this.client.call('terminal.open', { target, ...size });
       this.store.setState({ error: null });
       return this.adopt(info, 0, '');
     } catch (err) {
-      this.store.setState({ error: err instanceof RaydeckError ? err.message : 'Could not open the shell.' });
+      this.store.setState({
+        error: err instanceof RaydeckError ? err.message : 'Could not open the shell.',
+      });
       return null;
     }
   }
@@ -99,9 +118,11 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
   /** Sends typed or pasted text, in parts no bigger than the core accepts, in order. */
   input(id: string, data: string): void {
     for (let at = 0; at < data.length; at += MAX_TERMINAL_WRITE) {
-      this.client.call('terminal.write', { terminalId: id, data: data.slice(at, at + MAX_TERMINAL_WRITE) }).catch(() => {
-        // The shell ended or was closed; its exit state is already on the tab.
-      });
+      this.client
+        .call('terminal.write', { terminalId: id, data: data.slice(at, at + MAX_TERMINAL_WRITE) })
+        .catch(() => {
+          // The shell ended or was closed; its exit state is already on the tab.
+        });
     }
   }
 
@@ -117,7 +138,8 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
     this.store.setState((s) => {
       const index = s.tabs.findIndex((t) => t.id === id);
       const tabs = s.tabs.filter((t) => t.id !== id);
-      const activeId = s.activeId === id ? (tabs[Math.min(index, tabs.length - 1)]?.id ?? null) : s.activeId;
+      const activeId =
+        s.activeId === id ? (tabs[Math.min(index, tabs.length - 1)]?.id ?? null) : s.activeId;
       return { tabs, activeId };
     });
     await this.client.call('terminal.close', { terminalId: id }).catch(() => {});
@@ -133,12 +155,19 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
   }
 
   private adopt(info: TerminalInfo, seenSeq: number, replay: string): TerminalTab {
-    const tab: TerminalTab = { id: info.id, title: info.title, target: info.target, state: info.state, exitCode: info.exitCode };
+    const tab: TerminalTab = {
+      id: info.id,
+      title: info.title,
+      target: info.target,
+      state: info.state,
+      exitCode: info.exitCode,
+    };
     const view = this.createView(tab, { cols: info.cols, rows: info.rows });
     this.attached.set(info.id, { view, seenSeq, unackedDrawn: 0, ackTimer: null });
     this.store.setState((s) => ({ tabs: [...s.tabs, tab], activeId: info.id }));
     if (replay) view.write(replay, () => {});
-    for (const chunk of this.early.get(info.id) ?? []) this.onOutput(info.id, chunk.seq, chunk.data);
+    for (const chunk of this.early.get(info.id) ?? [])
+      this.onOutput(info.id, chunk.seq, chunk.data);
     this.early.delete(info.id);
     const exit = this.earlyExits.get(info.id);
     if (exit !== undefined) this.onExit(info.id, exit);
@@ -160,7 +189,8 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
   private drawn(id: string, entry: Attached<V>, chars: number): void {
     entry.unackedDrawn += chars;
     if (entry.unackedDrawn >= ACK_BATCH_CHARS) this.sendAck(id, entry);
-    else if (entry.ackTimer === null) entry.ackTimer = setTimeout(() => this.sendAck(id, entry), ACK_DELAY_MS);
+    else if (entry.ackTimer === null)
+      entry.ackTimer = setTimeout(() => this.sendAck(id, entry), ACK_DELAY_MS);
   }
 
   private sendAck(id: string, entry: Attached<V>): void {
@@ -168,12 +198,14 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
     entry.ackTimer = null;
     const bytes = entry.unackedDrawn;
     entry.unackedDrawn = 0;
-    if (bytes > 0 && this.attached.get(id) === entry) this.client.call('terminal.ack', { terminalId: id, bytes }).catch(() => {});
+    if (bytes > 0 && this.attached.get(id) === entry)
+      this.client.call('terminal.ack', { terminalId: id, bytes }).catch(() => {});
   }
 
   private holdEarly(id: string, seq: number, data: string): void {
     // Output of terminals this window never opens (another window's) must not pile up.
-    if (!this.early.has(id) && this.early.size >= 64) this.early.delete(this.early.keys().next().value as string);
+    if (!this.early.has(id) && this.early.size >= 64)
+      this.early.delete(this.early.keys().next().value as string);
     const list = this.early.get(id) ?? [];
     list.push({ seq, data });
     let total = list.reduce((n, c) => n + c.data.length, 0);
@@ -186,6 +218,10 @@ export class TerminalDeck<V extends TerminalView = TerminalView> {
       this.earlyExits.set(id, code);
       return;
     }
-    this.store.setState((s) => ({ tabs: s.tabs.map((t) => (t.id === id ? { ...t, state: 'exited' as const, exitCode: code } : t)) }));
+    this.store.setState((s) => ({
+      tabs: s.tabs.map((t) =>
+        t.id === id ? { ...t, state: 'exited' as const, exitCode: code } : t,
+      ),
+    }));
   }
 }

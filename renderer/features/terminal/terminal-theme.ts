@@ -6,13 +6,41 @@
 import type { ITheme } from '@xterm/xterm';
 
 const DARK_ANSI = {
-  black: '#1e222b', red: '#f06a6a', green: '#3fb97a', yellow: '#e0a43a', blue: '#6ea8fe', magenta: '#c792ea', cyan: '#56c7d6', white: '#c9ced9',
-  brightBlack: '#5c6577', brightRed: '#ff8c8c', brightGreen: '#62d69a', brightYellow: '#f3c46a', brightBlue: '#9ec5ff', brightMagenta: '#dcb2f5', brightCyan: '#85e0ec', brightWhite: '#ffffff',
+  black: '#1e222b',
+  red: '#f06a6a',
+  green: '#3fb97a',
+  yellow: '#e0a43a',
+  blue: '#6ea8fe',
+  magenta: '#c792ea',
+  cyan: '#56c7d6',
+  white: '#c9ced9',
+  brightBlack: '#5c6577',
+  brightRed: '#ff8c8c',
+  brightGreen: '#62d69a',
+  brightYellow: '#f3c46a',
+  brightBlue: '#9ec5ff',
+  brightMagenta: '#dcb2f5',
+  brightCyan: '#85e0ec',
+  brightWhite: '#ffffff',
 };
 
 const LIGHT_ANSI = {
-  black: '#1a1f2b', red: '#c92a2a', green: '#1b8a55', yellow: '#a86a00', blue: '#2563eb', magenta: '#8e44ad', cyan: '#0e7c8c', white: '#c9ced9',
-  brightBlack: '#5b6477', brightRed: '#e03131', brightGreen: '#2b9a66', brightYellow: '#c27c00', brightBlue: '#3b82f6', brightMagenta: '#a55bc4', brightCyan: '#1596a8', brightWhite: '#ffffff',
+  black: '#1a1f2b',
+  red: '#c92a2a',
+  green: '#1b8a55',
+  yellow: '#a86a00',
+  blue: '#2563eb',
+  magenta: '#8e44ad',
+  cyan: '#0e7c8c',
+  white: '#c9ced9',
+  brightBlack: '#5b6477',
+  brightRed: '#e03131',
+  brightGreen: '#2b9a66',
+  brightYellow: '#c27c00',
+  brightBlue: '#3b82f6',
+  brightMagenta: '#a55bc4',
+  brightCyan: '#1596a8',
+  brightWhite: '#ffffff',
 };
 
 /** Reads a CSS variable of the root element (empty when unset, e.g. in tests). */

@@ -10,16 +10,24 @@ import { useShell } from '../../shell/ui-store';
 import { TerminalDeck } from './terminal-deck';
 import { XtermView } from './xterm-view';
 
-const decks = new WeakMap<RaydeckClient, { deck: TerminalDeck<XtermView>; restored: Promise<void> }>();
+const decks = new WeakMap<
+  RaydeckClient,
+  { deck: TerminalDeck<XtermView>; restored: Promise<void> }
+>();
 
-function deckFor(client: RaydeckClient): { deck: TerminalDeck<XtermView>; restored: Promise<void> } {
+function deckFor(client: RaydeckClient): {
+  deck: TerminalDeck<XtermView>;
+  restored: Promise<void>;
+} {
   let entry = decks.get(client);
   if (!entry) {
-    const deck: TerminalDeck<XtermView> = new TerminalDeck(client, (tab, size) =>
-      new XtermView(size, useShell.getState().theme, {
-        onInput: (data) => deck.input(tab.id, data),
-        onResize: (cols, rows) => deck.resize(tab.id, cols, rows),
-      }),
+    const deck: TerminalDeck<XtermView> = new TerminalDeck(
+      client,
+      (tab, size) =>
+        new XtermView(size, useShell.getState().theme, {
+          onInput: (data) => deck.input(tab.id, data),
+          onResize: (cols, rows) => deck.resize(tab.id, cols, rows),
+        }),
     );
     const restored = deck.restore().catch(() => {
       // The core is unreachable right now; new tabs still work once it is back.

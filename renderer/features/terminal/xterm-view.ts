@@ -20,7 +20,11 @@ export class XtermView implements TerminalView {
   private opened = false;
   private resizeTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(size: { cols: number; rows: number }, theme: 'dark' | 'light', handlers: XtermViewHandlers) {
+  constructor(
+    size: { cols: number; rows: number },
+    theme: 'dark' | 'light',
+    handlers: XtermViewHandlers,
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
     this.term = new Terminal({
@@ -113,7 +117,8 @@ export class XtermView implements TerminalView {
   screenText(): string {
     const buffer = this.term.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buffer.length; i++)
+      lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
     return lines.join('\n');
   }
 
