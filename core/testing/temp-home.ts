@@ -6,7 +6,10 @@ import { afterEach } from 'vitest';
 
 export function makeTempHome(): { home: string; cleanup(): void } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-home-'));
-  return { home, cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    cleanup: () => fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }),
+  };
 }
 
 /** Call at the top of a test file; the returned function makes a folder that is removed after each test. */

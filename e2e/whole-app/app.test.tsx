@@ -28,6 +28,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   cleanup();
+  core.dispose();
   home.cleanup();
 });
 

@@ -27,6 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   cleanup();
+  core.dispose();
   vi.restoreAllMocks();
   home.cleanup();
 });

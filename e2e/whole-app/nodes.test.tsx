@@ -21,6 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   cleanup();
+  core.dispose();
   home.cleanup();
 });
 
