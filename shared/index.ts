@@ -17,3 +17,4 @@ export * from './domain/long-lines';
 export * from './domain/ansi';
 export * from './serve';
 export * from './domain/model';
+export * from './domain/monitor';

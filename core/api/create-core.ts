@@ -38,6 +38,8 @@ import { headServeConnector } from '../serve/serve-target';
 import { modelHandlers } from './handlers/models';
 import { DashboardProxies } from '../ray/dashboard-proxy';
 import { ModelInventory } from '../models/model-inventory';
+import { monitorHandlers } from './handlers/monitor';
+import { notYetMonitor, notYetScaler } from '../monitor/not-yet';
 
 export interface CoreOptions {
   home: string;
@@ -149,6 +151,7 @@ export function createCore(opts: CoreOptions): Core {
     ...bringupHandlers(ctx, bringup, clusterOps, dashboards),
     ...serveHandlers(ctx, serve),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
+    ...monitorHandlers(ctx, notYetMonitor, notYetScaler),
   };
 
   return {

@@ -6,10 +6,12 @@ import { Operation, OperationLogLine } from '../domain/operation';
 import { ClusterNode, ConnectionState } from '../domain/node';
 import { terminalEvents } from './terminal-events';
 import { bringupEvents } from './bringup-events';
+import { monitorEvents } from './monitor-events';
 
 export const events = {
   ...terminalEvents,
   ...bringupEvents,
+  ...monitorEvents,
   'operation.progress': defineEvent({
     summary: 'An operation started, moved, or ended (the whole operation each time).',
     payload: Operation,

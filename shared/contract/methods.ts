@@ -12,6 +12,7 @@ import { terminalMethods } from './terminal-methods';
 import { bringupMethods } from './bringup-methods';
 import { serveMethods } from './serve-methods';
 import { modelMethods } from './model-methods';
+import { monitorMethods } from './monitor-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -27,6 +28,7 @@ export const methods = {
   ...bringupMethods,
   ...serveMethods,
   ...modelMethods,
+  ...monitorMethods,
 } as const;
 
 export type Methods = typeof methods;
