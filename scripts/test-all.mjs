@@ -42,6 +42,15 @@ const stages = [
     run: () => ({ ok: run('npx', ['tsx', 'scripts/layer-check/check-layers.ts']) }),
   },
   {
+    // eslint (typescript-eslint, React hooks, the layer map for editors) and prettier's check.
+    name: 'lint',
+    run: () => ({
+      ok:
+        run('npx', ['eslint', '--max-warnings', '0', '.']) &&
+        run('npx', ['prettier', '--check', '--log-level', 'warn', '.']),
+    }),
+  },
+  {
     name: 'unit',
     run: () => {
       const report = path.join(reportDir, 'unit.json');
