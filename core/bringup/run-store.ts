@@ -34,7 +34,7 @@ export class RunStore {
 
   /** Every stored run, interrupted ones marked as such (call once at start-up). */
   async loadAll(now: () => Date = () => new Date()): Promise<BringUpRun[]> {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json'));
     } catch {

@@ -51,7 +51,7 @@ const headDown = () =>
   );
 
 export const runStep: StepRunner = async (ctx) => {
-  const { env, exec, nodeId, runId } = ctx;
+  const { env, exec, nodeId } = ctx;
   const run = ctx.run();
   const plan = nodeOf(run, nodeId);
   switch (ctx.kind) {

@@ -185,9 +185,11 @@ async function fetchOn(
       const why = /huggingface_hub is not installed/.test(last)
         ? ''
         : ' The node must reach Hugging Face (or a mirror set in HF_ENDPOINT); for an air-gapped cluster add the model as a local folder and Raydeck pushes it.';
-      throw new Error(`fetching ${model.source.repo} failed: ${last.slice(0, 300)}.${why}`);
+      throw new Error(`fetching ${model.source.repo} failed: ${last.slice(0, 300)}.${why}`, {
+        cause: err,
+      });
     }
-    if (err instanceof JobRefused) throw new Error(err.message);
+    if (err instanceof JobRefused) throw new Error(err.message, { cause: err });
     throw err;
   }
   op.log(`${node.name}: fetched ${model.source.repo} into ${dir}`);

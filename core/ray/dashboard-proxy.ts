@@ -183,7 +183,9 @@ export class DashboardProxies {
     const conn = await this.deps.access.lease(headId);
     let released = false;
     const release = () => {
-      if (!released) ((released = true), conn.release());
+      if (released) return;
+      released = true;
+      conn.release();
     };
     try {
       const stream = await conn.forwardOut('127.0.0.1', RAY_PORTS.dashboard);

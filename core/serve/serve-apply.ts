@@ -405,6 +405,7 @@ export class ServeApplier {
         ]);
         throw new Error(
           `${label} ${what}, and the rollback to v${good.version} was refused (${why}): ${reason}`,
+          { cause: err },
         );
       }
       await p.history.setOperation(back.entry.version, op.id);
@@ -439,12 +440,12 @@ export class ServeApplier {
     } catch (err) {
       if (err instanceof ServeConfigRefused) {
         await p.history.setResult(p.entry.version, 'failed', [err.rayMessage]);
-        throw new Error(`${label} was not applied: ${err.message}`);
+        throw new Error(`${label} was not applied: ${err.message}`, { cause: err });
       }
       // No answer (a dropped tunnel, a timeout): Ray may have taken the config or not.
       const message = `the PUT got no answer (${err instanceof Error ? err.message : String(err)}); Ray may or may not run it: see raydeck serve status`;
       await p.history.setResult(p.entry.version, 'failed', [message]);
-      throw new Error(`${label}: ${message}`);
+      throw new Error(`${label}: ${message}`, { cause: err });
     }
     op.log(`${label}: Ray took the config`);
     if (!wait) {

@@ -52,6 +52,7 @@ export class LocalPtySession extends BaseTerminalSession {
     } catch (err) {
       throw new Error(
         `Could not start ${file}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
       );
     }
     this.pty = pty;

@@ -158,7 +158,7 @@ describe('nodes against the testbed', () => {
     states.set(node2.id, []);
     const cutAt = Date.now();
     fault('link', 'node2');
-    let staleAfterMs = 0;
+    let staleAfterMs: number;
     try {
       await waitFor(
         () => (states.get(node2.id) ?? []).some((s) => s.state === 'stale'),

@@ -106,7 +106,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  // eslint-disable-next-line no-console
   console.log(
     `hostile-input suite: ${tried} hostile inputs tried (seed ${SEED}); raydeck ui ${ui?.exitCode === null ? 'still serving' : `exited (${ui?.exitCode})`} at the end`,
   );

@@ -129,9 +129,8 @@ export class BringupPage {
     timeoutMs = 120_000,
   ): Promise<void> {
     const end = Date.now() + timeoutMs;
-    let last: StepStateName | null = null;
     for (;;) {
-      last = (await this.step(node, step).count()) ? await this.stepState(node, step) : null;
+      const last = (await this.step(node, step).count()) ? await this.stepState(node, step) : null;
       if (last === state) return;
       if (last === 'failed' && state !== 'failed') {
         const why = await this.step(node, step)

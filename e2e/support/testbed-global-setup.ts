@@ -7,7 +7,7 @@ import { testbed } from './testbed';
 export default function setup() {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-testbed-')), 'testbed.json');
   let ownedByUs = false;
-  let status: { up?: boolean; nodes?: unknown[] } = {};
+  let status: { up?: boolean; nodes?: unknown[] };
   try {
     status = JSON.parse(testbed(['status', '--json']));
   } catch {

@@ -5,9 +5,9 @@
  * partial bring-up that shows in the run view, the empty state, and draining and removing a live
  * worker after a confirmation, with its operation's progress and the status read again.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RaydeckError, type EventName, type EventPayload, type Operation } from '../../shared';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { RaydeckError, type Operation } from '../../shared';
 import { HEAD, RUNNING_STATUS, SPARE, SPARE2, WORKER, installedRun } from './bringup-fake-core';
 import { useBringupHarness } from './bringup-harness';
 import { useShell } from '../../renderer/shell/ui-store';

@@ -5,9 +5,9 @@
  * `bringup.changed`, bounded live logs, a failed node's error, hint, log and Retry, the newest
  * run after a reload, and the cluster panel's tear-down with its operation's progress.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RaydeckError, type EventName, type EventPayload } from '../../shared';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { RaydeckError } from '../../shared';
 import { HEAD, RUNNING_STATUS, WORKER, logKey, makeRun } from './bringup-fake-core';
 import { stepLogBytes } from '../../core/bringup/run-store';
 import { useBringupHarness } from './bringup-harness';

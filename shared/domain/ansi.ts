@@ -23,7 +23,7 @@ export interface AnsiRun {
 }
 
 // CSI (ESC [ params final), OSC (ESC ] ... BEL or ESC \), and two-character ESC sequences.
-// eslint-disable-next-line no-control-regex
+
 const ESCAPES =
   /\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
 

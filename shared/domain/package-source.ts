@@ -36,7 +36,7 @@ export function parseIndexUrl(
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'https' && scheme !== 'http')
     return bad('must start with https:// (or http:// for a mirror on a network you trust)');
-  // eslint-disable-next-line no-control-regex
+
   if (/[\s\u0000-\u001f\u007f]/.test(url))
     return bad('must not contain spaces, tabs, line breaks or control characters');
   if (!URL_CHARS.test(url))

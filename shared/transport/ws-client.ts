@@ -9,7 +9,7 @@
  */
 import type { CallResult } from '../contract/result';
 import { ServerFrame, type ClientFrame } from './wire';
-import type { Transport, TransportStatus, Unsubscribe } from './transport';
+import type { Transport, TransportStatus } from './transport';
 
 /** The part of a WebSocket this transport uses (DOM and `ws` both have it). */
 export interface SocketLike {

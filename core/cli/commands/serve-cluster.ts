@@ -36,6 +36,7 @@ async function readText(file: string): Promise<string> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(
       code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(err as Error).message}`,
+      { cause: err },
     );
   }
 }

@@ -40,6 +40,7 @@ export const serveValidateCommand: CliCommand = {
       const code = (err as NodeJS.ErrnoException).code;
       throw new Error(
         code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(err as Error).message}`,
+        { cause: err },
       );
     }
     const errors = result.diagnostics.filter((d) => d.severity === 'error');

@@ -41,7 +41,9 @@ export const uiCommand: CliCommand = {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')
-        throw new Error(`Port ${port} on 127.0.0.1 is already in use; pick another with --port.`);
+        throw new Error(`Port ${port} on 127.0.0.1 is already in use; pick another with --port.`, {
+          cause: err,
+        });
       throw err;
     }
     if (values.json === true)
