@@ -1,2 +1,6 @@
 /** The public door of the pipeline model (issue 17): the graph, its edits, checks, compile and read-back. */
 export * from './graph';
+export * from './checks';
+export { replicasOf, gpusPerReplica, llmWorkers } from './checks-resources';
+export { estimateVram, tensorParallelOf, dtypeBytes, type VramEstimate } from './vram';
+export * from './fixtures';
