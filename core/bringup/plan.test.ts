@@ -47,6 +47,19 @@ describe('planBringUp', () => {
     ]);
   });
 
+  it('refuses vLLM nodes that are not Ray nodes of the cluster, and an empty choice', () => {
+    const nodes = [node('h', 'head'), node('w1', 'worker'), node('bastion', 'jump')];
+    const plan = (vllmNodeIds: string[]) =>
+      planBringUp('c', nodes, { source: { kind: 'pypi' }, withVllm: true, vllmNodeIds });
+    expect(plan(['w1']).options.vllmNodeIds).toEqual(['w1']);
+    expect(() => plan(['bastion'])).toThrow(/vLLM nodes: not a Ray node of this cluster: bastion/);
+    expect(() => plan([])).toThrow(/choose at least one node for vLLM/);
+    // With vLLM off, the list does not matter.
+    expect(() =>
+      planBringUp('c', nodes, { source: { kind: 'pypi' }, withVllm: false, vllmNodeIds: [] }),
+    ).not.toThrow();
+  });
+
   it('refuses a cluster without exactly one head', () => {
     expect(() =>
       planBringUp('c', [node('w', 'worker')], { source: { kind: 'pypi' }, withVllm: true }),

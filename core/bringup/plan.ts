@@ -4,7 +4,8 @@
  * and verify on the head once every worker has joined. `options.nodeIds` narrows it to some
  * nodes (a worker added to a running cluster): the head then only verifies. `options.startOnly`
  * (day 2 Start) leaves the install out: Ray starts where it is installed, nowhere else. Refuses a cluster
- * without exactly one head, and node ids that are not Ray nodes of the cluster.
+ * without exactly one head, and node ids (`nodeIds`, `vllmNodeIds`) that are not Ray nodes of the
+ * cluster, and an empty choice of vLLM nodes.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -77,6 +78,22 @@ export function planBringUp(
         code: 'validation',
         message: `Not a Ray node of this cluster: ${unknown.join(', ')}.`,
         issues: [{ path: 'options.nodeIds', message: 'must name nodes of this cluster' }],
+      });
+    }
+  }
+  if (options.withVllm && options.vllmNodeIds) {
+    const strangers = options.vllmNodeIds.filter((id) => !rayNodes.some((n) => n.id === id));
+    const problem =
+      options.vllmNodeIds.length === 0
+        ? 'choose at least one node for vLLM, or turn “Install vLLM” off'
+        : strangers.length > 0
+          ? `not a Ray node of this cluster: ${strangers.join(', ')}`
+          : null;
+    if (problem) {
+      throw new RaydeckError({
+        code: 'validation',
+        message: `vLLM nodes: ${problem}.`,
+        issues: [{ path: 'options.vllmNodeIds', message: problem }],
       });
     }
   }

