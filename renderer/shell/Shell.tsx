@@ -11,6 +11,7 @@ import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
 import { ServePage } from '../features/serve';
+import { MonitorAlertBadge, MonitorPage } from '../features/monitor';
 import { BringupPage, ClusterCardSummary } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
 import { SHORTCUTS, useGlobalShortcuts } from './shortcuts';
@@ -31,6 +32,8 @@ function PageView({ page }: { page: PageId }) {
       return <BringupPage />;
     case 'serve':
       return <ServePage />;
+    case 'monitor':
+      return <MonitorPage />;
     default:
       return <ComingPage page={page} />;
   }
@@ -80,6 +83,7 @@ function Sidebar() {
                 {p.icon}
               </span>
               <span className="nav-label">{p.label}</span>
+              {p.id === 'monitor' ? <MonitorAlertBadge /> : null}
               <kbd className="nav-key" aria-hidden>
                 g {p.key}
               </kbd>

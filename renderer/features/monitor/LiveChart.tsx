@@ -179,7 +179,7 @@ export function LiveChart({
   }, [data, seriesKey, theme, height, windowS, yMin, yMax, canDraw]);
 
   return (
-    <figure className="live-chart card" data-testid={testId} aria-label={title}>
+    <figure className="live-chart mon-card" data-testid={testId} aria-label={title}>
       <figcaption className="live-chart-head">
         <span className="live-chart-title">{title}</span>
         <span className="live-chart-legend">

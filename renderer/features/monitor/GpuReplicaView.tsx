@@ -1,0 +1,147 @@
+/**
+ * GPU -> replica -> queue on one table: each node's GPUs (utilization, memory, temperature,
+ * "no value" spelled out), the replicas running on each, and beside them their deployment's
+ * queue length, ongoing requests and p95 latency. Replicas on no known GPU and replicas not
+ * placed yet (with Ray's reason) are listed too. A row's deployment name opens its page.
+ */
+import { useMemo } from 'react';
+import type { GpuSample, Measured, MonitorSnapshot } from '../../../shared';
+import { EmptyState } from '../../ui';
+import { gpuReplicaTable, type ReplicaOnGpu } from './gpu-replica-rows';
+import { formatMeasured } from './monitor-model';
+
+const num = (v: number | null, unit: string, digits = 0) =>
+  v === null ? 'no value' : `${v.toFixed(digits)} ${unit}`;
+
+function gpuText(g: GpuSample): string {
+  if (g.lost) return 'LOST';
+  return [
+    num(g.utilizationPct, '%'),
+    g.memoryUsedMiB === null || g.memoryTotalMiB === null
+      ? 'mem no value'
+      : `${Math.round(g.memoryUsedMiB / 1024)}/${Math.round(g.memoryTotalMiB / 1024)} GiB`,
+    num(g.temperatureC, '°C'),
+  ].join(' · ');
+}
+
+const m = (x: Measured | undefined, unit = '') => (x ? formatMeasured(x.value, unit) : 'no value');
+
+function ReplicaCells({ r, onOpen }: { r: ReplicaOnGpu; onOpen(key: string): void }) {
+  const d = r.deployment;
+  return (
+    <>
+      <td>
+        <button
+          type="button"
+          className="linklike"
+          onClick={() => onOpen(`${r.replica.app}/${r.replica.deployment}`)}
+        >
+          {r.replica.app}/{r.replica.deployment}
+        </button>
+        <span className="muted small"> {r.replica.replicaId}</span>
+      </td>
+      <td data-state={r.replica.state}>{r.replica.state}</td>
+      <td data-testid="queue-length" data-value={d?.metrics.queueLength.value ?? ''}>
+        {m(d?.metrics.queueLength)}
+      </td>
+      <td data-testid="ongoing" data-value={d?.metrics.ongoingRequests.value ?? ''}>
+        {m(d?.metrics.ongoingRequests)}
+      </td>
+      <td data-testid="latency-p95">{m(d?.metrics.latencyP95Ms, 'ms')}</td>
+    </>
+  );
+}
+
+export function GpuReplicaView({
+  snapshot,
+  onOpenDeployment,
+}: {
+  snapshot: MonitorSnapshot;
+  onOpenDeployment(key: string): void;
+}) {
+  const table = useMemo(() => gpuReplicaTable(snapshot), [snapshot]);
+  if (table.rows.length === 0 && table.unplaced.length === 0)
+    return (
+      <EmptyState
+        testId="monitor-no-placements"
+        icon="▦"
+        title="No GPUs or replicas to show"
+        text="No node has reported a GPU and Serve runs no replicas on this cluster yet."
+      />
+    );
+  return (
+    <section aria-label="GPU to replica to queue">
+      <table className="data-table gpu-replica-table" data-testid="gpu-replica-table">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>GPU</th>
+            <th>GPU now</th>
+            <th>Replica</th>
+            <th>State</th>
+            <th>Queue</th>
+            <th>Ongoing</th>
+            <th>p95</th>
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.flatMap((row) => {
+            const span = Math.max(1, row.replicas.length);
+            const gpuCells = (
+              <>
+                <td rowSpan={span} className={row.node.stale ? 'muted' : undefined}>
+                  {row.node.name}
+                  {row.node.stale ? ' (stale)' : ''}
+                </td>
+                <td rowSpan={span}>{row.gpu ? `GPU ${row.gpu.index}` : 'no GPU'}</td>
+                <td
+                  rowSpan={span}
+                  className={row.gpu?.lost || row.gpu?.hot ? 'bad-text' : undefined}
+                >
+                  {row.gpu ? gpuText(row.gpu) : 'CPU or not matched to a GPU'}
+                </td>
+              </>
+            );
+            const key = `${row.node.nodeId}/${row.gpu?.index ?? 'none'}`;
+            if (row.replicas.length === 0)
+              return [
+                <tr key={key} data-testid="gpu-row" data-gpu={row.gpu?.key ?? ''} data-replicas={0}>
+                  {gpuCells}
+                  <td colSpan={5} className="muted">
+                    idle: no replica
+                  </td>
+                </tr>,
+              ];
+            return row.replicas.map((r, i) => (
+              <tr
+                key={`${key}/${r.replica.key}`}
+                data-testid="gpu-row"
+                data-gpu={row.gpu?.key ?? ''}
+                data-replica={r.replica.replicaId}
+                data-replicas={row.replicas.length}
+              >
+                {i === 0 ? gpuCells : null}
+                <ReplicaCells r={r} onOpen={onOpenDeployment} />
+              </tr>
+            ));
+          })}
+        </tbody>
+      </table>
+      {table.unplaced.length ? (
+        <div className="mon-card unplaced" data-testid="unplaced-replicas">
+          <h3>Not placed on a node</h3>
+          <ul>
+            {table.unplaced.map((r) => (
+              <li key={r.replica.key}>
+                {r.replica.app}/{r.replica.deployment} {r.replica.replicaId} — {r.replica.state}
+                {r.deployment?.pendingReason ? (
+                  <p className="serve-pending-reason">{r.deployment.pendingReason}</p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * GPU -> replica -> queue, as rows: per node, per GPU, the Serve replicas running on it (from
+ * the replica's GPU ids, matched by the core from nvidia-smi's compute apps and Ray's actor
+ * pids, or a process on the GPU naming the replica) with their deployment's queue length and
+ * latency beside them. Replicas on a node but on no known GPU (CPU replicas, or no compute-app
+ * match yet) and replicas not placed anywhere (pending, with Ray's reason) get rows of their own.
+ */
+import type {
+  DeploymentView,
+  GpuSample,
+  MonitorNode,
+  MonitorSnapshot,
+  ReplicaView,
+} from '../../../shared';
+
+export interface ReplicaOnGpu {
+  replica: ReplicaView;
+  deployment: DeploymentView | null;
+}
+
+export interface GpuRow {
+  node: MonitorNode;
+  /** null: the node's replicas that run on no known GPU. */
+  gpu: GpuSample | null;
+  replicas: ReplicaOnGpu[];
+}
+
+export interface GpuReplicaTable {
+  rows: GpuRow[];
+  /** Replicas Ray has not placed on a node (pending), with their deployment (for its reason). */
+  unplaced: ReplicaOnGpu[];
+}
+
+export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
+  const deps = new Map(s.deployments.map((d) => [d.key, d]));
+  const on = (r: ReplicaView): ReplicaOnGpu => ({
+    replica: r,
+    deployment: deps.get(`${r.app}/${r.deployment}`) ?? null,
+  });
+  const byReplicaId = new Map(s.replicas.map((r) => [r.replicaId, r]));
+  const onGpu = new Map<string, ReplicaOnGpu[]>();
+  const placed = new Set<string>();
+  const add = (gpuKey: string, r: ReplicaView) => {
+    const list = onGpu.get(gpuKey) ?? [];
+    if (list.some((x) => x.replica.key === r.key)) return;
+    list.push(on(r));
+    onGpu.set(gpuKey, list);
+    placed.add(r.key);
+  };
+  for (const r of s.replicas) for (const g of r.gpuIds) add(g, r);
+  for (const g of s.gpus)
+    for (const p of g.processes) {
+      const r = p.replicaId ? byReplicaId.get(p.replicaId) : undefined;
+      if (r) add(g.key, r);
+    }
+  const gpusByNode = new Map<string, GpuSample[]>();
+  for (const g of s.gpus) gpusByNode.set(g.nodeId, [...(gpusByNode.get(g.nodeId) ?? []), g]);
+  const rows: GpuRow[] = [];
+  const nodes = [...s.nodes].sort(
+    (a, b) =>
+      (a.role === 'head' ? 0 : 1) - (b.role === 'head' ? 0 : 1) ||
+      a.name.localeCompare(b.name, undefined, { numeric: true }),
+  );
+  for (const node of nodes) {
+    for (const gpu of (gpusByNode.get(node.nodeId) ?? []).sort((a, b) => a.index - b.index))
+      rows.push({ node, gpu, replicas: onGpu.get(gpu.key) ?? [] });
+    const elsewhere = s.replicas.filter((r) => r.nodeId === node.nodeId && !placed.has(r.key));
+    if (elsewhere.length) rows.push({ node, gpu: null, replicas: elsewhere.map(on) });
+  }
+  const known = new Set(s.nodes.map((n) => n.nodeId));
+  const unplaced = s.replicas
+    .filter((r) => !placed.has(r.key) && (r.nodeId === null || !known.has(r.nodeId)))
+    .map(on);
+  return { rows, unplaced };
+}

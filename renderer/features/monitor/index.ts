@@ -1,0 +1,3 @@
+/** The Monitor feature's public door: the live Monitor page and the sidebar's alert count. */
+export { MonitorPage } from './MonitorPage';
+export { MonitorAlertBadge } from './MonitorAlertBadge';
