@@ -1,2 +1,3 @@
 /** The nodes feature's public door. */
 export { NodesPage } from './NodesPage';
+export { useNodes } from './use-nodes';

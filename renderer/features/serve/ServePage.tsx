@@ -19,6 +19,7 @@ import { ConfigEditor, preloadYamlEditor } from './ConfigEditor';
 import { HistoryPanel } from './HistoryPanel';
 import { liveConfigText, TEMPLATE } from './initial-config';
 import { LiveView } from './LiveView';
+import { ModelsPanel } from './ModelsPanel';
 import { ReviewDialog } from './ReviewDialog';
 import { useServeUi, type DraftSource } from './serve-draft-store';
 import { serveKeys } from './serve-keys';
@@ -214,6 +215,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
         </div>
         {liveBody}
       </section>
+      <ModelsPanel clusterId={cluster.id} clusterName={cluster.name} />
       {followed ? (
         <ApplyFollow
           key={followed.operationId}
