@@ -93,7 +93,9 @@ describe('pipeline checks', () => {
       'router',
       (s) => ({ ...s, options: { field: 'model_size', default: '13b' } }) as typeof s,
     );
-    expect(only(d, 'router-default', 'router').severity).toBe('warning');
+    expect(only(d, 'router-default', 'router').message).toMatch(
+      /defaults to "13b", which is none of its routes \(7b, 70b\)/,
+    );
   });
 
   it('an ingress without routes and a route without its slash', () => {
@@ -152,9 +154,58 @@ describe('pipeline checks', () => {
     expect(only(k, 'bad-import-path', 'tool').message).toMatch(/"not a path"/);
   });
 
+  it("an llm stage's LLMConfig with a misspelt engine argument (the Serve validator's LLM rules)", () => {
+    const g = withKwargs(ragPipeline(), 'llm', { max_modle_len: 512 });
+    const c = only(g, 'llm-config-engine-kwarg', 'llm');
+    expect(c.message).toMatch(/llm_config\.engine_kwargs\.max_modle_len/);
+    expect(c.fix).toMatch(/max_model_len/);
+  });
+
+  it('options the app builder refuses: unknown, wrong type, below 1', () => {
+    const g = updateStage(
+      ragPipeline(),
+      'rerank',
+      (s) => ({ ...s, options: { top_m: 3 } }) as typeof s,
+    );
+    expect(only(g, 'unknown-option', 'rerank').fix).toMatch(/top_n/);
+    const h = updateStage(
+      ragPipeline(),
+      'rag',
+      (s) => ({ ...s, options: { top_k: 'ten' } }) as typeof s,
+    );
+    expect(only(h, 'option-type', 'rag').message).toMatch(
+      /"top_k" of "rag" must be a whole number, got "ten"/,
+    );
+    const k = updateStage(
+      ragPipeline(),
+      'rag',
+      (s) => ({ ...s, options: { top_k: 0 } }) as typeof s,
+    );
+    expect(only(k, 'option-range', 'rag').message).toMatch(/at least 1, got 0/);
+  });
+
+  it('inputs the app builder refuses: an unknown rag input, a custom input that is no keyword', () => {
+    const g = connect(ragPipeline(), { from: 'rag', port: 'extra', to: 'embed' });
+    expect(only(g, 'unknown-input', 'rag').message).toMatch(/input "extra"/);
+    const h = addStage(ragPipeline(), {
+      id: 'tool',
+      kind: 'custom',
+      import_path: 'a.b:C',
+      inputs: { 'the llm': 'llm' },
+    });
+    expect(
+      only(connect(h, { from: 'api', port: '/t', to: 'tool' }), 'bad-input-name', 'tool').message,
+    ).toMatch(/"the llm"/);
+  });
+
+  it('an llm stage naming its model in engine_kwargs', () => {
+    const g = withKwargs(ragPipeline(), 'llm', { model: '/x' });
+    expect(only(g, 'engine-model', 'llm').message).toMatch(/engine_kwargs.model/);
+  });
+
   it('a stage no route leads to', () => {
     const g = addStage(ragPipeline(), tinyLlm('spare'));
-    expect(only(g, 'unreachable', 'spare').severity).toBe('warning');
+    expect(only(g, 'unreachable', 'spare').message).toMatch(/no route of "api" leads to "spare"/);
   });
 
   it('a vLLM replica on a fractional GPU', () => {

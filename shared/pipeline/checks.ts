@@ -16,6 +16,8 @@ import {
   type StageKind,
 } from './graph';
 import { checkResources } from './checks-resources';
+import { checkLlmConfig } from './checks-llm';
+import { checkStageOptions } from './stage-options';
 
 /** What the checks know of the cluster the pipeline is meant for (optional). */
 export interface PipelineClusterFacts {
@@ -28,12 +30,6 @@ const error = (
   message: string,
   fix: string,
 ): PipelineCheck => ({ stageId, severity: 'error', code, message, fix });
-const warning = (
-  stageId: string | null,
-  code: string,
-  message: string,
-  fix: string,
-): PipelineCheck => ({ stageId, severity: 'warning', code, message, fix });
 
 /** The kinds a rag stage accepts per input (custom and router stand in for anything). */
 const RAG_INPUT_KINDS: Record<(typeof RAG_INPUTS)[number], StageKind[]> = {
@@ -186,6 +182,17 @@ function checkStage(stage: PipelineStage, byId: Map<string, PipelineStage>): Pip
           );
       break;
     case 'rag':
+      for (const extra of Object.keys(stage.inputs).filter(
+        (k) => !(RAG_INPUTS as readonly string[]).includes(k),
+      ))
+        out.push(
+          error(
+            id,
+            'unknown-input',
+            `rag stage "${id}" has an input "${extra}"; it takes ${RAG_INPUTS.join(', ')}`,
+            `remove "${extra}"`,
+          ),
+        );
       for (const input of RAG_INPUTS) {
         const to = stage.inputs[input];
         if (!to)
@@ -234,7 +241,7 @@ function checkStage(stage: PipelineStage, byId: Map<string, PipelineStage>): Pip
       const dflt = stage.options.default;
       if (dflt !== undefined && values.length > 0 && !values.includes(dflt))
         out.push(
-          warning(
+          error(
             id,
             'router-default',
             `router "${id}" defaults to "${dflt}", which is none of its routes (${values.join(', ')})`,
@@ -275,6 +282,16 @@ function checkStage(stage: PipelineStage, byId: Map<string, PipelineStage>): Pip
             'set model_loading_config.model_source: a path on the nodes or a Hugging Face id',
           ),
         );
+      for (const key of ['model', 'served_model_name'])
+        if (stage.llm_config.engine_kwargs && key in stage.llm_config.engine_kwargs)
+          out.push(
+            error(
+              id,
+              'engine-model',
+              `llm stage "${id}" sets engine_kwargs.${key}, which Ray Serve LLM refuses`,
+              'set the model in model_loading_config (model_id, model_source) instead',
+            ),
+          );
       break;
     }
     case 'custom':
@@ -287,12 +304,22 @@ function checkStage(stage: PipelineStage, byId: Map<string, PipelineStage>): Pip
             'write module.path:Attribute, e.g. mypkg.mod:MyDeployment',
           ),
         );
+      for (const name of Object.keys(stage.inputs ?? {}))
+        if (!/^[A-Za-z_]\w*$/.test(name))
+          out.push(
+            error(
+              id,
+              'bad-input-name',
+              `input "${name}" of custom stage "${id}" is not a Python keyword argument name`,
+              'name it with letters, digits and _ (it is passed to the constructor as that keyword)',
+            ),
+          );
       break;
   }
   return out;
 }
 
-/** Stages that no request can reach from the ingress (deployed, but never called). */
+/** Stages that no request can reach from the ingress (the app builder refuses them). */
 function checkReachable(graph: PipelineGraph): PipelineCheck[] {
   const ingress = graph.stages.find((s) => s.kind === 'ingress');
   if (!ingress) return [];
@@ -311,10 +338,10 @@ function checkReachable(graph: PipelineGraph): PipelineCheck[] {
   return graph.stages
     .filter((s) => !seen.has(s.id) && s.kind !== 'ingress')
     .map((s) =>
-      warning(
+      error(
         s.id,
         'unreachable',
-        `no route of "${ingress.id}" leads to "${s.id}": it is deployed (and holds its resources) but never called`,
+        `no route of "${ingress.id}" leads to "${s.id}": it would hold its resources and never be called, and the app builder refuses it`,
         `connect it, or route a path of "${ingress.id}" to it`,
       ),
     );
@@ -332,6 +359,8 @@ export function checkPipeline(
     ...checkEdges(graph),
     ...checkCycles(graph),
     ...graph.stages.flatMap((s) => checkStage(s, byId)),
+    ...graph.stages.flatMap((s) => (s.kind === 'llm' ? checkLlmConfig(s) : [])),
+    ...graph.stages.flatMap(checkStageOptions),
     ...checkReachable(graph),
     ...checkResources(graph, cluster),
   ];

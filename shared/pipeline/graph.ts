@@ -94,8 +94,11 @@ export const IngressStageSchema = z.object({
 export const LlmStageSchema = z.object({
   ...base,
   kind: z.literal('llm'),
-  /** One Ray Serve LLM LLMConfig (model source, engine_kwargs, accelerator, placement group). */
-  llm_config: LLMConfigSchema,
+  /**
+   * One Ray Serve LLM LLMConfig (model source, engine_kwargs, accelerator, placement group),
+   * without deployment_config: the stage's `deployment` is compiled into it.
+   */
+  llm_config: LLMConfigSchema.omit({ deployment_config: true }),
   model_facts: ModelFactsSchema.optional(),
 });
 export const EmbeddingStageSchema = z.object({

@@ -4,3 +4,5 @@ export * from './checks';
 export { replicasOf, gpusPerReplica, llmWorkers } from './checks-resources';
 export { estimateVram, tensorParallelOf, dtypeBytes, type VramEstimate } from './vram';
 export * from './fixtures';
+export { STAGE_OPTIONS, type StageOption } from './stage-options';
+export * from './compile';
