@@ -37,7 +37,9 @@ export function ChecksList({
         error={error}
         prefix="Could not check the pipeline"
         testId="pipeline-checks-error"
-      />
+      >
+        {error instanceof Error ? error.message : undefined}
+      </ErrorBanner>
       {sorted.length ? (
         <ul className="pl-check-list">
           {sorted.map((c, i) => (

@@ -1,0 +1,346 @@
+/**
+ * The Pipeline page: draw a multi-model Serve pipeline (palette, canvas, side form for the
+ * selected stage), see its checks on the stages and in a list as you draw, save and open it,
+ * compile it to a Serve config, deploy it through the Serve review and apply, and try it with
+ * per-stage timings. With nothing open, an empty state offers the templates (RAG, gateway,
+ * tensor-parallel LLM) and Open.
+ */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useRef, useState } from 'react';
+import {
+  edgesOf,
+  emptyPipeline,
+  type PipelineCheck,
+  type PipelineGraph,
+  type StageKind,
+} from '../../../shared/pipeline';
+import { ConfirmDialog, Dialog, EmptyState, ErrorBanner } from '../../ui';
+import { useCurrentCluster } from '../clusters';
+import { ApplyFollow, ReviewDialog } from '../serve';
+import { ChecksList } from './ChecksList';
+import { CompileDialog } from './CompileDialog';
+import { addStageOfKind } from './graph-model';
+import { layoutStages, STAGE_BOX } from './layout';
+import { Palette } from './Palette';
+import { PathDialog } from './PathDialog';
+import { PipelineCanvas } from './PipelineCanvas';
+import { PipelineToolbar } from './PipelineToolbar';
+import { isDirty, usePipelineEditor } from './pipeline-store';
+import { StageForm } from './StageForm';
+import { TEMPLATES } from './templates';
+import { TryPanel } from './TryPanel';
+import { usePipelineDeploy } from './use-deploy';
+import { useEditorKeys } from './use-editor-keys';
+import {
+  useClusterFacts,
+  useCompilePipeline,
+  useOpenPipeline,
+  usePipelineFiles,
+  useSavePipeline,
+  useTryPipeline,
+} from './use-pipeline';
+import { usePipelineChecks } from './use-pipeline-checks';
+import './pipeline.css';
+
+/** Fills in positions for stages that have none (a template, a config read back). */
+export async function withLayout(graph: PipelineGraph, all = false): Promise<PipelineGraph> {
+  if (!all && graph.stages.every((s) => graph.layout[s.id])) return graph;
+  const positions = await layoutStages(
+    graph.stages.map((s) => ({ id: s.id, ...STAGE_BOX })),
+    edgesOf(graph).map((e) => ({ from: e.from, to: e.to })),
+  );
+  return { ...graph, layout: all ? positions : { ...positions, ...graph.layout } };
+}
+
+const EMPTY = () => emptyPipeline('pipeline');
+
+function TemplateChooser({ onPick }: { onPick(graph: PipelineGraph): void }) {
+  return (
+    <ul className="pl-templates" aria-label="Templates">
+      {TEMPLATES.map((t) => (
+        <li key={t.id}>
+          <button
+            type="button"
+            className="card pl-template"
+            onClick={() => onPick(t.graph())}
+            data-testid={`template-${t.id}`}
+          >
+            <strong>{t.title}</strong>
+            <span className="muted small">{t.text}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+type Dialogs =
+  | { kind: 'open' }
+  | { kind: 'save' }
+  | { kind: 'new' }
+  | { kind: 'replace'; then: () => void }
+  | { kind: 'compiled'; text: string; checks: PipelineCheck[] }
+  | null;
+
+export function PipelinePage() {
+  const graph = usePipelineEditor((s) => s.graph);
+  const path = usePipelineEditor((s) => s.path);
+  const selection = usePipelineEditor((s) => s.selection);
+  const { current } = useCurrentCluster();
+  const clusterId = current?.id ?? null;
+  const facts = useClusterFacts(clusterId);
+  const { checks, checking, error: checksError } = usePipelineChecks(graph, facts.data);
+  const files = usePipelineFiles();
+  const open = useOpenPipeline();
+  const save = useSavePipeline();
+  const compile = useCompilePipeline(clusterId);
+  const deploy = usePipelineDeploy(clusterId, compile.mutateAsync);
+  const tryIt = useTryPipeline(clusterId);
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const selectedEdges = useRef<string[]>([]);
+  const onEdgeSelection = useCallback((ids: string[]) => void (selectedEdges.current = ids), []);
+
+  /** Replacing an edited graph asks first. */
+  const guarded = (then: () => void) => {
+    if (isDirty(usePipelineEditor.getState())) setDialog({ kind: 'replace', then });
+    else then();
+  };
+  const start = (g: PipelineGraph) => {
+    setDialog(null);
+    void withLayout(g).then((laid) => usePipelineEditor.getState().load(laid, null));
+  };
+  const doSave = () => {
+    const s = usePipelineEditor.getState();
+    if (!s.graph || s.graph.readOnly) return;
+    if (!s.path) return setDialog({ kind: 'save' });
+    const saved = s.graph;
+    save.mutate({ path: s.path, graph: saved }, { onSuccess: (r) => s.markSaved(r.path, saved) });
+  };
+  useEditorKeys({ selectedEdges: () => selectedEdges.current, onSave: doSave });
+
+  const addKind = (kind: StageKind) => {
+    const ed = usePipelineEditor.getState();
+    let id = '';
+    const refused = ed.edit((g) => {
+      const xs = g.stages.map((s) => g.layout[s.id]?.[0] ?? 0);
+      const r = addStageOfKind(g, kind, [xs.length ? Math.max(...xs) + 280 : 0, 40]);
+      id = r.id;
+      return r.graph;
+    });
+    setProblem(refused);
+    if (!refused) ed.select([id]);
+  };
+  const tidy = () => {
+    const g = usePipelineEditor.getState().graph;
+    if (!g) return;
+    void withLayout(g, true).then((laid) =>
+      usePipelineEditor.getState().edit((cur) => ({ ...cur, layout: laid.layout })),
+    );
+  };
+  const doCompile = () => {
+    const g = usePipelineEditor.getState().graph;
+    if (!g) return;
+    compile.mutate(g, { onSuccess: (r) => setDialog({ kind: 'compiled', ...r }) });
+  };
+  const doDeploy = () => {
+    const g = usePipelineEditor.getState().graph;
+    if (g) deploy.start(g);
+  };
+  const hasErrors = checks.some((c) => c.severity === 'error');
+  const deployWhy = !clusterId
+    ? 'Add a cluster first'
+    : hasErrors
+      ? 'Fix the errors the checks show first'
+      : null;
+
+  const selected = selection.length === 1 ? selection[0]! : null;
+  return (
+    <section className="page pipeline-page" data-testid="pipeline-page" aria-label="Pipeline">
+      <PipelineToolbar
+        actions={{
+          onNew: () => guarded(() => setDialog({ kind: 'new' })),
+          onOpen: () => guarded(() => setDialog({ kind: 'open' })),
+          onSave: doSave,
+          onTidy: tidy,
+          onCompile: doCompile,
+          onDeploy: doDeploy,
+        }}
+        compiling={compile.isPending}
+        deploying={deploy.preparing || deploy.applying || deploy.review !== null}
+        canDeploy={deployWhy === null}
+        deployWhy={deployWhy}
+      />
+      <ErrorBanner error={problem} prefix="Not changed" testId="pipeline-problem">
+        {problem}
+      </ErrorBanner>
+      <ErrorBanner error={save.error} prefix="Not saved" testId="pipeline-save-error" />
+      <ErrorBanner error={compile.error} prefix="Not compiled" testId="pipeline-compile-error" />
+      <ErrorBanner error={deploy.error} prefix="Not deployed" testId="pipeline-deploy-error" />
+      {deploy.followed ? (
+        <ApplyFollow
+          key={deploy.followed.operationId}
+          apply={deploy.followed}
+          onDismiss={deploy.dismissFollowed}
+        />
+      ) : null}
+      {graph ? (
+        <>
+          {graph.readOnly ? (
+            <div className="banner warn" role="status" data-testid="pipeline-read-only">
+              Read-only: {graph.readOnly.reason}
+            </div>
+          ) : null}
+          <div className="pl-editor">
+            <Palette disabled={Boolean(graph.readOnly)} onAdd={addKind} />
+            <ReactFlowProvider>
+              <PipelineCanvas
+                graph={graph}
+                checks={checks}
+                onEdgeSelection={onEdgeSelection}
+                onError={setProblem}
+              />
+            </ReactFlowProvider>
+            {selected ? (
+              <StageForm key={selected} graph={graph} stageId={selected} />
+            ) : (
+              <aside className="panel pl-form pl-form-empty" aria-label="Stage properties">
+                <p className="muted">
+                  {selection.length > 1
+                    ? `${selection.length} stages selected: Ctrl+C copies them, Delete removes them.`
+                    : 'Select a stage to edit it. Drag from a port on the right of a stage to the stage it calls.'}
+                </p>
+              </aside>
+            )}
+          </div>
+          <ChecksList
+            checks={checks}
+            checking={checking}
+            error={checksError}
+            onSelectStage={(id) => usePipelineEditor.getState().select([id])}
+          />
+          <TryPanel
+            graph={graph}
+            canSend={clusterId !== null}
+            why={clusterId ? null : 'Add a cluster and deploy the pipeline first.'}
+            onSend={(req) => tryIt(graph, req)}
+          />
+        </>
+      ) : (
+        <EmptyState
+          testId="pipeline-empty"
+          icon="⇶"
+          title="Draw a serving pipeline"
+          text="Start from a template below, open a pipeline file or a Serve config Raydeck made, or start empty and add stages from the palette. Checks run as you draw; Deploy sends it to the cluster through the Serve review."
+        >
+          <TemplateChooser onPick={start} />
+          <div className="empty-actions">
+            <button type="button" className="btn" onClick={() => setDialog({ kind: 'open' })}>
+              Open…
+            </button>
+            <button type="button" className="btn" onClick={() => start(EMPTY())}>
+              Start empty
+            </button>
+          </div>
+        </EmptyState>
+      )}
+      {dialog?.kind === 'new' ? (
+        <Dialog
+          title="New pipeline"
+          onClose={() => setDialog(null)}
+          testId="pipeline-new-dialog"
+          actions={
+            <>
+              <button type="button" className="btn ghost" onClick={() => setDialog(null)}>
+                Cancel
+              </button>
+              <button type="button" className="btn" onClick={() => start(EMPTY())}>
+                Start empty
+              </button>
+            </>
+          }
+        >
+          <p className="muted">Start from a template, or with an empty canvas.</p>
+          <TemplateChooser onPick={start} />
+        </Dialog>
+      ) : null}
+      {dialog?.kind === 'replace' ? (
+        <ConfirmDialog
+          title="Leave the unsaved pipeline?"
+          body="The pipeline has changes that were not saved; they are lost."
+          confirm="Discard changes"
+          cancel="Keep editing"
+          testId="pipeline-replace-confirm"
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            const then = dialog.then;
+            setDialog(null);
+            then();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'open' || dialog?.kind === 'save' ? (
+        <PathDialog
+          mode={dialog.kind}
+          initial={
+            path ??
+            (dialog.kind === 'save' ? `~/pipelines/${graph?.name ?? 'pipeline'}.pipeline.yaml` : '')
+          }
+          files={files.data ?? []}
+          busy={dialog.kind === 'open' ? open.isPending : save.isPending}
+          error={dialog.kind === 'open' ? open.error : save.error}
+          onClose={() => setDialog(null)}
+          onSubmit={(p, done) => {
+            if (dialog.kind === 'open') {
+              open.mutate(p, {
+                onSuccess: (r) =>
+                  void withLayout(r.graph).then((laid) => {
+                    usePipelineEditor.getState().load(laid, r.path);
+                    setDialog(null);
+                  }),
+                onSettled: done,
+              });
+            } else {
+              const g = usePipelineEditor.getState().graph;
+              if (!g) return done();
+              save.mutate(
+                { path: p, graph: g },
+                {
+                  onSuccess: (r) => {
+                    usePipelineEditor.getState().markSaved(r.path, g);
+                    setDialog(null);
+                  },
+                  onSettled: done,
+                },
+              );
+            }
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'compiled' && graph ? (
+        <CompileDialog
+          name={graph.name}
+          text={dialog.text}
+          checks={dialog.checks}
+          canDeploy={deployWhy === null}
+          onClose={() => setDialog(null)}
+          onDeploy={() => {
+            setDialog(null);
+            doDeploy();
+          }}
+        />
+      ) : null}
+      {deploy.review && current ? (
+        <ReviewDialog
+          clusterName={current.name}
+          diff={deploy.review.diff}
+          diagnostics={deploy.review.diagnostics}
+          applying={deploy.applying}
+          error={deploy.applyError}
+          onApply={deploy.confirm}
+          onClose={deploy.closeReview}
+        />
+      ) : null}
+    </section>
+  );
+}
