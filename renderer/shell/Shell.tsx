@@ -11,6 +11,7 @@ import { NodesPage } from '../features/nodes';
 import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
 import { ServePage } from '../features/serve';
+import { PipelinePage } from '../features/pipeline';
 import { MonitorAlertBadge, MonitorPage } from '../features/monitor';
 import { BringupPage, ClusterCardSummary } from '../features/bringup';
 import { PAGES, type PageId } from './pages';
@@ -32,6 +33,8 @@ function PageView({ page }: { page: PageId }) {
       return <BringupPage />;
     case 'serve':
       return <ServePage />;
+    case 'pipeline':
+      return <PipelinePage />;
     case 'monitor':
       return <MonitorPage />;
     default:
