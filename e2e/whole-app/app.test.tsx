@@ -76,7 +76,7 @@ describe('the app over the in-memory transport', () => {
     expect(await screen.findByTestId('empty-pipeline')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'g' });
     fireEvent.keyDown(window, { key: 'm' });
-    expect(await screen.findByTestId('empty-monitor')).toBeTruthy();
+    expect(await screen.findByTestId('monitor-no-cluster')).toBeTruthy();
     expect(location.hash).toBe('#/monitor');
     fireEvent.keyDown(window, { key: 'D', shiftKey: true });
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
