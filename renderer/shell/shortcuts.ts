@@ -13,6 +13,10 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'n', what: 'New cluster (on Clusters)' },
   { keys: 'Ctrl+S', what: 'Review the Serve config changes (on Serve)' },
   { keys: 'Ctrl+Enter', what: 'Apply the reviewed Serve changes (in the review)' },
+  {
+    keys: '1 … 5',
+    what: 'Switch Monitor views: overview, GPUs, deployments, events, cost (on Monitor)',
+  },
   { keys: 'Shift+D', what: 'Switch dark / light theme' },
   { keys: '?', what: 'Show this help' },
   { keys: 'Esc', what: 'Close dialog or help' },
