@@ -270,6 +270,7 @@ export function DeploymentDetail({
                 <tr
                   key={r.key}
                   data-testid="replica-row"
+                  data-node={r.nodeId ?? ''}
                   data-replica={r.replicaId}
                   data-state={r.state}
                 >
