@@ -352,6 +352,16 @@ export function checkPipeline(
   graph: PipelineGraph,
   cluster?: PipelineClusterFacts,
 ): PipelineCheck[] {
+  if (graph.readOnly)
+    return [
+      {
+        stageId: null,
+        severity: 'warning',
+        code: 'read-only',
+        message: `read-only: ${graph.readOnly.reason}`,
+        fix: 'edit that config as Serve YAML, or draw a new pipeline',
+      },
+    ];
   const byId = new Map(graph.stages.map((s) => [s.id, s]));
   return [
     ...checkIds(graph),

@@ -109,7 +109,7 @@ export function serveConfigOf(
 }
 
 const HEADER = (graph: PipelineGraph) =>
-  `# Compiled by Raydeck from the pipeline "${graph.name}" (docs/pipeline-graph.md, format ${PIPELINE_FORMAT}).\n` +
+  `# Compiled by Raydeck from the pipeline ${JSON.stringify(graph.name)} (docs/pipeline-graph.md, format ${PIPELINE_FORMAT}).\n` +
   `# Raydeck reads it back as that pipeline; edit the pipeline, or this file as plain Serve YAML.\n`;
 
 /** Each error as `stage "id": message — fix`, one per line. */
@@ -127,15 +127,17 @@ export function compilePipeline(
   graph: PipelineGraph,
   options: CompileOptions = {},
 ): PipelineCompilation {
-  const checks = checkPipeline(graph, options.cluster);
-  if (graph.readOnly)
-    checks.unshift({
-      stageId: null,
-      severity: 'error',
-      code: 'read-only',
-      message: `this graph was read from a config Raydeck did not compile (${graph.readOnly.reason})`,
-      fix: 'edit that config as Serve YAML, or draw a new pipeline',
-    });
+  const checks = graph.readOnly
+    ? [
+        {
+          stageId: null,
+          severity: 'error' as const,
+          code: 'read-only',
+          message: `this graph was read from a config Raydeck did not compile (${graph.readOnly.reason})`,
+          fix: 'edit that config as Serve YAML, or draw a new pipeline',
+        },
+      ]
+    : checkPipeline(graph, options.cluster);
   if (hasPipelineErrors(checks))
     return { config: null, yaml: null, checks, refusal: describeRefusal(checks) };
   const config = serveConfigOf(graph, options);
@@ -161,11 +163,15 @@ export function compilePipeline(
   }
   return {
     config,
-    yaml: HEADER(graph) + toYaml(config),
+    yaml: serveYamlOf(graph, options),
     checks,
     refusal: null,
   };
 }
+
+/** The Serve config's YAML text, without checking (compilePipeline checks first). */
+export const serveYamlOf = (graph: PipelineGraph, options: CompileOptions = {}): string =>
+  HEADER(graph) + toYaml(serveConfigOf(graph, options));
 
 /** YAML text of a compiled config; layout positions as `[x, y]` on one line. */
 function toYaml(config: Record<string, unknown>): string {

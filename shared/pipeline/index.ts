@@ -6,3 +6,4 @@ export { estimateVram, tensorParallelOf, dtypeBytes, type VramEstimate } from '.
 export * from './fixtures';
 export { STAGE_OPTIONS, type StageOption } from './stage-options';
 export * from './compile';
+export * from './read-back';
