@@ -73,7 +73,7 @@ describe('the app over the in-memory transport', () => {
   it('navigates with the sidebar and with g-shortcuts, and switches theme with Shift+D', async () => {
     renderApp();
     fireEvent.click(screen.getByTestId('nav-pipeline'));
-    expect(await screen.findByTestId('empty-pipeline')).toBeTruthy();
+    expect(await screen.findByTestId('pipeline-empty', {}, { timeout: 5000 })).toBeTruthy();
     fireEvent.keyDown(window, { key: 'g' });
     fireEvent.keyDown(window, { key: 'm' });
     expect(await screen.findByTestId('monitor-no-cluster')).toBeTruthy();

@@ -122,20 +122,15 @@ describe("A cluster's home (issue 19 item 8)", () => {
 });
 
 describe('Empty pages and help (issue 19 smaller)', () => {
-  it('once a cluster exists, a page not in this build does not say "Start by adding a cluster"', async () => {
+  it('once a cluster exists, the Pipeline page (no longer a page not in this build) offers templates, not "Start by adding a cluster"', async () => {
     await core.inventory.create('lab');
     location.hash = '#/pipeline';
     useShell.setState({ page: 'pipeline' });
     renderApp();
-    const empty = await screen.findByTestId('empty-pipeline');
-    await waitFor(() =>
-      expect(within(empty).getByTestId('coming-next').textContent).toContain(
-        "lab's state, nodes and bring-up",
-      ),
-    );
+    const empty = await screen.findByTestId('pipeline-empty', {}, { timeout: 5000 });
+    expect(within(empty).getByTestId('template-rag')).toBeTruthy();
+    expect(empty.textContent).not.toContain('not in this build');
     expect(empty.textContent).not.toContain('Start by adding a cluster');
-    fireEvent.click(within(empty).getByRole('button', { name: 'Go to Bring-up' }));
-    expect(useShell.getState().page).toBe('bringup');
   });
 
   it('? lists the arrow keys of the sidebar', async () => {

@@ -93,7 +93,7 @@ function DeploymentFields({
   return (
     <fieldset className="pl-deployment">
       <legend>Replicas and resources</legend>
-      <div className="segmented" role="radiogroup" aria-label="Replicas">
+      <div className="segmented" role="radiogroup" aria-label="Replica mode">
         <button
           type="button"
           role="radio"
