@@ -1,0 +1,489 @@
+/**
+ * A hand-written, single-pass parser of the Prometheus text exposition format (what Ray's
+ * metrics export port serves): `# HELP` / `# TYPE`, label values with `\\`, `\"` and `\n`
+ * escapes, NaN / +Inf / -Inf, optional timestamps, histogram and summary families
+ * (`_bucket` / `_sum` / `_count`). It walks the page once with charCodeAt / indexOf; every string
+ * it keeps beyond the page's own result (interned labels) is a flat copy (`detach`), never a
+ * slice pinning a whole 1 MiB page in memory.
+ *
+ * Label sets are interned per parser: the raw `{...}` text of a line is looked up in a bounded
+ * map, so a page scraped every second allocates no label objects after the first scrape. A
+ * `keep` filter skips whole lines by metric-name prefix before looking at their labels.
+ * Malformed lines are skipped and reported (a scrape never throws).
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+export type Labels = Readonly<Record<string, string>>;
+
+export class PromSample {
+  constructor(
+    readonly name: string,
+    readonly labels: Labels,
+    /** The raw label text between the braces ('' without labels): equal text, same labels object. */
+    readonly labelKey: string,
+    readonly value: number,
+    /** Milliseconds since the epoch, as written on the line; null when the line has none. */
+    readonly timestamp: number | null,
+  ) {}
+}
+
+export interface MetricFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  samples: PromSample[];
+}
+
+export interface ParseProblem {
+  /** 1-based line number. */
+  line: number;
+  message: string;
+}
+
+export interface ParsedPage {
+  samples: PromSample[];
+  /** In the order they first appear. */
+  families: MetricFamily[];
+  problems: ParseProblem[];
+}
+
+export interface ParserOptions {
+  /** Only metric names starting with one of these are parsed (default: all). */
+  keepPrefixes?: readonly string[];
+  /** Interned label sets kept before the table is cleared (default 20,000). */
+  maxInterned?: number;
+}
+
+const EMPTY_LABELS: Labels = Object.freeze({});
+const CR = 13;
+const SP = 32;
+const TAB = 9;
+const HASH = 35;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const COMMA = 44;
+const EQ = 61;
+const UNDERSCORE = 95;
+
+const isNameChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
+
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+const SUFFIXES: Record<MetricType, readonly string[]> = {
+  histogram: ['_bucket', '_sum', '_count', '_created'],
+  summary: ['_sum', '_count', '_created'],
+  counter: ['_total', '_created'],
+  gauge: [],
+  untyped: [],
+};
+
+const TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+/** A flat copy of a string (a slice of a page would keep the whole page alive while interned). */
+export function detach(s: string): string {
+  if (s.length < 13) return s; // V8 copies short slices anyway
+  const c = ` ${s}`;
+  c.charCodeAt(1); // flattens the concatenation into a new flat string
+  return c.slice(1);
+}
+
+export class PromTextParser {
+  private readonly interned = new Map<string, Labels>();
+  private readonly strings = new Map<string, string>();
+  private readonly keyStrings = new Map<string, string>();
+  /** The label keys and sets of the previous page by sample position: a node's next page mostly repeats them. */
+  private prevKeys: string[] = [];
+  private prevLabels: Labels[] = [];
+  private readonly maxInterned: number;
+  private readonly keep: readonly string[] | null;
+
+  constructor(opts: ParserOptions = {}) {
+    this.maxInterned = opts.maxInterned ?? 20_000;
+    this.keep = opts.keepPrefixes ?? null;
+  }
+
+  /** How many label sets are interned now. */
+  get internedCount(): number {
+    return this.interned.size;
+  }
+
+  parse(input: string | Uint8Array): ParsedPage {
+    const text =
+      typeof input === 'string'
+        ? input
+        : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    const n = text.length;
+    const samples: PromSample[] = [];
+    const families: MetricFamily[] = [];
+    const byName = new Map<string, MetricFamily>();
+    const problems: ParseProblem[] = [];
+    const keep = this.keep;
+    let current: MetricFamily | null = null;
+    const prevKeys = this.prevKeys;
+    const prevLabels = this.prevLabels;
+    const keys: string[] = [];
+    const sets: Labels[] = [];
+    let lineNo = 0;
+    let i = 0;
+
+    const familyOf = (name: string): MetricFamily => {
+      let f = byName.get(name);
+      if (!f) {
+        f = { name, type: 'untyped', help: '', samples: [] };
+        byName.set(name, f);
+        families.push(f);
+      }
+      return f;
+    };
+
+    while (i < n) {
+      lineNo++;
+      let end = text.indexOf('\n', i);
+      if (end < 0) end = n;
+      const next = end + 1;
+      let e = end;
+      if (e > i && text.charCodeAt(e - 1) === CR) e--;
+      let p = i;
+      let c = text.charCodeAt(p);
+      while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+      if (p === e) {
+        i = next;
+        continue;
+      }
+      if (c === HASH) {
+        const meta = comment(text, p + 1, e);
+        if (meta && (!keep || keep.some((k) => meta.name.startsWith(k)))) {
+          const f = familyOf(meta.name);
+          if (meta.kind === 'TYPE') {
+            if (TYPES.has(meta.text)) f.type = meta.text as MetricType;
+            else problems.push({ line: lineNo, message: `unknown metric type '${meta.text}'` });
+          } else f.help = meta.text;
+          current = f;
+        }
+        i = next;
+        continue;
+      }
+      if (keep && !keptAt(text, p, keep)) {
+        i = next;
+        continue;
+      }
+      // Metric name.
+      const nameStart = p;
+      while (p < e && isNameChar(text.charCodeAt(p))) p++;
+      if (p === nameStart) {
+        problems.push({ line: lineNo, message: 'expected a metric name' });
+        i = next;
+        continue;
+      }
+      const nameEnd = p;
+      c = text.charCodeAt(p);
+      while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+      // Labels: the set ends at the line's last '}' (only the value and timestamp follow it).
+      let labels = EMPTY_LABELS;
+      let labelKey = '';
+      if (p < e && c === LBRACE) {
+        const close = text.lastIndexOf('}', e - 1);
+        if (close <= p) {
+          problems.push({ line: lineNo, message: 'unterminated label set' });
+          i = next;
+          continue;
+        }
+        const at = samples.length;
+        const prev = prevKeys[at];
+        if (prev !== undefined && prev.length === close - p - 1 && text.startsWith(prev, p + 1)) {
+          labelKey = prev;
+          labels = prevLabels[at]!;
+        } else {
+          labelKey = text.slice(p + 1, close);
+          const hit = this.interned.get(labelKey);
+          if (hit) {
+            labels = hit;
+            labelKey = this.keyOf(labelKey);
+          } else {
+            const parsed = this.labels(text, p + 1, close);
+            if (typeof parsed === 'string') {
+              problems.push({ line: lineNo, message: parsed });
+              i = next;
+              continue;
+            }
+            if (this.interned.size >= this.maxInterned) {
+              this.interned.clear();
+              this.strings.clear();
+              this.keyStrings.clear();
+            }
+            labelKey = detach(labelKey);
+            this.interned.set(labelKey, parsed);
+            this.keyStrings.set(labelKey, labelKey);
+            labels = parsed;
+          }
+        }
+        keys[samples.length] = labelKey;
+        sets[samples.length] = labels;
+        p = close + 1;
+        c = text.charCodeAt(p);
+        while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+      }
+      // Value, then an optional timestamp.
+      const vStart = p;
+      while (p < e && (c = text.charCodeAt(p)) !== SP && c !== TAB) p++;
+      const value = parseNumber(text, vStart, p);
+      if (value === undefined) {
+        problems.push({ line: lineNo, message: `bad value '${text.slice(vStart, p)}'` });
+        i = next;
+        continue;
+      }
+      while (p < e && ((c = text.charCodeAt(p)) === SP || c === TAB)) p++;
+      let timestamp: number | null = null;
+      if (p < e) {
+        const tStart = p;
+        while (p < e && (c = text.charCodeAt(p)) !== SP && c !== TAB) p++;
+        const t = parseNumber(text, tStart, p);
+        if (t === undefined || !Number.isInteger(t) || p < e) {
+          problems.push({ line: lineNo, message: `bad timestamp '${text.slice(tStart, e)}'` });
+          i = next;
+          continue;
+        }
+        timestamp = t;
+      }
+      // Family: the current one (its name or an allowed suffix), else by name, else a new untyped one.
+      let name: string;
+      let k = current ? suffixIndex(text, nameStart, nameEnd, current) : -1;
+      if (k >= 0) name = nameOf(current!, k);
+      else {
+        name = text.slice(nameStart, nameEnd);
+        let family = byName.get(name) ?? byName.get(baseName(name)) ?? null;
+        if (family && family.name !== name) {
+          k = SUFFIXES[family.type].indexOf(name.slice(family.name.length));
+          if (k < 0) family = null;
+        }
+        current = family ?? familyOf(name);
+        name = current.name === name ? current.name : nameOf(current, k + 1);
+      }
+      const s = new PromSample(name, labels, labelKey, value, timestamp);
+      samples.push(s);
+      current!.samples.push(s);
+      i = next;
+    }
+    this.prevKeys = keys;
+    this.prevLabels = sets;
+    return { samples, families, problems };
+  }
+
+  /** The interned (flat) copy of a label key. */
+  private keyOf(key: string): string {
+    return this.keyStrings.get(key) ?? key;
+  }
+
+  /** A flat, shared copy of a label name or value. */
+  private str(s: string): string {
+    let v = this.strings.get(s);
+    if (v === undefined) {
+      v = detach(s);
+      this.strings.set(v, v);
+    }
+    return v;
+  }
+
+  /** Parses `a="x",b="y"` between p and e; a message when it is malformed. */
+  private labels(text: string, p: number, e: number): Labels | string {
+    const out: Record<string, string> = {};
+    for (;;) {
+      let c = text.charCodeAt(p);
+      while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+      if (p >= e) break;
+      const ks = p;
+      while (p < e && isNameChar((c = text.charCodeAt(p))) && c !== 58) p++;
+      if (p === ks) return `expected a label name at '${text.slice(ks, Math.min(e, ks + 20))}'`;
+      const key = this.str(text.slice(ks, p));
+      while (p < e && ((c = text.charCodeAt(p)) === SP || c === TAB)) p++;
+      if (c !== EQ) return `expected '=' after label ${key}`;
+      p++;
+      while (p < e && ((c = text.charCodeAt(p)) === SP || c === TAB)) p++;
+      if (c !== QUOTE) return `expected '"' to open the value of label ${key}`;
+      const vs = ++p;
+      let escaped = false;
+      for (;;) {
+        p = text.indexOf('"', p);
+        if (p < 0 || p >= e) return `unterminated value of label ${key}`;
+        let b = p - 1;
+        while (text.charCodeAt(b) === BACKSLASH) b--;
+        if ((p - 1 - b) % 2 === 0) break; // an even run of backslashes: this quote closes
+        escaped = true;
+        p++;
+      }
+      const raw = text.slice(vs, p);
+      if (!escaped && raw.includes('\\')) escaped = true;
+      out[key] = this.str(escaped ? unescapeLabel(raw) : raw);
+      p++;
+      while (p < e && ((c = text.charCodeAt(p)) === SP || c === TAB)) p++;
+      if (p < e) {
+        if (c !== COMMA) return `expected ',' after label ${key}`;
+        p++;
+      }
+    }
+    return Object.freeze(out);
+  }
+}
+
+/** Parses a page with a fresh parser (nothing interned from earlier pages). */
+export const parsePrometheusText = (input: string | Uint8Array, opts?: ParserOptions): ParsedPage =>
+  new PromTextParser(opts).parse(input);
+
+function keptAt(text: string, p: number, keep: readonly string[]): boolean {
+  for (const k of keep) if (text.startsWith(k, p)) return true;
+  return false;
+}
+
+/** `# HELP name text` / `# TYPE name type`; null for any other comment. */
+function comment(
+  text: string,
+  p: number,
+  e: number,
+): { kind: 'HELP' | 'TYPE'; name: string; text: string } | null {
+  let c = text.charCodeAt(p);
+  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+  const kind = text.startsWith('HELP', p) ? 'HELP' : text.startsWith('TYPE', p) ? 'TYPE' : null;
+  if (!kind || p + 4 >= e) return null;
+  p += 4;
+  c = text.charCodeAt(p);
+  if (c !== SP && c !== TAB) return null;
+  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+  const nameStart = p;
+  while (p < e && isNameChar(text.charCodeAt(p))) p++;
+  if (p === nameStart) return null;
+  const name = detach(text.slice(nameStart, p));
+  c = text.charCodeAt(p);
+  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
+  if (kind === 'TYPE') {
+    let te = e;
+    while (te > p && ((c = text.charCodeAt(te - 1)) === SP || c === TAB)) te--;
+    return { kind, name, text: text.slice(p, te) };
+  }
+  return { kind, name, text: unescapeHelp(text.slice(p, e)) };
+}
+
+/** -1: not this family; 0: its name; k + 1: its name with suffix k of its type. */
+function suffixIndex(text: string, a: number, b: number, f: MetricFamily): number {
+  const name = f.name;
+  const len = name.length;
+  if (b - a < len || !text.startsWith(name, a)) return -1;
+  if (b - a === len) return 0;
+  if (text.charCodeAt(a + len) !== UNDERSCORE) return -1;
+  const rest = b - a - len;
+  const suffixes = SUFFIXES[f.type];
+  for (let k = 0; k < suffixes.length; k++) {
+    const s = suffixes[k]!;
+    if (s.length === rest && text.startsWith(s, a + len)) return k + 1;
+  }
+  return -1;
+}
+
+const baseName = (name: string) => {
+  const u = name.lastIndexOf('_');
+  return u > 0 ? name.slice(0, u) : name;
+};
+
+/** A family's sample names (its name, then name + each suffix), built once per family. */
+const familyNames = new WeakMap<MetricFamily, string[]>();
+function nameOf(f: MetricFamily, k: number): string {
+  if (k === 0) return f.name;
+  let names = familyNames.get(f);
+  if (!names || names.length !== SUFFIXES[f.type].length + 1) {
+    names = [f.name, ...SUFFIXES[f.type].map((s) => f.name + s)];
+    familyNames.set(f, names);
+  }
+  return names[k]!;
+}
+
+/** A float: a fast exact path for plain decimals, Number() for the rest; undefined when not a number. */
+function parseNumber(text: string, a: number, b: number): number | undefined {
+  if (a >= b) return undefined;
+  let p = a;
+  let neg = false;
+  let c = text.charCodeAt(p);
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    if (++p >= b) return undefined;
+    c = text.charCodeAt(p);
+  }
+  if (c === 73 || c === 105 || c === 78 || c === 110) {
+    const word = text.slice(p, b).toLowerCase();
+    if (word === 'inf' || word === 'infinity') return neg ? -Infinity : Infinity;
+    if (word === 'nan') return NaN;
+    return undefined;
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
+    mant = mant * 10 + (c - 48);
+    digits++;
+    p++;
+  }
+  if (p < b && c === 46) {
+    p++;
+    while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+      frac++;
+      p++;
+    }
+  }
+  if (digits === 0) return undefined;
+  let exp = 0;
+  if (p < b && (c === 101 || c === 69)) {
+    p++;
+    let eneg = false;
+    c = text.charCodeAt(p);
+    if (p < b && (c === 45 || c === 43)) {
+      eneg = c === 45;
+      p++;
+    }
+    const es = p;
+    while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
+      exp = exp * 10 + (c - 48);
+      p++;
+    }
+    if (p === es) return undefined;
+    if (eneg) exp = -exp;
+  }
+  if (p !== b) return undefined;
+  const e10 = exp - frac;
+  // Exact when the mantissa and the power of ten are both exact doubles (Clinger's fast path).
+  if (digits <= 15 && e10 >= -22 && e10 <= 22) {
+    const v = e10 < 0 ? mant / POW10[-e10]! : mant * POW10[e10]!;
+    return neg ? -v : v;
+  }
+  const v = Number(text.slice(a, b));
+  return Number.isNaN(v) ? undefined : v;
+}
+
+function unescapeLabel(raw: string): string {
+  let out = '';
+  for (let j = 0; j < raw.length; j++) {
+    const ch = raw[j];
+    if (ch === '\\' && j + 1 < raw.length) {
+      const nx = raw[++j];
+      out += nx === 'n' ? '\n' : nx === '"' ? '"' : nx === '\\' ? '\\' : `\\${nx}`;
+    } else out += ch;
+  }
+  return out;
+}
+
+function unescapeHelp(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let j = 0; j < raw.length; j++) {
+    const ch = raw[j];
+    if (ch === '\\' && j + 1 < raw.length) {
+      const nx = raw[++j];
+      out += nx === 'n' ? '\n' : nx === '\\' ? '\\' : `\\${nx}`;
+    } else out += ch;
+  }
+  return out;
+}
