@@ -15,7 +15,7 @@ RAY_VERSION="2.60.0"
 TORCH_VERSION="2.13.0"
 venv=".cache/pipeline/venv"
 marker="$venv/.raydeck-ready"
-packages=("torch==${TORCH_VERSION}" "ray[serve]==${RAY_VERSION}" "pyarrow" "sentence-transformers>=3,<7" "pytest>=8,<10" "setuptools>=70" "wheel")
+packages=("torch==${TORCH_VERSION}" "ray[serve]==${RAY_VERSION}" "pyarrow" "sentence-transformers==6.3.0" "pytest>=8,<10" "setuptools>=70" "wheel")
 if [[ ! -f "$marker" || "$(cat "$marker")" != "${packages[*]}" ]]; then
   echo "pipeline-env: creating $venv (once)" >&2
   rm -rf "$venv"

@@ -62,7 +62,7 @@ class ServeSession:
         from ray import serve
         from ray.serve.schema import ServeDeploySchema
 
-        self.client.deploy_apps(ServeDeploySchema.parse_obj(config))
+        self.client.deploy_apps(ServeDeploySchema.model_validate(config))
         names = [app["name"] for app in config["applications"]]
         deadline = time.monotonic() + timeout_s
         while True:
