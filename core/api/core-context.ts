@@ -26,8 +26,8 @@ export interface CoreContext {
   connectionStates: ConnectionStates;
   access: NodeAccess;
   preflight: PreflightService;
-  /** Shells on nodes for terminals; until the node connection service sets it, SSH tabs are refused. */
-  nodeShells?: NodeShells;
+  /** Shells on nodes for terminals: a channel on the node's pooled SSH connection. */
+  nodeShells: NodeShells;
   /** Called after a node's settings or secret changed or it was removed (drops its connection). */
   onNodeChanged?: (nodeId: string) => Promise<void>;
 }

@@ -1,10 +1,8 @@
 /**
  * Builds a core's TerminalRegistry: local shells through node-pty, SSH shells through the
- * node-shell seam (CoreContext.nodeShells, wired by the node connection service), and output /
- * exit reported on the event bus. While no node-shell service is wired, SSH tabs are refused with
- * a message that says so.
+ * node-shell seam (CoreContext.nodeShells: an interactive channel on the node's pooled SSH
+ * connection, set up by create-core), and output / exit reported on the event bus.
  */
-import { RaydeckError } from '../../shared';
 import type { TerminalTarget } from '../../shared/domain/terminal';
 import type { CoreContext } from '../api/core-context';
 import type { ShellChannel, ShellOptions } from '../ssh/types';
@@ -37,12 +35,6 @@ export function createTerminalRegistry(
       case 'ssh': {
         const node = await ctx.nodes.get(target.nodeId);
         const shells = ctx.nodeShells;
-        if (!shells) {
-          throw new RaydeckError({
-            code: 'not_found',
-            message: `Shells on nodes are not available in this build yet (no node connection service); ${node.name} cannot be opened. Local shells work.`,
-          });
-        }
         return {
           session: new SshShellSession((shellOpts) => shells.open(node.id, shellOpts)),
           title: node.name,

@@ -2,7 +2,8 @@
  * The shell in real Chromium against the real core in browser mode: token handshake, first
  * screen, adding clusters (a hostile name refused with the core's message), keyboard navigation,
  * themes surviving a reload, a live operation, and the README screenshot. Any console error or
- * failed request fails the test.
+ * failed request fails the test. The tests share one core process (one per file) and each runs
+ * alone too: the first expects the empty list it gets when it runs first or alone.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -107,13 +108,34 @@ describe('browser mode in Chromium', () => {
     await page.getByTestId('local-checks').waitFor();
   });
 
-  it('saves the README screenshot of the clusters page', async () => {
+  it('saves the README screenshot: the clusters page with both cards, dark theme, whole viewport', async () => {
     await page.goto(raydeck.url);
     await app.waitUntilConnected();
-    await app.clusterCards().first().waitFor();
+    // The file's tests share one core: the clusters are there when "adds clusters" ran first;
+    // alone, this test adds them itself.
+    for (const name of ['gpu-lab', 'inference-prod']) {
+      await page.getByTestId('clusters-empty').or(app.clusterCards().first()).waitFor();
+      if (!(await app.clusterCards().filter({ hasText: name }).count())) {
+        await app.addCluster(name);
+        await app.clusterCards().filter({ hasText: name }).waitFor();
+      }
+    }
+    await expect.poll(() => app.clusterCards().count()).toBe(2);
+    expect(await app.clusterCards().allInnerTexts()).toEqual([
+      expect.stringContaining('gpu-lab'),
+      expect.stringContaining('inference-prod'),
+    ]);
+    expect(await app.theme()).toBe('dark');
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    const png = await page.screenshot({ path: SCREENSHOT });
+    // The PNG's own header (IHDR: width and height at bytes 16-23) is the viewport's size.
+    const viewport = page.viewportSize()!;
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([viewport.width, viewport.height]);
+    // Dark theme: the page background the screenshot shows is dark.
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    expect((r! + g! + b!) / 3, bg).toBeLessThan(80);
+    expect(fs.readFileSync(SCREENSHOT).equals(png)).toBe(true);
   });
 });
 

@@ -56,7 +56,8 @@ function scriptRun(
   harness.stand('bringup.get', () => {
     current = queue.shift() ?? current;
     const next = queue[0];
-    if (next) setTimeout(() => harness.emit('bringup.changed', next), 5);
+    // After the follower has the answer and waits again (no timer: the next turn of the loop).
+    if (next) setImmediate(() => harness.emit('bringup.changed', next));
     return current;
   });
 }
