@@ -3,7 +3,9 @@
  * so 512 nodes x 8 GPUs redraw in a few ms), coloured by the chosen metric. A GPU without a
  * value is hatched grey ("no value", never 0), a lost GPU is red with a cross, a hot GPU has a
  * red frame, a stale node or GPU is dimmed. Hovering shows the GPU's (or node's) facts in a
- * tooltip. Geometry and data mapping live in heatmap-cells.ts.
+ * tooltip. Node names sit on a canvas of their own under the cells, redrawn only when the
+ * nodes change (text is the slow part of a canvas). Geometry and data mapping live in
+ * heatmap-cells.ts.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShell } from '../../shell/ui-store';
@@ -16,6 +18,7 @@ import {
   type HeatLayout,
   type HeatRow,
 } from './heatmap-cells';
+import { recordPerf } from './perf-sink';
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -57,42 +60,55 @@ function hatch(ctx: CanvasRenderingContext2D, bg: string, line: string): CanvasP
   return ctx.createPattern(tile, 'repeat') ?? bg;
 }
 
-/** Draws every row; returns how long it took (ms). */
-export function drawHeatMap(
-  ctx: CanvasRenderingContext2D,
-  rows: readonly HeatRow[],
-  l: HeatLayout,
-) {
-  const t0 = performance.now();
-  const colours = ramp(
-    cssVar('--panel-2', '#1e222b'),
-    cssVar('--accent', '#6ea8fe'),
-    cssVar('--warn', '#e0a43a'),
-  );
-  const text = cssVar('--text', '#e6e8ee');
-  const muted = cssVar('--muted', '#8b93a6');
-  const bad = cssVar('--bad', '#f06a6a');
-  const noValue = hatch(ctx, cssVar('--panel', '#171a21'), muted);
+function colours() {
+  return {
+    ramp: ramp(
+      cssVar('--panel-2', '#1e222b'),
+      cssVar('--accent', '#6ea8fe'),
+      cssVar('--warn', '#e0a43a'),
+    ),
+    text: cssVar('--text', '#e6e8ee'),
+    muted: cssVar('--muted', '#8b93a6'),
+    bad: cssVar('--bad', '#f06a6a'),
+    panel: cssVar('--panel', '#171a21'),
+    mono: cssVar('--mono', 'monospace'),
+  };
+}
+
+/** Node names (redrawn only when the nodes, their staleness or the layout change: text is slow on a canvas). */
+export function drawLabels(ctx: CanvasRenderingContext2D, rows: readonly HeatRow[], l: HeatLayout) {
+  const c = colours();
   ctx.clearRect(0, 0, l.width, l.height);
-  ctx.font = `11px ${cssVar('--mono', 'monospace')}`;
+  ctx.font = `11px ${c.mono}`;
   ctx.textBaseline = 'middle';
   rows.forEach((row, i) => {
     const o = blockOrigin(l, i);
-    ctx.globalAlpha = row.node.stale ? 0.4 : 1;
-    ctx.fillStyle = row.node.stale ? muted : text;
+    ctx.fillStyle = row.node.stale ? c.muted : c.text;
+    ctx.globalAlpha = row.node.stale ? 0.5 : 1;
     const name = row.node.name.length > 12 ? `${row.node.name.slice(0, 11)}…` : row.node.name;
     ctx.fillText(name, o.x, o.y + l.rowH / 2, l.labelW - 6);
     if (row.cells.length === 0) {
-      ctx.fillStyle = muted;
+      ctx.fillStyle = c.muted;
       ctx.fillText('no GPUs', o.x + l.labelW, o.y + l.rowH / 2);
     }
-    row.cells.forEach((c, k) => {
+  });
+  ctx.globalAlpha = 1;
+}
+
+/** Every GPU cell; returns how long it took (ms). */
+export function drawCells(ctx: CanvasRenderingContext2D, rows: readonly HeatRow[], l: HeatLayout) {
+  const t0 = performance.now();
+  const c = colours();
+  const noValue = hatch(ctx, c.panel, c.muted);
+  ctx.clearRect(0, 0, l.width, l.height);
+  rows.forEach((row, i) => {
+    row.cells.forEach((cell, k) => {
       const p = cellOrigin(l, i, k);
-      ctx.globalAlpha = row.node.stale || c.stale ? 0.4 : 1;
-      if (c.state === 'lost') {
-        ctx.fillStyle = bad;
+      ctx.globalAlpha = row.node.stale || cell.stale ? 0.4 : 1;
+      if (cell.state === 'lost') {
+        ctx.fillStyle = c.bad;
         ctx.fillRect(p.x, p.y, l.cell, l.cell);
-        ctx.strokeStyle = text;
+        ctx.strokeStyle = c.text;
         ctx.lineWidth = 1.5;
         ctx.beginPath();
         ctx.moveTo(p.x + 3, p.y + 3);
@@ -100,15 +116,15 @@ export function drawHeatMap(
         ctx.moveTo(p.x + l.cell - 3, p.y + 3);
         ctx.lineTo(p.x + 3, p.y + l.cell - 3);
         ctx.stroke();
-      } else if (c.state === 'no-value') {
+      } else if (cell.state === 'no-value') {
         ctx.fillStyle = noValue;
         ctx.fillRect(p.x, p.y, l.cell, l.cell);
       } else {
-        ctx.fillStyle = colours[Math.round((c.level ?? 0) * 100)]!;
+        ctx.fillStyle = c.ramp[Math.round((cell.level ?? 0) * 100)]!;
         ctx.fillRect(p.x, p.y, l.cell, l.cell);
       }
-      if (c.hot) {
-        ctx.strokeStyle = bad;
+      if (cell.hot) {
+        ctx.strokeStyle = c.bad;
         ctx.lineWidth = 2;
         ctx.strokeRect(p.x + 1, p.y + 1, l.cell - 2, l.cell - 2);
       }
@@ -118,9 +134,27 @@ export function drawHeatMap(
   return performance.now() - t0;
 }
 
+/** Sizes a canvas for the layout (only when it changed: resizing clears and reallocates it). */
+function fit(c: HTMLCanvasElement, l: HeatLayout): CanvasRenderingContext2D | null {
+  const ctx = c.getContext('2d');
+  if (!ctx) return null;
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(l.width * dpr);
+  const h = Math.round(l.height * dpr);
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+    c.style.width = `${l.width}px`;
+    c.style.height = `${l.height}px`;
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
 export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const labels = useRef<HTMLCanvasElement>(null);
   const theme = useShell((s) => s.theme);
   const [width, setWidth] = useState(800);
   const [hover, setHover] = useState<{ x: number; y: number; lines: string[] } | null>(null);
@@ -134,17 +168,27 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
     return () => ro.disconnect();
   }, []);
 
+  // What the labels show: they are redrawn only when this changes.
+  const labelKey = `${theme}|${layout.width}x${layout.height}|${rows
+    .map((r) => `${r.node.name}${r.node.stale ? '!' : ''}${r.cells.length}`)
+    .join('|')}`;
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  useEffect(() => {
+    const c = labels.current;
+    const ctx = c && fit(c, layout);
+    if (ctx) drawLabels(ctx, rowsRef.current, layout);
+    // labelKey stands for the rows' names and staleness and the layout's size.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [labelKey]);
+
   useEffect(() => {
     const c = canvas.current;
-    const ctx = c?.getContext('2d');
+    const ctx = c && fit(c, layout);
     if (!c || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(layout.width * dpr);
-    c.height = Math.round(layout.height * dpr);
-    c.style.width = `${layout.width}px`;
-    c.style.height = `${layout.height}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    c.dataset.drawMs = drawHeatMap(ctx, rows, layout).toFixed(2);
+    const ms = drawCells(ctx, rows, layout);
+    c.dataset.drawMs = ms.toFixed(2);
+    recordPerf('heatmap', ms);
   }, [rows, layout, theme]);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
@@ -159,8 +203,10 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
 
   return (
     <div className="heatmap" ref={box}>
+      <canvas ref={labels} className="heatmap-labels" aria-hidden />
       <canvas
         ref={canvas}
+        className="heatmap-cells"
         role="img"
         aria-label={label}
         data-testid="heatmap-canvas"

@@ -14,6 +14,7 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useShell } from '../../shell/ui-store';
 import type { LiveWindow } from './live-window';
+import { recordPerf } from './perf-sink';
 
 export interface LiveSeriesSpec {
   label: string;
@@ -24,13 +25,6 @@ export interface LiveSeriesSpec {
 }
 
 const DEFAULT_COLOURS = ['--accent', '--ok', '--warn', '--bad', '--ansi-5', '--ansi-6'];
-
-/** Timing of the most recent chart updates (the bench reads it; kept small). */
-export const chartUpdateTimes: number[] = [];
-function recordUpdate(ms: number) {
-  chartUpdateTimes.push(ms);
-  if (chartUpdateTimes.length > 2000) chartUpdateTimes.splice(0, 1000);
-}
 
 function cssVar(name: string, fallback: string): string {
   if (typeof getComputedStyle !== 'function') return fallback;
@@ -109,7 +103,7 @@ export function LiveChart({
       const t0 = performance.now();
       drawn = data.version;
       plot.setData(data.toAligned(Math.max(2, Math.floor(plot.width))) as uPlot.AlignedData);
-      recordUpdate(performance.now() - t0);
+      recordPerf('chart', performance.now() - t0);
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(draw);

@@ -13,6 +13,9 @@ import type {
   ReplicaView,
 } from '../../../shared';
 
+/** One collator for every sort (localeCompare with options builds one per call: slow for 512 nodes). */
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true });
+
 export interface ReplicaOnGpu {
   replica: ReplicaView;
   deployment: DeploymentView | null;
@@ -59,7 +62,7 @@ export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
   const nodes = [...s.nodes].sort(
     (a, b) =>
       (a.role === 'head' ? 0 : 1) - (b.role === 'head' ? 0 : 1) ||
-      a.name.localeCompare(b.name, undefined, { numeric: true }),
+      NAME_ORDER.compare(a.name, b.name),
   );
   for (const node of nodes) {
     for (const gpu of (gpusByNode.get(node.nodeId) ?? []).sort((a, b) => a.index - b.index))
