@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { NodeConnection } from '../ssh/types';
+import { resultLine } from '../ssh/connection/result-line';
 
 const JobState = z.object({
   job: z.string(),
@@ -67,13 +68,7 @@ export class JobCancelled extends Error {
 }
 
 function parseState(stdout: string): JobState {
-  const last = stdout.trim().split('\n').at(-1) ?? '';
-  let json: unknown;
-  try {
-    json = JSON.parse(last);
-  } catch {
-    throw new Error(`job.py ended without its result line (${last.slice(0, 200) || 'no output'})`);
-  }
+  const json = resultLine('job.py', stdout);
   const err = (json as { error?: unknown }).error;
   if (typeof err === 'string') throw new JobRefused(err);
   return JobState.parse(json);
@@ -96,7 +91,7 @@ export async function readNodeToken(
   });
   const parsed = z
     .object({ token: z.string().nullable() })
-    .safeParse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null'));
+    .safeParse(resultLine('job.py token', r.stdout));
   if (!parsed.success) throw new Error('job.py token answered something unexpected');
   return parsed.data.token;
 }

@@ -24,6 +24,7 @@ import type { NodeInventory } from '../inventory/node-inventory';
 import type { NodeAccess } from '../nodes/node-access';
 import type { OperationContext, OperationRegistry } from '../operations/operation-registry';
 import type { NodeConnection } from '../ssh/types';
+import { resultLine } from '../ssh/connection/result-line';
 
 export interface ModelFile {
   path: string;
@@ -91,21 +92,13 @@ export async function localModelFiles(dir: string): Promise<ModelFile[]> {
 
 const MB = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-function lastJson(stdout: string): Record<string, unknown> {
-  try {
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-  } catch {
-    throw new Error(`model-files.sh answered something unexpected: ${stdout.slice(0, 200)}`);
-  }
-}
-
 async function modelFiles(
   conn: NodeConnection,
   input: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const r = await conn.runScript('model-files', { input, signal });
-  const json = lastJson(r.stdout);
+  const json = (resultLine('model-files.sh', r.stdout) ?? {}) as Record<string, unknown>;
   if (typeof json.error === 'string') throw new Error(json.error);
   return json;
 }
