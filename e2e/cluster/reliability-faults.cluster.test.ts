@@ -14,7 +14,6 @@
  * - every failing CLI command printed one stderr line and no stack trace.
  * It prints its figures (rounds, writers, kills, pip samples) at the end.
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BringUpRun, ClusterStatus } from '../../shared';
 import { createClient, type RaydeckClient } from '../../shared';
@@ -29,7 +28,7 @@ import {
   type CliResult,
   type World,
 } from '../support/cli-process';
-import { onNode, resetTestbed, type TestbedInfo, type TestbedNode } from '../support/testbed';
+import { onNode, onNodeAsync, resetTestbed, type TestbedInfo } from '../support/testbed';
 
 const ROUNDS = 12;
 const figures: string[] = [];
@@ -90,32 +89,6 @@ async function importTestbed(w: World, name: string): Promise<void> {
     ]);
     expect(trusted.code, trusted.stderr).toBe(0);
   }
-}
-
-function onNodeAsync(node: TestbedNode, command: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(
-      'ssh',
-      [
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-i',
-        node.identityFile,
-        '-p',
-        String(node.port),
-        `${node.user}@${node.host}`,
-        command,
-      ],
-      { encoding: 'utf8', timeout: 10_000 },
-      (_err, stdout) => resolve(stdout ?? ''),
-    );
-  });
 }
 
 /**

@@ -3,7 +3,7 @@
  * every cluster test. If a testbed is already up (a developer's, or another suite's) it is reused
  * and left up; otherwise the suite brings one up and takes it down at the end.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -61,25 +61,42 @@ export function resetTestbed(): TestbedInfo {
 }
 
 /** Runs a command on a testbed node over plain ssh (strict host key checking off: test tooling only, never the product). */
+/** ssh's arguments to run `command` on a testbed node as its test user (keys from the testbed). */
+function sshArgs(node: TestbedNode, command: string): string[] {
+  return [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-i',
+    node.identityFile,
+    '-p',
+    String(node.port),
+    `${node.user}@${node.host}`,
+    command,
+  ];
+}
+
 export function onNode(node: TestbedNode, command: string): string {
-  return execFileSync(
-    'ssh',
-    [
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      '-i',
-      node.identityFile,
-      '-p',
-      String(node.port),
-      `${node.user}@${node.host}`,
-      command,
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
+  return execFileSync('ssh', sshArgs(node, command), { encoding: 'utf8', timeout: 60_000 });
+}
+
+/** `onNode` without blocking the test's event loop; resolves with stdout ('' on any failure). */
+export function onNodeAsync(
+  node: TestbedNode,
+  command: string,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      'ssh',
+      sshArgs(node, command),
+      { encoding: 'utf8', timeout: timeoutMs },
+      (_err, stdout) => resolve(stdout ?? ''),
+    );
+  });
 }
