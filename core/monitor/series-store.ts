@@ -153,10 +153,8 @@ export class SeriesStore {
     if (!Number.isFinite(raw)) return null;
     const prev = this.counters.get(key);
     this.counters.set(key, { t, v: raw });
-    if (!prev || t <= prev.t) return null;
-    const increase = raw >= prev.v ? raw - prev.v : raw;
-    const rate = increase / ((t - prev.t) / 1000);
-    this.push(key, t, rate);
+    const rate = counterRate(prev, t, raw);
+    if (rate !== null) this.push(key, t, rate);
     return rate;
   }
 
@@ -234,6 +232,17 @@ export class SeriesStore {
     for (const k of [...this.histograms.keys()])
       if (k.startsWith(prefix)) this.histograms.delete(k);
   }
+}
+
+/** Per-second rate between two readings of a counter; a drop is a restart (the new value is the increase). */
+export function counterRate(
+  prev: { t: number; v: number } | undefined,
+  t: number,
+  raw: number,
+): number | null {
+  if (!prev || t <= prev.t || !Number.isFinite(raw)) return null;
+  const increase = raw >= prev.v ? raw - prev.v : raw;
+  return increase / ((t - prev.t) / 1000);
 }
 
 /** Per-bucket cumulative counts of the observations between two readings; null when there are none. */
