@@ -33,6 +33,8 @@ export function statePaths(home: string) {
     preflight: path.join(home, 'preflight'),
     bringup: path.join(home, 'bringup'),
     history: path.join(home, 'history'),
+    /** Saved pipelines of the editor (`*.pipeline.yaml`, core/pipeline). */
+    pipelines: path.join(home, 'pipelines'),
     /** Unexpected errors with their stack traces (core/app/debug-log). */
     debugLog: path.join(home, 'logs', 'debug.log'),
   };

@@ -18,3 +18,4 @@ export * from './domain/ansi';
 export * from './serve';
 export * from './domain/model';
 export * from './domain/monitor';
+export * from './pipeline';

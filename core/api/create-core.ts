@@ -40,6 +40,9 @@ import { DashboardProxies } from '../ray/dashboard-proxy';
 import { ModelInventory } from '../models/model-inventory';
 import { monitorHandlers } from './handlers/monitor';
 import { notYetMonitor, notYetScaler } from '../monitor/not-yet';
+import { pipelineHandlers } from './handlers/pipeline';
+import { PipelineFiles } from '../pipeline/pipeline-files';
+import { headServePoster, type ServePoster } from '../pipeline/pipeline-try';
 
 export interface CoreOptions {
   home: string;
@@ -56,6 +59,8 @@ export interface CoreOptions {
   serveConnector?: ServeConnector;
   /** Serve apply's polling (tests shorten it). */
   serveTiming?: Partial<ServeTiming>;
+  /** How `pipeline.try` POSTs to Serve's HTTP proxy; default: the head's SSH tunnel (tests: a local server). */
+  servePoster?: ServePoster;
 }
 
 export interface Core extends CoreContext {
@@ -152,6 +157,12 @@ export function createCore(opts: CoreOptions): Core {
     ...serveHandlers(ctx, serve),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
     ...monitorHandlers(ctx, notYetMonitor, notYetScaler),
+    ...pipelineHandlers(ctx, new PipelineFiles(paths.pipelines), {
+      routePrefix: async (clusterId, app) =>
+        (await serve.status(clusterId)).applications.find((a) => a.name === app)?.routePrefix ??
+        null,
+      post: opts.servePoster ?? headServePoster(nodes, access),
+    }),
   };
 
   return {

@@ -13,6 +13,7 @@ import { bringupMethods } from './bringup-methods';
 import { serveMethods } from './serve-methods';
 import { modelMethods } from './model-methods';
 import { monitorMethods } from './monitor-methods';
+import { pipelineMethods } from './pipeline-methods';
 
 export { AppInfo, LocalCheckResult } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
@@ -29,6 +30,7 @@ export const methods = {
   ...serveMethods,
   ...modelMethods,
   ...monitorMethods,
+  ...pipelineMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -13,7 +13,7 @@ import {
   type PipelineStage,
 } from './graph';
 
-export const MODELS_DIR = '/root/.raydeck/models';
+export const TESTBED_MODELS_DIR = '/root/.raydeck/models';
 
 /** The testbed's tiny Llama (scripts/models/make_tiny_llama.py: its config.json numbers). */
 export const TINY_LLAMA_FACTS = {
@@ -43,7 +43,7 @@ export function tinyLlm(id: string, opts: { gpu?: boolean; tp?: number } = {}): 
     id,
     kind: 'llm',
     llm_config: {
-      model_loading_config: { model_id: id, model_source: `${MODELS_DIR}/tiny-llama` },
+      model_loading_config: { model_id: id, model_source: `${TESTBED_MODELS_DIR}/tiny-llama` },
       engine_kwargs: {
         dtype: 'bfloat16',
         max_model_len: 512,
@@ -80,13 +80,13 @@ export const ragPipeline = (): PipelineGraph =>
       {
         id: 'embed',
         kind: 'embedding',
-        model: `${MODELS_DIR}/tiny-embed`,
+        model: `${TESTBED_MODELS_DIR}/tiny-embed`,
         deployment: { num_replicas: 1, ray_actor_options: { num_cpus: 0.5 } },
       },
       {
         id: 'rerank',
         kind: 'reranker',
-        model: `${MODELS_DIR}/tiny-rerank`,
+        model: `${TESTBED_MODELS_DIR}/tiny-rerank`,
         options: { top_n: 3 },
         deployment: { num_replicas: 1, ray_actor_options: { num_cpus: 0.5 } },
       },

@@ -162,7 +162,7 @@ export const PipelineGraphSchema = z.object({
   readOnly: z.object({ reason: z.string() }).optional(),
 });
 
-export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
+export type StageAutoscalingConfig = z.infer<typeof AutoscalingSchema>;
 export type ActorOptions = z.infer<typeof ActorOptionsSchema>;
 export type DeploymentOptions = z.infer<typeof DeploymentOptionsSchema>;
 export type ModelFacts = z.infer<typeof ModelFactsSchema>;

@@ -7,3 +7,4 @@ export * from './fixtures';
 export { STAGE_OPTIONS, type StageOption } from './stage-options';
 export * from './compile';
 export * from './read-back';
+export * from './pipeline-file';
