@@ -21,8 +21,10 @@ finished (the INSTALLED marker file).
 Values from the input reach the generated step script only through shlex.quote.
 
 Run by the core as `python3 ~/.raydeck/scripts/job-<sha256-12>.py` with the JSON on stdin
-(core/ssh/connection/remote-scripts.ts); tested locally by remote/scripts/test_job.py and
-core/bringup/job-script*.test.ts.
+(core/ssh/connection/remote-scripts.ts); tested locally by remote/tests/test_job.py and
+core/bringup/job-script*.test.ts. Longer than the ~400 lines a file should have, on purpose: the
+core uploads each remote script as one content-addressed file with nothing beside it on the
+node (no package, no import path), so the job runner and its step scripts stay one file.
 """
 import fcntl, hashlib, json, os, re, shlex, signal, subprocess, sys, time
 
