@@ -45,6 +45,10 @@ const EXPECTED: Record<string, string[]> = {
   'ray-test-two_deployments.yaml': ['wrong-level', 'required'],
   'ray-test-use_custom_autoscaling.yaml': ['renamed-key'], // policy.name: Ray drops it
   'ray-test-use_custom_request_router.yaml': [],
+  'raydeck-pipeline-custom.yaml': [],
+  'raydeck-pipeline-gateway.yaml': [],
+  'raydeck-pipeline-rag.yaml': [],
+  'raydeck-pipeline-tp-llm.yaml': [],
   'seed-architecture-rayservice.yaml': ['~public-bind'],
   'seed-guide-serve_config-multinode.yaml': [],
   'seed-guide-serve_config.yaml': [],
