@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The README's test command runs this (`npm run test:all`): installs what the tests need, then
 // type-check, layer check, unit + whole-app tests, the Serve config conformance against Ray's own
-// schema, browser e2e in Debian Chromium, the testbed's
+// schema, the Serve app builder's pytest suite, browser e2e in Debian Chromium, the testbed's
 // own unit tests, its smoke test on a real 3-node cluster, then the cluster suite (the core and
 // the UI against that testbed: SSH, host keys, preflight, terminals, bring-up). Every stage runs even if an
 // earlier one failed; the last line is the total as "N passed, N failed".
@@ -110,6 +110,29 @@ const stages = [
         'test_*.py',
       ]),
     }),
+  },
+  // Raydeck's Serve app builder (remote/raydeck_serve) with pytest against a real local Ray Serve:
+  // a venv in .cache/pipeline (made once, a few minutes), the tiny local BERTs, then ~3 minutes.
+  {
+    name: 'pipeline-builder',
+    run: () => {
+      const r = spawnSync('scripts/pipeline/test-builder.sh', [], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
+      process.stdout.write(r.stdout ?? '');
+      const last = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
+      const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(last)?.[1] ?? 0);
+      const counts = /\d+ (passed|failed)/.test(last)
+        ? {
+            passed: count('passed'),
+            failed: count('failed') + count('error'),
+            skipped: count('skipped'),
+          }
+        : null;
+      return { ok: r.status === 0, counts };
+    },
   },
   {
     name: 'testbed-smoke',

@@ -52,7 +52,7 @@ class FakeCluster {
         [
           clusterNode('h', 'head'),
           clusterNode('w1', 'worker'),
-          { ...clusterNode('j', 'worker'), role: 'jump' },
+          { ...clusterNode('j', 'worker'), role: 'jump' as const },
         ].filter((n) => n.role === 'jump' || n.id in this.venvs),
       lease: async (id) => this.connection(id),
       wheel: () => readAppBuilderWheel(wheel),
