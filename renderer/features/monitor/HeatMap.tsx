@@ -3,7 +3,7 @@
  * so 512 nodes x 8 GPUs redraw in a few ms), coloured by the chosen metric. A GPU without a
  * value is hatched grey ("no value", never 0), a lost GPU is red with a cross, a hot GPU has a
  * red frame, a stale node or GPU is dimmed. Hovering shows the GPU's (or node's) facts in a
- * tooltip. Node names sit on a canvas of their own under the cells, redrawn only when the
+ * tooltip. Cells are written as pixels in one putImageData (heatmap-pixels.ts); node names sit on a canvas of their own under the cells, redrawn only when the
  * nodes change (text is the slow part of a canvas). Geometry and data mapping live in
  * heatmap-cells.ts.
  */
@@ -11,13 +11,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShell } from '../../shell/ui-store';
 import {
   blockOrigin,
-  cellOrigin,
   cellTooltip,
   heatLayout,
   hitTest,
   type HeatLayout,
   type HeatRow,
 } from './heatmap-cells';
+import { makeRamp, packRgba, paintCells, parseColour, type HeatPalette } from './heatmap-pixels';
 import { recordPerf } from './perf-sink';
 
 function cssVar(name: string, fallback: string): string {
@@ -25,59 +25,33 @@ function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-function rgb(hex: string): [number, number, number] {
-  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
-  if (!m) return [110, 168, 254];
-  const n = parseInt(m[1]!, 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/** Three-stop ramp (low, accent, warn) as 101 CSS colours, built once per theme. */
-function ramp(low: string, mid: string, high: string): string[] {
-  const [a, b, c] = [rgb(low), rgb(mid), rgb(high)];
-  return Array.from({ length: 101 }, (_, i) => {
-    const t = i / 100;
-    const [from, to, f] = t < 0.7 ? [a, b, t / 0.7] : [b, c, (t - 0.7) / 0.3];
-    const mix = from.map((x, k) => Math.round(x + (to[k]! - x) * f));
-    return `rgb(${mix[0]},${mix[1]},${mix[2]})`;
-  });
-}
-
-function hatch(ctx: CanvasRenderingContext2D, bg: string, line: string): CanvasPattern | string {
-  const tile = document.createElement('canvas');
-  tile.width = 6;
-  tile.height = 6;
-  const t = tile.getContext('2d');
-  if (!t) return bg;
-  t.fillStyle = bg;
-  t.fillRect(0, 0, 6, 6);
-  t.strokeStyle = line;
-  t.lineWidth = 1;
-  t.beginPath();
-  t.moveTo(0, 6);
-  t.lineTo(6, 0);
-  t.stroke();
-  return ctx.createPattern(tile, 'repeat') ?? bg;
-}
-
-function colours() {
+function palette(): HeatPalette {
+  const c = (name: string, fb: [number, number, number]) => parseColour(cssVar(name, ''), fb);
+  const [r, g, b] = c('--bad', [240, 106, 106]);
+  const text = c('--text', [230, 232, 238]);
+  const muted = c('--muted', [139, 147, 166]);
+  const panel = c('--panel', [23, 26, 33]);
   return {
-    ramp: ramp(
-      cssVar('--panel-2', '#1e222b'),
-      cssVar('--accent', '#6ea8fe'),
-      cssVar('--warn', '#e0a43a'),
+    ramp: makeRamp(
+      c('--panel-2', [30, 34, 43]),
+      c('--accent', [110, 168, 254]),
+      c('--warn', [224, 164, 58]),
     ),
-    text: cssVar('--text', '#e6e8ee'),
-    muted: cssVar('--muted', '#8b93a6'),
-    bad: cssVar('--bad', '#f06a6a'),
-    panel: cssVar('--panel', '#171a21'),
-    mono: cssVar('--mono', 'monospace'),
+    noValueBg: packRgba(...panel),
+    noValueLine: packRgba(...muted),
+    lost: packRgba(r, g, b),
+    lostMark: packRgba(...text),
+    hot: packRgba(r, g, b),
   };
 }
 
 /** Node names (redrawn only when the nodes, their staleness or the layout change: text is slow on a canvas). */
 export function drawLabels(ctx: CanvasRenderingContext2D, rows: readonly HeatRow[], l: HeatLayout) {
-  const c = colours();
+  const c = {
+    text: cssVar('--text', '#e6e8ee'),
+    muted: cssVar('--muted', '#8b93a6'),
+    mono: cssVar('--mono', 'monospace'),
+  };
   ctx.clearRect(0, 0, l.width, l.height);
   ctx.font = `11px ${c.mono}`;
   ctx.textBaseline = 'middle';
@@ -93,45 +67,6 @@ export function drawLabels(ctx: CanvasRenderingContext2D, rows: readonly HeatRow
     }
   });
   ctx.globalAlpha = 1;
-}
-
-/** Every GPU cell; returns how long it took (ms). */
-export function drawCells(ctx: CanvasRenderingContext2D, rows: readonly HeatRow[], l: HeatLayout) {
-  const t0 = performance.now();
-  const c = colours();
-  const noValue = hatch(ctx, c.panel, c.muted);
-  ctx.clearRect(0, 0, l.width, l.height);
-  rows.forEach((row, i) => {
-    row.cells.forEach((cell, k) => {
-      const p = cellOrigin(l, i, k);
-      ctx.globalAlpha = row.node.stale || cell.stale ? 0.4 : 1;
-      if (cell.state === 'lost') {
-        ctx.fillStyle = c.bad;
-        ctx.fillRect(p.x, p.y, l.cell, l.cell);
-        ctx.strokeStyle = c.text;
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.moveTo(p.x + 3, p.y + 3);
-        ctx.lineTo(p.x + l.cell - 3, p.y + l.cell - 3);
-        ctx.moveTo(p.x + l.cell - 3, p.y + 3);
-        ctx.lineTo(p.x + 3, p.y + l.cell - 3);
-        ctx.stroke();
-      } else if (cell.state === 'no-value') {
-        ctx.fillStyle = noValue;
-        ctx.fillRect(p.x, p.y, l.cell, l.cell);
-      } else {
-        ctx.fillStyle = c.ramp[Math.round((cell.level ?? 0) * 100)]!;
-        ctx.fillRect(p.x, p.y, l.cell, l.cell);
-      }
-      if (cell.hot) {
-        ctx.strokeStyle = c.bad;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(p.x + 1, p.y + 1, l.cell - 2, l.cell - 2);
-      }
-    });
-  });
-  ctx.globalAlpha = 1;
-  return performance.now() - t0;
 }
 
 /** Sizes a canvas for the layout (only when it changed: resizing clears and reallocates it). */
@@ -182,14 +117,32 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [labelKey]);
 
+  // The palette follows the theme; the pixel buffer follows the canvas size.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const pal = useMemo(() => palette(), [theme]);
+  const image = useRef<ImageData | null>(null);
   useEffect(() => {
     const c = canvas.current;
     const ctx = c && fit(c, layout);
     if (!c || !ctx) return;
-    const ms = drawCells(ctx, rows, layout);
+    const t0 = performance.now();
+    if (!image.current || image.current.width !== c.width || image.current.height !== c.height)
+      image.current = ctx.createImageData(c.width, c.height);
+    const img = image.current;
+    paintCells(
+      new Uint32Array(img.data.buffer),
+      img.width,
+      img.height,
+      rows,
+      layout,
+      window.devicePixelRatio || 1,
+      pal,
+    );
+    ctx.putImageData(img, 0, 0);
+    const ms = performance.now() - t0;
     c.dataset.drawMs = ms.toFixed(2);
     recordPerf('heatmap', ms);
-  }, [rows, layout, theme]);
+  }, [rows, layout, pal]);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();

@@ -1,0 +1,126 @@
+/**
+ * The heat map's cells as pixels: every GPU cell written straight into one RGBA buffer that the
+ * canvas takes with a single putImageData (4,096 fillRect calls took ~50 ms a draw in Chromium's
+ * software canvas). A value is its colour on the ramp, "no value" is hatched (never the ramp's
+ * 0), a lost GPU is red with a cross, a hot GPU has a red frame, stale cells are faint. Pure, so
+ * tests read pixels back without a canvas.
+ */
+import { cellOrigin, type HeatLayout, type HeatRow } from './heatmap-cells';
+
+/** RGBA packed for a little-endian Uint32Array view of ImageData (every browser Raydeck runs in). */
+export function packRgba(r: number, g: number, b: number, a = 255): number {
+  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+export function unpackRgba(v: number): [number, number, number, number] {
+  return [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24];
+}
+
+export interface HeatPalette {
+  /** 101 colours, level 0..1 in steps of 0.01. */
+  ramp: Uint32Array;
+  noValueBg: number;
+  noValueLine: number;
+  lost: number;
+  lostMark: number;
+  hot: number;
+}
+
+/** '#rrggbb' (or 'rgb(r, g, b)') to [r, g, b]; a fallback for anything else. */
+export function parseColour(
+  css: string,
+  fallback: [number, number, number],
+): [number, number, number] {
+  const hex = /^#([0-9a-f]{6})$/i.exec(css.trim());
+  if (hex) {
+    const n = parseInt(hex[1]!, 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/i.exec(css.trim());
+  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
+  return fallback;
+}
+
+/** Low -> mid (at 70 %) -> high. */
+export function makeRamp(
+  low: [number, number, number],
+  mid: [number, number, number],
+  high: [number, number, number],
+): Uint32Array {
+  const out = new Uint32Array(101);
+  for (let i = 0; i <= 100; i++) {
+    const t = i / 100;
+    const [a, b, f] = t < 0.7 ? [low, mid, t / 0.7] : [mid, high, (t - 0.7) / 0.3];
+    out[i] = packRgba(
+      Math.round(a[0] + (b[0] - a[0]) * f),
+      Math.round(a[1] + (b[1] - a[1]) * f),
+      Math.round(a[2] + (b[2] - a[2]) * f),
+    );
+  }
+  return out;
+}
+
+const faint = (c: number) => ((c & 0x00ffffff) | (Math.round((c >>> 24) * 0.4) << 24)) >>> 0;
+
+/**
+ * Writes every cell of `rows` into `buf` (width `w` device pixels, row-major), cleared first.
+ * `dpr` scales the layout's CSS pixels to device pixels.
+ */
+export function paintCells(
+  buf: Uint32Array,
+  w: number,
+  h: number,
+  rows: readonly HeatRow[],
+  l: HeatLayout,
+  dpr: number,
+  pal: HeatPalette,
+): void {
+  buf.fill(0);
+  const size = Math.max(1, Math.round(l.cell * dpr));
+  const frame = Math.max(1, Math.round(2 * dpr));
+  const margin = Math.round(3 * dpr);
+  const stripe = Math.max(3, Math.round(6 * dpr));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (let k = 0; k < row.cells.length; k++) {
+      const cell = row.cells[k]!;
+      const o = cellOrigin(l, i, k);
+      const x0 = Math.round(o.x * dpr);
+      const y0 = Math.round(o.y * dpr);
+      const dim = row.node.stale || cell.stale;
+      const tone = (c: number) => (dim ? faint(c) : c);
+      const fill =
+        cell.state === 'lost'
+          ? tone(pal.lost)
+          : cell.state === 'no-value'
+            ? tone(pal.noValueBg)
+            : tone(pal.ramp[Math.round((cell.level ?? 0) * 100)]!);
+      const line = tone(pal.noValueLine);
+      const mark = tone(pal.lostMark);
+      const hot = tone(pal.hot);
+      for (let dy = 0; dy < size; dy++) {
+        const y = y0 + dy;
+        if (y < 0 || y >= h) continue;
+        const base = y * w;
+        for (let dx = 0; dx < size; dx++) {
+          const x = x0 + dx;
+          if (x < 0 || x >= w) continue;
+          let c = fill;
+          if (cell.state === 'no-value' && (dx + dy) % stripe === 0) c = line;
+          else if (
+            cell.state === 'lost' &&
+            dx >= margin &&
+            dy >= margin &&
+            dx < size - margin &&
+            dy < size - margin &&
+            (Math.abs(dx - dy) <= dpr * 0.75 || Math.abs(dx + dy - (size - 1)) <= dpr * 0.75)
+          )
+            c = mark;
+          if (cell.hot && (dx < frame || dy < frame || dx >= size - frame || dy >= size - frame))
+            c = hot;
+          buf[base + x] = c;
+        }
+      }
+    }
+  }
+}
