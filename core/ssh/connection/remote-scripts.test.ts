@@ -13,9 +13,11 @@ const real = new RemoteScriptCatalog();
 const WATCHDOG = fs.readFileSync(path.join(real.dir, 'prelude', 'watchdog.sh'), 'utf8');
 
 describe('remote script catalog', () => {
-  it('lists the bash scripts and the Python job program by name, nothing else', () => {
+  it('lists the bash scripts and the Python programs by name, nothing else', () => {
     expect(real.names()).toEqual([
+      'app-builder',
       'echo-input',
+      'gpu-stream',
       'job',
       'model-files',
       'preflight',
@@ -29,13 +31,14 @@ describe('remote script catalog', () => {
   });
 
   it('puts the watchdog prelude into every bash script, once, where its marker line was', () => {
-    for (const name of real.names().filter((n) => n !== 'job')) {
+    for (const name of real.names().filter((n) => real.get(n).fileName.endsWith('.sh'))) {
       const text = real.get(name).content.toString('utf8');
       expect(text, name).not.toMatch(/raydeck:prelude/);
       expect(text.split(WATCHDOG).length - 1, name).toBe(1);
       expect(text.startsWith('#!/usr/bin/env bash\n'), name).toBe(true);
     }
-    expect(real.get('job').content.toString('utf8')).toMatch(/^#!\/usr\/bin\/env python3\n/);
+    for (const name of ['job', 'app-builder'])
+      expect(real.get(name).content.toString('utf8')).toMatch(/^#!\/usr\/bin\/env python3\n/);
   });
 
   it('hashes what is uploaded: a new prelude makes a new file name', () => {
