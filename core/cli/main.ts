@@ -22,6 +22,7 @@ import { nodeAccessCommands } from './commands/node-access';
 import { nodeCheckCommand } from './commands/node-check';
 import { serveCommands } from './commands/serve';
 import { modelCommands } from './commands/model';
+import { pipelineCommands } from './commands/pipeline';
 import { forStream, oneLine } from './output';
 
 export const commands: CliCommand[] = [
@@ -34,6 +35,7 @@ export const commands: CliCommand[] = [
   nodeCheckCommand,
   ...modelCommands,
   ...serveCommands,
+  ...pipelineCommands,
   apiCommand,
 ];
 
