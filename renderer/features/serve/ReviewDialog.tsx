@@ -3,7 +3,7 @@
  * warnings, an optional auto-rollback deadline, and Apply (it disables itself and starts once;
  * Ctrl/Cmd+Enter applies). Errors stay in the dialog in an ErrorBanner.
  */
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { formatConfigPath, type ServeConfigDiff } from '../../../shared';
 import type { ServeFinding } from './use-serve';
 import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
@@ -17,6 +17,8 @@ export interface ReviewDialogProps {
   error: unknown;
   onApply(autoRollbackS: number | null, done: () => void): void;
   onClose(): void;
+  /** Said above the diff (the Pipeline page's deploy: what it could not keep, and why). */
+  notice?: ReactNode;
 }
 
 export function ReviewDialog({
@@ -27,6 +29,7 @@ export function ReviewDialog({
   error,
   onApply,
   onClose,
+  notice,
 }: ReviewDialogProps) {
   const once = useSingleFlight();
   const [auto, setAuto] = useState(false);
@@ -74,6 +77,7 @@ export function ReviewDialog({
           </>
         }
       >
+        {notice}
         <DiffView diff={diff} />
         {warnings.length ? (
           <ul className="warnings" data-testid="review-warnings">
