@@ -43,6 +43,7 @@ import { notYetMonitor, notYetScaler } from '../monitor/not-yet';
 import { pipelineHandlers } from './handlers/pipeline';
 import { PipelineFiles } from '../pipeline/pipeline-files';
 import { headServePoster, type ServePoster } from '../pipeline/pipeline-try';
+import { appBuilderBeforePut } from '../pipeline/app-builder-install';
 
 export interface CoreOptions {
   home: string;
@@ -138,6 +139,11 @@ export function createCore(opts: CoreOptions): Core {
     connect: opts.serveConnector ?? headServeConnector(nodes, access),
     via: opts.mode === 'memory' ? 'cli' : 'app',
     ...(opts.serveTiming ? { timing: opts.serveTiming } : {}),
+    // A raydeck_serve config gets the app builder onto the nodes first (issue 17); a test's
+    // stand-in dashboard (serveConnector) has no nodes behind it.
+    ...(opts.serveConnector
+      ? {}
+      : { beforePut: appBuilderBeforePut(nodes, access, path.join(paths.home, 'app-builder')) }),
   });
 
   const dashboards = new DashboardProxies({

@@ -15,6 +15,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterNode } from '../../shared';
+import type { NodeInventory } from '../inventory/node-inventory';
+import type { NodeAccess } from '../nodes/node-access';
+import type { OperationContext } from '../operations/operation-registry';
 import type { NodeConnection } from '../ssh/types';
 import { scriptJson } from '../ssh/connection/remote-scripts';
 
@@ -87,7 +90,9 @@ export async function readAppBuilderWheel(file: string): Promise<AppBuilderWheel
 
 /** The repository root above this file (source or bundle), or null in a build without it. */
 function repoRoot(): string | null {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  let dir = path.dirname(
+    typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url),
+  );
   for (let i = 0; i < 6; i++) {
     if (existsSync(path.join(dir, 'scripts', 'pipeline', 'build_wheel.py'))) return dir;
     dir = path.dirname(dir);
@@ -234,4 +239,25 @@ export async function ensureAppBuilder(
       `raydeck_serve ${wheel.version} is not on ${failures.length} of ${nodes.length} nodes — ${failures.sort().join('; ')}`,
     );
   return results.sort((a, b) => a.nodeName.localeCompare(b.nodeName));
+}
+
+/**
+ * The Serve apply's `beforePut` (core/serve/serve-apply.ts): a config with a `raydeck_serve.`
+ * import path gets the app builder onto every Ray node of the cluster first; others pass.
+ */
+export function appBuilderBeforePut(
+  nodes: NodeInventory,
+  access: NodeAccess,
+  wheelDir: string,
+): (clusterId: string, body: unknown, op: OperationContext) => Promise<void> {
+  const wheel = defaultAppBuilderWheel(wheelDir);
+  return async (clusterId, body, op) => {
+    if (!usesAppBuilder(body)) return;
+    op.progress(0.02, 'Checking the pipeline app builder (raydeck_serve) on the nodes');
+    await ensureAppBuilder(
+      { nodes: (id) => nodes.list(id), lease: (id) => access.lease(id), wheel },
+      clusterId,
+      { signal: op.signal, log: (line) => op.log(line) },
+    );
+  };
 }

@@ -23,6 +23,7 @@ afterEach(async () => {
 async function setup(
   opts: ConstructorParameters<typeof FakeServeDashboard>[0] = {},
   followTimeoutMs = 3000,
+  beforePut?: ConstructorParameters<typeof ServeApplier>[0]['beforePut'],
 ) {
   fake = await new FakeServeDashboard(opts).listen();
   const home = tempHome();
@@ -34,6 +35,7 @@ async function setup(
     via: 'app',
     user: 'ana',
     timing: { pollMs: 5, settlePolls: 2, followTimeoutMs },
+    ...(beforePut ? { beforePut } : {}),
   });
   const logs = async (id: string) => (await operations.logs(id, 500)).map((l) => l.line);
   return {
@@ -278,6 +280,35 @@ describe('ServeApplier.apply', () => {
     const second = await serve.apply('c1', echoV2, { wait: false });
     expect((await wait(second.operationId)).state).toBe('succeeded');
     expect((await serve.history('c1').entry(2)).result.state).toBe('submitted');
+  });
+});
+
+describe('beforePut (the pipeline app builder on the nodes)', () => {
+  it('runs inside the operation with the parsed config before the PUT', async () => {
+    const seen: string[] = [];
+    const { fake, serve, wait, logs } = await setup({}, 3000, async (clusterId, body, op) => {
+      seen.push(`${clusterId} ${fake.puts.length} ${JSON.stringify(body)}`);
+      op.log('app builder: ok');
+    });
+    const op = await wait((await serve.apply('c1', echoV1)).operationId);
+    expect(op.state).toBe('succeeded');
+    expect(seen).toEqual([`c1 0 ${JSON.stringify(parseYaml(echoV1).value)}`]);
+    expect(await logs(op.id)).toContain('app builder: ok');
+  });
+
+  it('a failure fails the apply before anything reaches Ray, recorded in the history', async () => {
+    const { fake, serve, wait } = await setup({}, 3000, async () => {
+      throw new Error('raydeck_serve 0.1.0 is not on 1 of 2 nodes — w1: no venv');
+    });
+    const op = await wait((await serve.apply('c1', echoV1)).operationId);
+    expect(op.state).toBe('failed');
+    expect(op.error).toContain('v1 was not applied: raydeck_serve 0.1.0 is not on 1 of 2 nodes');
+    expect(fake.puts).toEqual([]);
+    const [entry] = await serve.history('c1').list();
+    expect(entry!.result).toMatchObject({
+      state: 'failed',
+      messages: ['raydeck_serve 0.1.0 is not on 1 of 2 nodes — w1: no venv'],
+    });
   });
 });
 

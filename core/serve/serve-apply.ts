@@ -68,6 +68,12 @@ export interface ServeApplierDeps {
   via: 'app' | 'cli';
   user?: string;
   timing?: Partial<ServeTiming>;
+  /**
+   * Work on the nodes a config needs before Ray gets it, inside the apply's operation (the
+   * pipeline app builder for `raydeck_serve.` import paths: core/pipeline/app-builder-install.ts).
+   * A failure fails the apply before the PUT, with its message in the history.
+   */
+  beforePut?(clusterId: string, body: unknown, op: OperationContext): Promise<void>;
 }
 
 export interface ApplyOptions {
@@ -361,6 +367,13 @@ export class ServeApplier {
     for (const line of describeDiff(p.diff)) op.log(line);
     const wait = opts.wait ?? true;
     const deadlineS = opts.autoRollbackS ?? null;
+    try {
+      await this.deps.beforePut?.(clusterId, p.body, op);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await p.history.setResult(p.entry.version, 'failed', [message]);
+      throw new Error(`${label} was not applied: ${message}`, { cause: err });
+    }
     await this.withConnection(clusterId, async (conn) => {
       const outcome = await this.putAndFollow(
         op,
