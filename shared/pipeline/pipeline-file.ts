@@ -10,7 +10,17 @@ export const PIPELINE_FILE_SUFFIX = '.pipeline.yaml';
 
 /** The file's text: a header line, then the graph (layout positions as `[x, y]`). */
 export function pipelineFileText(graph: PipelineGraph): string {
-  const doc = new Document(PipelineGraphSchema.parse(graph), { aliasDuplicateObjects: false });
+  const valid = PipelineGraphSchema.parse(graph);
+  // id and kind first, Serve's deployment options last: read as the editor shows a stage
+  const stages = valid.stages.map((s) => {
+    const { id, kind, deployment, ...rest } = s;
+    if (s.kind === 'llm') {
+      const { model_loading_config, engine_kwargs, ...more } = s.llm_config;
+      Object.assign(rest, { llm_config: { model_loading_config, engine_kwargs, ...more } });
+    }
+    return { id, kind, ...rest, ...(deployment ? { deployment } : {}) };
+  });
+  const doc = new Document({ ...valid, stages }, { aliasDuplicateObjects: false });
   const layout = doc.get('layout');
   if (isMap(layout)) for (const pair of layout.items) if (isSeq(pair.value)) pair.value.flow = true;
   doc.commentBefore =
