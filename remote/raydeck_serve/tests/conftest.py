@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.error
 import urllib.request
 
@@ -48,11 +49,11 @@ class ServeSession:
         from ray.serve._private.api import serve_start
 
         os.environ["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT, TESTS] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-        os.environ.setdefault("RAY_prestart_worker_first_driver", "0")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-        ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        # Two logical CPUs (the deployments ask for a tenth each): Ray prestarts a worker per CPU.
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
         self.port = free_port()
         self.client = serve_start(http_options={"host": "127.0.0.1", "port": self.port})
 
@@ -116,3 +117,30 @@ def fake_llm(stage_id: str, **options) -> dict:
 def small(stage_ids):
     """deployments: entries giving each stage a tenth of a CPU (the machine has two)."""
     return [{"name": s, "ray_actor_options": {"num_cpus": 0.1}} for s in stage_ids]
+
+
+@pytest.fixture
+def fake_serve_llm(monkeypatch):
+    """ray.serve.llm needs vLLM to import: stand in for its two names, recording the call; the
+    LLMConfig is still Ray's own class."""
+    from ray import serve
+    from ray.llm._internal.serve.core.configs.llm_config import LLMConfig
+
+    calls = []
+
+    class StandIn:
+        async def handle_request(self, payload):
+            return {"answer": "", "origin": "?"}
+
+    def build_llm_deployment(llm_config, *, name_prefix=None, bind_kwargs=None, override_serve_options=None, deployment_cls=None):
+        calls.append({"llm_config": llm_config, "bind_kwargs": bind_kwargs, "override": override_serve_options, "cls": deployment_cls})
+        return serve.deployment(StandIn, name=override_serve_options["name"]).bind()
+
+    llm_module = types.ModuleType("ray.serve.llm")
+    llm_module.LLMConfig = LLMConfig
+    llm_module.build_llm_deployment = build_llm_deployment
+    server_module = types.ModuleType("raydeck_serve.stages.llm_server")
+    server_module.PipelineLLMServer = type("PipelineLLMServer", (), {})
+    monkeypatch.setitem(sys.modules, "ray.serve.llm", llm_module)
+    monkeypatch.setitem(sys.modules, "raydeck_serve.stages.llm_server", server_module)
+    return calls, server_module.PipelineLLMServer

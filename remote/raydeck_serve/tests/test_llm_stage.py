@@ -3,8 +3,6 @@ built from a stage (validated by Ray 2.60's own LLMConfig class: model loading, 
 deployment config, tensor-parallel placement group), the refusals made before Ray sees it, the
 wiring into Ray's build_llm_deployment (named by the stage id, PipelineLLMServer as the class),
 and the translation between pipeline JSON and the OpenAI request/response objects."""
-import sys
-import types
 from types import SimpleNamespace as NS
 
 import pytest
@@ -63,32 +61,6 @@ def test_bundles_must_match_tensor_parallel():
 def test_model_in_engine_kwargs_is_refused():
     with pytest.raises(PipelineError, match="model_loading_config"):
         llm_config_dict(llm_stage({**TP2, "engine_kwargs": {"model": "x"}}))
-
-
-@pytest.fixture
-def fake_serve_llm(monkeypatch):
-    """ray.serve.llm needs vLLM to import: stand in for its two names, recording the call; the
-    LLMConfig is still Ray's own class."""
-    from ray import serve
-
-    calls = []
-
-    class StandIn:
-        async def handle_request(self, payload):
-            return {"answer": "", "origin": "?"}
-
-    def build_llm_deployment(llm_config, *, name_prefix=None, bind_kwargs=None, override_serve_options=None, deployment_cls=None):
-        calls.append({"llm_config": llm_config, "bind_kwargs": bind_kwargs, "override": override_serve_options, "cls": deployment_cls})
-        return serve.deployment(StandIn, name=override_serve_options["name"]).bind()
-
-    llm_module = types.ModuleType("ray.serve.llm")
-    llm_module.LLMConfig = LLMConfig
-    llm_module.build_llm_deployment = build_llm_deployment
-    server_module = types.ModuleType("raydeck_serve.stages.llm_server")
-    server_module.PipelineLLMServer = type("PipelineLLMServer", (), {})
-    monkeypatch.setitem(sys.modules, "ray.serve.llm", llm_module)
-    monkeypatch.setitem(sys.modules, "raydeck_serve.stages.llm_server", server_module)
-    return calls, server_module.PipelineLLMServer
 
 
 def test_build_binds_the_llm_stage_with_rays_builder_named_by_stage_id(fake_serve_llm):
