@@ -79,7 +79,7 @@ describe('Pipeline page: drawing', () => {
     press('c', { ctrl: true });
     press('v', { ctrl: true });
     await stageBox('llm_7b_2');
-    expect(screen.getByTestId('stage-form').dataset.stage).toBe('llm_7b_2');
+    await waitFor(() => expect(screen.getByTestId('stage-form').dataset.stage).toBe('llm_7b_2'));
     press('Delete');
     await waitFor(() => expect(stageIds()).not.toContain('llm_7b_2'));
     await selectStage('llm_70b');

@@ -1,7 +1,8 @@
 /**
  * Shared setup of the Pipeline page's whole-app tests: xyflow's jsdom stubs, a real core over
  * the in-memory transport whose Serve methods reach the stand-in Ray dashboard
- * (core/serve/fake-serve-dashboard.ts), a cluster "lab" with a head node, the real App opened on
+ * (core/serve/fake-serve-dashboard.ts) and, for Try it, optionally a stand-in for Serve's HTTP
+ * proxy on the head (what the app builder answers is tested by its own pytest suite), a cluster "lab" with a head node, the real App opened on
  * the Pipeline page with a fresh editor store, and helpers that act as a user would: pick a
  * template, select a stage, type into a labelled field of the side form, press editor keys.
  */
@@ -12,6 +13,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createClient } from '../../shared';
 import { createCore, type Core } from '../../core/api/create-core';
 import { createMemoryTransport } from '../../core/transport/memory-transport';
+import type { ServePoster } from '../../core/pipeline/pipeline-try';
 import { makeTempHome } from '../../core/testing/temp-home';
 import {
   FakeServeDashboard,
@@ -29,7 +31,9 @@ export interface PipelineHarness {
   readonly home: string;
   readonly clusterId: string;
   /** Starts the fake dashboard and the core with a cluster "lab" (withCluster false: none). */
-  start(opts?: FakeServeDashboardOptions & { withCluster?: boolean }): Promise<void>;
+  start(
+    opts?: FakeServeDashboardOptions & { withCluster?: boolean; servePoster?: ServePoster },
+  ): Promise<void>;
   renderApp(): ReturnType<typeof render>;
 }
 
@@ -75,6 +79,7 @@ export function usePipelineHarness(): PipelineHarness {
         mode: 'memory',
         serveConnector: fake.connector(),
         serveTiming: { pollMs: 20, settlePolls: 2, followTimeoutMs: 10_000 },
+        ...(opts.servePoster ? { servePoster: opts.servePoster } : {}),
       });
       if (opts.withCluster === false) return;
       const lab = await core.inventory.create('lab');

@@ -1,6 +1,6 @@
 /**
  * The compiled Serve config of the pipeline, read-only (CodeMirror), with the checks that came
- * with it; a config with errors is shown but cannot be deployed. Copy puts the YAML on the
+ * with it; a graph with errors is not compiled, and the dialog says which stage stops it. Copy puts the YAML on the
  * clipboard for `raydeck serve apply` or the Serve page.
  */
 import type { PipelineCheck } from '../../../shared/pipeline';
@@ -9,14 +9,17 @@ import { ReadOnlyYaml } from './ReadOnlyYaml';
 
 export function CompileDialog({
   name,
-  text,
+  yaml,
+  refusal,
   checks,
   canDeploy,
   onDeploy,
   onClose,
 }: {
   name: string;
-  text: string;
+  /** null: refused (a check has an error). */
+  yaml: string | null;
+  refusal: string | null;
   checks: readonly PipelineCheck[];
   canDeploy: boolean;
   onDeploy(): void;
@@ -31,13 +34,15 @@ export function CompileDialog({
       testId="pipeline-compile-dialog"
       actions={
         <>
-          <button
-            type="button"
-            className="btn ghost"
-            onClick={() => void navigator.clipboard?.writeText(text)}
-          >
-            Copy YAML
-          </button>
+          {yaml !== null ? (
+            <button
+              type="button"
+              className="btn ghost"
+              onClick={() => void navigator.clipboard?.writeText(yaml)}
+            >
+              Copy YAML
+            </button>
+          ) : null}
           <button type="button" className="btn ghost" onClick={onClose}>
             Close
           </button>
@@ -45,7 +50,7 @@ export function CompileDialog({
             type="button"
             className="btn primary"
             onClick={onDeploy}
-            disabled={!canDeploy || errors.length > 0}
+            disabled={!canDeploy || yaml === null || errors.length > 0}
             title={
               errors.length
                 ? 'Fix the errors first'
@@ -72,7 +77,13 @@ export function CompileDialog({
       ) : (
         <p className="muted small">Every check passed.</p>
       )}
-      <ReadOnlyYaml text={text} label={`Compiled Serve config of ${name}`} />
+      {yaml !== null ? (
+        <ReadOnlyYaml text={yaml} label={`Compiled Serve config of ${name}`} />
+      ) : (
+        <div className="banner error" role="alert" data-testid="compile-refusal">
+          Not compiled: {refusal ?? 'a check has an error'}
+        </div>
+      )}
     </Dialog>
   );
 }

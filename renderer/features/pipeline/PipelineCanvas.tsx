@@ -15,8 +15,8 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
+  type EdgeChange,
   type NodeChange,
-  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import {
@@ -103,18 +103,38 @@ export function PipelineCanvas({ graph, checks, onEdgeSelection, onError }: Pipe
   useEffect(() => setNodes(derived), [derived]);
   const edges = useMemo(() => toEdges(graph, selectedEdges), [graph, selectedEdges]);
 
+  // Selection goes to the store at once (not through onSelectionChange, which fires after the
+  // next render): a graph change landing in between (the checks) would otherwise drop a click.
   const onNodesChange = useCallback(
-    (changes: NodeChange<StageFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)),
-    [],
-  );
-  const onSelectionChange = useCallback(
-    ({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
-      select(ns.map((n) => n.id));
-      const ids = es.map((e) => e.id);
-      setSelectedEdges(new Set(ids));
-      onEdgeSelection(ids);
+    (changes: NodeChange<StageFlowNode>[]) => {
+      const picks = changes.filter((c) => c.type === 'select');
+      if (picks.length) {
+        const next = new Set(usePipelineEditor.getState().selection);
+        for (const c of picks) {
+          if (c.selected) next.add(c.id);
+          else next.delete(c.id);
+        }
+        select([...next]);
+      }
+      setNodes((ns) => applyNodeChanges(changes, ns));
     },
-    [select, onEdgeSelection],
+    [select],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const picks = changes.filter((c) => c.type === 'select');
+      if (!picks.length) return;
+      setSelectedEdges((cur) => {
+        const next = new Set(cur);
+        for (const c of picks) {
+          if (c.selected) next.add(c.id);
+          else next.delete(c.id);
+        }
+        onEdgeSelection([...next]);
+        return next;
+      });
+    },
+    [onEdgeSelection],
   );
   const onConnect = useCallback(
     (c: Connection) => {
@@ -168,7 +188,7 @@ export function PipelineCanvas({ graph, checks, onEdgeSelection, onError }: Pipe
         edges={edges}
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
-        onSelectionChange={onSelectionChange}
+        onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onNodeDragStop={onNodeDragStop}
         nodesDraggable={!readOnly}

@@ -14,6 +14,7 @@ import {
   type PipelineGraph,
   type StageKind,
 } from '../../../shared/pipeline';
+import { RaydeckError } from '../../../shared';
 import { ConfirmDialog, Dialog, EmptyState, ErrorBanner } from '../../ui';
 import { useCurrentCluster } from '../clusters';
 import { ApplyFollow, ReviewDialog } from '../serve';
@@ -22,7 +23,8 @@ import { CompileDialog } from './CompileDialog';
 import { addStageOfKind } from './graph-model';
 import { layoutStages, STAGE_BOX } from './layout';
 import { Palette } from './Palette';
-import { PathDialog } from './PathDialog';
+import { OpenDialog } from './OpenDialog';
+import { SaveDialog } from './SaveDialog';
 import { PipelineCanvas } from './PipelineCanvas';
 import { PipelineToolbar } from './PipelineToolbar';
 import { isDirty, usePipelineEditor } from './pipeline-store';
@@ -32,10 +34,11 @@ import { TryPanel } from './TryPanel';
 import { usePipelineDeploy } from './use-deploy';
 import { useEditorKeys } from './use-editor-keys';
 import {
-  useClusterFacts,
   useCompilePipeline,
   useOpenPipeline,
   usePipelineFiles,
+  useReadBack,
+  useRunningApps,
   useSavePipeline,
   useTryPipeline,
 } from './use-pipeline';
@@ -51,6 +54,10 @@ export async function withLayout(graph: PipelineGraph, all = false): Promise<Pip
   );
   return { ...graph, layout: all ? positions : { ...positions, ...graph.layout } };
 }
+
+/** A plain Error's own message (a core error's typed message is ErrorBanner's default). */
+const plainMessage = (err: unknown): string | undefined =>
+  err instanceof Error && !(err instanceof RaydeckError) ? err.message : undefined;
 
 const EMPTY = () => emptyPipeline('pipeline');
 
@@ -79,7 +86,7 @@ type Dialogs =
   | { kind: 'save' }
   | { kind: 'new' }
   | { kind: 'replace'; then: () => void }
-  | { kind: 'compiled'; text: string; checks: PipelineCheck[] }
+  | { kind: 'compiled'; yaml: string | null; refusal: string | null; checks: PipelineCheck[] }
   | null;
 
 export function PipelinePage() {
@@ -88,15 +95,20 @@ export function PipelinePage() {
   const selection = usePipelineEditor((s) => s.selection);
   const { current } = useCurrentCluster();
   const clusterId = current?.id ?? null;
-  const facts = useClusterFacts(clusterId);
-  const { checks, checking, error: checksError } = usePipelineChecks(graph, facts.data);
-  const files = usePipelineFiles();
+  const { checks, checking, error: checksError } = usePipelineChecks(graph, clusterId);
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const files = usePipelineFiles(dialog?.kind === 'open');
+  const running = useRunningApps(clusterId, dialog?.kind === 'open');
   const open = useOpenPipeline();
   const save = useSavePipeline();
+  const readBack = useReadBack();
   const compile = useCompilePipeline(clusterId);
-  const deploy = usePipelineDeploy(clusterId, compile.mutateAsync);
+  const deploy = usePipelineDeploy(clusterId, async (g) => {
+    const r = await compile.mutateAsync(g);
+    if (r.yaml === null) throw new Error(`Not compiled: ${r.refusal ?? 'a check failed'}`);
+    return { text: r.yaml };
+  });
   const tryIt = useTryPipeline(clusterId);
-  const [dialog, setDialog] = useState<Dialogs>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const selectedEdges = useRef<string[]>([]);
   const onEdgeSelection = useCallback((ids: string[]) => void (selectedEdges.current = ids), []);
@@ -141,7 +153,10 @@ export function PipelinePage() {
   const doCompile = () => {
     const g = usePipelineEditor.getState().graph;
     if (!g) return;
-    compile.mutate(g, { onSuccess: (r) => setDialog({ kind: 'compiled', ...r }) });
+    compile.mutate(g, {
+      onSuccess: (r) =>
+        setDialog({ kind: 'compiled', yaml: r.yaml, refusal: r.refusal, checks: r.checks }),
+    });
   };
   const doDeploy = () => {
     const g = usePipelineEditor.getState().graph;
@@ -176,7 +191,9 @@ export function PipelinePage() {
       </ErrorBanner>
       <ErrorBanner error={save.error} prefix="Not saved" testId="pipeline-save-error" />
       <ErrorBanner error={compile.error} prefix="Not compiled" testId="pipeline-compile-error" />
-      <ErrorBanner error={deploy.error} prefix="Not deployed" testId="pipeline-deploy-error" />
+      <ErrorBanner error={deploy.error} prefix="Not deployed" testId="pipeline-deploy-error">
+        {plainMessage(deploy.error)}
+      </ErrorBanner>
       {deploy.followed ? (
         <ApplyFollow
           key={deploy.followed.operationId}
@@ -279,48 +296,56 @@ export function PipelinePage() {
           }}
         />
       ) : null}
-      {dialog?.kind === 'open' || dialog?.kind === 'save' ? (
-        <PathDialog
-          mode={dialog.kind}
-          initial={
-            path ??
-            (dialog.kind === 'save' ? `~/pipelines/${graph?.name ?? 'pipeline'}.pipeline.yaml` : '')
-          }
+      {dialog?.kind === 'open' ? (
+        <OpenDialog
           files={files.data ?? []}
-          busy={dialog.kind === 'open' ? open.isPending : save.isPending}
-          error={dialog.kind === 'open' ? open.error : save.error}
+          running={running.data ?? null}
+          clusterName={current?.name ?? null}
+          busy={open.isPending}
+          error={open.error}
+          onClose={() => setDialog(null)}
+          onOpenPath={(p, done) =>
+            open.mutate(p, {
+              onSuccess: (r) => {
+                setDialog(null);
+                void withLayout(r.graph).then((laid) =>
+                  usePipelineEditor.getState().load(laid, r.path),
+                );
+              },
+              onSettled: done,
+            })
+          }
+          onReadBack={readBack.mutateAsync}
+          onPick={start}
+        />
+      ) : null}
+      {dialog?.kind === 'save' ? (
+        <SaveDialog
+          initial={path ?? `${graph?.name || 'pipeline'}.pipeline.yaml`}
+          busy={save.isPending}
+          error={save.error}
           onClose={() => setDialog(null)}
           onSubmit={(p, done) => {
-            if (dialog.kind === 'open') {
-              open.mutate(p, {
-                onSuccess: (r) =>
-                  void withLayout(r.graph).then((laid) => {
-                    usePipelineEditor.getState().load(laid, r.path);
-                    setDialog(null);
-                  }),
-                onSettled: done,
-              });
-            } else {
-              const g = usePipelineEditor.getState().graph;
-              if (!g) return done();
-              save.mutate(
-                { path: p, graph: g },
-                {
-                  onSuccess: (r) => {
-                    usePipelineEditor.getState().markSaved(r.path, g);
-                    setDialog(null);
-                  },
-                  onSettled: done,
+            const g = usePipelineEditor.getState().graph;
+            if (!g) return done();
+            save.mutate(
+              { path: p, graph: g },
+              {
+                onSuccess: (r) => {
+                  usePipelineEditor.getState().markSaved(r.path, g);
+                  setDialog(null);
                 },
-              );
-            }
+                onSettled: done,
+              },
+            );
           }}
         />
       ) : null}
       {dialog?.kind === 'compiled' && graph ? (
         <CompileDialog
           name={graph.name}
-          text={dialog.text}
+          yaml={dialog.yaml}
+          refusal={dialog.refusal}
           checks={dialog.checks}
           canDeploy={deployWhy === null}
           onClose={() => setDialog(null)}
@@ -339,6 +364,18 @@ export function PipelinePage() {
           error={deploy.applyError}
           onApply={deploy.confirm}
           onClose={deploy.closeReview}
+          notice={
+            deploy.review.dropped.length ? (
+              <div className="banner warn" role="alert" data-testid="deploy-dropped">
+                Not kept: {deploy.review.dropped.join(', ')}. Raydeck has no applied config of{' '}
+                {deploy.review.dropped.length === 1 ? 'it' : 'them'} in the Serve history, and Ray's
+                copy has its env_vars values hidden, so this deploy would delete{' '}
+                {deploy.review.dropped.length === 1 ? 'it' : 'them'}. Apply{' '}
+                {deploy.review.dropped.length === 1 ? 'its' : 'their'} config from the Serve page
+                first to keep {deploy.review.dropped.length === 1 ? 'it' : 'them'}.
+              </div>
+            ) : null
+          }
         />
       ) : null}
     </section>

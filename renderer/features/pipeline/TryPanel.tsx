@@ -24,6 +24,8 @@ export interface TryAnswer {
   timingsMs: Record<string, number>;
   origin: string | null;
   elapsedMs: number;
+  /** The path posted (route_prefix + route). */
+  path: string;
 }
 
 const KIND_OF_TARGET: Record<TryKind, PipelineStage['kind']> = {
@@ -228,7 +230,10 @@ export function TryPanel({
                 origin <strong className="mono">{answer.origin}</strong>
               </span>
             ) : null}
-            <span className="muted small">{Math.round(answer.elapsedMs)} ms in all</span>
+            <span className="muted small">
+              POST <span className="mono">{answer.path}</span>: {Math.round(answer.elapsedMs)} ms in
+              all
+            </span>
           </div>
           <pre className="pl-answer-text" data-testid="try-answer-text">
             {answerText(answer.body)}

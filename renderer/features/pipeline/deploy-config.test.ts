@@ -44,6 +44,7 @@ describe('withRunningApps', () => {
       ]),
     );
     expect(r.kept).toEqual(['llm']);
+    expect(r.dropped).toEqual([]);
     const apps = (parse(r.text) as { applications: { name: string; route_prefix: string }[] })
       .applications;
     expect(apps.map((a) => [a.name, a.route_prefix])).toEqual([
@@ -51,11 +52,36 @@ describe('withRunningApps', () => {
       ['rag', '/rag'],
     ]);
     expect(r.text).toContain('# Compiled by Raydeck from pipeline rag');
-    expect(r.text).toContain('kept as Ray holds them: llm');
+    expect(r.text).toContain('Running on the cluster now, kept: llm');
   });
 
   it('sends the compiled text as it is when nothing else runs', () => {
-    expect(withRunningApps(COMPILED, live([]))).toEqual({ text: COMPILED, kept: [] });
-    expect(withRunningApps(COMPILED, null)).toEqual({ text: COMPILED, kept: [] });
+    expect(withRunningApps(COMPILED, live([]))).toEqual({ text: COMPILED, kept: [], dropped: [] });
+    expect(withRunningApps(COMPILED, null)).toEqual({ text: COMPILED, kept: [], dropped: [] });
+  });
+
+  it('keeps an app as the Serve history wrote it (secrets and all); one only Ray holds, redacted, is dropped', () => {
+    const redacted = (name: string) => ({
+      name,
+      import_path: 'a:b',
+      runtime_env: { env_vars: { TOKEN: '<redacted>' } },
+    });
+    const history = `applications:
+- name: llm
+  import_path: a:b
+  runtime_env: {env_vars: {TOKEN: s3cret}}
+`;
+    const r = withRunningApps(
+      COMPILED,
+      live([
+        { name: 'llm', config: redacted('llm') },
+        { name: 'other', config: redacted('other') },
+      ]),
+      history,
+    );
+    expect(r.kept).toEqual(['llm']);
+    expect(r.dropped).toEqual(['other']);
+    expect(r.text).toContain('TOKEN: s3cret');
+    expect(r.text).not.toContain('<redacted>');
   });
 });

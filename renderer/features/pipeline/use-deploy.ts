@@ -1,6 +1,7 @@
 /**
  * Deploy from the Pipeline page through the Serve page's own apply path: compile the graph,
- * put the compiled application next to the others Ray runs (deploy-config.ts), ask the core
+ * put the compiled application next to the others Ray runs (deploy-config.ts, from the Serve
+ * history's newest text), ask the core
  * for the diff (serve.diff: the validator runs again), show the Serve review dialog, apply
  * (serve.apply, recorded in the Serve history) and follow the operation. Deploy starts once:
  * a second click while any step is under way does nothing.
@@ -16,6 +17,8 @@ import { withRunningApps } from './deploy-config';
 export interface DeployReview {
   text: string;
   kept: string[];
+  /** Running apps left out (their env_vars only come back redacted): the review shows them deleted. */
+  dropped: string[];
   diff: ServeConfigDiff;
   diagnostics: ServeFinding[];
 }
@@ -43,11 +46,19 @@ export function usePipelineDeploy(
     void (async () => {
       try {
         const compiled = await compile(graph);
-        // What Ray runs right now (not a cached read): its other applications are kept.
-        const live = await client.call('serve.status', { clusterId });
-        const { text, kept } = withRunningApps(compiled.text, live);
+        // What Ray runs right now (not a cached read): its other applications are kept, as the
+        // newest applied config wrote them (Ray's own copy has env_vars values redacted).
+        const [live, history] = await Promise.all([
+          client.call('serve.status', { clusterId }),
+          client.call('serve.history', { clusterId }),
+        ]);
+        const newest = history[0];
+        const written = newest
+          ? (await client.call('serve.get', { clusterId, version: newest.version })).text
+          : null;
+        const { text, kept, dropped } = withRunningApps(compiled.text, live, written);
         const r = await client.call('serve.diff', { clusterId, text });
-        setReview({ text, kept, ...r });
+        setReview({ text, kept, dropped, ...r });
       } catch (err) {
         setError(err);
         busy.current = false;

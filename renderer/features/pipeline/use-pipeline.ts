@@ -1,98 +1,98 @@
 /**
- * The Pipeline page's calls to the core (react-query): the pipelines the core knows, open and
- * save a pipeline file (or read a Serve config back into a graph), compile a graph for a
- * cluster, the cluster's GPUs for the checks, and one try-it request through the head.
- * Query keys live here.
+ * The Pipeline page's calls to the core (react-query; shared/contract/pipeline-methods.ts): the
+ * saved pipelines, open and save a pipeline file, read a Serve config back into graphs, compile a
+ * graph (with a cluster: checked against its nodes' GPUs), and one try-it request through the
+ * head. Query keys live here.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { PipelineCheck, PipelineClusterFacts, PipelineGraph } from '../../../shared/pipeline';
+import { appNameOf, type PipelineGraph } from '../../../shared/pipeline';
 import { useRaydeck } from '../../app/client-context';
-import type { KnownPipelineFile } from './PathDialog';
+import { serveKeys } from '../serve';
+import type { KnownPipelineFile, RunningApp } from './OpenDialog';
 import type { TryAnswer, TryRequest } from './TryPanel';
-
-/**
- * The pipeline methods' shapes until shared/contract/pipeline-methods.ts lands (then this goes
- * and `client.call` is typed by the contract).
- */
-interface PipelineCalls {
-  'pipeline.list': { pipelines: { path: string; name: string }[] };
-  'pipeline.open': { graph: PipelineGraph; path: string };
-  'pipeline.save': { path: string };
-  'pipeline.compile': { text: string; checks: PipelineCheck[] };
-  'pipeline.clusterFacts': PipelineClusterFacts;
-  'pipeline.try': TryAnswer;
-}
-function caller(client: ReturnType<typeof useRaydeck>) {
-  return <M extends keyof PipelineCalls>(method: M, input: unknown) =>
-    (client.call as unknown as (m: string, i: unknown) => Promise<PipelineCalls[M]>)(method, input);
-}
 
 export const pipelineKeys = {
   files: ['pipeline', 'files'] as const,
-  facts: (clusterId: string) => ['pipeline', 'facts', clusterId] as const,
 };
 
-export function usePipelineFiles() {
-  const call = caller(useRaydeck());
+export function usePipelineFiles(enabled: boolean) {
+  const client = useRaydeck();
   return useQuery({
     queryKey: pipelineKeys.files,
-    queryFn: async (): Promise<KnownPipelineFile[]> => {
-      const r = await call('pipeline.list', {});
-      return r.pipelines.map((p) => ({ path: p.path, name: p.name }));
-    },
-    staleTime: 10_000,
+    queryFn: async (): Promise<KnownPipelineFile[]> =>
+      (await client.call('pipeline.list', {})).map((p) => ({ path: p.path, name: p.name })),
+    enabled,
+    staleTime: 5_000,
     retry: 0,
   });
 }
 
 export function useOpenPipeline() {
-  const call = caller(useRaydeck());
+  const client = useRaydeck();
   return useMutation({
-    mutationFn: async (path: string): Promise<{ graph: PipelineGraph; path: string }> => {
-      const r = await call('pipeline.open', { path });
-      return { graph: r.graph, path: r.path };
-    },
+    mutationFn: (path: string) => client.call('pipeline.open', { path }),
   });
 }
 
 export function useSavePipeline() {
-  const call = caller(useRaydeck());
+  const client = useRaydeck();
   return useMutation({
-    mutationFn: (input: { path: string; graph: PipelineGraph }) => call('pipeline.save', input),
+    mutationFn: (input: { path: string; graph: PipelineGraph }) =>
+      client.call('pipeline.save', input),
   });
 }
 
+/** A Serve config's text read back as graphs, one per application. */
+export function useReadBack() {
+  const client = useRaydeck();
+  return useMutation({
+    mutationFn: async (yaml: string) => (await client.call('pipeline.readBack', { yaml })).apps,
+  });
+}
+
+/** Compile; a refusal (a check with an error) resolves with `yaml: null` and the reasons. */
 export function useCompilePipeline(clusterId: string | null) {
-  const call = caller(useRaydeck());
+  const client = useRaydeck();
   return useMutation({
     mutationFn: (graph: PipelineGraph) =>
-      call('pipeline.compile', { graph, ...(clusterId ? { clusterId } : {}) }),
-  });
-}
-
-/** The cluster's nodes and their GPUs, as the checks take them (undefined: no cluster or unknown). */
-export function useClusterFacts(clusterId: string | null) {
-  const call = caller(useRaydeck());
-  return useQuery({
-    queryKey: pipelineKeys.facts(clusterId ?? ''),
-    queryFn: async (): Promise<PipelineClusterFacts> =>
-      call('pipeline.clusterFacts', { clusterId: clusterId! }),
-    enabled: clusterId !== null,
-    staleTime: 30_000,
-    retry: 0,
+      client.call('pipeline.compile', { graph, ...(clusterId ? { clusterId } : {}) }),
   });
 }
 
 export function useTryPipeline(clusterId: string | null) {
-  const call = caller(useRaydeck());
+  const client = useRaydeck();
   return async (graph: PipelineGraph, req: TryRequest): Promise<TryAnswer> => {
-    if (!clusterId) throw new Error('no cluster');
-    const r = await call('pipeline.try', {
+    if (!clusterId) throw new Error('Pick a cluster first.');
+    const r = await client.call('pipeline.try', {
       clusterId,
-      app: graph.name,
+      app: appNameOf(graph),
       route: req.route,
       body: req.body,
     });
-    return r;
+    const body = r.body as { origin?: unknown } | null;
+    return {
+      status: r.status,
+      body: r.body,
+      timingsMs: r.timings_ms,
+      origin: body && typeof body.origin === 'string' ? body.origin : null,
+      elapsedMs: r.elapsedMs,
+      path: r.path,
+    };
   };
+}
+
+/** The declarative applications the cluster runs now (Serve's status, shared with the Serve page's cache). */
+export function useRunningApps(clusterId: string | null, enabled: boolean) {
+  const client = useRaydeck();
+  return useQuery({
+    queryKey: serveKeys.status(clusterId ?? ''),
+    queryFn: () => client.call('serve.status', { clusterId: clusterId! }),
+    enabled: enabled && clusterId !== null,
+    staleTime: 1000,
+    retry: 0,
+    select: (s): RunningApp[] =>
+      s.applications.flatMap((a) =>
+        a.deployedConfig ? [{ name: a.name, config: a.deployedConfig }] : [],
+      ),
+  });
 }
