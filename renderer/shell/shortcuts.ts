@@ -11,11 +11,20 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   ...PAGES.map((p) => ({ keys: `g ${p.key}`, what: `Go to ${p.label}` })),
   { keys: '↑ ↓', what: 'Move between pages in the sidebar (Enter opens one)' },
   { keys: 'n', what: 'New cluster (on Clusters)' },
-  { keys: 'Ctrl+S', what: 'Review the Serve config changes (on Serve)' },
+  {
+    keys: 'Ctrl+S',
+    what: 'Review the Serve config changes (on Serve); save the pipeline (on Pipeline)',
+  },
   { keys: 'Ctrl+Enter', what: 'Apply the reviewed Serve changes (in the review)' },
   {
     keys: '1 … 5',
     what: 'Switch Monitor views: overview, GPUs, deployments, events, cost (on Monitor)',
+  },
+  { keys: 'Ctrl+Z / Ctrl+Shift+Z', what: 'Undo / redo a pipeline edit (on Pipeline)' },
+  { keys: 'Ctrl+C / Ctrl+V', what: 'Copy / paste the selected stages (on Pipeline)' },
+  {
+    keys: 'Delete',
+    what: 'Remove the selected stages, or unbind the selected edge (on Pipeline)',
   },
   { keys: 'Shift+D', what: 'Switch dark / light theme' },
   { keys: '?', what: 'Show this help' },
