@@ -121,13 +121,18 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const pal = useMemo(() => palette(), [theme]);
   const image = useRef<ImageData | null>(null);
+  const painted = useRef('');
   useEffect(() => {
     const c = canvas.current;
     const ctx = c && fit(c, layout);
     if (!c || !ctx) return;
     const t0 = performance.now();
+    // Same canvas and same nodes and GPU counts: every cell overwrites its own square, no clear.
+    const shape = `${c.width}x${c.height}|${labelKey}`;
+    const fresh = !image.current || painted.current !== shape;
     if (!image.current || image.current.width !== c.width || image.current.height !== c.height)
       image.current = ctx.createImageData(c.width, c.height);
+    painted.current = shape;
     const img = image.current;
     paintCells(
       new Uint32Array(img.data.buffer),
@@ -137,11 +142,14 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
       layout,
       window.devicePixelRatio || 1,
       pal,
+      fresh,
     );
     ctx.putImageData(img, 0, 0);
     const ms = performance.now() - t0;
     c.dataset.drawMs = ms.toFixed(2);
     recordPerf('heatmap', ms);
+    // labelKey is read for the shape only; rows and layout already change with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rows, layout, pal]);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {

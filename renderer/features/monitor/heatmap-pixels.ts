@@ -63,8 +63,9 @@ export function makeRamp(
 const faint = (c: number) => ((c & 0x00ffffff) | (Math.round((c >>> 24) * 0.4) << 24)) >>> 0;
 
 /**
- * Writes every cell of `rows` into `buf` (width `w` device pixels, row-major), cleared first.
- * `dpr` scales the layout's CSS pixels to device pixels.
+ * Writes every cell of `rows` into `buf` (width `w` device pixels, row-major). `dpr` scales the
+ * layout's CSS pixels to device pixels. Every cell covers its whole square, so a buffer painted
+ * before with the same rows shape needs no clearing (`clear` false saves a 10 MB fill a draw).
  */
 export function paintCells(
   buf: Uint32Array,
@@ -74,8 +75,9 @@ export function paintCells(
   l: HeatLayout,
   dpr: number,
   pal: HeatPalette,
+  clear = true,
 ): void {
-  buf.fill(0);
+  if (clear) buf.fill(0);
   const size = Math.max(1, Math.round(l.cell * dpr));
   const frame = Math.max(1, Math.round(2 * dpr));
   const margin = Math.round(3 * dpr);
@@ -95,30 +97,46 @@ export function paintCells(
           : cell.state === 'no-value'
             ? tone(pal.noValueBg)
             : tone(pal.ramp[Math.round((cell.level ?? 0) * 100)]!);
-      const line = tone(pal.noValueLine);
-      const mark = tone(pal.lostMark);
-      const hot = tone(pal.hot);
+      const xa = Math.max(0, x0);
+      const xb = Math.min(w, x0 + size);
+      if (xb <= xa) continue;
+      // Whole rows with the native fill (per-pixel loops were ~50 ms for 4,096 cells).
       for (let dy = 0; dy < size; dy++) {
         const y = y0 + dy;
-        if (y < 0 || y >= h) continue;
-        const base = y * w;
-        for (let dx = 0; dx < size; dx++) {
-          const x = x0 + dx;
-          if (x < 0 || x >= w) continue;
-          let c = fill;
-          if (cell.state === 'no-value' && (dx + dy) % stripe === 0) c = line;
-          else if (
-            cell.state === 'lost' &&
-            dx >= margin &&
-            dy >= margin &&
-            dx < size - margin &&
-            dy < size - margin &&
-            (Math.abs(dx - dy) <= dpr * 0.75 || Math.abs(dx + dy - (size - 1)) <= dpr * 0.75)
-          )
-            c = mark;
-          if (cell.hot && (dx < frame || dy < frame || dx >= size - frame || dy >= size - frame))
-            c = hot;
-          buf[base + x] = c;
+        if (y >= 0 && y < h) buf.fill(fill, y * w + xa, y * w + xb);
+      }
+      const put = (dx: number, dy: number, c: number) => {
+        const x = x0 + dx;
+        const y = y0 + dy;
+        if (x >= 0 && x < w && y >= 0 && y < h) buf[y * w + x] = c;
+      };
+      if (cell.state === 'no-value') {
+        const line = tone(pal.noValueLine);
+        for (let dy = 0; dy < size; dy++)
+          for (let dx = (stripe - (dy % stripe)) % stripe; dx < size; dx += stripe)
+            put(dx, dy, line);
+      } else if (cell.state === 'lost') {
+        const mark = tone(pal.lostMark);
+        const t = Math.floor(0.75 * dpr);
+        for (let d = margin; d < size - margin; d++)
+          for (let off = -t; off <= t; off++) {
+            const e = d + off;
+            if (e < margin || e >= size - margin) continue;
+            put(e, d, mark);
+            put(size - 1 - e, d, mark);
+          }
+      }
+      if (cell.hot) {
+        const hot = tone(pal.hot);
+        for (let dy = 0; dy < size; dy++) {
+          const y = y0 + dy;
+          if (y < 0 || y >= h) continue;
+          if (dy < frame || dy >= size - frame) buf.fill(hot, y * w + xa, y * w + xb);
+          else
+            for (let f = 0; f < frame; f++) {
+              put(f, dy, hot);
+              put(size - 1 - f, dy, hot);
+            }
         }
       }
     }

