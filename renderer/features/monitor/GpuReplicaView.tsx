@@ -2,12 +2,13 @@
  * GPU -> replica -> queue on one table: each node's GPUs (utilization, memory, temperature,
  * "no value" spelled out), the replicas running on each, and beside them their deployment's
  * queue length, ongoing requests and p95 latency. Replicas on no known GPU and replicas not
- * placed yet (with Ray's reason) are listed too. A row's deployment name opens its page.
+ * placed yet (with Ray's reason) are listed too. A row's deployment name opens its page. On a
+ * fleet, idle GPUs are hidden unless asked for, rows filter by node name and are capped.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { GpuSample, Measured, MonitorSnapshot } from '../../../shared';
 import { EmptyState } from '../../ui';
-import { gpuReplicaTable, type ReplicaOnGpu } from './gpu-replica-rows';
+import { gpuReplicaTable, visibleGpuRows, type ReplicaOnGpu } from './gpu-replica-rows';
 import { formatMeasured } from './monitor-model';
 
 const num = (v: number | null, unit: string, digits = 0) =>
@@ -60,6 +61,10 @@ export function GpuReplicaView({
   onOpenDeployment(key: string): void;
 }) {
   const table = useMemo(() => gpuReplicaTable(snapshot), [snapshot]);
+  const [filter, setFilter] = useState('');
+  // Small clusters show every GPU; on a fleet, idle GPUs only when asked.
+  const [showIdle, setShowIdle] = useState(snapshot.gpus.length <= 64);
+  const shown = visibleGpuRows(table.rows, filter, showIdle);
   if (table.rows.length === 0 && table.unplaced.length === 0)
     return (
       <EmptyState
@@ -71,6 +76,30 @@ export function GpuReplicaView({
     );
   return (
     <section aria-label="GPU to replica to queue">
+      <div className="heatmap-bar">
+        <label className="inline-field">
+          <span className="muted">Node</span>
+          <input
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="filter by name"
+            aria-label="Filter by node name"
+          />
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={showIdle}
+            onChange={(e) => setShowIdle(e.target.checked)}
+          />{' '}
+          Show idle GPUs
+        </label>
+        <span className="muted small" data-testid="gpu-rows-count">
+          {shown.rows.length < shown.total
+            ? `Showing ${shown.rows.length} of ${shown.total} rows: filter by node to see the others`
+            : `${shown.total} rows`}
+        </span>
+      </div>
       <table className="data-table gpu-replica-table" data-testid="gpu-replica-table">
         <thead>
           <tr>
@@ -85,7 +114,7 @@ export function GpuReplicaView({
           </tr>
         </thead>
         <tbody>
-          {table.rows.flatMap((row) => {
+          {shown.rows.flatMap((row) => {
             const span = Math.max(1, row.replicas.length);
             const gpuCells = (
               <>

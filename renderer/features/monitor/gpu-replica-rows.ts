@@ -76,3 +76,24 @@ export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
     .map(on);
   return { rows, unplaced };
 }
+
+/** Rows shown at once; a fleet's 4,096 GPUs as table rows would cost a second per update. */
+export const MAX_GPU_ROWS = 400;
+
+/**
+ * The rows to show: those whose node name contains `nodeFilter` (any case), idle GPUs only
+ * when `showIdle`, at most MAX_GPU_ROWS; `total` is how many matched before the cap.
+ */
+export function visibleGpuRows(
+  rows: readonly GpuRow[],
+  nodeFilter: string,
+  showIdle: boolean,
+): { rows: GpuRow[]; total: number } {
+  const f = nodeFilter.trim().toLowerCase();
+  const matched = rows.filter(
+    (r) =>
+      (showIdle || r.replicas.length > 0 || r.gpu?.lost || r.gpu?.hot) &&
+      (!f || r.node.name.toLowerCase().includes(f)),
+  );
+  return { rows: matched.slice(0, MAX_GPU_ROWS), total: matched.length };
+}
