@@ -7,6 +7,7 @@
  */
 import { act, fireEvent, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { usePipelineEditor } from '../../renderer/features/pipeline/pipeline-store';
 import {
   press,
   screen,
@@ -136,5 +137,21 @@ describe('Pipeline page: drawing', () => {
     expect(document.querySelector('[data-stage="rag"] [data-port="embedding"]')?.textContent).toBe(
       'embedding→ embedder',
     );
+  });
+
+  it('Tidy lays the stages out left to right in request order; undo puts them back', async () => {
+    await h.start();
+    h.renderApp();
+    fireEvent.click(await screen.findByTestId('template-gateway'));
+    await stageBox('router');
+    const before = usePipelineEditor.getState().graph!.layout;
+    fireEvent.click(screen.getByRole('button', { name: 'Tidy' }));
+    await waitFor(() => expect(usePipelineEditor.getState().graph!.layout).not.toBe(before));
+    const x = (id: string) => usePipelineEditor.getState().graph!.layout[id]![0];
+    expect(x('api')).toBeLessThan(x('router'));
+    expect(x('router')).toBeLessThan(x('llm_7b'));
+    expect(x('llm_7b')).toBe(x('llm_70b'));
+    press('z', { ctrl: true });
+    await waitFor(() => expect(usePipelineEditor.getState().graph!.layout).toEqual(before));
   });
 });

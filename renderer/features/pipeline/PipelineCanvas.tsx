@@ -90,9 +90,17 @@ export interface PipelineCanvasProps {
   /** Edges the user selected (to unbind with Delete), reported up. */
   onEdgeSelection(ids: string[]): void;
   onError(message: string | null): void;
+  /** Changes when the view should fit the drawing again (after Tidy). */
+  fitKey: number;
 }
 
-export function PipelineCanvas({ graph, checks, onEdgeSelection, onError }: PipelineCanvasProps) {
+export function PipelineCanvas({
+  graph,
+  checks,
+  onEdgeSelection,
+  onError,
+  fitKey,
+}: PipelineCanvasProps) {
   const selection = usePipelineEditor((s) => s.selection);
   const { edit, select } = usePipelineEditor.getState();
   const flow = useReactFlow();
@@ -101,6 +109,12 @@ export function PipelineCanvas({ graph, checks, onEdgeSelection, onError }: Pipe
   // xyflow measures and drags its own copy; the graph replaces it whenever it changes.
   const [nodes, setNodes] = useState<StageFlowNode[]>(derived);
   useEffect(() => setNodes(derived), [derived]);
+  useEffect(() => {
+    if (!fitKey) return;
+    // After the moved nodes rendered.
+    const t = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }), 50);
+    return () => clearTimeout(t);
+  }, [fitKey, flow]);
   const edges = useMemo(() => toEdges(graph, selectedEdges), [graph, selectedEdges]);
 
   // Selection goes to the store at once (not through onSelectionChange, which fires after the

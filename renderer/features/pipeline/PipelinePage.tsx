@@ -8,7 +8,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useRef, useState } from 'react';
 import {
-  edgesOf,
   emptyPipeline,
   type PipelineCheck,
   type PipelineGraph,
@@ -21,7 +20,7 @@ import { ApplyFollow, ReviewDialog } from '../serve';
 import { ChecksList } from './ChecksList';
 import { CompileDialog } from './CompileDialog';
 import { addStageOfKind } from './graph-model';
-import { layoutStages, STAGE_BOX } from './layout';
+import { withLayout } from './layout';
 import { Palette } from './Palette';
 import { OpenDialog } from './OpenDialog';
 import { SaveDialog } from './SaveDialog';
@@ -29,7 +28,7 @@ import { PipelineCanvas } from './PipelineCanvas';
 import { PipelineToolbar } from './PipelineToolbar';
 import { isDirty, usePipelineEditor } from './pipeline-store';
 import { StageForm } from './StageForm';
-import { TEMPLATES } from './templates';
+import { TemplateChooser } from './TemplateChooser';
 import { TryPanel } from './TryPanel';
 import { usePipelineDeploy } from './use-deploy';
 import { useEditorKeys } from './use-editor-keys';
@@ -45,41 +44,11 @@ import {
 import { usePipelineChecks } from './use-pipeline-checks';
 import './pipeline.css';
 
-/** Fills in positions for stages that have none (a template, a config read back). */
-export async function withLayout(graph: PipelineGraph, all = false): Promise<PipelineGraph> {
-  if (!all && graph.stages.every((s) => graph.layout[s.id])) return graph;
-  const positions = await layoutStages(
-    graph.stages.map((s) => ({ id: s.id, ...STAGE_BOX })),
-    edgesOf(graph).map((e) => ({ from: e.from, to: e.to })),
-  );
-  return { ...graph, layout: all ? positions : { ...positions, ...graph.layout } };
-}
-
 /** A plain Error's own message (a core error's typed message is ErrorBanner's default). */
 const plainMessage = (err: unknown): string | undefined =>
   err instanceof Error && !(err instanceof RaydeckError) ? err.message : undefined;
 
 const EMPTY = () => emptyPipeline('pipeline');
-
-function TemplateChooser({ onPick }: { onPick(graph: PipelineGraph): void }) {
-  return (
-    <ul className="pl-templates" aria-label="Templates">
-      {TEMPLATES.map((t) => (
-        <li key={t.id}>
-          <button
-            type="button"
-            className="card pl-template"
-            onClick={() => onPick(t.graph())}
-            data-testid={`template-${t.id}`}
-          >
-            <strong>{t.title}</strong>
-            <span className="muted small">{t.text}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 type Dialogs =
   | { kind: 'open' }
@@ -93,6 +62,7 @@ export function PipelinePage() {
   const graph = usePipelineEditor((s) => s.graph);
   const path = usePipelineEditor((s) => s.path);
   const selection = usePipelineEditor((s) => s.selection);
+  const generation = usePipelineEditor((s) => s.generation);
   const { current } = useCurrentCluster();
   const clusterId = current?.id ?? null;
   const { checks, checking, error: checksError } = usePipelineChecks(graph, clusterId);
@@ -110,6 +80,7 @@ export function PipelinePage() {
   });
   const tryIt = useTryPipeline(clusterId);
   const [problem, setProblem] = useState<string | null>(null);
+  const [fitKey, setFitKey] = useState(0);
   const selectedEdges = useRef<string[]>([]);
   const onEdgeSelection = useCallback((ids: string[]) => void (selectedEdges.current = ids), []);
 
@@ -146,9 +117,10 @@ export function PipelinePage() {
   const tidy = () => {
     const g = usePipelineEditor.getState().graph;
     if (!g) return;
-    void withLayout(g, true).then((laid) =>
-      usePipelineEditor.getState().edit((cur) => ({ ...cur, layout: laid.layout })),
-    );
+    void withLayout(g, true).then((laid) => {
+      usePipelineEditor.getState().edit((cur) => ({ ...cur, layout: laid.layout }));
+      setFitKey((k) => k + 1);
+    });
   };
   const doCompile = () => {
     const g = usePipelineEditor.getState().graph;
@@ -210,12 +182,13 @@ export function PipelinePage() {
           ) : null}
           <div className="pl-editor">
             <Palette disabled={Boolean(graph.readOnly)} onAdd={addKind} />
-            <ReactFlowProvider>
+            <ReactFlowProvider key={generation}>
               <PipelineCanvas
                 graph={graph}
                 checks={checks}
                 onEdgeSelection={onEdgeSelection}
                 onError={setProblem}
+                fitKey={fitKey}
               />
             </ReactFlowProvider>
             {selected ? (

@@ -1,9 +1,10 @@
 /**
  * Automatic layout of a pipeline graph with elkjs (layered, left to right: the ingress on the
  * left, the stages it calls to its right, in request order). Used by "Tidy" and when a graph
- * without saved positions opens; the positions it returns go into the graph's `layout`.
+ * without saved positions opens (`withLayout`); the positions go into the graph's `layout`.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
+import { edgesOf, type PipelineGraph } from '../../../shared/pipeline';
 
 /** A stage box as the layout sees it. */
 export interface LayoutBox {
@@ -49,4 +50,14 @@ export async function layoutStages(
   const out: Positions = {};
   for (const c of result.children ?? []) out[c.id] = [Math.round(c.x ?? 0), Math.round(c.y ?? 0)];
   return out;
+}
+
+/** Fills in positions for stages that have none (a template, a config read back). */
+export async function withLayout(graph: PipelineGraph, all = false): Promise<PipelineGraph> {
+  if (!all && graph.stages.every((s) => graph.layout[s.id])) return graph;
+  const positions = await layoutStages(
+    graph.stages.map((s) => ({ id: s.id, ...STAGE_BOX })),
+    edgesOf(graph).map((e) => ({ from: e.from, to: e.to })),
+  );
+  return { ...graph, layout: all ? positions : { ...positions, ...graph.layout } };
 }

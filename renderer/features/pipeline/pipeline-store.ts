@@ -31,6 +31,8 @@ interface PipelineEditorState {
   /** Paste count since the last copy: each paste lands a little further off. */
   pastes: number;
   lastEdit: { key: string; at: number } | null;
+  /** Counts opened graphs: the canvas starts afresh (and fits the view) for each. */
+  generation: number;
   /** Opens a graph: history cleared, nothing selected. */
   load(graph: PipelineGraph | null, path: string | null): void;
   /**
@@ -57,8 +59,18 @@ export const usePipelineEditor = create<PipelineEditorState>((set, get) => ({
   clipboard: null,
   pastes: 0,
   lastEdit: null,
+  generation: 0,
   load(graph, path) {
-    set({ graph, path, saved: graph, selection: [], past: [], future: [], lastEdit: null });
+    set((s) => ({
+      graph,
+      path,
+      saved: graph,
+      selection: [],
+      past: [],
+      future: [],
+      lastEdit: null,
+      generation: s.generation + 1,
+    }));
   },
   edit(fn, coalesce) {
     const { graph, past, lastEdit } = get();
