@@ -203,6 +203,27 @@ describe('pipeline checks', () => {
     expect(only(g, 'engine-model', 'llm').message).toMatch(/engine_kwargs.model/);
   });
 
+  it("Serve's own rules on a stage's deployment options: replicas with autoscaling, min above max", () => {
+    const g = updateStage(ragPipeline(), 'embed', (s) => ({
+      ...s,
+      deployment: { num_replicas: 2, autoscaling_config: { max_replicas: 3 } },
+    }));
+    const c = only(g, 'deployment-replicas-conflict', 'embed');
+    expect(c.message).toMatch(
+      /^embedding stage "embed", deployment\.num_replicas: num_replicas is 2 and autoscaling_config is set/,
+    );
+    const h = updateStage(ragPipeline(), 'llm', (s) => ({
+      ...s,
+      deployment: { autoscaling_config: { min_replicas: 3, max_replicas: 2 } },
+    }));
+    expect(
+      checksOn(checkPipeline(h), 'llm')
+        .filter((x) => x.severity === 'error')
+        .map((x) => x.message)
+        .join('\n'),
+    ).toMatch(/llm stage "llm", llm_config\.deployment_config\.autoscaling_config/);
+  });
+
   it('a stage no route leads to', () => {
     const g = addStage(ragPipeline(), tinyLlm('spare'));
     expect(only(g, 'unreachable', 'spare').message).toMatch(/no route of "api" leads to "spare"/);

@@ -16,7 +16,7 @@ import {
   type StageKind,
 } from './graph';
 import { checkResources } from './checks-resources';
-import { checkLlmConfig } from './checks-llm';
+import { checkDeploymentOptions, checkLlmConfig } from './checks-serve';
 import { checkStageOptions } from './stage-options';
 
 /** What the checks know of the cluster the pipeline is meant for (optional). */
@@ -370,6 +370,7 @@ export function checkPipeline(
     ...checkCycles(graph),
     ...graph.stages.flatMap((s) => checkStage(s, byId)),
     ...graph.stages.flatMap((s) => (s.kind === 'llm' ? checkLlmConfig(s) : [])),
+    ...graph.stages.flatMap(checkDeploymentOptions),
     ...graph.stages.flatMap(checkStageOptions),
     ...checkReachable(graph),
     ...checkResources(graph, cluster),

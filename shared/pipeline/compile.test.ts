@@ -89,6 +89,6 @@ describe('compilePipeline', () => {
       ),
     };
     const out = compilePipeline(bad);
-    expect(out.refusal).toMatch(/stage "embed": the Serve validator refuses .*deployments\.1/);
+    expect(out.refusal).toMatch(/stage "embed": embedding stage "embed", deployment\.autoscaling_config/);
   });
 });
