@@ -89,6 +89,8 @@ describe('compilePipeline', () => {
       ),
     };
     const out = compilePipeline(bad);
-    expect(out.refusal).toMatch(/stage "embed": embedding stage "embed", deployment\.autoscaling_config/);
+    expect(out.refusal).toMatch(
+      /stage "embed": embedding stage "embed", deployment\.autoscaling_config/,
+    );
   });
 });
