@@ -30,7 +30,7 @@ describe('raydeck pipeline compile', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toEqual([
-      `${p}: compiled 5 stages to ${out} (deploy: raydeck serve apply ${out} --cluster C)`,
+      `${p}: compiled 5 stages to ${out} (deploy: raydeck serve apply CLUSTER ${out})`,
     ]);
     const text = fs.readFileSync(out, 'utf8');
     expect(validateServeYaml(text).ok).toBe(true);

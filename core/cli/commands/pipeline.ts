@@ -93,7 +93,7 @@ export const pipelineCompileCommand: CliCommand = {
       await fs.rename(tmp, output);
       if (values.json !== true)
         ctx.io.out(
-          `${file}: compiled ${graph.stages.length} stages to ${output} (deploy: raydeck serve apply ${output} --cluster C)`,
+          `${file}: compiled ${graph.stages.length} stages to ${output} (deploy: raydeck serve apply ${typeof values.cluster === 'string' ? values.cluster : 'CLUSTER'} ${output})`,
         );
     } else if (values.json !== true) ctx.io.out(out.yaml.replace(/\n$/, ''));
     return 0;
