@@ -68,7 +68,7 @@ describe('browser mode in Chromium', () => {
     await app.nav('serve').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.getByTestId('monitor-no-cluster').waitFor();
+    await page.getByTestId('monitor-page').waitFor();
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await page.keyboard.press('Escape');
