@@ -39,7 +39,11 @@ import { modelHandlers } from './handlers/models';
 import { DashboardProxies } from '../ray/dashboard-proxy';
 import { ModelInventory } from '../models/model-inventory';
 import { monitorHandlers } from './handlers/monitor';
-import { notYetMonitor, notYetScaler } from '../monitor/not-yet';
+import { MonitorService } from '../monitor/monitor-service';
+import { PriceBook } from '../monitor/cost';
+import { sshCollectors } from '../monitor/collector';
+import { ServeScaler } from '../serve/serve-scale';
+import { RAY_PORTS } from '../../shared/domain/bringup';
 import { pipelineHandlers } from './handlers/pipeline';
 import { PipelineFiles } from '../pipeline/pipeline-files';
 import { headServePoster, type ServePoster } from '../pipeline/pipeline-try';
@@ -133,10 +137,11 @@ export function createCore(opts: CoreOptions): Core {
     },
   };
 
+  const serveConnect = opts.serveConnector ?? headServeConnector(nodes, access);
   const serve = new ServeApplier({
     operations,
     historyRoot: paths.history,
-    connect: opts.serveConnector ?? headServeConnector(nodes, access),
+    connect: serveConnect,
     via: opts.mode === 'memory' ? 'cli' : 'app',
     ...(opts.serveTiming ? { timing: opts.serveTiming } : {}),
     // A raydeck_serve config gets the app builder onto the nodes first (issue 17); a test's
@@ -145,6 +150,18 @@ export function createCore(opts: CoreOptions): Core {
       ? {}
       : { beforePut: appBuilderBeforePut(nodes, access, path.join(paths.home, 'app-builder')) }),
   });
+
+  // Live monitoring (issue 18): collectors over the nodes' connections and the head's dashboard.
+  const monitor = new MonitorService({
+    bus,
+    nodes,
+    prices: new PriceBook(path.join(paths.home, 'monitor-prices.json')),
+    collectors: sshCollectors((id) => access.lease(id), serveConnect, RAY_PORTS.metrics),
+  });
+  const stopMonitorOfRemoved = bus.on('clusters.changed', (clusters) =>
+    monitor.forgetMissing(new Set(clusters.map((c) => c.id))),
+  );
+  const scaler = new ServeScaler({ connect: serveConnect, serve });
 
   const dashboards = new DashboardProxies({
     nodes,
@@ -162,7 +179,7 @@ export function createCore(opts: CoreOptions): Core {
     ...bringupHandlers(ctx, bringup, clusterOps, dashboards),
     ...serveHandlers(ctx, serve),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
-    ...monitorHandlers(ctx, notYetMonitor, notYetScaler),
+    ...monitorHandlers(ctx, monitor, scaler),
     ...pipelineHandlers(ctx, new PipelineFiles(paths.pipelines), {
       routePrefix: async (clusterId, app) =>
         (await serve.status(clusterId)).applications.find((a) => a.name === app)?.routePrefix ??
@@ -177,6 +194,8 @@ export function createCore(opts: CoreOptions): Core {
     bringup,
     serve,
     dispose() {
+      stopMonitorOfRemoved();
+      monitor.dispose();
       store.unwatch();
       dashboards.dispose();
       bringup.dispose();

@@ -45,7 +45,7 @@ export function fitPreview(input: FitInput): FitPreview {
       const on = input.placed.filter(
         (r) =>
           (r.rayNodeId !== null && r.rayNodeId === n.rayNodeId) ||
-          (r.rayNodeId === null && r.nodeIp !== null && r.nodeIp === n.nodeIp),
+          (r.nodeIp !== null && r.nodeIp === n.nodeIp),
       );
       const usedGpu = on.reduce((a, r) => a + (r.resources.GPU ?? 0), 0);
       const usedCpu = on.reduce((a, r) => a + (r.resources.CPU ?? 0), 0);

@@ -9,11 +9,18 @@ import { RaydeckError } from '../../shared';
 import { dashboardFor } from '../bringup/head-dashboard';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { NodeAccess } from '../nodes/node-access';
-import { summarizeNodes } from '../ray/dashboard-client';
+import { summarizeNodes, type RayNodeRecord } from '../ray/dashboard-client';
 import { ServeApi } from '../ray/serve-api';
-import type { ServeConnector } from './serve-apply';
+import type { ServeConnection } from './serve-apply';
 
-export function headServeConnector(nodes: NodeInventory, access: NodeAccess): ServeConnector {
+/** A Serve connection that also lists Ray's nodes (the monitor and the scaling fit preview). */
+export type ServeConnectionWithNodes = ServeConnection & { nodes?: () => Promise<RayNodeRecord[]> };
+export type ServeConnectorWithNodes = (clusterId: string) => Promise<ServeConnectionWithNodes>;
+
+export function headServeConnector(
+  nodes: NodeInventory,
+  access: NodeAccess,
+): ServeConnectorWithNodes {
   return async (clusterId) => {
     const head = (await nodes.list(clusterId)).find((n) => n.role === 'head');
     if (!head)
@@ -27,6 +34,7 @@ export function headServeConnector(nodes: NodeInventory, access: NodeAccess): Se
       return {
         api: new ServeApi((method, path, body) => dashboard.request(method, path, body)),
         gpus: async () => summarizeNodes(await dashboard.nodes()).gpus,
+        nodes: () => dashboard.nodes(),
         release: () => conn.release(),
       };
     } catch (err) {

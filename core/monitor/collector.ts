@@ -1,0 +1,289 @@
+/**
+ * The monitor's collectors behind one interface, each started and stopped by the cluster's
+ * monitor, each over an existing connection of the core:
+ * - GPU streams: ONE long-lived `remote/scripts/gpu-stream.sh` per node and stream (the GPU
+ *   query with nvidia-smi's own -lms loop; the compute apps at a slower period), lines handed
+ *   over as they come, restarted after a pause when the stream ends;
+ * - metrics: Ray's Prometheus page of a node (`ray start --metrics-export-port`, RAY_PORTS.metrics,
+ *   served on all interfaces) through an SSH forwardOut from the node's own connection, every period;
+ * - Serve: `GET /api/serve/applications/` (and Ray's nodes, less often) through the head's
+ *   dashboard tunnel, the ServeConnector the Serve methods use.
+ * Stopping aborts the streams (the script's watchdog ends nvidia-smi on the node) and releases
+ * the leases: nothing is left running.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { CollectorStatus } from '../../shared/domain/monitor';
+import type { ServeInstance } from '../../shared/serve/status';
+import type { RayNodeRecord } from '../ray/dashboard-client';
+import type { ServeConnectionWithNodes, ServeConnectorWithNodes } from '../serve/serve-target';
+import type { NodeConnection } from '../ssh/types';
+
+export interface Collector {
+  readonly status: CollectorStatus;
+  start(): void;
+  stop(): void;
+}
+
+export type Lease = (nodeId: string) => Promise<NodeConnection>;
+
+/** What the cluster monitor is fed: the seam tests and the fleet bench replace. */
+export interface CollectorFactory {
+  gpuStream(
+    nodeId: string,
+    stream: 'gpu' | 'apps',
+    periodMs: number,
+    onLine: (line: string, at: number) => void,
+  ): Collector;
+  metrics(nodeId: string, periodMs: number, onPage: (page: Buffer, at: number) => void): Collector;
+  serve(
+    clusterId: string,
+    periodMs: number,
+    onInstance: (instance: ServeInstance, at: number) => void,
+    onRayNodes: (nodes: RayNodeRecord[]) => void,
+  ): Collector;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A loop that runs `once` every period until stopped, recording its state. */
+abstract class Loop implements Collector {
+  readonly status: CollectorStatus;
+  protected stopped = true;
+  protected abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(kind: CollectorStatus['kind'], nodeId: string | null) {
+    this.status = {
+      key: `${kind}:${nodeId ?? 'cluster'}`,
+      kind,
+      nodeId,
+      state: 'stopped',
+      message: null,
+    };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.abort = new AbortController();
+    this.status.state = 'starting';
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.status.state = 'stopped';
+    this.cleanup();
+  }
+
+  protected schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    const next = await this.once().then(
+      (ms) => {
+        if (!this.stopped) {
+          this.status.state = 'running';
+          this.status.message = null;
+        }
+        return ms;
+      },
+      (err: unknown) => {
+        if (!this.stopped) {
+          this.status.state = 'error';
+          this.status.message = message(err);
+        }
+        return this.retryMs();
+      },
+    );
+    this.schedule(next);
+  }
+
+  /** One round; resolves with the delay before the next. */
+  protected abstract once(): Promise<number>;
+  protected retryMs(): number {
+    return 5000;
+  }
+  protected cleanup(): void {}
+}
+
+/** One gpu-stream.sh run per node and stream; restarted 5 s after it ends (60 s when nvidia-smi is missing). */
+export class GpuStreamCollector extends Loop {
+  private missing = false;
+  constructor(
+    private readonly lease: Lease,
+    readonly nodeId: string,
+    private readonly stream: 'gpu' | 'apps',
+    private readonly periodMs: number,
+    private readonly onLine: (line: string, at: number) => void,
+  ) {
+    super(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
+  }
+
+  protected async once(): Promise<number> {
+    const conn = await this.lease(this.nodeId);
+    let error: string | null = null;
+    try {
+      this.status.state = 'running';
+      const r = await conn.runScript('gpu-stream', {
+        input: { stream: this.stream, periodMs: this.periodMs },
+        signal: this.abort.signal,
+        maxOutputBytes: 16 * 1024,
+        onLine: (line, from) => {
+          if (from !== 'stdout') return;
+          if (line.startsWith('{"kind":"error"')) {
+            try {
+              error = (JSON.parse(line) as { message?: string }).message ?? line;
+            } catch {
+              error = line;
+            }
+            return;
+          }
+          this.onLine(line, Date.now());
+        },
+      });
+      if (this.stopped) return 0;
+      throw new Error(
+        error ??
+          `nvidia-smi stream ended (exit ${r.code})${r.stderr ? `: ${r.stderr.trim().slice(-200)}` : ''}`,
+      );
+    } catch (err) {
+      this.missing = /not installed|not recognized|not a valid field/i.test(message(err));
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
+  protected override retryMs(): number {
+    return this.missing ? 60_000 : 5000;
+  }
+}
+
+/** A GET over a tunnel stream: the body, or an error naming the status. */
+export function httpGet(stream: Duplex, path: string, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        method: 'GET',
+        path,
+        headers: { Host: '127.0.0.1', 'User-Agent': 'raydeck' },
+        createConnection: () => stream as never,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          stream.destroy();
+          if ((res.statusCode ?? 0) >= 400)
+            reject(new Error(`HTTP ${res.statusCode} from ${path}`));
+          else resolve(Buffer.concat(chunks));
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${path} timed out`)));
+    req.on('error', (err) => {
+      stream.destroy();
+      reject(err);
+    });
+    req.end();
+  });
+}
+
+/** Ray's metrics page of one node, every period, through the node's own connection. */
+export class MetricsCollector extends Loop {
+  private conn: NodeConnection | null = null;
+  constructor(
+    private readonly lease: Lease,
+    readonly nodeId: string,
+    private readonly port: number,
+    private readonly periodMs: number,
+    private readonly onPage: (page: Buffer, at: number) => void,
+  ) {
+    super('metrics', nodeId);
+  }
+
+  protected async once(): Promise<number> {
+    const started = Date.now();
+    this.conn ??= await this.lease(this.nodeId);
+    try {
+      const tunnel = await this.conn.forwardOut('127.0.0.1', this.port);
+      const page = await httpGet(tunnel, '/metrics', Math.max(2000, this.periodMs * 3));
+      if (!this.stopped) this.onPage(page, Date.now());
+    } catch (err) {
+      this.conn?.release();
+      this.conn = null;
+      throw new Error(`Ray's metrics on port ${this.port}: ${message(err)}`, { cause: err });
+    }
+    return Math.max(0, this.periodMs - (Date.now() - started));
+  }
+
+  protected override cleanup(): void {
+    this.conn?.release();
+    this.conn = null;
+  }
+}
+
+/** Serve's applications every period (and Ray's nodes every 10th), through the head's dashboard. */
+export class ServeCollector extends Loop {
+  private conn: ServeConnectionWithNodes | null = null;
+  private round = 0;
+  constructor(
+    private readonly connect: ServeConnectorWithNodes,
+    private readonly clusterId: string,
+    private readonly periodMs: number,
+    private readonly onInstance: (instance: ServeInstance, at: number) => void,
+    private readonly onRayNodes: (nodes: RayNodeRecord[]) => void,
+  ) {
+    super('serve', null);
+  }
+
+  protected async once(): Promise<number> {
+    const started = Date.now();
+    this.conn ??= await this.connect(this.clusterId);
+    try {
+      const instance = await this.conn.api.applications();
+      if (this.stopped) return 0;
+      this.onInstance(instance, Date.now());
+      if (this.round++ % 10 === 0 && this.conn.nodes) this.onRayNodes(await this.conn.nodes());
+    } catch (err) {
+      this.conn?.release();
+      this.conn = null;
+      throw err;
+    }
+    return Math.max(0, this.periodMs - (Date.now() - started));
+  }
+
+  protected override cleanup(): void {
+    this.conn?.release();
+    this.conn = null;
+  }
+}
+
+export function sshCollectors(
+  lease: Lease,
+  connect: ServeConnectorWithNodes,
+  metricsPort: number,
+): CollectorFactory {
+  return {
+    gpuStream: (nodeId, stream, periodMs, onLine) =>
+      new GpuStreamCollector(lease, nodeId, stream, periodMs, onLine),
+    metrics: (nodeId, periodMs, onPage) =>
+      new MetricsCollector(lease, nodeId, metricsPort, periodMs, onPage),
+    serve: (clusterId, periodMs, onInstance, onRayNodes) =>
+      new ServeCollector(connect, clusterId, periodMs, onInstance, onRayNodes),
+  };
+}
