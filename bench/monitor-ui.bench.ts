@@ -17,16 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CoreService, type Handlers } from '../core/api/core-service';
-import { EventBus } from '../core/api/event-bus';
-import { startBrowserServer } from '../core/server/browser-server';
-import {
-  RaydeckError,
-  seriesKey,
-  DEPLOYMENT_SERIES,
-  type MonitorSnapshot,
-  type SeriesDelta,
-} from '../shared';
+import { RENDERER_DIR, startMonitorStandIn } from '../e2e/support/monitor-stand-in';
+import { seriesKey, DEPLOYMENT_SERIES, type MonitorSnapshot, type SeriesDelta } from '../shared';
 import {
   deployment,
   fleet,
@@ -47,7 +39,6 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const NODES = Number(values.nodes);
 const GPUS = Number(values.gpus);
-const STATIC = path.join(ROOT, 'dist', 'renderer');
 const DEPLOYMENTS = [
   ['llm', 'LLMServer'],
   ['rag', 'Embedder'],
@@ -106,39 +97,17 @@ const ALL_KEYS = DEPLOYMENTS.flatMap(([app, name]) =>
 );
 
 async function main() {
-  if (!fs.existsSync(path.join(STATIC, 'index.html')))
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     throw new Error('dist/renderer is missing: run "npm run build:renderer" first.');
   let snap = buildSnapshot();
-  const bus = new EventBus();
-  const handlers = new Proxy({} as Handlers, {
-    get: (_t, method: string) => {
-      switch (method) {
-        case 'clusters.list':
-          return async () => [
-            { id: 'c1', name: 'fleet', createdAt: new Date().toISOString(), nodeCount: NODES },
-          ];
-        case 'monitor.subscribe':
-        case 'monitor.snapshot':
-          return async () => snap;
-        case 'monitor.unsubscribe':
-          return async () => ({ stopped: true });
-        case 'monitor.series':
-          return async ({ keys }: { keys: string[] }) => {
-            const now = Math.floor(Date.now() / 1000);
-            return { at: Date.now(), series: seriesAt(keys, now - 599, now) };
-          };
-        default:
-          return async () => {
-            throw new RaydeckError({
-              code: 'not_found',
-              message: `The bench core does not answer ${method}.`,
-            });
-          };
-      }
-    },
-  });
-  const service = new CoreService(handlers, bus, { error: () => {} });
-  const server = await startBrowserServer({ service, staticDir: STATIC, port: 0, log: () => {} });
+  const standIn = await startMonitorStandIn(
+    { id: 'c1', name: 'fleet', createdAt: new Date().toISOString(), nodeCount: NODES },
+    snap,
+  );
+  standIn.series = (keys) => {
+    const now = Math.floor(Date.now() / 1000);
+    return seriesAt(keys, now - 599, now);
+  };
   let tick = 0;
   const timer = setInterval(() => {
     tick++;
@@ -147,7 +116,8 @@ async function main() {
     const t = Math.floor(now / 1000);
     d.series = seriesAt(ALL_KEYS, t, t);
     snap = { ...snap, gpus: d.upserts.gpus };
-    bus.emit('monitor.delta', d);
+    standIn.snapshot = snap;
+    standIn.emit('monitor.delta', d);
   }, 1000);
 
   const browser = await launchChromium();
@@ -161,7 +131,7 @@ async function main() {
     await page.addInitScript(() => {
       (globalThis as { __RAYDECK_PERF__?: unknown[] }).__RAYDECK_PERF__ = [];
     });
-    await page.goto(server.url);
+    await page.goto(standIn.url);
     await page.getByTestId('connection-status').filter({ hasText: 'Connected' }).waitFor();
     await page.getByTestId('nav-monitor').click();
     await page.getByTestId('heatmap-canvas').waitFor({ timeout: 60_000 });
@@ -214,7 +184,7 @@ async function main() {
   } finally {
     clearInterval(timer);
     await browser.close();
-    await server.close();
+    await standIn.close();
   }
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(

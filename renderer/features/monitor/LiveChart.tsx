@@ -122,7 +122,12 @@ export function LiveChart({
         scales: {
           x: {
             time: true,
-            range: (_u, _min, max) => [max - windowS, max],
+            // Ends at the newest point or now, whichever is later: an empty chart shows the last
+            // minutes (not 1970), and a series that stopped shows its gap at the right.
+            range: (_u, _min, max) => {
+              const end = Math.max(Number.isFinite(max) ? max : 0, Date.now() / 1000);
+              return [end - windowS, end];
+            },
           },
           y: {
             range: (_u, min, max) => [yMin ?? Math.min(0, min), yMax ?? (max > 0 ? max * 1.1 : 1)],
