@@ -16,6 +16,20 @@ OPTIONS = {"device": str, "batch_size": int, "normalize_embeddings": bool, "trus
 DEFAULTS = {"batch_size": 32, "normalize_embeddings": False}
 
 
+def sentence_transformers(kind: str, stage_id: str) -> Any:
+    """The sentence_transformers module, or an error saying which stage and node lack it."""
+    try:
+        import sentence_transformers as st
+    except ImportError as e:
+        import socket
+
+        raise RuntimeError(
+            f"pipeline stage {stage_id!r} ({kind}): sentence-transformers is not installed on node {socket.gethostname()} "
+            f"({e}); Raydeck installs it with vLLM: run this stage on a node with vLLM (ray_actor_options.resources) "
+            "or install it into ~/.raydeck/venv") from e
+    return st
+
+
 def load_model(kind: str, stage_id: str, loader: Any, model: str, **kwargs: Any) -> Any:
     """Loads a sentence-transformers model; a failure says which stage and which model."""
     try:
@@ -26,11 +40,10 @@ def load_model(kind: str, stage_id: str, loader: Any, model: str, **kwargs: Any)
 
 class EmbeddingStage(PipelineStage):
     def __init__(self, stage_id: str, model: str, options: Dict[str, Any]):
-        from sentence_transformers import SentenceTransformer
-
         self.stage_id = stage_id
         self.options = options
-        self.model = load_model("embedding", stage_id, SentenceTransformer, model,
+        loader = sentence_transformers("embedding", stage_id).SentenceTransformer
+        self.model = load_model("embedding", stage_id, loader, model,
                                 device=options.get("device"), trust_remote_code=options.get("trust_remote_code"))
 
     async def answer(self, payload: Json, timings: Dict[str, float]) -> Json:

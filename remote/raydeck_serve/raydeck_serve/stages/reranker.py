@@ -11,7 +11,7 @@ from ray import serve
 from ..graph import Stage
 from ..protocol import Json, StageFailure, require_text, require_texts
 from .base import BoundStage, PipelineStage, checked_options, positive_int
-from .embedding import load_model
+from .embedding import load_model, sentence_transformers
 
 OPTIONS = {"top_n": int, "device": str, "batch_size": int, "max_length": int, "trust_remote_code": bool}
 DEFAULTS = {"top_n": 3, "batch_size": 32}
@@ -19,11 +19,10 @@ DEFAULTS = {"top_n": 3, "batch_size": 32}
 
 class RerankerStage(PipelineStage):
     def __init__(self, stage_id: str, model: str, options: Dict[str, Any]):
-        from sentence_transformers import CrossEncoder
-
         self.stage_id = stage_id
         self.options = options
-        self.model = load_model("reranker", stage_id, CrossEncoder, model, device=options.get("device"),
+        loader = sentence_transformers("reranker", stage_id).CrossEncoder
+        self.model = load_model("reranker", stage_id, loader, model, device=options.get("device"),
                                 max_length=options.get("max_length"), trust_remote_code=options.get("trust_remote_code"))
 
     async def answer(self, payload: Json, timings: Dict[str, float]) -> Json:
