@@ -23,6 +23,7 @@ import { nodeCheckCommand } from './commands/node-check';
 import { serveCommands } from './commands/serve';
 import { modelCommands } from './commands/model';
 import { pipelineCommands } from './commands/pipeline';
+import { monitorCommands } from './commands/monitor';
 import { forStream, oneLine } from './output';
 
 export const commands: CliCommand[] = [
@@ -36,6 +37,7 @@ export const commands: CliCommand[] = [
   ...modelCommands,
   ...serveCommands,
   ...pipelineCommands,
+  ...monitorCommands,
   apiCommand,
 ];
 

@@ -94,7 +94,11 @@ export class ClusterMonitor {
     const serve = this.factory.serve(
       this.clusterId,
       this.opts.periodMs,
-      (inst) => (this.instance = inst),
+      (inst) => {
+        const first = this.instance === null;
+        this.instance = inst;
+        if (first) this.tick(); // the first Serve state shows at once, not a period later
+      },
       (records) => (this.rayNodes = records),
     );
     this.collectors.push(serve);

@@ -59,7 +59,7 @@ type Started = MethodOutput<'serve.apply'>;
  * operation's log live from its first line (the diff, deletions on top, then Ray's messages and
  * replica counts); with --json one document at the end. Ctrl+C stops following (Ray goes on).
  */
-async function applyAndFollow(
+export async function applyAndFollow(
   ctx: CliContext,
   clusterId: string,
   json: boolean,
@@ -173,7 +173,7 @@ function historyLines(entries: ServeHistoryEntry[]): string[] {
   );
 }
 
-function positiveSeconds(value: string | boolean | undefined): number | null {
+export function positiveSeconds(value: string | boolean | undefined): number | null {
   if (typeof value !== 'string') return null;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
