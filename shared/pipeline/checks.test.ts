@@ -12,7 +12,7 @@ import {
   type LlmStage,
   type PipelineGraph,
 } from './graph';
-import { estimateVram } from './vram';
+import { estimateVram, modelFactsFromConfigJson } from './vram';
 
 const GPU_NODES = (gpus: number, mib = 81559, count = 1): PipelineClusterFacts => ({
   nodes: Array.from({ length: count }, (_, i) => ({ name: `gpu${i}`, gpus, gpuMemoryMiB: mib })),
@@ -301,6 +301,36 @@ describe('pipeline checks', () => {
     expect(est.weightsGiB).toBeLessThan(135);
     // 80 layers x 8 KV heads x 128 x 2 (K and V) x 2 bytes x 8192 tokens = 2.5 GiB
     expect(est.kvPerSequenceGiB).toBeCloseTo(2.5, 5);
+  });
+
+  it("the estimate from a config.json's numbers: the testbed's tiny Llama fits anything", () => {
+    const facts = modelFactsFromConfigJson({
+      architectures: ['LlamaForCausalLM'],
+      vocab_size: 2048,
+      hidden_size: 128,
+      intermediate_size: 256,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      tie_word_embeddings: true,
+    });
+    expect(facts).toEqual({
+      vocab_size: 2048,
+      hidden_size: 128,
+      intermediate_size: 256,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+    });
+    const g = llm(tpPipeline(1), 'llm', (s) => ({ ...s, model_facts: facts }));
+    const est = estimateVram(g.stages[1] as LlmStage)!;
+    expect(est.source).toBe('model_facts');
+    // 2 layers x 2 KV heads x head_dim 32 x 2 (K, V) x 2 bytes x 512 tokens = 256 KiB
+    expect(est.kvPerSequenceGiB * 1024 ** 3).toBe(262144);
+    expect(est.weightsGiB).toBeLessThan(0.01);
+    expect(
+      modelFactsFromConfigJson({ text_config: { num_hidden_layers: 40 }, vocab_size: 1 }),
+    ).toEqual({ num_hidden_layers: 40, vocab_size: 1 });
   });
 
   it('replicas that fit one by one but not all together on the large GPUs', () => {

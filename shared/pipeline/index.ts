@@ -2,7 +2,13 @@
 export * from './graph';
 export * from './checks';
 export { replicasOf, gpusPerReplica, llmWorkers } from './checks-resources';
-export { estimateVram, tensorParallelOf, dtypeBytes, type VramEstimate } from './vram';
+export {
+  estimateVram,
+  tensorParallelOf,
+  dtypeBytes,
+  modelFactsFromConfigJson,
+  type VramEstimate,
+} from './vram';
 export * from './fixtures';
 export { STAGE_OPTIONS, type StageOption } from './stage-options';
 export * from './compile';

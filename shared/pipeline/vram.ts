@@ -181,3 +181,33 @@ export function estimateVram(stage: LlmStage): VramEstimate | null {
 }
 
 export const gib = (v: number): string => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
+
+const FACT_KEYS = [
+  'num_hidden_layers',
+  'num_attention_heads',
+  'num_key_value_heads',
+  'hidden_size',
+  'head_dim',
+  'intermediate_size',
+  'vocab_size',
+] as const;
+
+/**
+ * An llm stage's `model_facts` from a model's config.json (Hugging Face), e.g. pasted in the
+ * side form or read from a local model folder; multimodal configs keep them in `text_config`.
+ */
+export function modelFactsFromConfigJson(config: unknown): ModelFacts {
+  const o = (typeof config === 'object' && config !== null ? config : {}) as Record<
+    string,
+    unknown
+  >;
+  const text = (
+    typeof o.text_config === 'object' && o.text_config !== null ? o.text_config : o
+  ) as Record<string, unknown>;
+  const facts: ModelFacts = {};
+  for (const key of FACT_KEYS) {
+    const v = num(text[key]) ?? num(o[key]);
+    if (v !== undefined && v > 0) facts[key] = v;
+  }
+  return facts;
+}
