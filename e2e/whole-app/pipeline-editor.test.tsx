@@ -7,6 +7,7 @@
  */
 import { act, fireEvent, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { moveStage } from '../../shared/pipeline';
 import { usePipelineEditor } from '../../renderer/features/pipeline/pipeline-store';
 import {
   press,
@@ -144,6 +145,10 @@ describe('Pipeline page: drawing', () => {
     h.renderApp();
     fireEvent.click(await screen.findByTestId('template-gateway'));
     await stageBox('router');
+    // A stage dragged far right and down (the drag's own edit, as onNodeDragStop makes it).
+    act(() => {
+      usePipelineEditor.getState().edit((g) => moveStage(g, 'api', [1500, 900]));
+    });
     const before = usePipelineEditor.getState().graph!.layout;
     fireEvent.click(screen.getByRole('button', { name: 'Tidy' }));
     await waitFor(() => expect(usePipelineEditor.getState().graph!.layout).not.toBe(before));
@@ -152,6 +157,8 @@ describe('Pipeline page: drawing', () => {
     expect(x('router')).toBeLessThan(x('llm_7b'));
     expect(x('llm_7b')).toBe(x('llm_70b'));
     press('z', { ctrl: true });
-    await waitFor(() => expect(usePipelineEditor.getState().graph!.layout).toEqual(before));
+    await waitFor(() =>
+      expect(usePipelineEditor.getState().graph!.layout.api).toEqual([1500, 900]),
+    );
   });
 });

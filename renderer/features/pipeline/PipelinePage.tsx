@@ -89,10 +89,12 @@ export function PipelinePage() {
     if (isDirty(usePipelineEditor.getState())) setDialog({ kind: 'replace', then });
     else then();
   };
-  const start = (g: PipelineGraph) => {
+  /** Opens a graph not read from a file; a template is laid out afresh (left to right). */
+  const start = (g: PipelineGraph, tidy = false) => {
     setDialog(null);
-    void withLayout(g).then((laid) => usePipelineEditor.getState().load(laid, null));
+    void withLayout(g, tidy).then((laid) => usePipelineEditor.getState().load(laid, null));
   };
+  const startTemplate = (g: PipelineGraph) => start(g, true);
   const doSave = () => {
     const s = usePipelineEditor.getState();
     if (!s.graph || s.graph.readOnly) return;
@@ -223,7 +225,7 @@ export function PipelinePage() {
           title="Draw a serving pipeline"
           text="Start from a template below, open a pipeline file or a Serve config Raydeck made, or start empty and add stages from the palette. Checks run as you draw; Deploy sends it to the cluster through the Serve review."
         >
-          <TemplateChooser onPick={start} />
+          <TemplateChooser onPick={startTemplate} />
           <div className="empty-actions">
             <button type="button" className="btn" onClick={() => setDialog({ kind: 'open' })}>
               Open…
@@ -251,7 +253,7 @@ export function PipelinePage() {
           }
         >
           <p className="muted">Start from a template, or with an empty canvas.</p>
-          <TemplateChooser onPick={start} />
+          <TemplateChooser onPick={startTemplate} />
         </Dialog>
       ) : null}
       {dialog?.kind === 'replace' ? (
@@ -289,7 +291,7 @@ export function PipelinePage() {
             })
           }
           onReadBack={readBack.mutateAsync}
-          onPick={start}
+          onPick={(g) => start(g)}
         />
       ) : null}
       {dialog?.kind === 'save' ? (
