@@ -330,6 +330,16 @@ describe('Monitor page', () => {
       'must be a number of dollars per hour',
     );
     fireEvent.change(input, { target: { value: '2.5' } });
+    // A delta carrying the (unchanged) cost view must not wipe what is being typed.
+    await h.emit('monitor.delta', {
+      clusterId: 'c1',
+      at: Date.now(),
+      series: {},
+      upserts: { ...none },
+      removed: { ...none },
+      cost: { ...h.core.snapshot.cost, rps: 4 },
+    });
+    expect((input as HTMLInputElement).value).toBe('2.5');
     fireEvent.click(within(panel).getByRole('button', { name: 'Save prices' }));
     await waitFor(() => expect(h.core.callsOf('monitor.setPrices')).toHaveLength(1));
     expect(h.core.callsOf('monitor.setPrices')[0]).toEqual({

@@ -4,7 +4,7 @@
  * at and the cost per 1M requests, and which nodes have no price yet.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { MonitorSnapshot } from '../../../shared';
+import type { MonitorPrices, MonitorSnapshot } from '../../../shared';
 import { ErrorBanner } from '../../ui';
 import { formatMeasured, formatUsd } from './monitor-model';
 import { useSetPrices } from './use-monitor';
@@ -50,10 +50,14 @@ export function CostPanel({
   );
   const [perNode, setPerNode] = useState<Drafts>(() => toDrafts(cost.prices.perNodeHour));
   const [perModel, setPerModel] = useState<Drafts>(() => toDrafts(cost.prices.perGpuModelHour));
+  // Saved prices changed (here or elsewhere): show them. Keyed by content, since every delta
+  // that carries cost brings a new object and would wipe what is being typed.
+  const savedKey = JSON.stringify(cost.prices);
   useEffect(() => {
-    setPerNode(toDrafts(cost.prices.perNodeHour));
-    setPerModel(toDrafts(cost.prices.perGpuModelHour));
-  }, [cost.prices]);
+    const saved = JSON.parse(savedKey) as MonitorPrices;
+    setPerNode(toDrafts(saved.perNodeHour));
+    setPerModel(toDrafts(saved.perGpuModelHour));
+  }, [savedKey]);
   const save = useSetPrices(clusterId);
   const nodeCh = priceChanges(perNode, cost.prices.perNodeHour);
   const modelCh = priceChanges(perModel, cost.prices.perGpuModelHour);
