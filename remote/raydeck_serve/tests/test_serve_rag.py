@@ -113,3 +113,19 @@ def test_bad_requests_name_the_stage_that_refused(rag):
     assert status == 400 and answer["stage"] == "embed"
     status, answer = rag.post("/rag/rerank", {"query": QUERY, "candidates": CANDIDATES, "top_n": 0})
     assert status == 400 and answer["stage"] == "rerank"
+
+
+def test_a_model_that_does_not_load_fails_the_deploy_naming_the_stage_and_model(serve_session):
+    from ray import serve
+
+    pipeline = {"format": 1, "name": "nomodel", "stages": [
+        {"id": "embed", "kind": "embedding", "model": "/nonexistent/tiny-embed", "options": {"device": "cpu"}},
+        {"id": "api", "kind": "ingress", "routes": {"/embed": "embed"}},
+    ]}
+    states = serve_session.deploy(app_config("nomodel", pipeline, small(["embed", "api"])))
+    try:
+        assert states["nomodel"].status == "DEPLOY_FAILED"
+        message = serve.status().applications["nomodel"].deployments["embed"].message
+        assert "pipeline stage 'embed' (embedding): could not load model '/nonexistent/tiny-embed'" in message
+    finally:
+        serve.delete("nomodel")
