@@ -48,6 +48,12 @@ describe('Monitor page in Chromium', () => {
     expect(await mp.total('gpus-hot')).toBe('1');
     expect(await mp.total('gpus-no-value')).toBe('2');
     await page.getByTestId('heatmap-canvas').waitFor();
+    const unsupported = await mp.gpuTooltip('n1', 1);
+    expect(unsupported).toContain('GPU 1');
+    expect(unsupported).toContain('Utilization no value');
+    expect(unsupported).not.toContain('Utilization 0');
+    expect(await mp.gpuTooltip('n2', 0)).toContain('LOST');
+    expect(await mp.gpuTooltip('n2', 1)).toContain('HOT');
     await page.screenshot({ path: 'e2e/artifacts/monitor-overview.png' }).catch(() => {});
 
     await mp.openDeployment('llm', 'LLMServer');

@@ -91,6 +91,36 @@ export class MonitorPage {
     return t.locator('.total-value').innerText();
   }
 
+  /**
+   * Hovers GPU `gpu` of node `nodeId` on the overview's heat map and returns the tooltip's text
+   * (its facts spelled out: "Utilization no value", "LOST", "HOT"); the canvas tells where its
+   * cells are (data-node-order, data-geometry).
+   */
+  async gpuTooltip(nodeId: string, gpu: number): Promise<string> {
+    await this.showView('overview');
+    const canvas = this.page.getByTestId('heatmap-canvas');
+    const order = ((await canvas.getAttribute('data-node-order')) ?? '').split(' ');
+    const i = order.indexOf(nodeId);
+    if (i < 0) throw new Error(`The heat map has no node ${nodeId} (it has ${order.join(', ')})`);
+    const g = JSON.parse((await canvas.getAttribute('data-geometry')) ?? '{}') as {
+      cell: number;
+      gap: number;
+      labelW: number;
+      rowH: number;
+      rowCount: number;
+      blockW: number;
+      blockGap: number;
+    };
+    const col = Math.floor(i / g.rowCount);
+    const row = i % g.rowCount;
+    const x = col * (g.blockW + g.blockGap) + g.labelW + gpu * (g.cell + g.gap) + g.cell / 2;
+    const y = row * g.rowH + g.rowH / 2;
+    await canvas.hover({ position: { x, y } });
+    const tip = this.page.getByTestId('heatmap-tooltip');
+    await tip.waitFor();
+    return tip.innerText();
+  }
+
   /** Opens deployment `app`/`name` on the deployments view. */
   async openDeployment(app: string, name: string): Promise<Locator> {
     await this.showView('deployments');

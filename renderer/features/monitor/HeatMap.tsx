@@ -14,6 +14,7 @@ import {
   cellTooltip,
   heatLayout,
   hitTest,
+  HEAT_GEOMETRY,
   type HeatLayout,
   type HeatRow,
 } from './heatmap-cells';
@@ -173,6 +174,16 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
         data-testid="heatmap-canvas"
         data-nodes={rows.length}
         data-cells={rows.reduce((n, r) => n + r.cells.length, 0)}
+        data-node-order={rows.map((r) => r.node.nodeId).join(' ')}
+        data-geometry={JSON.stringify({
+          cell: layout.cell,
+          gap: layout.gap,
+          labelW: layout.labelW,
+          rowH: layout.rowH,
+          rowCount: layout.rowCount,
+          blockW: layout.blockW,
+          blockGap: HEAT_GEOMETRY.blockGap,
+        })}
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}
       />
