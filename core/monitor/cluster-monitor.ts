@@ -40,6 +40,8 @@ export interface ClusterMonitorOptions {
   emitEvents: (events: MonitorSnapshot['events']) => void;
   emitAlerts: (alerts: MonitorSnapshot['alerts']) => void;
   now?: () => number;
+  /** Tick on a timer every period (default); false: the caller calls tick() (the fleet bench). */
+  autoTick?: boolean;
 }
 
 interface NodeFeed {
@@ -103,8 +105,10 @@ export class ClusterMonitor {
     );
     this.collectors.push(serve);
     serve.start();
-    this.ticker = setInterval(() => this.tick(), this.opts.periodMs);
-    this.ticker.unref?.();
+    if (this.opts.autoTick !== false) {
+      this.ticker = setInterval(() => this.tick(), this.opts.periodMs);
+      this.ticker.unref?.();
+    }
     this.tick();
   }
 

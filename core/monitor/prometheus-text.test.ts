@@ -205,6 +205,24 @@ describe('prometheus text format corners', () => {
     expect(changed.samples.filter((s) => s.labels.replica === '2vqiibm7')).toHaveLength(before - 1);
   });
 
+  it('reads new values and timestamps on a repeated page (the line memo), and a malformed value there', () => {
+    const parser = new PromTextParser();
+    const page = (v: string, ts = '') => `# TYPE a counter\na_total{x="1"} ${v}${ts}\nb{y="2"} 7\n`;
+    parser.parse(page('1'));
+    const again = parser.parse(page('2.5', ' 1700000000000'));
+    expect(again.samples.map((s) => [s.name, s.value, s.timestamp])).toEqual([
+      ['a_total', 2.5, 1700000000000],
+      ['b', 7, null],
+    ]);
+    expect(again.families.map((f) => [f.name, f.type, f.samples.length])).toEqual([
+      ['a', 'counter', 1],
+      ['b', 'untyped', 1],
+    ]);
+    const bad = parser.parse(page('oops'));
+    expect(bad.samples.map((s) => s.value)).toEqual([7]);
+    expect(bad.problems[0]!.message).toMatch(/bad value 'oops'/);
+  });
+
   it('keeps only the wanted prefixes when asked', () => {
     const page = new PromTextParser({ keepPrefixes: ['ray_serve_', 'ray_vllm_'] }).parse(
       read(FIXTURES[1]!),

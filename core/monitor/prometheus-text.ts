@@ -98,6 +98,8 @@ export class PromTextParser {
   private readonly keyStrings = new Map<string, string>();
   /** The label keys and sets of the previous page by sample position: a node's next page mostly repeats them. */
   private prevKeys: string[] = [];
+  /** The previous page's sample lines up to their value: a line that starts the same needs only its value read. */
+  private prevLines: (LineMemo | undefined)[] = [];
   private prevLabels: Labels[] = [];
   private readonly maxInterned: number;
   private readonly keep: readonly string[] | null;
@@ -128,6 +130,8 @@ export class PromTextParser {
     const prevLabels = this.prevLabels;
     const keys: string[] = [];
     const sets: Labels[] = [];
+    const prevLines = this.prevLines;
+    const lines: (LineMemo | undefined)[] = [];
     let lineNo = 0;
     let i = 0;
 
@@ -168,6 +172,22 @@ export class PromTextParser {
         i = next;
         continue;
       }
+      // Fast path: the same name and labels as the previous page's line at this position.
+      const memo = prevLines[samples.length];
+      if (memo !== undefined && text.startsWith(memo.prefix, p)) {
+        const value = readValue(text, p + memo.prefix.length, e);
+        if (value !== undefined) {
+          const family = byName.get(memo.family) ?? familyOf(memo.family);
+          current = family;
+          lines[samples.length] = memo;
+          const s = new PromSample(memo.name, memo.labels, memo.labelKey, value, scratchTimestamp);
+          samples.push(s);
+          family.samples.push(s);
+          i = next;
+          continue;
+        }
+      }
+      const lineStart = p;
       if (keep && !keptAt(text, p, keep)) {
         i = next;
         continue;
@@ -264,12 +284,27 @@ export class PromTextParser {
         current = family ?? familyOf(name);
         name = current.name === name ? current.name : nameOf(current, k + 1);
       }
+      const m = prevLines[samples.length];
+      lines[samples.length] =
+        m !== undefined &&
+        m.name === name &&
+        m.labelKey === labelKey &&
+        text.startsWith(m.prefix, lineStart)
+          ? m
+          : {
+              prefix: detach(text.slice(lineStart, vStart)),
+              name,
+              family: current!.name,
+              labels,
+              labelKey,
+            };
       const s = new PromSample(name, labels, labelKey, value, timestamp);
       samples.push(s);
       current!.samples.push(s);
       i = next;
     }
     this.prevKeys = keys;
+    this.prevLines = lines;
     this.prevLabels = sets;
     return { samples, families, problems };
   }
@@ -328,6 +363,37 @@ export class PromTextParser {
     }
     return Object.freeze(out);
   }
+}
+
+interface LineMemo {
+  /** The line up to its value (name, labels, spaces), a flat copy. */
+  prefix: string;
+  name: string;
+  family: string;
+  labels: Labels;
+  labelKey: string;
+}
+
+/** The timestamp readValue found (null: none); a module scratch slot, so the fast path allocates nothing. */
+let scratchTimestamp: number | null = null;
+
+/** The value (and timestamp, into scratchTimestamp) from q to the line end e; undefined when malformed. */
+function readValue(text: string, q: number, e: number): number | undefined {
+  let c: number;
+  const vStart = q;
+  while (q < e && (c = text.charCodeAt(q)) !== SP && c !== TAB) q++;
+  const value = parseNumber(text, vStart, q);
+  if (value === undefined) return undefined;
+  while (q < e && ((c = text.charCodeAt(q)) === SP || c === TAB)) q++;
+  scratchTimestamp = null;
+  if (q < e) {
+    const tStart = q;
+    while (q < e && (c = text.charCodeAt(q)) !== SP && c !== TAB) q++;
+    const t = parseNumber(text, tStart, q);
+    if (t === undefined || !Number.isInteger(t) || q < e) return undefined;
+    scratchTimestamp = t;
+  }
+  return value;
 }
 
 /** Parses a page with a fresh parser (nothing interned from earlier pages). */

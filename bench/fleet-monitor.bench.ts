@@ -1,0 +1,258 @@
+/**
+ * Benchmark: the core's monitor on a simulated fleet — 512 nodes x 8 GPUs at 1 Hz — through the
+ * same pipeline as a real cluster (nvidia-smi CSV lines cut into blocks, Prometheus pages parsed
+ * with the prefix filter, per-deployment metrics, views, alerts, timeline, deltas serialized as a
+ * transport would), with the SSH collectors replaced by a generator: each second every node
+ * gets its 8 GPU rows and its metrics page (a worker's Serve + vLLM part of the live Ray 2.60
+ * capture, counters moving), and Serve's status lists one replica per GPU.
+ * Reports the process's CPU (% of one core, process.cpuUsage, generator included), heap and RSS
+ * at the end of the first minute and of the last, and the largest delta.
+ *
+ *   npm run bench:fleet                 # 10 minutes
+ *   npm run bench:fleet -- --minutes 1  # quick
+ *   npm run bench:fleet -- --nodes 64 --metrics-every 5
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClusterNode } from '../shared/domain/node';
+import type { ServeInstance, ServeReplica } from '../shared/serve/status';
+import { ClusterMonitor } from '../core/monitor/cluster-monitor';
+import type { Collector, CollectorFactory } from '../core/monitor/collector';
+import { NO_PRICES } from '../core/monitor/cost';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const MINUTES = arg('minutes', 10);
+const NODES = arg('nodes', 512);
+const GPUS = arg('gpus', 8);
+const METRICS_EVERY = arg('metrics-every', 1);
+/** Seconds per measurement window (a minute; shorter for runs under a minute). */
+const WINDOW = Math.max(1, Math.min(60, Math.round(MINUTES * 60)));
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CAPTURE = path.resolve(
+  ROOT,
+  '../shared/reference/vllm-captures/ray-2.60-serve-llm-cpu-metrics.txt',
+);
+
+// A worker node's page: the Serve and vLLM lines of the capture (its replicas' metrics), 60 variants with moving counters.
+const serveLines = fs
+  .readFileSync(CAPTURE, 'utf8')
+  .split('\n')
+  .filter((l) => /^(# (HELP|TYPE) )?ray_(serve|vllm)_/.test(l));
+const pages: Buffer[] = Array.from({ length: 60 }, (_, k) =>
+  Buffer.from(
+    `${serveLines.map((l) => (l.startsWith('#') || !/_total\{|_count\{|_sum\{|_bucket\{/.test(l) ? l : l.replace(/ ([0-9.e+]+)$/, (_m, v: string) => ` ${Number(v) + k * 7}`))).join('\n')}\n`,
+  ),
+);
+
+const nodes: ClusterNode[] = Array.from(
+  { length: NODES },
+  (_, i) =>
+    ({
+      id: `n${i}`,
+      clusterId: 'fleet',
+      name: `node${i}`,
+      host: `10.${(i >> 8) & 255}.${i & 255}.1`,
+      port: 22,
+      user: 'ray',
+      auth: { kind: 'agent' },
+      jumpNodeId: null,
+      role: i === 0 ? 'head' : 'worker',
+      hasSecret: false,
+      vouchedFingerprints: [],
+      createdAt: '',
+    }) as ClusterNode,
+);
+
+const replicas: ServeReplica[] = nodes.flatMap((n, i) =>
+  Array.from({ length: GPUS }, (_, g) => ({
+    replicaId: `r${i}x${g}`,
+    state: 'RUNNING' as const,
+    nodeId: `ray-${i}`,
+    nodeIp: n.host,
+    pid: 1000 + g,
+    startedAt: 1,
+    actorName: null,
+    logFile: null,
+  })),
+);
+const instance: ServeInstance = {
+  serveRunning: true,
+  proxyLocation: 'EveryNode',
+  httpOptions: null,
+  grpcOptions: null,
+  proxies: [],
+  targetCapacity: null,
+  applications: [
+    {
+      name: 'llm',
+      routePrefix: '/',
+      status: 'RUNNING',
+      message: '',
+      lastDeployedAt: 1,
+      source: 'declarative',
+      deployedConfig: { name: 'llm' },
+      ingressDeployment: 'LLMServer:tiny-llama',
+      deployments: [
+        {
+          name: 'LLMServer:tiny-llama',
+          status: 'HEALTHY',
+          statusTrigger: 'UNSPECIFIED',
+          message: '',
+          replicas,
+          pendingReason: null,
+          requiredResources: { GPU: 1, CPU: 1 },
+          autoscaling: null,
+          counts: {
+            desired: replicas.length,
+            running: replicas.length,
+            starting: 0,
+            pending: 0,
+            stopping: 0,
+          },
+        },
+      ],
+    },
+  ],
+};
+
+class Fed implements Collector {
+  status: Collector['status'];
+  constructor(kind: Collector['status']['kind'], nodeId: string | null) {
+    this.status = {
+      key: `${kind}:${nodeId ?? 'cluster'}`,
+      kind,
+      nodeId,
+      state: 'stopped',
+      message: null,
+    };
+  }
+  start() {
+    this.status.state = 'running';
+  }
+  stop() {
+    this.status.state = 'stopped';
+  }
+}
+
+const gpuFeeds: [string, (line: string, at: number) => void][] = [];
+const pageFeeds: [string, (page: Buffer, at: number) => void][] = [];
+let serveFeed: ((i: ServeInstance, at: number) => void) | null = null;
+const factory: CollectorFactory = {
+  gpuStream: (nodeId, stream, _p, onLine) => {
+    if (stream === 'gpu') gpuFeeds.push([nodeId, onLine]);
+    return new Fed(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
+  },
+  metrics: (nodeId, _p, onPage) => {
+    pageFeeds.push([nodeId, onPage]);
+    return new Fed('metrics', nodeId);
+  },
+  serve: (_c, _p, onInstance) => {
+    serveFeed = onInstance;
+    return new Fed('serve', null);
+  },
+};
+
+let maxDeltaBytes = 0;
+let deltaBytes = 0;
+const monitor = new ClusterMonitor('fleet', nodes, factory, NO_PRICES, {
+  periodMs: 1000,
+  autoTick: false, // ticked after each simulated second: CPU per second is measured, not starved by a busy machine
+  appsPeriodMs: 5000,
+  hotC: 85,
+  emitDelta: (d) => {
+    const n = JSON.stringify(d).length; // what a transport would send
+    deltaBytes += n;
+    maxDeltaBytes = Math.max(maxDeltaBytes, n);
+  },
+  emitEvents: () => {},
+  emitAlerts: () => {},
+});
+
+const uuids = nodes.map((_, i) =>
+  Array.from(
+    { length: GPUS },
+    (_g, g) => `GPU-${String(i).padStart(8, '0')}-0000-0000-0000-${String(g).padStart(12, '0')}`,
+  ),
+);
+function second(s: number): void {
+  const at = Date.now();
+  serveFeed?.(instance, at);
+  for (let i = 0; i < gpuFeeds.length; i++) {
+    const [, feed] = gpuFeeds[i]!;
+    for (let g = 0; g < GPUS; g++) {
+      const util = (s * 7 + i * 3 + g * 11) % 101;
+      feed(
+        `${g}, ${uuids[i]![g]}, NVIDIA H100 80GB HBM3, ${util}, ${20000 + util * 100}, 81559, ${35 + (util >> 2)}, ${(70 + util * 5.6).toFixed(2)}`,
+        at,
+      );
+    }
+  }
+  if (s % METRICS_EVERY === 0) for (const [, feed] of pageFeeds) feed(pages[s % pages.length]!, at);
+}
+
+const mb = (x: number) => (x / 1048576).toFixed(1);
+async function main() {
+  console.log(
+    `fleet: ${NODES} nodes x ${GPUS} GPUs, ${MINUTES} min at 1 Hz; metrics page ${mb(pages[0]!.length)} MiB per node every ${METRICS_EVERY} s; node ${process.version}`,
+  );
+  monitor.start();
+  const startCpu = process.cpuUsage();
+  const t0 = performance.now();
+  const perMinute: {
+    cpuPct: number;
+    wallS: number;
+    heapMiB: number;
+    rssMiB: number;
+    deltaKiB: number;
+  }[] = [];
+  let minuteCpu = process.cpuUsage();
+  let minuteT = performance.now();
+  for (let s = 0; s < MINUTES * 60; s++) {
+    const due = t0 + (s + 1) * 1000;
+    second(s);
+    monitor.tick();
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if ((s + 1) % WINDOW === 0) {
+      const c = process.cpuUsage(minuteCpu);
+      const wall = performance.now() - minuteT;
+      const m = process.memoryUsage();
+      perMinute.push({
+        cpuPct: ((c.user + c.system) / 1000 / (WINDOW * 1000)) * 100,
+        wallS: wall / 1000,
+        heapMiB: m.heapUsed / 1048576,
+        rssMiB: m.rss / 1048576,
+        deltaKiB: deltaBytes / WINDOW / 1024,
+      });
+      deltaBytes = 0;
+      const p = perMinute[perMinute.length - 1]!;
+      console.log(
+        `window ${perMinute.length} (${WINDOW} simulated s, ${p.wallS.toFixed(0)} s wall): CPU ${p.cpuPct.toFixed(1)}% of a core, heap ${p.heapMiB.toFixed(1)} MiB, RSS ${p.rssMiB.toFixed(1)} MiB, deltas ${p.deltaKiB.toFixed(0)} KiB/s`,
+      );
+      minuteCpu = process.cpuUsage();
+      minuteT = performance.now();
+    }
+  }
+
+  monitor.stop();
+  const total = process.cpuUsage(startCpu);
+  const wall = performance.now() - t0;
+  const first = perMinute[0]!;
+  const last = perMinute[perMinute.length - 1]!;
+  const snap = monitor.snapshot();
+  console.log(
+    `snapshot: ${snap.gpus.length} GPUs, ${snap.replicas.length} replicas, ${snap.deployments.length} deployments; largest delta ${mb(maxDeltaBytes)} MiB`,
+  );
+  console.log(
+    `CPU over the run: ${(((total.user + total.system) / 1000 / (MINUTES * 60_000)) * 100).toFixed(1)}% of a core per simulated second (target < 25%); wall ${(wall / 1000).toFixed(0)} s for ${MINUTES * 60} simulated s`,
+  );
+  console.log(
+    `heap first window -> last: ${first.heapMiB.toFixed(1)} -> ${last.heapMiB.toFixed(1)} MiB (${(((last.heapMiB - first.heapMiB) / first.heapMiB) * 100).toFixed(1)}%); RSS ${first.rssMiB.toFixed(1)} -> ${last.rssMiB.toFixed(1)} MiB (${(((last.rssMiB - first.rssMiB) / first.rssMiB) * 100).toFixed(1)}%) (target flat, +-5%)`,
+  );
+}
+
+void main();
