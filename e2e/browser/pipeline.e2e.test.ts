@@ -67,5 +67,13 @@ describe('Pipeline page in Chromium', () => {
     await pipeline.openFile('rag-e2e.pipeline.yaml');
     await pipeline.stage('rerank').waitFor();
     expect((await pipeline.stageIds()).sort()).toEqual(['api', 'embed', 'llm', 'rag', 'rerank']);
+
+    // An edge drawn with the mouse: rag's embedding port onto a new embedding stage.
+    const added = await pipeline.addStage('Embedding');
+    expect(added).toBe('embedding');
+    await pipeline.page.getByRole('button', { name: 'Tidy' }).click();
+    // Tidy ends with a 200 ms fit-view animation: drag once the handles stopped moving.
+    await page.waitForTimeout(500);
+    await pipeline.connectByDrag('rag', 'embedding', 'embedding');
   });
 });

@@ -164,6 +164,17 @@ export class PipelinePage {
       .waitFor();
   }
 
+  /** Draws an edge on the canvas: drags port `port` of stage `from` onto stage `to`'s input handle. */
+  async connectByDrag(from: string, port: string, to: string): Promise<void> {
+    const source = this.stage(from).locator(`.react-flow__handle[data-handleid="port:${port}"]`);
+    const target = this.stage(to).locator('.react-flow__handle[data-handleid="in"]');
+    await source.dragTo(target);
+    await this.stage(from)
+      .locator(`[data-testid="stage-port"][data-port="${port}"]`)
+      .filter({ hasText: `→ ${to}` })
+      .waitFor();
+  }
+
   /** Waits until the checks caught up with the last change. */
   async waitForChecks(): Promise<void> {
     await this.page

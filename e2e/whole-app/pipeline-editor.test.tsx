@@ -161,4 +161,26 @@ describe('Pipeline page: drawing', () => {
       expect(usePipelineEditor.getState().graph!.layout.api).toEqual([1500, 900]),
     );
   });
+
+  it('a selected edge unbinds with Delete: the port shows unbound and the check says what is missing', async () => {
+    await h.start();
+    h.renderApp();
+    fireEvent.click(await screen.findByTestId('template-rag'));
+    await stageBox('rag');
+    const edge = await waitFor(() => {
+      const el = document.querySelector<SVGElement>('[aria-label="rag reranker calls rerank"]');
+      if (!el) throw new Error('no edge rag -> rerank');
+      return el;
+    });
+    fireEvent.click(edge);
+    press('Delete');
+    const port = () =>
+      document.querySelector(
+        '[data-stage="rag"] [data-testid="stage-port"][data-port="reranker"]',
+      )!;
+    await waitFor(() => expect(port().textContent).toBe('rerankerunbound'));
+    expect((await stageChecks('rag')).join('\n')).toMatch(/reranker/);
+    press('z', { ctrl: true });
+    await waitFor(() => expect(port().textContent).toBe('reranker→ rerank'));
+  });
 });

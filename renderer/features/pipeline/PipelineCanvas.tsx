@@ -5,7 +5,7 @@
  * from the palette to add one. Selection follows the editor store; Delete, undo and the
  * clipboard are the page's keyboard handler, so every change is one undoable edit.
  */
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   Controls,
@@ -29,6 +29,7 @@ import {
   type StageKind,
 } from '../../../shared/pipeline';
 import { addStageOfKind, inputPorts } from './graph-model';
+import { withLayout } from './layout';
 import { usePipelineEditor } from './pipeline-store';
 import { IN_HANDLE, StageNode, portHandleId, type StageFlowNode } from './StageNode';
 
@@ -90,8 +91,8 @@ export interface PipelineCanvasProps {
   /** Edges the user selected (to unbind with Delete), reported up. */
   onEdgeSelection(ids: string[]): void;
   onError(message: string | null): void;
-  /** Changes when the view should fit the drawing again (after Tidy). */
-  fitKey: number;
+  /** Changes when the user asks for Tidy: lay every stage out at its drawn size, then fit the view. */
+  tidyKey: number;
 }
 
 export function PipelineCanvas({
@@ -99,22 +100,40 @@ export function PipelineCanvas({
   checks,
   onEdgeSelection,
   onError,
-  fitKey,
+  tidyKey,
 }: PipelineCanvasProps) {
   const selection = usePipelineEditor((s) => s.selection);
   const { edit, select } = usePipelineEditor.getState();
   const flow = useReactFlow();
-  const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+  const selectedEdgesRef = useRef<ReadonlySet<string>>(selectedEdges);
   const derived = useMemo(() => toNodes(graph, checks, selection), [graph, checks, selection]);
   // xyflow measures and drags its own copy; the graph replaces it whenever it changes.
   const [nodes, setNodes] = useState<StageFlowNode[]>(derived);
   useEffect(() => setNodes(derived), [derived]);
+  // Only a Tidy asked while this canvas shows (a new graph starts a new canvas with the old key).
+  const tidyAtMount = useRef(tidyKey);
   useEffect(() => {
-    if (!fitKey) return;
-    // After the moved nodes rendered.
-    const t = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }), 50);
-    return () => clearTimeout(t);
-  }, [fitKey, flow]);
+    if (tidyKey === tidyAtMount.current) return;
+    let alive = true;
+    const g = usePipelineEditor.getState().graph;
+    if (!g) return;
+    const sizes = Object.fromEntries(
+      flow
+        .getNodes()
+        .filter((n) => n.measured?.width && n.measured.height)
+        .map((n) => [n.id, { width: n.measured!.width!, height: n.measured!.height! }]),
+    );
+    void withLayout(g, true, sizes).then((laid) => {
+      if (!alive) return;
+      edit((cur) => ({ ...cur, layout: laid.layout }));
+      // After the moved nodes rendered.
+      setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }), 50);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [tidyKey, flow, edit]);
   const edges = useMemo(() => toEdges(graph, selectedEdges), [graph, selectedEdges]);
 
   // Selection goes to the store at once (not through onSelectionChange, which fires after the
@@ -138,15 +157,14 @@ export function PipelineCanvas({
     (changes: EdgeChange[]) => {
       const picks = changes.filter((c) => c.type === 'select');
       if (!picks.length) return;
-      setSelectedEdges((cur) => {
-        const next = new Set(cur);
-        for (const c of picks) {
-          if (c.selected) next.add(c.id);
-          else next.delete(c.id);
-        }
-        onEdgeSelection([...next]);
-        return next;
-      });
+      const next = new Set(selectedEdgesRef.current);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      selectedEdgesRef.current = next;
+      setSelectedEdges(next);
+      onEdgeSelection([...next]);
     },
     [onEdgeSelection],
   );

@@ -80,7 +80,7 @@ export function PipelinePage() {
   });
   const tryIt = useTryPipeline(clusterId);
   const [problem, setProblem] = useState<string | null>(null);
-  const [fitKey, setFitKey] = useState(0);
+  const [tidyKey, setTidyKey] = useState(0);
   const selectedEdges = useRef<string[]>([]);
   const onEdgeSelection = useCallback((ids: string[]) => void (selectedEdges.current = ids), []);
 
@@ -116,14 +116,7 @@ export function PipelinePage() {
     setProblem(refused);
     if (!refused) ed.select([id]);
   };
-  const tidy = () => {
-    const g = usePipelineEditor.getState().graph;
-    if (!g) return;
-    void withLayout(g, true).then((laid) => {
-      usePipelineEditor.getState().edit((cur) => ({ ...cur, layout: laid.layout }));
-      setFitKey((k) => k + 1);
-    });
-  };
+  const tidy = () => setTidyKey((k) => k + 1);
   const doCompile = () => {
     const g = usePipelineEditor.getState().graph;
     if (!g) return;
@@ -190,7 +183,7 @@ export function PipelinePage() {
                 checks={checks}
                 onEdgeSelection={onEdgeSelection}
                 onError={setProblem}
-                fitKey={fitKey}
+                tidyKey={tidyKey}
               />
             </ReactFlowProvider>
             {selected ? (

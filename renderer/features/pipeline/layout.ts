@@ -38,7 +38,7 @@ export async function layoutStages(
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '40',
+      'elk.spacing.nodeNode': '50',
       'elk.layered.spacing.nodeNodeBetweenLayers': '90',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
@@ -52,11 +52,24 @@ export async function layoutStages(
   return out;
 }
 
-/** Fills in positions for stages that have none (a template, a config read back). */
-export async function withLayout(graph: PipelineGraph, all = false): Promise<PipelineGraph> {
+/** A box's size before it was drawn: taller for each port it lists. */
+function estimatedBox(graph: PipelineGraph, id: string): { width: number; height: number } {
+  const ports = edgesOf(graph).filter((e) => e.from === id).length;
+  return { width: STAGE_BOX.width, height: STAGE_BOX.height + 18 * ports };
+}
+
+/**
+ * Fills in positions for stages that have none (a template, a config read back), or lays out
+ * every stage (`all`: Tidy). `sizes` are the boxes as drawn (taller with check messages).
+ */
+export async function withLayout(
+  graph: PipelineGraph,
+  all = false,
+  sizes: Record<string, { width: number; height: number }> = {},
+): Promise<PipelineGraph> {
   if (!all && graph.stages.every((s) => graph.layout[s.id])) return graph;
   const positions = await layoutStages(
-    graph.stages.map((s) => ({ id: s.id, ...STAGE_BOX })),
+    graph.stages.map((s) => ({ id: s.id, ...(sizes[s.id] ?? estimatedBox(graph, s.id)) })),
     edgesOf(graph).map((e) => ({ from: e.from, to: e.to })),
   );
   return { ...graph, layout: all ? positions : { ...positions, ...graph.layout } };
