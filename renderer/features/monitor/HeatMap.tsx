@@ -14,7 +14,6 @@ import {
   cellTooltip,
   heatLayout,
   hitTest,
-  HEAT_GEOMETRY,
   type HeatLayout,
   type HeatRow,
 } from './heatmap-cells';
@@ -54,7 +53,7 @@ export function drawLabels(ctx: CanvasRenderingContext2D, rows: readonly HeatRow
     mono: cssVar('--mono', 'monospace'),
   };
   ctx.clearRect(0, 0, l.width, l.height);
-  ctx.font = `11px ${c.mono}`;
+  ctx.font = `${l.fontPx}px ${c.mono}`;
   ctx.textBaseline = 'middle';
   rows.forEach((row, i) => {
     const o = blockOrigin(l, i);
@@ -182,7 +181,7 @@ export function HeatMap({ rows, label }: { rows: readonly HeatRow[]; label: stri
           rowH: layout.rowH,
           rowCount: layout.rowCount,
           blockW: layout.blockW,
-          blockGap: HEAT_GEOMETRY.blockGap,
+          blockGap: layout.blockGap,
         })}
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}

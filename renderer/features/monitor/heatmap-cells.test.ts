@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cellOrigin,
+  COMPACT_GEOMETRY,
   cellTooltip,
   heatCell,
   heatLayout,
@@ -91,6 +92,30 @@ describe('heat map layout', () => {
     const o = cellOrigin(l, 5, 0);
     expect(hitTest(l, rows, o.x - l.labelW + 2, o.y + 2)).toEqual({ row: 5, cell: null });
     expect(hitTest(l, rows, -1, 5)).toBeNull();
+  });
+
+  it('a fleet gets the compact geometry, as wide as its blocks, and the pointer still finds every cell', () => {
+    const fleetNodes = Array.from({ length: 512 }, (_, i) => node(`f${i}`, { name: `gpu-${i}` }));
+    const fleetRows = heatRows(
+      fleetNodes,
+      fleetNodes.flatMap((n) => Array.from({ length: 8 }, (_, k) => gpu(n.nodeId, k))),
+      'util',
+    );
+    const l = heatLayout(fleetRows, 1400);
+    expect(l.cell).toBe(COMPACT_GEOMETRY.cell);
+    expect(l.width).toBeLessThanOrEqual(1400);
+    expect(l.width).toBe(l.columns * (l.blockW + l.blockGap) - l.blockGap);
+    for (const [i, c] of [
+      [0, 0],
+      [300, 5],
+      [511, 7],
+    ] as const) {
+      const o = cellOrigin(l, i, c);
+      expect(hitTest(l, fleetRows, o.x + l.cell / 2, o.y + l.cell / 2)).toEqual({
+        row: i,
+        cell: c,
+      });
+    }
   });
 
   it('the tooltip spells out no value, lost and hot', () => {

@@ -107,16 +107,40 @@ export interface HeatLayout {
   perBlock: number;
   blockW: number;
   rowH: number;
+  blockGap: number;
+  /** Node-name font size (px). */
+  fontPx: number;
   columns: number;
   width: number;
   height: number;
   rowCount: number;
 }
 
-export const HEAT_GEOMETRY = { cell: 14, gap: 2, labelW: 96, blockGap: 16, rowH: 18 } as const;
+export const HEAT_GEOMETRY = {
+  cell: 14,
+  gap: 2,
+  labelW: 96,
+  blockGap: 16,
+  rowH: 18,
+  fontPx: 11,
+} as const;
+
+/** Smaller cells for a fleet: 512 nodes fit on a screen, and a draw writes a third of the pixels. */
+export const COMPACT_GEOMETRY = {
+  cell: 9,
+  gap: 1,
+  labelW: 72,
+  blockGap: 12,
+  rowH: 11,
+  fontPx: 9,
+} as const;
+
+/** Above this many nodes the heat map uses COMPACT_GEOMETRY. */
+export const COMPACT_FROM_NODES = 128;
 
 export function heatLayout(rows: readonly HeatRow[], width: number): HeatLayout {
-  const { cell, gap, labelW, blockGap, rowH } = HEAT_GEOMETRY;
+  const { cell, gap, labelW, blockGap, rowH, fontPx } =
+    rows.length > COMPACT_FROM_NODES ? COMPACT_GEOMETRY : HEAT_GEOMETRY;
   const perBlock = Math.max(1, ...rows.map((r) => r.cells.length));
   const blockW = labelW + perBlock * (cell + gap);
   const columns = Math.max(1, Math.floor((width + blockGap) / (blockW + blockGap)));
@@ -128,8 +152,11 @@ export function heatLayout(rows: readonly HeatRow[], width: number): HeatLayout 
     perBlock,
     blockW,
     rowH,
+    blockGap,
+    fontPx,
     columns,
-    width: Math.max(width, blockW),
+    // As wide as the blocks, not the box: fewer pixels to write on every draw.
+    width: Math.min(columns, Math.max(1, rows.length)) * (blockW + blockGap) - blockGap,
     height: Math.max(rowH, rowCount * rowH),
     rowCount,
   };
@@ -139,7 +166,7 @@ export function heatLayout(rows: readonly HeatRow[], width: number): HeatLayout 
 export function blockOrigin(l: HeatLayout, i: number): { x: number; y: number } {
   const col = Math.floor(i / l.rowCount);
   const row = i % l.rowCount;
-  return { x: col * (l.blockW + HEAT_GEOMETRY.blockGap), y: row * l.rowH };
+  return { x: col * (l.blockW + l.blockGap), y: row * l.rowH };
 }
 
 /** Top-left of GPU cell `c` of node block `i`. */
@@ -156,7 +183,7 @@ export function hitTest(
   y: number,
 ): { row: number; cell: number | null } | null {
   if (x < 0 || y < 0) return null;
-  const stride = l.blockW + HEAT_GEOMETRY.blockGap;
+  const stride = l.blockW + l.blockGap;
   const col = Math.floor(x / stride);
   const within = x - col * stride;
   const r = Math.floor(y / l.rowH);
