@@ -46,6 +46,9 @@ describe('Pipeline page in Chromium', () => {
     expect(checks.find((c) => c.code === 'fractional-gpu-vllm')!.message).toContain(
       'runs vLLM on 0.5 of a GPU',
     );
+    // Tidy again now that the llm box is taller with its messages, then the picture.
+    await page.getByRole('button', { name: 'Tidy' }).click();
+    await page.waitForTimeout(500);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);

@@ -19,7 +19,7 @@ export const STAGE_KINDS: readonly StageKindInfo[] = [
     kind: 'router',
     label: 'Router',
     what: 'model gateway: picks a stage by a request field',
-    icon: '⑂',
+    icon: '⇉',
   },
   { kind: 'ingress', label: 'Ingress', what: 'HTTP routes into the pipeline', icon: '⇥' },
   { kind: 'rag', label: 'RAG', what: 'embed, cosine top-k, rerank, then the LLM', icon: '⌕' },
