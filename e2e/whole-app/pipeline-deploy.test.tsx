@@ -195,6 +195,20 @@ describe('Pipeline page: files, compile, deploy, try', () => {
     expect(h.fake.writes).toBe(0);
   });
 
+  it('an application running on the cluster opens as the graph it was deployed from', async () => {
+    await h.start({ start: 'empty' });
+    const client = createClient(createMemoryTransport(h.core.service));
+    const yaml = compilePipeline(gatewayPipeline()).yaml!;
+    await client.call('serve.apply', { clusterId: h.clusterId, text: yaml, wait: true });
+    h.renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Start empty' }, { timeout: 8000 }));
+    const dialog = await openDialog();
+    fireEvent.click(dialog.getByRole('tab', { name: 'Running on the cluster' }));
+    fireEvent.click(await dialog.findByRole('button', { name: 'gateway' }, { timeout: 5000 }));
+    await stageBox('router');
+    expect(shape(usePipelineEditor.getState().graph)).toEqual(shape(gatewayPipeline()));
+  });
+
   it('a graph with an error cannot be deployed, and Compile says which stage stops it', async () => {
     await h.start();
     h.renderApp();

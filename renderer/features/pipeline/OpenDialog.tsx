@@ -19,6 +19,8 @@ export interface KnownPipelineFile {
 export interface RunningApp {
   name: string;
   config: Record<string, unknown>;
+  /** Only Ray's copy is known, with env_vars values hidden: deploying it again is refused. */
+  redacted: boolean;
 }
 
 type Source = 'file' | 'serve' | 'cluster';
@@ -195,6 +197,12 @@ export function OpenDialog({
                 >
                   {a.name}
                 </button>
+                {a.redacted ? (
+                  <span className="muted small">
+                    {' '}
+                    env_vars values hidden (not applied from Raydeck): write them before deploying
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>

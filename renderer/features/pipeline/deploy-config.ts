@@ -18,7 +18,8 @@ export interface DeployConfig {
   dropped: string[];
 }
 
-function appsOf(text: string | null): Map<string, unknown> {
+/** The applications of a Serve config's text by name (empty when it does not parse). */
+export function appsOf(text: string | null): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (!text) return out;
   try {

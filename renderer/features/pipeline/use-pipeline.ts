@@ -5,14 +5,16 @@
  * head. Query keys live here.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { findRedacted } from '../../../shared';
 import { appNameOf, type PipelineGraph } from '../../../shared/pipeline';
+import { appsOf } from './deploy-config';
 import { useRaydeck } from '../../app/client-context';
-import { serveKeys } from '../serve';
 import type { KnownPipelineFile, RunningApp } from './OpenDialog';
 import type { TryAnswer, TryRequest } from './TryPanel';
 
 export const pipelineKeys = {
   files: ['pipeline', 'files'] as const,
+  running: (clusterId: string) => ['pipeline', 'running', clusterId] as const,
 };
 
 export function usePipelineFiles(enabled: boolean) {
@@ -81,18 +83,35 @@ export function useTryPipeline(clusterId: string | null) {
   };
 }
 
-/** The declarative applications the cluster runs now (Serve's status, shared with the Serve page's cache). */
+/**
+ * The declarative applications the cluster runs now, each with its config as the newest applied
+ * config of the Serve history wrote it (exact, env_vars values included) or else as Ray holds it
+ * (env_vars values redacted by the core: `redacted` says so).
+ */
 export function useRunningApps(clusterId: string | null, enabled: boolean) {
   const client = useRaydeck();
   return useQuery({
-    queryKey: serveKeys.status(clusterId ?? ''),
-    queryFn: () => client.call('serve.status', { clusterId: clusterId! }),
+    queryKey: pipelineKeys.running(clusterId ?? ''),
+    queryFn: async (): Promise<RunningApp[]> => {
+      const id = clusterId!;
+      const [status, history] = await Promise.all([
+        client.call('serve.status', { clusterId: id }),
+        client.call('serve.history', { clusterId: id }),
+      ]);
+      const newest = history[0];
+      const written = appsOf(
+        newest
+          ? (await client.call('serve.get', { clusterId: id, version: newest.version })).text
+          : null,
+      );
+      return status.applications.flatMap((a) => {
+        if (!a.deployedConfig) return [];
+        const config = (written.get(a.name) ?? a.deployedConfig) as Record<string, unknown>;
+        return [{ name: a.name, config, redacted: findRedacted(config).length > 0 }];
+      });
+    },
     enabled: enabled && clusterId !== null,
     staleTime: 1000,
     retry: 0,
-    select: (s): RunningApp[] =>
-      s.applications.flatMap((a) =>
-        a.deployedConfig ? [{ name: a.name, config: a.deployedConfig }] : [],
-      ),
   });
 }
