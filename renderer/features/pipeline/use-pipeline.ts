@@ -4,7 +4,7 @@
  * graph (with a cluster: checked against its nodes' GPUs), and one try-it request through the
  * head. Query keys live here.
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { findRedacted } from '../../../shared';
 import { appNameOf, type PipelineGraph } from '../../../shared/pipeline';
 import { appsOf } from './deploy-config';
@@ -38,9 +38,11 @@ export function useOpenPipeline() {
 
 export function useSavePipeline() {
   const client = useRaydeck();
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { path: string; graph: PipelineGraph }) =>
       client.call('pipeline.save', input),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: pipelineKeys.files }),
   });
 }
 
