@@ -186,6 +186,14 @@ export class ServePage {
       );
   }
 
+  /** "Stop following" the running apply (Ray goes on deploying); waits until the page says so. */
+  async stopFollowing(timeoutMs = 30_000): Promise<void> {
+    await this.follow.getByTestId('serve-follow-stop').click();
+    await this.page
+      .locator('[data-testid="serve-follow"][data-state="cancelled"]')
+      .waitFor({ timeout: timeoutMs });
+  }
+
   /** Waits until application `app` shows RUNNING in the live view (after the followed apply, if any, succeeded). */
   async waitForRunning(app: string, timeoutMs = 600_000): Promise<void> {
     if (await this.follow.count()) await this.waitForApplied(timeoutMs);
@@ -212,6 +220,56 @@ export class ServePage {
     if (!(await started.isVisible()))
       throw new Error(`The rollback did not start: ${await error.innerText()}`);
     return Number(await started.getAttribute('data-version'));
+  }
+
+  /** The models panel of the open cluster. */
+  get models(): Locator {
+    return this.page.getByTestId('models-panel');
+  }
+
+  /** Adds a model whose source is a folder on this computer; waits until it is listed. */
+  async addLocalModel(name: string, dir: string): Promise<void> {
+    await this.models.getByRole('button', { name: 'Add model' }).first().click();
+    const dialog = this.page.getByRole('dialog', { name: 'Add model' });
+    await dialog.getByLabel('Model name').fill(name);
+    await dialog.getByLabel(/Folder on this computer/).check();
+    await dialog.getByLabel('Model folder').fill(dir);
+    await dialog.getByRole('button', { name: 'Add model' }).click();
+    await this.models.getByTestId(`model-${name}`).waitFor();
+  }
+
+  /**
+   * "Put on nodes" for model `name` on exactly `nodes` (by node name); waits for the placement
+   * to end and returns its state, its last detail line and the end of its log (what was sent,
+   * what was already there).
+   */
+  async putModelOnNodes(
+    name: string,
+    nodes: string[],
+    timeoutMs = 300_000,
+  ): Promise<{ state: string | null; detail: string; log: string }> {
+    await this.models
+      .getByTestId(`model-${name}`)
+      .getByRole('button', { name: 'Put on nodes' })
+      .click();
+    const dialog = this.page.getByRole('dialog', {
+      name: new RegExp(`^(Push|Fetch) ${name} to nodes$`),
+    });
+    const boxes = dialog.getByRole('checkbox');
+    await boxes.first().waitFor();
+    for (const box of await boxes.all()) {
+      const label = (await box.evaluate((el) => el.parentElement?.textContent ?? '')).trim();
+      if (nodes.some((n) => label.startsWith(n))) await box.check();
+      else await box.uncheck();
+    }
+    await dialog.getByRole('button', { name: /to \d+ node\(s\)$/ }).click();
+    const done = this.models.locator('[data-testid="model-place"]:not([data-state="running"])');
+    await done.waitFor({ timeout: timeoutMs });
+    return {
+      state: await done.getAttribute('data-state'),
+      detail: await done.getByTestId('model-place-detail').innerText(),
+      log: await done.getByLabel('Placement log').innerText(),
+    };
   }
 
   /** The result a history version shows ('running', 'failed', 'rolled-back', ...). */

@@ -17,9 +17,14 @@ export interface RunningRaydeck {
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** `env` adds to the process environment (e.g. a throwaway HOME so ~/.ssh is the test's own). */
+/**
+ * `env` adds to the process environment (e.g. a throwaway HOME so ~/.ssh is the test's own). An
+ * `env.RAYDECK_HOME` makes the app share that home (and its inventory) with the test's own core,
+ * as the CLI and the app share one; it is then the caller's to remove.
+ */
 export async function startRaydeckUi(env: NodeJS.ProcessEnv = {}): Promise<RunningRaydeck> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-e2e-'));
+  const shared = env.RAYDECK_HOME;
+  const home = shared ?? fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-e2e-'));
   const child = spawn(
     process.execPath,
     [path.join(root, 'bin/raydeck.js'), 'ui', '--port', '0', '--json'],
@@ -59,7 +64,7 @@ export async function startRaydeckUi(env: NodeJS.ProcessEnv = {}): Promise<Runni
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(home, { recursive: true, force: true });
+      if (!shared) fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }

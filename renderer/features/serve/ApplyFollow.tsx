@@ -1,10 +1,12 @@
 /**
  * The apply (or rollback) the page follows: its title, a progress bar, what is happening now,
  * and the operation's log — Ray's own messages and replica counts — until every application
- * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner-styled box).
+ * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner-styled box). "Stop
+ * following" ends Raydeck's wait (Ray goes on deploying), e.g. for an app that stays pending.
  */
-import { useEffect, useRef } from 'react';
-import { AnsiLine } from '../../ui';
+import { useEffect, useRef, useState } from 'react';
+import { useRaydeck } from '../../app/client-context';
+import { AnsiLine, ErrorBanner } from '../../ui';
 import type { FollowedApply } from './serve-draft-store';
 import { useFollowedOperation } from './use-followed-operation';
 
@@ -12,11 +14,24 @@ const STATE_TEXT = {
   running: 'Applying',
   succeeded: 'RUNNING',
   failed: 'Failed',
-  cancelled: 'Cancelled',
+  cancelled: 'Not followed',
 } as const;
 
 export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDismiss(): void }) {
   const { op, lines, error } = useFollowedOperation(apply.operationId);
+  const client = useRaydeck();
+  const [stopping, setStopping] = useState(false);
+  const [stopError, setStopError] = useState<unknown>(null);
+  // Ray keeps deploying what it took; only Raydeck's following ends (an app that cannot be
+  // placed stays pending until the deadline otherwise, and blocks the next apply meanwhile).
+  const stopFollowing = () => {
+    if (stopping) return;
+    setStopping(true);
+    client
+      .call('operations.cancel', { id: apply.operationId })
+      .catch((err: unknown) => setStopError(err))
+      .finally(() => setStopping(false));
+  };
   const log = useRef<HTMLPreElement>(null);
   useEffect(() => {
     const el = log.current;
@@ -53,7 +68,18 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
           <button type="button" className="btn ghost small" onClick={onDismiss}>
             Dismiss
           </button>
-        ) : null}
+        ) : (
+          <button
+            type="button"
+            className="btn ghost small"
+            onClick={stopFollowing}
+            disabled={stopping}
+            title="Ray goes on deploying this config; Raydeck stops waiting for it"
+            data-testid="serve-follow-stop"
+          >
+            {stopping ? 'Stopping…' : 'Stop following'}
+          </button>
+        )}
       </div>
       <div
         className={`progress progress-${state}`}
@@ -80,6 +106,7 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
           {op.error}
         </div>
       ) : null}
+      <ErrorBanner error={stopError} prefix="Could not stop following" />
       {error ? (
         <div className="banner error" role="alert">
           Lost track of this apply; its result is in the history below and on the Activity page.
