@@ -174,7 +174,7 @@ export function ModelsPanel({
           onAction={() => setAdding(true)}
         />
       ) : (
-        <table className="table" aria-label="Models">
+        <table className="data-table compact" aria-label="Models">
           <thead>
             <tr>
               <th>Name</th>
