@@ -8,6 +8,8 @@
  * Reports the process's CPU (% of one core, process.cpuUsage, generator included), heap and RSS
  * at the end of the first minute and of the last, and the largest delta.
  *
+ * Memory is sampled after a full GC when node runs with --expose-gc (npm run bench:fleet does).
+ *
  *   npm run bench:fleet                 # 10 minutes
  *   npm run bench:fleet -- --minutes 1  # quick
  *   npm run bench:fleet -- --nodes 64 --metrics-every 5
@@ -194,6 +196,7 @@ function second(s: number): void {
   if (s % METRICS_EVERY === 0) for (const [, feed] of pageFeeds) feed(pages[s % pages.length]!, at);
 }
 
+const gcNow = (globalThis as { gc?: () => void }).gc;
 const mb = (x: number) => (x / 1048576).toFixed(1);
 async function main() {
   console.log(
@@ -220,6 +223,7 @@ async function main() {
     if ((s + 1) % WINDOW === 0) {
       const c = process.cpuUsage(minuteCpu);
       const wall = performance.now() - minuteT;
+      gcNow?.(); // live memory, not garbage V8 has not collected yet
       const m = process.memoryUsage();
       perMinute.push({
         cpuPct: ((c.user + c.system) / 1000 / (WINDOW * 1000)) * 100,
