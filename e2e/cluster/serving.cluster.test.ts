@@ -29,6 +29,14 @@ import { ServePage } from '../pages/serve-page';
 import { startRaydeckUi, type RunningRaydeck } from '../support/browser-mode';
 import { launchChromium, watchProblems, type PageProblems } from '../support/chromium';
 import { ROOT, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
+import {
+  BIG_APP,
+  chatThroughHead,
+  llmConfig,
+  rayServeApps,
+  waitOperation,
+} from './serving-support';
+import { pipelineSteps } from './serving-pipeline.steps';
 
 let home: { home: string; cleanup(): void };
 let core: Core;
@@ -285,63 +293,6 @@ describe('models on the nodes', () => {
   }, 300_000);
 });
 
-/** The Serve LLM app of CPU-RECIPE.md on the tiny model pushed above; `maxNumSeqs` tells versions apart. */
-function llmConfig(maxNumSeqs: number, extraApps = ''): string {
-  return `# Ray Serve LLM on vLLM's CPU build (the testbed has no GPU)
-proxy_location: EveryNode
-http_options:
-  host: 127.0.0.1
-  port: 8000
-applications:
-  - name: llm
-    route_prefix: /
-    import_path: ray.serve.llm:build_openai_app
-    args:
-      ingress_deployment_config:
-        ray_actor_options:
-          num_cpus: 0
-      llm_configs:
-        - model_loading_config:
-            model_id: tiny-llama
-            model_source: /root/.raydeck/models/tiny-llama
-          accelerator_config:
-            kind: cpu
-          engine_kwargs:
-            dtype: bfloat16
-            max_model_len: 512
-            max_num_seqs: ${maxNumSeqs}
-            enforce_eager: true
-          runtime_env:
-            env_vars:
-              VLLM_CPU_KVCACHE_SPACE: "1"
-              VLLM_TARGET_DEVICE: cpu
-              VLLM_CPU_OMP_THREADS_BIND: nobind
-              HF_HUB_OFFLINE: "1"
-              VLLM_NO_USAGE_STATS: "1"
-              DO_NOT_TRACK: "1"
-          deployment_config:
-            autoscaling_config:
-              min_replicas: 1
-              max_replicas: 1
-${extraApps}`;
-}
-
-/** A second LLM app wanting 4 GPUs (tensor parallel 4) on a cluster of 2: its replica cannot be placed. */
-const BIG_APP = `  - name: big-llm
-    route_prefix: /big
-    import_path: ray.serve.llm:build_openai_app
-    args:
-      ingress_deployment_config:
-        ray_actor_options:
-          num_cpus: 0
-      llm_configs:
-        - model_loading_config:
-            model_id: big
-            model_source: /root/.raydeck/models/tiny-llama
-          engine_kwargs:
-            tensor_parallel_size: 4
-`;
-
 describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, rolled back, pending', () => {
   let servingId: string;
   let headId: string;
@@ -352,80 +303,9 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
   let watched: PageProblems;
   let userHome: string;
 
-  async function operation(operationId: string, ms = 600_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const op = await client.call('operations.get', { id: operationId });
-      if (op.state !== 'running') return op;
-      if (Date.now() > end)
-        throw new Error(`operation ${op.title} did not end in ${ms} ms: ${op.detail}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  /** Ray's own view (not Raydeck's): GET /api/serve/applications/ through the head's tunnel. */
-  async function rayApps(): Promise<
-    Record<
-      string,
-      {
-        status: string;
-        deployed_app_config: {
-          args: { llm_configs: { engine_kwargs: Record<string, unknown> }[] };
-        };
-      }
-    >
-  > {
-    const conn = await core.access.lease(headId);
-    try {
-      const { dashboardFor } = await import('../../core/bringup/head-dashboard');
-      const body = (await (
-        await dashboardFor(conn)
-      ).request('GET', '/api/serve/applications/')) as { applications: Record<string, never> };
-      return body.applications;
-    } finally {
-      conn.release();
-    }
-  }
-  /** An OpenAI chat request to the Serve proxy on the head, through the SSH tunnel. */
-  async function chat(): Promise<{
-    status: number;
-    body: { choices?: { message: { content: string } }[]; model?: string };
-  }> {
-    const http = await import('node:http');
-    const conn = await core.access.lease(headId);
-    try {
-      const stream = await conn.forwardOut('127.0.0.1', 8000);
-      const payload = JSON.stringify({
-        model: 'tiny-llama',
-        messages: [{ role: 'user', content: 'hello' }],
-        max_tokens: 8,
-      });
-      return await new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            method: 'POST',
-            path: '/v1/chat/completions',
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(payload),
-            },
-            createConnection: () => stream as never,
-            timeout: 120_000,
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (d) => (text += d));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
-    } finally {
-      conn.release();
-    }
-  }
+  const operation = (operationId: string, ms?: number) => waitOperation(client, operationId, ms);
+  const rayApps = () => rayServeApps(core, headId);
+  const chat = () => chatThroughHead(core, headId);
   const maxNumSeqs = async () =>
     (await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs;
 
@@ -545,4 +425,6 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     expect(Object.keys(await rayApps())).toEqual(['llm']);
     expect(watched.problems).toEqual([]);
   }, 900_000);
+
+  pipelineSteps(() => ({ page, serve, core, headId }));
 });

@@ -40,6 +40,7 @@ describe('compilePipeline', () => {
     const llm = app.args.pipeline.stages[3];
     expect(llm.llm_config.deployment_config).toEqual({
       autoscaling_config: { min_replicas: 1, max_replicas: 1 },
+      ray_actor_options: { num_cpus: 0 },
     });
     expect(llm.llm_config.placement_group_config).toBeUndefined();
     expect(app.args.pipeline.stages[4].inputs).toEqual({

@@ -56,7 +56,12 @@ export function tinyLlm(id: string, opts: { gpu?: boolean; tp?: number } = {}): 
         : { accelerator_config: { kind: 'cpu' as const }, runtime_env: CPU_RUNTIME }),
     },
     model_facts: TINY_LLAMA_FACTS,
-    deployment: { autoscaling_config: { min_replicas: 1, max_replicas: 1 } },
+    // On CPU the replica actor itself takes no CPU: its placement group's one CPU runs the
+    // engine (a testbed node has 2 CPUs for everything).
+    deployment: {
+      autoscaling_config: { min_replicas: 1, max_replicas: 1 },
+      ...(opts.gpu ? {} : { ray_actor_options: { num_cpus: 0 } }),
+    },
   };
 }
 
@@ -76,7 +81,12 @@ export const ragPipeline = (): PipelineGraph =>
   build(
     'rag',
     [
-      { id: 'api', kind: 'ingress', routes: {} },
+      {
+        id: 'api',
+        kind: 'ingress',
+        routes: {},
+        deployment: { ray_actor_options: { num_cpus: 0 } },
+      },
       {
         id: 'embed',
         kind: 'embedding',
@@ -115,8 +125,19 @@ export const gatewayPipeline = (): PipelineGraph =>
   build(
     'gateway',
     [
-      { id: 'api', kind: 'ingress', routes: {} },
-      { id: 'router', kind: 'router', options: { field: 'model_size', default: '7b' }, inputs: {} },
+      {
+        id: 'api',
+        kind: 'ingress',
+        routes: {},
+        deployment: { ray_actor_options: { num_cpus: 0 } },
+      },
+      {
+        id: 'router',
+        kind: 'router',
+        options: { field: 'model_size', default: '7b' },
+        inputs: {},
+        deployment: { ray_actor_options: { num_cpus: 0 } },
+      },
       tinyLlm('llm_7b'),
       tinyLlm('llm_70b'),
     ],
