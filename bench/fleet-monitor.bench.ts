@@ -34,10 +34,7 @@ const METRICS_EVERY = arg('metrics-every', 1);
 /** Seconds per measurement window (a minute; shorter for runs under a minute). */
 const WINDOW = Math.max(1, Math.min(60, Math.round(MINUTES * 60)));
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CAPTURE = path.resolve(
-  ROOT,
-  '../shared/reference/vllm-captures/ray-2.60-serve-llm-cpu-metrics.txt',
-);
+const CAPTURE = path.resolve(ROOT, 'core/monitor/fixtures/ray-2.60-serve-llm-cpu-metrics.txt');
 
 // A worker node's page: the Serve and vLLM lines of the capture (its replicas' metrics), 60 variants with moving counters.
 const serveLines = fs

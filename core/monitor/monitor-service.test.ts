@@ -16,10 +16,13 @@ import type { Collector, CollectorFactory } from './collector';
 import { PriceBook } from './cost';
 import { MonitorService } from './monitor-service';
 
-const REF = path.resolve(__dirname, '../../../shared/reference/vllm-captures');
-const PAGE = fs.readFileSync(path.join(REF, 'ray-2.60-serve-llm-cpu-metrics.txt'), 'utf8');
+const PAGE = fs.readFileSync(
+  path.resolve(__dirname, 'fixtures/ray-2.60-serve-llm-cpu-metrics.txt'),
+  'utf8',
+);
+const RAY_FIXTURES = path.resolve(__dirname, '../ray/fixtures');
 const APPS = (f: string) =>
-  readServeInstance(JSON.parse(fs.readFileSync(path.join(REF, f), 'utf8')));
+  readServeInstance(JSON.parse(fs.readFileSync(path.join(RAY_FIXTURES, f), 'utf8')));
 
 class FakeCollector implements Collector {
   status;

@@ -20,7 +20,7 @@ import {
 import { NodeGpus } from './gpu-state';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CAPS = path.resolve(ROOT, '../shared/reference/nvidia-smi-captures');
+const CAPS = path.resolve(ROOT, 'core/monitor/fixtures');
 const STANDIN = path.join(ROOT, 'scripts/testbed/nvidia-smi');
 
 /** The GPU query's columns out of a full `--format=csv` capture (header with units). */

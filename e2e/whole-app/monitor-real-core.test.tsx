@@ -2,7 +2,7 @@
 /**
  * Whole-app: the Monitor page over the real MonitorService (views, alerts, deltas), its
  * collectors replaced by fakes fed with real captures — nvidia-smi lines with [Not Supported],
- * Ray 2.60's Serve LLM status and its /metrics page (shared/reference/vllm-captures). Checks
+ * Ray 2.60's Serve LLM status and its /metrics page (core/ray/fixtures, core/monitor/fixtures). Checks
  * that what the core builds is what the page shows: GPUs, the hot alert, the LLM deployment's
  * ongoing requests, and a rate that has no value yet (one page) shown as "no value", not 0.
  */
@@ -25,8 +25,11 @@ import { useMonitorHarness } from './monitor-harness';
 
 useMonitorHarness(); // clean shell and canvas stand-in per test
 
-const REF = path.resolve(__dirname, '../../../shared/reference/vllm-captures');
-const PAGE = fs.readFileSync(path.join(REF, 'ray-2.60-serve-llm-cpu-metrics.txt'), 'utf8');
+const PAGE = fs.readFileSync(
+  path.resolve(__dirname, '../../core/monitor/fixtures/ray-2.60-serve-llm-cpu-metrics.txt'),
+  'utf8',
+);
+const REF = path.resolve(__dirname, '../../core/ray/fixtures');
 const APPS = readServeInstance(
   JSON.parse(fs.readFileSync(path.join(REF, 'ray-2.60-serve-llm-applications.json'), 'utf8')),
 );
