@@ -56,8 +56,11 @@ describe('bindCoreToIpc', () => {
     const core = createCore({ home: h.home, mode: 'electron' });
     const ipc = fakeIpc();
     bindCoreToIpc(ipc.ipcMain as never, core.service, () => true);
+    // The core's own services listen too (the monitor stops a removed cluster's collectors).
+    const ownListeners = core.bus.listenerCount('clusters.changed');
     const s = fakeSender();
     ipc.ons.get(IPC_CHANNELS.subscribe)!({ sender: s.contents }, 'clusters.changed');
+    expect(core.bus.listenerCount('clusters.changed')).toBe(ownListeners + 1);
     ipc.ons.get(IPC_CHANNELS.subscribe)!({ sender: s.contents }, 'not.an.event');
     await core.inventory.create('one');
     expect(s.sent).toHaveLength(1);
@@ -66,7 +69,8 @@ describe('bindCoreToIpc', () => {
     s.destroy();
     await core.inventory.create('two');
     expect(s.sent).toHaveLength(1);
-    expect(core.bus.listenerCount('clusters.changed')).toBe(0);
+    expect(core.bus.listenerCount('clusters.changed')).toBe(ownListeners);
+    core.dispose();
     h.cleanup();
   });
 });

@@ -73,8 +73,9 @@ export function draftToOptions(d: OptionsDraft): BringUpOptions {
       : d.sourceKind === 'wheelhouse'
         ? { kind: 'wheelhouse', dir: d.wheelhouseDir.trim() }
         : { kind: 'pypi' };
+  // Sent only when it differs from the source's default (on for PyPI, off for an index).
   if (source.kind !== 'wheelhouse' && d.pytorchCpuIndex !== null)
-    source.pytorchCpuIndex = d.pytorchCpuIndex;
+    if (d.pytorchCpuIndex !== (source.kind === 'pypi')) source.pytorchCpuIndex = d.pytorchCpuIndex;
   return {
     source,
     withVllm: d.withVllm,
