@@ -4,7 +4,7 @@
  * progress and checksums, or fetched by the nodes) on the nodes the user picks, and removal
  * behind a confirmation. Empty state: add the first model.
  */
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { modelDirOnNode, type ClusterModel } from '../../../shared';
 import { ConfirmDialog, Dialog, EmptyState, ErrorBanner, useSingleFlight } from '../../ui';
 import { useNodes } from '../nodes';
@@ -88,9 +88,20 @@ function PlaceDialog({
   );
 }
 
-function PlaceProgress({ operationId, onDismiss }: { operationId: string; onDismiss(): void }) {
+function PlaceProgress({
+  operationId,
+  onDismiss,
+  onEnded,
+}: {
+  operationId: string;
+  onDismiss(): void;
+  onEnded(): void;
+}) {
   const { op, lines } = useFollowedOperation(operationId);
   const state = op?.state ?? 'running';
+  useEffect(() => {
+    if (state !== 'running') onEnded();
+  }, [state, onEnded]);
   const pct =
     state === 'succeeded' ? 100 : op?.progress == null ? null : Math.round(op.progress * 100);
   return (
@@ -150,7 +161,10 @@ export function ModelsPanel({
   const [placing, setPlacing] = useState<ClusterModel | null>(null);
   const [removing, setRemoving] = useState<ClusterModel | null>(null);
   const [following, setFollowing] = useState<string | null>(null);
+  // One placement at a time; its card stays (with its log) after it ended.
+  const [placeBusy, setPlacingBusy] = useState(false);
   const list = models.data ?? [];
+  const endPlacing = useCallback(() => setPlacingBusy(false), []);
   return (
     <section className="panel serve-models" aria-label="Models" data-testid="models-panel">
       <div className="panel-head">
@@ -161,7 +175,11 @@ export function ModelsPanel({
       </div>
       <ErrorBanner error={models.error} prefix="Could not read the models" />
       {following ? (
-        <PlaceProgress operationId={following} onDismiss={() => setFollowing(null)} />
+        <PlaceProgress
+          operationId={following}
+          onDismiss={() => setFollowing(null)}
+          onEnded={endPlacing}
+        />
       ) : null}
       {models.isPending ? (
         <div className="skeleton" aria-busy="true" aria-label="Loading the models" />
@@ -195,7 +213,7 @@ export function ModelsPanel({
                   <button
                     type="button"
                     className="btn small"
-                    disabled={following !== null}
+                    disabled={placeBusy}
                     onClick={() => setPlacing(m)}
                   >
                     Put on nodes
@@ -222,6 +240,7 @@ export function ModelsPanel({
           onClose={() => setPlacing(null)}
           onStarted={(id) => {
             setPlacing(null);
+            setPlacingBusy(true);
             setFollowing(id);
           }}
         />
