@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The README's test command runs this (`npm run test:all`): installs what the tests need, then
-// type-check, layer check, unit + whole-app tests, the Serve config conformance against Ray's own
-// schema, the Serve app builder's pytest suite, browser e2e in Debian Chromium, the testbed's
-// own unit tests, its smoke test on a real 3-node cluster, then the cluster suite (the core and
-// the UI against that testbed: SSH, host keys, preflight, terminals, bring-up). Every stage runs even if an
-// earlier one failed; the last line is the total as "N passed, N failed".
+// type-check, layer check, eslint + prettier, unit + whole-app tests, the Serve config
+// conformance against Ray's own schema, browser e2e in Debian Chromium, the testbed's own unit
+// tests, the Python on nodes (remote/tests), the Serve app builder's pytest suite, the testbed's
+// smoke test on a real 3-node cluster, then the cluster suite (the core and the UI against that
+// testbed: SSH, host keys, preflight, terminals, bring-up, faults, serving with real vLLM, the
+// pipeline editor). Every stage runs even if an earlier one failed; the last line is the total
+// as "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
