@@ -13,3 +13,4 @@ export { EmptyState } from './EmptyState';
 export { formatDateTime, formatNumber, formatTime } from './format';
 export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';
 export { useSingleFlight } from './use-single-flight';
+export { OperationProgress } from './OperationProgress';

@@ -7,7 +7,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { AnsiLine, CheckList, ErrorBanner, formatDateTime, useSingleFlight } from '../../ui';
+import {
+  AnsiLine,
+  CheckList,
+  ErrorBanner,
+  formatDateTime,
+  OperationProgress,
+  useSingleFlight,
+} from '../../ui';
 import { BringupActivityCard, useAllBringups } from '../bringup';
 import { useCurrentCluster } from '../clusters';
 import { useOperationLog, useOperations } from './use-operations';
@@ -26,25 +33,6 @@ function useNow(active: boolean): number {
     return () => clearInterval(t);
   }, [active]);
   return now;
-}
-
-function ProgressBar({ op }: { op: Operation }) {
-  const pct = op.progress === null ? null : Math.round(op.progress * 100);
-  return (
-    <div
-      className={`progress progress-${op.state}`}
-      role="progressbar"
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={pct ?? undefined}
-      aria-label={op.title}
-    >
-      <div
-        className={pct === null ? 'bar indeterminate' : 'bar'}
-        style={pct === null ? undefined : { width: `${pct}%` }}
-      />
-    </div>
-  );
 }
 
 function LogPane({ operationId }: { operationId: string }) {
@@ -169,7 +157,7 @@ export function ActivityPage() {
                   </button>
                 ) : null}
               </div>
-              <ProgressBar op={op} />
+              <OperationProgress op={op} label={op.title} />
               <div className="muted small">{op.error ?? op.detail}</div>
               {open === op.id ? <LogPane operationId={op.id} /> : null}
             </li>

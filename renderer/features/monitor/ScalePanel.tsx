@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import type { DeploymentView, MethodOutput, ScaleChange } from '../../../shared';
 import { useShell } from '../../shell/ui-store';
-import { ErrorBanner, useSingleFlight } from '../../ui';
+import { ErrorBanner, OperationProgress, useSingleFlight } from '../../ui';
 import { diffLines, initialScaleForm, sameChange, scaleChange, type ScaleForm } from './scale-form';
 import { useOperation } from './use-operation';
 import { useScale, useScalePreview } from './use-monitor';
@@ -108,29 +108,7 @@ function ScaleFollow({
           </button>
         ) : null}
       </div>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label="Scaling progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={
-          op?.progress === null || op?.progress === undefined
-            ? undefined
-            : Math.round(op.progress * 100)
-        }
-      >
-        <div
-          className={
-            op?.progress === null || op?.progress === undefined ? 'bar indeterminate' : 'bar'
-          }
-          style={
-            op?.progress === null || op?.progress === undefined
-              ? undefined
-              : { width: `${Math.round(op.progress * 100)}%` }
-          }
-        />
-      </div>
+      <OperationProgress op={op} label="Scaling progress" />
       <div className="muted small" data-testid="scale-follow-detail">
         {op?.detail ?? 'Starting…'}
       </div>

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useRaydeck } from '../../app/client-context';
-import { AnsiLine, ErrorBanner } from '../../ui';
+import { AnsiLine, ErrorBanner, OperationProgress } from '../../ui';
 import type { FollowedApply } from './serve-draft-store';
 import { useFollowedOperation } from './use-followed-operation';
 
@@ -38,13 +38,6 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
     if (el) el.scrollTop = el.scrollHeight;
   }, [lines]);
   const state = op?.state ?? 'running';
-  // A finished apply is all the way, whatever fraction its last progress event carried.
-  const pct =
-    state === 'succeeded'
-      ? 100
-      : op?.progress === null || op?.progress === undefined
-        ? null
-        : Math.round(op.progress * 100);
   const title =
     op?.title ??
     (apply.rollbackOf
@@ -81,19 +74,7 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
           </button>
         )}
       </div>
-      <div
-        className={`progress progress-${state}`}
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={pct ?? undefined}
-        aria-label={title}
-      >
-        <div
-          className={pct === null ? 'bar indeterminate' : 'bar'}
-          style={pct === null ? undefined : { width: `${pct}%` }}
-        />
-      </div>
+      <OperationProgress op={op} label={title} />
       <div className="muted small" data-testid="serve-follow-detail">
         {op?.detail ?? 'Starting…'}
       </div>

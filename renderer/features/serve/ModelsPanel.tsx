@@ -6,7 +6,14 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { modelDirOnNode, type ClusterModel } from '../../../shared';
-import { ConfirmDialog, Dialog, EmptyState, ErrorBanner, useSingleFlight } from '../../ui';
+import {
+  ConfirmDialog,
+  Dialog,
+  EmptyState,
+  ErrorBanner,
+  OperationProgress,
+  useSingleFlight,
+} from '../../ui';
 import { useNodes } from '../nodes';
 import { AddModelDialog } from './AddModelDialog';
 import { useModels, usePlaceModel, useRemoveModel } from './use-models';
@@ -102,8 +109,6 @@ function PlaceProgress({
   useEffect(() => {
     if (state !== 'running') onEnded();
   }, [state, onEnded]);
-  const pct =
-    state === 'succeeded' ? 100 : op?.progress == null ? null : Math.round(op.progress * 100);
   return (
     <div className="card op-card" data-testid="model-place" data-state={state}>
       <div className="op-head">
@@ -115,19 +120,7 @@ function PlaceProgress({
           </button>
         ) : null}
       </div>
-      <div
-        className={`progress progress-${state}`}
-        role="progressbar"
-        aria-label="Model placement"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={pct ?? undefined}
-      >
-        <div
-          className={pct === null ? 'bar indeterminate' : 'bar'}
-          style={pct === null ? undefined : { width: `${pct}%` }}
-        />
-      </div>
+      <OperationProgress op={op} label="Model placement" />
       <div className="muted small" data-testid="model-place-detail">
         {op?.detail ?? 'Starting…'}
       </div>
