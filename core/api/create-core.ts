@@ -180,12 +180,17 @@ export function createCore(opts: CoreOptions): Core {
     ...serveHandlers(ctx, serve),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
     ...monitorHandlers(ctx, monitor, scaler),
-    ...pipelineHandlers(ctx, new PipelineFiles(paths.pipelines), {
-      routePrefix: async (clusterId, app) =>
-        (await serve.status(clusterId)).applications.find((a) => a.name === app)?.routePrefix ??
-        null,
-      post: opts.servePoster ?? headServePoster(nodes, access),
-    }),
+    ...pipelineHandlers(
+      ctx,
+      new PipelineFiles(paths.pipelines),
+      {
+        routePrefix: async (clusterId, app) =>
+          (await serve.status(clusterId)).applications.find((a) => a.name === app)?.routePrefix ??
+          null,
+        post: opts.servePoster ?? headServePoster(nodes, access),
+      },
+      (clusterId) => bringup.list(clusterId),
+    ),
   };
 
   return {

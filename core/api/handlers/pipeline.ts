@@ -5,6 +5,7 @@ import {
   compilePipeline,
   readBackPipelines,
   RaydeckError,
+  type BringUpRun,
   type ClusterNodeGpus,
   type PipelineCheck,
 } from '../../../shared';
@@ -26,12 +27,13 @@ export function pipelineHandlers(
   ctx: CoreContext,
   files: PipelineFiles,
   tryDeps: PipelineTryDeps,
+  runs?: (clusterId: string) => Promise<BringUpRun[]>,
 ): HandlersFor<keyof typeof pipelineMethods> {
   /** The nodes' GPUs of the cluster (null: no cluster asked, or no facts yet). */
   async function nodesOf(clusterId: string | undefined): Promise<ClusterNodeGpus[] | null> {
     if (clusterId === undefined) return null;
     await ctx.inventory.get(clusterId);
-    return clusterGpuNodes(ctx, clusterId);
+    return clusterGpuNodes({ ...ctx, runs }, clusterId);
   }
   const withFacts = (clusterId: string | undefined, nodes: ClusterNodeGpus[] | null) =>
     clusterId !== undefined && nodes === null ? [NO_FACTS] : [];
