@@ -8,7 +8,6 @@ import { useRaydeck } from '../app/client-context';
 import { ClustersPage } from '../features/clusters';
 import { ActivityPage } from '../features/activity';
 import { NodesPage } from '../features/nodes';
-import { ComingPage } from '../features/coming';
 import { TerminalPage } from '../features/terminal';
 import { ServePage } from '../features/serve';
 import { PipelinePage } from '../features/pipeline';
@@ -37,8 +36,11 @@ function PageView({ page }: { page: PageId }) {
       return <PipelinePage />;
     case 'monitor':
       return <MonitorPage />;
-    default:
-      return <ComingPage page={page} />;
+    default: {
+      // Every page has its feature: a new PageId fails to compile here until it gets one.
+      const unknown: never = page;
+      return unknown;
+    }
   }
 }
 
