@@ -8,6 +8,7 @@
  * Stages are named by their id (= Serve deployment name).
  */
 import type { Locator, Page } from 'playwright-core';
+import { FIXTURES } from '../../shared/pipeline';
 
 export type PipelineTemplateId = 'rag' | 'gateway' | 'tp-llm';
 export type TryKind = 'chat' | 'embed' | 'rerank' | 'rag' | 'router';
@@ -71,7 +72,20 @@ export class PipelinePage {
         await discard.getByRole('button', { name: 'Discard changes' }).click();
       await dialog.getByTestId(`template-${id}`).click();
     } else await this.emptyState.getByTestId(`template-${id}`).click();
-    await this.stage('api').waitFor();
+    // Templates share stage ids (`api`, `llm`): wait for exactly this template's stages, so a
+    // graph still on screen from before does not pass for the new one.
+    const want = FIXTURES[id]!()
+      .stages.map((s) => s.id)
+      .sort()
+      .join(',');
+    await this.page.waitForFunction(
+      (ids) =>
+        [...document.querySelectorAll('[data-testid="pipeline-stage"]')]
+          .map((e) => e.getAttribute('data-stage') ?? '')
+          .sort()
+          .join(',') === ids,
+      want,
+    );
   }
 
   /** Opens a pipeline file or a Serve config by path (on the core's machine); throws with the core's reason. */
