@@ -9,6 +9,9 @@ ray             kill every Ray process in the node's PID namespace (by pid) / he
 gpu-unsupported the stand-in prints [Not Supported] for --field (default power.draw)
 gpu-lost        GPU --gpu (default: the last one) disappears: one fewer GPU
 gpu-hot         GPU --gpu (default 0) runs at 91-93 C with throttled SM clocks
+gpu-xid         the stand-in's kernel log gets the driver's lines for Xid --xid (default 79) on GPU
+                --gpu (default 0) (tb_standin_xid.py) / heal: no-op (a kernel log keeps its lines;
+                `up` starts it empty). Combine with gpu-lost for a GPU that fell off the bus.
 index           the node can no longer reach the package index (a policy route makes TCP to
                 the index port unreachable from the node; SSH and Ray traffic are untouched) /
                 heal removes it
@@ -26,9 +29,11 @@ import time
 
 import tb_net
 import tb_node
+import tb_standin_xid
 from tb_common import DNS_MUTE_FILE, TestbedError, kill_pids, load_state, log, netns_name, node_dir, write_json_atomic
 
-KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "index", "index-hang", "dns")
+KINDS = ("link", "sshd", "hostkey", "ray", "gpu-unsupported", "gpu-lost", "gpu-hot", "gpu-xid", "index", "index-hang",
+         "dns")
 INDEX_TABLE = "4765"
 
 
@@ -81,7 +86,7 @@ def _toggle(key, value, on):
     return upd
 
 
-def apply(kind, name, heal=False, gpu=None, field=None):
+def apply(kind, name, heal=False, gpu=None, field=None, xid=None):
     if kind not in KINDS:
         raise TestbedError(f"unknown fault kind {kind}; kinds: {', '.join(KINDS)}")
     n = _node(name)
@@ -126,6 +131,11 @@ def apply(kind, name, heal=False, gpu=None, field=None):
         _gpu(n, _toggle("lost", n["gpus"] - 1 if gpu is None else gpu, not heal))
     elif kind == "gpu-hot":
         _gpu(n, _toggle("hot", 0 if gpu is None else gpu, not heal))
+    elif kind == "gpu-xid":
+        if not heal:
+            line = tb_standin_xid.inject_xid(os.path.join(d, "gpu.json"), 0 if gpu is None else gpu,
+                                             79 if xid is None else xid)
+            log(f"{name}: stand-in kernel log: {line}")
     elif kind in ("index", "index-hang"):
         port = str(load_state()["index_port"])
         ns = ["ip", "netns", "exec", netns_name(name), "ip"]

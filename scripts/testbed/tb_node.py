@@ -101,7 +101,7 @@ def prepare(name, ip, gpus, all_nodes, resolver):
             st = json.load(f)
         st.update({"node": name, "gpus": gpus, "faults": {}})
         write_json_atomic(gpu_state, st)
-    for f in ("sshd.stopped", "init.ready"):
+    for f in ("sshd.stopped", "init.ready", "kmsg-standin.log"):   # the stand-in's kernel log starts empty
         if os.path.exists(os.path.join(d, f)):
             os.unlink(os.path.join(d, f))
     write_json_atomic(os.path.join(d, "node.json"), {

@@ -20,6 +20,11 @@ CAPS = os.environ.get("NVIDIA_SMI_CAPTURES", os.path.join(HERE, "..", "..", ".."
                                                             "reference", "nvidia-smi-captures"))
 H100_IDLE = os.path.join(CAPS, "query-gpu-csv-h100-80gb-hbm3-driver590.48.01-idle.csv")
 H100_TABLE = os.path.join(CAPS, "smi-table-h100x8-driver550.90.07.txt")
+H200_APPS = os.path.join(CAPS, "query-compute-apps-csv-h200-driver590.48.01-load.csv")
+XID79 = os.path.join(CAPS, "dmesg-xid79-fallen-off-bus-sxid20034-RECONSTRUCTED.log")
+APP_FIELDS = "timestamp,gpu_name,gpu_bus_id,gpu_serial,gpu_uuid,pid,process_name,used_gpu_memory"
+sys.path.insert(0, HERE)
+import tb_standin_xid  # noqa: E402
 FIELDS = ("index,name,uuid,driver_version,memory.total,memory.used,memory.free,utilization.gpu,"
           "utilization.memory,temperature.gpu,power.draw,power.limit,pci.bus_id,pstate,clocks.current.sm")
 
@@ -102,6 +107,66 @@ class StandIn(unittest.TestCase):
         self.write({"node": "node1", "gpus": 2, "faults": {"lost": [1]}})
         self.assertEqual(len(self.smi("-L").splitlines()), 1)
         self.assertEqual(self.smi("--query-gpu=count", "--format=csv,noheader"), "1\n")
+
+
+    def sleeper(self, cvd):
+        """A throwaway child started with CUDA_VISIBLE_DEVICES=cvd (ended by its pid in cleanup)."""
+        env = dict(os.environ)
+        if cvd is None:
+            env.pop("CUDA_VISIBLE_DEVICES", None)
+        else:
+            env["CUDA_VISIBLE_DEVICES"] = cvd
+        p = subprocess.Popen(["sleep", "30"], env=env)
+        self.addCleanup(lambda: (p.kill(), p.wait()))
+        return p.pid
+
+    def apps(self, *fmt):
+        rows = self.smi("--query-compute-apps=gpu_uuid,pid,used_memory", "--format=csv,noheader,nounits", *fmt)
+        return [r.split(", ") for r in rows.splitlines()]
+
+    def test_compute_apps_header_matches_real_capture(self):
+        cap = self.capture(H200_APPS)
+        out = self.smi("--query-compute-apps=" + APP_FIELDS, "--format=csv").splitlines()
+        self.assertEqual(out[0], cap[0])
+        a = self.sleeper("1")
+        rows = [r for r in self.smi("--query-compute-apps=" + APP_FIELDS, "--format=csv").splitlines()[1:]
+                if r.split(", ")[5] == str(a)]
+        self.assertEqual(len(rows), 1)
+        shape = lambda s: re.sub(r"[0-9a-fA-F]+", "9", s)
+        real = cap[1].split(", ")
+        for i, (mine, theirs) in enumerate(zip(rows[0].split(", "), real)):
+            if i not in (1, 3, 4, 6):                   # name, serial (masked), uuid (masked), process name
+                self.assertEqual(shape(mine), shape(theirs), cap[0].split(", ")[i])
+        self.assertEqual(rows[0].split(", ")[6], "sleep")
+        self.assertEqual(self.smi("--query-compute-apps=pid,name", "--format=csv").splitlines()[0],
+                         "pid, process_name")
+        self.assertEqual(self.smi("--query-compute-apps=pid,nope", "--format=csv", rc=2),
+                         'Field "nope" is not a valid field to query.\n\n')
+
+    def test_compute_apps_are_the_processes_with_cuda_visible_devices(self):
+        uuids = [l.split("UUID: ")[1].rstrip(")") for l in self.smi("-L").splitlines()]
+        on1, on_both, by_uuid, none, bad = (self.sleeper("1"), self.sleeper("0,1"), self.sleeper(uuids[0]),
+                                            self.sleeper(None), self.sleeper("7,0"))
+        rows = self.apps()
+        mine = sorted((r[0], int(r[1])) for r in rows if int(r[1]) in (on1, on_both, by_uuid, none, bad))
+        self.assertEqual(mine, sorted([(uuids[1], on1), (uuids[0], on_both), (uuids[1], on_both),
+                                       (uuids[0], by_uuid)]))
+        for r in rows:
+            self.assertGreater(int(r[2]), 0)             # each process holds some of its GPU's memory
+        # -i selects GPUs; a lost GPU has no processes (it is gone)
+        self.assertEqual({r[0] for r in self.apps("-i", "1")} & set(uuids), {uuids[1]})
+        self.write({"node": "node1", "gpus": 2, "faults": {"lost": [1]}})
+        self.assertNotIn(uuids[1], {r[0] for r in self.apps()})
+
+    def test_xid_lines_have_the_drivers_form(self):
+        line = tb_standin_xid.inject_xid(self.state, 1, 79, monotonic=6781741.548779)
+        with open(tb_standin_xid.log_path(self.state)) as f:
+            log = f.read().splitlines()
+        self.assertEqual(log[1], line)
+        self.assertRegex(log[0], r"^\[6781741\.54877\d\] NVRM: GPU at PCI:0000:3b:00: GPU-[0-9a-f-]{36}$")
+        cap = [l for l in self.capture(XID79) if "NVRM: Xid" in l][0]
+        self.assertEqual(line.replace("3b:00", "91:00"), cap)
+        self.assertIn("GPU1 GSP!", tb_standin_xid.inject_xid(self.state, 1, 119))
 
     def test_no_driver(self):
         os.unlink(self.state)
