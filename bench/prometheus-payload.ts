@@ -2,7 +2,8 @@
  * The parser bench's payload, deterministic: the live Ray 2.60 `/metrics` capture (Serve LLM app
  * under load, vLLM engine metrics) topped up to about 1 MiB with whole metric families from the
  * Ray 2.58 capture and the vLLM 0.29 OpenAI server page that the 2.60 page lacks (vLLM's
- * `vllm:` names renamed the way Ray re-exports them, `ray_vllm_`), in file order.
+ * `vllm:` names renamed the way Ray re-exports them, `ray_vllm_`), in file order; and variants of
+ * it whose values move as a node's next scrapes' do.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,4 +51,25 @@ export function rayPage(targetBytes = 1 << 20): string {
   }
   // One flat string, as a page read off a socket is (a string built with += is a rope).
   return Buffer.from(page, 'utf8').toString('utf8');
+}
+
+/**
+ * The page as it is scraped again k times later: the same lines, every finite value moved
+ * (counters, sums and bucket counts grow by k x 7, other values by k x 0.25), so a parser that
+ * reuses what it read of the previous page still reads every value anew.
+ */
+export function rayPageLater(page: string, k: number): string {
+  if (k === 0) return page;
+  const counter = /_(total|count|sum|bucket)[{ ]/;
+  const moved = page
+    .split('\n')
+    .map((line) => {
+      if (!line || line.startsWith('#')) return line;
+      const at = line.lastIndexOf(' ');
+      const v = Number(line.slice(at + 1));
+      if (!Number.isFinite(v)) return line;
+      return `${line.slice(0, at + 1)}${v + k * (counter.test(line) ? 7 : 0.25)}`;
+    })
+    .join('\n');
+  return Buffer.from(moved, 'utf8').toString('utf8');
 }

@@ -303,4 +303,45 @@ describe('generated pages (fast-check) against parse-prometheus-text-format', ()
       { numRuns: 200 },
     );
   });
+
+  /** What a page says, for comparing a reused parser's result with a fresh one's. */
+  const said = (p: ParsedPage) => ({
+    samples: p.samples.map((x) => [x.name, { ...x.labels }, x.value, x.timestamp]),
+    families: p.families.map((f) => [f.name, f.type, f.help, f.samples.length]),
+    problems: p.problems,
+  });
+  const line = fc.oneof(
+    fc.constantFrom('# TYPE a counter', '# TYPE a gauge', '# HELP a say \\n', '# other', ''),
+    fc.constantFrom('a_total', 'a', 'b', ' a', 'b_count').chain((name) =>
+      fc
+        .record({
+          labels: fc.constantFrom('', '{x="1"}', '{x="2"}', '{x="1",y="a b"}', '{x="'),
+          value: fc.constantFrom('1', '2.5', 'NaN', '+Inf', 'oops', '3 1700000000000', '4 x'),
+          cr: fc.boolean(),
+        })
+        .map((l) => `${name}${l.labels} ${l.value}${l.cr ? '\r' : ''}`),
+    ),
+  );
+
+  it('a reused parser (line and comment memos, interned labels) reads each page as a fresh one does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(line, { maxLength: 12 }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+        (pages, edits) => {
+          const parser = new PromTextParser();
+          let prev = pages[0]!;
+          for (const [k, lines] of pages.entries()) {
+            // Later pages mostly repeat the previous one with a few lines replaced, as a node's do.
+            const page =
+              k === 0 ? lines : prev.map((l, j) => (edits[k]! % 3 === j % 3 ? (lines[j] ?? l) : l));
+            prev = page;
+            const text = page.join('\n') + '\n';
+            expect(said(parser.parse(text))).toEqual(said(parsePrometheusText(text)));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -6,11 +6,34 @@
  * it keeps beyond the page's own result (interned labels) is a flat copy (`detach`), never a
  * slice pinning a whole 1 MiB page in memory.
  *
- * Label sets are interned per parser: the raw `{...}` text of a line is looked up in a bounded
- * map, so a page scraped every second allocates no label objects after the first scrape. A
- * `keep` filter skips whole lines by metric-name prefix before looking at their labels.
- * Malformed lines are skipped and reported (a scrape never throws).
+ * A parser is reused for a node's scrapes: label sets are interned (the raw `{...}` text looked
+ * up in a bounded map), and a line that repeats the previous page's line at that sample position
+ * up to its value (compared as one block) has only its value and timestamp read; a comment line
+ * that repeats the previous page's is not read again. Names, labels and families come out the
+ * same as from a fresh parser (tested). A `keep` filter skips whole lines by metric-name prefix
+ * before looking at their labels. Malformed lines are skipped and reported (a scrape never throws).
+ * Lexical pieces (numbers, escapes, comment lines) are in prometheus-lexical.ts.
  */
+
+import {
+  BACKSLASH,
+  COMMA,
+  CR,
+  EQ,
+  HASH,
+  LBRACE,
+  QUOTE,
+  SP,
+  TAB,
+  UNDERSCORE,
+  comment,
+  detach,
+  isNameChar,
+  parseNumber,
+  sameAt,
+  unescapeLabel,
+  type CommentMeta,
+} from './prometheus-lexical';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 export type Labels = Readonly<Record<string, string>>;
@@ -55,25 +78,6 @@ export interface ParserOptions {
 }
 
 const EMPTY_LABELS: Labels = Object.freeze({});
-const CR = 13;
-const SP = 32;
-const TAB = 9;
-const HASH = 35;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const LBRACE = 123;
-const COMMA = 44;
-const EQ = 61;
-const UNDERSCORE = 95;
-
-const isNameChar = (c: number) =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
-
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-  1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
 const SUFFIXES: Record<MetricType, readonly string[]> = {
   histogram: ['_bucket', '_sum', '_count', '_created'],
   summary: ['_sum', '_count', '_created'],
@@ -84,14 +88,6 @@ const SUFFIXES: Record<MetricType, readonly string[]> = {
 
 const TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
-/** A flat copy of a string (a slice of a page would keep the whole page alive while interned). */
-export function detach(s: string): string {
-  if (s.length < 13) return s; // V8 copies short slices anyway
-  const c = ` ${s}`;
-  c.charCodeAt(1); // flattens the concatenation into a new flat string
-  return c.slice(1);
-}
-
 export class PromTextParser {
   private readonly interned = new Map<string, Labels>();
   private readonly strings = new Map<string, string>();
@@ -101,6 +97,8 @@ export class PromTextParser {
   /** The previous page's sample lines up to their value: a line that starts the same needs only its value read. */
   private prevLines: (LineMemo | undefined)[] = [];
   private prevLabels: Labels[] = [];
+  /** The previous page's comment lines by comment position, with what they said. */
+  private prevComments: CommentMemo[] = [];
   private readonly maxInterned: number;
   private readonly keep: readonly string[] | null;
 
@@ -132,6 +130,8 @@ export class PromTextParser {
     const sets: Labels[] = [];
     const prevLines = this.prevLines;
     const lines: (LineMemo | undefined)[] = [];
+    const prevComments = this.prevComments;
+    const comments: CommentMemo[] = [];
     let lineNo = 0;
     let i = 0;
 
@@ -145,8 +145,50 @@ export class PromTextParser {
       return f;
     };
 
+    /**
+     * Places the sample named src[a, b) in its family, which becomes the current one: the current
+     * family (its name or an allowed suffix), else the family of that name or of its base name,
+     * else a new untyped one. The sample's name, interned with its family.
+     */
+    const place = (src: string, a: number, b: number): string => {
+      let k = current ? suffixIndex(src, a, b, current) : -1;
+      if (k >= 0) return nameOf(current!, k);
+      const name = src.slice(a, b);
+      let family = byName.get(name) ?? byName.get(baseName(name)) ?? null;
+      if (family && family.name !== name) {
+        k = SUFFIXES[family.type].indexOf(name.slice(family.name.length));
+        if (k < 0) family = null;
+      }
+      current = family ?? familyOf(detach(name));
+      return current.name === name ? current.name : nameOf(current, k + 1);
+    };
+
     while (i < n) {
       lineNo++;
+      // Fast path: the same name and labels (the same text up to the value) as the previous
+      // page's line at this sample position: only the value and timestamp are read.
+      const memo = prevLines[samples.length];
+      if (memo !== undefined && sameAt(text, memo.prefix, i)) {
+        const q = i + memo.prefix.length;
+        let end = text.indexOf('\n', q);
+        if (end < 0) end = n;
+        const e = end > q && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+        const value = readValue(text, q, e);
+        if (value !== undefined) {
+          // Its family is placed as on the slow path (this page's TYPE lines decide, not the
+          // memo's): when the current family is the memo's, by name and type, it is that one.
+          const name =
+            current !== null && current.name === memo.family && current.type === memo.type
+              ? memo.name
+              : place(memo.name, 0, memo.name.length);
+          lines[samples.length] = memo;
+          const s = new PromSample(name, memo.labels, memo.labelKey, value, scratchTimestamp);
+          samples.push(s);
+          current!.samples.push(s);
+          i = end + 1;
+          continue;
+        }
+      }
       let end = text.indexOf('\n', i);
       if (end < 0) end = n;
       const next = end + 1;
@@ -160,8 +202,18 @@ export class PromTextParser {
         continue;
       }
       if (c === HASH) {
-        const meta = comment(text, p + 1, e);
-        if (meta && (!keep || keep.some((k) => meta.name.startsWith(k)))) {
+        // A comment line the previous page had at this comment position is not read again.
+        let cm = prevComments[comments.length];
+        if (cm === undefined || cm.line.length !== e - i || !sameAt(text, cm.line, i)) {
+          const parsed = comment(text, p + 1, e);
+          cm = {
+            line: detach(text.slice(i, e)),
+            meta: parsed && (!keep || keep.some((k) => parsed.name.startsWith(k))) ? parsed : null,
+          };
+        }
+        comments.push(cm);
+        const meta = cm.meta;
+        if (meta) {
           const f = familyOf(meta.name);
           if (meta.kind === 'TYPE') {
             if (TYPES.has(meta.text)) f.type = meta.text as MetricType;
@@ -172,22 +224,6 @@ export class PromTextParser {
         i = next;
         continue;
       }
-      // Fast path: the same name and labels as the previous page's line at this position.
-      const memo = prevLines[samples.length];
-      if (memo !== undefined && text.startsWith(memo.prefix, p)) {
-        const value = readValue(text, p + memo.prefix.length, e);
-        if (value !== undefined) {
-          const family = byName.get(memo.family) ?? familyOf(memo.family);
-          current = family;
-          lines[samples.length] = memo;
-          const s = new PromSample(memo.name, memo.labels, memo.labelKey, value, scratchTimestamp);
-          samples.push(s);
-          family.samples.push(s);
-          i = next;
-          continue;
-        }
-      }
-      const lineStart = p;
       if (keep && !keptAt(text, p, keep)) {
         i = next;
         continue;
@@ -215,7 +251,7 @@ export class PromTextParser {
         }
         const at = samples.length;
         const prev = prevKeys[at];
-        if (prev !== undefined && prev.length === close - p - 1 && text.startsWith(prev, p + 1)) {
+        if (prev !== undefined && prev.length === close - p - 1 && sameAt(text, prev, p + 1)) {
           labelKey = prev;
           labels = prevLabels[at]!;
         } else {
@@ -270,31 +306,21 @@ export class PromTextParser {
         }
         timestamp = t;
       }
-      // Family: the current one (its name or an allowed suffix), else by name, else a new untyped one.
-      let name: string;
-      let k = current ? suffixIndex(text, nameStart, nameEnd, current) : -1;
-      if (k >= 0) name = nameOf(current!, k);
-      else {
-        name = text.slice(nameStart, nameEnd);
-        let family = byName.get(name) ?? byName.get(baseName(name)) ?? null;
-        if (family && family.name !== name) {
-          k = SUFFIXES[family.type].indexOf(name.slice(family.name.length));
-          if (k < 0) family = null;
-        }
-        current = family ?? familyOf(name);
-        name = current.name === name ? current.name : nameOf(current, k + 1);
-      }
+      const name = place(text, nameStart, nameEnd);
       const m = prevLines[samples.length];
       lines[samples.length] =
         m !== undefined &&
         m.name === name &&
+        m.family === current!.name &&
+        m.type === current!.type &&
         m.labelKey === labelKey &&
-        text.startsWith(m.prefix, lineStart)
+        sameAt(text, m.prefix, i)
           ? m
           : {
-              prefix: detach(text.slice(lineStart, vStart)),
+              prefix: detach(text.slice(i, vStart)),
               name,
               family: current!.name,
+              type: current!.type,
               labels,
               labelKey,
             };
@@ -306,6 +332,7 @@ export class PromTextParser {
     this.prevKeys = keys;
     this.prevLines = lines;
     this.prevLabels = sets;
+    this.prevComments = comments;
     return { samples, families, problems };
   }
 
@@ -366,12 +393,21 @@ export class PromTextParser {
 }
 
 interface LineMemo {
-  /** The line up to its value (name, labels, spaces), a flat copy. */
+  /** The line from its start up to its value (name, labels, spaces), a flat copy. */
   prefix: string;
   name: string;
+  /** The family it was placed in, and that family's type then. */
   family: string;
+  type: MetricType;
   labels: Labels;
   labelKey: string;
+}
+
+interface CommentMemo {
+  /** The whole line, a flat copy. */
+  line: string;
+  /** Its `# HELP` / `# TYPE` (null: another comment, or a family the keep filter drops). */
+  meta: CommentMeta | null;
 }
 
 /** The timestamp readValue found (null: none); a module scratch slot, so the fast path allocates nothing. */
@@ -405,34 +441,6 @@ function keptAt(text: string, p: number, keep: readonly string[]): boolean {
   return false;
 }
 
-/** `# HELP name text` / `# TYPE name type`; null for any other comment. */
-function comment(
-  text: string,
-  p: number,
-  e: number,
-): { kind: 'HELP' | 'TYPE'; name: string; text: string } | null {
-  let c = text.charCodeAt(p);
-  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
-  const kind = text.startsWith('HELP', p) ? 'HELP' : text.startsWith('TYPE', p) ? 'TYPE' : null;
-  if (!kind || p + 4 >= e) return null;
-  p += 4;
-  c = text.charCodeAt(p);
-  if (c !== SP && c !== TAB) return null;
-  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
-  const nameStart = p;
-  while (p < e && isNameChar(text.charCodeAt(p))) p++;
-  if (p === nameStart) return null;
-  const name = detach(text.slice(nameStart, p));
-  c = text.charCodeAt(p);
-  while (p < e && (c === SP || c === TAB)) c = text.charCodeAt(++p);
-  if (kind === 'TYPE') {
-    let te = e;
-    while (te > p && ((c = text.charCodeAt(te - 1)) === SP || c === TAB)) te--;
-    return { kind, name, text: text.slice(p, te) };
-  }
-  return { kind, name, text: unescapeHelp(text.slice(p, e)) };
-}
-
 /** -1: not this family; 0: its name; k + 1: its name with suffix k of its type. */
 function suffixIndex(text: string, a: number, b: number, f: MetricFamily): number {
   const name = f.name;
@@ -464,92 +472,4 @@ function nameOf(f: MetricFamily, k: number): string {
     familyNames.set(f, names);
   }
   return names[k]!;
-}
-
-/** A float: a fast exact path for plain decimals, Number() for the rest; undefined when not a number. */
-function parseNumber(text: string, a: number, b: number): number | undefined {
-  if (a >= b) return undefined;
-  let p = a;
-  let neg = false;
-  let c = text.charCodeAt(p);
-  if (c === 45 || c === 43) {
-    neg = c === 45;
-    if (++p >= b) return undefined;
-    c = text.charCodeAt(p);
-  }
-  if (c === 73 || c === 105 || c === 78 || c === 110) {
-    const word = text.slice(p, b).toLowerCase();
-    if (word === 'inf' || word === 'infinity') return neg ? -Infinity : Infinity;
-    if (word === 'nan') return NaN;
-    return undefined;
-  }
-  let mant = 0;
-  let digits = 0;
-  let frac = 0;
-  while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
-    mant = mant * 10 + (c - 48);
-    digits++;
-    p++;
-  }
-  if (p < b && c === 46) {
-    p++;
-    while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
-      mant = mant * 10 + (c - 48);
-      digits++;
-      frac++;
-      p++;
-    }
-  }
-  if (digits === 0) return undefined;
-  let exp = 0;
-  if (p < b && (c === 101 || c === 69)) {
-    p++;
-    let eneg = false;
-    c = text.charCodeAt(p);
-    if (p < b && (c === 45 || c === 43)) {
-      eneg = c === 45;
-      p++;
-    }
-    const es = p;
-    while (p < b && (c = text.charCodeAt(p)) >= 48 && c <= 57) {
-      exp = exp * 10 + (c - 48);
-      p++;
-    }
-    if (p === es) return undefined;
-    if (eneg) exp = -exp;
-  }
-  if (p !== b) return undefined;
-  const e10 = exp - frac;
-  // Exact when the mantissa and the power of ten are both exact doubles (Clinger's fast path).
-  if (digits <= 15 && e10 >= -22 && e10 <= 22) {
-    const v = e10 < 0 ? mant / POW10[-e10]! : mant * POW10[e10]!;
-    return neg ? -v : v;
-  }
-  const v = Number(text.slice(a, b));
-  return Number.isNaN(v) ? undefined : v;
-}
-
-function unescapeLabel(raw: string): string {
-  let out = '';
-  for (let j = 0; j < raw.length; j++) {
-    const ch = raw[j];
-    if (ch === '\\' && j + 1 < raw.length) {
-      const nx = raw[++j];
-      out += nx === 'n' ? '\n' : nx === '"' ? '"' : nx === '\\' ? '\\' : `\\${nx}`;
-    } else out += ch;
-  }
-  return out;
-}
-
-function unescapeHelp(raw: string): string {
-  if (!raw.includes('\\')) return raw;
-  let out = '';
-  for (let j = 0; j < raw.length; j++) {
-    const ch = raw[j];
-    if (ch === '\\' && j + 1 < raw.length) {
-      const nx = raw[++j];
-      out += nx === 'n' ? '\n' : nx === '\\' ? '\\' : `\\${nx}`;
-    } else out += ch;
-  }
-  return out;
 }
