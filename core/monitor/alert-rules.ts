@@ -1,7 +1,8 @@
 /**
  * The monitor's alert rules, evaluated once per tick over the current views: a replica
  * unhealthy (RECOVERING, or its deployment UNHEALTHY), a deployment below its target for a
- * while, its queue growing while its GPUs idle, a GPU lost or hot, a node stale. An alert keeps
+ * while, its queue growing while its GPUs idle, a GPU lost or hot, an Xid error on a GPU in the
+ * last half hour (critical when it leaves the GPU unusable), a node stale. An alert keeps
  * its `since` while its condition holds; conditions that need time (below target) are held back
  * until they have lasted their grace period.
  */
@@ -14,6 +15,10 @@ import type {
   ReplicaView,
   Severity,
 } from '../../shared/domain/monitor';
+import { FATAL_XIDS } from './xid';
+
+/** How long an Xid error stays an alert (the events timeline keeps it). */
+export const XID_ALERT_MS = 30 * 60_000;
 
 export interface AlertInput {
   now: number;
@@ -113,6 +118,14 @@ function conditions(input: AlertInput, opts: AlertOptions): Condition[] {
         message: `GPU ${g.index} of ${g.nodeId} is at ${g.temperatureC} °C.`,
       });
   }
+  for (const g of input.gpus)
+    if (g.xid !== null && g.xidAt != null && input.now - g.xidAt < XID_ALERT_MS)
+      out.push({
+        kind: 'gpu-xid',
+        severity: FATAL_XIDS.has(g.xid) ? 'critical' : 'warning',
+        subject: g.key,
+        message: `GPU ${g.index} of ${g.nodeId}: ${g.xidMessage ?? `Xid ${g.xid}`} (${new Date(g.xidAt).toISOString()})${FATAL_XIDS.has(g.xid) ? ' — needs a GPU reset or a reboot.' : ''}`,
+      });
   for (const n of input.nodes)
     if (n.stale)
       out.push({

@@ -1,6 +1,7 @@
 /**
  * One subscribed cluster's live monitor: starts its collectors (per node: the GPU stream, the
- * compute-apps stream, the metrics page; per cluster: Serve's status), folds what they deliver
+ * compute-apps stream, the kernel log's Xid lines, the metrics page; per cluster: Serve's
+ * status), folds what they deliver
  * into the series store and the views, and once per period derives deployments / replicas /
  * GPUs / nodes, alerts, timeline events and cost, and pushes `monitor.delta` (series appended
  * since the last push + the views that changed), `monitor.event` and `monitor.alerts`.
@@ -31,6 +32,7 @@ import { SERVE_METRIC_PREFIXES, ServeMetrics, type DeploymentValues } from './se
 import { SeriesStore } from './series-store';
 import { Timeline } from './timeline';
 import { ViewDeltas } from './view-deltas';
+import { NodeXidFeed } from './xid-feed';
 
 export interface ClusterMonitorOptions {
   periodMs: number;
@@ -133,7 +135,13 @@ export class ClusterMonitor {
       feed.lastPageAt = at;
       this.metrics.ingest(n.id, feed.parser.parse(page), at);
     });
-    for (const c of [gpu, apps, metrics]) {
+    const xids = new NodeXidFeed(feed.gpus, (at, severity, subject, message) =>
+      this.timeline.add(at, 'gpu-xid', severity, subject, message),
+    );
+    const xid = this.factory.gpuStream(n.id, 'xid', this.opts.appsPeriodMs, (line, at) =>
+      xids.line(line, at),
+    );
+    for (const c of [gpu, apps, metrics, xid]) {
       this.collectors.push(c);
       c.start();
     }
@@ -257,12 +265,9 @@ export class ClusterMonitor {
             rayNodeId: r.nodeId,
             nodeIp: r.nodeIp,
             pid: r.pid,
+            // GPUs of the compute apps that are the replica's actor or run under it (EngineCore).
             gpuIds:
-              nodeId && r.pid !== null
-                ? [...(this.feeds.get(nodeId)?.gpus.pidsByGpu() ?? [])]
-                    .filter(([, pids]) => pids.includes(r.pid!))
-                    .map(([k]) => k)
-                : [],
+              nodeId && r.pid !== null ? (this.feeds.get(nodeId)?.gpus.gpusUnder(r.pid) ?? []) : [],
             startedAt: r.startedAt,
             ongoing: this.measured(
               ongoing,

@@ -2,8 +2,8 @@
  * The monitor's collectors behind one interface, each started and stopped by the cluster's
  * monitor, each over an existing connection of the core:
  * - GPU streams: ONE long-lived `remote/scripts/gpu-stream.sh` per node and stream (the GPU
- *   query with nvidia-smi's own -lms loop; the compute apps at a slower period), lines handed
- *   over as they come, restarted after a pause when the stream ends;
+ *   query with nvidia-smi's own -lms loop; the compute apps at a slower period; the kernel log's
+ *   Xid lines), lines handed over as they come, restarted after a pause when the stream ends;
  * - metrics: Ray's Prometheus page of a node (`ray start --metrics-export-port`, RAY_PORTS.metrics,
  *   served on all interfaces) through an SSH forwardOut from the node's own connection, every period;
  * - Serve: `GET /api/serve/applications/` (and Ray's nodes, less often) through the head's
@@ -27,11 +27,15 @@ export interface Collector {
 
 export type Lease = (nodeId: string) => Promise<NodeConnection>;
 
+/** gpu-stream.sh's streams: GPU values, compute apps (with bus ids and parent chains), Xid lines. */
+export type GpuStreamKind = 'gpu' | 'apps' | 'xid';
+const STREAM_COLLECTOR = { gpu: 'gpu', apps: 'gpu-apps', xid: 'gpu-xid' } as const;
+
 /** What the cluster monitor is fed: the seam tests and the fleet bench replace. */
 export interface CollectorFactory {
   gpuStream(
     nodeId: string,
-    stream: 'gpu' | 'apps',
+    stream: GpuStreamKind,
     periodMs: number,
     onLine: (line: string, at: number) => void,
   ): Collector;
@@ -118,17 +122,17 @@ abstract class Loop implements Collector {
   protected cleanup(): void {}
 }
 
-/** One gpu-stream.sh run per node and stream; restarted 5 s after it ends (60 s when nvidia-smi is missing). */
+/** One gpu-stream.sh run per node and stream; restarted 5 s after it ends (60 s when nvidia-smi is missing or the kernel log unreadable). */
 export class GpuStreamCollector extends Loop {
   private missing = false;
   constructor(
     private readonly lease: Lease,
     readonly nodeId: string,
-    private readonly stream: 'gpu' | 'apps',
+    private readonly stream: GpuStreamKind,
     private readonly periodMs: number,
     private readonly onLine: (line: string, at: number) => void,
   ) {
-    super(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
+    super(STREAM_COLLECTOR[stream], nodeId);
   }
 
   protected async once(): Promise<number> {
@@ -159,7 +163,9 @@ export class GpuStreamCollector extends Loop {
           `nvidia-smi stream ended (exit ${r.code})${r.stderr ? `: ${r.stderr.trim().slice(-200)}` : ''}`,
       );
     } catch (err) {
-      this.missing = /not installed|not recognized|not a valid field/i.test(message(err));
+      this.missing = /not installed|not recognized|not a valid field|not readable/i.test(
+        message(err),
+      );
       throw err;
     } finally {
       conn.release();

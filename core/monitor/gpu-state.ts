@@ -2,12 +2,15 @@
  * What the monitor knows of one node's GPUs, from its nvidia-smi stream blocks: each GPU by
  * UUID (nvidia-smi renumbers the indices when one drops out, so the index a GPU was first seen
  * with stays its key), its last values, lost (was there, missing from a whole block), hot (at or
- * over the threshold), stale (no block for ~3 periods or the stream is down), and the compute
- * processes on it.
+ * over the threshold), stale (no block for ~3 periods or the stream is down), the compute
+ * processes on it (each with the Serve replica actor it runs under: the process itself, or a
+ * parent — vLLM's EngineCore and workers are children of the replica actor), its PCI bus id and
+ * the last Xid error the kernel logged for that bus.
  */
 import type { GpuProcess, GpuSample } from '../../shared/domain/monitor';
 import { viewKey } from '../../shared/domain/monitor';
-import type { GpuAppRow, GpuBlock, GpuRow } from './nvidia-smi';
+import type { AppBlock, GpuAppRow, GpuBlock, GpuRow } from './nvidia-smi';
+import { xidBusId, xidLabel, type XidEvent } from './xid';
 
 export const DEFAULT_HOT_C = 85;
 
@@ -29,6 +32,13 @@ interface Tracked {
 export class NodeGpus {
   private readonly gpus = new Map<string, Tracked>();
   private apps: GpuAppRow[] = [];
+  private chains = new Map<number, number[]>();
+  /** GPU uuid -> PCI bus id in Xid form; kept when a GPU drops out (Xid 79 comes after). */
+  private readonly busByUuid = new Map<string, string>();
+  /** The last Xid per PCI bus id (it may arrive before the bus ids are known). */
+  private readonly xidByBus = new Map<string, { code: number; at: number; text: string }>();
+  /** Pid (a compute app or any parent of one) -> the GPU keys of the compute apps under it. */
+  private under: Map<number, Set<string>> | null = null;
   private lastBlockAt: number | null = null;
   streamUp = false;
 
@@ -97,25 +107,52 @@ export class NodeGpus {
     return changes;
   }
 
-  setApps(rows: GpuAppRow[]): void {
-    this.apps = rows;
+  setApps(block: AppBlock): void {
+    this.apps = block.apps;
+    this.chains = block.chains;
+    for (const [uuid, bus] of block.busIds) {
+      const b = xidBusId(bus);
+      if (b) this.busByUuid.set(uuid, b);
+    }
+    this.under = null;
   }
 
-  /** The GPU key a uuid has on this node. */
+  /** The key a uuid has on this node. */
   keyOf(uuid: string): string | null {
     const g = this.gpus.get(uuid);
     return g ? viewKey.gpu(this.nodeId, g.index) : null;
   }
 
-  /** Pids on each GPU key (for matching replicas by their actor pid). */
-  pidsByGpu(): Map<string, number[]> {
-    const out = new Map<string, number[]>();
-    for (const a of this.apps) {
-      const k = this.keyOf(a.gpuUuid);
-      if (!k) continue;
-      out.set(k, [...(out.get(k) ?? []), a.pid]);
+  private chainOf(pid: number): number[] {
+    return this.chains.get(pid) ?? [pid];
+  }
+
+  /** GPU keys whose compute apps are `pid` or run under it (a replica actor's pid). */
+  gpusUnder(pid: number): string[] {
+    if (!this.under) {
+      this.under = new Map();
+      for (const a of this.apps) {
+        const k = this.keyOf(a.gpuUuid);
+        if (!k) continue;
+        for (const p of this.chainOf(a.pid)) {
+          const set = this.under.get(p) ?? new Set();
+          set.add(k);
+          this.under.set(p, set);
+        }
+      }
     }
-    return out;
+    return [...(this.under.get(pid) ?? [])];
+  }
+
+  /** Records an Xid (at: Unix ms); returns the GPU it names when its bus id is known here. */
+  applyXid(x: XidEvent, at: number): { key: string; index: number; uuid: string } | null {
+    this.xidByBus.set(x.busId, { code: x.code, at, text: x.text });
+    for (const [uuid, bus] of this.busByUuid) {
+      const g = this.gpus.get(uuid);
+      if (bus === x.busId && g)
+        return { key: viewKey.gpu(this.nodeId, g.index), index: g.index, uuid };
+    }
+    return null;
   }
 
   samples(
@@ -127,12 +164,18 @@ export class NodeGpus {
     for (const [uuid, g] of this.gpus) {
       const processes: GpuProcess[] = this.apps
         .filter((a) => a.gpuUuid === uuid)
-        .map((a) => ({
-          pid: a.pid,
-          usedMemoryMiB: a.usedMemoryMiB,
-          replicaId: replicaByPid(a.pid),
-        }));
+        .map((a) => {
+          // The first of the process and its parents that is a replica actor.
+          for (const p of this.chainOf(a.pid)) {
+            const replicaId = replicaByPid(p);
+            if (replicaId)
+              return { pid: a.pid, usedMemoryMiB: a.usedMemoryMiB, replicaId, actorPid: p };
+          }
+          return { pid: a.pid, usedMemoryMiB: a.usedMemoryMiB, replicaId: null, actorPid: null };
+        });
       const r = g.row;
+      const bus = this.busByUuid.get(uuid) ?? null;
+      const xid = bus ? this.xidByBus.get(bus) : undefined;
       out.push({
         key: viewKey.gpu(this.nodeId, g.index),
         nodeId: this.nodeId,
@@ -149,7 +192,10 @@ export class NodeGpus {
         stale: !this.streamUp || now - g.at > staleMs,
         lost: g.lost,
         hot: g.hot && !g.lost,
-        xid: null,
+        xid: xid?.code ?? null,
+        xidAt: xid?.at ?? null,
+        xidMessage: xid ? `${xidLabel(xid.code)}: ${xid.text}` : null,
+        pciBusId: bus,
         processes,
       });
     }

@@ -125,7 +125,7 @@ describe('monitor service', () => {
     const [a, b] = await Promise.all([svc.subscribe('c1'), svc.subscribe('c1')]);
     expect(a.nodes.map((n) => n.nodeId)).toEqual(['n1', 'n2']);
     expect(b.clusterId).toBe('c1');
-    expect(f.made).toHaveLength(7); // 2 nodes x (gpu, apps, metrics) + serve
+    expect(f.made).toHaveLength(9); // 2 nodes x (gpu, apps, xid, metrics) + serve
     const m = svc.get('c1')!;
 
     f.rayNodes()([

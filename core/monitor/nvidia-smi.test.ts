@@ -83,7 +83,7 @@ describe('nvidia-smi values', () => {
     expect(parseGpuLine(text.trim())).toEqual({ error: text.trim(), busId: '0000:91:00.0' });
   });
 
-  it('reads compute apps (with units, too) and cuts their blocks at --end--', () => {
+  it('reads compute apps (with units, too), bus ids and parent chains, and cuts their blocks at --end--', () => {
     const lines = fs
       .readFileSync(path.join(CAPS, 'query-compute-apps-csv-h200-driver590.48.01-load.csv'), 'utf8')
       .trim()
@@ -99,9 +99,15 @@ describe('nvidia-smi values', () => {
       usedMemoryMiB: 2566,
     });
     const b = new AppBlocks();
+    expect(b.push('bus GPU-a, 00000000:3B:00.0')).toBeNull();
     expect(b.push('GPU-a, 12, 100')).toBeNull();
-    expect(b.push('--end--')).toEqual([{ gpuUuid: 'GPU-a', pid: 12, usedMemoryMiB: 100 }]);
-    expect(b.push('--end--')).toEqual([]);
+    expect(b.push('chain 12 7 1')).toBeNull();
+    expect(b.push('--end--')).toEqual({
+      apps: [{ gpuUuid: 'GPU-a', pid: 12, usedMemoryMiB: 100 }],
+      busIds: new Map([['GPU-a', '00000000:3B:00.0']]),
+      chains: new Map([[12, [12, 7, 1]]]),
+    });
+    expect(b.push('--end--')).toEqual({ apps: [], busIds: new Map(), chains: new Map() });
   });
 
   it('cuts a stream into blocks: a GPU seen again starts the next block', () => {

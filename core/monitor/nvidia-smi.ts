@@ -5,7 +5,8 @@
  * unit after the number (`MiB`, `W`, `%`) is tolerated. A streaming `-lms` loop prints one block
  * of rows per period with no separator: `GpuBlocks` cuts the stream into blocks (a row whose GPU
  * is already in the current block starts the next one; a quiet moment ends it) and says which
- * GPUs went missing (lost) or came back.
+ * GPUs went missing (lost) or came back. The apps stream's blocks also carry each GPU's PCI bus id
+ * (to map Xid lines) and each compute app's parent chain (to find the replica actor above it).
  */
 
 /** The fields of the GPU stream, in the order of remote/scripts/gpu-stream.sh's query. */
@@ -133,19 +134,42 @@ export class GpuBlocks {
   }
 }
 
+/** One period of the apps stream (remote/scripts/gpu-stream.sh, stream "apps"). */
+export interface AppBlock {
+  apps: GpuAppRow[];
+  /** GPU uuid -> its pci.bus_id as nvidia-smi prints it (`bus UUID, BUS` lines). */
+  busIds: Map<string, string>;
+  /** A compute app's pid -> [pid, parent, grandparent, ... 1] (`chain` lines, from /proc/PID/stat). */
+  chains: Map<number, number[]>;
+}
+
 /** Cuts the apps stream into blocks at its `--end--` lines. */
 export class AppBlocks {
-  private rows: GpuAppRow[] = [];
+  private block: AppBlock = AppBlocks.empty();
+
+  private static empty(): AppBlock {
+    return { apps: [], busIds: new Map(), chains: new Map() };
+  }
 
   /** The finished block at an `--end--` line, else null. */
-  push(line: string): GpuAppRow[] | null {
-    if (line.trim() === '--end--') {
-      const out = this.rows;
-      this.rows = [];
+  push(line: string): AppBlock | null {
+    const t = line.trim();
+    if (t === '--end--') {
+      const out = this.block;
+      this.block = AppBlocks.empty();
       return out;
     }
-    const r = parseAppLine(line);
-    if (r) this.rows.push(r);
+    if (t.startsWith('bus ')) {
+      const [uuid, bus] = t.slice(4).split(',');
+      if (uuid?.trim() && bus?.trim()) this.block.busIds.set(uuid.trim(), bus.trim());
+    } else if (t.startsWith('chain ')) {
+      const pids = t.slice(6).trim().split(/\s+/).map(Number);
+      if (pids.length && pids.every((p) => Number.isInteger(p) && p >= 0))
+        this.block.chains.set(pids[0]!, pids);
+    } else {
+      const r = parseAppLine(t);
+      if (r) this.block.apps.push(r);
+    }
     return null;
   }
 }

@@ -35,8 +35,10 @@ export type Measured = z.infer<typeof Measured>;
 export const GpuProcess = z.object({
   pid: z.number(),
   usedMemoryMiB: Num,
-  /** The Serve replica whose actor has this pid, when one does. */
+  /** The Serve replica whose actor has this pid, or is a parent of it (vLLM's EngineCore), when one does. */
   replicaId: z.string().nullable(),
+  /** The replica actor's pid the process runs under (itself, or a parent); null when none. */
+  actorPid: z.number().nullable().optional(),
 });
 export type GpuProcess = z.infer<typeof GpuProcess>;
 
@@ -63,6 +65,11 @@ export const GpuSample = z.object({
   hot: z.boolean(),
   /** Last Xid error code reported for this GPU (null: none seen). */
   xid: z.number().nullable(),
+  /** Unix ms of that Xid (kernel log time), and the driver's text with the code's meaning. */
+  xidAt: Num.optional(),
+  xidMessage: z.string().nullable().optional(),
+  /** PCI bus id in the kernel's form (`0000:3b:00`), which Xid lines name the GPU by. */
+  pciBusId: z.string().nullable().optional(),
   processes: z.array(GpuProcess),
 });
 export type GpuSample = z.infer<typeof GpuSample>;
@@ -185,6 +192,7 @@ export const ALERT_KINDS = [
   'queue-growing-gpus-idle',
   'gpu-lost',
   'gpu-hot',
+  'gpu-xid',
   'node-stale',
 ] as const;
 export const AlertKind = z.enum(ALERT_KINDS);
@@ -269,7 +277,7 @@ export type CostView = z.infer<typeof CostView>;
 export const CollectorStatus = z.object({
   /** `${kind}:${nodeId ?? 'cluster'}`. */
   key: z.string(),
-  kind: z.enum(['gpu', 'gpu-apps', 'serve', 'metrics']),
+  kind: z.enum(['gpu', 'gpu-apps', 'gpu-xid', 'serve', 'metrics']),
   nodeId: z.string().nullable(),
   state: z.enum(['starting', 'running', 'error', 'stopped']),
   message: z.string().nullable(),
