@@ -8,7 +8,13 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { RAY_PORTS, type BringUpOptions, type ClusterNode, type PackageSource } from '../../shared';
+import {
+  RAY_METRICS_REPORT_MS,
+  RAY_PORTS,
+  type BringUpOptions,
+  type ClusterNode,
+  type PackageSource,
+} from '../../shared';
 import { redactCredentialsInText, redactIndexUrl } from '../../shared/domain/package-source';
 import type { NodeConnection } from '../ssh/types';
 import { runPreflight } from '../nodes/preflight-run';
@@ -368,6 +374,7 @@ export async function startHeadStep(
         port: RAY_PORTS.gcs,
         dashboardPort: RAY_PORTS.dashboard,
         metricsPort: RAY_PORTS.metrics,
+        metricsReportMs: RAY_METRICS_REPORT_MS,
         auth: true,
       },
     });
@@ -402,6 +409,7 @@ export async function joinStep(
         numGpus,
         headAddress,
         metricsPort: RAY_PORTS.metrics,
+        metricsReportMs: RAY_METRICS_REPORT_MS,
         auth: true,
         token,
         headWaitS: HEAD_WAIT_S,

@@ -303,6 +303,10 @@ def step_script(step, p):
             ip_arg = [f"--node-ip-address={str_param(p, 'nodeIp', r'[0-9A-Fa-f.:]{2,45}', 'an IP address')}"]
         gpus = int_param(p, "numGpus", 0, 0, 64)
         env = auth_env(p, step)
+        # How often Ray's processes on this node export their metrics to the node's metrics
+        # page (Ray's default, 10 s, shows a load on the monitor 10-20 s late; Ray floors it at 1 s).
+        report_ms = int_param(p, "metricsReportMs", 10000, 1000, 60000)
+        env += f"export RAY_metrics_report_interval_ms={report_ms}\n"
         if not (os.path.exists(ray) and os.path.exists(marker)):
             fail(f"Ray is not installed in {venv} on this node (no finished install there): bring the cluster up first")
         # Ray runs here when its raylet does (ray status would ask the head, which a worker may not reach).

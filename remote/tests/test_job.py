@@ -153,8 +153,9 @@ class Steps(JobTest):
 
     def test_start_head_with_token_auth_and_the_dashboard_on_localhost(self):
         self.node.fake_venv(installed=True)
-        self.node.run({"action": "start", "job": "h-start-head", "step": "start-head", "follow": True, "params": {"numGpus": 2, "nodeIp": "10.0.0.1", "auth": True}})
+        self.node.run({"action": "start", "job": "h-start-head", "step": "start-head", "follow": True, "params": {"numGpus": 2, "nodeIp": "10.0.0.1", "auth": True, "metricsReportMs": 1000}})
         run_sh = self.node.read("h-start-head", "run.sh")
+        self.assertIn("export RAY_metrics_report_interval_ms=1000\n", run_sh)
         self.assertIn("export RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH=", run_sh)
         self.assertIn("start --head --node-ip-address=10.0.0.1 --port=6379 --dashboard-host=127.0.0.1 --dashboard-port=8265 --metrics-export-port=8080 --num-gpus=2", run_sh)
         # The token made for the head is in its 0600 file, never on the command line.
@@ -167,6 +168,8 @@ class Steps(JobTest):
         self.node.run({"action": "start", "job": "w-join", "step": "join", "follow": True, "params": {"headAddress": "10.0.0.1:6379", "auth": True, "token": token, "headWaitS": 120}})
         run_sh = self.node.read("w-join", "run.sh")
         self.assertIn("export RAY_gcs_server_port_wait_time_s=120", run_sh)
+        # Ray's own default when the core does not say.
+        self.assertIn("export RAY_metrics_report_interval_ms=10000\n", run_sh)
         self.assertIn("--address=10.0.0.1:6379", run_sh)
         self.assertNotIn(token, run_sh)
         with open(os.path.join(self.node.home, ".raydeck", "ray_auth_token")) as f:

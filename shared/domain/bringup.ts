@@ -23,6 +23,14 @@ export const RAY_PORTS = {
   dashboardAgent: 52365,
 } as const;
 
+/**
+ * How often Ray's processes export their metrics to each node's metrics page
+ * (`RAY_metrics_report_interval_ms` at `ray start`). Ray's default is 10 s, which shows a load on
+ * the Monitor page 10-20 s late; 1 s (Ray's floor) lets queue and ongoing requests show within
+ * about 2 s. The cost is on each node: its workers send their metrics every second.
+ */
+export const RAY_METRICS_REPORT_MS = 1000;
+
 /** Where nodes get their Python packages. */
 export const PackageSource = z.discriminatedUnion('kind', [
   z
