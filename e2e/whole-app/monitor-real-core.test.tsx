@@ -5,6 +5,10 @@
  * Ray 2.60's Serve LLM status and its /metrics page (core/ray/fixtures, core/monitor/fixtures). Checks
  * that what the core builds is what the page shows: GPUs, the hot alert, the LLM deployment's
  * ongoing requests, and a rate that has no value yet (one page) shown as "no value", not 0.
+ * And GPU -> replica with what gpu-stream.sh sends: a GPU replica Ray placed but with no process
+ * on a GPU yet said so, then on GPU 1 once vLLM's EngineCore (a child of the replica actor) is
+ * there; an Xid line from the real kernel-log capture on that GPU's bus flagged on its row, as a
+ * critical alert and in the timeline.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,12 +76,17 @@ const node = (id: string, host: string, role: 'head' | 'worker') =>
 function realMonitor() {
   const bus = new EventBus();
   const gpu = new Map<string, (line: string, at: number) => void>();
+  const lines = new Map<string, (line: string, at: number) => void>(); // `${node}:${stream}`
   const pages = new Map<string, (page: Buffer, at: number) => void>();
   let serve: ((i: typeof APPS, at: number) => void) | null = null;
   const factory: CollectorFactory = {
     gpuStream: (nodeId, stream, _p, onLine) => {
       if (stream === 'gpu') gpu.set(nodeId, onLine);
-      return new FakeCollector(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
+      lines.set(`${nodeId}:${stream}`, onLine);
+      return new FakeCollector(
+        ({ gpu: 'gpu', apps: 'gpu-apps', xid: 'gpu-xid' } as const)[stream],
+        nodeId,
+      );
     },
     metrics: (nodeId, _p, onPage) => {
       pages.set(nodeId, onPage);
@@ -138,7 +147,9 @@ function realMonitor() {
     pages.get('n1')!(Buffer.from(PAGE), now);
     svc.get(CLUSTER.id)!.tick();
   };
-  return { svc, client, feed };
+  const send = (stream: 'gpu' | 'apps' | 'xid', ...ls: string[]) =>
+    ls.forEach((l) => lines.get(`n1:${stream}`)!(l, now));
+  return { svc, client, feed, send, serve: (i: typeof APPS) => serve!(i, now) };
 }
 
 describe('Monitor page over the real monitor service', () => {
@@ -160,6 +171,93 @@ describe('Monitor page over the real monitor service', () => {
     expect(within(dep).getByTestId('metric-ongoing').dataset.value).toBe('6');
     expect(within(dep).getByTestId('metric-rps').textContent).toContain('no value');
     expect(within(dep).getAllByTestId('replica-row').length).toBeGreaterThan(0);
+    await m.svc.unsubscribe(CLUSTER.id);
+  });
+
+  it('GPU -> replica: a GPU replica with no process yet says so, then sits on the GPU its EngineCore uses; an Xid flags that GPU, alerts and enters the timeline', async () => {
+    const m = realMonitor();
+    // The captured LLM deployment runs vLLM's CPU build; as a GPU deployment it asks Ray for 1 GPU.
+    const gpuApps = structuredClone(APPS);
+    const llm = gpuApps.applications[0]!.deployments.find(
+      (d) => d.name === 'LLMServer:tiny-llama',
+    )!;
+    llm.requiredResources = { CPU: 1, GPU: 1 };
+    const tick = async () =>
+      act(async () => {
+        m.svc.get(CLUSTER.id)!.tick();
+        await new Promise((r) => setTimeout(r, 20));
+      });
+    render(createElement(App, { client: m.client }));
+    await screen.findByTestId('monitor-totals');
+    await act(async () => {
+      m.serve(gpuApps);
+      m.send(
+        'gpu',
+        '0, GPU-a, NVIDIA H100 80GB HBM3, 3, 1000, 81559, 40, 70.5',
+        '1, GPU-b, NVIDIA H100 80GB HBM3, 4, 1000, 81559, 41, 71.5',
+        '0, GPU-a, NVIDIA H100 80GB HBM3, 3, 1000, 81559, 40, 70.5',
+      );
+      m.send('apps', 'bus GPU-a, 00000000:19:00.0', 'bus GPU-b, 00000000:3B:00.0', '--end--');
+      await Promise.resolve();
+    });
+    await tick();
+    fireEvent.keyDown(window, { key: '2' });
+    const row = async () =>
+      (await screen.findAllByTestId('gpu-row')).find((r) => r.dataset.replica === 'pyae00yf')!;
+    let r = await row();
+    expect(r.dataset.noGpu).toBe('assigned');
+    expect(r.textContent).toContain('assigned by Ray, no process on a GPU yet');
+    expect(within(r).getByTestId('replica-on-gpu').textContent).toContain('1 GPU from Ray');
+    const ingress = (await screen.findAllByTestId('gpu-row')).find(
+      (x) => x.dataset.replica === '2vqiibm7',
+    )!;
+    expect(ingress.dataset.noGpu).toBe('cpu');
+
+    // vLLM's EngineCore (pid 4301) under the replica actor (pid 4279) appears on GPU 1, and the
+    // kernel logs Xid 79 for GPU 1's bus (the capture's line, its bus id swapped for GPU 1's).
+    const xid = fs
+      .readFileSync(
+        path.resolve(
+          __dirname,
+          '../../core/monitor/fixtures/dmesg-xid79-fallen-off-bus-sxid20034-RECONSTRUCTED.log',
+        ),
+        'utf8',
+      )
+      .split('\n')
+      .find((l) => l.includes('NVRM: Xid'))!
+      .replace('91:00', '3b:00');
+    m.send(
+      'apps',
+      'bus GPU-a, 00000000:19:00.0',
+      'bus GPU-b, 00000000:3B:00.0',
+      'GPU-b, 4301, 20000',
+      'chain 4301 4279 4100 1',
+      '--end--',
+    );
+    m.send(
+      'xid',
+      '{"kind":"started","stream":"xid","sources":["dmesg"],"monotonicS":6781800}',
+      xid,
+    );
+    await tick();
+    await waitFor(async () => expect((await row()).dataset.gpu).toBe('n1/1'));
+    r = await row();
+    expect(within(r).getByTestId('replica-on-gpu').textContent).toContain(
+      'pid 4301 under actor 4279',
+    );
+    const gpuNow = within(r).getByTestId('gpu-now');
+    expect(gpuNow.textContent).toContain('Xid 79');
+    expect(gpuNow.getAttribute('title')).toMatch(/^Xid 79 \(GPU has fallen off the bus\)/);
+
+    fireEvent.keyDown(window, { key: '4' });
+    const alert = (await screen.findAllByTestId('alert')).find(
+      (a) => a.dataset.kind === 'gpu-xid',
+    )!;
+    expect([alert.dataset.severity, alert.dataset.subject]).toEqual(['critical', 'n1/1']);
+    const entry = screen
+      .getAllByTestId('timeline-entry')
+      .find((e) => e.dataset.kind === 'gpu-xid')!;
+    expect(entry.textContent).toContain('Xid 79 (GPU has fallen off the bus) on GPU 1 of n1');
     await m.svc.unsubscribe(CLUSTER.id);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * GPU -> replica -> queue on one table: each node's GPUs (utilization, memory, temperature,
  * "no value" spelled out), the replicas running on each, and beside them their deployment's
- * queue length, ongoing requests and p95 latency. Replicas on no known GPU and replicas not
+ * queue length, ongoing requests and p95 latency, and which of its processes is on the GPU (the
+ * actor, or a process under it: vLLM's EngineCore). A GPU's last Xid error shows on its row.
+ * Replicas Ray gave GPUs but with no process on one yet say so; CPU replicas and replicas not
  * placed yet (with Ray's reason) are listed too. A row's deployment name opens its page. On a
  * fleet, idle GPUs are hidden unless asked for, rows filter by node name and are capped.
  */
@@ -15,14 +17,34 @@ const num = (v: number | null, unit: string, digits = 0) =>
   v === null ? 'no value' : `${v.toFixed(digits)} ${unit}`;
 
 function gpuText(g: GpuSample): string {
-  if (g.lost) return 'LOST';
-  return [
-    num(g.utilizationPct, '%'),
-    g.memoryUsedMiB === null || g.memoryTotalMiB === null
-      ? 'mem no value'
-      : `${Math.round(g.memoryUsedMiB / 1024)}/${Math.round(g.memoryTotalMiB / 1024)} GiB`,
-    num(g.temperatureC, '°C'),
-  ].join(' · ');
+  const xid = g.xid !== null ? ` · Xid ${g.xid}` : '';
+  if (g.lost) return `LOST${xid}`;
+  return (
+    [
+      num(g.utilizationPct, '%'),
+      g.memoryUsedMiB === null || g.memoryTotalMiB === null
+        ? 'mem no value'
+        : `${Math.round(g.memoryUsedMiB / 1024)}/${Math.round(g.memoryTotalMiB / 1024)} GiB`,
+      num(g.temperatureC, '°C'),
+    ].join(' · ') + xid
+  );
+}
+
+const NO_GPU_TEXT = {
+  assigned: 'assigned by Ray, no process on a GPU yet',
+  cpu: 'CPU replicas (no GPU asked of Ray)',
+} as const;
+
+/** Which of the replica's processes are on the GPU: the actor itself, or one under it. */
+function processText(r: ReplicaOnGpu): string {
+  if (r.processes.length === 0) return r.gpusFromRay > 0 ? ` · ${r.gpusFromRay} GPU from Ray` : '';
+  return ` · ${r.processes
+    .map((p) =>
+      p.actorPid != null && p.actorPid !== p.pid
+        ? `pid ${p.pid} under actor ${p.actorPid}`
+        : `actor pid ${p.pid}`,
+    )
+    .join(', ')}`;
 }
 
 const m = (x: Measured | undefined, unit = '') => (x ? formatMeasured(x.value, unit) : 'no value');
@@ -40,6 +62,9 @@ function ReplicaCells({ r, onOpen }: { r: ReplicaOnGpu; onOpen(key: string): voi
           {r.replica.app}/{r.replica.deployment}
         </button>
         <span className="muted small"> {r.replica.replicaId}</span>
+        <span className="muted small" data-testid="replica-on-gpu">
+          {processText(r)}
+        </span>
       </td>
       <td data-state={r.replica.state}>{r.replica.state}</td>
       <td data-testid="queue-length" data-value={d?.metrics.queueLength.value ?? ''}>
@@ -125,13 +150,17 @@ export function GpuReplicaView({
                 <td rowSpan={span}>{row.gpu ? `GPU ${row.gpu.index}` : 'no GPU'}</td>
                 <td
                   rowSpan={span}
-                  className={row.gpu?.lost || row.gpu?.hot ? 'bad-text' : undefined}
+                  className={
+                    row.gpu?.lost || row.gpu?.hot || row.gpu?.xid != null ? 'bad-text' : undefined
+                  }
+                  title={row.gpu?.xidMessage ?? undefined}
+                  data-testid="gpu-now"
                 >
-                  {row.gpu ? gpuText(row.gpu) : 'CPU or not matched to a GPU'}
+                  {row.gpu ? gpuText(row.gpu) : NO_GPU_TEXT[row.noGpu ?? 'cpu']}
                 </td>
               </>
             );
-            const key = `${row.node.nodeId}/${row.gpu?.index ?? 'none'}`;
+            const key = `${row.node.nodeId}/${row.gpu?.index ?? row.noGpu}`;
             if (row.replicas.length === 0)
               return [
                 <tr key={key} data-testid="gpu-row" data-gpu={row.gpu?.key ?? ''} data-replicas={0}>
@@ -146,6 +175,7 @@ export function GpuReplicaView({
                 key={`${key}/${r.replica.key}`}
                 data-testid="gpu-row"
                 data-gpu={row.gpu?.key ?? ''}
+                data-no-gpu={row.noGpu ?? ''}
                 data-replica={r.replica.replicaId}
                 data-replicas={row.replicas.length}
               >

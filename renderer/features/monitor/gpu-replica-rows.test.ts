@@ -1,4 +1,4 @@
-/** GPU -> replica -> queue rows: replicas found by GPU id or by a process on the GPU, CPU and unplaced replicas, the fleet filter. */
+/** GPU -> replica -> queue rows: replicas found by GPU id or by a process on the GPU (the actor or one under it), replicas Ray gave GPUs with no process on one yet, CPU and unplaced replicas, the fleet filter. */
 import { describe, expect, it } from 'vitest';
 import { gpuReplicaTable, MAX_GPU_ROWS, visibleGpuRows } from './gpu-replica-rows';
 import { deployment, fleet, gpu, node, replica, snapshot } from './monitor-fixtures';
@@ -38,6 +38,42 @@ describe('GPU -> replica rows', () => {
     expect(at(null, 'n2')).toEqual(['r3']);
     expect(t.rows[0]!.replicas[0]!.deployment?.name).toBe('LLM');
     expect(t.unplaced.map((x) => x.replica.replicaId)).toEqual(['r4']);
+  });
+
+  it("a process under the replica's actor puts it on that GPU; GPU replicas with no process yet and CPU replicas get their own rows", () => {
+    const t = gpuReplicaTable(
+      snapshot({
+        nodes: [node('n1', { name: 'gpu-1', role: 'head' })],
+        gpus: [
+          gpu('n1', 0, {
+            processes: [{ pid: 4301, usedMemoryMiB: 20000, replicaId: 'r1', actorPid: 4279 }],
+          }),
+          gpu('n1', 1, { xid: 79 }),
+        ],
+        deployments: [
+          deployment('app', 'LLM'), // { CPU: 1, GPU: 1 } per replica
+          deployment('app', 'Ingress', { replicaResources: { CPU: 1 } }),
+        ],
+        replicas: [
+          replica('app', 'LLM', 'r1', { nodeId: 'n1', pid: 4279 }),
+          replica('app', 'LLM', 'r2', { nodeId: 'n1' }),
+          replica('app', 'Ingress', 'i1', { nodeId: 'n1' }),
+        ],
+      }),
+    );
+    expect(
+      t.rows.map((r) => [r.gpu?.key ?? r.noGpu, r.replicas.map((x) => x.replica.replicaId)]),
+    ).toEqual([
+      ['n1/0', ['r1']],
+      ['n1/1', []],
+      ['assigned', ['r2']],
+      ['cpu', ['i1']],
+    ]);
+    expect(t.rows[0]!.replicas[0]!.processes).toEqual([
+      { pid: 4301, usedMemoryMiB: 20000, replicaId: 'r1', actorPid: 4279 },
+    ]);
+    expect(t.rows[2]!.replicas[0]!.gpusFromRay).toBe(1);
+    expect(t.rows[3]!.replicas[0]!.gpusFromRay).toBe(0);
   });
 
   it('on a fleet: idle GPUs hidden unless asked, lost and hot kept, filter by node, capped', () => {

@@ -1,12 +1,15 @@
 /**
  * GPU -> replica -> queue, as rows: per node, per GPU, the Serve replicas running on it (from
  * the replica's GPU ids, matched by the core from nvidia-smi's compute apps and Ray's actor
- * pids, or a process on the GPU naming the replica) with their deployment's queue length and
- * latency beside them. Replicas on a node but on no known GPU (CPU replicas, or no compute-app
- * match yet) and replicas not placed anywhere (pending, with Ray's reason) get rows of their own.
+ * pids — the actor itself or a process under it such as vLLM's EngineCore —, or a process on
+ * the GPU naming the replica) with their deployment's queue length and latency beside them.
+ * Replicas on a node but on no known GPU get rows of their own: those Ray gave GPUs (their
+ * deployment asks for them) but with no process on a GPU yet, and CPU replicas; replicas not
+ * placed anywhere (pending, with Ray's reason) are listed apart.
  */
 import type {
   DeploymentView,
+  GpuProcess,
   GpuSample,
   MonitorNode,
   MonitorSnapshot,
@@ -19,12 +22,21 @@ const NAME_ORDER = new Intl.Collator(undefined, { numeric: true });
 export interface ReplicaOnGpu {
   replica: ReplicaView;
   deployment: DeploymentView | null;
+  /** GPUs Ray gives each replica of its deployment (its GPU resource); 0 for CPU replicas. */
+  gpusFromRay: number;
+  /** Its processes on this row's GPU (the actor, or processes under it); [] off a GPU. */
+  processes: GpuProcess[];
 }
 
 export interface GpuRow {
   node: MonitorNode;
   /** null: the node's replicas that run on no known GPU. */
   gpu: GpuSample | null;
+  /**
+   * For a row without a GPU: 'assigned' — Ray gave these replicas GPUs but no process of theirs
+   * is on a GPU yet (nvidia-smi lists none); 'cpu' — they asked Ray for no GPU. null on GPU rows.
+   */
+  noGpu: 'assigned' | 'cpu' | null;
   replicas: ReplicaOnGpu[];
 }
 
@@ -34,19 +46,28 @@ export interface GpuReplicaTable {
   unplaced: ReplicaOnGpu[];
 }
 
+/** GPUs one replica of the deployment asks Ray for (fractional GPUs count). */
+const gpusOf = (d: DeploymentView | null) => d?.replicaResources.GPU ?? 0;
+
 export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
   const deps = new Map(s.deployments.map((d) => [d.key, d]));
-  const on = (r: ReplicaView): ReplicaOnGpu => ({
-    replica: r,
-    deployment: deps.get(`${r.app}/${r.deployment}`) ?? null,
-  });
+  const gpuByKey = new Map(s.gpus.map((g) => [g.key, g]));
+  const on = (r: ReplicaView, gpu: GpuSample | null): ReplicaOnGpu => {
+    const deployment = deps.get(`${r.app}/${r.deployment}`) ?? null;
+    return {
+      replica: r,
+      deployment,
+      gpusFromRay: gpusOf(deployment),
+      processes: gpu?.processes.filter((p) => p.replicaId === r.replicaId) ?? [],
+    };
+  };
   const byReplicaId = new Map(s.replicas.map((r) => [r.replicaId, r]));
   const onGpu = new Map<string, ReplicaOnGpu[]>();
   const placed = new Set<string>();
   const add = (gpuKey: string, r: ReplicaView) => {
     const list = onGpu.get(gpuKey) ?? [];
     if (list.some((x) => x.replica.key === r.key)) return;
-    list.push(on(r));
+    list.push(on(r, gpuByKey.get(gpuKey) ?? null));
     onGpu.set(gpuKey, list);
     placed.add(r.key);
   };
@@ -66,14 +87,19 @@ export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
   );
   for (const node of nodes) {
     for (const gpu of (gpusByNode.get(node.nodeId) ?? []).sort((a, b) => a.index - b.index))
-      rows.push({ node, gpu, replicas: onGpu.get(gpu.key) ?? [] });
-    const elsewhere = s.replicas.filter((r) => r.nodeId === node.nodeId && !placed.has(r.key));
-    if (elsewhere.length) rows.push({ node, gpu: null, replicas: elsewhere.map(on) });
+      rows.push({ node, gpu, noGpu: null, replicas: onGpu.get(gpu.key) ?? [] });
+    const elsewhere = s.replicas
+      .filter((r) => r.nodeId === node.nodeId && !placed.has(r.key))
+      .map((r) => on(r, null));
+    const assigned = elsewhere.filter((r) => r.gpusFromRay > 0);
+    const cpu = elsewhere.filter((r) => r.gpusFromRay <= 0);
+    if (assigned.length) rows.push({ node, gpu: null, noGpu: 'assigned', replicas: assigned });
+    if (cpu.length) rows.push({ node, gpu: null, noGpu: 'cpu', replicas: cpu });
   }
   const known = new Set(s.nodes.map((n) => n.nodeId));
   const unplaced = s.replicas
     .filter((r) => !placed.has(r.key) && (r.nodeId === null || !known.has(r.nodeId)))
-    .map(on);
+    .map((r) => on(r, null));
   return { rows, unplaced };
 }
 
