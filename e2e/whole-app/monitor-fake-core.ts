@@ -1,7 +1,7 @@
 /**
  * A stand-in core for the Monitor page's whole-app tests (the page's test kit): the monitor's
  * collectors need SSH nodes, GPUs and Ray, so this RaydeckClient answers just what the page
- * calls (clusters.list, monitor.*, serve.scalePreview / serve.scale, operations.get), records
+ * calls (clusters.list, monitor.*, serve.scalePreview / serve.scale, operations.get / cancel), records
  * every call, and lets a test push monitor.delta / monitor.event / monitor.alerts and
  * operation.progress as the real core would. Answers are copied, as a transport would.
  */
@@ -118,6 +118,11 @@ export class FakeMonitorCore {
       return prices;
     },
     'operations.get': ({ id }) => {
+      const op = this.operations.get(id);
+      if (!op) throw new RaydeckError({ code: 'not_found', message: `No operation ${id}.` });
+      return op;
+    },
+    'operations.cancel': ({ id }) => {
       const op = this.operations.get(id);
       if (!op) throw new RaydeckError({ code: 'not_found', message: `No operation ${id}.` });
       return op;

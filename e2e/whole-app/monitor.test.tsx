@@ -287,6 +287,9 @@ describe('Monitor page', () => {
       change: { replicas: 3 },
     });
     expect(follow.dataset.version).toBe('7');
+    // While it runs, "Stop following" ends Raydeck's wait (Ray goes on): operations.cancel.
+    fireEvent.click(within(follow).getByTestId('scale-follow-stop'));
+    await waitFor(() => expect(h.core.callsOf('operations.cancel')).toEqual([{ id: 'op-scale' }]));
     await h.emit('operation.progress', {
       ...h.core.operations.get('op-scale')!,
       state: 'succeeded',

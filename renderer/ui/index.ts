@@ -14,3 +14,4 @@ export { formatDateTime, formatNumber, formatTime } from './format';
 export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';
 export { useSingleFlight } from './use-single-flight';
 export { OperationProgress } from './OperationProgress';
+export { FollowHead, type FollowHeadProps } from './FollowHead';

@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import type { DeploymentView, MethodOutput, ScaleChange } from '../../../shared';
 import { useShell } from '../../shell/ui-store';
-import { ErrorBanner, OperationProgress, useSingleFlight } from '../../ui';
+import { ErrorBanner, FollowHead, OperationProgress, useSingleFlight } from '../../ui';
 import { diffLines, initialScaleForm, sameChange, scaleChange, type ScaleForm } from './scale-form';
 import { useOperation } from './use-operation';
 import { useScale, useScalePreview } from './use-monitor';
@@ -79,6 +79,13 @@ function FitPreviewView({ preview }: { preview: Preview }) {
   );
 }
 
+const SCALE_STATE_TEXT = {
+  running: 'Applying',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'Not followed',
+} as const;
+
 function ScaleFollow({
   operationId,
   version,
@@ -99,15 +106,14 @@ function ScaleFollow({
       data-version={version}
       role="status"
     >
-      <div className="op-head">
-        <strong>{op?.title ?? `Scale (Serve config v${version})`}</strong>
-        <span className={`badge state-${state}`}>{state === 'running' ? 'Applying' : state}</span>
-        {state !== 'running' ? (
-          <button type="button" className="btn ghost small" onClick={onDismiss}>
-            Dismiss
-          </button>
-        ) : null}
-      </div>
+      <FollowHead
+        operationId={operationId}
+        title={op?.title ?? `Scale (Serve config v${version})`}
+        state={state}
+        stateText={SCALE_STATE_TEXT}
+        onDismiss={onDismiss}
+        testId="scale-follow"
+      />
       <OperationProgress op={op} label="Scaling progress" />
       <div className="muted small" data-testid="scale-follow-detail">
         {op?.detail ?? 'Starting…'}

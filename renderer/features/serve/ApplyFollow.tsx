@@ -4,9 +4,8 @@
  * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner-styled box). "Stop
  * following" ends Raydeck's wait (Ray goes on deploying), e.g. for an app that stays pending.
  */
-import { useEffect, useRef, useState } from 'react';
-import { useRaydeck } from '../../app/client-context';
-import { AnsiLine, ErrorBanner, OperationProgress } from '../../ui';
+import { useEffect, useRef } from 'react';
+import { AnsiLine, FollowHead, OperationProgress } from '../../ui';
 import type { FollowedApply } from './serve-draft-store';
 import { useFollowedOperation } from './use-followed-operation';
 
@@ -19,19 +18,6 @@ const STATE_TEXT = {
 
 export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDismiss(): void }) {
   const { op, lines, error } = useFollowedOperation(apply.operationId);
-  const client = useRaydeck();
-  const [stopping, setStopping] = useState(false);
-  const [stopError, setStopError] = useState<unknown>(null);
-  // Ray keeps deploying what it took; only Raydeck's following ends (an app that cannot be
-  // placed stays pending until the deadline otherwise, and blocks the next apply meanwhile).
-  const stopFollowing = () => {
-    if (stopping) return;
-    setStopping(true);
-    client
-      .call('operations.cancel', { id: apply.operationId })
-      .catch((err: unknown) => setStopError(err))
-      .finally(() => setStopping(false));
-  };
   const log = useRef<HTMLPreElement>(null);
   useEffect(() => {
     const el = log.current;
@@ -52,28 +38,14 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
       data-version={apply.version}
       aria-label="Apply progress"
     >
-      <div className="op-head">
-        <strong className="serve-follow-title">{title}</strong>
-        <span className={`badge state-${state}`} data-testid="serve-follow-state">
-          {STATE_TEXT[state]}
-        </span>
-        {state !== 'running' ? (
-          <button type="button" className="btn ghost small" onClick={onDismiss}>
-            Dismiss
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="btn ghost small"
-            onClick={stopFollowing}
-            disabled={stopping}
-            title="Ray goes on deploying this config; Raydeck stops waiting for it"
-            data-testid="serve-follow-stop"
-          >
-            {stopping ? 'Stopping…' : 'Stop following'}
-          </button>
-        )}
-      </div>
+      <FollowHead
+        operationId={apply.operationId}
+        title={title}
+        state={state}
+        stateText={STATE_TEXT}
+        onDismiss={onDismiss}
+        testId="serve-follow"
+      />
       <OperationProgress op={op} label={title} />
       <div className="muted small" data-testid="serve-follow-detail">
         {op?.detail ?? 'Starting…'}
@@ -87,7 +59,6 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
           {op.error}
         </div>
       ) : null}
-      <ErrorBanner error={stopError} prefix="Could not stop following" />
       {error ? (
         <div className="banner error" role="alert">
           Lost track of this apply; its result is in the history below and on the Activity page.
