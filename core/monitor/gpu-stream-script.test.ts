@@ -132,8 +132,7 @@ describe('gpu-stream.sh against the GPU stand-in', () => {
   }, 20_000);
 
   it("xid: follows the stand-in's kernel log; the Xid names GPU 1's bus", async () => {
-    const log = path.join(dir, 'kmsg-standin.log');
-    fs.writeFileSync(log, '');
+    const log = path.join(dir, 'kmsg-standin.log'); // absent at the start, as after `testbed up`
     const inject = () =>
       spawnSync(
         'python3',

@@ -46,9 +46,11 @@ if [ "$stream" = xid ]; then
   fi
   # STAND-IN part (the testbed only): the testbed's GPU stand-in never writes the host's kernel
   # log; its Xid lines go to kmsg-standin.log beside its state file (scripts/testbed/
-  # tb_standin_xid.py), the same place the stand-in nvidia-smi reads its state from.
-  standin_log="$(dirname "${NVIDIA_SMI_STANDIN_STATE:-/var/lib/raydeck-testbed/nodes/$(hostname)/gpu.json}")/kmsg-standin.log"
-  [ -f "$standin_log" ] && sources+=(testbed-standin)
+  # tb_standin_xid.py), where the stand-in nvidia-smi reads its state. Followed (tail -F: also
+  # once it appears) on a node that has that state file, i.e. a testbed node.
+  standin_state=${NVIDIA_SMI_STANDIN_STATE:-/var/lib/raydeck-testbed/nodes/$(hostname)/gpu.json}
+  standin_log="$(dirname "$standin_state")/kmsg-standin.log"
+  if [ -f "$standin_state" ]; then sources+=(testbed-standin); fi
   if [ ${#sources[@]} -eq 0 ]; then
     printf '{"kind":"error","message":"kernel log not readable (journalctl -k shows nothing to this user, dmesg is restricted: kernel.dmesg_restrict=%s): Xid errors cannot be seen on this node"}\n' \
       "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null || echo '?')"
