@@ -131,6 +131,29 @@ describe('gpu-stream.sh against the GPU stand-in', () => {
     expect(s.map((x) => x.pciBusId)).toEqual(['0000:19:00', '0000:3b:00']);
   }, 20_000);
 
+  it('apps: a lost GPU only drops its rows; no driver at all is an error and the stream ends', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'gpu.json'),
+      JSON.stringify({ node: 'node1', gpus: 2, faults: { lost: [0] } }),
+    );
+    const cut = new AppBlocks();
+    let block: AppBlock | null = null;
+    let seen = 0;
+    await stream({ stream: 'apps', periodMs: 200 }, env(), (ls) => {
+      for (; seen < ls.length && !block; seen++) block = cut.push(ls[seen]!);
+      return block !== null;
+    });
+    expect([...block!.busIds.values()]).toEqual(['00000000:3B:00.0']);
+    fs.writeFileSync(path.join(dir, 'gpu.json'), JSON.stringify({ node: 'node1', gpus: 2 }));
+    const lines = await stream(
+      { stream: 'apps', periodMs: 200 },
+      env({ NVIDIA_SMI_STANDIN_STATE: path.join(dir, 'no-such-state.json') }),
+      () => false,
+    );
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1]!).message).toMatch(/couldn't communicate with the NVIDIA driver/);
+  }, 20_000);
+
   it("xid: follows the stand-in's kernel log; the Xid names GPU 1's bus", async () => {
     const log = path.join(dir, 'kmsg-standin.log'); // absent at the start, as after `testbed up`
     const inject = () =>
@@ -160,7 +183,7 @@ describe('gpu-stream.sh against the GPU stand-in', () => {
     fs.unlinkSync(log);
   }, 20_000);
 
-  it('xid: no readable kernel log and no stand-in is said plainly (no value), exit 3', async () => {
+  it('xid: no readable kernel log and no stand-in is said plainly (no value) and the stream ends', async () => {
     // journalctl and dmesg as a restricted user sees them: nothing, and "Operation not permitted".
     const denied = path.join(dir, 'denied');
     fs.mkdirSync(denied);

@@ -102,12 +102,17 @@ chain() {
 
 sleep_s=$(python3 -c "print($period / 1000)")
 while :; do
-  if ! ids=$(nvidia-smi --query-gpu=uuid,pci.bus_id --format=csv,noheader 2>&1) ||
-    ! out=$(nvidia-smi --query-compute-apps=gpu_uuid,pid,used_memory --format=csv,noheader,nounits 2>&1); then
-    printf '{"kind":"error","message":%s}\n' "$(printf '%s' "${out:-$ids}" | json_str)"
+  # A GPU that fell off the bus makes both queries print an error line for it and fail while
+  # the other GPUs' rows still come: keep the rows; fail only when nothing usable came.
+  apps_rc=0
+  ids=$(nvidia-smi --query-gpu=uuid,pci.bus_id --format=csv,noheader 2>&1) || true
+  out=$(nvidia-smi --query-compute-apps=gpu_uuid,pid,used_memory --format=csv,noheader,nounits 2>&1) || apps_rc=$?
+  block=$(printf '%s\n' "$ids" | sed -n 's/^\(GPU-[^,]*, .*\)$/bus \1/p')
+  if [ "$apps_rc" -ne 0 ] && [ -z "$block" ]; then
+    printf '{"kind":"error","message":%s}\n' "$(printf '%s' "$out" | json_str)"
     exit 3
   fi
-  block=$(printf '%s\n' "$ids" | sed -n 's/^\(GPU-[^,]*, .*\)$/bus \1/p')
+  out=$(printf '%s\n' "$out" | grep -E '^[^,]+, *[0-9]+, ' || true)
   [ -n "$out" ] && block+=$'\n'"$out"
   pids=$(printf '%s\n' "$out" | sed -n 's/^[^,]*, *\([0-9][0-9]*\),.*$/\1/p' | sort -un)
   for p in $pids; do block+=$'\n'"$(chain "$p")"; done
