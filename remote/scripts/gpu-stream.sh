@@ -52,8 +52,8 @@ if [ "$stream" = xid ]; then
   standin_log="$(dirname "$standin_state")/kmsg-standin.log"
   if [ -f "$standin_state" ]; then sources+=(testbed-standin); fi
   if [ ${#sources[@]} -eq 0 ]; then
-    printf '{"kind":"error","message":"kernel log not readable (journalctl -k shows nothing to this user, dmesg is restricted: kernel.dmesg_restrict=%s): Xid errors cannot be seen on this node"}\n' \
-      "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null || echo '?')"
+    printf '{"kind":"error","message":"kernel log not readable by %s on %s (journalctl -k shows it nothing, dmesg is restricted: kernel.dmesg_restrict=%s): Xid errors cannot be seen on this node"}\n' \
+      "$(id -un)" "$(hostname)" "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null || echo '?')"
     exit 3
   fi
   mono=$(python3 -c 'import time; print("%.6f" % time.monotonic())')
