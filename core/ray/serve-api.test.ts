@@ -72,6 +72,13 @@ describe('readServeInstance', () => {
     expect(echo.deployedConfig).toMatchObject({
       deployments: [{ name: 'Echo', num_replicas: 'auto' }],
     });
+    // Ray's applied autoscaling config: the bounds, and of the other settings only those that
+    // are not Ray's defaults (target 1, upscale delay 2 s; downscale 600 s is Ray's default).
+    expect(echo.deployments[0]!.autoscaling).toEqual({
+      min: 1,
+      max: 3,
+      settings: { target_ongoing_requests: 1, upscale_delay_s: 2 },
+    });
   });
 
   it('a status Ray 2.60 does not have is an error naming the field', () => {

@@ -18,6 +18,7 @@ import {
   ReplicaState,
   countReplicas,
   isSchedulingMessage,
+  RAY_AUTOSCALING_DEFAULTS,
   type ServeApplication,
   type ServeDeployment,
   type ServeInstance,
@@ -59,6 +60,7 @@ const RawDeployment = z.object({
           min_replicas: z.number().nullable().optional(),
           max_replicas: z.number().nullable().optional(),
         })
+        .loose()
         .nullable()
         .optional(),
     })
@@ -103,6 +105,16 @@ function toReplica(r: z.infer<typeof RawReplica>): ServeReplica {
   };
 }
 
+/** The numeric autoscaling settings Ray runs with that are not Ray's defaults. */
+function ownAutoscalingSettings(auto: Record<string, unknown>): Record<string, number> {
+  const own: Record<string, number> = {};
+  for (const [key, byDefault] of Object.entries(RAY_AUTOSCALING_DEFAULTS)) {
+    const v = auto[key];
+    if (typeof v === 'number' && v !== byDefault) own[key] = v;
+  }
+  return own;
+}
+
 function toDeployment(d: z.infer<typeof RawDeployment>): ServeDeployment {
   const replicas = d.replicas.map(toReplica);
   const counts = countReplicas(replicas, d.target_num_replicas);
@@ -116,7 +128,13 @@ function toDeployment(d: z.infer<typeof RawDeployment>): ServeDeployment {
     counts,
     pendingReason: counts.pending > 0 && isSchedulingMessage(d.message) ? d.message : null,
     requiredResources: d.required_resources,
-    autoscaling: auto ? { min: auto.min_replicas ?? null, max: auto.max_replicas ?? null } : null,
+    autoscaling: auto
+      ? {
+          min: auto.min_replicas ?? null,
+          max: auto.max_replicas ?? null,
+          settings: ownAutoscalingSettings(auto),
+        }
+      : null,
   };
 }
 

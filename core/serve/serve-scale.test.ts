@@ -133,4 +133,48 @@ describe('serve scaling', () => {
     expect(d.num_replicas).toBeUndefined();
     expect(d.autoscaling_config).toMatchObject({ min_replicas: 0, max_replicas: 2 });
   });
+
+  it("new autoscaling bounds keep the deployment's own delays Ray runs with (set in code or llm_configs), not Ray's defaults", () => {
+    const app = {
+      name: 'llm',
+      deployedConfig: { name: 'llm', import_path: 'ray.serve.llm:build_openai_app', args: {} },
+      deployments: [
+        {
+          name: 'LLMServer:tiny-llama',
+          autoscaling: {
+            min: 1,
+            max: 1,
+            settings: { upscale_delay_s: 3, downscale_delay_s: 20 },
+          },
+        },
+      ],
+    };
+    const instance = { applications: [app] } as unknown as Parameters<typeof scaledConfig>[0];
+    const out = scaledConfig(instance, 'llm', 'LLMServer:tiny-llama', {
+      min: 1,
+      max: 2,
+      target: 2,
+    });
+    expect(out.applications[0]!.deployments).toEqual([
+      {
+        name: 'LLMServer:tiny-llama',
+        autoscaling_config: {
+          min_replicas: 1,
+          max_replicas: 2,
+          target_ongoing_requests: 2,
+          upscale_delay_s: 3,
+          downscale_delay_s: 20,
+        },
+      },
+    ]);
+    // A target left out keeps the deployment's own target too.
+    app.deployments[0]!.autoscaling.settings = { target_ongoing_requests: 4 } as never;
+    const kept = scaledConfig(instance, 'llm', 'LLMServer:tiny-llama', { min: 1, max: 3 });
+    expect(kept.applications[0]!.deployments).toEqual([
+      {
+        name: 'LLMServer:tiny-llama',
+        autoscaling_config: { min_replicas: 1, max_replicas: 3, target_ongoing_requests: 4 },
+      },
+    ]);
+  });
 });

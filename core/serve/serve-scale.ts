@@ -69,12 +69,18 @@ export function scaledConfig(
     entry.num_replicas = change.replicas;
     delete entry.autoscaling_config;
   } else {
-    const prev = (entry.autoscaling_config as Record<string, unknown> | undefined) ?? {};
+    // The deployment's own settings (delays, look-back, ...) stay: from the config's entry, else
+    // from what Ray runs (set in code or in Serve LLM's llm_configs), so a new autoscaling_config
+    // entry does not put them back to Ray's defaults.
+    const live = a.deployments.find((d) => d.name === deployment)?.autoscaling?.settings ?? {};
+    const prev = (entry.autoscaling_config as Record<string, unknown> | undefined) ?? { ...live };
+    const { min_replicas: _min, max_replicas: _max, target_ongoing_requests, ...rest } = prev;
+    const target = change.target ?? target_ongoing_requests;
     entry.autoscaling_config = {
-      ...prev,
       min_replicas: change.min,
       max_replicas: change.max,
-      ...(change.target !== undefined ? { target_ongoing_requests: change.target } : {}),
+      ...(target !== undefined ? { target_ongoing_requests: target } : {}),
+      ...rest,
     };
     delete entry.num_replicas;
   }

@@ -51,6 +51,23 @@ export const AutoscalingConfigSchema = z.object({
   policy: AutoscalingPolicySchema.optional(),
 });
 
+/**
+ * Ray 2.60's defaults for the autoscaling settings besides the bounds (AutoscalingConfig in
+ * python/ray/serve/config.py; DEFAULT_TARGET_ONGOING_REQUESTS = 2, DEFAULT_METRICS_INTERVAL_S =
+ * 10). A scale keeps a deployment's own values of these; Ray's defaults need not be written.
+ */
+export const RAY_AUTOSCALING_DEFAULTS = {
+  target_ongoing_requests: 2,
+  metrics_interval_s: 10,
+  look_back_period_s: 30,
+  smoothing_factor: 1,
+  upscaling_factor: null,
+  downscaling_factor: null,
+  downscale_delay_s: 600,
+  downscale_to_zero_delay_s: null,
+  upscale_delay_s: 30,
+} as const satisfies Record<string, number | null>;
+
 export const RequestRouterConfigSchema = z.object({
   request_router_class: z.string().optional(),
   request_router_kwargs: dict.optional(),

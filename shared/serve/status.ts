@@ -104,7 +104,14 @@ export const ServeDeployment = z.object({
   pendingReason: z.string().nullable(),
   /** Resources each replica asks for, as Ray computed them ({"CPU": 1, "GPU": 1}). */
   requiredResources: z.record(z.string(), z.unknown()),
-  autoscaling: z.object({ min: z.number().nullable(), max: z.number().nullable() }).nullable(),
+  autoscaling: z
+    .object({
+      min: z.number().nullable(),
+      max: z.number().nullable(),
+      /** The deployment's own autoscaling settings that differ from Ray's defaults (delays, look-back, ...). */
+      settings: z.record(z.string(), z.number()).optional(),
+    })
+    .nullable(),
 });
 export type ServeDeployment = z.infer<typeof ServeDeployment>;
 
