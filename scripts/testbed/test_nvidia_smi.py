@@ -158,6 +158,17 @@ class StandIn(unittest.TestCase):
         self.write({"node": "node1", "gpus": 2, "faults": {"lost": [1]}})
         self.assertNotIn(uuids[1], {r[0] for r in self.apps()})
 
+    def test_table_lists_the_processes_like_the_real_table(self):
+        self.assertIn("No running processes found", self.smi())
+        cap = [l for l in self.capture(os.path.join(CAPS, "smi-table-h200-driver590.48.01-load.txt"))
+               if re.match(r"^\|\s+\d+\s+N/A", l)]
+        pid = self.sleeper("1")
+        mine = [l for l in self.smi().splitlines() if re.match(r"^\|\s+1\s+N/A  N/A\s+%d\s" % pid, l)]
+        self.assertEqual(len(mine), 1, self.smi())
+        cols = lambda l: [m.start() for m in re.finditer(r"\||N/A|\bC\b|MiB", l)]
+        self.assertEqual(cols(mine[0]), cols(cap[0]))
+        self.assertEqual(len(mine[0]), len(cap[0]))
+
     def test_xid_lines_have_the_drivers_form(self):
         line = tb_standin_xid.inject_xid(self.state, 1, 79, monotonic=6781741.548779)
         with open(tb_standin_xid.log_path(self.state)) as f:
