@@ -9,6 +9,7 @@ import { FakeServeDashboard } from '../../serve/fake-serve-dashboard';
 import { useTempHomes } from '../../testing/temp-home';
 import { createMemoryTransport } from '../../transport/memory-transport';
 import { main } from '../main';
+import { monitorLines } from './monitor';
 
 const tempHome = useTempHomes();
 let fake: FakeServeDashboard | null = null;
@@ -112,5 +113,46 @@ describe('raydeck monitor / scale', () => {
     const r = await cli(['scale', 'lab', 'llm', 'Nope', '--replicas', '1']);
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/has no deployment 'Nope'/);
+  });
+});
+
+describe('raydeck monitor (text)', () => {
+  it('names the replica on each GPU and flags its Xid error', () => {
+    const gpu = (index: number, over: Partial<MonitorSnapshot['gpus'][number]>) => ({
+      key: `n1/${index}`,
+      nodeId: 'n1',
+      index,
+      uuid: `GPU-${index}`,
+      name: 'NVIDIA H100 80GB HBM3',
+      utilizationPct: 40,
+      memoryUsedMiB: 1000,
+      memoryTotalMiB: 81559,
+      temperatureC: 50,
+      powerW: null,
+      at: 0,
+      stale: false,
+      lost: false,
+      hot: false,
+      xid: null,
+      processes: [],
+      ...over,
+    });
+    const snap = {
+      takenAt: 0,
+      nodes: [],
+      deployments: [],
+      alerts: [],
+      collectors: [],
+      cost: { perHour: null, perMillionRequests: null },
+      gpus: [
+        gpu(0, {
+          processes: [{ pid: 4301, usedMemoryMiB: 900, replicaId: 'pyae00yf', actorPid: 4279 }],
+        }),
+        gpu(1, { xid: 79 }),
+      ],
+    } as unknown as MonitorSnapshot;
+    const text = monitorLines('lab', snap).join('\n');
+    expect(text).toMatch(/^n1\/0\s.*\spyae00yf\s/m);
+    expect(text).toMatch(/^n1\/1\s.*\s-\s+Xid 79$/m);
   });
 });

@@ -25,7 +25,7 @@ export function monitorLines(name: string, s: MonitorSnapshot): string[] {
   if (s.gpus.length)
     lines.push(
       ...table(
-        ['GPU', 'NAME', 'UTIL', 'MEM MiB', 'TEMP', 'POWER', 'FLAGS'],
+        ['GPU', 'NAME', 'UTIL', 'MEM MiB', 'TEMP', 'POWER', 'REPLICAS', 'FLAGS'],
         s.gpus.map((g) => [
           g.key,
           g.name ?? '-',
@@ -33,7 +33,11 @@ export function monitorLines(name: string, s: MonitorSnapshot): string[] {
           `${n(g.memoryUsedMiB)}/${n(g.memoryTotalMiB)}`,
           n(g.temperatureC, 'C'),
           n(g.powerW, 'W'),
-          [g.lost && 'LOST', g.hot && 'HOT', g.stale && 'stale'].filter(Boolean).join(','),
+          // The replicas whose processes are on the GPU (the actor or one under it).
+          [...new Set(g.processes.map((p) => p.replicaId).filter(Boolean))].join(',') || '-',
+          [g.lost && 'LOST', g.hot && 'HOT', g.stale && 'stale', g.xid !== null && `Xid ${g.xid}`]
+            .filter(Boolean)
+            .join(','),
         ]),
       ),
     );
