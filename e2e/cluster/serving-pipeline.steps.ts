@@ -5,10 +5,10 @@
  * no hub) go to node2 from the Serve page's models panel. Then from the Pipeline page: the
  * seed's RAG pipeline from its template deployed and answering a query end to end through
  * the head with per-stage timings (real vLLM, real sentence-transformers); a tensor-parallel
- * LLM compiled to its bundles and refused on its stage when wider than the node. Not here: the
- * gateway's two LLM stages (two vLLM CPU engines on one 2-core node lost their workers on the
- * first request, shm_broadcast "cancelled"); its routing by model_size is proven by the app
- * builder's pytest suite on real Ray Serve, with stand-in deployments for the LLMs.
+ * LLM compiled to its bundles and refused on its stage when wider than the node; seed 001's
+ * gateway (`gatewayStep`, run after the Monitor's steps on the RAG app): a router sending
+ * model_size 7b and 70b to two LLM stages, each its own vLLM engine, checked by the answers'
+ * origin.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -70,9 +70,14 @@ export function pipelineSteps(ctx: () => PipelineStepsContext): void {
     await pipeline.pickCluster('serving');
     await pipeline.loadTemplate('rag');
     expect((await pipeline.stageIds()).sort()).toEqual(['api', 'embed', 'llm', 'rag', 'rerank']);
-    // The ingress only routes: no CPU of its own (node2 has 2 CPUs for Ray).
+    // The ingress only routes: no CPU of its own (node2 has 2 CPUs for Ray). The embedding stage
+    // asks for one of node2's 2 stand-in GPUs (a Ray logical resource; the model runs on CPU),
+    // so the Monitor's GPU fit step has a GPU deployment to scale.
     await pipeline.selectStage('api');
     await pipeline.setField('CPUs per replica', '0');
+    await pipeline.selectStage('embed');
+    await pipeline.setField('CPUs per replica', '0');
+    await pipeline.setField('GPUs per replica', '1');
     const started = Date.now();
     await pipeline.deploy();
     await pipeline.waitForDeployed(900_000);
@@ -121,4 +126,34 @@ export function pipelineSteps(ctx: () => PipelineStepsContext): void {
       .toContain('error:tp-exceeds-node');
     expect(await page.getByTestId('pipeline-deploy').isDisabled()).toBe(true);
   }, 120_000);
+}
+
+/** Seed 001's gateway on real vLLM: two LLM stages (two engines on node2's 2 CPUs) behind a router. */
+export function gatewayStep(ctx: () => PipelineStepsContext): void {
+  it("routes model_size 7b and 70b to two LLM stages (seed 001's gateway), checked by the answers' origin", async () => {
+    const { page, serve, core, headId } = ctx();
+    await clearServe(serve, ['rag']);
+    const pipeline = new PipelinePage(page);
+    await pipeline.open();
+    await pipeline.loadTemplate('gateway');
+    for (const stage of ['api', 'router']) {
+      await pipeline.selectStage(stage);
+      await pipeline.setField('CPUs per replica', '0');
+    }
+    const started = Date.now();
+    await pipeline.deploy();
+    await pipeline.waitForDeployed(900_000);
+    console.log(`gateway RUNNING ${((Date.now() - started) / 1000).toFixed(0)} s after Deploy`);
+    expect((await rayServeApps(core, headId)).gateway?.status).toBe('RUNNING');
+    for (const [size, origin] of [
+      ['7b', 'llm_7b'],
+      ['70b', 'llm_70b'],
+      ['7b', 'llm_7b'],
+    ] as const) {
+      await pipeline.sendTry({ kind: 'router', value: size, text: 'hello', maxTokens: 4 });
+      const answer = await pipeline.answer();
+      expect(answer.status, JSON.stringify(answer)).toBe(200);
+      expect(answer.origin).toBe(origin);
+    }
+  }, 960_000);
 }

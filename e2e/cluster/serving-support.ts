@@ -47,6 +47,8 @@ applications:
             autoscaling_config:
               min_replicas: 1
               max_replicas: 1
+              upscale_delay_s: 2
+              downscale_delay_s: 15
 ${extraApps}`;
 }
 

@@ -10,8 +10,11 @@
  * one-node cluster brought up with Install vLLM on from the Bring-up page, the model put on
  * node2 from the Serve page, Ray Serve LLM on real vLLM deployed from the Serve page to
  * RUNNING and answering an OpenAI chat request through the head, v2 applied and rolled back
- * from the history (checked through Ray's own API), and an app asking for more GPUs than exist
- * shown pending with Ray's reason. docs/serve-llm.png is taken here.
+ * from the history (checked through Ray's own API), the Monitor page under a bounded load
+ * (autoscaling up and down, a killed replica; serving-monitor.steps.ts), and an app asking for
+ * more GPUs than exist shown pending with Ray's reason; then the pipeline editor's steps
+ * (serving-pipeline.steps.ts: RAG, tensor parallel, the gateway on two vLLM engines) with the
+ * Monitor's GPU fit step on the RAG app between them. docs/serve-llm.png is taken here.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,7 +39,8 @@ import {
   rayServeApps,
   waitOperation,
 } from './serving-support';
-import { pipelineSteps } from './serving-pipeline.steps';
+import { monitorGpuFitStep, monitorLoadSteps } from './serving-monitor.steps';
+import { gatewayStep, pipelineSteps } from './serving-pipeline.steps';
 
 let home: { home: string; cleanup(): void };
 let core: Core;
@@ -406,6 +410,8 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     expect((await chat()).status).toBe(200);
   }, 900_000);
 
+  monitorLoadSteps(() => ({ page, core, headId, node2: tbNode('node2') }));
+
   it("an app asking for more GPUs than the cluster has: warned in the review, its replica pending with Ray's reason on the page", async () => {
     await serve.setYaml(llmConfig(8, BIG_APP));
     const dialog = await serve.review();
@@ -427,4 +433,6 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
   }, 900_000);
 
   pipelineSteps(() => ({ page, serve, core, headId }));
+  monitorGpuFitStep(() => ({ page, core, headId, node2: tbNode('node2') }));
+  gatewayStep(() => ({ page, serve, core, headId }));
 });

@@ -140,7 +140,17 @@ export class MonitorPage {
   async metric(
     app: string,
     name: string,
-    which: 'queue' | 'ongoing' | 'rps' | 'p50' | 'p95' | 'p99' | 'kv-cache' | 'tokens',
+    which:
+      | 'queue'
+      | 'ongoing'
+      | 'rps'
+      | 'p50'
+      | 'p95'
+      | 'p99'
+      | 'kv-cache'
+      | 'tokens'
+      | 'vllm-running'
+      | 'vllm-waiting',
   ): Promise<number | null> {
     const tile = this.deployment(app, name).getByTestId(`metric-${which}`);
     if (!(await tile.count())) return null;
@@ -313,6 +323,14 @@ export class MonitorPage {
     if (await error.isVisible())
       throw new Error(`The scale did not start: ${await error.innerText()}`);
     return Number(await follow.getAttribute('data-version'));
+  }
+
+  /** Ends Raydeck's wait for the followed scale (Ray goes on with it); waits until the card says so. */
+  async stopFollowingScale(timeoutMs = 30_000): Promise<void> {
+    await this.scalePanel.getByTestId('scale-follow-stop').click();
+    await this.scalePanel
+      .locator('[data-testid="scale-follow"]:not([data-state="running"])')
+      .waitFor({ timeout: timeoutMs });
   }
 
   /** Waits until the followed scale ended; returns its state ('succeeded', 'failed', ...) and error text. */

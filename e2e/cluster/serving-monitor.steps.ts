@@ -1,0 +1,224 @@
+/**
+ * The Monitor page against the serving cluster (issue 18), as steps of the serving test's
+ * Chromium part (same one-node cluster, same page; the real vLLM app runs there already):
+ * - load: autoscaling 1-2 set from the deployment page's scale panel (through Serve's safe apply,
+ *   keeping the deployment's own delays), then a bounded load generator through the head's
+ *   tunnel: vLLM's running and waiting requests and Serve's ongoing requests rise on the page
+ *   within about 2 s, the autoscaler adds a replica (a second vLLM engine) and, once the load
+ *   stops, takes it away again, each decision in the events timeline;
+ * - a killed replica: the ingress replica's process killed on the node (by its pid, from Ray)
+ *   shows as died and restarted in the timeline;
+ * - a GPU deployment scaled past the cluster's GPUs (the RAG pipeline's embedding stage, one
+ *   stand-in GPU per replica): the fit preview warns which replica stays pending, and once
+ *   applied the page shows it pending with Ray's reason.
+ * The GPUs are the testbed's stand-in (Ray logical resources; no process uses them).
+ */
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Core } from '../../core/api/create-core';
+import { MonitorPage } from '../pages/monitor-page';
+import { LoadGenerator } from '../support/load-generator';
+import { onNodeAsync, type TestbedNode } from '../support/testbed';
+import { postThroughHead, rayServeApps } from './serving-support';
+
+export interface MonitorStepsContext {
+  page: Page;
+  core: Core;
+  headId: string;
+  node2: TestbedNode;
+}
+
+const LLM = 'LLMServer:tiny-llama';
+const INGRESS = 'OpenAiIngress';
+
+interface RayReplica {
+  replica_id: string;
+  state: string;
+  pid: number | null;
+}
+
+interface RayDeployment {
+  replicas: RayReplica[];
+  deployment_config: { autoscaling_config: Record<string, unknown> | null };
+}
+
+/** One deployment as Ray itself reports it (GET /api/serve/applications/ through the head). */
+async function rayDeployment(
+  { core, headId }: MonitorStepsContext,
+  app: string,
+  deployment: string,
+): Promise<RayDeployment | undefined> {
+  const apps = (await rayServeApps(core, headId)) as unknown as Record<
+    string,
+    { deployments: Record<string, RayDeployment> } | undefined
+  >;
+  return apps[app]?.deployments[deployment];
+}
+
+/** Polls `read` every 100 ms until `ok`; returns when it first held (epoch ms) and the value. */
+async function firstTime<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+): Promise<{ at: number; value: T }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return { at: Date.now(), value };
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms (last ${String(value)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
+  it('sets autoscaling 1-2 on the vLLM deployment from the Monitor page: previewed, applied, the delays kept', async () => {
+    const { page } = ctx();
+    const monitor = new MonitorPage(page);
+    await monitor.openCluster('serving');
+    await monitor.openDeployment('llm', LLM);
+    const fit = await monitor.previewAutoscaling(1, 2, 2);
+    console.log(`fit preview for max 2: ${JSON.stringify(fit)}`);
+    const diff = await monitor.scaleDiff();
+    expect(diff.join('\n')).toMatch(/max_replicas: 1 → 2/);
+    const version = await monitor.apply();
+    expect(version).toBeGreaterThan(0);
+    const done = await monitor.waitForScaled(300_000);
+    expect(done, done.error ?? '').toMatchObject({ state: 'succeeded' });
+    // The deployment's own delays (set in llm_configs) survive the new bounds.
+    const cfg = (await rayDeployment(ctx(), 'llm', LLM))?.deployment_config.autoscaling_config;
+    expect(cfg).toMatchObject({ min_replicas: 1, max_replicas: 2, upscale_delay_s: 2 });
+  }, 360_000);
+
+  it('under a bounded load: ongoing and waiting requests rise within about 2 s, the autoscaler adds a replica and takes it away after', async () => {
+    const { page, core, headId } = ctx();
+    const monitor = new MonitorPage(page);
+    await monitor.openDeployment('llm', LLM);
+    const idle = await monitor.metric('llm', LLM, 'ongoing');
+    expect(idle ?? 0).toBe(0);
+    const load = new LoadGenerator(
+      async () =>
+        (
+          await postThroughHead(core, headId, '/v1/chat/completions', {
+            model: 'tiny-llama',
+            messages: [{ role: 'user', content: 'Count from one to one hundred.' }],
+            max_tokens: 96,
+            temperature: 0,
+          })
+        ).status,
+      { concurrency: 14, maxRequests: 3000, maxMs: 300_000 },
+    );
+    const started = load.start();
+    let result;
+    try {
+      const [ongoing, waiting] = await Promise.all([
+        firstTime(
+          () => monitor.metric('llm', LLM, 'ongoing'),
+          (v) => (v ?? 0) > 0,
+          30_000,
+        ),
+        firstTime(
+          () => monitor.metric('llm', LLM, 'vllm-waiting'),
+          (v) => (v ?? 0) > 0,
+          30_000,
+        ),
+      ]);
+      const ongoingS = (ongoing.at - started) / 1000;
+      const waitingS = (waiting.at - started) / 1000;
+      console.log(
+        `load started: ongoing ${ongoing.value} on the page after ${ongoingS.toFixed(1)} s, vLLM waiting ${waiting.value} after ${waitingS.toFixed(1)} s`,
+      );
+      // Ray exports every 1 s (bring-up's RAY_metrics_report_interval_ms), the monitor scrapes
+      // every 1 s: 2 s plus the page's own poll and the loaded 2-core machine's slack.
+      expect(ongoingS).toBeLessThan(3);
+      expect(waitingS).toBeLessThan(3);
+      const up = await monitor.waitFor(
+        () => monitor.replicaCounts('llm', LLM),
+        (c) => c.desired === 2,
+        120_000,
+      );
+      console.log(`autoscaler: desired 2 after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      expect(up.desired).toBe(2);
+      await monitor.waitFor(
+        () => monitor.replicaCounts('llm', LLM),
+        (c) => c.running === 2,
+        300_000,
+      );
+      console.log(
+        `second vLLM replica RUNNING after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
+    } finally {
+      result = await load.stop();
+    }
+    console.log(
+      `load: ${result.sent} requests in ${((result.endedAt - result.startedAt) / 1000).toFixed(0)} s, by status ${JSON.stringify(result.byStatus)}`,
+    );
+    expect(result.byStatus[200]).toBeGreaterThan(0);
+    const stopped = Date.now();
+    const down = await monitor.waitFor(
+      () => monitor.replicaCounts('llm', LLM),
+      (c) => c.desired === 1 && c.running === 1,
+      180_000,
+    );
+    expect(down.desired).toBe(1);
+    console.log(
+      `autoscaler: back to 1 replica ${((Date.now() - stopped) / 1000).toFixed(0)} s after the load stopped`,
+    );
+    const decisions = (await monitor.timeline()).filter(
+      (e) => e.kind === 'autoscaler' && e.subject === `llm/${LLM}`,
+    );
+    expect(decisions.map((e) => e.text).join('\n')).toMatch(/target replicas 1 → 2/);
+    expect(decisions.map((e) => e.text).join('\n')).toMatch(/target replicas 2 → 1/);
+  }, 720_000);
+
+  it('a replica whose process is killed on the node shows as died and restarted in the events timeline', async () => {
+    const { page, node2 } = ctx();
+    const monitor = new MonitorPage(page);
+    const [victim] = (await rayDeployment(ctx(), 'llm', INGRESS))?.replicas ?? [];
+    expect(victim?.state).toBe('RUNNING');
+    expect(Number.isInteger(victim!.pid)).toBe(true);
+    await onNodeAsync(node2, `kill -9 ${victim!.pid}`);
+    const key = `llm/${INGRESS}`;
+    const events = await monitor.waitFor(
+      () => monitor.timeline(),
+      (es) =>
+        es.some((e) => e.kind === 'replica-died' && e.text.includes(victim!.replica_id)) &&
+        es.some((e) => e.kind === 'replica-restarted' && e.text.includes(key)),
+      120_000,
+    );
+    console.log(
+      events
+        .filter((e) => e.text.includes(key))
+        .slice(0, 4)
+        .map((e) => `${e.kind}: ${e.text}`)
+        .join('\n'),
+    );
+    // Serve brings the ingress back: the app answers again.
+    await monitor.waitFor(
+      async () =>
+        ((await rayDeployment(ctx(), 'llm', INGRESS))?.replicas ?? []).map((r) => r.state),
+      (s) => s.length === 1 && s[0] === 'RUNNING',
+      120_000,
+    );
+  }, 300_000);
+}
+
+export function monitorGpuFitStep(ctx: () => MonitorStepsContext): void {
+  it("scaling a GPU deployment past the cluster's GPUs: warned in the fit preview; applied anyway, pending with Ray's reason", async () => {
+    const { page } = ctx();
+    const monitor = new MonitorPage(page);
+    await monitor.openCluster('serving');
+    await monitor.openDeployment('rag', 'embed');
+    // One stand-in GPU per replica, 2 on the node: a third replica has none left.
+    const fit = await monitor.previewReplicas(3);
+    expect(fit.map((r) => r.pending)).toEqual([false, true]);
+    expect(fit[1]!.text).toMatch(/GPU/);
+    expect((await monitor.scaleWarnings()).join('\n')).toMatch(/stay pending/);
+    await monitor.apply();
+    const reason = await monitor.pendingReason('rag', 'embed', 180_000);
+    expect(reason).toMatch(/Resources required for each replica[\s\S]*GPU/);
+    const counts = await monitor.replicaCounts('rag', 'embed');
+    expect(counts).toMatchObject({ desired: 3, running: 2, pending: 1 });
+    console.log(`pending reason on the Monitor page: ${reason.slice(0, 300)}`);
+    await monitor.stopFollowingScale();
+  }, 420_000);
+}
