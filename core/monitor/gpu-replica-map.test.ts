@@ -141,6 +141,21 @@ describe('GPU -> replica and Xid errors in the cluster monitor', () => {
     );
   });
 
+  it('compute apps seen before their GPU map to it once the GPU is seen', () => {
+    const { m, feed, serve } = setup();
+    serve();
+    feed('apps', 'GPU-b, 4301, 20000', 'chain 4301 4279 1', '--end--');
+    m.tick();
+    expect(m.snapshot().replicas.find((r) => r.replicaId === 'pyae00yf')!.gpuIds).toEqual([]);
+    feed(
+      'gpu',
+      '0, GPU-b, NVIDIA H100 80GB HBM3, 90, 2000, 81559, 60, 300.5',
+      '0, GPU-b, NVIDIA H100 80GB HBM3, 91, 2000, 81559, 60, 300.5',
+    );
+    m.tick();
+    expect(m.snapshot().replicas.find((r) => r.replicaId === 'pyae00yf')!.gpuIds).toEqual(['n1/0']);
+  });
+
   it('repeats of one Xid within a minute are one event; a non-fatal Xid is a warning that expires', () => {
     const { m, feed, events, advance } = setup();
     feed(

@@ -72,6 +72,7 @@ export class NodeGpus {
         g = { index, row, at: block.at, lost: false, hot: false };
         this.gpus.set(uuid, g);
         changes.push({ kind: 'new', key: viewKey.gpu(this.nodeId, index), uuid, index });
+        this.under = null; // compute apps seen before this GPU map to it now
       }
       g.row = row;
       g.at = block.at;

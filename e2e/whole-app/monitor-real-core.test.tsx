@@ -231,7 +231,9 @@ describe('Monitor page over the real monitor service', () => {
       'bus GPU-a, 00000000:19:00.0',
       'bus GPU-b, 00000000:3B:00.0',
       'GPU-b, 4301, 20000',
+      'GPU-a, 999, 100', // a process of no Serve replica
       'chain 4301 4279 4100 1',
+      'chain 999 1',
       '--end--',
     );
     m.send(
@@ -244,6 +246,10 @@ describe('Monitor page over the real monitor service', () => {
     r = await row();
     expect(within(r).getByTestId('replica-on-gpu').textContent).toContain(
       'pid 4301 under actor 4279',
+    );
+    const gpu0 = (await screen.findAllByTestId('gpu-row')).find((x) => x.dataset.gpu === 'n1/0')!;
+    expect(within(gpu0).getByTestId('gpu-no-replica').textContent).toBe(
+      'no Serve replica: pid 999 on it',
     );
     const gpuNow = within(r).getByTestId('gpu-now');
     expect(gpuNow.textContent).toContain('Xid 79');

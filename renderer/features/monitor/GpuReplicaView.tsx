@@ -165,8 +165,10 @@ export function GpuReplicaView({
               return [
                 <tr key={key} data-testid="gpu-row" data-gpu={row.gpu?.key ?? ''} data-replicas={0}>
                   {gpuCells}
-                  <td colSpan={5} className="muted">
-                    idle: no replica
+                  <td colSpan={5} className="muted" data-testid="gpu-no-replica">
+                    {row.gpu?.processes.length
+                      ? `no Serve replica: ${row.gpu.processes.map((p) => `pid ${p.pid}`).join(', ')} on it`
+                      : 'idle: no replica'}
                   </td>
                 </tr>,
               ];
