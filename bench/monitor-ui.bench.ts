@@ -7,13 +7,18 @@
  * charts backfilled with 600 points per line) — for frame times (requestAnimationFrame deltas,
  * p50 / p95 / max), the longest chart update and heat map draw (the page's opt-in perf sink).
  *
- *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8]
+ *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8] [--renderer DIR] [--trace DIR]
  *
- * Needs `npm run build:renderer` first (it serves dist/renderer). Prints a JSON summary and
- * writes it to bench/results/monitor-ui.json. Targets (issue 18): frame p95 <= 18 ms, longest
+ * Needs a built renderer: `npm run build:renderer` (dist/renderer, the default), or a build of
+ * its own elsewhere (`npx vite build --outDir /some/dir` then `--renderer /some/dir`), so a bench
+ * build never replaces the dist/ that browser tests serve. `--trace DIR` also writes a Chromium
+ * performance trace of each view (open in DevTools' Performance panel). Reports the load average
+ * during each view (this machine's cores are shared). Prints a JSON summary and writes it to
+ * bench/results/monitor-ui.json. Targets (issue 18): frame p95 <= 18 ms, longest
  * chart update <= 8 ms. This measures the UI only; the collectors' CPU and memory are the core's bench.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,8 +39,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     nodes: { type: 'string', default: '512' },
     gpus: { type: 'string', default: '8' },
+    renderer: { type: 'string', default: RENDERER_DIR },
+    trace: { type: 'string' },
   },
 });
+const RENDERER = path.resolve(values.renderer);
 const SECONDS = Number(values.seconds);
 const NODES = Number(values.nodes);
 const GPUS = Number(values.gpus);
@@ -96,13 +104,53 @@ const ALL_KEYS = DEPLOYMENTS.flatMap(([app, name]) =>
   DEPLOYMENT_SERIES.map((f) => seriesKey.deployment(app, name, f)),
 );
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The page's main thread in a trace, by thread CPU time (not stretched by waiting for a core):
+ * its work per second, and its tasks over 8 ms of CPU per second.
+ */
+function mainThreadWork(events: TraceEvent[]) {
+  const mains = new Set(
+    events
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events)
+    if (e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`)) {
+      const k = `${e.pid}:${e.tid}`;
+      byThread.set(k, [...(byThread.get(k) ?? []), e]);
+    }
+  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  if (tasks.length === 0) return null;
+  const from = Math.min(...tasks.map((t) => t.ts));
+  const to = Math.max(...tasks.map((t) => t.ts + (t.dur ?? 0)));
+  const seconds = (to - from) / 1e6;
+  const cpu = tasks.map((t) => (t.tdur ?? 0) / 1000);
+  return {
+    mainCpuMsPerS: +(cpu.reduce((a, b) => a + b, 0) / seconds).toFixed(1),
+    tasksOver8MsCpuPerS: +(cpu.filter((c) => c > 8).length / seconds).toFixed(2),
+  };
+}
+
 async function main() {
-  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
-    throw new Error('dist/renderer is missing: run "npm run build:renderer" first.');
+  if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+    throw new Error(`${RENDERER} has no index.html: run "npm run build:renderer" first.`);
   let snap = buildSnapshot();
   const standIn = await startMonitorStandIn(
     { id: 'c1', name: 'fleet', createdAt: new Date().toISOString(), nodeCount: NODES },
     snap,
+    RENDERER,
   );
   standIn.series = (keys) => {
     const now = Math.floor(Date.now() / 1000);
@@ -125,6 +173,7 @@ async function main() {
     nodes: NODES,
     gpusPerNode: GPUS,
     secondsPerView: SECONDS,
+    cores: os.cpus().length,
   };
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -139,6 +188,21 @@ async function main() {
       await page.evaluate(() => {
         (globalThis as { __RAYDECK_PERF__?: unknown[] }).__RAYDECK_PERF__!.length = 0;
       });
+      let work: ReturnType<typeof mainThreadWork> = null;
+      const loads: number[] = [];
+      const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
+      const cdp = values.trace ? await page.context().newCDPSession(page) : null;
+      const traceEvents: unknown[] = [];
+      if (cdp) {
+        cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
+        await cdp.send('Tracing.start', {
+          categories:
+            process.env.TRACE_CATEGORIES ??
+            'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,v8.execute,blink.user_timing,disabled-by-default-v8.cpu_profiler',
+          transferMode: 'ReportEvents',
+        });
+      }
+      loads.push(os.loadavg()[0]!);
       // A string, not a function: tsx's name-keeping helper (__name) does not exist in the page.
       const frames = (await page.evaluate(`new Promise((resolve) => {
         const out = [];
@@ -151,6 +215,19 @@ async function main() {
           else resolve(out);
         });
       })`)) as number[];
+      clearInterval(loadTimer);
+      loads.push(os.loadavg()[0]!);
+      if (cdp) {
+        const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+        await cdp.send('Tracing.end');
+        await done;
+        await cdp.detach();
+        fs.mkdirSync(values.trace!, { recursive: true });
+        const file = path.join(values.trace!, `monitor-ui-${label}.trace.json`);
+        fs.writeFileSync(file, JSON.stringify({ traceEvents }));
+        console.error(`trace: ${file}`);
+        work = mainThreadWork(traceEvents as TraceEvent[]);
+      }
       const perf = await page.evaluate(
         () =>
           (globalThis as { __RAYDECK_PERF__?: { what: string; ms: number }[] }).__RAYDECK_PERF__!,
@@ -158,20 +235,29 @@ async function main() {
       const sorted = [...frames].sort((a, b) => a - b);
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
       const of = (what: string) => perf.filter((x) => x.what === what).map((x) => x.ms);
-      const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+      const max = (xs: number[]) => (xs.length ? +Math.max(...xs).toFixed(1) : null);
+      const median = (xs: number[]) =>
+        xs.length ? +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1) : null;
       const r = {
         frames: frames.length,
         fps: +(frames.length / SECONDS).toFixed(1),
         frameP50Ms: +q(0.5).toFixed(1),
         frameP95Ms: +q(0.95).toFixed(1),
         frameMaxMs: +sorted.at(-1)!.toFixed(1),
+        framesOver18Ms: frames.filter((f) => f > 18).length,
         framesOver50Ms: frames.filter((f) => f > 50).length,
         longestFrames: sorted.slice(-5).map((f) => +f.toFixed(0)),
         chartUpdates: of('chart').length,
+        chartUpdateP50Ms: median(of('chart')),
         chartUpdateMaxMs: max(of('chart')),
         heatmapDraws: of('heatmap').length,
+        heatmapDrawP50Ms: median(of('heatmap')),
         heatmapDrawMaxMs: max(of('heatmap')),
         deltaMergeMaxMs: max(of('delta')),
+        // 1-minute load average, sampled each second while measuring (cores: result.cores).
+        loadAvgMin: +Math.min(...loads).toFixed(2),
+        loadAvgMax: +Math.max(...loads).toFixed(2),
+        ...work,
       };
       result[label] = r;
       console.error(label, JSON.stringify(r));

@@ -42,6 +42,8 @@ export interface MonitorStandIn {
 export async function startMonitorStandIn(
   cluster: Cluster,
   snapshot: MonitorSnapshot,
+  /** The built renderer to serve (default dist/renderer; the UI bench can serve a build of its own). */
+  staticDir: string = RENDERER_DIR,
 ): Promise<MonitorStandIn> {
   const bus = new EventBus();
   const self = {
@@ -77,7 +79,7 @@ export async function startMonitorStandIn(
   const service = new CoreService(handlers, bus, { error: () => {} });
   const server = await startBrowserServer({
     service,
-    staticDir: RENDERER_DIR,
+    staticDir,
     port: 0,
     log: () => {},
   });
