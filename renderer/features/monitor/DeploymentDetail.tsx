@@ -3,15 +3,17 @@
  * pending reason), tiles for queue depth, ongoing requests, RPS, latency p50/p95/p99, errors and
  * vLLM's engine (running / waiting, KV cache, tokens/s, TTFT), dense live charts of the same
  * (uPlot), a small replica summary (recharts), the replicas with state, node, GPUs and ongoing
- * requests, and the scaling controls.
+ * requests, and the scaling controls. Takes the deployment, replicas and nodes (not the whole
+ * snapshot), so GPU deltas do not re-render it; the replica table re-renders only when they change.
  */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import {
   seriesKey,
   type DeploymentView,
-  type MonitorSnapshot,
   type DeploymentSeriesField,
+  type MonitorNode,
+  type ReplicaView,
 } from '../../../shared';
 import { formatTime } from '../../ui';
 import { LiveChart, type LiveSeriesSpec } from './LiveChart';
@@ -101,20 +103,95 @@ const ReplicaSummary = memo(function ReplicaSummary({
   );
 });
 
+/** The deployment's replicas; re-renders only when the replica or node lists change. */
+const ReplicaTable = memo(function ReplicaTable({
+  app,
+  deployment,
+  replicas: all,
+  nodes,
+}: {
+  app: string;
+  deployment: string;
+  replicas: readonly ReplicaView[];
+  nodes: readonly MonitorNode[];
+}) {
+  const replicas = useMemo(
+    () => all.filter((r) => r.app === app && r.deployment === deployment),
+    [all, app, deployment],
+  );
+  const nodeName = useMemo(() => new Map(nodes.map((n) => [n.nodeId, n.name])), [nodes]);
+  return (
+    <table className="data-table replicas-table" data-testid="replica-table">
+      <thead>
+        <tr>
+          <th>Replica</th>
+          <th>State</th>
+          <th>Node</th>
+          <th>GPUs</th>
+          <th>Ongoing</th>
+          <th>Started</th>
+        </tr>
+      </thead>
+      <tbody>
+        {replicas.length === 0 ? (
+          <tr>
+            <td colSpan={6} className="muted">
+              No replicas.
+            </td>
+          </tr>
+        ) : (
+          replicas.map((r) => (
+            <tr
+              key={r.key}
+              data-testid="replica-row"
+              data-node={r.nodeId ?? ''}
+              data-replica={r.replicaId}
+              data-state={r.state}
+            >
+              <td>{r.replicaId}</td>
+              <td
+                className={
+                  r.state === 'RUNNING'
+                    ? 'ok-text'
+                    : r.state === 'STARTING'
+                      ? undefined
+                      : 'bad-text'
+                }
+              >
+                {r.state === 'STARTING' && r.nodeId === null ? 'PENDING (not placed)' : r.state}
+              </td>
+              <td>
+                {r.nodeId ? (nodeName.get(r.nodeId) ?? r.nodeIp ?? r.nodeId) : (r.nodeIp ?? '—')}
+              </td>
+              <td>
+                {r.gpuIds.length
+                  ? r.gpuIds.map((g) => `GPU ${g.split('/').pop()}`).join(', ')
+                  : '—'}
+              </td>
+              <td>{formatMeasured(r.ongoing.value)}</td>
+              <td>{r.startedAt ? formatTime(new Date(r.startedAt * 1000).toISOString()) : '—'}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+});
+
 export function DeploymentDetail({
   clusterId,
   d,
-  snapshot,
+  replicas,
+  nodes,
   hub,
 }: {
   clusterId: string;
   d: DeploymentView;
-  snapshot: MonitorSnapshot;
+  replicas: readonly ReplicaView[];
+  nodes: readonly MonitorNode[];
   hub: SeriesHub;
 }) {
   const mt = d.metrics;
-  const replicas = snapshot.replicas.filter((r) => r.app === d.app && r.deployment === d.name);
-  const nodeName = new Map(snapshot.nodes.map((n) => [n.nodeId, n.name]));
   const hasVllm = [mt.kvCacheUsage, mt.tokensPerS, mt.vllmRunning, mt.vllmWaiting].some(
     (x) => x.at !== null,
   );
@@ -247,64 +324,7 @@ export function DeploymentDetail({
             pending={d.pending}
           />
         </div>
-        <table className="data-table replicas-table" data-testid="replica-table">
-          <thead>
-            <tr>
-              <th>Replica</th>
-              <th>State</th>
-              <th>Node</th>
-              <th>GPUs</th>
-              <th>Ongoing</th>
-              <th>Started</th>
-            </tr>
-          </thead>
-          <tbody>
-            {replicas.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No replicas.
-                </td>
-              </tr>
-            ) : (
-              replicas.map((r) => (
-                <tr
-                  key={r.key}
-                  data-testid="replica-row"
-                  data-node={r.nodeId ?? ''}
-                  data-replica={r.replicaId}
-                  data-state={r.state}
-                >
-                  <td>{r.replicaId}</td>
-                  <td
-                    className={
-                      r.state === 'RUNNING'
-                        ? 'ok-text'
-                        : r.state === 'STARTING'
-                          ? undefined
-                          : 'bad-text'
-                    }
-                  >
-                    {r.state === 'STARTING' && r.nodeId === null ? 'PENDING (not placed)' : r.state}
-                  </td>
-                  <td>
-                    {r.nodeId
-                      ? (nodeName.get(r.nodeId) ?? r.nodeIp ?? r.nodeId)
-                      : (r.nodeIp ?? '—')}
-                  </td>
-                  <td>
-                    {r.gpuIds.length
-                      ? r.gpuIds.map((g) => `GPU ${g.split('/').pop()}`).join(', ')
-                      : '—'}
-                  </td>
-                  <td>{formatMeasured(r.ongoing.value)}</td>
-                  <td>
-                    {r.startedAt ? formatTime(new Date(r.startedAt * 1000).toISOString()) : '—'}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <ReplicaTable app={d.app} deployment={d.name} replicas={replicas} nodes={nodes} />
       </div>
       <ScalePanel clusterId={clusterId} d={d} />
     </section>

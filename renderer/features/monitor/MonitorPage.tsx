@@ -3,9 +3,10 @@
  * live, the cluster overview (heat map, totals), GPU -> replica -> queue, each deployment (charts,
  * replicas, scaling), the events timeline with the alerts, and cost. Keys 1-5 switch views.
  * Empty states say what to do next: no cluster (add one), a cluster whose collectors cannot
- * start (the core's reason; bring it up), nothing on Serve (the Serve page).
+ * start (the core's reason; bring it up), nothing on Serve (the Serve page). Each view selects
+ * the slices of the live store it shows, so a delta re-renders only the views it changes.
  */
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { Cluster, MonitorSnapshot } from '../../../shared';
 import { errorText } from '../../app/error-text';
 import { useShell } from '../../shell/ui-store';
@@ -15,10 +16,10 @@ import { CostPanel } from './CostPanel';
 import { DeploymentDetail } from './DeploymentDetail';
 import { AlertsList, EventsTimeline } from './EventsView';
 import { GpuReplicaView } from './GpuReplicaView';
-import { MONITOR_VIEWS, useMonitorUi } from './monitor-ui-store';
+import { MONITOR_VIEWS, useMonitorUi, type MonitorViewId } from './monitor-ui-store';
 import { OverviewView } from './OverviewView';
 import type { SeriesHub } from './series-hub';
-import { useMonitor } from './use-monitor';
+import { useLive, useMonitor, type LiveMonitor } from './use-monitor';
 import './monitor.css';
 
 function isTyping(t: EventTarget | null): boolean {
@@ -45,19 +46,23 @@ function useViewKeys() {
   }, [show]);
 }
 
+/** Deployments, replicas and nodes only: a delta that moves GPUs does not re-render this view. */
 function DeploymentsView({
   clusterId,
-  snapshot,
+  live,
   hub,
 }: {
   clusterId: string;
-  snapshot: MonitorSnapshot;
+  live: LiveMonitor;
   hub: SeriesHub;
 }) {
   const go = useShell((s) => s.go);
   const open = useMonitorUi((s) => s.deployment);
   const openDeployment = useMonitorUi((s) => s.openDeployment);
-  if (snapshot.deployments.length === 0)
+  const deployments = useLive(live, (s) => s.deployments);
+  const replicas = useLive(live, (s) => s.replicas);
+  const nodes = useLive(live, (s) => s.nodes);
+  if (deployments.length === 0)
     return (
       <EmptyState
         testId="monitor-no-serve"
@@ -68,11 +73,11 @@ function DeploymentsView({
         onAction={() => go('serve')}
       />
     );
-  const d = snapshot.deployments.find((x) => x.key === open) ?? snapshot.deployments[0]!;
+  const d = deployments.find((x) => x.key === open) ?? deployments[0]!;
   return (
     <div className="deployments-view">
       <nav className="deployment-list" aria-label="Deployments">
-        {snapshot.deployments.map((x) => (
+        {deployments.map((x) => (
           <button
             key={x.key}
             type="button"
@@ -90,9 +95,33 @@ function DeploymentsView({
           </button>
         ))}
       </nav>
-      <DeploymentDetail clusterId={clusterId} d={d} snapshot={snapshot} hub={hub} />
+      <DeploymentDetail clusterId={clusterId} d={d} replicas={replicas} nodes={nodes} hub={hub} />
     </div>
   );
+}
+
+function EventsAndAlerts({ live }: { live: LiveMonitor }) {
+  const alerts = useLive(live, (s) => s.alerts);
+  const events = useLive(live, (s) => s.events);
+  return (
+    <div className="events-view">
+      <h2>Alerts</h2>
+      <AlertsList alerts={alerts} />
+      <h2>Timeline</h2>
+      <EventsTimeline events={events} />
+    </div>
+  );
+}
+
+/** A view that reads the whole snapshot (re-rendered by every push). */
+function WholeSnapshot({
+  live,
+  children,
+}: {
+  live: LiveMonitor;
+  children: (s: MonitorSnapshot) => ReactNode;
+}) {
+  return children(useLive(live, (s) => s));
 }
 
 function ClusterMonitor({ cluster }: { cluster: Cluster }) {
@@ -125,8 +154,35 @@ function ClusterMonitor({ cluster }: { cluster: Cluster }) {
         </div>
       </EmptyState>
     );
-  const s = snapshot.data;
-  const critical = s.alerts.filter((a) => a.severity === 'critical').length;
+  return (
+    <ClusterViews
+      clusterId={cluster.id}
+      live={snapshot.data}
+      hub={hub}
+      view={view}
+      show={show}
+      openDeployment={openDeployment}
+    />
+  );
+}
+
+function ClusterViews({
+  clusterId,
+  live,
+  hub,
+  view,
+  show,
+  openDeployment,
+}: {
+  clusterId: string;
+  live: LiveMonitor;
+  hub: SeriesHub;
+  view: MonitorViewId;
+  show(view: MonitorViewId): void;
+  openDeployment(key: string): void;
+}) {
+  const alerts = useLive(live, (s) => s.alerts);
+  const critical = alerts.filter((a) => a.severity === 'critical').length;
   return (
     <>
       <div className="segmented monitor-views" role="tablist" aria-label="Monitor views">
@@ -142,12 +198,12 @@ function ClusterMonitor({ cluster }: { cluster: Cluster }) {
             title={`${v.label} (${v.key})`}
           >
             {v.label}
-            {v.id === 'events' && s.alerts.length ? (
+            {v.id === 'events' && alerts.length ? (
               <span
                 className={`count-badge${critical ? ' critical' : ''}`}
                 data-testid="monitor-alert-count"
               >
-                {s.alerts.length}
+                {alerts.length}
               </span>
             ) : null}
           </button>
@@ -158,20 +214,21 @@ function ClusterMonitor({ cluster }: { cluster: Cluster }) {
         aria-label={MONITOR_VIEWS.find((v) => v.id === view)!.label}
         data-testid={`monitor-view-${view}`}
       >
-        {view === 'overview' ? <OverviewView snapshot={s} /> : null}
-        {view === 'gpus' ? <GpuReplicaView snapshot={s} onOpenDeployment={openDeployment} /> : null}
+        {view === 'overview' ? <OverviewView live={live} /> : null}
+        {view === 'gpus' ? (
+          <WholeSnapshot live={live}>
+            {(s) => <GpuReplicaView snapshot={s} onOpenDeployment={openDeployment} />}
+          </WholeSnapshot>
+        ) : null}
         {view === 'deployments' ? (
-          <DeploymentsView clusterId={cluster.id} snapshot={s} hub={hub} />
+          <DeploymentsView clusterId={clusterId} live={live} hub={hub} />
         ) : null}
-        {view === 'events' ? (
-          <div className="events-view">
-            <h2>Alerts</h2>
-            <AlertsList alerts={s.alerts} />
-            <h2>Timeline</h2>
-            <EventsTimeline events={s.events} />
-          </div>
+        {view === 'events' ? <EventsAndAlerts live={live} /> : null}
+        {view === 'cost' ? (
+          <WholeSnapshot live={live}>
+            {(s) => <CostPanel clusterId={clusterId} snapshot={s} />}
+          </WholeSnapshot>
         ) : null}
-        {view === 'cost' ? <CostPanel clusterId={cluster.id} snapshot={s} /> : null}
       </div>
     </>
   );

@@ -74,11 +74,24 @@ export function heatCell(g: GpuSample, metric: HeatMetric): HeatCell {
   };
 }
 
-/** Rows in node order (head first, then by name), each node's GPUs by index. */
+/** Node order of the heat map: head first, then by name (numbers in names by value). */
+export function sortNodes(nodes: readonly MonitorNode[]): MonitorNode[] {
+  return [...nodes].sort(
+    (a, b) =>
+      (a.role === 'head' ? 0 : 1) - (b.role === 'head' ? 0 : 1) ||
+      NAME_ORDER.compare(a.name, b.name),
+  );
+}
+
+/**
+ * Rows in node order (head first, then by name), each node's GPUs by index. `sorted` is
+ * `sortNodes(nodes)` when the caller keeps it between deltas that move only GPUs.
+ */
 export function heatRows(
   nodes: readonly MonitorNode[],
   gpus: readonly GpuSample[],
   metric: HeatMetric,
+  sorted: readonly MonitorNode[] = sortNodes(nodes),
 ): HeatRow[] {
   const byNode = new Map<string, GpuSample[]>();
   for (const g of gpus) {
@@ -86,11 +99,6 @@ export function heatRows(
     if (list) list.push(g);
     else byNode.set(g.nodeId, [g]);
   }
-  const sorted = [...nodes].sort(
-    (a, b) =>
-      (a.role === 'head' ? 0 : 1) - (b.role === 'head' ? 0 : 1) ||
-      NAME_ORDER.compare(a.name, b.name),
-  );
   return sorted.map((node) => ({
     node,
     cells: (byNode.get(node.nodeId) ?? [])

@@ -66,6 +66,8 @@ const faint = (c: number) => ((c & 0x00ffffff) | (Math.round((c >>> 24) * 0.4) <
  * Writes every cell of `rows` into `buf` (width `w` device pixels, row-major). `dpr` scales the
  * layout's CSS pixels to device pixels. Every cell covers its whole square, so a buffer painted
  * before with the same rows shape needs no clearing (`clear` false saves a 10 MB fill a draw).
+ * A plain value cell (the common case, 4,096 of them a second on a fleet) is a tight loop of
+ * stores; the marks (hatch, cross, frame) go through a bounds-checked pixel write.
  */
 export function paintCells(
   buf: Uint32Array,
@@ -82,60 +84,60 @@ export function paintCells(
   const frame = Math.max(1, Math.round(2 * dpr));
   const margin = Math.round(3 * dpr);
   const stripe = Math.max(3, Math.round(6 * dpr));
+  const lostT = Math.floor(0.75 * dpr);
+  const put = (x: number, y: number, c: number) => {
+    if (x >= 0 && x < w && y >= 0 && y < h) buf[y * w + x] = c;
+  };
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    const dimNode = row.node.stale;
     for (let k = 0; k < row.cells.length; k++) {
       const cell = row.cells[k]!;
       const o = cellOrigin(l, i, k);
       const x0 = Math.round(o.x * dpr);
       const y0 = Math.round(o.y * dpr);
-      const dim = row.node.stale || cell.stale;
-      const tone = (c: number) => (dim ? faint(c) : c);
-      const fill =
+      const dim = dimNode || cell.stale;
+      const base =
         cell.state === 'lost'
-          ? tone(pal.lost)
+          ? pal.lost
           : cell.state === 'no-value'
-            ? tone(pal.noValueBg)
-            : tone(pal.ramp[Math.round((cell.level ?? 0) * 100)]!);
+            ? pal.noValueBg
+            : pal.ramp[Math.round((cell.level ?? 0) * 100)]!;
+      const fill = dim ? faint(base) : base;
       const xa = Math.max(0, x0);
       const xb = Math.min(w, x0 + size);
       if (xb <= xa) continue;
-      // Whole rows with the native fill (per-pixel loops were ~50 ms for 4,096 cells).
-      for (let dy = 0; dy < size; dy++) {
-        const y = y0 + dy;
-        if (y >= 0 && y < h) buf.fill(fill, y * w + xa, y * w + xb);
+      const ya = Math.max(0, y0);
+      const yb = Math.min(h, y0 + size);
+      for (let y = ya; y < yb; y++) {
+        const end = y * w + xb;
+        for (let p = y * w + xa; p < end; p++) buf[p] = fill;
       }
-      const put = (dx: number, dy: number, c: number) => {
-        const x = x0 + dx;
-        const y = y0 + dy;
-        if (x >= 0 && x < w && y >= 0 && y < h) buf[y * w + x] = c;
-      };
       if (cell.state === 'no-value') {
-        const line = tone(pal.noValueLine);
+        const line = dim ? faint(pal.noValueLine) : pal.noValueLine;
         for (let dy = 0; dy < size; dy++)
           for (let dx = (stripe - (dy % stripe)) % stripe; dx < size; dx += stripe)
-            put(dx, dy, line);
+            put(x0 + dx, y0 + dy, line);
       } else if (cell.state === 'lost') {
-        const mark = tone(pal.lostMark);
-        const t = Math.floor(0.75 * dpr);
+        const mark = dim ? faint(pal.lostMark) : pal.lostMark;
         for (let d = margin; d < size - margin; d++)
-          for (let off = -t; off <= t; off++) {
+          for (let off = -lostT; off <= lostT; off++) {
             const e = d + off;
             if (e < margin || e >= size - margin) continue;
-            put(e, d, mark);
-            put(size - 1 - e, d, mark);
+            put(x0 + e, y0 + d, mark);
+            put(x0 + size - 1 - e, y0 + d, mark);
           }
       }
       if (cell.hot) {
-        const hot = tone(pal.hot);
+        const hot = dim ? faint(pal.hot) : pal.hot;
         for (let dy = 0; dy < size; dy++) {
           const y = y0 + dy;
           if (y < 0 || y >= h) continue;
           if (dy < frame || dy >= size - frame) buf.fill(hot, y * w + xa, y * w + xb);
           else
             for (let f = 0; f < frame; f++) {
-              put(f, dy, hot);
-              put(size - 1 - f, dy, hot);
+              put(x0 + f, y, hot);
+              put(x0 + size - 1 - f, y, hot);
             }
         }
       }

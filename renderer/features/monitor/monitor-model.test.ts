@@ -46,6 +46,29 @@ describe('monitor model', () => {
     expect(next.deployments).toBe(s.deployments);
   });
 
+  it('a delta moving every GPU keeps the list order, whether it comes in that order or not', () => {
+    const s = snapshot({ gpus: [gpu('n1', 0), gpu('n1', 1), gpu('n2', 0)] });
+    const moved = s.gpus.map((g, i) => ({ ...g, utilizationPct: 70 + i }));
+    const inOrder = applyDelta(s, delta({ upserts: { ...none, gpus: moved } }));
+    const shuffled = applyDelta(s, delta({ upserts: { ...none, gpus: [...moved].reverse() } }));
+    const view = (x: typeof s) => x.gpus.map((g) => [g.key, g.utilizationPct]);
+    expect(view(inOrder)).toEqual([
+      ['n1/0', 70],
+      ['n1/1', 71],
+      ['n2/0', 72],
+    ]);
+    expect(view(shuffled)).toEqual(view(inOrder));
+    // Same keys but one gone and one new: matched by key, not by position.
+    const swapped = applyDelta(
+      s,
+      delta({
+        upserts: { ...none, gpus: [moved[0]!, moved[1]!, gpu('n3', 0)] },
+        removed: { ...none, gpus: ['n2/0'] },
+      }),
+    );
+    expect(swapped.gpus.map((g) => g.key)).toEqual(['n1/0', 'n1/1', 'n3/0']);
+  });
+
   it("another cluster's delta changes nothing", () => {
     const s = snapshot({ gpus: [gpu('n1', 0)] });
     expect(

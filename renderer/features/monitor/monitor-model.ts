@@ -2,7 +2,7 @@
  * The Monitor page's copy of a cluster's live state: the snapshot from `monitor.subscribe`,
  * with each `monitor.delta` merged in by key (upserts replace, removed keys go), new timeline
  * events appended (bounded, no duplicates by seq) and the alert list replaced. Pure functions:
- * the hooks keep the result in the react-query cache. Also the cluster totals the overview
+ * the hooks keep the result in the cluster's live store. Also the cluster totals the overview
  * shows (GPUs busy, replicas running / pending, $/h).
  */
 import type {
@@ -25,6 +25,14 @@ function merge<T extends { key: string }>(
   removed: readonly string[],
 ): T[] {
   if (upserts.length === 0 && removed.length === 0) return list as T[];
+  // The core sends a list whose every item moved (a fleet's GPUs, every second) in the same
+  // order: take it as it is instead of matching 4,096 keys through a map.
+  if (
+    removed.length === 0 &&
+    upserts.length === list.length &&
+    upserts.every((u, i) => u.key === list[i]!.key)
+  )
+    return upserts.slice();
   const gone = new Set(removed);
   const byKey = new Map(upserts.map((u) => [u.key, u]));
   const out: T[] = [];
@@ -86,7 +94,9 @@ export interface ClusterTotals {
   perMillionRequests: number | null;
 }
 
-export function clusterTotals(s: MonitorSnapshot): ClusterTotals {
+export function clusterTotals(
+  s: Pick<MonitorSnapshot, 'gpus' | 'nodes' | 'deployments' | 'cost'>,
+): ClusterTotals {
   let gpusBusy = 0;
   let gpusLost = 0;
   let gpusHot = 0;

@@ -9,6 +9,11 @@ export interface PerfSample {
   ms: number;
 }
 
+/** Whether the bench asked for timings (the page then also forces what it times to finish: see LiveChart). */
+export function perfEnabled(): boolean {
+  return Array.isArray((globalThis as { __RAYDECK_PERF__?: PerfSample[] }).__RAYDECK_PERF__);
+}
+
 export function recordPerf(what: PerfSample['what'], ms: number): void {
   const sink = (globalThis as { __RAYDECK_PERF__?: PerfSample[] }).__RAYDECK_PERF__;
   if (Array.isArray(sink)) sink.push({ what, ms });

@@ -1,14 +1,19 @@
 /**
  * Monitor server state: `monitor.subscribe` starts the cluster's collectors and returns the
- * snapshot (kept in the react-query cache); `monitor.delta`, `monitor.event` and
- * `monitor.alerts` are merged into it as they come (setQueryData), and the delta's series points
- * go to the charts through a SeriesHub. The collectors keep running when the page closes, so
- * the alerts badge in the sidebar stays live; picking another cluster stops the previous one's.
+ * snapshot, which becomes the cluster's live store (zustand, held as the react-query data, so a
+ * fetch's status and retry stay react-query's); `monitor.delta`, `monitor.event` and
+ * `monitor.alerts` are merged into that store as they come, and the delta's series points go
+ * to the charts through a SeriesHub. Views read the store through selectors, so a delta that
+ * moves only GPUs re-renders only what shows GPUs, in the same task as the message (a store
+ * update renders synchronously; react-query's notifications wait for a timer, a second long task
+ * per delta). The collectors keep running when the page closes, so the alerts badge in the
+ * sidebar stays live; picking another cluster stops the previous one's.
  * Also the calls that change things: prices, scale preview, scale.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { create } from 'zustand';
+import { create, useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MethodInput, MonitorSnapshot, ScaleChange } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
@@ -41,6 +46,14 @@ export function useAlertCounts(): number {
   return useMonitorAlerts((s) => Object.values(s.counts).reduce((a, b) => a + b, 0));
 }
 
+/** A cluster's live monitor state: the snapshot with every push merged in. */
+export type LiveMonitor = StoreApi<MonitorSnapshot>;
+
+/** A slice of the live snapshot; the component re-renders only when the slice's identity changes. */
+export function useLive<T>(live: LiveMonitor, select: (s: MonitorSnapshot) => T): T {
+  return useStore(live, select);
+}
+
 export function useMonitor(clusterId: string) {
   const client = useRaydeck();
   const qc = useQueryClient();
@@ -48,8 +61,10 @@ export function useMonitor(clusterId: string) {
   // One hub per cluster: charts of another cluster never receive these points.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const hub = useMemo(() => new SeriesHub(), [clusterId]);
-  const update = (f: (s: MonitorSnapshot) => MonitorSnapshot) =>
-    qc.setQueryData<MonitorSnapshot>(key, (s) => (s ? f(s) : s));
+  const update = (f: (s: MonitorSnapshot) => MonitorSnapshot) => {
+    const live = qc.getQueryData<LiveMonitor>(key);
+    if (live) live.setState(f(live.getState()), true);
+  };
   useCoreEvent('monitor.delta', (d) => {
     if (d.clusterId !== clusterId) return;
     const t0 = performance.now();
@@ -65,19 +80,27 @@ export function useMonitor(clusterId: string) {
   });
   const snapshot = useQuery({
     queryKey: key,
-    queryFn: () => client.call('monitor.subscribe', { clusterId }),
+    queryFn: async (): Promise<LiveMonitor> => {
+      const first = await client.call('monitor.subscribe', { clusterId });
+      return createStore<MonitorSnapshot>()(() => first);
+    },
     // Pushes keep it current; asking again would restart nothing but costs a whole snapshot.
     staleTime: Infinity,
     // Deltas are merged only while the page is open: coming back asks for a fresh snapshot.
     refetchOnMount: 'always',
     refetchOnWindowFocus: false,
     retry: 0,
-    // applyDelta already keeps unchanged lists; a deep compare of 4,096 GPUs per delta costs a frame.
+    // The data is a store: never to be compared or copied.
     structuralSharing: false,
   });
+  const live = snapshot.data;
   useEffect(() => {
-    if (snapshot.data) useMonitorAlerts.getState().set(clusterId, snapshot.data.alerts.length);
-  }, [snapshot.data, clusterId]);
+    if (!live) return;
+    const count = (s: MonitorSnapshot) =>
+      useMonitorAlerts.getState().set(clusterId, s.alerts.length);
+    count(live.getState());
+    return live.subscribe(count);
+  }, [live, clusterId]);
   // Switching to another cluster stops this one's collectors (their nvidia-smi streams end);
   // leaving the page does not (the badge stays live). The new cluster's effect runs right after
   // this cleanup, before the microtask.
@@ -134,9 +157,9 @@ export function useSetPrices(clusterId: string) {
     mutationFn: (input: Omit<MethodInput<'monitor.setPrices'>, 'clusterId'>) =>
       client.call('monitor.setPrices', { clusterId, ...input }),
     onSuccess: (prices) =>
-      qc.setQueryData<MonitorSnapshot>(monitorKeys.snapshot(clusterId), (s) =>
-        s ? { ...s, cost: { ...s.cost, prices } } : s,
-      ),
+      qc
+        .getQueryData<LiveMonitor>(monitorKeys.snapshot(clusterId))
+        ?.setState((s) => ({ cost: { ...s.cost, prices } })),
   });
 }
 
