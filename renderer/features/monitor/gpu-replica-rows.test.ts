@@ -76,13 +76,14 @@ describe('GPU -> replica rows', () => {
     expect(t.rows[3]!.replicas[0]!.gpusFromRay).toBe(0);
   });
 
-  it('on a fleet: idle GPUs hidden unless asked, lost and hot kept, filter by node, capped', () => {
+  it('on a fleet: idle GPUs hidden unless asked, lost, hot and Xid-flagged kept, filter by node, capped', () => {
     const f = fleet(64, 8);
     f.gpus[3] = { ...f.gpus[3]!, lost: true };
+    f.gpus[5] = { ...f.gpus[5]!, xid: 13 };
     const t = gpuReplicaTable(f);
     expect(visibleGpuRows(t.rows, '', false)).toEqual({
-      rows: [t.rows.find((r) => r.gpu?.lost)!],
-      total: 1,
+      rows: [t.rows.find((r) => r.gpu?.lost)!, t.rows.find((r) => r.gpu?.xid === 13)!],
+      total: 2,
     });
     const all = visibleGpuRows(t.rows, '', true);
     expect(all.total).toBe(512);

@@ -108,7 +108,7 @@ export const MAX_GPU_ROWS = 400;
 
 /**
  * The rows to show: those whose node name contains `nodeFilter` (any case), idle GPUs only
- * when `showIdle`, at most MAX_GPU_ROWS; `total` is how many matched before the cap.
+ * when `showIdle` (lost, hot and Xid-flagged GPUs always), at most MAX_GPU_ROWS; `total` is how many matched before the cap.
  */
 export function visibleGpuRows(
   rows: readonly GpuRow[],
@@ -118,7 +118,7 @@ export function visibleGpuRows(
   const f = nodeFilter.trim().toLowerCase();
   const matched = rows.filter(
     (r) =>
-      (showIdle || r.replicas.length > 0 || r.gpu?.lost || r.gpu?.hot) &&
+      (showIdle || r.replicas.length > 0 || r.gpu?.lost || r.gpu?.hot || r.gpu?.xid != null) &&
       (!f || r.node.name.toLowerCase().includes(f)),
   );
   return { rows: matched.slice(0, MAX_GPU_ROWS), total: matched.length };
