@@ -163,4 +163,23 @@ describe('fuses at packaging', () => {
     const known = Object.keys(schema.definitions.FuseOptionsV1!.properties);
     for (const key of Object.keys(config.electronFuses!)) expect(known, key).toContain(key);
   });
+
+  it('ships the node scripts and the app builder wheel beside app.asar, where the core looks for them', () => {
+    const config = YAML.parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
+      extraResources?: { from: string; to: string; filter: string[] }[];
+    };
+    expect(config.extraResources?.map((r) => [r.from, r.to])).toEqual([
+      ['remote/scripts', 'remote/scripts'],
+      ['out/app-builder', 'app-builder'],
+    ]);
+    // The scripts folder holds what the filter keeps (the core runs only *.sh and *.py).
+    const scripts = fs.readdirSync(path.join(root, 'remote/scripts'));
+    expect(scripts.some((f) => f.endsWith('.sh'))).toBe(true);
+    expect(scripts.some((f) => f.endsWith('.py'))).toBe(true);
+    // `npm run package` builds the wheel into the folder the second entry copies.
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.package).toMatch(/build_wheel\.py out\/app-builder && electron-builder/);
+  });
 });

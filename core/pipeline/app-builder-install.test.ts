@@ -15,6 +15,7 @@ import {
   defaultAppBuilderWheel,
   ensureAppBuilder,
   readAppBuilderWheel,
+  shippedAppBuilderWheel,
   usesAppBuilder,
   type AppBuilderDeps,
 } from './app-builder-install';
@@ -152,6 +153,22 @@ describe('ensureAppBuilder', () => {
     const file = path.join(newDir(), 'other-0.1.0-py3-none-any.whl');
     fs.writeFileSync(file, 'x');
     await expect(readAppBuilderWheel(file)).rejects.toThrow(/not a raydeck_serve-<version>/);
+  });
+  it("finds the wheel a packaged app ships in resources/app-builder, above the bundle's folder; the newest version", () => {
+    const resources = newDir();
+    const bundle = path.join(resources, 'app.asar', 'out', 'electron');
+    fs.mkdirSync(bundle, { recursive: true });
+    expect(shippedAppBuilderWheel(bundle)).toBeNull();
+    fs.mkdirSync(path.join(resources, 'app-builder'));
+    for (const f of [
+      'raydeck_serve-0.9.0-py3-none-any.whl',
+      'raydeck_serve-0.10.0-py3-none-any.whl',
+      'notes.txt',
+    ])
+      fs.writeFileSync(path.join(resources, 'app-builder', f), 'x');
+    expect(shippedAppBuilderWheel(bundle)).toBe(
+      path.join(resources, 'app-builder', 'raydeck_serve-0.10.0-py3-none-any.whl'),
+    );
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,11 +88,12 @@ export async function readAppBuilderWheel(file: string): Promise<AppBuilderWheel
   return { path: file, fileName, version: m[1]!, sha256: await sha256Of(file) };
 }
 
+const here = () =>
+  path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
+
 /** The repository root above this file (source or bundle), or null in a build without it. */
 function repoRoot(): string | null {
-  let dir = path.dirname(
-    typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url),
-  );
+  let dir = here();
   for (let i = 0; i < 6; i++) {
     if (existsSync(path.join(dir, 'scripts', 'pipeline', 'build_wheel.py'))) return dir;
     dir = path.dirname(dir);
@@ -101,8 +102,28 @@ function repoRoot(): string | null {
 }
 
 /**
- * The wheel this Raydeck installs: `$RAYDECK_APP_BUILDER_WHEEL` when set (a packaged app ships
- * the file), else built from remote/raydeck_serve by scripts/pipeline/build_wheel.py into
+ * The wheel a packaged app ships: `app-builder/raydeck_serve-*.whl` in a folder above `from`
+ * (electron-builder's extraResources put it in `resources/`, above `resources/app.asar/out/electron`
+ * where the bundle runs; `npm run package` builds it). The newest version when there are several.
+ */
+export function shippedAppBuilderWheel(from: string = here()): string | null {
+  let dir = from;
+  for (let i = 0; i < 6; i++) {
+    const folder = path.join(dir, 'app-builder');
+    if (existsSync(folder)) {
+      const wheels = readdirSync(folder)
+        .filter((f) => WHEEL_NAME.test(f))
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      if (wheels.length) return path.join(folder, wheels[wheels.length - 1]!);
+    }
+    dir = path.dirname(dir);
+  }
+  return null;
+}
+
+/**
+ * The wheel this Raydeck installs: `$RAYDECK_APP_BUILDER_WHEEL` when set, else the one a packaged
+ * app ships (shippedAppBuilderWheel), else built from remote/raydeck_serve by scripts/pipeline/build_wheel.py into
  * `outDir` (python3, standard library only, about a second; the same bytes every time).
  */
 export function defaultAppBuilderWheel(outDir: string): () => Promise<AppBuilderWheel> {
@@ -112,6 +133,11 @@ export function defaultAppBuilderWheel(outDir: string): () => Promise<AppBuilder
     if (shipped) return readAppBuilderWheel(shipped);
     built ??= new Promise<string>((resolve, reject) => {
       const root = repoRoot();
+      const packaged = root ? null : shippedAppBuilderWheel();
+      if (packaged) {
+        resolve(packaged);
+        return;
+      }
       if (!root) {
         reject(
           new Error(
