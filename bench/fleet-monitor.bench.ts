@@ -1,10 +1,14 @@
 /**
  * Benchmark: the core's monitor on a simulated fleet — 512 nodes x 8 GPUs at 1 Hz — through the
- * same pipeline as a real cluster (nvidia-smi CSV lines cut into blocks, Prometheus pages parsed
- * with the prefix filter, per-deployment metrics, views, alerts, timeline, deltas serialized as a
- * transport would), with the SSH collectors replaced by a generator: each second every node
- * gets its 8 GPU rows and its metrics page (a worker's Serve + vLLM part of the live Ray 2.60
- * capture, counters moving), and Serve's status lists one replica per GPU.
+ * same pipeline as a real cluster (nvidia-smi CSV lines cut into blocks, each node's metrics as
+ * its metrics-stream.sh sends them framed by the collector's reader and parsed, per-deployment
+ * metrics, views, alerts, timeline, deltas serialized as a transport would), with the SSH
+ * collectors replaced by a generator: each second every node gets its 8 GPU rows, and its
+ * metrics: the real remote/scripts/metrics-stream.sh is run here first against the node's whole
+ * Ray 2.60 page (the live capture, values moved per scrape: bench/fleet-node-pages.ts), and what
+ * it printed is what each node sends — a changed page every `--metrics-every` s (default 1: a
+ * node under load, whose counters move every second), `--same--` in between. Serve's status
+ * lists one replica per GPU.
  * Reports the process's CPU (% of one core, process.cpuUsage, generator included), heap and RSS
  * at the end of the first minute and of the last, and the largest delta.
  *
@@ -14,14 +18,13 @@
  *   npm run bench:fleet -- --minutes 1  # quick
  *   npm run bench:fleet -- --nodes 64 --metrics-every 5
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClusterNode } from '../shared/domain/node';
 import type { ServeInstance, ServeReplica } from '../shared/serve/status';
 import { ClusterMonitor } from '../core/monitor/cluster-monitor';
 import type { Collector, CollectorFactory } from '../core/monitor/collector';
 import { NO_PRICES } from '../core/monitor/cost';
+import { MetricsStreamReader } from '../core/monitor/metrics-stream';
+import { nodeSends } from './fleet-node-pages';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,19 +36,9 @@ const GPUS = arg('gpus', 8);
 const METRICS_EVERY = arg('metrics-every', 1);
 /** Seconds per measurement window (a minute; shorter for runs under a minute). */
 const WINDOW = Math.max(1, Math.min(60, Math.round(MINUTES * 60)));
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CAPTURE = path.resolve(ROOT, 'core/monitor/fixtures/ray-2.60-serve-llm-cpu-metrics.txt');
-
-// A worker node's page: the Serve and vLLM lines of the capture (its replicas' metrics), 60 variants with moving counters.
-const serveLines = fs
-  .readFileSync(CAPTURE, 'utf8')
-  .split('\n')
-  .filter((l) => /^(# (HELP|TYPE) )?ray_(serve|vllm)_/.test(l));
-const pages: Buffer[] = Array.from({ length: 60 }, (_, k) =>
-  Buffer.from(
-    `${serveLines.map((l) => (l.startsWith('#') || !/_total\{|_count\{|_sum\{|_bucket\{/.test(l) ? l : l.replace(/ ([0-9.e+]+)$/, (_m, v: string) => ` ${Number(v) + k * 7}`))).join('\n')}\n`,
-  ),
-);
+/** Per scrape, the lines a node's metrics-stream.sh printed (set in main, before the run). */
+let sends: string[][] = [];
+let wholePageBytes = 0;
 
 const nodes: ClusterNode[] = Array.from(
   { length: NODES },
@@ -138,7 +131,7 @@ class Fed implements Collector {
 }
 
 const gpuFeeds: [string, (line: string, at: number) => void][] = [];
-const pageFeeds: [string, (page: Buffer, at: number) => void][] = [];
+const pageFeeds: [MetricsStreamReader, (page: string | Buffer | null, at: number) => void][] = [];
 let serveFeed: ((i: ServeInstance, at: number) => void) | null = null;
 const factory: CollectorFactory = {
   gpuStream: (nodeId, stream, _p, onLine) => {
@@ -146,7 +139,7 @@ const factory: CollectorFactory = {
     return new Fed(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
   },
   metrics: (nodeId, _p, onPage) => {
-    pageFeeds.push([nodeId, onPage]);
+    pageFeeds.push([new MetricsStreamReader(), onPage]);
     return new Fed('metrics', nodeId);
   },
   serve: (_c, _p, onInstance) => {
@@ -190,14 +183,26 @@ function second(s: number): void {
       );
     }
   }
-  if (s % METRICS_EVERY === 0) for (const [, feed] of pageFeeds) feed(pages[s % pages.length]!, at);
+  // What each node's metrics-stream.sh sends this second, through the collector's framing.
+  const lines = s % METRICS_EVERY === 0 ? sends[(s / METRICS_EVERY) % sends.length]! : ['--same--'];
+  for (const [reader, feed] of pageFeeds)
+    for (const line of lines) {
+      const ev = reader.push(line);
+      if (ev?.kind === 'page') feed(ev.page, at);
+      else if (ev?.kind === 'same') feed(null, at);
+    }
 }
 
 const gcNow = (globalThis as { gc?: () => void }).gc;
 const mb = (x: number) => (x / 1048576).toFixed(1);
 async function main() {
+  const node = await nodeSends(60);
+  sends = node.lines;
+  wholePageBytes = node.pageBytes;
+  const sent = sends.reduce((n, ls) => n + ls.reduce((m, l) => m + l.length + 1, 0), 0) / 60;
+  const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2));
   console.log(
-    `fleet: ${NODES} nodes x ${GPUS} GPUs, ${MINUTES} min at 1 Hz; metrics page ${mb(pages[0]!.length)} MiB per node every ${METRICS_EVERY} s; node ${process.version}`,
+    `fleet: ${NODES} nodes x ${GPUS} GPUs, ${MINUTES} min at 1 Hz; each node's page ${mb(wholePageBytes)} MiB, of which metrics-stream.sh sends ${(sent / 1024).toFixed(1)} KiB (${sends[0]!.length - 1} lines) when it changed, every ${METRICS_EVERY} s, else --same--; node ${process.version}; load average ${load.join(' ')}`,
   );
   monitor.start();
   const startCpu = process.cpuUsage();

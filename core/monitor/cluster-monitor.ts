@@ -132,6 +132,11 @@ export class ClusterMonitor {
       if (block) feed.gpus.setApps(block);
     });
     const metrics = this.factory.metrics(n.id, this.opts.periodMs, (page, at) => {
+      // null: the node's page did not change, what was read of the last one holds.
+      if (page === null) {
+        if (this.metrics.repeat(n.id, at)) feed.lastPageAt = at;
+        return;
+      }
       feed.lastPageAt = at;
       this.metrics.ingest(n.id, feed.parser.parse(page), at);
     });
@@ -217,6 +222,19 @@ export class ClusterMonitor {
     const rayByIp = new Map(this.rayNodes.map((r) => [r.node_ip, r]));
     const nodeByRayId = new Map<string, string>();
     const nodeByIp = new Map<string, string>();
+    // Per node, once a tick (not a scan of every collector per node: 512 nodes x 2,000 collectors).
+    const problemsOf = new Map<string, string[]>();
+    const streamUp = new Set<string>();
+    for (const c of this.collectors) {
+      const st = c.status;
+      if (st.nodeId === null) continue;
+      if (st.state === 'error') {
+        const list = problemsOf.get(st.nodeId);
+        const p = `${st.kind}: ${st.message}`;
+        if (list) list.push(p);
+        else problemsOf.set(st.nodeId, [p]);
+      } else if (st.kind === 'gpu' && st.state === 'running') streamUp.add(st.nodeId);
+    }
     const nodes: MonitorNode[] = this.nodes.map((n) => {
       const feed = this.feeds.get(n.id)!;
       const ray = rayByIp.get(n.host) ?? null;
@@ -224,9 +242,7 @@ export class ClusterMonitor {
       nodeByIp.set(ray?.node_ip ?? n.host, n.id);
       const seen = Math.max(feed.gpus.lastSeenAt ?? -Infinity, feed.lastPageAt ?? -Infinity);
       const lastSeenAt = Number.isFinite(seen) ? seen : null;
-      const problems = this.collectors
-        .filter((c) => c.status.nodeId === n.id && c.status.state === 'error')
-        .map((c) => `${c.status.kind}: ${c.status.message}`);
+      const problems = problemsOf.get(n.id) ?? [];
       return {
         key: n.id,
         nodeId: n.id,
@@ -283,9 +299,7 @@ export class ClusterMonitor {
     }
     const gpus: GpuSample[] = [];
     for (const [nodeId, feed] of this.feeds) {
-      feed.gpus.streamUp = this.collectors.some(
-        (c) => c.status.key === `gpu:${nodeId}` && c.status.state === 'running',
-      );
+      feed.gpus.streamUp = streamUp.has(nodeId);
       gpus.push(
         ...feed.gpus.samples(now, staleMs, (pid) => pidToReplica.get(`${nodeId}:${pid}`) ?? null),
       );
@@ -311,8 +325,9 @@ export class ClusterMonitor {
     if (cost.perHour !== null) this.store.push(seriesKey.cluster('costPerHour'), now, cost.perHour);
     // Timeline, node events, alerts.
     if (this.instance) this.timeline.serve(now, deployments, replicas);
+    const nodesBefore = new Map(this.view.nodes.map((x) => [x.key, x]));
     for (const n of nodes) {
-      const before = this.view.nodes.find((x) => x.key === n.key);
+      const before = nodesBefore.get(n.key);
       if (before && before.stale !== n.stale)
         this.timeline.add(
           now,

@@ -1,19 +1,14 @@
 /**
  * The SSH-backed collectors over a fake node connection: the GPU stream runs gpu-stream.sh with
  * JSON input (nothing on a command line), hands lines over, and stop() aborts it and releases the
- * lease; a missing nvidia-smi is an error with nvidia-smi's reason; the metrics collector GETs
- * /metrics through forwardOut to the node's metrics port (a real local HTTP server here).
+ * lease; a missing nvidia-smi is an error with nvidia-smi's reason; the metrics collector runs
+ * metrics-stream.sh the same way and hands over its pages (null for `--same--`).
+ * The script itself is tested in metrics-stream.test.ts.
  */
-import http from 'node:http';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeConnection, RunScriptOptions, ScriptResult } from '../ssh/types';
 import { GpuStreamCollector, MetricsCollector } from './collector';
-
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
 
 function fakeConn(run: (name: string, opts: RunScriptOptions) => Promise<ScriptResult>, port = 0) {
   const calls = {
@@ -85,20 +80,51 @@ describe('collectors', () => {
     c.stop();
   });
 
-  it("metrics: GET /metrics through the node's own connection to its metrics port", async () => {
-    const server = http.createServer((req, res) => res.end(`# ${req.url}\nray_serve_x 1\n`));
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    const { calls, lease } = fakeConn(async () => ({ code: 0, stdout: '', stderr: '' }), port);
-    const pages: string[] = [];
-    const c = new MetricsCollector(lease, 'n1', 8080, 50, (p) => pages.push(p.toString()));
+  it("metrics: one metrics-stream.sh run with the port and families; pages, the same page again, the node's read errors", async () => {
+    let aborted = false;
+    const { calls, lease } = fakeConn((_n, opts) => {
+      const out = (l: string) => opts.onLine?.(l, 'stdout');
+      out('{"kind":"started","stream":"metrics","periodMs":1000}');
+      out('# TYPE ray_serve_x gauge');
+      out('ray_serve_x{a="1"} 1');
+      out('--page--');
+      out('--same--');
+      out('--error-- <urlopen error [Errno 111] Connection refused>');
+      return new Promise((resolve) =>
+        opts.signal!.addEventListener('abort', () => {
+          aborted = true;
+          resolve({ code: 143, stdout: '', stderr: '' });
+        }),
+      );
+    });
+    const pages: (string | null)[] = [];
+    const c = new MetricsCollector(lease, 'n1', 8080, 1000, ['ray_serve_x'], (p) => pages.push(p));
     c.start();
-    await until(() => pages.length >= 2);
+    await until(() => pages.length === 2 && c.status.state === 'error');
+    expect(calls.scripts).toEqual([
+      {
+        name: 'metrics-stream',
+        input: { port: 8080, periodMs: 1000, families: ['ray_serve_x'] },
+      },
+    ]);
+    expect(pages[0]).toBe('# TYPE ray_serve_x gauge\nray_serve_x{a="1"} 1\n');
+    expect(pages[1]).toBeNull(); // the same page: the monitor reuses what it read of it
+    expect(c.status).toMatchObject({ key: 'metrics:n1', state: 'error' });
+    expect(c.status.message).toMatch(/port 8080: .*Connection refused/);
+    expect(calls.forwards).toEqual([]); // nothing through a tunnel any more
     c.stop();
-    expect(pages[0]).toBe('# /metrics\nray_serve_x 1\n');
-    expect(calls.forwards[0]).toEqual(['127.0.0.1', 8080]);
-    expect(calls.leased).toBe(1); // one lease held while running
-    expect(calls.released).toBe(1);
+    await until(() => aborted && calls.released === 1);
+  });
+
+  it('metrics: bad input or a stream that ends is an error (and retried)', async () => {
+    const { lease } = fakeConn(async (_n, opts) => {
+      opts.onLine?.('{"kind":"error","message":"input: port 1-65535"}', 'stdout');
+      return { code: 2, stdout: '', stderr: '' };
+    });
+    const c = new MetricsCollector(lease, 'n1', 8080, 1000, ['x'], () => {});
+    c.start();
+    await until(() => c.status.state === 'error');
+    expect(c.status.message).toBe('input: port 1-65535');
+    c.stop();
   });
 });

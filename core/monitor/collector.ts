@@ -4,20 +4,21 @@
  * - GPU streams: ONE long-lived `remote/scripts/gpu-stream.sh` per node and stream (the GPU
  *   query with nvidia-smi's own -lms loop; the compute apps at a slower period; the kernel log's
  *   Xid lines), lines handed over as they come, restarted after a pause when the stream ends;
- * - metrics: Ray's Prometheus page of a node (`ray start --metrics-export-port`, RAY_PORTS.metrics,
- *   served on all interfaces) through an SSH forwardOut from the node's own connection, every period;
+ * - metrics: the part of Ray's Prometheus page of a node (`ray start --metrics-export-port`,
+ *   RAY_PORTS.metrics) that the monitor reads, cut on the node by ONE long-lived
+ *   `remote/scripts/metrics-stream.sh` that sends it only when it changed;
  * - Serve: `GET /api/serve/applications/` (and Ray's nodes, less often) through the head's
  *   dashboard tunnel, the ServeConnector the Serve methods use.
  * Stopping aborts the streams (the script's watchdog ends nvidia-smi on the node) and releases
  * the leases: nothing is left running.
  */
-import http from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { CollectorStatus } from '../../shared/domain/monitor';
 import type { ServeInstance } from '../../shared/serve/status';
 import type { RayNodeRecord } from '../ray/dashboard-client';
 import type { ServeConnectionWithNodes, ServeConnectorWithNodes } from '../serve/serve-target';
 import type { NodeConnection } from '../ssh/types';
+import { MetricsStreamReader } from './metrics-stream';
+import { SERVE_METRIC_FAMILIES } from './serve-metrics';
 
 export interface Collector {
   readonly status: CollectorStatus;
@@ -39,7 +40,12 @@ export interface CollectorFactory {
     periodMs: number,
     onLine: (line: string, at: number) => void,
   ): Collector;
-  metrics(nodeId: string, periodMs: number, onPage: (page: Buffer, at: number) => void): Collector;
+  /** `page` is null when the node's page did not change since the last one handed over. */
+  metrics(
+    nodeId: string,
+    periodMs: number,
+    onPage: (page: string | Buffer | null, at: number) => void,
+  ): Collector;
   serve(
     clusterId: string,
     periodMs: number,
@@ -177,69 +183,56 @@ export class GpuStreamCollector extends Loop {
   }
 }
 
-/** A GET over a tunnel stream: the body, or an error naming the status. */
-export function httpGet(stream: Duplex, path: string, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        method: 'GET',
-        path,
-        headers: { Host: '127.0.0.1', 'User-Agent': 'raydeck' },
-        createConnection: () => stream as never,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          stream.destroy();
-          if ((res.statusCode ?? 0) >= 400)
-            reject(new Error(`HTTP ${res.statusCode} from ${path}`));
-          else resolve(Buffer.concat(chunks));
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${path} timed out`)));
-    req.on('error', (err) => {
-      stream.destroy();
-      reject(err);
-    });
-    req.end();
-  });
-}
-
-/** Ray's metrics page of one node, every period, through the node's own connection. */
+/**
+ * The part of one node's Ray metrics page the monitor reads, from ONE long-lived
+ * `remote/scripts/metrics-stream.sh` on the node (it reads the page every period, keeps the
+ * wanted families and sends a page only when it changed, else `--same--`); restarted 5 s after
+ * it ends. A page the node cannot read is this collector's error until the next page.
+ */
 export class MetricsCollector extends Loop {
-  private conn: NodeConnection | null = null;
   constructor(
     private readonly lease: Lease,
     readonly nodeId: string,
     private readonly port: number,
     private readonly periodMs: number,
-    private readonly onPage: (page: Buffer, at: number) => void,
+    private readonly families: readonly string[],
+    private readonly onPage: (page: string | null, at: number) => void,
   ) {
     super('metrics', nodeId);
   }
 
   protected async once(): Promise<number> {
-    const started = Date.now();
-    this.conn ??= await this.lease(this.nodeId);
+    const conn = await this.lease(this.nodeId);
+    const reader = new MetricsStreamReader();
+    let failed: string | null = null;
     try {
-      const tunnel = await this.conn.forwardOut('127.0.0.1', this.port);
-      const page = await httpGet(tunnel, '/metrics', Math.max(2000, this.periodMs * 3));
-      if (!this.stopped) this.onPage(page, Date.now());
-    } catch (err) {
-      this.conn?.release();
-      this.conn = null;
-      throw new Error(`Ray's metrics on port ${this.port}: ${message(err)}`, { cause: err });
+      const r = await conn.runScript('metrics-stream', {
+        input: { port: this.port, periodMs: this.periodMs, families: this.families },
+        signal: this.abort.signal,
+        maxOutputBytes: 16 * 1024,
+        onLine: (line, from) => {
+          if (from !== 'stdout' || this.stopped) return;
+          const ev = reader.push(line);
+          if (!ev) return;
+          if (ev.kind !== 'error') {
+            this.status.state = 'running';
+            this.status.message = null;
+            this.onPage(ev.kind === 'page' ? ev.page : null, Date.now());
+          } else if (line.startsWith('{')) failed = ev.message;
+          else {
+            this.status.state = 'error';
+            this.status.message = `Ray's metrics on port ${this.port}: ${ev.message}`;
+          }
+        },
+      });
+      if (this.stopped) return 0;
+      throw new Error(
+        failed ??
+          `metrics stream ended (exit ${r.code})${r.stderr ? `: ${r.stderr.trim().slice(-200)}` : ''}`,
+      );
+    } finally {
+      conn.release();
     }
-    return Math.max(0, this.periodMs - (Date.now() - started));
-  }
-
-  protected override cleanup(): void {
-    this.conn?.release();
-    this.conn = null;
   }
 }
 
@@ -288,7 +281,7 @@ export function sshCollectors(
     gpuStream: (nodeId, stream, periodMs, onLine) =>
       new GpuStreamCollector(lease, nodeId, stream, periodMs, onLine),
     metrics: (nodeId, periodMs, onPage) =>
-      new MetricsCollector(lease, nodeId, metricsPort, periodMs, onPage),
+      new MetricsCollector(lease, nodeId, metricsPort, periodMs, SERVE_METRIC_FAMILIES, onPage),
     serve: (clusterId, periodMs, onInstance, onRayNodes) =>
       new ServeCollector(connect, clusterId, periodMs, onInstance, onRayNodes),
   };

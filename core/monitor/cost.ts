@@ -22,6 +22,13 @@ export function computeCost(
   const unpriced: string[] = [];
   let total = 0;
   let priced = 0;
+  const gpusByNode = new Map<string, GpuSample[]>();
+  for (const g of gpus) {
+    if (g.lost) continue;
+    const list = gpusByNode.get(g.nodeId);
+    if (list) list.push(g);
+    else gpusByNode.set(g.nodeId, [g]);
+  }
   for (const n of nodes) {
     const own = prices.perNodeHour[n.nodeId];
     if (own !== undefined) {
@@ -30,7 +37,7 @@ export function computeCost(
       priced++;
       continue;
     }
-    const mine = gpus.filter((g) => g.nodeId === n.nodeId && !g.lost);
+    const mine = gpusByNode.get(n.nodeId) ?? [];
     const each = mine.map((g) => (g.name ? prices.perGpuModelHour[g.name] : undefined));
     if (mine.length && each.every((x) => x !== undefined)) {
       const sum = (each as number[]).reduce((a, b) => a + b, 0);

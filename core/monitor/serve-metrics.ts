@@ -19,6 +19,24 @@ import { bucketDelta, counterRate, quantile, type Bucket, type SeriesStore } fro
 /** The metric prefixes the collectors parse (the rest of a page is skipped unparsed). */
 export const SERVE_METRIC_PREFIXES = ['ray_serve_', 'ray_vllm_'] as const;
 
+/**
+ * The metric families ingest() reads, named as Ray's `# TYPE` lines name them (a counter with its
+ * `_total`, a histogram without `_bucket`): what a node's metrics-stream.sh keeps of its page, so
+ * ~60 KB of a ~1 MiB page crosses the wire (the test reads a whole page and the kept part alike).
+ */
+export const SERVE_METRIC_FAMILIES = [
+  'ray_serve_deployment_queued_queries',
+  'ray_serve_replica_processing_queries',
+  'ray_serve_deployment_request_counter_total',
+  'ray_serve_deployment_error_counter_total',
+  'ray_serve_deployment_processing_latency_ms',
+  'ray_vllm_num_requests_running',
+  'ray_vllm_num_requests_waiting',
+  'ray_vllm_kv_cache_usage_perc',
+  'ray_vllm_generation_tokens_total',
+  'ray_vllm_time_to_first_token_seconds',
+] as const;
+
 export type DeploymentValues = Partial<Record<DeploymentSeriesField, number>>;
 
 interface NodeRaw {
@@ -65,6 +83,23 @@ export class ServeMetrics {
 
   /** One node's page, parsed at time t. */
   ingest(nodeId: string, page: ParsedPage, t: number): void {
+    this.apply(nodeId, this.read(page, t), t);
+  }
+
+  /**
+   * The node's page is unchanged at time t (its metrics-stream.sh said `--same--`): what was
+   * read of its last page holds now, as if that page were ingested again (counters did not move:
+   * a rate of 0; histograms: no observations). False when there is no page of the node yet.
+   */
+  repeat(nodeId: string, t: number): boolean {
+    const raw = this.nodes.get(nodeId);
+    if (!raw) return false;
+    this.apply(nodeId, raw, t);
+    return true;
+  }
+
+  /** The per-deployment sums of one page. */
+  private read(page: ParsedPage, t: number): NodeRaw {
     const raw: NodeRaw = {
       at: t,
       gauges: new Map(),
@@ -141,7 +176,12 @@ export class ServeMetrics {
       else if (s.name === 'ray_vllm_generation_tokens_total') counter(d, 'tokens', s.value);
       else if (s.name === 'ray_vllm_time_to_first_token_seconds_bucket') addBucket(raw.ttft, d, s);
     }
-    // Differences against this node's previous page.
+    return raw;
+  }
+
+  /** Differences of a node's page read at t against its previous one. */
+  private apply(nodeId: string, raw: NodeRaw, t: number): void {
+    raw.at = t;
     for (const [dep, c] of raw.counters)
       for (const [f, v] of Object.entries(c)) {
         const k = `${nodeId}\u0000${dep}\u0000${f}`;

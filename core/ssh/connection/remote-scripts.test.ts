@@ -19,6 +19,7 @@ describe('remote script catalog', () => {
       'echo-input',
       'gpu-stream',
       'job',
+      'metrics-stream',
       'model-files',
       'preflight',
       'stat-paths',
