@@ -212,6 +212,14 @@ describe('Monitor page over the real monitor service', () => {
       (x) => x.dataset.replica === '2vqiibm7',
     )!;
     expect(ingress.dataset.noGpu).toBe('cpu');
+    // The deployment page says the same of the replica.
+    fireEvent.keyDown(window, { key: '3' });
+    fireEvent.click(await screen.findByRole('button', { name: /^LLMServer:tiny-llama/ }));
+    const replicaRow = (await screen.findAllByTestId('replica-row')).find(
+      (x) => x.dataset.replica === 'pyae00yf',
+    )!;
+    expect(replicaRow.textContent).toContain('1 assigned by Ray, no process on a GPU yet');
+    fireEvent.keyDown(window, { key: '2' });
 
     // vLLM's EngineCore (pid 4301) under the replica actor (pid 4279) appears on GPU 1, and the
     // kernel logs Xid 79 for GPU 1's bus (the capture's line, its bus id swapped for GPU 1's).

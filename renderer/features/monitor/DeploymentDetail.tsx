@@ -109,11 +109,14 @@ const ReplicaTable = memo(function ReplicaTable({
   deployment,
   replicas: all,
   nodes,
+  gpusFromRay,
 }: {
   app: string;
   deployment: string;
   replicas: readonly ReplicaView[];
   nodes: readonly MonitorNode[];
+  /** GPUs Ray gives each replica (the deployment's GPU resource). */
+  gpusFromRay: number;
 }) {
   const replicas = useMemo(
     () => all.filter((r) => r.app === app && r.deployment === deployment),
@@ -166,7 +169,9 @@ const ReplicaTable = memo(function ReplicaTable({
               <td>
                 {r.gpuIds.length
                   ? r.gpuIds.map((g) => `GPU ${g.split('/').pop()}`).join(', ')
-                  : '—'}
+                  : gpusFromRay > 0 && r.nodeId
+                    ? `${gpusFromRay} assigned by Ray, no process on a GPU yet`
+                    : '—'}
               </td>
               <td>{formatMeasured(r.ongoing.value)}</td>
               <td>{r.startedAt ? formatTime(new Date(r.startedAt * 1000).toISOString()) : '—'}</td>
@@ -324,7 +329,13 @@ export function DeploymentDetail({
             pending={d.pending}
           />
         </div>
-        <ReplicaTable app={d.app} deployment={d.name} replicas={replicas} nodes={nodes} />
+        <ReplicaTable
+          app={d.app}
+          deployment={d.name}
+          replicas={replicas}
+          nodes={nodes}
+          gpusFromRay={d.replicaResources.GPU ?? 0}
+        />
       </div>
       <ScalePanel clusterId={clusterId} d={d} />
     </section>
