@@ -48,12 +48,12 @@ if [ "$stream" = xid ]; then
   # log; its Xid lines go to kmsg-standin.log beside its state file (scripts/testbed/
   # tb_standin_xid.py), where the stand-in nvidia-smi reads its state. Followed (tail -F: also
   # once it appears) on a node that has that state file, i.e. a testbed node.
-  standin_state=${NVIDIA_SMI_STANDIN_STATE:-/var/lib/raydeck-testbed/nodes/$(hostname)/gpu.json}
+  standin_state=${NVIDIA_SMI_STANDIN_STATE:-/var/lib/raydeck-testbed/nodes/$(uname -n)/gpu.json}
   standin_log="$(dirname "$standin_state")/kmsg-standin.log"
   if [ -f "$standin_state" ]; then sources+=(testbed-standin); fi
   if [ ${#sources[@]} -eq 0 ]; then
     printf '{"kind":"error","message":"kernel log not readable by %s on %s (journalctl -k shows it nothing, dmesg is restricted: kernel.dmesg_restrict=%s): Xid errors cannot be seen on this node"}\n' \
-      "$(id -un)" "$(hostname)" "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null || echo '?')"
+      "$(id -un)" "$(uname -n)" "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null || echo '?')"
     exit 3
   fi
   mono=$(python3 -c 'import time; print("%.6f" % time.monotonic())')
