@@ -1,6 +1,6 @@
 /**
  * Picks the transport for this page: the Electron bridge when the preload exposed one, else the
- * browser-mode WebSocket on the same origin.
+ * browser-mode WebSocket on the same origin (received in a worker: worker-socket.ts).
  *
  * Browser mode authenticates the WebSocket with the per-launch token, never with a cookie
  * (browsers send cookies to every port of 127.0.0.1, so a cookie would reach every other local
@@ -11,6 +11,7 @@
 import { BRIDGE_GLOBAL, createClient, type RaydeckBridge, type RaydeckClient } from '../../shared';
 import { createWsTransport, type SocketLike } from '../../shared/transport/ws-client';
 import { createIpcTransport } from './ipc-transport';
+import { spawnSocketWorker, workerSocketFactory } from './worker-socket';
 
 const TOKEN_KEY = 'raydeck-token';
 
@@ -58,7 +59,11 @@ export function connectToCore(win: Window = window): RaydeckClient {
   return createClient(
     createWsTransport({
       url,
-      createSocket: (u) => new WebSocket(u) as unknown as SocketLike,
+      // Received in a worker: a large frame costs the page's main thread a string copy, not ~10 ms.
+      createSocket: workerSocketFactory(
+        typeof Worker === 'function' ? spawnSocketWorker : null,
+        (u) => new WebSocket(u) as unknown as SocketLike,
+      ),
       setTimer: (fn, ms) => win.setTimeout(fn, ms),
       clearTimer: (handle) => win.clearTimeout(handle as number),
     }),
