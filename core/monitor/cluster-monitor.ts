@@ -34,6 +34,8 @@ import { Timeline } from './timeline';
 import { ViewDeltas } from './view-deltas';
 import { NodeXidFeed } from './xid-feed';
 
+const GPU_FIELDS = ['util', 'memUsed', 'temp', 'power'] as const;
+
 export interface ClusterMonitorOptions {
   periodMs: number;
   appsPeriodMs: number;
@@ -50,6 +52,8 @@ interface NodeFeed {
   gpus: NodeGpus;
   blocks: GpuBlocks;
   flushTimer: NodeJS.Timeout | null;
+  /** A GPU's series keys by its view key, made once (in GPU_FIELDS' order). */
+  seriesKeys: Map<string, string[]>;
   apps: AppBlocks;
   parser: PromTextParser;
   lastPageAt: number | null;
@@ -119,6 +123,7 @@ export class ClusterMonitor {
       gpus: new NodeGpus(n.id, this.opts.hotC),
       blocks: new GpuBlocks(),
       flushTimer: null,
+      seriesKeys: new Map(),
       apps: new AppBlocks(),
       parser: new PromTextParser({ keepPrefixes: SERVE_METRIC_PREFIXES }),
       lastPageAt: null,
@@ -156,7 +161,11 @@ export class ClusterMonitor {
   gpuLine(feed: NodeFeed, line: string, at: number): void {
     const done = feed.blocks.push(line, at);
     if (done) this.gpuBlock(feed, done);
-    if (feed.flushTimer) clearTimeout(feed.flushTimer);
+    // The quiet timer is re-armed, not made anew, for each line (4,096 lines a second on a fleet).
+    if (feed.flushTimer) {
+      feed.flushTimer.refresh();
+      return;
+    }
     feed.flushTimer = setTimeout(
       () => {
         feed.flushTimer = null;
@@ -190,15 +199,17 @@ export class ClusterMonitor {
     for (const r of block.rows) {
       const key = feed.gpus.keyOf(r.uuid ?? `index-${r.index}`);
       if (!key) continue;
-      const [, idx] = key.split('/');
-      const i = Number(idx);
-      const push = (f: 'util' | 'memUsed' | 'temp' | 'power', v: number | null) => {
-        if (v !== null) this.store.push(seriesKey.gpu(feed.gpus.nodeId, i, f), block.at, v);
-      };
-      push('util', r.utilizationPct);
-      push('memUsed', r.memoryUsedMiB);
-      push('temp', r.temperatureC);
-      push('power', r.powerW);
+      let keys = feed.seriesKeys.get(key);
+      if (!keys) {
+        const i = Number(key.slice(key.lastIndexOf('/') + 1));
+        keys = GPU_FIELDS.map((f) => seriesKey.gpu(feed.gpus.nodeId, i, f));
+        feed.seriesKeys.set(key, keys);
+      }
+      const values = [r.utilizationPct, r.memoryUsedMiB, r.temperatureC, r.powerW];
+      for (let f = 0; f < 4; f++) {
+        const v = values[f]!;
+        if (v !== null) this.store.push(keys[f]!, block.at, v);
+      }
     }
   }
 

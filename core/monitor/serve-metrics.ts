@@ -52,13 +52,34 @@ interface NodeRaw {
   replicaOngoing: Map<string, number>;
 }
 
-const depOf = (l: Readonly<Record<string, string>>) =>
-  l.application !== undefined && l.deployment !== undefined
-    ? viewKey.deployment(l.application, l.deployment)
-    : null;
+/** A label set's deployment key, once per label set (the parser hands out the same objects). */
+const DEP_OF = new WeakMap<Readonly<Record<string, string>>, string | null>();
+function depOf(l: Readonly<Record<string, string>>): string | null {
+  let d = DEP_OF.get(l);
+  if (d === undefined) {
+    d =
+      l.application !== undefined && l.deployment !== undefined
+        ? viewKey.deployment(l.application, l.deployment)
+        : null;
+    DEP_OF.set(l, d);
+  }
+  return d;
+}
+
+/** Bucket bounds by their label text (a page repeats a few dozen of them, 60,000 times a second on a fleet). */
+const LE = new Map<string, number>();
+function leOf(text: string | undefined): number {
+  if (text === undefined) return NaN;
+  let le = LE.get(text);
+  if (le === undefined) {
+    le = text === '+Inf' ? Infinity : Number(text);
+    if (LE.size < 10_000) LE.set(text, le);
+  }
+  return le;
+}
 
 function addBucket(m: Map<string, Map<number, number>>, dep: string, s: PromSample): void {
-  const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+  const le = leOf(s.labels.le);
   if (Number.isNaN(le)) return;
   let b = m.get(dep);
   if (!b) m.set(dep, (b = new Map()));
