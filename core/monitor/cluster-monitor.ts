@@ -32,6 +32,7 @@ import { SERVE_METRIC_PREFIXES, ServeMetrics, type DeploymentValues } from './se
 import { SeriesStore } from './series-store';
 import { Timeline } from './timeline';
 import { ViewDeltas } from './view-deltas';
+import { ReplicaPlacement } from './replica-placement';
 import { NodeXidFeed } from './xid-feed';
 
 const GPU_FIELDS = ['util', 'memUsed', 'temp', 'power'] as const;
@@ -69,6 +70,8 @@ export class ClusterMonitor {
   private readonly startedAt: number;
   private instance: ServeInstance | null = null;
   private rayNodes: RayNodeRecord[] = [];
+  /** Ray's actors by node, pid and placement group (vLLM's Ray workers -> their replica). */
+  private placement = new ReplicaPlacement([]);
   private ticker: NodeJS.Timeout | null = null;
   private view: Omit<MonitorSnapshot, 'clusterId' | 'takenAt' | 'periodMs' | 'events'>;
   private readonly deltas = new ViewDeltas();
@@ -108,6 +111,7 @@ export class ClusterMonitor {
         if (first) this.tick(); // the first Serve state shows at once, not a period later
       },
       (records) => (this.rayNodes = records),
+      (actors) => (this.placement = new ReplicaPlacement(actors)),
     );
     this.collectors.push(serve);
     serve.start();
@@ -273,6 +277,11 @@ export class ClusterMonitor {
     const deployments: DeploymentView[] = [];
     const applications: ApplicationView[] = [];
     const pidToReplica = new Map<string, string>();
+    const groupToReplica = new Map<string, string>(); // placement group -> replica id
+    const gpusUnder = (rayNodeId: string, pid: number) => {
+      const n = nodeByRayId.get(rayNodeId);
+      return n ? (this.feeds.get(n)?.gpus.gpusUnder(pid) ?? []) : [];
+    };
     for (const a of this.instance?.applications ?? []) {
       applications.push({ key: a.name, name: a.name, status: a.status, message: a.message });
       for (const d of a.deployments) {
@@ -280,6 +289,8 @@ export class ClusterMonitor {
           const nodeId =
             (r.nodeId && nodeByRayId.get(r.nodeId)) || (r.nodeIp && nodeByIp.get(r.nodeIp)) || null;
           if (nodeId && r.pid !== null) pidToReplica.set(`${nodeId}:${r.pid}`, r.replicaId);
+          const group = this.placement.groupOf(r.nodeId, r.pid);
+          if (group) groupToReplica.set(group, r.replicaId);
           const key = viewKey.replica(a.name, d.name, r.replicaId);
           const ongoing = replicaOngoing.get(key);
           replicas.push({
@@ -292,9 +303,20 @@ export class ClusterMonitor {
             rayNodeId: r.nodeId,
             nodeIp: r.nodeIp,
             pid: r.pid,
-            // GPUs of the compute apps that are the replica's actor or run under it (EngineCore).
-            gpuIds:
-              nodeId && r.pid !== null ? (this.feeds.get(nodeId)?.gpus.gpusUnder(r.pid) ?? []) : [],
+            // GPUs of the compute apps that are the replica's actor or run under it (EngineCore),
+            // or are actors of its placement group (vLLM's Ray workers) or run under those.
+            gpuIds: [
+              ...new Set([
+                ...(nodeId && r.pid !== null
+                  ? (this.feeds.get(nodeId)?.gpus.gpusUnder(r.pid) ?? [])
+                  : []),
+                ...this.placement.workerGpus(r.nodeId, r.pid, gpusUnder),
+              ]),
+            ],
+            gpusFromRay: Math.max(
+              typeof d.requiredResources.GPU === 'number' ? d.requiredResources.GPU : 0,
+              this.placement.groupGpus(r.nodeId, r.pid),
+            ),
             startedAt: r.startedAt,
             ongoing: this.measured(
               ongoing,
@@ -309,10 +331,17 @@ export class ClusterMonitor {
       }
     }
     const gpus: GpuSample[] = [];
+    const rayIdOf = new Map(nodes.map((n) => [n.nodeId, n.rayNodeId]));
     for (const [nodeId, feed] of this.feeds) {
       feed.gpus.streamUp = streamUp.has(nodeId);
+      const rayId = rayIdOf.get(nodeId) ?? null;
       gpus.push(
-        ...feed.gpus.samples(now, staleMs, (pid) => pidToReplica.get(`${nodeId}:${pid}`) ?? null),
+        ...feed.gpus.samples(
+          now,
+          staleMs,
+          (pid) => pidToReplica.get(`${nodeId}:${pid}`) ?? null,
+          (pid) => groupToReplica.get(this.placement.groupOf(rayId, pid) ?? '') ?? null,
+        ),
       );
     }
     // Cluster series.

@@ -7,14 +7,14 @@
  * - metrics: the part of Ray's Prometheus page of a node (`ray start --metrics-export-port`,
  *   RAY_PORTS.metrics) that the monitor reads, cut on the node by ONE long-lived
  *   `remote/scripts/metrics-stream.sh` that sends it only when it changed;
- * - Serve: `GET /api/serve/applications/` (and Ray's nodes, less often) through the head's
- *   dashboard tunnel, the ServeConnector the Serve methods use.
+ * - Serve: `GET /api/serve/applications/` (and Ray's nodes and actors, less often) through the
+ *   head's dashboard tunnel, the ServeConnector the Serve methods use.
  * Stopping aborts the streams (the script's watchdog ends nvidia-smi on the node) and releases
  * the leases: nothing is left running.
  */
 import type { CollectorStatus } from '../../shared/domain/monitor';
 import type { ServeInstance } from '../../shared/serve/status';
-import type { RayNodeRecord } from '../ray/dashboard-client';
+import type { RayActorRecord, RayNodeRecord } from '../ray/dashboard-client';
 import type { ServeConnectionWithNodes, ServeConnectorWithNodes } from '../serve/serve-target';
 import type { NodeConnection } from '../ssh/types';
 import { MetricsStreamReader } from './metrics-stream';
@@ -51,6 +51,8 @@ export interface CollectorFactory {
     periodMs: number,
     onInstance: (instance: ServeInstance, at: number) => void,
     onRayNodes: (nodes: RayNodeRecord[]) => void,
+    /** Ray's ALIVE actors, every 5th period (GPU -> replica through placement groups). */
+    onRayActors?: (actors: RayActorRecord[]) => void,
   ): Collector;
 }
 
@@ -246,6 +248,7 @@ export class ServeCollector extends Loop {
     private readonly periodMs: number,
     private readonly onInstance: (instance: ServeInstance, at: number) => void,
     private readonly onRayNodes: (nodes: RayNodeRecord[]) => void,
+    private readonly onRayActors?: (actors: RayActorRecord[]) => void,
   ) {
     super('serve', null);
   }
@@ -257,7 +260,11 @@ export class ServeCollector extends Loop {
       const instance = await this.conn.api.applications();
       if (this.stopped) return 0;
       this.onInstance(instance, Date.now());
-      if (this.round++ % 10 === 0 && this.conn.nodes) this.onRayNodes(await this.conn.nodes());
+      const round = this.round++;
+      if (round % 10 === 0 && this.conn.nodes) this.onRayNodes(await this.conn.nodes());
+      // A Ray without the state API (or one refusing it) only loses the placement-group match.
+      if (round % 5 === 0 && this.conn.actors && this.onRayActors)
+        this.onRayActors(await this.conn.actors().catch(() => []));
     } catch (err) {
       this.conn?.release();
       this.conn = null;
@@ -282,7 +289,7 @@ export function sshCollectors(
       new GpuStreamCollector(lease, nodeId, stream, periodMs, onLine),
     metrics: (nodeId, periodMs, onPage) =>
       new MetricsCollector(lease, nodeId, metricsPort, periodMs, SERVE_METRIC_FAMILIES, onPage),
-    serve: (clusterId, periodMs, onInstance, onRayNodes) =>
-      new ServeCollector(connect, clusterId, periodMs, onInstance, onRayNodes),
+    serve: (clusterId, periodMs, onInstance, onRayNodes, onRayActors) =>
+      new ServeCollector(connect, clusterId, periodMs, onInstance, onRayNodes, onRayActors),
   };
 }

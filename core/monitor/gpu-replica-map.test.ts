@@ -13,6 +13,7 @@ import type { ClusterNode } from '../../shared/domain/node';
 import type { MonitorEvent } from '../../shared/domain/monitor';
 import { readServeInstance } from '../ray/serve-api';
 import { ClusterMonitor } from './cluster-monitor';
+import type { RayActorRecord, RayNodeRecord } from '../ray/dashboard-client';
 import type { Collector, CollectorFactory, GpuStreamKind } from './collector';
 
 const APPS = readServeInstance(
@@ -33,6 +34,8 @@ const XID79 = fs
 function setup() {
   const feeds = new Map<string, (line: string, at: number) => void>();
   let serve: ((i: typeof APPS, at: number) => void) | null = null;
+  let rayNodes: ((n: RayNodeRecord[]) => void) | null = null;
+  let rayActors: ((a: RayActorRecord[]) => void) | undefined;
   const collector = (kind: Collector['status']['kind'], nodeId: string | null): Collector => ({
     status: { key: `${kind}:${nodeId}`, kind, nodeId, state: 'running', message: null },
     start() {},
@@ -45,8 +48,10 @@ function setup() {
       return collector(kinds[stream], nodeId);
     },
     metrics: (nodeId) => collector('metrics', nodeId),
-    serve: (_c, _p, onInstance) => {
+    serve: (_c, _p, onInstance, onRayNodes, onRayActors) => {
       serve = onInstance;
+      rayNodes = onRayNodes;
+      rayActors = onRayActors;
       return collector('serve', null);
     },
   };
@@ -76,6 +81,10 @@ function setup() {
     m,
     feed,
     serve: () => serve!(APPS, now),
+    ray: (nodes: RayNodeRecord[], actors: RayActorRecord[]) => {
+      rayNodes!(nodes);
+      rayActors!(actors);
+    },
     events,
     now: () => now,
     advance: (ms: number) => (now += ms),
@@ -139,6 +148,67 @@ describe('GPU -> replica and Xid errors in the cluster monitor', () => {
     expect(xe[1]!.message).toMatch(
       /^Xid 79 \(GPU has fallen off the bus\) on GPU 1 of n1 \(PCI 0000:3b:00\)/,
     );
+  });
+
+  it("vLLM's Ray workers (actors of the replica's placement group, not under its actor) map to the replica", () => {
+    const { m, feed, serve, ray } = setup();
+    const RAY_NODE = 'd0ab7093fa5ea03ad5bd35551c82458033419c9ebbcfc816e04fca01'; // the fixture's
+    serve();
+    // Ray's state API: the replica actor (pid 4279) and a RayWorkerWrapper (pid 5100, 1 GPU) in
+    // one placement group; an unrelated actor with a GPU of its own in none.
+    const actor = (pid: number, pg: string | null, gpus: number, cls: string): RayActorRecord => ({
+      actor_id: `a${pid}`,
+      class_name: cls,
+      state: 'ALIVE',
+      node_id: RAY_NODE,
+      pid,
+      placement_group_id: pg,
+      required_resources: gpus ? { GPU: gpus, CPU: 1 } : { CPU: 1 },
+    });
+    ray(
+      [
+        {
+          node_id: RAY_NODE,
+          node_ip: '192.0.2.2',
+          is_head_node: true,
+          state: 'ALIVE',
+          resources_total: { GPU: 2 },
+        },
+      ],
+      [
+        actor(4279, 'pg-1', 0, 'ServeReplica:llm:LLMServer:tiny-llama'),
+        actor(5100, 'pg-1', 1, 'RayWorkerWrapper'),
+        actor(6000, null, 1, 'Other'),
+      ],
+    );
+    feed(
+      'gpu',
+      '0, GPU-a, NVIDIA H100 80GB HBM3, 37, 1000, 81559, 52, 100.0',
+      '1, GPU-b, NVIDIA H100 80GB HBM3, 90, 2000, 81559, 60, 300.5',
+      '0, GPU-a, NVIDIA H100 80GB HBM3, 38, 1000, 81559, 52, 100.0',
+    );
+    feed(
+      'apps',
+      'GPU-b, 5100, 30000', // the worker actor itself, a child of the raylet (pid 300)
+      'GPU-a, 6000, 100',
+      'chain 5100 300 1',
+      'chain 6000 300 1',
+      '--end--',
+    );
+    m.tick();
+    const s = m.snapshot();
+    expect(s.replicas.find((r) => r.replicaId === 'pyae00yf')).toMatchObject({
+      gpuIds: ['n1/1'],
+      gpusFromRay: 1,
+    });
+    expect(s.gpus[1]!.processes).toEqual([
+      { pid: 5100, usedMemoryMiB: 30000, replicaId: 'pyae00yf', actorPid: null },
+    ]);
+    expect(s.gpus[0]!.processes[0]!.replicaId).toBeNull();
+    expect(s.replicas.find((r) => r.replicaId === '2vqiibm7')).toMatchObject({
+      gpuIds: [],
+      gpusFromRay: 0,
+    });
   });
 
   it('compute apps seen before their GPU map to it once the GPU is seen', () => {

@@ -156,10 +156,17 @@ export class NodeGpus {
     return null;
   }
 
+  /**
+   * The GPUs now. A process belongs to the replica whose actor is the process or one of its
+   * parents (`replicaByPid`), else to the replica whose placement group it or a parent is an
+   * actor of (`replicaByGroup`: vLLM's Ray workers; actorPid stays null, no replica actor is
+   * above it).
+   */
   samples(
     now: number,
     staleMs: number,
     replicaByPid: (pid: number) => string | null = () => null,
+    replicaByGroup: (pid: number) => string | null = () => null,
   ): GpuSample[] {
     const out: GpuSample[] = [];
     for (const [uuid, g] of this.gpus) {
@@ -171,6 +178,12 @@ export class NodeGpus {
             const replicaId = replicaByPid(p);
             if (replicaId)
               return { pid: a.pid, usedMemoryMiB: a.usedMemoryMiB, replicaId, actorPid: p };
+          }
+          // Else the first of them that is an actor in a replica's placement group.
+          for (const p of this.chainOf(a.pid)) {
+            const replicaId = replicaByGroup(p);
+            if (replicaId)
+              return { pid: a.pid, usedMemoryMiB: a.usedMemoryMiB, replicaId, actorPid: null };
           }
           return { pid: a.pid, usedMemoryMiB: a.usedMemoryMiB, replicaId: null, actorPid: null };
         });

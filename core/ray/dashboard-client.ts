@@ -42,6 +42,27 @@ export const RayNodeRecord = z.object({
 });
 export type RayNodeRecord = z.infer<typeof RayNodeRecord>;
 
+/**
+ * An actor as Ray's state API lists it (`GET /api/v0/actors?detail=1`, Ray 2.60
+ * `util/state/common.py` ActorState): its pid and node, and the placement group it was scheduled
+ * in — how the monitor finds the replica a vLLM GPU worker (a Ray actor of its own, in the
+ * replica's placement group) belongs to.
+ */
+export const RayActorRecord = z.object({
+  actor_id: z.string(),
+  class_name: z.string().nullable().optional(),
+  state: z.string(),
+  node_id: z.string().nullable().optional(),
+  pid: z.number().nullable().optional(),
+  placement_group_id: z.string().nullable().optional(),
+  required_resources: z.record(z.string(), z.number()).nullable().optional(),
+});
+export type RayActorRecord = z.infer<typeof RayActorRecord>;
+
+const ActorsResponse = Envelope(
+  z.object({ result: z.object({ total: z.number(), result: z.array(RayActorRecord) }) }),
+);
+
 const NodesResponse = Envelope(
   z.object({ result: z.object({ total: z.number(), result: z.array(RayNodeRecord) }) }),
 );
@@ -64,6 +85,13 @@ export class DashboardClient {
   /** Every node the GCS knows, ALIVE and DEAD (state API). */
   async nodes(): Promise<RayNodeRecord[]> {
     return NodesResponse.parse(await this.request('GET', '/api/v0/nodes?limit=1000')).data.result
+      .result;
+  }
+
+  /** The ALIVE actors (state API, detail: placement group and resources; Ray's cap is 10,000). */
+  async actors(): Promise<RayActorRecord[]> {
+    const q = 'detail=1&limit=10000&filter_keys=state&filter_predicates=%3D&filter_values=ALIVE';
+    return ActorsResponse.parse(await this.request('GET', `/api/v0/actors?${q}`)).data.result
       .result;
   }
 

@@ -9,12 +9,15 @@ import { RaydeckError } from '../../shared';
 import { dashboardFor } from '../bringup/head-dashboard';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { NodeAccess } from '../nodes/node-access';
-import { summarizeNodes, type RayNodeRecord } from '../ray/dashboard-client';
+import { summarizeNodes, type RayActorRecord, type RayNodeRecord } from '../ray/dashboard-client';
 import { ServeApi } from '../ray/serve-api';
 import type { ServeConnection } from './serve-apply';
 
-/** A Serve connection that also lists Ray's nodes (the monitor and the scaling fit preview). */
-export type ServeConnectionWithNodes = ServeConnection & { nodes?: () => Promise<RayNodeRecord[]> };
+/** A Serve connection that also lists Ray's nodes (the monitor and the scaling fit preview) and actors (the monitor's GPU -> replica). */
+export type ServeConnectionWithNodes = ServeConnection & {
+  nodes?: () => Promise<RayNodeRecord[]>;
+  actors?: () => Promise<RayActorRecord[]>;
+};
 export type ServeConnectorWithNodes = (clusterId: string) => Promise<ServeConnectionWithNodes>;
 
 export function headServeConnector(
@@ -35,6 +38,7 @@ export function headServeConnector(
         api: new ServeApi((method, path, body) => dashboard.request(method, path, body)),
         gpus: async () => summarizeNodes(await dashboard.nodes()).gpus,
         nodes: () => dashboard.nodes(),
+        actors: () => dashboard.actors(),
         release: () => conn.release(),
       };
     } catch (err) {

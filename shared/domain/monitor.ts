@@ -120,8 +120,14 @@ export const ReplicaView = z.object({
   nodeIp: z.string().nullable(),
   /** The replica actor's pid. */
   pid: z.number().nullable(),
-  /** GPU keys (`${nodeId}/${index}`) the replica's pid runs on, from nvidia-smi compute apps. */
+  /**
+   * GPU keys (`${nodeId}/${index}`) the replica's processes are on, from nvidia-smi compute apps:
+   * its actor, processes under it (vLLM's EngineCore), the actors of its placement group (vLLM's
+   * Ray workers) and processes under those.
+   */
   gpuIds: z.array(z.string()),
+  /** GPUs Ray gave the replica: its actor's, or its placement group's actors' (0: a CPU replica). */
+  gpusFromRay: z.number().optional(),
   /** Unix seconds (Ray's clock). */
   startedAt: z.number().nullable(),
   /** Requests the replica is processing (ray_serve_replica_processing_queries). */

@@ -35,14 +35,16 @@ const NO_GPU_TEXT = {
   cpu: 'CPU replicas (no GPU asked of Ray)',
 } as const;
 
-/** Which of the replica's processes are on the GPU: the actor itself, or one under it. */
+/** Which of the replica's processes are on the GPU: the actor, one under it, or a worker of its placement group. */
 function processText(r: ReplicaOnGpu): string {
   if (r.processes.length === 0) return r.gpusFromRay > 0 ? ` · ${r.gpusFromRay} GPU from Ray` : '';
   return ` · ${r.processes
     .map((p) =>
-      p.actorPid != null && p.actorPid !== p.pid
-        ? `pid ${p.pid} under actor ${p.actorPid}`
-        : `actor pid ${p.pid}`,
+      p.actorPid == null
+        ? `pid ${p.pid} in its placement group` // a Ray worker actor of the replica (vLLM's)
+        : p.actorPid !== p.pid
+          ? `pid ${p.pid} under actor ${p.actorPid}`
+          : `actor pid ${p.pid}`,
     )
     .join(', ')}`;
 }

@@ -57,7 +57,7 @@ export function gpuReplicaTable(s: MonitorSnapshot): GpuReplicaTable {
     return {
       replica: r,
       deployment,
-      gpusFromRay: gpusOf(deployment),
+      gpusFromRay: r.gpusFromRay ?? gpusOf(deployment),
       processes: gpu?.processes.filter((p) => p.replicaId === r.replicaId) ?? [],
     };
   };
