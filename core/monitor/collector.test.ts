@@ -3,12 +3,13 @@
  * JSON input (nothing on a command line), hands lines over, and stop() aborts it and releases the
  * lease; a missing nvidia-smi is an error with nvidia-smi's reason; the metrics collector runs
  * metrics-stream.sh the same way and hands over its pages (null for `--same--`).
- * The script itself is tested in metrics-stream.test.ts.
+ * The script itself is tested in metrics-stream.test.ts. The Serve collector hands over Serve's
+ * state every period and Ray's nodes and actors every 10th; a refused actors list is no actors.
  */
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { NodeConnection, RunScriptOptions, ScriptResult } from '../ssh/types';
-import { GpuStreamCollector, MetricsCollector } from './collector';
+import { GpuStreamCollector, MetricsCollector, ServeCollector } from './collector';
 
 function fakeConn(run: (name: string, opts: RunScriptOptions) => Promise<ScriptResult>, port = 0) {
   const calls = {
@@ -126,5 +127,35 @@ describe('collectors', () => {
     await until(() => c.status.state === 'error');
     expect(c.status.message).toBe('input: port 1-65535');
     c.stop();
+  });
+});
+
+describe('Serve collector', () => {
+  it("hands over Serve's state, Ray's nodes and actors; a refused actors list is no actors, not an error", async () => {
+    const got: string[] = [];
+    let actorsCalls = 0;
+    const connect = async () => ({
+      api: { applications: async () => ({ applications: [] }) },
+      nodes: async () => [],
+      actors: async () => {
+        actorsCalls++;
+        if (actorsCalls === 1) throw new Error('HTTP 500 from /api/v0/actors');
+        return [];
+      },
+      release: () => {},
+    });
+    const c = new ServeCollector(
+      connect as never,
+      'c1',
+      10,
+      () => got.push('serve'),
+      () => got.push('nodes'),
+      (a) => got.push(`actors ${a.length}`),
+    );
+    c.start();
+    await until(() => got.filter((g) => g.startsWith('actors')).length >= 2);
+    c.stop();
+    expect(got.slice(0, 3)).toEqual(['serve', 'nodes', 'actors 0']);
+    expect(got.filter((g) => g === 'serve').length).toBeGreaterThanOrEqual(11); // every 10th round
   });
 });

@@ -51,7 +51,7 @@ export interface CollectorFactory {
     periodMs: number,
     onInstance: (instance: ServeInstance, at: number) => void,
     onRayNodes: (nodes: RayNodeRecord[]) => void,
-    /** Ray's ALIVE actors, every 5th period (GPU -> replica through placement groups). */
+    /** Ray's ALIVE actors, every 10th period (GPU -> replica through placement groups). */
     onRayActors?: (actors: RayActorRecord[]) => void,
   ): Collector;
 }
@@ -238,7 +238,7 @@ export class MetricsCollector extends Loop {
   }
 }
 
-/** Serve's applications every period (and Ray's nodes every 10th), through the head's dashboard. */
+/** Serve's applications every period (and Ray's nodes and actors every 10th), through the head's dashboard. */
 export class ServeCollector extends Loop {
   private conn: ServeConnectionWithNodes | null = null;
   private round = 0;
@@ -263,7 +263,7 @@ export class ServeCollector extends Loop {
       const round = this.round++;
       if (round % 10 === 0 && this.conn.nodes) this.onRayNodes(await this.conn.nodes());
       // A Ray without the state API (or one refusing it) only loses the placement-group match.
-      if (round % 5 === 0 && this.conn.actors && this.onRayActors)
+      if (round % 10 === 0 && this.conn.actors && this.onRayActors)
         this.onRayActors(await this.conn.actors().catch(() => []));
     } catch (err) {
       this.conn?.release();
