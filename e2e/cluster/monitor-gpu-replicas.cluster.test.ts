@@ -4,7 +4,9 @@
  * (as vLLM's EngineCore is started under the replica actor), and the monitor core over SSH. The
  * GPU stand-in's --query-compute-apps lists the child on the GPU Ray gave the replica (Ray puts
  * CUDA_VISIBLE_DEVICES in the actor's os.environ; the child inherits it), gpu-stream.sh sends
- * its parent chain, and the core puts the replica on that GPU. `testbed fault gpu-xid` writes
+ * its parent chain, and the core puts the replica on that GPU. A second deployment runs its GPU
+ * work in a Ray actor of the replica's placement group (how Serve LLM runs vLLM on GPUs): matched
+ * through Ray's actor list. `testbed fault gpu-xid` writes
  * Xid 79 to the stand-in's kernel log: the GPU is flagged, a critical alert and a timeline event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,8 @@ const PROBE = `
 import subprocess, sys
 import ray
 from ray import serve
+from ray.util import get_current_placement_group
+from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
 CHILD = "import ctypes, signal, time; ctypes.CDLL(None).prctl(1, signal.SIGTERM); time.sleep(3600)"
 
@@ -37,8 +41,39 @@ class GpuProbe:
     def __call__(self, request):
         return str(self.child.pid)
 
+@ray.remote
+class GpuWorker:
+    def __init__(self):
+        self.child = subprocess.Popen([sys.executable, "-c", CHILD])
+
+    def child_pid(self):
+        return self.child.pid
+
+# As Ray Serve LLM runs vLLM on GPUs: the replica asks for no GPU; a worker actor in the
+# replica's placement group does (vLLM's Ray executor).
+@serve.deployment(
+    num_replicas=1,
+    ray_actor_options={"num_cpus": 0.1},
+    placement_group_bundles=[{"CPU": 0.1}, {"CPU": 0.1, "GPU": 1}],
+    placement_group_strategy="STRICT_PACK",
+)
+class GroupProbe:
+    def __init__(self):
+        self.worker = GpuWorker.options(
+            num_cpus=0.1,
+            num_gpus=1,
+            scheduling_strategy=PlacementGroupSchedulingStrategy(
+                placement_group=get_current_placement_group(), placement_group_bundle_index=1
+            ),
+        ).remote()
+        self.child = ray.get(self.worker.child_pid.remote())
+
+    def __call__(self, request):
+        return str(self.child)
+
 ray.init(address="auto", logging_level="ERROR")
 serve.run(GpuProbe.bind(), name="gpu-probe", route_prefix="/gpu-probe", blocking=False)
+serve.run(GroupProbe.bind(), name="gpu-probe-pg", route_prefix="/gpu-probe-pg", blocking=False)
 print("deployed")
 `;
 const VENV_PY = '~/.raydeck/venv/bin/python';
@@ -134,6 +169,22 @@ describe('GPU -> replica and Xid errors on the testbed', () => {
     // Its other GPU lists no process of it.
     const other = snap.gpus.find((g) => g.nodeId === replica.nodeId && g.key !== gpuKey)!;
     expect(other.processes.some((p) => p.replicaId === replica.replicaId)).toBe(false);
+  }, 240_000);
+
+  it("a worker actor of the replica's placement group (vLLM's Ray executor, as Serve LLM runs on GPUs) maps to the replica", async () => {
+    const { r, gpu } = await until((s) => {
+      const x = s.replicas.find((y) => y.app === 'gpu-probe-pg' && y.state === 'RUNNING');
+      const g = x?.gpuIds.length === 1 ? s.gpus.find((y) => y.key === x.gpuIds[0]) : undefined;
+      return x && g ? { r: x, gpu: g } : undefined;
+    }, 180_000);
+    expect(r.gpusFromRay).toBe(1); // the group's worker asked for it; the replica's actor asked for none
+    const proc = gpu.processes.find((p) => p.replicaId === r.replicaId)!;
+    expect(proc.actorPid).toBeNull(); // no replica actor above it: matched by placement group
+    const n = tbNode(r.nodeId!);
+    const ppid = (pid: number) => Number(onNode(n, `ps -o ppid= -p ${pid}`).trim());
+    const worker = ppid(proc.pid);
+    expect(worker).not.toBe(r.pid);
+    expect(ppid(worker)).not.toBe(r.pid); // the worker actor is the raylet's child, not the replica's
   }, 240_000);
 
   it('an Xid 79 in the stand-in kernel log: that GPU flagged, a critical alert, a timeline event', async () => {
