@@ -413,6 +413,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
   monitorLoadSteps(() => ({ page, core, headId, node2: tbNode('node2') }));
 
   it("an app asking for more GPUs than the cluster has: warned in the review, its replica pending with Ray's reason on the page", async () => {
+    await serve.openCluster('serving');
     await serve.setYaml(llmConfig(8, BIG_APP));
     const dialog = await serve.review();
     expect(await dialog.innerText()).toMatch(/GPU/);
