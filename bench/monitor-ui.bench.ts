@@ -7,15 +7,19 @@
  * charts backfilled with 600 points per line) — for frame times (requestAnimationFrame deltas,
  * p50 / p95 / max), the longest chart update and heat map draw (the page's opt-in perf sink).
  *
- *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8] [--renderer DIR] [--trace DIR]
+ *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8] [--renderer DIR] [--trace DIR] [--control]
  *
  * Needs a built renderer: `npm run build:renderer` (dist/renderer, the default), or a build of
  * its own elsewhere (`npx vite build --outDir /some/dir` then `--renderer /some/dir`), so a bench
  * build never replaces the dist/ that browser tests serve. `--trace DIR` also writes a Chromium
- * performance trace of each view (open in DevTools' Performance panel). Reports the load average
- * during each view (this machine's cores are shared). Prints a JSON summary and writes it to
- * bench/results/monitor-ui.json. Targets (issue 18): frame p95 <= 18 ms, longest
- * chart update <= 8 ms. This measures the UI only; the collectors' CPU and memory are the core's bench.
+ * performance trace of each view (open in DevTools' Performance panel) and reads the main
+ * thread's CPU from it; TRACE_CATEGORIES replaces the trace's categories (with
+ * disabled-by-default-v8.cpu_profiler it holds a CPU profile, which costs the page time).
+ * `--control` measures the overview once more with no deltas pushed: what the machine alone does
+ * to frame times. Reports the load average during each view (this machine's cores are shared).
+ * Prints a JSON summary and writes it to bench/results/monitor-ui.json. Targets (issue 18):
+ * frame p95 <= 18 ms, longest chart update <= 8 ms. This measures the UI only; the collectors'
+ * CPU and memory are the core's bench.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     gpus: { type: 'string', default: '8' },
     renderer: { type: 'string', default: RENDERER_DIR },
     trace: { type: 'string' },
+    control: { type: 'boolean', default: false },
   },
 });
 const RENDERER = path.resolve(values.renderer);
@@ -137,9 +142,16 @@ function mainThreadWork(events: TraceEvent[]) {
   const to = Math.max(...tasks.map((t) => t.ts + (t.dur ?? 0)));
   const seconds = (to - from) / 1e6;
   const cpu = tasks.map((t) => (t.tdur ?? 0) / 1000);
+  const main = `${tasks[0]!.pid}:${tasks[0]!.tid}`;
+  const rafCpu = events
+    .filter((e) => e.ph === 'X' && e.name === 'FireAnimationFrame' && `${e.pid}:${e.tid}` === main)
+    .map((e) => (e.tdur ?? 0) / 1000);
   return {
     mainCpuMsPerS: +(cpu.reduce((a, b) => a + b, 0) / seconds).toFixed(1),
     tasksOver8MsCpuPerS: +(cpu.filter((c) => c > 8).length / seconds).toFixed(2),
+    // The longest animation-frame callback by CPU: on the deployment page a chart update with
+    // uPlot's redraw and its pixels (what chartUpdateMaxMs times by the clock, waits included).
+    rafCallbackCpuMaxMs: rafCpu.length ? +Math.max(...rafCpu).toFixed(1) : null,
   };
 }
 
@@ -157,7 +169,9 @@ async function main() {
     return seriesAt(keys, now - 599, now);
   };
   let tick = 0;
+  let pushing = true;
   const timer = setInterval(() => {
+    if (!pushing) return;
     tick++;
     const now = Date.now();
     const d = fleetDelta(snap, now, tick);
@@ -198,7 +212,7 @@ async function main() {
         await cdp.send('Tracing.start', {
           categories:
             process.env.TRACE_CATEGORIES ??
-            'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,v8.execute,blink.user_timing,disabled-by-default-v8.cpu_profiler',
+            'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame',
           transferMode: 'ReportEvents',
         });
       }
@@ -267,6 +281,14 @@ async function main() {
     await page.getByTestId('chart-latency').waitFor();
     await page.waitForTimeout(2000);
     await measure('deployment');
+    if (values.control) {
+      // The same page with no deltas: what this machine alone does to frame times.
+      pushing = false;
+      await page.getByTestId('monitor-tab-overview').click();
+      await page.getByTestId('heatmap-canvas').waitFor();
+      await page.waitForTimeout(2000);
+      await measure('controlNoDeltas');
+    }
   } finally {
     clearInterval(timer);
     await browser.close();

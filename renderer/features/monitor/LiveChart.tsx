@@ -1,7 +1,7 @@
 /**
  * A dense live time-series chart on a canvas (uPlot): created once per mount and theme, then
- * fed by its LiveWindow — each append schedules one `setData` in the next animation frame
- * (several deltas in a frame draw once), downsampled to the plot's pixel width, over a fixed
+ * fed by its LiveWindow — each append schedules one `setData` in an animation frame once the
+ * page is idle after the delta (at most 250 ms later; several deltas in between draw once), downsampled to the plot's pixel width, over a fixed
  * time window that scrolls; a chart out of view is not drawn until it shows. Colours come from
  * the app's CSS variables; a ResizeObserver keeps it the width of its box. React never re-renders it for data (DESIGN.md "metrics": uPlot
  * updates 16 charts x 600 points in a few ms where recharts froze for 200 ms).
@@ -125,8 +125,21 @@ export function LiveChart({
       drawn = data.version;
       plot.setData(data.toAligned(Math.max(2, Math.floor(plot.width))) as uPlot.AlignedData);
     };
+    // New points come with a delta, the page's busiest moment (the frame is parsed, merged and
+    // rendered; the heat map repaints): draw once the page is idle again, in the frame after,
+    // at most 250 ms later.
+    let idle = 0;
     const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(draw);
+      if (frame || idle) return;
+      if (typeof requestIdleCallback !== 'function') frame = requestAnimationFrame(draw);
+      else
+        idle = requestIdleCallback(
+          () => {
+            idle = 0;
+            if (!frame) frame = requestAnimationFrame(draw);
+          },
+          { timeout: 250 },
+        );
     };
     void import('uplot').then((mod) => {
       if (cancelled) return;
@@ -191,6 +204,7 @@ export function LiveChart({
       cancelled = true;
       off();
       if (frame) cancelAnimationFrame(frame);
+      if (idle) cancelIdleCallback(idle);
       observer?.disconnect();
       io?.disconnect();
       plot?.destroy();
