@@ -17,7 +17,7 @@ import { expect, it } from 'vitest';
 import type { Core } from '../../core/api/create-core';
 import { PipelinePage } from '../pages/pipeline-page';
 import type { ServePage } from '../pages/serve-page';
-import { ROOT } from '../support/testbed';
+import { ROOT, onNodeAsync, type TestbedNode } from '../support/testbed';
 import { postThroughHead, rayServeApps } from './serving-support';
 
 export interface PipelineStepsContext {
@@ -25,6 +25,17 @@ export interface PipelineStepsContext {
   serve: ServePage;
   core: Core;
   headId: string;
+  node2: TestbedNode;
+}
+
+/** What the node says when an engine dies: its shared memory and the Ray workers' last errors. */
+async function engineDiagnostics(node: TestbedNode): Promise<string> {
+  return onNodeAsync(
+    node,
+    'df -h /dev/shm; ls -la /dev/shm | tail -n 12; free -m; ' +
+      'grep -h -B3 -A25 "Traceback\\|Error\\|Killed\\|SIGBUS" /tmp/ray/session_latest/logs/worker-*.err 2>/dev/null | tail -n 120',
+    30_000,
+  );
 }
 
 const DOCS = [
@@ -131,7 +142,7 @@ export function pipelineSteps(ctx: () => PipelineStepsContext): void {
 /** Seed 001's gateway on real vLLM: two LLM stages (two engines on node2's 2 CPUs) behind a router. */
 export function gatewayStep(ctx: () => PipelineStepsContext): void {
   it("routes model_size 7b and 70b to two LLM stages (seed 001's gateway), checked by the answers' origin", async () => {
-    const { page, serve, core, headId } = ctx();
+    const { page, serve, core, headId, node2 } = ctx();
     await clearServe(serve, ['rag']);
     const pipeline = new PipelinePage(page);
     await pipeline.open();
@@ -140,6 +151,9 @@ export function gatewayStep(ctx: () => PipelineStepsContext): void {
       await pipeline.selectStage(stage);
       await pipeline.setField('CPUs per replica', '0');
     }
+    console.log(
+      `node2's /dev/shm before the gateway: ${(await onNodeAsync(node2, 'df -h /dev/shm | tail -n 1; ls /dev/shm | wc -l')).trim()}`,
+    );
     const started = Date.now();
     await pipeline.deploy();
     await pipeline.waitForDeployed(900_000);
@@ -152,6 +166,7 @@ export function gatewayStep(ctx: () => PipelineStepsContext): void {
     ] as const) {
       await pipeline.sendTry({ kind: 'router', value: size, text: 'hello', maxTokens: 4 });
       const answer = await pipeline.answer();
+      if (answer.status !== 200) console.log(await engineDiagnostics(node2));
       expect(answer.status, JSON.stringify(answer)).toBe(200);
       expect(answer.origin).toBe(origin);
     }

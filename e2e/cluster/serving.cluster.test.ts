@@ -433,7 +433,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     expect(watched.problems).toEqual([]);
   }, 900_000);
 
-  pipelineSteps(() => ({ page, serve, core, headId }));
+  pipelineSteps(() => ({ page, serve, core, headId, node2: tbNode('node2') }));
   monitorGpuFitStep(() => ({ page, core, headId, node2: tbNode('node2') }));
-  gatewayStep(() => ({ page, serve, core, headId }));
+  gatewayStep(() => ({ page, serve, core, headId, node2: tbNode('node2') }));
 });
