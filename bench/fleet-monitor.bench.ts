@@ -1,9 +1,11 @@
 /**
  * Benchmark: the core's monitor on a simulated fleet — 512 nodes x 8 GPUs at 1 Hz — through the
- * same pipeline as a real cluster (nvidia-smi CSV lines cut into blocks, each node's metrics as
- * its metrics-stream.sh sends them framed by the collector's reader and parsed, per-deployment
- * metrics, views, alerts, timeline, deltas serialized as a transport would), with the SSH
- * collectors replaced by a generator: each second every node gets its 8 GPU rows, and its
+ * same pipeline as a real cluster (each stream's stdout bytes cut into lines by runScript's
+ * BoundedOutput in 32 KiB packets as ssh2 delivers them; nvidia-smi CSV lines cut into blocks;
+ * each node's metrics as its metrics-stream.sh sends them, framed by the collector's reader and
+ * parsed; per-deployment metrics, views, alerts, timeline, deltas serialized as a transport
+ * would), with the SSH channels (their crypto) replaced by a generator: each second every node
+ * gets its 8 GPU rows, and its
  * metrics: the real remote/scripts/metrics-stream.sh is run here first against the node's whole
  * Ray 2.60 page (the live capture, values moved per scrape: bench/fleet-node-pages.ts), and what
  * it printed is what each node sends — a changed page every `--metrics-every` s (default 1: a
@@ -24,6 +26,7 @@ import { ClusterMonitor } from '../core/monitor/cluster-monitor';
 import type { Collector, CollectorFactory } from '../core/monitor/collector';
 import { NO_PRICES } from '../core/monitor/cost';
 import { MetricsStreamReader } from '../core/monitor/metrics-stream';
+import { BoundedOutput } from '../core/ssh/connection/bounded-output';
 import { nodeSends } from './fleet-node-pages';
 
 const arg = (name: string, dflt: number) => {
@@ -36,8 +39,9 @@ const GPUS = arg('gpus', 8);
 const METRICS_EVERY = arg('metrics-every', 1);
 /** Seconds per measurement window (a minute; shorter for runs under a minute). */
 const WINDOW = Math.max(1, Math.min(60, Math.round(MINUTES * 60)));
-/** Per scrape, the lines a node's metrics-stream.sh printed (set in main, before the run). */
-let sends: string[][] = [];
+/** Per scrape, the bytes a node's metrics-stream.sh printed (set in main, before the run). */
+let sends: Buffer[] = [];
+let sentLines = 0;
 let wholePageBytes = 0;
 
 const nodes: ClusterNode[] = Array.from(
@@ -130,16 +134,32 @@ class Fed implements Collector {
   }
 }
 
-const gpuFeeds: [string, (line: string, at: number) => void][] = [];
-const pageFeeds: [MetricsStreamReader, (page: string | Buffer | null, at: number) => void][] = [];
+/** The simulated second's time: what a collector's Date.now() would say for its lines. */
+let now = 0;
+/** Per node, its streams' stdout as runScript cuts it (BoundedOutput: decoding, lines). */
+const gpuFeeds: BoundedOutput[] = [];
+const pageFeeds: BoundedOutput[] = [];
+/** ssh2 hands a channel's data over in packets of at most 32 KiB. */
+const PACKET = 32 * 1024;
+const deliver = (out: BoundedOutput, bytes: Buffer) => {
+  for (let o = 0; o < bytes.length; o += PACKET) out.push(bytes.subarray(o, o + PACKET));
+};
 let serveFeed: ((i: ServeInstance, at: number) => void) | null = null;
 const factory: CollectorFactory = {
   gpuStream: (nodeId, stream, _p, onLine) => {
-    if (stream === 'gpu') gpuFeeds.push([nodeId, onLine]);
+    if (stream === 'gpu') gpuFeeds.push(new BoundedOutput(16 * 1024, (line) => onLine(line, now)));
     return new Fed(stream === 'gpu' ? 'gpu' : 'gpu-apps', nodeId);
   },
   metrics: (nodeId, _p, onPage) => {
-    pageFeeds.push([new MetricsStreamReader(), onPage]);
+    // The metrics collector's own handling of its lines (collector.ts), less the SSH channel.
+    const reader = new MetricsStreamReader();
+    pageFeeds.push(
+      new BoundedOutput(16 * 1024, (line) => {
+        const ev = reader.push(line);
+        if (ev?.kind === 'page') onPage(ev.page, now);
+        else if (ev?.kind === 'same') onPage(null, now);
+      }),
+    );
     return new Fed('metrics', nodeId);
   },
   serve: (_c, _p, onInstance) => {
@@ -170,39 +190,34 @@ const uuids = nodes.map((_, i) =>
     (_g, g) => `GPU-${String(i).padStart(8, '0')}-0000-0000-0000-${String(g).padStart(12, '0')}`,
   ),
 );
+const SAME = Buffer.from('--same--\n');
 function second(s: number): void {
-  const at = Date.now();
-  serveFeed?.(instance, at);
+  now = Date.now();
+  serveFeed?.(instance, now);
   for (let i = 0; i < gpuFeeds.length; i++) {
-    const [, feed] = gpuFeeds[i]!;
+    let block = '';
     for (let g = 0; g < GPUS; g++) {
       const util = (s * 7 + i * 3 + g * 11) % 101;
-      feed(
-        `${g}, ${uuids[i]![g]}, NVIDIA H100 80GB HBM3, ${util}, ${20000 + util * 100}, 81559, ${35 + (util >> 2)}, ${(70 + util * 5.6).toFixed(2)}`,
-        at,
-      );
+      block += `${g}, ${uuids[i]![g]}, NVIDIA H100 80GB HBM3, ${util}, ${20000 + util * 100}, 81559, ${35 + (util >> 2)}, ${(70 + util * 5.6).toFixed(2)}\n`;
     }
+    deliver(gpuFeeds[i]!, Buffer.from(block));
   }
-  // What each node's metrics-stream.sh sends this second, through the collector's framing.
-  const lines = s % METRICS_EVERY === 0 ? sends[(s / METRICS_EVERY) % sends.length]! : ['--same--'];
-  for (const [reader, feed] of pageFeeds)
-    for (const line of lines) {
-      const ev = reader.push(line);
-      if (ev?.kind === 'page') feed(ev.page, at);
-      else if (ev?.kind === 'same') feed(null, at);
-    }
+  // What each node's metrics-stream.sh sends this second.
+  const bytes = s % METRICS_EVERY === 0 ? sends[(s / METRICS_EVERY) % sends.length]! : SAME;
+  for (const out of pageFeeds) deliver(out, bytes);
 }
 
 const gcNow = (globalThis as { gc?: () => void }).gc;
 const mb = (x: number) => (x / 1048576).toFixed(1);
 async function main() {
   const node = await nodeSends(60);
-  sends = node.lines;
+  sends = node.lines.map((ls) => Buffer.from(`${ls.join('\n')}\n`));
+  sentLines = node.lines[0]!.length - 1;
   wholePageBytes = node.pageBytes;
-  const sent = sends.reduce((n, ls) => n + ls.reduce((m, l) => m + l.length + 1, 0), 0) / 60;
+  const sent = sends.reduce((n, b) => n + b.length, 0) / sends.length;
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2));
   console.log(
-    `fleet: ${NODES} nodes x ${GPUS} GPUs, ${MINUTES} min at 1 Hz; each node's page ${mb(wholePageBytes)} MiB, of which metrics-stream.sh sends ${(sent / 1024).toFixed(1)} KiB (${sends[0]!.length - 1} lines) when it changed, every ${METRICS_EVERY} s, else --same--; node ${process.version}; load average ${load.join(' ')}`,
+    `fleet: ${NODES} nodes x ${GPUS} GPUs, ${MINUTES} min at 1 Hz; each node's page ${mb(wholePageBytes)} MiB, of which metrics-stream.sh sends ${(sent / 1024).toFixed(1)} KiB (${sentLines} lines) when it changed, every ${METRICS_EVERY} s, else --same--; node ${process.version}; load average ${load.join(' ')}`,
   );
   monitor.start();
   const startCpu = process.cpuUsage();

@@ -99,6 +99,11 @@ export class PromTextParser {
   private prevLabels: Labels[] = [];
   /** The previous page's comment lines by comment position, with what they said. */
   private prevComments: CommentMemo[] = [];
+  /**
+   * The memo arrays of the page before the previous one, refilled by the next parse: new arrays
+   * per page lived a period and were promoted garbage on a fleet (512 nodes, every second).
+   */
+  private spare: Memos = { keys: [], sets: [], lines: [], comments: [] };
   private readonly maxInterned: number;
   private readonly keep: readonly string[] | null;
 
@@ -126,12 +131,12 @@ export class PromTextParser {
     let current: MetricFamily | null = null;
     const prevKeys = this.prevKeys;
     const prevLabels = this.prevLabels;
-    const keys: string[] = [];
-    const sets: Labels[] = [];
+    // Refilled by position and cut to this page's length at the end; a stale entry past what
+    // this page wrote is only ever compared with the text, like any memo.
+    const { keys, sets, lines, comments } = this.spare;
+    let commentCount = 0;
     const prevLines = this.prevLines;
-    const lines: (LineMemo | undefined)[] = [];
     const prevComments = this.prevComments;
-    const comments: CommentMemo[] = [];
     let lineNo = 0;
     let i = 0;
 
@@ -203,7 +208,7 @@ export class PromTextParser {
       }
       if (c === HASH) {
         // A comment line the previous page had at this comment position is not read again.
-        let cm = prevComments[comments.length];
+        let cm = prevComments[commentCount];
         if (cm === undefined || cm.line.length !== e - i || !sameAt(text, cm.line, i)) {
           const parsed = comment(text, p + 1, e);
           cm = {
@@ -211,7 +216,7 @@ export class PromTextParser {
             meta: parsed && (!keep || keep.some((k) => parsed.name.startsWith(k))) ? parsed : null,
           };
         }
-        comments.push(cm);
+        comments[commentCount++] = cm;
         const meta = cm.meta;
         if (meta) {
           const f = familyOf(meta.name);
@@ -329,6 +334,16 @@ export class PromTextParser {
       current!.samples.push(s);
       i = next;
     }
+    if (lines.length > samples.length) lines.length = samples.length;
+    if (keys.length > samples.length) keys.length = samples.length;
+    if (sets.length > samples.length) sets.length = samples.length;
+    if (comments.length > commentCount) comments.length = commentCount;
+    this.spare = {
+      keys: this.prevKeys,
+      sets: this.prevLabels,
+      lines: this.prevLines,
+      comments: this.prevComments,
+    };
     this.prevKeys = keys;
     this.prevLines = lines;
     this.prevLabels = sets;
@@ -401,6 +416,13 @@ interface LineMemo {
   type: MetricType;
   labels: Labels;
   labelKey: string;
+}
+
+interface Memos {
+  keys: string[];
+  sets: Labels[];
+  lines: (LineMemo | undefined)[];
+  comments: CommentMemo[];
 }
 
 interface CommentMemo {

@@ -52,16 +52,21 @@ interface NodeRaw {
   replicaOngoing: Map<string, number>;
 }
 
-/** A label set's deployment key, once per label set (the parser hands out the same objects). */
-const DEP_OF = new WeakMap<Readonly<Record<string, string>>, string | null>();
-function depOf(l: Readonly<Record<string, string>>): string | null {
-  let d = DEP_OF.get(l);
+/**
+ * A sample's deployment key, once per label set: by its raw label text (the parser hands out the
+ * same interned string for a repeated line; a WeakMap on the frozen label objects was slower).
+ */
+const DEP_OF = new Map<string, string | null>();
+function depOf(s: PromSample): string | null {
+  let d = DEP_OF.get(s.labelKey);
   if (d === undefined) {
+    const l = s.labels;
     d =
       l.application !== undefined && l.deployment !== undefined
         ? viewKey.deployment(l.application, l.deployment)
         : null;
-    DEP_OF.set(l, d);
+    if (DEP_OF.size >= 50_000) DEP_OF.clear();
+    DEP_OF.set(s.labelKey, d);
   }
   return d;
 }
@@ -151,12 +156,12 @@ export class ServeMetrics {
       const l = s.labels;
       switch (s.name) {
         case 'ray_serve_deployment_queued_queries': {
-          const d = depOf(l);
+          const d = depOf(s);
           if (d) gauge(d, 'queueLength', s.value);
           break;
         }
         case 'ray_serve_replica_processing_queries': {
-          const d = depOf(l);
+          const d = depOf(s);
           if (!d) break;
           gauge(d, 'ongoingRequests', s.value);
           if (l.replica) {
@@ -167,18 +172,18 @@ export class ServeMetrics {
           break;
         }
         case 'ray_serve_deployment_request_counter_total': {
-          const d = depOf(l);
+          const d = depOf(s);
           if (d) counter(d, 'requests', s.value);
           if (d && l.replica) replicaDep.set(l.replica, d);
           break;
         }
         case 'ray_serve_deployment_error_counter_total': {
-          const d = depOf(l);
+          const d = depOf(s);
           if (d) counter(d, 'errors', s.value);
           break;
         }
         case 'ray_serve_deployment_processing_latency_ms_bucket': {
-          const d = depOf(l);
+          const d = depOf(s);
           if (d) addBucket(raw.latency, d, s);
           break;
         }
@@ -206,9 +211,19 @@ export class ServeMetrics {
     for (const [dep, c] of raw.counters)
       for (const [f, v] of Object.entries(c)) {
         const k = `${nodeId}\u0000${dep}\u0000${f}`;
-        const rate = counterRate(this.counterPrev.get(k), t, v);
-        this.counterPrev.set(k, { t, v });
-        if (rate !== null) this.counterRates.set(k, { t, rate });
+        // Updated in place: a new object per counter per page outlived a scavenge or two.
+        const prev = this.counterPrev.get(k);
+        const rate = counterRate(prev, t, v);
+        if (prev) {
+          prev.t = t;
+          prev.v = v;
+        } else this.counterPrev.set(k, { t, v });
+        if (rate === null) continue;
+        const r = this.counterRates.get(k);
+        if (r) {
+          r.t = t;
+          r.rate = rate;
+        } else this.counterRates.set(k, { t, rate });
       }
     for (const [kind, m] of [
       ['latency', raw.latency],
