@@ -64,6 +64,8 @@ def main():
     families = set(fams)
     names = {f + s for f in fams for s in SUFFIXES}
     url = "http://127.0.0.1:%d/metrics" % port
+    # Straight to the node's own port: an http_proxy in the environment must not be used for it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     out = sys.stdout
     out.write(dumps({"kind": "started", "stream": "metrics", "periodMs": period}) + "\n")
     out.flush()
@@ -71,7 +73,7 @@ def main():
     due = time.monotonic()
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=max(2.0, period * 3 / 1000)) as resp:
+            with opener.open(url, timeout=max(2.0, period * 3 / 1000)) as resp:
                 text = resp.read().decode("utf-8", "replace")
             page = "\n".join(kept_lines(text, families, names))
             msg = None
