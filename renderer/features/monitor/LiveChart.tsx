@@ -1,10 +1,12 @@
 /**
  * A dense live time-series chart on a canvas (uPlot): created once per mount and theme, then
  * fed by its LiveWindow — each append schedules one `setData` in an animation frame once the
- * page is idle after the delta (at most 250 ms later; several deltas in between draw once), downsampled to the plot's pixel width, over a fixed
- * time window that scrolls; a chart out of view is not drawn until it shows. Colours come from
- * the app's CSS variables; a ResizeObserver keeps it the width of its box. React never re-renders it for data (DESIGN.md "metrics": uPlot
- * updates 16 charts x 600 points in a few ms where recharts froze for 200 ms).
+ * page is idle after the delta (at most 250 ms later; several deltas in between draw once),
+ * downsampled to the plot's pixel width, over a fixed time window that scrolls; a chart out of
+ * view is not drawn until it shows. Colours come from
+ * the app's CSS variables; a ResizeObserver keeps it the width of its box. React never
+ * re-renders it for data (DESIGN.md "metrics": uPlot updates 16 charts x 600 points in a few
+ * ms where recharts froze for 200 ms).
  *
  * uPlot is loaded on first use (it measures the screen as it loads, which jsdom cannot); where
  * there is no canvas (jsdom) the chart shows the newest values as text instead.
