@@ -11,8 +11,10 @@
  * it printed is what each node sends — a changed page every `--metrics-every` s (default 1: a
  * node under load, whose counters move every second), `--same--` in between. Serve's status
  * lists one replica per GPU.
- * Reports the process's CPU (% of one core, process.cpuUsage, generator included), heap and RSS
- * at the end of the first minute and of the last, and the largest delta.
+ * The generator's inputs (GPU rows, the nodes' output) are made before the run; during it, it
+ * only hands over buffers. Reports the process's CPU (% of one core, process.cpuUsage: all its
+ * threads, GC helpers included) per simulated second, heap and RSS at the end of each minute, and
+ * the largest delta.
  *
  * Memory is sampled after a full GC when node runs with --expose-gc (npm run bench:fleet does).
  *
@@ -191,17 +193,25 @@ const uuids = nodes.map((_, i) =>
   ),
 );
 const SAME = Buffer.from('--same--\n');
-function second(s: number): void {
-  now = Date.now();
-  serveFeed?.(instance, now);
-  for (let i = 0; i < gpuFeeds.length; i++) {
+/**
+ * Every node's 8 nvidia-smi rows for each second of a minute, made before the run (the
+ * generator's own work is not the core's): utilization, memory, temperature and power move.
+ */
+const gpuSends: Buffer[][] = Array.from({ length: 60 }, (_, s) =>
+  nodes.map((_n, i) => {
     let block = '';
     for (let g = 0; g < GPUS; g++) {
       const util = (s * 7 + i * 3 + g * 11) % 101;
       block += `${g}, ${uuids[i]![g]}, NVIDIA H100 80GB HBM3, ${util}, ${20000 + util * 100}, 81559, ${35 + (util >> 2)}, ${(70 + util * 5.6).toFixed(2)}\n`;
     }
-    deliver(gpuFeeds[i]!, Buffer.from(block));
-  }
+    return Buffer.from(block);
+  }),
+);
+function second(s: number): void {
+  now = Date.now();
+  serveFeed?.(instance, now);
+  const gpu = gpuSends[s % 60]!;
+  for (let i = 0; i < gpuFeeds.length; i++) deliver(gpuFeeds[i]!, gpu[i]!);
   // What each node's metrics-stream.sh sends this second.
   const bytes = s % METRICS_EVERY === 0 ? sends[(s / METRICS_EVERY) % sends.length]! : SAME;
   for (const out of pageFeeds) deliver(out, bytes);

@@ -217,6 +217,26 @@ export class ClusterMonitor {
     }
   }
 
+  /** A replica's view and series keys, made once (three URI encodings each, 4,096 a tick). */
+  private readonly keysOfReplica = new Map<
+    string,
+    { app: string; dep: string; view: string; ongoing: string }
+  >();
+  private replicaKeys(app: string, dep: string, replicaId: string) {
+    let k = this.keysOfReplica.get(replicaId);
+    if (!k || k.app !== app || k.dep !== dep) {
+      if (this.keysOfReplica.size >= 100_000) this.keysOfReplica.clear();
+      k = {
+        app,
+        dep,
+        view: viewKey.replica(app, dep, replicaId),
+        ongoing: seriesKey.replica(app, dep, replicaId, 'ongoing'),
+      };
+      this.keysOfReplica.set(replicaId, k);
+    }
+    return k;
+  }
+
   private replicaDeployment(replicaId: string): string | null {
     for (const a of this.instance?.applications ?? [])
       for (const d of a.deployments)
@@ -291,7 +311,8 @@ export class ClusterMonitor {
           if (nodeId && r.pid !== null) pidToReplica.set(`${nodeId}:${r.pid}`, r.replicaId);
           const group = this.placement.groupOf(r.nodeId, r.pid);
           if (group) groupToReplica.set(group, r.replicaId);
-          const key = viewKey.replica(a.name, d.name, r.replicaId);
+          const keys = this.replicaKeys(a.name, d.name, r.replicaId);
+          const key = keys.view;
           const ongoing = replicaOngoing.get(key);
           replicas.push({
             key,
@@ -318,11 +339,7 @@ export class ClusterMonitor {
               this.placement.groupGpus(r.nodeId, r.pid),
             ),
             startedAt: r.startedAt,
-            ongoing: this.measured(
-              ongoing,
-              seriesKey.replica(a.name, d.name, r.replicaId, 'ongoing'),
-              now,
-            ),
+            ongoing: this.measured(ongoing, keys.ongoing, now),
           });
         }
         deployments.push(

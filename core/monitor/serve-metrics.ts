@@ -97,9 +97,16 @@ const toBuckets = (m: Map<number, number> | undefined): Bucket[] =>
 export class ServeMetrics {
   private readonly nodes = new Map<string, NodeRaw>();
   private readonly counterPrev = new Map<string, { t: number; v: number }>();
-  private readonly counterRates = new Map<string, { t: number; rate: number }>();
+  /** Keyed node \0 deployment \0 field; the parts kept too (tick reads them without splitting). */
+  private readonly counterRates = new Map<
+    string,
+    { t: number; rate: number; node: string; dep: string; f: string }
+  >();
   private readonly histPrev = new Map<string, Bucket[]>();
-  private readonly histDelta = new Map<string, { t: number; buckets: Bucket[] }>();
+  private readonly histDelta = new Map<
+    string,
+    { t: number; buckets: Bucket[]; node: string; dep: string; kind: string }
+  >();
 
   constructor(
     private readonly store: SeriesStore,
@@ -223,7 +230,7 @@ export class ServeMetrics {
         if (r) {
           r.t = t;
           r.rate = rate;
-        } else this.counterRates.set(k, { t, rate });
+        } else this.counterRates.set(k, { t, rate, node: nodeId, dep, f });
       }
     for (const [kind, m] of [
       ['latency', raw.latency],
@@ -235,7 +242,7 @@ export class ServeMetrics {
         const prev = this.histPrev.get(k);
         this.histPrev.set(k, cur);
         const delta = prev ? bucketDelta(prev, cur) : null;
-        if (delta) this.histDelta.set(k, { t, buckets: delta });
+        if (delta) this.histDelta.set(k, { t, buckets: delta, node: nodeId, dep, kind });
         else this.histDelta.delete(k);
       }
     this.nodes.set(nodeId, raw);
@@ -280,8 +287,7 @@ export class ServeMetrics {
       for (const d of r.counters.keys()) get(d);
     }
     const rates = new Map<string, Partial<Record<string, number>>>();
-    for (const [k, { t: at, rate }] of this.counterRates) {
-      const [node, dep, f] = k.split('\u0000') as [string, string, string];
+    for (const { t: at, rate, node, dep, f } of this.counterRates.values()) {
       if (!fresh.has(node) || t - at > freshMs) continue;
       let r = rates.get(dep);
       if (!r) rates.set(dep, (r = {}));
@@ -294,8 +300,7 @@ export class ServeMetrics {
       if (r.requests) v.errorRate = Math.min(1, (r.errors ?? 0) / r.requests);
     }
     const hist = new Map<string, Map<number, number>>();
-    for (const [k, { t: at, buckets }] of this.histDelta) {
-      const [node, dep, kind] = k.split('\u0000') as [string, string, string];
+    for (const { t: at, buckets, node, dep, kind } of this.histDelta.values()) {
       if (!fresh.has(node) || t - at > freshMs) continue;
       const hk = `${dep}\u0000${kind}`;
       let m = hist.get(hk);
