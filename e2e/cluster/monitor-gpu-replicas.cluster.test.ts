@@ -116,7 +116,13 @@ beforeAll(async () => {
   expect(up.state).toBe('succeeded');
   const head = tb.nodes.find((n) => n.name === 'node1')!;
   onNode(head, `printf %s ${Buffer.from(PROBE).toString('base64')} | base64 -d > ~/gpu_probe.py`);
-  expect(onNode(head, `${VENV_PY} ~/gpu_probe.py`)).toContain('deployed');
+  // Raydeck starts Ray with token auth: a driver on the head reads the token Raydeck keeps there.
+  expect(
+    onNode(
+      head,
+      `RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH=$HOME/.raydeck/ray_auth_token ${VENV_PY} ~/gpu_probe.py`,
+    ),
+  ).toContain('deployed');
   await client.call('monitor.subscribe', { clusterId });
 }, 900_000);
 
