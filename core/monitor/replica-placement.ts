@@ -13,6 +13,23 @@ import type { RayActorRecord } from '../ray/dashboard-client';
 
 const at = (rayNodeId: string, pid: number) => `${rayNodeId}:${pid}`;
 
+/**
+ * The GPUs one actor asked for. An actor placed in a placement group may be listed with the
+ * group's resource names instead of `GPU`: `GPU_group_<bundle>_<pg id>` for a bundle it was
+ * pinned to, and `GPU_group_<pg id>` (the same amount again, for any bundle). Counted once.
+ */
+export function actorGpus(resources: Record<string, number> | null | undefined): number {
+  if (!resources) return 0;
+  if (typeof resources.GPU === 'number') return resources.GPU;
+  let indexed = 0;
+  let wildcard = 0;
+  for (const [k, v] of Object.entries(resources)) {
+    if (/^GPU_group_\d+_[0-9a-f]+$/.test(k)) indexed += v;
+    else if (/^GPU_group_[0-9a-f]+$/.test(k)) wildcard += v;
+  }
+  return indexed || wildcard;
+}
+
 export class ReplicaPlacement {
   private readonly byNodePid = new Map<string, RayActorRecord>();
   private readonly byGroup = new Map<string, RayActorRecord[]>();
@@ -46,7 +63,7 @@ export class ReplicaPlacement {
   groupGpus(rayNodeId: string | null, replicaPid: number | null): number {
     const g = this.groupOf(rayNodeId, replicaPid);
     return g
-      ? (this.byGroup.get(g) ?? []).reduce((n, a) => n + (a.required_resources?.GPU ?? 0), 0)
+      ? (this.byGroup.get(g) ?? []).reduce((n, a) => n + actorGpus(a.required_resources), 0)
       : 0;
   }
 

@@ -132,7 +132,7 @@ afterAll(async () => {
     try {
       onNode(
         head,
-        `${VENV_PY} -c 'import ray; from ray import serve; ray.init(address="auto", logging_level="ERROR"); serve.delete("gpu-probe")'`,
+        `RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH=$HOME/.raydeck/ray_auth_token ${VENV_PY} -c 'import ray; from ray import serve; ray.init(address="auto", logging_level="ERROR"); serve.delete("gpu-probe")'`,
       );
     } catch {
       /* the next test resets the testbed anyway */

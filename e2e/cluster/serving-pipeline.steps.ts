@@ -33,7 +33,7 @@ async function engineDiagnostics(node: TestbedNode): Promise<string> {
   return onNodeAsync(
     node,
     'df -h /dev/shm; ls -la /dev/shm | tail -n 12; free -m; ' +
-      'grep -h -B3 -A25 "Traceback\\|Error\\|Killed\\|SIGBUS" /tmp/ray/session_latest/logs/worker-*.err 2>/dev/null | tail -n 120',
+      'grep -h -B3 -A25 "Traceback\\|Error\\|ERROR\\|died unexpectedly\\|Killed\\|SIGBUS" /tmp/ray/session_latest/logs/worker-*.err 2>/dev/null | tail -n 120',
     30_000,
   );
 }
