@@ -287,8 +287,17 @@ describe('Monitor page', () => {
       change: { replicas: 3 },
     });
     expect(follow.dataset.version).toBe('7');
+    // Another view and back: the deployment page is drawn anew, the followed scale stays.
+    fireEvent.keyDown(window, { key: '1' });
+    await waitFor(() => expect(screen.queryByTestId('scale-panel')).toBeNull());
+    fireEvent.keyDown(window, { key: '3' });
+    expect(
+      (await within(await screen.findByTestId('scale-panel')).findByTestId('scale-follow')).dataset
+        .version,
+    ).toBe('7');
     // While it runs, "Stop following" ends Raydeck's wait (Ray goes on): operations.cancel.
-    fireEvent.click(within(follow).getByTestId('scale-follow-stop'));
+    const shown = within(await screen.findByTestId('scale-panel')).getByTestId('scale-follow');
+    fireEvent.click(within(shown).getByTestId('scale-follow-stop'));
     await waitFor(() => expect(h.core.callsOf('operations.cancel')).toEqual([{ id: 'op-scale' }]));
     await h.emit('operation.progress', {
       ...h.core.operations.get('op-scale')!,
@@ -296,8 +305,8 @@ describe('Monitor page', () => {
       progress: 1,
       detail: '3 replicas running',
     });
-    expect(follow.dataset.state).toBe('succeeded');
-    fireEvent.click(within(follow).getByRole('button', { name: /Serve page's history/ }));
+    await waitFor(() => expect(shown.dataset.state).toBe('succeeded'));
+    fireEvent.click(within(shown).getByRole('button', { name: /Serve page's history/ }));
     await waitFor(() => expect(location.hash).toBe('#/serve'));
   });
 

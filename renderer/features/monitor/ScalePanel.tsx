@@ -12,6 +12,7 @@ import { useShell } from '../../shell/ui-store';
 import { ErrorBanner, FollowHead, OperationProgress, useSingleFlight } from '../../ui';
 import { diffLines, initialScaleForm, sameChange, scaleChange, type ScaleForm } from './scale-form';
 import { useOperation } from './use-operation';
+import { useScaleFollows } from './scale-follow-store';
 import { useScale, useScalePreview } from './use-monitor';
 
 type Preview = MethodOutput<'serve.scalePreview'>;
@@ -138,7 +139,9 @@ export function ScalePanel({ clusterId, d }: { clusterId: string; d: DeploymentV
   const target = { clusterId, app: d.app, deployment: d.name };
   const [form, setForm] = useState<ScaleForm>(() => initialScaleForm(d));
   const [previewed, setPreviewed] = useState<{ change: ScaleChange; result: Preview } | null>(null);
-  const [started, setStarted] = useState<{ operationId: string; version: number } | null>(null);
+  const followKey = `${clusterId}/${d.key}`;
+  const started = useScaleFollows((s) => s.byKey[followKey] ?? null);
+  const follow = useScaleFollows((s) => s.follow);
   const preview = useScalePreview(target);
   const scale = useScale(target);
   const once = useSingleFlight();
@@ -146,7 +149,6 @@ export function ScalePanel({ clusterId, d }: { clusterId: string; d: DeploymentV
   useEffect(() => {
     setForm(initialScaleForm(d));
     setPreviewed(null);
-    setStarted(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [d.key]);
   const checked = scaleChange(form);
@@ -170,7 +172,7 @@ export function ScalePanel({ clusterId, d }: { clusterId: string; d: DeploymentV
       if (!current || !change) return done();
       scale.mutate(change, {
         onSuccess: (r) => {
-          setStarted({ operationId: r.operationId, version: r.version });
+          follow(followKey, { operationId: r.operationId, version: r.version });
           // A new change needs a new preview (what runs is about to move).
           setPreviewed(null);
         },
@@ -303,7 +305,7 @@ export function ScalePanel({ clusterId, d }: { clusterId: string; d: DeploymentV
         <ScaleFollow
           operationId={started.operationId}
           version={started.version}
-          onDismiss={() => setStarted(null)}
+          onDismiss={() => follow(followKey, null)}
         />
       ) : null}
     </section>
