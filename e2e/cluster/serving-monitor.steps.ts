@@ -1,11 +1,12 @@
 /**
  * The Monitor page against the serving cluster (issue 18), as steps of the serving test's
  * Chromium part (same one-node cluster, same page; the real vLLM app runs there already):
- * - load: autoscaling 1-2 set from the deployment page's scale panel (through Serve's safe apply,
- *   keeping the deployment's own delays), then a bounded load generator through the head's
- *   tunnel: vLLM's running and waiting requests and Serve's ongoing requests rise on the page
- *   within about 2 s, the autoscaler adds a replica (a second vLLM engine) and, once the load
- *   stops, takes it away again, each decision in the events timeline;
+ * - load: autoscaling 1-2 on the app's ingress set from its deployment page's scale panel
+ *   (through Serve's safe apply, keeping the delays set in the config), then a bounded load
+ *   generator through the head's tunnel: on the vLLM deployment's page Serve's ongoing requests
+ *   and vLLM's running and waiting requests rise within about 2 s; the autoscaler adds an ingress
+ *   replica and, once the load stops, takes it away again, each decision in the events timeline
+ *   (the ingress, not a second vLLM engine: node2's 2 CPUs hold one engine and its load);
  * - a killed replica: the ingress replica's process killed on the node (by its pid, from Ray)
  *   shows as died and restarted in the timeline;
  * - a GPU deployment scaled past the cluster's GPUs (the RAG pipeline's embedding stage, one
@@ -71,11 +72,11 @@ async function firstTime<T>(
 }
 
 export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
-  it('sets autoscaling 1-2 on the vLLM deployment from the Monitor page: previewed, applied, the delays kept', async () => {
+  it("sets autoscaling 1-2 on the vLLM app's ingress from the Monitor page: previewed, applied, the delays kept", async () => {
     const { page } = ctx();
     const monitor = new MonitorPage(page);
     await monitor.openCluster('serving');
-    await monitor.openDeployment('llm', LLM);
+    await monitor.openDeployment('llm', INGRESS);
     const fit = await monitor.previewAutoscaling(1, 2, 2);
     console.log(`fit preview for max 2: ${JSON.stringify(fit)}`);
     // The deployment has no entry in the config yet: the diff adds one, with its own delays kept.
@@ -87,11 +88,11 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     const done = await monitor.waitForScaled(300_000);
     expect(done, done.error ?? '').toMatchObject({ state: 'succeeded' });
     // The deployment's own delays (set in llm_configs) survive the new bounds.
-    const cfg = (await rayDeployment(ctx(), 'llm', LLM))?.deployment_config.autoscaling_config;
+    const cfg = (await rayDeployment(ctx(), 'llm', INGRESS))?.deployment_config.autoscaling_config;
     expect(cfg).toMatchObject({ min_replicas: 1, max_replicas: 2, upscale_delay_s: 2 });
   }, 360_000);
 
-  it('under a bounded load: ongoing and waiting requests rise within about 2 s, the autoscaler adds a replica and takes it away after', async () => {
+  it('under a bounded load: ongoing, running and waiting requests rise within about 2 s, the autoscaler adds an ingress replica and takes it away after', async () => {
     const { page, core, headId } = ctx();
     const monitor = new MonitorPage(page);
     await monitor.openDeployment('llm', LLM);
@@ -138,20 +139,21 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
       // Ray exports every 1 s (bring-up's RAY_metrics_report_interval_ms), the monitor scrapes
       // every 1 s: 2 s plus the page's own poll and the loaded 2-core machine's slack.
       for (const x of [ongoing, running, waiting]) expect(x.at - started).toBeLessThan(3000);
+      await monitor.openDeployment('llm', INGRESS);
       const up = await monitor.waitFor(
-        () => monitor.replicaCounts('llm', LLM),
+        () => monitor.replicaCounts('llm', INGRESS),
         (c) => c.desired === 2,
         120_000,
       );
       console.log(`autoscaler: desired 2 after ${((Date.now() - started) / 1000).toFixed(0)} s`);
       expect(up.desired).toBe(2);
       await monitor.waitFor(
-        () => monitor.replicaCounts('llm', LLM),
+        () => monitor.replicaCounts('llm', INGRESS),
         (c) => c.running === 2,
         300_000,
       );
       console.log(
-        `second vLLM replica RUNNING after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        `second ingress replica RUNNING after ${((Date.now() - started) / 1000).toFixed(0)} s`,
       );
     } finally {
       result = await load.stop();
@@ -162,7 +164,7 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     expect(result.byStatus[200]).toBeGreaterThan(0);
     const stopped = Date.now();
     const down = await monitor.waitFor(
-      () => monitor.replicaCounts('llm', LLM),
+      () => monitor.replicaCounts('llm', INGRESS),
       (c) => c.desired === 1 && c.running === 1,
       180_000,
     );
@@ -171,7 +173,7 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
       `autoscaler: back to 1 replica ${((Date.now() - stopped) / 1000).toFixed(0)} s after the load stopped`,
     );
     const decisions = (await monitor.timeline()).filter(
-      (e) => e.kind === 'autoscaler' && e.subject === `llm/${LLM}`,
+      (e) => e.kind === 'autoscaler' && e.subject === `llm/${INGRESS}`,
     );
     expect(decisions.map((e) => e.text).join('\n')).toMatch(/target replicas 1 → 2/);
     expect(decisions.map((e) => e.text).join('\n')).toMatch(/target replicas 2 → 1/);

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { Operation, RaydeckClient } from '../../shared';
 import type { Core } from '../../core/api/create-core';
 import { dashboardFor } from '../../core/bringup/head-dashboard';
+import { onNodeAsync, type TestbedNode } from '../support/testbed';
 
 /** The Serve LLM app of CPU-RECIPE.md on the tiny model pushed above; `maxNumSeqs` tells versions apart. */
 export function llmConfig(maxNumSeqs: number, extraApps = ''): string {
@@ -24,6 +25,9 @@ applications:
       ingress_deployment_config:
         ray_actor_options:
           num_cpus: 0
+        autoscaling_config:
+          upscale_delay_s: 2
+          downscale_delay_s: 15
       llm_configs:
         - model_loading_config:
             model_id: tiny-llama
@@ -47,8 +51,6 @@ applications:
             autoscaling_config:
               min_replicas: 1
               max_replicas: 1
-              upscale_delay_s: 2
-              downscale_delay_s: 15
 ${extraApps}`;
 }
 
@@ -162,4 +164,14 @@ export async function chatThroughHead(
     messages: [{ role: 'user', content: 'hello' }],
     max_tokens: 8,
   }) as never;
+}
+
+/** What the node says when an engine dies: its shared memory and the Ray workers' last errors. */
+export async function engineDiagnostics(node: TestbedNode): Promise<string> {
+  return onNodeAsync(
+    node,
+    'df -h /dev/shm; ls -la /dev/shm | tail -n 12; free -m; ' +
+      'grep -h -B3 -A25 "Traceback\\|Error\\|ERROR\\|died unexpectedly\\|Killed\\|SIGBUS" /tmp/ray/session_latest/logs/worker-*.err 2>/dev/null | tail -n 120',
+    30_000,
+  );
 }

@@ -13,8 +13,8 @@
  * from the history (checked through Ray's own API), the Monitor page under a bounded load
  * (autoscaling up and down, a killed replica; serving-monitor.steps.ts), and an app asking for
  * more GPUs than exist shown pending with Ray's reason; then the pipeline editor's steps
- * (serving-pipeline.steps.ts: RAG, tensor parallel, the gateway on two vLLM engines) with the
- * Monitor's GPU fit step on the RAG app between them. docs/serve-llm.png is taken here.
+ * (serving-pipeline.steps.ts: RAG, tensor parallel) and the Monitor's GPU fit step on the RAG
+ * app. The gateway (two vLLM engines) has a cluster of its own: pipeline-gateway.cluster.test.ts. docs/serve-llm.png is taken here.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,7 +40,7 @@ import {
   waitOperation,
 } from './serving-support';
 import { monitorGpuFitStep, monitorLoadSteps } from './serving-monitor.steps';
-import { gatewayStep, pipelineSteps } from './serving-pipeline.steps';
+import { pipelineSteps } from './serving-pipeline.steps';
 
 let home: { home: string; cleanup(): void };
 let core: Core;
@@ -433,7 +433,6 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     expect(watched.problems).toEqual([]);
   }, 900_000);
 
-  pipelineSteps(() => ({ page, serve, core, headId, node2: tbNode('node2') }));
+  pipelineSteps(() => ({ page, serve, core, headId }));
   monitorGpuFitStep(() => ({ page, core, headId, node2: tbNode('node2') }));
-  gatewayStep(() => ({ page, serve, core, headId, node2: tbNode('node2') }));
 });
