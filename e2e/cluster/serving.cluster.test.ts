@@ -310,6 +310,8 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
   const operation = (operationId: string, ms?: number) => waitOperation(client, operationId, ms);
   const rayApps = () => rayServeApps(core, headId);
   const chat = () => chatThroughHead(core, headId);
+  // v1 lets vLLM run 2 sequences at once: the Monitor steps' load (16 at a time) queues in it.
+  const V1_SEQS = 2;
   const maxNumSeqs = async () =>
     (await rayApps()).llm?.deployed_app_config.args.llm_configs[0]?.engine_kwargs.max_num_seqs;
 
@@ -373,7 +375,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
 
   it('deploys v1 from the Serve page: RUNNING in Ray, and an OpenAI chat request is answered through the head', async () => {
     const started = Date.now();
-    await serve.setYaml(llmConfig(8));
+    await serve.setYaml(llmConfig(V1_SEQS));
     await serve.review();
     const v1 = await serve.apply();
     await serve.waitForRunning('llm', 600_000);
@@ -381,7 +383,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
       `Serve LLM v${v1} RUNNING ${((Date.now() - started) / 1000).toFixed(0)} s after Apply`,
     );
     expect((await rayApps()).llm?.status).toBe('RUNNING');
-    expect(await maxNumSeqs()).toBe(8);
+    expect(await maxNumSeqs()).toBe(V1_SEQS);
     const answer = await chat();
     expect(answer.status).toBe(200);
     expect(typeof answer.body.choices?.[0]?.message.content).toBe('string');
@@ -403,9 +405,9 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     const back = await serve.rollbackTo(v1);
     expect(back).toBe(v2 + 1);
     await serve.waitForApplied(600_000);
-    expect(await maxNumSeqs()).toBe(8);
+    expect(await maxNumSeqs()).toBe(V1_SEQS);
     expect((await client.call('serve.get', { clusterId: servingId, version: back })).text).toBe(
-      llmConfig(8),
+      llmConfig(V1_SEQS),
     );
     expect((await chat()).status).toBe(200);
   }, 900_000);
@@ -414,7 +416,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
 
   it("an app asking for more GPUs than the cluster has: warned in the review, its replica pending with Ray's reason on the page", async () => {
     await serve.openCluster('serving');
-    await serve.setYaml(llmConfig(8, BIG_APP));
+    await serve.setYaml(llmConfig(V1_SEQS, BIG_APP));
     const dialog = await serve.review();
     expect(await dialog.innerText()).toMatch(/GPU/);
     await serve.apply();
@@ -424,7 +426,7 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     // It would stay pending until the follow's deadline: stop following (Ray keeps it).
     await serve.stopFollowing();
     // Back to v1 alone: the review names the deletion, the apply follows it until the app is gone.
-    await serve.setYaml(llmConfig(8));
+    await serve.setYaml(llmConfig(V1_SEQS));
     await serve.review();
     expect(await serve.reviewedDeletes()).toEqual(['big-llm']);
     await serve.apply();
