@@ -138,10 +138,20 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     );
     const result = await load;
     console.log(`load: ${result.sent} requests, by status ${JSON.stringify(result.byStatus)}`);
-    // Ray exports every 1 s (bring-up's RAY_metrics_report_interval_ms), the monitor scrapes
-    // every 1 s: 2 s plus the page's own poll and the loaded 2-core machine's slack.
-    for (const [name, r] of Object.entries(rise))
-      expect(r.afterMs, `${name}: ${JSON.stringify(r)}`).toBeLessThan(3000);
+    // From the first request on the node (its clock is the host's; `started` above also counts
+    // the SSH exec that launched it) to the number on the page. Ray exports every 1 s (bring-up's
+    // RAY_metrics_report_interval_ms), the monitor scrapes every 1 s: 2 s, plus the page's own
+    // poll and this loaded 2-core machine's slack.
+    expect(result.startedAt).not.toBeNull();
+    const lag = Object.fromEntries(
+      Object.entries(rise).map(([name, r]) => [
+        name,
+        r.afterMs === null ? null : started + r.afterMs - result.startedAt!,
+      ]),
+    );
+    console.log(`on the page after the load's first request (ms): ${JSON.stringify(lag)}`);
+    for (const [name, ms] of Object.entries(lag))
+      expect(ms, `${name}: ${JSON.stringify(rise[name])}`).toBeLessThan(3000);
     expect(up).toMatchObject({ desired: 2, running: 2 });
     expect(result.byStatus['200']).toBeGreaterThan(0);
     const stopped = Date.now();
@@ -187,7 +197,7 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     await monitor.waitFor(
       async () =>
         ((await rayDeployment(ctx(), 'llm', INGRESS))?.replicas ?? []).map((r) => r.state),
-      (s) => s.length === 1 && s[0] === 'RUNNING',
+      (s) => s.length > 0 && s.every((x) => x === 'RUNNING'),
       120_000,
     );
   }, 300_000);
