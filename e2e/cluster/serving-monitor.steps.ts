@@ -175,7 +175,15 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
   it('a replica whose process is killed on the node shows as died and restarted in the events timeline', async () => {
     const { page, node2 } = ctx();
     const monitor = new MonitorPage(page);
-    const [victim] = (await rayDeployment(ctx(), 'llm', INGRESS))?.replicas ?? [];
+    // A RUNNING ingress replica (the one the autoscaler took away may still be listed, STOPPING).
+    const victim = await monitor.waitFor(
+      async () =>
+        ((await rayDeployment(ctx(), 'llm', INGRESS))?.replicas ?? []).find(
+          (r) => r.state === 'RUNNING',
+        ),
+      (r) => r !== undefined,
+      60_000,
+    );
     expect(victim?.state).toBe('RUNNING');
     expect(Number.isInteger(victim!.pid)).toBe(true);
     await onNodeAsync(node2, `kill -9 ${victim!.pid}`);
