@@ -14,6 +14,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVE_METRIC_FAMILIES } from '../core/monitor/serve-metrics';
+import { rayPageLater } from './prometheus-payload';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = path.join(ROOT, 'remote/scripts/metrics-stream.sh');
@@ -21,18 +22,7 @@ const CAPTURE = path.join(ROOT, 'core/monitor/fixtures/ray-2.60-serve-llm-cpu-me
 
 /** The node's whole page at scrape k: every finite value of a sample line moved (counters grow). */
 export function nodePage(k: number): string {
-  const counter = /_(total|count|sum|bucket)[{ ]/;
-  return fs
-    .readFileSync(CAPTURE, 'utf8')
-    .split('\n')
-    .map((line) => {
-      if (!line || line.startsWith('#')) return line;
-      const at = line.lastIndexOf(' ');
-      const v = Number(line.slice(at + 1));
-      if (!Number.isFinite(v)) return line;
-      return `${line.slice(0, at + 1)}${v + k * (counter.test(line) ? 7 : 0.25)}`;
-    })
-    .join('\n');
+  return rayPageLater(fs.readFileSync(CAPTURE, 'utf8'), k);
 }
 
 /** Runs metrics-stream.sh over `scrapes` moved pages; per scrape, the lines it printed. */
