@@ -1,8 +1,10 @@
 /**
  * The script catalog: bash scripts and Python programs of remote/scripts by name, the shared
- * watchdog prelude put into each bash script that asks for it (so it lives in one file), the
- * content hash taken over what is uploaded, and the interpreter chosen by the uploaded name.
+ * watchdog prelude put into each bash script that asks for it (so it lives in one file), a
+ * package folder uploaded as one deterministic zipapp that python3 runs, the content hash taken
+ * over what is uploaded, and the interpreter chosen by the uploaded name.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +31,50 @@ describe('remote script catalog', () => {
     expect(real.get('preflight').fileName).toMatch(/^preflight-[0-9a-f]{12}\.sh$/);
     expect(() => real.get('prelude')).toThrow(/not one of Raydeck's remote scripts/);
     expect(() => real.get('watchdog')).toThrow(/not one of Raydeck's remote scripts/);
+  });
+
+  it('uploads a package folder as one zipapp that python3 runs, named by every module it holds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-scripts-'));
+    try {
+      const pkg = path.join(dir, 'multi');
+      fs.mkdirSync(path.join(pkg, '__pycache__'), { recursive: true });
+      fs.writeFileSync(
+        path.join(pkg, '__main__.py'),
+        'import json, sys\nfrom helper import twice\nprint(json.dumps({"twice": twice(json.load(sys.stdin))}))\n',
+      );
+      fs.writeFileSync(path.join(pkg, 'helper.py'), 'def twice(x):\n    return x * 2\n');
+      fs.writeFileSync(path.join(pkg, '__pycache__', 'helper.cpython-311.pyc'), 'junk');
+      fs.writeFileSync(path.join(pkg, '.DS_Store'), 'junk');
+      fs.mkdirSync(path.join(dir, 'no-main')); // a folder without __main__.py is no script
+      const first = new RemoteScriptCatalog(dir).get('multi');
+      expect(new RemoteScriptCatalog(dir).names()).toEqual(['multi']);
+      expect(first.fileName).toMatch(/^multi-[0-9a-f]{12}\.pyz$/);
+      expect(interpreterFor(first.fileName)).toBe('python3');
+      const pyz = path.join(dir, first.fileName);
+      fs.writeFileSync(pyz, first.content);
+      const run = spawnSync('python3', [pyz], { input: '21', encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe('{"twice": 42}\n');
+
+      // The same modules give the same bytes, whatever their timestamps.
+      fs.utimesSync(path.join(pkg, 'helper.py'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+      expect(new RemoteScriptCatalog(dir).get('multi').content.equals(first.content)).toBe(true);
+      // Any module changing changes the name (a running older upload is never replaced).
+      fs.writeFileSync(path.join(pkg, 'helper.py'), 'def twice(x):\n    return x + x\n');
+      expect(new RemoteScriptCatalog(dir).get('multi').fileName).not.toBe(first.fileName);
+      fs.writeFileSync(path.join(pkg, 'extra.py'), '');
+      const withExtra = new RemoteScriptCatalog(dir).get('multi');
+      expect(withExtra.content.includes('extra.py')).toBe(true);
+
+      // Nothing the program needs may be silently left behind; one name, one script.
+      fs.mkdirSync(path.join(pkg, 'sub'));
+      expect(() => new RemoteScriptCatalog(dir).get('multi')).toThrow(/multi\/sub is not a module/);
+      fs.rmdirSync(path.join(pkg, 'sub'));
+      fs.writeFileSync(path.join(dir, 'multi.py'), 'print(1)\n');
+      expect(() => new RemoteScriptCatalog(dir).names()).toThrow(/two scripts named "multi"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('puts the watchdog prelude into every bash script, once, where its marker line was', () => {
@@ -64,8 +110,9 @@ describe('remote script catalog', () => {
     }
   });
 
-  it('runs .py uploads with python3 and the rest with bash', () => {
+  it('runs .py and .pyz uploads with python3 and the rest with bash', () => {
     expect(interpreterFor('/home/u/.raydeck/scripts/job-0123456789ab.py')).toBe('python3');
+    expect(interpreterFor('/home/u/.raydeck/scripts/job-0123456789ab.pyz')).toBe('python3');
     expect(interpreterFor('/home/u/.raydeck/scripts/preflight-0123456789ab.sh')).toBe('bash');
   });
 });

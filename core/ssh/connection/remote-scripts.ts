@@ -1,22 +1,25 @@
 /**
  * Running Raydeck's own scripts on a node — the only code that ever runs there. A script is
- * one of the files in `remote/scripts/` (checked by name): a bash script `<name>.sh` or a
- * Python program `<name>.py` (stdlib only). Bash scripts get their shared preludes here: a
- * line `# raydeck:prelude NAME ...` becomes `remote/scripts/prelude/NAME.sh` (the watchdog that
- * ends a cancelled script's process group), written once instead of pasted into each script.
- * A script is uploaded once per connection over SFTP to `~/.raydeck/scripts/<name>-<sha256-12>.sh`
- * (or `.py`; 0700; skipped when that exact version is already there), then started with a
- * command built from that fixed path alone (`bash PATH` or `python3 PATH`). Arguments go in as
- * JSON on stdin, so no user data ever reaches a shell's parser on the node.
+ * one of the entries of `remote/scripts/` (checked by name): a bash script `<name>.sh`, a
+ * Python program `<name>.py` (stdlib only), or a Python program of several modules, the folder
+ * `<name>/` with a `__main__.py` (uploaded as one zipapp, `zipapp.ts`). Bash scripts get their
+ * shared preludes here: a line `# raydeck:prelude NAME ...` becomes
+ * `remote/scripts/prelude/NAME.sh` (the watchdog that ends a cancelled script's process group),
+ * written once instead of pasted into each script. A script is uploaded once per connection
+ * over SFTP to `~/.raydeck/scripts/<name>-<sha256-12>.sh` (or `.py`, `.pyz`; 0700; skipped when
+ * that exact version is already there), then started with a command built from that fixed path
+ * alone (`bash PATH` or `python3 PATH`). Arguments go in as JSON on stdin, so no user data ever
+ * reaches a shell's parser on the node.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import type { RunScriptOptions, ScriptResult } from '../types';
 import { BoundedOutput } from './bounded-output';
 import { abortReason } from './channel-slots';
+import { deterministicZip } from './zipapp';
 
 /** Opens channels on a live connection (each holds one of the connection's channel slots). */
 export interface ChannelOpener {
@@ -26,18 +29,23 @@ export interface ChannelOpener {
 
 export interface RemoteScript {
   name: string;
-  /** `<name>-<first 12 hex of sha256>.sh` (or `.py`): a new version never overwrites a running one. */
+  /** `<name>-<first 12 hex of sha256>.sh` (or `.py`, `.pyz`): a new version never overwrites a running one. */
   fileName: string;
-  /** What runs on the node: a bash script with its preludes in place, or the Python program as it is. */
+  /**
+   * What runs on the node: a bash script with its preludes in place, a Python program as it is,
+   * or a package folder's modules in one zipapp.
+   */
   content: Buffer;
 }
 
 /** The interpreter a script's uploaded file runs with, by its extension. */
 export function interpreterFor(scriptPath: string): 'bash' | 'python3' {
-  return scriptPath.endsWith('.py') ? 'python3' : 'bash';
+  return /\.pyz?$/.test(scriptPath) ? 'python3' : 'bash';
 }
 
 const SCRIPT_FILE = /^([a-z0-9][a-z0-9-]*)\.(sh|py)$/;
+const SCRIPT_PACKAGE = /^[a-z0-9][a-z0-9-]*$/;
+const PACKAGE_MODULE = /^[A-Za-z_][A-Za-z0-9_]*\.py$/;
 const PRELUDE_LINE = /^# raydeck:prelude ([a-z0-9-]+)\b.*$/gm;
 
 /** Finds `remote/scripts` by walking up from this file (works from source and from a bundle). */
@@ -53,22 +61,31 @@ export function defaultScriptsDir(): string {
   throw new Error('cannot find the remote/scripts folder of Raydeck');
 }
 
-/** The scripts that may run on a node: exactly the `*.sh` and `*.py` files of one folder. */
+/**
+ * The scripts that may run on a node: exactly the `*.sh` and `*.py` files of one folder and its
+ * subfolders with a `__main__.py` (Python programs of several modules).
+ */
 export class RemoteScriptCatalog {
   private readonly cache = new Map<string, RemoteScript>();
 
   constructor(readonly dir: string = defaultScriptsDir()) {}
 
+  /** Each script's entry: `x.sh`, `x.py`, or `x/` for a package folder with a `__main__.py`. */
   private files(): Map<string, string> {
     const byName = new Map<string, string>();
     for (const f of readdirSync(this.dir)) {
-      const m = SCRIPT_FILE.exec(f);
-      if (!m?.[1]) continue;
-      if (byName.has(m[1]))
+      const name =
+        SCRIPT_FILE.exec(f)?.[1] ??
+        (SCRIPT_PACKAGE.test(f) && existsSync(path.join(this.dir, f, '__main__.py'))
+          ? f
+          : undefined);
+      if (!name) continue;
+      const entry = name === f ? `${f}/` : f;
+      if (byName.has(name))
         throw new Error(
-          `remote/scripts has two scripts named "${m[1]}" (${byName.get(m[1])} and ${f}): keep one.`,
+          `remote/scripts has two scripts named "${name}" (${byName.get(name)} and ${entry}): keep one.`,
         );
-      byName.set(m[1], f);
+      byName.set(name, entry);
     }
     return byName;
   }
@@ -85,14 +102,35 @@ export class RemoteScriptCatalog {
       throw new Error(
         `"${name}" is not one of Raydeck's remote scripts (${this.names().join(', ')}).`,
       );
-    const raw = readFileSync(path.join(this.dir, file));
-    const content = file.endsWith('.sh')
-      ? Buffer.from(this.withPreludes(raw.toString('utf8'), file))
-      : raw;
+    const content = file.endsWith('/')
+      ? this.zipapp(file)
+      : file.endsWith('.sh')
+        ? Buffer.from(this.withPreludes(readFileSync(path.join(this.dir, file), 'utf8'), file))
+        : readFileSync(path.join(this.dir, file));
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
-    const script = { name, fileName: `${name}-${hash}${path.extname(file)}`, content };
+    const extension = file.endsWith('/') ? '.pyz' : path.extname(file);
+    const script = { name, fileName: `${name}-${hash}${extension}`, content };
     this.cache.set(name, script);
     return script;
+  }
+
+  /**
+   * A package folder's modules (its `*.py` files; `__pycache__` and dot files are left out, any
+   * other folder or file refused, so nothing the program needs is silently missing on the node) as a
+   * deterministic zipapp: the hash changes when any module does.
+   */
+  private zipapp(folder: string): Buffer {
+    const dir = path.join(this.dir, folder);
+    const entries = [];
+    for (const f of readdirSync(dir)) {
+      if (f === '__pycache__' || f.startsWith('.')) continue;
+      if (!PACKAGE_MODULE.test(f) || !statSync(path.join(dir, f)).isFile())
+        throw new Error(
+          `remote/scripts/${folder}${f} is not a module (a flat folder of *.py files is uploaded as one zipapp).`,
+        );
+      entries.push({ name: f, content: readFileSync(path.join(dir, f)) });
+    }
+    return deterministicZip(entries);
   }
 
   /** A bash script with each `# raydeck:prelude NAME` line replaced by `prelude/NAME.sh`. */
