@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setInYaml } from '../../shared';
+import { formatConfigPath, setInYaml } from '../../shared';
 import { openServeFile, saveServeFile, validateServeFile, validateServeText } from './serve-file';
 
 const TEXT = `# my app
@@ -62,6 +62,25 @@ describe('validateServeText', () => {
       'dup.yaml',
     );
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-key', 3]]);
+    // The field is named by its path, with where the first one is, not "(top level)".
+    const nested = validateServeText(
+      'applications:\n  - name: a\n    import_path: m:app\n  - name: b\n    import_path: m:app\n    deployments:\n      - name: D\n        num_replicas: 1\n        num_replicas: 2\n',
+      'dup.yaml',
+    );
+    expect(
+      nested.diagnostics.map((d) => [d.code, formatConfigPath(d.path), d.line, d.column, d.fix]),
+    ).toEqual([
+      [
+        'unknown-key',
+        'applications[1].deployments[0].num_replicas',
+        9,
+        9,
+        'keep one num_replicas and delete the other',
+      ],
+    ]);
+    expect(nested.diagnostics[0]!.message).toBe(
+      '"num_replicas" is written twice in the same mapping (the first 1 line above); YAML keeps only one of the two, and which one depends on the reader',
+    );
   });
 });
 

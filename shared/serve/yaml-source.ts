@@ -104,6 +104,56 @@ export interface ParsedYaml {
   diagnostics: ServeDiagnostic[];
 }
 
+const keyOf = (key: unknown): unknown => (isScalar(key) ? key.value : key);
+const startOf = (n: unknown): number | null => (isNode(n) && n.range ? n.range[0] : null);
+const endOf = (n: unknown): number | null => (isNode(n) && n.range ? n.range[2] : null);
+
+/**
+ * The key written twice whose second writing starts at `offset` (where `yaml` reports
+ * DUPLICATE_KEY): its config path, its name, and where the first one starts, so the message
+ * names the field (`applications[1].deployments[0].name`), not the top level.
+ */
+function duplicateKeyAt(
+  doc: Document,
+  offset: number,
+): { path: ConfigPath; key: string; first: number | null } | null {
+  const path: ConfigPath = [];
+  let node: unknown = doc.contents;
+  while (isMap(node) || isSeq(node)) {
+    if (isSeq(node)) {
+      const i = node.items.findIndex((item) => {
+        const [s, e] = [startOf(item), endOf(item)];
+        return s !== null && e !== null && offset >= s && offset <= e;
+      });
+      if (i < 0) return null;
+      path.push(i);
+      node = node.items[i];
+      continue;
+    }
+    const pairs = node.items.filter(isPair);
+    const dup = pairs.find((p) => startOf(p.key) === offset);
+    if (dup) {
+      const key = keyOf(dup.key);
+      const first = pairs.find((p) => p !== dup && keyOf(p.key) === key);
+      return {
+        path: [...path, typeof key === 'number' ? key : String(key)],
+        key: String(key),
+        first: first ? startOf(first.key) : null,
+      };
+    }
+    const inside = pairs.find((p) => {
+      const s = startOf(p.key) ?? startOf(p.value);
+      const e = endOf(p.value) ?? endOf(p.key);
+      return s !== null && e !== null && offset >= s && offset <= e;
+    });
+    const key = inside ? keyOf(inside.key) : null;
+    if (!inside || (typeof key !== 'string' && typeof key !== 'number')) return null;
+    path.push(key);
+    node = inside.value;
+  }
+  return null;
+}
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
@@ -115,17 +165,35 @@ export function parseYaml(text: string): ParsedYaml {
   });
   const diagnostics: ServeDiagnostic[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
-    const duplicate = e.code === 'DUPLICATE_KEY';
+    // Relative, so it stays right where the text is embedded (a RayService's serveConfigV2).
+    const firstWhere = (first: number | null) => {
+      if (first === null) return '';
+      const above = pos.line - lineCounter.linePos(first).line;
+      return above === 0
+        ? ' (the first on the same line)'
+        : ` (the first ${above} line${above === 1 ? '' : 's'} above)`;
+    };
+    const duplicate = e.code === 'DUPLICATE_KEY' ? duplicateKeyAt(doc, e.pos[0]) : null;
+    if (e.code === 'DUPLICATE_KEY')
+      return {
+        severity: 'error',
+        code: 'unknown-key',
+        path: duplicate?.path ?? [],
+        message: duplicate
+          ? `"${duplicate.key}" is written twice in the same mapping${firstWhere(duplicate.first)}; YAML keeps only one of the two, and which one depends on the reader`
+          : `a key is written twice in the same mapping: ${e.message.split('\n')[0]}`,
+        fix: duplicate
+          ? `keep one ${duplicate.key} and delete the other`
+          : 'keep one of the two (YAML keeps only one; which one depends on the reader)',
+        line: pos.line,
+        column: pos.col,
+      };
     return {
       severity: 'error',
-      code: duplicate ? 'unknown-key' : 'yaml-syntax',
+      code: 'yaml-syntax',
       path: [],
-      message: duplicate
-        ? `a key is written twice in the same mapping: ${e.message.split('\n')[0]}`
-        : `YAML syntax: ${e.message.split('\n')[0]}`,
-      fix: duplicate
-        ? 'keep one of the two (YAML keeps only one; which one depends on the reader)'
-        : 'fix the YAML at this line',
+      message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      fix: 'fix the YAML at this line',
       line: pos.line,
       column: pos.col,
     };
