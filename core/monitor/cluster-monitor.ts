@@ -4,7 +4,8 @@
  * status), folds what they deliver
  * into the series store and the views, and once per period derives deployments / replicas /
  * GPUs / nodes, alerts, timeline events and cost, and pushes `monitor.delta` (series appended
- * since the last push + the views that changed), `monitor.event` and `monitor.alerts`.
+ * since the last push + the views that changed), `monitor.event` and `monitor.alerts`. A metrics
+ * page that changed refreshes the views at once while ticks are cheap (tick-pacer.ts).
  */
 import type {
   ApplicationView,
@@ -20,6 +21,7 @@ import type {
 } from '../../shared/domain/monitor';
 import { DEPLOYMENT_SERIES, seriesKey, viewKey } from '../../shared/domain/monitor';
 import type { ClusterNode } from '../../shared/domain/node';
+import { RAY_METRICS_REPORT_MS } from '../../shared/domain/bringup';
 import type { ServeInstance } from '../../shared/serve/status';
 import type { RayNodeRecord } from '../ray/dashboard-client';
 import { AlertRules } from './alert-rules';
@@ -34,11 +36,14 @@ import { Timeline } from './timeline';
 import { ViewDeltas } from './view-deltas';
 import { ReplicaPlacement } from './replica-placement';
 import { NodeXidFeed } from './xid-feed';
+import { TickPacer } from './tick-pacer';
 
 const GPU_FIELDS = ['util', 'memUsed', 'temp', 'power'] as const;
 
 export interface ClusterMonitorOptions {
   periodMs: number;
+  /** How often each node reads its metrics page (default: periodMs). */
+  metricsPeriodMs?: number;
   appsPeriodMs: number;
   hotC: number;
   emitDelta: (d: MonitorDelta) => void;
@@ -76,6 +81,8 @@ export class ClusterMonitor {
   private view: Omit<MonitorSnapshot, 'clusterId' | 'takenAt' | 'periodMs' | 'events'>;
   private readonly deltas = new ViewDeltas();
   private readonly now: () => number;
+  /** Early view refreshes on a changed metrics page (only with the timer; never on a fleet). */
+  private readonly pacer: TickPacer | null;
 
   constructor(
     readonly clusterId: string,
@@ -87,7 +94,20 @@ export class ClusterMonitor {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.store = new SeriesStore({ periodMs: opts.periodMs, capacityByPrefix: { 'gpu/': 300 } });
-    this.metrics = new ServeMetrics(this.store, (r) => this.replicaDeployment(r));
+    this.metrics = new ServeMetrics(
+      this.store,
+      (r) => this.replicaDeployment(r),
+      0.9 * RAY_METRICS_REPORT_MS,
+    );
+    this.pacer =
+      opts.autoTick === false
+        ? null
+        : new TickPacer({
+            maxTickMs: 10,
+            coalesceMs: 20,
+            minGapMs: opts.periodMs / 5,
+            now: this.now,
+          });
     this.view = {
       nodes: [],
       gpus: [],
@@ -140,7 +160,7 @@ export class ClusterMonitor {
       const block = feed.apps.push(line);
       if (block) feed.gpus.setApps(block);
     });
-    const metrics = this.factory.metrics(n.id, this.opts.periodMs, (page, at) => {
+    const metrics = this.factory.metrics(n.id, this.metricsPeriodMs, (page, at) => {
       // null: the node's page did not change, what was read of the last one holds.
       if (page === null) {
         if (this.metrics.repeat(n.id, at)) feed.lastPageAt = at;
@@ -148,6 +168,8 @@ export class ClusterMonitor {
       }
       feed.lastPageAt = at;
       this.metrics.ingest(n.id, feed.parser.parse(page), at);
+      // Shown now, not at the next tick: views only, the series keep one point a period.
+      this.pacer?.fresh(() => this.tick({ series: false }));
     });
     const xids = new NodeXidFeed(feed.gpus, (at, severity, subject, message) =>
       this.timeline.add(at, 'gpu-xid', severity, subject, message),
@@ -249,11 +271,23 @@ export class ClusterMonitor {
     this.prices = p;
   }
 
-  /** One period: derive the views, alerts, events, cost; push what changed. */
-  tick(): void {
+  private get metricsPeriodMs(): number {
+    return this.opts.metricsPeriodMs ?? this.opts.periodMs;
+  }
+
+  /**
+   * One period: derive the views, alerts, events, cost; push what changed. `series: false` (an
+   * early refresh on a fresh metrics page) derives and pushes the views but appends no points.
+   */
+  tick({ series = true }: { series?: boolean } = {}): void {
+    const began = performance.now();
     const now = this.now();
     const staleMs = this.opts.periodMs * 3;
-    const { deployments: depValues, replicas: replicaOngoing } = this.metrics.tick(now, staleMs);
+    const { deployments: depValues, replicas: replicaOngoing } = this.metrics.tick(
+      now,
+      staleMs,
+      series,
+    );
     const rayByIp = new Map(this.rayNodes.map((r) => [r.node_ip, r]));
     const nodeByRayId = new Map<string, string>();
     const nodeByIp = new Map<string, string>();
@@ -371,15 +405,16 @@ export class ClusterMonitor {
       .filter((x): x is number => x !== undefined);
     const rps = ingressRps.length ? ingressRps.reduce((x, y) => x + y, 0) : null;
     const utils = gpus.filter((g) => g.utilizationPct !== null && !g.stale);
-    if (rps !== null) this.store.push(seriesKey.cluster('rps'), now, rps);
-    if (utils.length)
+    if (series && rps !== null) this.store.push(seriesKey.cluster('rps'), now, rps);
+    if (series && utils.length)
       this.store.push(
         seriesKey.cluster('gpuUtilAvg'),
         now,
         utils.reduce((x, g) => x + g.utilizationPct!, 0) / utils.length,
       );
     const cost = computeCost(this.prices, nodes, gpus, rps);
-    if (cost.perHour !== null) this.store.push(seriesKey.cluster('costPerHour'), now, cost.perHour);
+    if (series && cost.perHour !== null)
+      this.store.push(seriesKey.cluster('costPerHour'), now, cost.perHour);
     // Timeline, node events, alerts.
     if (this.instance) this.timeline.serve(now, deployments, replicas);
     const nodesBefore = new Map(this.view.nodes.map((x) => [x.key, x]));
@@ -415,6 +450,7 @@ export class ClusterMonitor {
     const collectors: CollectorStatus[] = this.collectors.map((c) => ({ ...c.status }));
     this.view = { nodes, gpus, applications, deployments, replicas, alerts, cost, collectors };
     this.push(now, changed);
+    this.pacer?.ticked(now, performance.now() - began);
   }
 
   private measured(v: number | undefined, key: string, now: number): Measured {
@@ -500,6 +536,7 @@ export class ClusterMonitor {
   }
 
   stop(): void {
+    this.pacer?.stop();
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
     for (const c of this.collectors) c.stop();

@@ -235,4 +235,27 @@ describe('monitor service', () => {
     svc.dispose();
     expect(f.made.every((c) => c.status.state === 'stopped')).toBe(true);
   });
+  it('a changed metrics page shows at once, before the period is up: views refreshed, no series point added', async () => {
+    const { svc, f, seen, advance, now } = setup(); // a 10 s period: only the early refresh can run
+    await svc.subscribe('c1');
+    const m = svc.get('c1')!;
+    f.serve()(APPS('ray-2.60-serve-llm-applications.json'), now());
+    f.pages.get('n1')!(Buffer.from(PAGE), now());
+    m.tick();
+    const ongoing = async () =>
+      (await svc.snapshot('c1')).deployments.find((d) => d.key === 'llm/LLMServer:tiny-llama')!
+        .metrics.ongoingRequests.value;
+    expect(await ongoing()).toBe(6);
+    const deltas = seen.delta.length;
+    advance(2_500); // past the pacer's gap after the tick (a fifth of the period)
+    f.pages.get('n1')!(Buffer.from(PAGE.replace(/(replica="pyae00yf"\}) 6\.0$/m, '$1 9.0')), now());
+    for (let i = 0; i < 100 && (await ongoing()) !== 9; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await ongoing()).toBe(9);
+    const early = seen.delta.slice(deltas);
+    expect(early).toHaveLength(1);
+    expect(early[0]!.upserts.deployments.map((d) => d.key)).toContain('llm/LLMServer:tiny-llama');
+    expect(Object.keys(early[0]!.series).filter((k) => k.startsWith('dep/'))).toEqual([]);
+    await svc.unsubscribe('c1');
+  });
 });

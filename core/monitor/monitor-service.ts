@@ -21,6 +21,8 @@ export interface MonitorServiceDeps {
   collectors: CollectorFactory;
   prices: PriceBook;
   periodMs?: number;
+  /** How often each node reads its Ray metrics page (default 500 ms: Ray exports every 1 s). */
+  metricsPeriodMs?: number;
   appsPeriodMs?: number;
   hotC?: number;
   now?: () => number;
@@ -48,6 +50,7 @@ export class MonitorService implements MonitorApi {
         const bus = this.deps.bus;
         const m = new ClusterMonitor(clusterId, nodes, this.deps.collectors, prices, {
           periodMs: this.deps.periodMs ?? 1000,
+          metricsPeriodMs: this.deps.metricsPeriodMs ?? 500,
           appsPeriodMs: this.deps.appsPeriodMs ?? 5000,
           hotC: this.deps.hotC ?? DEFAULT_HOT_C,
           emitDelta: (d) => bus.emit('monitor.delta', d),

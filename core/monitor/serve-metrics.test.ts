@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PromTextParser } from './prometheus-text';
 import { SERVE_METRIC_PREFIXES, ServeMetrics } from './serve-metrics';
 import { SeriesStore } from './series-store';
+import { seriesKey } from '../../shared/domain/monitor';
 
 const PAGE = fs.readFileSync(
   path.resolve(__dirname, 'fixtures/ray-2.60-serve-llm-cpu-metrics.txt'),
@@ -65,5 +66,42 @@ describe('serve metrics', () => {
     expect(v.vllmRunning).toBeUndefined();
     expect(v.kvCacheUsage).toBeUndefined();
     expect(m.tick(10_000, 3000).deployments.size).toBe(0);
+  });
+  it('a page read every 500 ms while Ray moves it every 1 s: rates over >= 1 s, not 0 and twice the truth in turn', () => {
+    const store = new SeriesStore();
+    const m = new ServeMetrics(store, () => null, 900);
+    const parser = new PromTextParser({ keepPrefixes: SERVE_METRIC_PREFIXES });
+    const rates: number[] = [];
+    // Ray adds 10 requests per route each second; the node reads the page twice a second.
+    for (let k = 0; k <= 8; k++) {
+      const t = 1000 + k * 500;
+      m.ingest('head', parser.parse(withRequests(10 * Math.floor(k / 2))), t);
+      const rps = m.tick(t, 3000).deployments.get(INGRESS)!.rps;
+      if (rps !== undefined) rates.push(rps);
+    }
+    expect(rates.length).toBeGreaterThan(4);
+    expect(Math.min(...rates)).toBeGreaterThan(0);
+    expect(Math.max(...rates)).toBeCloseTo(Math.min(...rates), 6);
+    // Without the window the same pages give 0 between Ray's moves.
+    const raw = new ServeMetrics(new SeriesStore());
+    raw.ingest('head', parser.parse(withRequests(0)), 1000);
+    raw.ingest('head', parser.parse(withRequests(10)), 1500);
+    raw.ingest('head', parser.parse(withRequests(10)), 2000);
+    expect(raw.tick(2000, 3000).deployments.get(INGRESS)!.rps).toBe(0);
+  });
+
+  it('tick without series: the values, no points appended', () => {
+    const store = new SeriesStore();
+    const m = new ServeMetrics(store);
+    const parser = new PromTextParser({ keepPrefixes: SERVE_METRIC_PREFIXES });
+    m.ingest('head', parser.parse(PAGE), 1000);
+    expect(m.tick(1000, 3000, false).deployments.get(LLM)!.ongoingRequests).toBe(6);
+    expect(
+      store.last(seriesKey.deployment('llm', 'LLMServer:tiny-llama', 'ongoingRequests')),
+    ).toBeNull();
+    m.tick(1000, 3000);
+    expect(
+      store.last(seriesKey.deployment('llm', 'LLMServer:tiny-llama', 'ongoingRequests'))!.v,
+    ).toBe(6);
   });
 });

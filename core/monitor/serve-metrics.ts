@@ -102,7 +102,7 @@ export class ServeMetrics {
     string,
     { t: number; rate: number; node: string; dep: string; f: string }
   >();
-  private readonly histPrev = new Map<string, Bucket[]>();
+  private readonly histPrev = new Map<string, { t: number; buckets: Bucket[] }>();
   private readonly histDelta = new Map<
     string,
     { t: number; buckets: Bucket[]; node: string; dep: string; kind: string }
@@ -112,6 +112,13 @@ export class ServeMetrics {
     private readonly store: SeriesStore,
     /** Replica id -> deployment key, from Serve's status (vLLM's metrics name only the replica). */
     private readonly replicaDeployment: (replicaId: string) => string | null = () => null,
+    /**
+     * Counters and histograms are differenced over at least this long (ms). Ray moves a node's
+     * page once per export interval (1 s at the least); a page read twice as often would give
+     * rates of 0 and twice the truth in turn, so a page read sooner after the last difference
+     * leaves the last rate and bucket deltas as they are.
+     */
+    private readonly minRateWindowMs = 0,
   ) {}
 
   /** One node's page, parsed at time t. */
@@ -220,6 +227,7 @@ export class ServeMetrics {
         const k = `${nodeId}\u0000${dep}\u0000${f}`;
         // Updated in place: a new object per counter per page outlived a scavenge or two.
         const prev = this.counterPrev.get(k);
+        if (prev && t - prev.t < this.minRateWindowMs) continue;
         const rate = counterRate(prev, t, v);
         if (prev) {
           prev.t = t;
@@ -238,10 +246,11 @@ export class ServeMetrics {
     ] as const)
       for (const [dep, b] of m) {
         const k = `${nodeId}\u0000${dep}\u0000${kind}`;
-        const cur = toBuckets(b);
         const prev = this.histPrev.get(k);
-        this.histPrev.set(k, cur);
-        const delta = prev ? bucketDelta(prev, cur) : null;
+        if (prev && t - prev.t < this.minRateWindowMs) continue;
+        const cur = toBuckets(b);
+        this.histPrev.set(k, { t, buckets: cur });
+        const delta = prev ? bucketDelta(prev.buckets, cur) : null;
         if (delta) this.histDelta.set(k, { t, buckets: delta, node: nodeId, dep, kind });
         else this.histDelta.delete(k);
       }
@@ -262,6 +271,8 @@ export class ServeMetrics {
   tick(
     t: number,
     freshMs: number,
+    /** false: the values only, no points appended (an early refresh between periods). */
+    series = true,
   ): { deployments: Map<string, DeploymentValues>; replicas: Map<string, number> } {
     const fresh = new Set([...this.nodes].filter(([, r]) => t - r.at <= freshMs).map(([n]) => n));
     const deps = new Map<string, DeploymentValues>();
@@ -325,6 +336,7 @@ export class ServeMetrics {
         if (p95 !== null) v.ttftP95Ms = p95 * 1000;
       }
     }
+    if (!series) return { deployments: deps, replicas };
     for (const [dep, v] of deps) {
       const slash = dep.indexOf('/');
       const app = dep.slice(0, slash);
