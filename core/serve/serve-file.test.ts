@@ -31,6 +31,25 @@ describe('validateServeText', () => {
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', file: 'bad.yaml' });
     expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
+    // The field the reader had got to is named, not "(top level)": an unclosed list at line 6.
+    const unclosed = validateServeText(
+      'applications:\n  - name: a\n    import_path: m:app\n    deployments:\n      - name: D\n        num_replicas: [1, 2\n',
+      'unclosed.yaml',
+    );
+    expect(
+      unclosed.diagnostics.map((d) => [d.code, formatConfigPath(d.path), d.line, d.fix]),
+    ).toEqual([
+      [
+        'yaml-syntax',
+        'applications[0].deployments[0].num_replicas',
+        7,
+        'fix the YAML at this line or the lines above it (the last key read: applications[0].deployments[0].num_replicas, 1 line above)',
+      ],
+    ]);
+    // Text with no key before the error still says where, at the top level.
+    expect(
+      validateServeText('[\n', 'open.yaml').diagnostics.map((d) => formatConfigPath(d.path)),
+    ).toEqual(['(top level)']);
   });
   it("reads YAML as Ray does (1.1: yes is true), and refuses numbers Ray's reader types differently", () => {
     expect(

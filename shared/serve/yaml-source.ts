@@ -16,7 +16,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { hasErrors, type ConfigPath, type ServeDiagnostic } from './diagnostics';
+import { formatConfigPath, hasErrors, type ConfigPath, type ServeDiagnostic } from './diagnostics';
 import { validateServeConfig, type ServeValidation, type ValidateOptions } from './validate';
 
 /**
@@ -154,6 +154,55 @@ function duplicateKeyAt(
   return null;
 }
 
+/**
+ * For syntax errors: every key written in what could be read, by offset, so an error at an
+ * offset is placed after the last key read before it (what the reader had got to). Built once,
+ * iteratively and bounded (broken text can nest deeply or hold many errors); paths are made on
+ * demand from parent links.
+ */
+function keysByOffset(doc: Document): (offset: number) => { path: ConfigPath; at: number } | null {
+  const keys: { at: number; key: string | number; parent: number; item: boolean }[] = [];
+  const todo: [unknown, number][] = [[doc.contents, -1]];
+  for (let seen = 0; todo.length && seen < 100_000; seen++) {
+    const [node, parent] = todo.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = keyOf(pair.key);
+        const at = startOf(pair.key);
+        if ((typeof key !== 'string' && typeof key !== 'number') || at === null) continue;
+        keys.push({ at, key, parent, item: false });
+        todo.push([pair.value, keys.length - 1]);
+      }
+    } else if (isSeq(node))
+      node.items.forEach((item, i) => {
+        const at = startOf(item);
+        if (at === null) return;
+        keys.push({ at, key: i, parent, item: true });
+        todo.push([item, keys.length - 1]);
+      });
+  }
+  const order = keys.map((_, i) => i).sort((a, b) => keys[a]!.at - keys[b]!.at);
+  return (offset) => {
+    let lo = 0;
+    let hi = order.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[order[mid]!]!.at <= offset) {
+        found = order[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    // The last map key at or before the offset (a list item alone names no key).
+    while (found >= 0 && keys[found]!.item) found = keys[found]!.parent;
+    if (found < 0) return null;
+    const path: ConfigPath = [];
+    for (let k = found; k >= 0 && path.length < 1000; k = keys[k]!.parent)
+      path.unshift(keys[k]!.key);
+    return { path, at: keys[found]!.at };
+  };
+}
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
@@ -163,6 +212,7 @@ export function parseYaml(text: string): ParsedYaml {
     uniqueKeys: true,
     prettyErrors: false,
   });
+  let lastKeyBefore: ReturnType<typeof keysByOffset> | null = null;
   const diagnostics: ServeDiagnostic[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     // Relative, so it stays right where the text is embedded (a RayService's serveConfigV2).
@@ -188,12 +238,20 @@ export function parseYaml(text: string): ParsedYaml {
         line: pos.line,
         column: pos.col,
       };
+    // Only a key that reads as one: binary garbage or deep nesting names no useful field.
+    lastKeyBefore ??= keysByOffset(doc);
+    const found = lastKeyBefore(e.pos[0]);
+    const near = found && formatConfigPath(found.path).length <= 120 ? found : null;
+    const nearLine = near ? lineCounter.linePos(near.at).line : null;
     return {
       severity: 'error',
       code: 'yaml-syntax',
-      path: [],
+      path: near?.path ?? [],
       message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      fix: 'fix the YAML at this line',
+      fix:
+        near && nearLine !== null && nearLine < pos.line
+          ? `fix the YAML at this line or the lines above it (the last key read: ${formatConfigPath(near.path)}, ${pos.line - nearLine} line${pos.line - nearLine === 1 ? '' : 's'} above)`
+          : 'fix the YAML at this line',
       line: pos.line,
       column: pos.col,
     };
