@@ -345,6 +345,19 @@ function keyProblem(kind: BlockKind, key: string, path: ConfigPath): ServeDiagno
     };
   }
   for (const other of NEAR[kind] ?? []) {
+    const movedAndRenamed = RENAMED[other]?.[key]?.to;
+    if (movedAndRenamed && knownKeys(other).includes(movedAndRenamed)) {
+      // e.g. target_num_ongoing_requests_per_replica on the deployment: both level and name are old.
+      const place = placeOf(kind, other, movedAndRenamed);
+      return {
+        severity: 'error',
+        code: 'renamed-key',
+        path,
+        message: `"${key}" is not a key of ${block.label}; ${fate}. It was a key of ${BLOCKS[other].label} (${RENAMED[other]![key]!.note})`,
+        fix: `write ${place} instead`,
+        suggestion: place,
+      };
+    }
     if (knownKeys(other).includes(key)) {
       const place = placeOf(kind, other, key);
       return {

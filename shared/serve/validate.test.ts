@@ -312,6 +312,13 @@ describe('keys Ray drops or refuses are named, with the likely intent', () => {
       at: 'applications[0].deployments[0].autoscaling_config.target_num_ongoing_requests_per_replica',
       suggestion: 'target_ongoing_requests',
     });
+    // The old name one level up, on the deployment: both the level and the name are named.
+    const up = find(withDep({ target_num_ongoing_requests_per_replica: 3 }), 'renamed-key');
+    expect(up).toMatchObject({
+      at: 'applications[0].deployments[0].target_num_ongoing_requests_per_replica',
+      suggestion: 'autoscaling_config.target_ongoing_requests',
+      fix: 'write autoscaling_config.target_ongoing_requests instead',
+    });
   });
   it('wrong-level: top-level host/port, per-app port, num_gpus on the deployment, min_replicas on the deployment', () => {
     const top = only({ host: '0.0.0.0', port: 8000, applications: [app()] });
