@@ -172,6 +172,9 @@ const factory: CollectorFactory = {
 
 let maxDeltaBytes = 0;
 let deltaBytes = 0;
+let deltas = 0;
+/** Of one delta a window (its last): the bytes of its GPU upserts and of its series. */
+let parts = { gpus: 0, series: 0 };
 const monitor = new ClusterMonitor('fleet', nodes, factory, NO_PRICES, {
   periodMs: 1000,
   autoTick: false, // ticked after each simulated second: CPU per second is measured, not starved by a busy machine
@@ -181,6 +184,11 @@ const monitor = new ClusterMonitor('fleet', nodes, factory, NO_PRICES, {
     const n = JSON.stringify(d).length; // what a transport would send
     deltaBytes += n;
     maxDeltaBytes = Math.max(maxDeltaBytes, n);
+    if (++deltas % WINDOW === 0)
+      parts = {
+        gpus: JSON.stringify(d.upserts.gpus).length,
+        series: JSON.stringify(d.series).length,
+      };
   },
   emitEvents: () => {},
   emitAlerts: () => {},
@@ -236,6 +244,9 @@ async function main() {
     cpuPct: number;
     wallS: number;
     heapMiB: number;
+    heapTotalMiB: number;
+    externalMiB: number;
+    arrayBuffersMiB: number;
     rssMiB: number;
     deltaKiB: number;
   }[] = [];
@@ -256,13 +267,16 @@ async function main() {
         cpuPct: ((c.user + c.system) / 1000 / (WINDOW * 1000)) * 100,
         wallS: wall / 1000,
         heapMiB: m.heapUsed / 1048576,
+        heapTotalMiB: m.heapTotal / 1048576,
+        externalMiB: m.external / 1048576,
+        arrayBuffersMiB: m.arrayBuffers / 1048576,
         rssMiB: m.rss / 1048576,
         deltaKiB: deltaBytes / WINDOW / 1024,
       });
       deltaBytes = 0;
       const p = perMinute[perMinute.length - 1]!;
       console.log(
-        `window ${perMinute.length} (${WINDOW} simulated s, ${p.wallS.toFixed(0)} s wall): CPU ${p.cpuPct.toFixed(1)}% of a core, heap ${p.heapMiB.toFixed(1)} MiB, RSS ${p.rssMiB.toFixed(1)} MiB, deltas ${p.deltaKiB.toFixed(0)} KiB/s`,
+        `window ${perMinute.length} (${WINDOW} simulated s, ${p.wallS.toFixed(0)} s wall): CPU ${p.cpuPct.toFixed(1)}% of a core, heap ${p.heapMiB.toFixed(1)} MiB (of ${p.heapTotalMiB.toFixed(1)} MiB), external ${p.externalMiB.toFixed(1)} MiB (array buffers ${p.arrayBuffersMiB.toFixed(1)}), RSS ${p.rssMiB.toFixed(1)} MiB, deltas ${p.deltaKiB.toFixed(0)} KiB/s (last: GPU upserts ${(parts.gpus / 1024).toFixed(0)} KiB, series ${(parts.series / 1024).toFixed(0)} KiB)`,
       );
       minuteCpu = process.cpuUsage();
       minuteT = performance.now();

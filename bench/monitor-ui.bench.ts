@@ -2,12 +2,15 @@
  * The Monitor page under a simulated fleet, in Debian Chromium: the built renderer served by
  * the real browser-mode server (startBrowserServer) over a stand-in CoreService that answers
  * the page's calls with a fleet of 512 nodes x 8 GPUs and pushes a monitor.delta every second
- * that moves every GPU (4,096 upserts) and appends one point to each deployment series. The
- * page is measured twice — the overview (one-canvas heat map) and a deployment page (uPlot
- * charts backfilled with 600 points per line) — for frame times (requestAnimationFrame deltas,
- * p50 / p95 / max), the longest chart update and heat map draw (the page's opt-in perf sink).
+ * that moves every GPU as the core does (a point on each of its 4 series: 16,384 points; with
+ * `--gpu-upserts` every GPU is also re-sent whole, as the core did before GPU values went as
+ * series only: the form a renderer built before that reads) and appends one point to each
+ * deployment series. The page is measured twice — the overview (one-canvas heat map) and a
+ * deployment page (uPlot charts backfilled with 600 points per line) — for frame times
+ * (requestAnimationFrame deltas, p50 / p95 / max), the longest chart update and heat map draw
+ * (the page's opt-in perf sink).
  *
- *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8] [--renderer DIR] [--trace DIR] [--control]
+ *   npx tsx bench/monitor-ui.bench.ts [--seconds 20] [--nodes 512] [--gpus 8] [--renderer DIR] [--trace DIR] [--control] [--gpu-upserts]
  *
  * Needs a built renderer: `npm run build:renderer` (dist/renderer, the default), or a build of
  * its own elsewhere (`npx vite build --outDir /some/dir` then `--renderer /some/dir`), so a bench
@@ -27,7 +30,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RENDERER_DIR, startMonitorStandIn } from '../e2e/support/monitor-stand-in';
-import { seriesKey, DEPLOYMENT_SERIES, type MonitorSnapshot, type SeriesDelta } from '../shared';
+import {
+  applyGpuSeries,
+  seriesKey,
+  DEPLOYMENT_SERIES,
+  type MonitorSnapshot,
+  type SeriesDelta,
+} from '../shared';
 import {
   deployment,
   fleet,
@@ -46,6 +55,7 @@ const { values } = parseArgs({
     renderer: { type: 'string', default: RENDERER_DIR },
     trace: { type: 'string' },
     control: { type: 'boolean', default: false },
+    'gpu-upserts': { type: 'boolean', default: false },
   },
 });
 const RENDERER = path.resolve(values.renderer);
@@ -170,14 +180,16 @@ async function main() {
   };
   let tick = 0;
   let pushing = true;
+  let deltaBytes = 0;
   const timer = setInterval(() => {
     if (!pushing) return;
     tick++;
     const now = Date.now();
-    const d = fleetDelta(snap, now, tick);
+    const d = fleetDelta(snap, now, tick, { upserts: values['gpu-upserts'] });
     const t = Math.floor(now / 1000);
-    d.series = seriesAt(ALL_KEYS, t, t);
-    snap = { ...snap, gpus: d.upserts.gpus };
+    Object.assign(d.series, seriesAt(ALL_KEYS, t, t));
+    snap = { ...snap, gpus: applyGpuSeries(snap.gpus, d.series) };
+    if (tick === 1) deltaBytes = JSON.stringify(d).length;
     standIn.snapshot = snap;
     standIn.emit('monitor.delta', d);
   }, 1000);
@@ -188,6 +200,7 @@ async function main() {
     gpusPerNode: GPUS,
     secondsPerView: SECONDS,
     cores: os.cpus().length,
+    gpuUpserts: values['gpu-upserts'],
   };
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -294,6 +307,7 @@ async function main() {
     await browser.close();
     await standIn.close();
   }
+  result.deltaKiB = Math.round(deltaBytes / 1024);
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(
     path.join(ROOT, 'bench', 'results', 'monitor-ui.json'),

@@ -19,7 +19,7 @@ import type {
   MonitorSnapshot,
   ReplicaView,
 } from '../../shared/domain/monitor';
-import { DEPLOYMENT_SERIES, seriesKey, viewKey } from '../../shared/domain/monitor';
+import { DEPLOYMENT_SERIES, GPU_SERIES, seriesKey, viewKey } from '../../shared/domain/monitor';
 import type { ClusterNode } from '../../shared/domain/node';
 import { RAY_METRICS_REPORT_MS } from '../../shared/domain/bringup';
 import type { ServeInstance } from '../../shared/serve/status';
@@ -37,8 +37,6 @@ import { ViewDeltas } from './view-deltas';
 import { ReplicaPlacement } from './replica-placement';
 import { NodeXidFeed } from './xid-feed';
 import { TickPacer } from './tick-pacer';
-
-const GPU_FIELDS = ['util', 'memUsed', 'temp', 'power'] as const;
 
 export interface ClusterMonitorOptions {
   periodMs: number;
@@ -58,7 +56,7 @@ interface NodeFeed {
   gpus: NodeGpus;
   blocks: GpuBlocks;
   flushTimer: NodeJS.Timeout | null;
-  /** A GPU's series keys by its view key, made once (in GPU_FIELDS' order). */
+  /** A GPU's series keys by its view key, made once (in GPU_SERIES' order). */
   seriesKeys: Map<string, string[]>;
   apps: AppBlocks;
   parser: PromTextParser;
@@ -228,9 +226,10 @@ export class ClusterMonitor {
       let keys = feed.seriesKeys.get(key);
       if (!keys) {
         const i = Number(key.slice(key.lastIndexOf('/') + 1));
-        keys = GPU_FIELDS.map((f) => seriesKey.gpu(feed.gpus.nodeId, i, f));
+        keys = GPU_SERIES.map((f) => seriesKey.gpu(feed.gpus.nodeId, i, f));
         feed.seriesKeys.set(key, keys);
       }
+      // GPU_SERIES' order. These points are all a delta says of a GPU's values (view-deltas.ts).
       const values = [r.utilizationPct, r.memoryUsedMiB, r.temperatureC, r.powerW];
       for (let f = 0; f < 4; f++) {
         const v = values[f]!;

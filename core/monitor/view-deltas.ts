@@ -8,8 +8,16 @@
  * cluster monitor building its views afresh every tick and never changing an item once pushed,
  * which it does (cluster-monitor.ts, gpu-state.ts). Equal means equal as JSON would send it:
  * NaN, ±Infinity and null alike, an undefined property equal to a missing one.
+ *
+ * A GPU is compared without its values and `at` (they move every period and travel as series
+ * points): only whether each value is there counts, since a series never carries "no value".
  */
-import type { CostView, MonitorDelta, MonitorSnapshot } from '../../shared/domain/monitor';
+import type {
+  CostView,
+  GpuSample,
+  MonitorDelta,
+  MonitorSnapshot,
+} from '../../shared/domain/monitor';
 
 type Kind = keyof MonitorDelta['upserts'];
 const KINDS: Kind[] = ['nodes', 'gpus', 'applications', 'deployments', 'replicas', 'collectors'];
@@ -41,6 +49,31 @@ export function sameContent(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
+/** A GpuSample value that a delta sends as a series point. */
+const isGpuValue = (k: string) =>
+  k === 'utilizationPct' || k === 'memoryUsedMiB' || k === 'temperatureC' || k === 'powerW';
+
+/**
+ * Whether a client holding GPU `a` (moved since by series points) holds `b`: every field but the
+ * values and `at` the same, and each value present in both or in neither.
+ */
+export function sameGpuBesidesValues(a: GpuSample, b: GpuSample): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined) continue;
+    n++;
+    if (k === 'at') continue;
+    if (isGpuValue(k)) {
+      if ((asJson(v) === null) !== (asJson(y[k] ?? null) === null)) return false;
+    } else if (!sameContent(v, y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
+}
+
 export class ViewDeltas {
   private readonly sent: Map<string, unknown>[] = KINDS.map(() => new Map());
   private lastCost: CostView | null = null;
@@ -53,12 +86,16 @@ export class ViewDeltas {
     for (let i = 0; i < KINDS.length; i++) {
       const kind = KINDS[i]!;
       const sent = this.sent[i]!;
+      const same = (kind === 'gpus' ? sameGpuBesidesValues : sameContent) as (
+        a: unknown,
+        b: unknown,
+      ) => boolean;
       const ups: unknown[] = [];
       const seen = new Set<string>();
       for (const item of view[kind] as { key: string }[]) {
         seen.add(item.key);
         const before = sent.get(item.key);
-        if (before === undefined || !sameContent(before, item)) {
+        if (before === undefined || !same(before, item)) {
           sent.set(item.key, item);
           ups.push(item);
         }

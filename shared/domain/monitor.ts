@@ -17,6 +17,9 @@ import {
   ReplicaState,
 } from '../serve/status';
 
+export * from './monitor-keys';
+export * from './monitor-gpu-values';
+
 /** A measured number: null when there is no value. */
 export const Num = z.number().nullable();
 
@@ -42,6 +45,11 @@ export const GpuProcess = z.object({
 });
 export type GpuProcess = z.infer<typeof GpuProcess>;
 
+/**
+ * One GPU. Its values (utilization, memory used, temperature, power) and `at` move every period;
+ * a `monitor.delta` carries them only as the GPU's series points (`seriesKey.gpu`), and the GPU
+ * itself only when anything else changed — including a value becoming "no value" or coming back.
+ */
 export const GpuSample = z.object({
   /** `${nodeId}/${index}`. */
   key: z.string(),
@@ -318,7 +326,13 @@ export const MonitorDelta = z.object({
   clusterId: z.string(),
   at: z.number(),
   series: SeriesDelta,
-  /** Views that changed since the last push, by key (replace the item with that key). */
+  /**
+   * Views that changed since the last push, by key (replace the item with that key). A GPU is
+   * sent when anything but its values and `at` changed, or a value went null or stopped being
+   * null (null is never a series point); a value that only moved comes as the last point of its
+   * series in `series` (`gpu/<node>/<index>/<util|memUsed|temp|power>`, time = the GPU's `at`).
+   * A client applies the GPU series points to its GPUs first, then the upserts.
+   */
   upserts: z.object({
     nodes: z.array(MonitorNode),
     gpus: z.array(GpuSample),
@@ -340,52 +354,6 @@ export const MonitorDelta = z.object({
   cost: CostView.nullable(),
 });
 export type MonitorDelta = z.infer<typeof MonitorDelta>;
-
-// ---------------------------------------------------------------- series keys
-
-/** Fields a GPU series may have. */
-export const GPU_SERIES = ['util', 'memUsed', 'temp', 'power'] as const;
-export type GpuSeriesField = (typeof GPU_SERIES)[number];
-/** Fields a deployment series may have (the DeploymentMetrics fields). */
-export const DEPLOYMENT_SERIES = [
-  'queueLength',
-  'ongoingRequests',
-  'rps',
-  'latencyP50Ms',
-  'latencyP95Ms',
-  'latencyP99Ms',
-  'errorRate',
-  'vllmRunning',
-  'vllmWaiting',
-  'kvCacheUsage',
-  'tokensPerS',
-  'ttftP50Ms',
-  'ttftP95Ms',
-] as const;
-export type DeploymentSeriesField = (typeof DEPLOYMENT_SERIES)[number];
-export const CLUSTER_SERIES = ['rps', 'gpuUtilAvg', 'costPerHour'] as const;
-export type ClusterSeriesField = (typeof CLUSTER_SERIES)[number];
-
-const part = (s: string | number) => encodeURIComponent(String(s));
-
-/** Series keys: `gpu/<node>/<index>/<field>`, `dep/<app>/<deployment>/<field>`, `replica/...`, `cluster/<field>` (parts URI-encoded). */
-export const seriesKey = {
-  gpu: (nodeId: string, index: number, field: GpuSeriesField) =>
-    `gpu/${part(nodeId)}/${index}/${field}`,
-  deployment: (app: string, deployment: string, field: DeploymentSeriesField) =>
-    `dep/${part(app)}/${part(deployment)}/${field}`,
-  replica: (app: string, deployment: string, replicaId: string, field: 'ongoing') =>
-    `replica/${part(app)}/${part(deployment)}/${part(replicaId)}/${field}`,
-  cluster: (field: ClusterSeriesField) => `cluster/${field}`,
-};
-
-/** View keys, the same on both sides. */
-export const viewKey = {
-  gpu: (nodeId: string, index: number) => `${nodeId}/${index}`,
-  deployment: (app: string, deployment: string) => `${app}/${deployment}`,
-  replica: (app: string, deployment: string, replicaId: string) =>
-    `${app}/${deployment}/${replicaId}`,
-};
 
 // ---------------------------------------------------------------- scaling
 

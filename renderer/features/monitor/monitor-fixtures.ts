@@ -1,19 +1,22 @@
 /**
  * Builders of monitor views for tests and the UI bench (the test kit of the Monitor page): a
  * node, a GPU sample, a deployment, a replica, a whole snapshot, a fleet of N nodes x M GPUs and
- * a delta that moves every GPU — each with the contract's shape and values that say what they
- * are (null for "no value", never 0 as a stand-in).
+ * a delta that moves every GPU (as series points, as the core sends it) — each with the
+ * contract's shape and values that say what they are (null for "no value", never 0 as a
+ * stand-in).
  */
-import type {
-  CostView,
-  DeploymentMetrics,
-  DeploymentView,
-  GpuSample,
-  Measured,
-  MonitorDelta,
-  MonitorNode,
-  MonitorSnapshot,
-  ReplicaView,
+import {
+  GPU_SERIES,
+  seriesKey,
+  type CostView,
+  type DeploymentMetrics,
+  type DeploymentView,
+  type GpuSample,
+  type Measured,
+  type MonitorDelta,
+  type MonitorNode,
+  type MonitorSnapshot,
+  type ReplicaView,
 } from '../../../shared';
 
 export const T_NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
@@ -173,17 +176,43 @@ export function fleet(nodes: number, gpusPerNode: number, clusterId = 'c1'): Mon
   return snapshot({ clusterId, nodes: ns, gpus: gs });
 }
 
-/** A delta at `at` that gives every GPU of `s` a new utilization (as a 1 Hz fleet would). */
-export function fleetDelta(s: MonitorSnapshot, at: number, tick: number): MonitorDelta {
-  const gpus = s.gpus.map((g, i) => ({
-    ...g,
-    at,
-    utilizationPct: (i * 7 + tick * 13) % 101,
-  }));
+/** Each GPU's series keys (GPU_SERIES' order), made once per GPU key. */
+const GPU_KEYS = new Map<string, string[]>();
+
+/**
+ * A delta at `at` that moves every GPU of `s` as the core sends it: a new utilization, memory,
+ * temperature and power as one point of each GPU series, no GPU upserts. With `upserts` every
+ * GPU is also re-sent whole (what the core sent before its GPUs' values went as series only).
+ */
+export function fleetDelta(
+  s: MonitorSnapshot,
+  at: number,
+  tick: number,
+  opts: { upserts?: boolean } = {},
+): MonitorDelta {
+  const series: MonitorDelta['series'] = {};
+  const gpus: GpuSample[] = [];
+  s.gpus.forEach((g, i) => {
+    const util = (i * 7 + tick * 13) % 101;
+    const values = [util, 12000 + util * 100, 35 + (util >> 2), 70 + util * 5.6];
+    let keys = GPU_KEYS.get(g.key);
+    if (!keys)
+      GPU_KEYS.set(g.key, (keys = GPU_SERIES.map((f) => seriesKey.gpu(g.nodeId, g.index, f))));
+    keys.forEach((k, f) => (series[k] = [[at, values[f]!]]));
+    if (opts.upserts)
+      gpus.push({
+        ...g,
+        at,
+        utilizationPct: values[0]!,
+        memoryUsedMiB: values[1]!,
+        temperatureC: values[2]!,
+        powerW: values[3]!,
+      });
+  });
   return {
     clusterId: s.clusterId,
     at,
-    series: {},
+    series,
     upserts: { nodes: [], gpus, applications: [], deployments: [], replicas: [], collectors: [] },
     removed: {
       nodes: [],

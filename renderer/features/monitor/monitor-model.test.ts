@@ -1,8 +1,20 @@
-/** Merging the core's pushes into the page's snapshot, and the overview's totals. */
+/**
+ * Merging the core's pushes into the page's snapshot (GPU values from series points, then
+ * upserts), and the overview's totals.
+ */
 import { describe, expect, it } from 'vitest';
 import { applyAlerts, applyDelta, applyEvents, clusterTotals, formatUsd } from './monitor-model';
-import { cost, deployment, fleet, fleetDelta, gpu, node, snapshot } from './monitor-fixtures';
-import type { MonitorDelta, MonitorEvent } from '../../../shared';
+import {
+  T_NOW,
+  cost,
+  deployment,
+  fleet,
+  fleetDelta,
+  gpu,
+  node,
+  snapshot,
+} from './monitor-fixtures';
+import { seriesKey, type MonitorDelta, type MonitorEvent } from '../../../shared';
 
 const none = {
   nodes: [],
@@ -144,12 +156,41 @@ describe('monitor model', () => {
     expect(formatUsd(null)).toBe('—');
   });
 
-  it('a fleet delta of 4,096 GPUs replaces every GPU in place', () => {
+  it("a fleet delta of 4,096 GPUs' series points moves every GPU in place", () => {
     const s = fleet(512, 8);
-    const d = fleetDelta(s, 2, 1);
+    const d = fleetDelta(s, T_NOW + 1000, 1);
+    expect(d.upserts.gpus).toEqual([]);
     const next = applyDelta(s, d);
     expect(next.gpus.map((g) => g.key)).toEqual(s.gpus.map((g) => g.key));
     expect(next.gpus).toHaveLength(4096);
-    expect(next.gpus[1]!.utilizationPct).toBe(d.upserts.gpus[1]!.utilizationPct);
+    const util = d.series[seriesKey.gpu('n0', 1, 'util')]![0]![1];
+    expect(next.gpus[1]).toMatchObject({ utilizationPct: util, at: T_NOW + 1000 });
+    expect(next.gpus[1]!.temperatureC).toBe(d.series[seriesKey.gpu('n0', 1, 'temp')]![0]![1]);
+    // The same delta with every GPU also re-sent whole (the old form) gives the same GPUs.
+    expect(applyDelta(s, fleetDelta(s, T_NOW + 1000, 1, { upserts: true })).gpus).toEqual(
+      next.gpus,
+    );
+  });
+
+  it('series points first, then upserts: a GPU re-sent without a value keeps none', () => {
+    const s = snapshot({ gpus: [gpu('n1', 0), gpu('n1', 1)] });
+    const next = applyDelta(
+      s,
+      delta({
+        series: {
+          [seriesKey.gpu('n1', 0, 'util')]: [[T_NOW + 1000, 77]],
+          [seriesKey.gpu('n1', 1, 'util')]: [[T_NOW + 500, 60]],
+        },
+        upserts: {
+          ...none,
+          gpus: [gpu('n1', 1, { utilizationPct: null, lost: true, at: T_NOW + 500 })],
+        },
+      }),
+    );
+    expect(next.gpus.map((g) => [g.utilizationPct, g.lost])).toEqual([
+      [77, false],
+      [null, true],
+    ]);
+    expect(next.gpus[0]!.at).toBe(T_NOW + 1000);
   });
 });
