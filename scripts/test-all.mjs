@@ -97,7 +97,7 @@ const stages = [
       ]),
     }),
   },
-  // remote/scripts/job.py (and any other Python that runs on the nodes), run locally with stand-in venvs.
+  // remote/scripts/job/ (the bring-up job runner) and any other Python that runs on the nodes), run locally with stand-in venvs.
   {
     name: 'remote-unit',
     run: () => ({

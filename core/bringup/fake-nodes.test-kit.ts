@@ -1,10 +1,11 @@
 /**
- * Test kit: fake nodes for bring-up's fast tests. Each node answers job.py's JSON protocol
- * (start/follow/cancel/token, log chunks then the state line; see remote-job.ts) from a script
- * the test sets per node and step: how long the job runs, its exit code and log, or a gate the
- * test opens. Jobs live on the fake node, not in the connection, so a service that detaches and
- * a new one that re-attaches see the same job (started once). Preflight and verify are stood in
- * by `fakeSteps` (they talk to preflight.sh and Ray's dashboard, proven by the cluster suite).
+ * Test kit: fake nodes for bring-up's fast tests. Each node answers the JSON protocol of the job
+ * runner (remote/scripts/job/: start/follow/cancel/token, log chunks then the state line; see
+ * remote-job.ts) from a script the test sets per node and step: how long the job runs, its exit
+ * code and log, or a gate the test opens. Jobs live on the fake node, not in the connection, so a
+ * service that detaches and a new one that re-attaches see the same job (started once). Preflight
+ * and verify are stood in by `fakeSteps` (they talk to preflight.sh and Ray's dashboard, proven by
+ * the cluster suite).
  */
 import type { BringUpRun, ClusterNode } from '../../shared';
 import type { NodeInventory } from '../inventory/node-inventory';
@@ -158,7 +159,7 @@ export class FakeNodes {
         return answer(state(req.job, job));
       }
       let job = this.jobs.get(key);
-      // Like job.py: a running or succeeded job is attached to, never started twice; a failed one starts afresh.
+      // Like the job runner: a running or succeeded job is attached to, never started twice; a failed one starts afresh.
       if (req.action === 'start' && (!job || (job.code !== null && job.code !== 0)))
         job = this.startJob(nodeId, req.job, req.step ?? '?', req.params ?? {});
       if (!job) return answer(state(req.job, job));

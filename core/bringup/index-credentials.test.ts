@@ -1,7 +1,7 @@
 /**
  * Credentials in a package index URL (issue 16 item 5): the run record (saved and sent to every
  * client) and the plan show them redacted; the install still sends the full URL to the node
- * (as JSON on stdin, where job.py hands it to pip in a 0600 file); pip's log lines and the
+ * (as JSON on stdin, where the job runner hands it to pip in a 0600 file); pip's log lines and the
  * failure hint that reach the user show it redacted.
  */
 import fs from 'node:fs';

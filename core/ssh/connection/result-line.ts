@@ -1,5 +1,5 @@
 /**
- * The last line of a remote script's stdout as JSON: Raydeck's scripts (job.py,
+ * The last line of a remote script's stdout as JSON: Raydeck's scripts (the job runner,
  * model-files.sh, ...) print their result as one JSON object on their last line, after any log.
  * A missing or broken line is an Error that names the script and shows what it printed instead.
  */

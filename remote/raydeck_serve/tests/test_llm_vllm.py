@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, app_config, small, tiny_models
 
 pytest.importorskip("vllm", reason="vLLM is not installed in this venv (the testbed runs the llm stage)")
-pytest.importorskip("sentence_transformers", reason="a vLLM node's venv has sentence-transformers too (job.py)")
+pytest.importorskip("sentence_transformers", reason="a vLLM node's venv has sentence-transformers too (remote/scripts/job/vllm_setup.py)")
 
 TINY_LLAMA = os.environ.get("RAYDECK_TINY_LLAMA", os.path.join(REPO, ".cache", "models", "tiny-llama"))
 CPU_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_TARGET_DEVICE": "cpu", "VLLM_CPU_OMP_THREADS_BIND": "nobind",

@@ -29,7 +29,7 @@ def test_nodes_get_the_sentence_transformers_the_stages_are_tested_with():
     import sentence_transformers
 
     pins = []
-    for path in ("remote/scripts/job.py", "scripts/testbed/tb_common.py", "scripts/pipeline/pipeline-env.sh"):
+    for path in ("remote/scripts/job/vllm_setup.py", "scripts/testbed/tb_common.py", "scripts/pipeline/pipeline-env.sh"):
         with open(os.path.join(REPO, path)) as f:
             pins.append((path, re.findall(r"sentence-transformers==([0-9.]+)", f.read())))
     assert all(found == [sentence_transformers.__version__] for _, found in pins), pins
