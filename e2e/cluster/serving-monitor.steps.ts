@@ -139,10 +139,11 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     const result = await load;
     console.log(`load: ${result.sent} requests, by status ${JSON.stringify(result.byStatus)}`);
     // From the first request on the node (its clock is the host's; `started` above also counts
-    // the SSH exec that launched it) to the number on the page. Ray exports every 1 s (bring-up's
-    // RAY_metrics_report_interval_ms), the monitor scrapes every 1 s: about 2 s (the issue's
-    // target), plus the page's own poll and this loaded 2-core machine's slack: 2.8-3.0 s from
-    // the SSH launch in a CI rehearsal. Ray's default export (10 s) would fail this.
+    // the SSH exec that launched it) to the number on the page. Ray exports every 1 s (its floor;
+    // bring-up's RAY_metrics_report_interval_ms), each node reads its page every 500 ms and a
+    // changed page refreshes the views at once (core/monitor/tick-pacer.ts): the issue's 2 s.
+    // Measured 1.6-1.75 s with the machine's load average at 8-12 (2.6-3.2 s before the 500 ms
+    // read and the early refresh); the bound leaves this shared 2-core machine half a second.
     expect(result.startedAt).not.toBeNull();
     const lag = Object.fromEntries(
       Object.entries(rise).map(([name, r]) => [
@@ -152,7 +153,7 @@ export function monitorLoadSteps(ctx: () => MonitorStepsContext): void {
     );
     console.log(`on the page after the load's first request (ms): ${JSON.stringify(lag)}`);
     for (const [name, ms] of Object.entries(lag))
-      expect(ms, `${name}: ${JSON.stringify(rise[name])}`).toBeLessThan(4000);
+      expect(ms, `${name}: ${JSON.stringify(rise[name])}`).toBeLessThan(2500);
     expect(up).toMatchObject({ desired: 2, running: 2 });
     expect(result.byStatus['200']).toBeGreaterThan(0);
     const stopped = Date.now();
