@@ -11,6 +11,7 @@ export * from './transport/client';
 export { ClientFrame, ServerFrame, MAX_FRAME_BYTES } from './transport/wire';
 export { contentSecurityPolicy } from './security/csp';
 export * from './transport/ipc-bridge';
+export * from './domain/check';
 export * from './domain/node';
 export * from './domain/bringup';
 export * from './domain/long-lines';

@@ -106,6 +106,9 @@ describe('CoreService over the in-memory transport', () => {
     expect(progress[0]).toBe('running');
     expect(progress.at(-1)).toBe('succeeded');
     const checks = await client.call('app.localChecks', {});
-    expect(checks.map((c) => c.name)).toContain('State folder writable');
+    expect(checks.map((c) => [c.id, c.label])).toContainEqual([
+      'state-folder',
+      'State folder writable',
+    ]);
   });
 });

@@ -7,13 +7,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { LocalCheckResult } from '../../shared';
+import type { CheckResult } from '../../shared';
 import type { OperationContext } from '../operations/operation-registry';
 
 const run = promisify(execFile);
 const MIN_FREE_BYTES = 2 * 1024 ** 3;
 
-type Check = (home: string) => Promise<LocalCheckResult>;
+type Check = (home: string) => Promise<CheckResult>;
 
 const checks: Check[] = [
   async (home) => {
@@ -22,10 +22,17 @@ const checks: Check[] = [
       await fs.mkdir(home, { recursive: true, mode: 0o700 });
       await fs.writeFile(probe, 'ok');
       await fs.rm(probe);
-      return { name: 'State folder writable', status: 'pass', detail: home, hint: null };
+      return {
+        id: 'state-folder',
+        label: 'State folder writable',
+        status: 'pass',
+        detail: home,
+        hint: null,
+      };
     } catch (err) {
       return {
-        name: 'State folder writable',
+        id: 'state-folder',
+        label: 'State folder writable',
         status: 'fail',
         detail: `${home}: ${(err as Error).message}`,
         hint: 'Set RAYDECK_HOME to a folder you can write to.',
@@ -38,15 +45,28 @@ const checks: Check[] = [
       const free = st.bavail * st.bsize;
       const gib = (free / 1024 ** 3).toFixed(1);
       return free >= MIN_FREE_BYTES
-        ? { name: 'Free disk', status: 'pass', detail: `${gib} GiB free`, hint: null }
+        ? {
+            id: 'free-disk',
+            label: 'Free disk',
+            status: 'pass',
+            detail: `${gib} GiB free`,
+            hint: null,
+          }
         : {
-            name: 'Free disk',
+            id: 'free-disk',
+            label: 'Free disk',
             status: 'warn',
             detail: `${gib} GiB free`,
             hint: 'Offline wheelhouses need several GiB; free some space.',
           };
     } catch (err) {
-      return { name: 'Free disk', status: 'warn', detail: (err as Error).message, hint: null };
+      return {
+        id: 'free-disk',
+        label: 'Free disk',
+        status: 'warn',
+        detail: (err as Error).message,
+        hint: null,
+      };
     }
   },
   async () => {
@@ -57,14 +77,16 @@ const checks: Check[] = [
         },
       );
       return {
-        name: 'OpenSSH client tools',
+        id: 'ssh-tools',
+        label: 'OpenSSH client tools',
         status: 'pass',
         detail: 'ssh-keygen found',
         hint: null,
       };
     } catch {
       return {
-        name: 'OpenSSH client tools',
+        id: 'ssh-tools',
+        label: 'OpenSSH client tools',
         status: 'warn',
         detail: 'ssh-keygen not found',
         hint: 'Install the OpenSSH client to create and inspect keys (Raydeck itself does not need it to connect).',
@@ -74,9 +96,16 @@ const checks: Check[] = [
   async () => {
     const major = Number(process.versions.node.split('.')[0]);
     return major >= 20
-      ? { name: 'Node.js', status: 'pass', detail: `v${process.versions.node}`, hint: null }
+      ? {
+          id: 'node',
+          label: 'Node.js',
+          status: 'pass',
+          detail: `v${process.versions.node}`,
+          hint: null,
+        }
       : {
-          name: 'Node.js',
+          id: 'node',
+          label: 'Node.js',
           status: 'fail',
           detail: `v${process.versions.node}`,
           hint: 'Raydeck needs Node.js 20.19 or newer.',
@@ -84,17 +113,14 @@ const checks: Check[] = [
   },
 ];
 
-export async function runLocalChecks(
-  home: string,
-  ctx: OperationContext,
-): Promise<LocalCheckResult[]> {
-  const results: LocalCheckResult[] = [];
+export async function runLocalChecks(home: string, ctx: OperationContext): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
   for (const [i, check] of checks.entries()) {
     if (ctx.signal.aborted) break;
     const result = await check(home);
     results.push(result);
-    ctx.log(`${result.status.toUpperCase()} ${result.name}: ${result.detail}`);
-    ctx.progress((i + 1) / checks.length, result.name);
+    ctx.log(`${result.status.toUpperCase()} ${result.label}: ${result.detail}`);
+    ctx.progress((i + 1) / checks.length, result.label);
   }
   return results;
 }

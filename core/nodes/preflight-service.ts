@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { NodePreflight, type ClusterNode, type PreflightCheck } from '../../shared';
+import { NodePreflight, type ClusterNode, type CheckResult } from '../../shared';
 import type { NodeInventory } from '../inventory/node-inventory';
 import type { OperationContext } from '../operations/operation-registry';
 import { writeJsonAtomic } from '../storage/atomic-file';
@@ -97,7 +97,7 @@ export class PreflightService {
   }
 }
 
-function summary(checks: PreflightCheck[]): string {
+function summary(checks: CheckResult[]): string {
   const fail = checks.filter((c) => c.status === 'fail').length;
   const warn = checks.filter((c) => c.status === 'warn').length;
   return fail ? `${fail} failed` : warn ? `${warn} warning${warn === 1 ? '' : 's'}` : 'all passed';
@@ -128,7 +128,7 @@ export function applyClusterGpuMix(results: NodePreflight[]): NodePreflight[] {
     const { facts: _facts, ...plain } = r as NodePreflight & { facts?: unknown };
     if (r.gpus.length === 0)
       return { ...plain, checks: r.checks.filter((c) => c.id !== 'gpu-mix') };
-    const line: PreflightCheck =
+    const line: CheckResult =
       models.length > 1
         ? {
             id: 'gpu-mix',

@@ -4,7 +4,7 @@
  * hint the user gets.
  */
 import { describe, expect, it } from 'vitest';
-import type { PreflightCheck } from '../../shared';
+import type { CheckResult } from '../../shared';
 import { RAY_VERSION } from '../../shared';
 import { type PreflightContext, evaluatePreflight, vllmBuildFor } from './preflight';
 import type { GpuFact, PreflightFacts } from './preflight-facts';
@@ -67,7 +67,7 @@ const worker: PreflightContext = {
   clock: { requestedAtMs: 1000, nodeMs: 1030, receivedAtMs: 1060 },
 };
 
-function byId(checks: PreflightCheck[]): Record<string, PreflightCheck> {
+function byId(checks: CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
 

@@ -4,7 +4,7 @@
  * pure (facts + context in, checks out) so every threshold is unit-tested on fixtures from real
  * machines; runPreflight (preflight-run.ts) is the part that talks to the node.
  */
-import { RAY_PORTS, type PreflightCheck } from '../../shared';
+import { RAY_PORTS, type CheckResult } from '../../shared';
 import type { PreflightFacts } from './preflight-facts';
 
 export const PREFLIGHT_LIMITS = {
@@ -58,10 +58,10 @@ const gib = (bytes: number) => `${(bytes / GiB).toFixed(bytes < 10 * GiB ? 1 : 0
 function line(
   id: string,
   label: string,
-  status: PreflightCheck['status'],
+  status: CheckResult['status'],
   detail: string,
   hint: string | null = null,
-): PreflightCheck {
+): CheckResult {
   return { id, label, status, detail, hint: status === 'pass' ? null : hint };
 }
 
@@ -80,7 +80,7 @@ function compareVersions(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-function systemCheck(facts: PreflightFacts): PreflightCheck {
+function systemCheck(facts: PreflightFacts): CheckResult {
   const os = facts.os?.prettyName ?? facts.os?.id ?? 'unknown OS';
   const detail = `${os}, kernel ${facts.kernel ?? 'unknown'}, ${facts.arch ?? 'unknown architecture'}`;
   if (facts.arch && !['x86_64', 'aarch64'].includes(facts.arch)) {
@@ -103,7 +103,7 @@ function systemCheck(facts: PreflightFacts): PreflightCheck {
   return line('os', 'Operating system', 'pass', detail);
 }
 
-function cpuCheck(facts: PreflightFacts): PreflightCheck {
+function cpuCheck(facts: PreflightFacts): CheckResult {
   const cores = facts.cpuCount;
   if (cores == null)
     return line('cpu', 'CPU cores', 'warn', 'unknown', 'Raydeck could not count the CPU cores.');
@@ -120,7 +120,7 @@ function cpuCheck(facts: PreflightFacts): PreflightCheck {
   return line('cpu', 'CPU cores', 'pass', detail);
 }
 
-function memoryCheck(facts: PreflightFacts): PreflightCheck {
+function memoryCheck(facts: PreflightFacts): CheckResult {
   const total = facts.memory?.totalBytes;
   if (total == null)
     return line('memory', 'Memory', 'warn', 'unknown', 'Raydeck could not read /proc/meminfo.');
@@ -138,7 +138,7 @@ function memoryCheck(facts: PreflightFacts): PreflightCheck {
   return line('memory', 'Memory', 'pass', detail);
 }
 
-function diskCheck(facts: PreflightFacts): PreflightCheck {
+function diskCheck(facts: PreflightFacts): CheckResult {
   const free = facts.disk?.freeBytes;
   const where = facts.disk?.path ?? '$HOME';
   const need = `Ray + vLLM take about 3 GiB (CPU build) to 10+ GiB (CUDA build) in the venv under ${where}, plus the model weights (about 16 GiB for an 8B model in fp16).`;
@@ -163,7 +163,7 @@ function diskCheck(facts: PreflightFacts): PreflightCheck {
   return line('disk', 'Free disk', 'pass', detail);
 }
 
-function pythonCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck {
+function pythonCheck(facts: PreflightFacts, rayVersion: string): CheckResult {
   const py = facts.python;
   if (!py)
     return line(
@@ -204,9 +204,9 @@ function pythonCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck 
   return line('python', 'Python', 'pass', detail);
 }
 
-function gpuChecks(facts: PreflightFacts, otherModels: string[]): PreflightCheck[] {
+function gpuChecks(facts: PreflightFacts, otherModels: string[]): CheckResult[] {
   const gpus = facts.gpus;
-  const checks: PreflightCheck[] = [];
+  const checks: CheckResult[] = [];
   if (!gpus?.nvidiaSmi) {
     checks.push(
       line(
@@ -308,7 +308,7 @@ function gpuChecks(facts: PreflightFacts, otherModels: string[]): PreflightCheck
   return checks;
 }
 
-function rayCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck {
+function rayCheck(facts: PreflightFacts, rayVersion: string): CheckResult {
   const found = facts.ray ?? [];
   if (found.length === 0)
     return line(
@@ -329,7 +329,7 @@ function rayCheck(facts: PreflightFacts, rayVersion: string): PreflightCheck {
   );
 }
 
-function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): PreflightCheck {
+function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): CheckResult {
   const needed = role === 'head' ? HEAD_PORTS : WORKER_PORTS;
   const label = 'Ray ports free';
   if (!facts.listening)
@@ -370,7 +370,7 @@ function portsCheck(facts: PreflightFacts, role: PreflightContext['role']): Pref
 function headCheck(
   facts: PreflightFacts,
   head: NonNullable<PreflightContext['head']>,
-): PreflightCheck {
+): CheckResult {
   const label = 'Head reachable';
   const target = `${head.host}:${head.port}`;
   const seen = facts.head;
@@ -400,7 +400,7 @@ function headCheck(
   );
 }
 
-function dnsCheck(facts: PreflightFacts): PreflightCheck | null {
+function dnsCheck(facts: PreflightFacts): CheckResult | null {
   const dns = facts.dns;
   if (!dns) return null; // an older preflight script: nothing to say
   const label = 'DNS';
@@ -425,7 +425,7 @@ function dnsCheck(facts: PreflightFacts): PreflightCheck | null {
   );
 }
 
-function clockCheck(clock: NonNullable<PreflightContext['clock']>): PreflightCheck {
+function clockCheck(clock: NonNullable<PreflightContext['clock']>): CheckResult {
   const midpoint = (clock.requestedAtMs + clock.receivedAtMs) / 2;
   const skew = clock.nodeMs - midpoint;
   const uncertainty = Math.max(0, (clock.receivedAtMs - clock.requestedAtMs) / 2);
@@ -441,7 +441,7 @@ function clockCheck(clock: NonNullable<PreflightContext['clock']>): PreflightChe
 }
 
 /** The checklist for one node, in the order the UI shows it. */
-export function evaluatePreflight(facts: PreflightFacts, ctx: PreflightContext): PreflightCheck[] {
+export function evaluatePreflight(facts: PreflightFacts, ctx: PreflightContext): CheckResult[] {
   const checks = [
     systemCheck(facts),
     cpuCheck(facts),

@@ -1,10 +1,9 @@
 /** Methods about Raydeck itself: version, mode, and the local machine check. */
 import { z } from 'zod';
 import { defineMethod } from './define';
+import { CheckResult } from '../domain/check';
 import { OperationStarted } from '../domain/operation';
-
-export const NoInput = z.object({}).strict();
-export const Id = z.string({ error: 'must be text' }).min(1, { error: 'is required' }).max(128);
+import { NoInput } from './primitives';
 
 export const AppInfo = z.object({
   name: z.literal('Raydeck'),
@@ -19,14 +18,6 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const LocalCheckResult = z.object({
-  name: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
-  detail: z.string(),
-  hint: z.string().nullable(),
-});
-export type LocalCheckResult = z.infer<typeof LocalCheckResult>;
-
 export const appMethods = {
   'app.info': defineMethod({
     summary: 'Version, transport mode and state folder of this Raydeck.',
@@ -38,11 +29,10 @@ export const appMethods = {
       'Check this machine (state folder writable, free disk, OpenSSH tools); returns an operation id.',
     input: NoInput,
     output: OperationStarted,
-    longRunning: true,
   }),
   'app.localChecks': defineMethod({
     summary: 'Results of the last finished local check.',
     input: NoInput,
-    output: z.array(LocalCheckResult),
+    output: z.array(CheckResult),
   }),
 } as const;

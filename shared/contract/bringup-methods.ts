@@ -12,7 +12,7 @@ import {
   StepLogTail,
 } from '../domain/bringup';
 import { OperationStarted } from '../domain/operation';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 
 export const bringupMethods = {
   'bringup.plan': defineMethod({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineMethod } from './define';
 import { Cluster } from '../domain/cluster';
 import { ResourceName } from '../domain/names';
-import { Id, NoInput } from './app-methods';
+import { Id, NoInput } from './primitives';
 
 export const clusterMethods = {
   'clusters.list': defineMethod({

@@ -1,6 +1,6 @@
 /** Every event stream the core pushes to clients, declared once. */
 import { z } from 'zod';
-import { defineEvent } from './define';
+import { defineEvent, mergeGroups } from './define';
 import { Cluster } from '../domain/cluster';
 import { Operation, OperationLogLine } from '../domain/operation';
 import { ClusterNode, ConnectionState } from '../domain/node';
@@ -8,10 +8,7 @@ import { terminalEvents } from './terminal-events';
 import { bringupEvents } from './bringup-events';
 import { monitorEvents } from './monitor-events';
 
-export const events = {
-  ...terminalEvents,
-  ...bringupEvents,
-  ...monitorEvents,
+export const events = mergeGroups('event', terminalEvents, bringupEvents, monitorEvents, {
   'operation.progress': defineEvent({
     summary: 'An operation started, moved, or ended (the whole operation each time).',
     payload: Operation,
@@ -32,7 +29,7 @@ export const events = {
     summary: 'The cluster list changed (the whole list).',
     payload: z.array(Cluster),
   }),
-} as const;
+} as const);
 
 export type Events = typeof events;
 export type EventName = keyof Events;

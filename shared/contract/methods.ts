@@ -4,6 +4,7 @@
  * schema here before a handler sees it; clients get types from the same declarations.
  */
 import type { z } from 'zod';
+import { mergeGroups } from './define';
 import { appMethods } from './app-methods';
 import { clusterMethods } from './cluster-methods';
 import { operationMethods } from './operation-methods';
@@ -15,23 +16,24 @@ import { modelMethods } from './model-methods';
 import { monitorMethods } from './monitor-methods';
 import { pipelineMethods } from './pipeline-methods';
 
-export { AppInfo, LocalCheckResult } from './app-methods';
+export { AppInfo } from './app-methods';
 export { ImportSource, ImportCandidate, HostKeyInfo } from './node-methods';
 
-export const methods = {
-  ...appMethods,
-  ...clusterMethods,
-  ...operationMethods,
-  ...nodeMethods,
-  ...nodeImportMethods,
-  ...nodeAccessMethods,
-  ...terminalMethods,
-  ...bringupMethods,
-  ...serveMethods,
-  ...modelMethods,
-  ...monitorMethods,
-  ...pipelineMethods,
-} as const;
+export const methods = mergeGroups(
+  'method',
+  appMethods,
+  clusterMethods,
+  operationMethods,
+  nodeMethods,
+  nodeImportMethods,
+  nodeAccessMethods,
+  terminalMethods,
+  bringupMethods,
+  serveMethods,
+  modelMethods,
+  monitorMethods,
+  pipelineMethods,
+);
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -4,7 +4,7 @@ import { defineMethod } from './define';
 import { ClusterModel, ModelSource } from '../domain/model';
 import { ResourceName } from '../domain/names';
 import { OperationStarted } from '../domain/operation';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 
 export const modelMethods = {
   'models.list': defineMethod({
@@ -28,6 +28,5 @@ export const modelMethods = {
       'Put a model into ~/.raydeck/models/<name> on nodes (default: every Ray node): pushed over SFTP with checksums, or fetched by the nodes.',
     input: z.object({ id: Id, nodeIds: z.array(Id).min(1).max(256).optional() }).strict(),
     output: OperationStarted,
-    longRunning: true,
   }),
 } as const;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 import { ServeApplyStarted } from './serve-methods';
 import { ServeConfigDiff } from '../serve/diff';
 import {
@@ -93,6 +93,5 @@ export const monitorMethods = {
         .default(null),
     }).strict(),
     output: ServeApplyStarted,
-    longRunning: true,
   }),
 } as const;

@@ -17,7 +17,7 @@ import {
 } from '../domain/node';
 import { ResourceName } from '../domain/names';
 import { OperationStarted } from '../domain/operation';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 
 /** A password or key passphrase: sent once, kept by the core, never returned. */
 const Secret = z.string().min(1, { error: 'is required' }).max(4096, { error: 'is too long' });
@@ -149,7 +149,6 @@ export const nodeAccessMethods = {
       'Run preflight checks on nodes of a cluster (all by default); returns an operation id.',
     input: z.object({ clusterId: Id, nodeIds: z.array(Id).optional() }).strict(),
     output: OperationStarted,
-    longRunning: true,
   }),
   'nodes.preflight': defineMethod({
     summary: 'The latest preflight results of a cluster, per node.',

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { Operation, OperationLogLine } from '../domain/operation';
-import { Id, NoInput } from './app-methods';
+import { Id, NoInput } from './primitives';
 
 export const operationMethods = {
   'operations.list': defineMethod({

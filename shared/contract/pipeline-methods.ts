@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 import { ClusterNodeGpusSchema, PipelineCheckSchema, PipelineGraphSchema } from '../pipeline/graph';
 
 /** A pipeline file: a name or path ending in .pipeline.yaml. */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { Id } from './app-methods';
+import { Id } from './primitives';
 import { ServeConfigDiff } from '../serve/diff';
 import { ServeHistoryEntry } from '../serve/history';
 import { ServeInstance } from '../serve/status';
@@ -78,7 +78,6 @@ export const serveMethods = {
       })
       .strict(),
     output: ServeApplyStarted,
-    longRunning: true,
   }),
   'serve.history': defineMethod({
     summary:
@@ -102,6 +101,5 @@ export const serveMethods = {
       })
       .strict(),
     output: ServeApplyStarted,
-    longRunning: true,
   }),
 } as const;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineMethod } from './define';
-import { Id, NoInput } from './app-methods';
+import { Id, NoInput } from './primitives';
 import {
   MAX_TERMINAL_WRITE,
   TerminalCols,

@@ -25,7 +25,7 @@ describe('monitor contract', () => {
 
   it('declares serve.scale as long work and the rest as plain calls', () => {
     expect(methods['serve.scale'].longRunning).toBe(true);
-    expect('longRunning' in methods['monitor.subscribe']).toBe(false);
+    expect(methods['monitor.subscribe'].longRunning).toBe(false);
     const scale = methods['serve.scale'].input.parse({
       clusterId: 'c',
       app: 'a',

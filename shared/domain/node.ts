@@ -4,6 +4,7 @@
  * records: they live in the core's secret store, keyed by node id.
  */
 import { z } from 'zod';
+import { CheckResult } from './check';
 import { ResourceName } from './names';
 
 /** A DNS name, IPv4 or IPv6 address. No spaces, no shell metacharacters, no leading '-'. */
@@ -109,21 +110,10 @@ export type ConnectionState = z.infer<typeof ConnectionState>;
 export const NodeWithState = ClusterNode.extend({ connection: ConnectionState });
 export type NodeWithState = z.infer<typeof NodeWithState>;
 
-export const CheckStatus = z.enum(['pass', 'warn', 'fail']);
-/** One line of a node's preflight checklist. */
-export const PreflightCheck = z.object({
-  id: z.string(),
-  label: z.string(),
-  status: CheckStatus,
-  detail: z.string(),
-  hint: z.string().nullable(),
-});
-export type PreflightCheck = z.infer<typeof PreflightCheck>;
-
 export const NodePreflight = z.object({
   nodeId: z.string(),
   at: z.string(),
-  checks: z.array(PreflightCheck),
+  checks: z.array(CheckResult),
   /** GPUs found by nvidia-smi, used for `--num-gpus` and the mixed-model check. */
   gpus: z.array(
     z.object({

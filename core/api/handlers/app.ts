@@ -1,13 +1,13 @@
 /** Handlers for app.*: info and the local machine check. */
 import os from 'node:os';
-import type { LocalCheckResult } from '../../../shared';
+import type { CheckResult } from '../../../shared';
 import type { appMethods } from '../../../shared/contract/app-methods';
 import { runLocalChecks } from '../../app/local-checks';
 import { raydeckVersion } from '../../version';
 import type { CoreContext, HandlersFor } from '../core-context';
 
 export function appHandlers(ctx: CoreContext): HandlersFor<keyof typeof appMethods> {
-  let lastLocalChecks: LocalCheckResult[] = [];
+  let lastLocalChecks: CheckResult[] = [];
   return {
     'app.info': async () => ({
       name: 'Raydeck',
@@ -25,7 +25,7 @@ export function appHandlers(ctx: CoreContext): HandlersFor<keyof typeof appMetho
           lastLocalChecks = await runLocalChecks(ctx.paths.home, op);
           const failed = lastLocalChecks.filter((r) => r.status === 'fail');
           if (failed.length)
-            throw new Error(failed.map((r) => `${r.name}: ${r.detail}`).join('; '));
+            throw new Error(failed.map((r) => `${r.label}: ${r.detail}`).join('; '));
         },
       );
       return { operationId };

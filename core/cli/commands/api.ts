@@ -14,7 +14,7 @@ export const apiCommand: CliCommand = {
       methods: Object.entries(methods).map(([name, m]) => ({
         name,
         summary: m.summary,
-        longRunning: 'longRunning' in m && m.longRunning === true,
+        longRunning: m.longRunning,
       })),
       events: Object.entries(events).map(([name, e]) => ({ name, summary: e.summary })),
     };

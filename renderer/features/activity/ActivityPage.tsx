@@ -59,13 +59,7 @@ function LocalChecks() {
     queryFn: () => client.call('app.localChecks', {}),
   });
   if (!results.data || results.data.length === 0) return null;
-  return (
-    <CheckList
-      items={results.data.map((r) => ({ ...r, id: r.name, label: r.name }))}
-      label="Local checks"
-      testId="local-checks"
-    />
-  );
+  return <CheckList items={results.data} label="Local checks" testId="local-checks" />;
 }
 
 export function ActivityPage() {
