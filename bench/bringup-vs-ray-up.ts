@@ -1,8 +1,9 @@
 /**
  * Benchmark: Raydeck's bring-up (`raydeck cluster up`) against Ray's own on-prem launcher
  * (`ray up`, provider `local`) on the 3-node testbed (scripts/testbed), each from bare nodes,
- * each installing ray[serve]==2.60.0 from the same testbed package index, each timed until the
- * same thing is true: 3 nodes ALIVE in Ray with 2 GPUs each (6 in all).
+ * each installing ray[serve] at Raydeck's pin (RAY_VERSION) from the same testbed package
+ * index, each timed until the same thing is true: 3 nodes ALIVE in Ray with 2 GPUs each (6 in
+ * all).
  *
  * One run: ensure a local virtualenv for the `ray` CLI (.cache/bench-venv, from the testbed's
  * wheelhouse); reset the testbed; Raydeck (import, trust by fingerprint, then the timed

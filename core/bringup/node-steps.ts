@@ -11,6 +11,7 @@ import path from 'node:path';
 import {
   RAY_METRICS_REPORT_MS,
   RAY_PORTS,
+  RAY_VERSION,
   type BringUpOptions,
   type ClusterNode,
   type PackageSource,
@@ -258,7 +259,7 @@ export async function pushWheelhouse(env: StepEnv, dir: string): Promise<string>
   if (names.length === 0)
     throw new StepError(
       `The wheelhouse ${dir} has no .whl files.`,
-      'Fill it with `pip download "ray[serve]==2.60.0" -d <folder>`.',
+      `Fill it with \`pip download "ray[serve]==${RAY_VERSION}" -d <folder>\`.`,
     );
   const remote = names.map((n) => `${REMOTE_WHEELHOUSE}/${n}`);
   const r = await env.conn.runScript('stat-paths', { input: { paths: remote } });

@@ -2,7 +2,13 @@
  * Test helper: bring-up runs as the core reports them, built step by step, for the tests of
  * `raydeck cluster up|start` and of the transition lines (no cluster needed).
  */
-import type { BringUpRun, BringUpStep, StepKind, StepState } from '../../shared';
+import {
+  RAY_VERSION,
+  type BringUpRun,
+  type BringUpStep,
+  type StepKind,
+  type StepState,
+} from '../../shared';
 
 const T0 = Date.parse('2025-01-01T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -27,7 +33,7 @@ export function newRun(id = 'run-1', clusterId = 'c-1'): BringUpRun {
     id,
     clusterId,
     options: { source: { kind: 'pypi' }, withVllm: true },
-    rayVersion: '2.60.0',
+    rayVersion: RAY_VERSION,
     state: 'running',
     startedAt: at(0),
     endedAt: null,

@@ -6,7 +6,14 @@
  * text becomes `serveConfigV2` verbatim (comments kept) in a RayService skeleton.
  */
 import { isScalar, LineCounter, parseAllDocuments, stringify, type Node } from 'yaml';
-import { type ConfigPath, locate, parseYaml, RAY_YAML, type ServeDiagnostic } from '../../shared';
+import {
+  type ConfigPath,
+  locate,
+  parseYaml,
+  RAY_VERSION,
+  RAY_YAML,
+  type ServeDiagnostic,
+} from '../../shared';
 
 export interface EmbeddedServeConfig {
   /** metadata.name of the RayService (or "document N"). */
@@ -97,7 +104,7 @@ export interface RayServiceExport {
 
 /** A RayService manifest whose serveConfigV2 is `serveConfigText` byte for byte. */
 export function exportRayServiceManifest(serveConfigText: string, opts: RayServiceExport): string {
-  const rayVersion = opts.rayVersion ?? '2.60.0';
+  const rayVersion = opts.rayVersion ?? RAY_VERSION;
   const body = serveConfigText.endsWith('\n') ? serveConfigText : `${serveConfigText}\n`;
   if (/^\s/.test(body.split('\n').find((l) => l.trim() !== '') ?? ''))
     throw new Error('exportRayServiceManifest: the Serve config must start at column 1');

@@ -7,6 +7,7 @@
  */
 import { stepLogBytes } from '../../core/bringup/run-store';
 import {
+  RAY_VERSION,
   RaydeckError,
   type BringUpRun,
   type BringUpStep,
@@ -52,7 +53,7 @@ export const SPARE2 = node('n4', 'gpu4', 'worker', '198.51.100.14');
 
 const TITLES: Record<StepKind, string> = {
   preflight: 'Preflight checks',
-  install: 'Install Ray 2.60.0',
+  install: `Install Ray ${RAY_VERSION}`,
   'start-head': 'Start Ray head',
   join: 'Join the head',
   verify: 'Verify every node and GPU registered',
@@ -94,7 +95,7 @@ export function makeRun(
     id: 'run-1',
     clusterId: CLUSTER.id,
     options: { source: { kind: 'pypi' }, withVllm: true },
-    rayVersion: '2.60.0',
+    rayVersion: RAY_VERSION,
     state: 'planned',
     startedAt: null,
     endedAt: null,
@@ -116,7 +117,7 @@ export function installedRun(patch: Partial<BringUpRun> = {}): BringUpRun {
       state: 'succeeded',
       startedAt: T0,
       endedAt: T0,
-      verified: { nodes: 2, gpus: 3, rayVersion: '2.60.0' },
+      verified: { nodes: 2, gpus: 3, rayVersion: RAY_VERSION },
       ...patch,
     },
     { preflight: done, install: done, 'start-head': done, verify: done },
@@ -130,7 +131,7 @@ export const RUNNING_STATUS: ClusterStatus = {
   downNodes: [],
   detail: 'The dashboard answers through the tunnel.',
   dashboardReachable: true,
-  rayVersion: '2.60.0',
+  rayVersion: RAY_VERSION,
   nodes: [
     {
       nodeId: HEAD.id,

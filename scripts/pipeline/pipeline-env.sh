@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the path of a Python for the app builder's pytest suite (remote/raydeck_serve/tests):
-# ray[serve]==2.60.0 (+ pyarrow, which Ray Serve LLM's LLMConfig imports; vLLM is not installed:
+# ray[serve]==RAY_VERSION (+ pyarrow, which Ray Serve LLM's LLMConfig imports; vLLM is not installed:
 # the llm stage's config is checked, its engine runs on the testbed), pytest, sentence-transformers
 # on the CPU build of torch 2.13.0, and setuptools/wheel for scripts/pipeline/build-wheel.
 # Created on first use in .cache/pipeline/venv (git-ignored; about 3 minutes and 1.8 GB once,
@@ -11,7 +11,7 @@
 # $RAYDECK_PIPELINE_TORCH_INDEX when set.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RAY_VERSION="2.60.0"
+RAY_VERSION="$(sed -n "s/^export const RAY_VERSION = '\\([0-9.]*\\)';$/\\1/p" shared/domain/bringup.ts)"  # the one declaration: shared/domain/bringup.ts
 TORCH_VERSION="2.13.0"
 venv=".cache/pipeline/venv"
 marker="$venv/.raydeck-ready"

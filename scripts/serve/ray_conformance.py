@@ -15,7 +15,7 @@ reports, as JSON on stdout:
   - rejected_later: errors Ray raises only on the cluster, for the autoscaling_config dicts
     (AutoscalingConfig, with num_replicas "auto" resolved as Ray does).
 Never imports the applications' code. With --schema instead of files, prints the keys of each block of Ray's models. Run with the
-Python of a venv holding ray[serve]==2.60.0:
+Python of a venv holding ray[serve] at Raydeck's pin (RAY_VERSION, shared/domain/bringup.ts; ray-env.sh makes it):
   python ray_conformance.py FILE...   |   python ray_conformance.py --schema
 """
 from __future__ import annotations

@@ -5,6 +5,7 @@ of a crashed run even when the state file is missing or stale.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -24,7 +25,18 @@ DEFAULT_SUBNET = "198.51.100.0/24"
 INDEX_PORT = 8765
 LOGIN_USER = "root"                  # root inside the node's namespaces, with a private home
 NODE_PYTHON = "/usr/bin/python3"     # Debian's python3.11 (+ python3-venv); pyenv lives in /root, hidden
-RAY_SPEC = "ray[serve]==2.60.0"
+
+
+def pinned_ray_version():
+    """The Ray version Raydeck installs, read from its one declaration (shared/domain/bringup.ts)."""
+    with open(os.path.join(REPO_ROOT, "shared", "domain", "bringup.ts")) as f:
+        found = re.search(r"^export const RAY_VERSION = '([0-9]+\.[0-9]+\.[0-9]+)';$", f.read(), re.M)
+    if not found:
+        raise RuntimeError("shared/domain/bringup.ts does not declare RAY_VERSION = 'X.Y.Z'")
+    return found.group(1)
+
+
+RAY_SPEC = f"ray[serve]=={pinned_ray_version()}"
 # vLLM's CPU build with what Ray Serve LLM needs (CPU-RECIPE.md), resolved against CPU torch:
 # Raydeck's bring-up installs exactly this set on nodes without NVIDIA devices.
 CPU_TORCH = "2.13.0+cpu"

@@ -1,5 +1,5 @@
 /**
- * vLLM 0.29.0's own engine argument names (the vLLM that ray[llm]==2.60.0 pins), generated from
+ * vLLM 0.29.0's own engine argument names (the vLLM that Ray 2.60's ray[llm] extra pins), generated from
  * vLLM's source by scripts/serve/extract-engine-args.py into engine-args-0.29.0.json. Ray Serve
  * LLM refuses any engine_kwargs key outside this list ("Unknown engine argument"), and refuses
  * `model` and `served_model_name` there (they come from model_loading_config).
