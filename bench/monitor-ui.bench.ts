@@ -2,10 +2,9 @@
  * The Monitor page under a simulated fleet, in Debian Chromium: the built renderer served by
  * the real browser-mode server (startBrowserServer) over a stand-in CoreService that answers
  * the page's calls with a fleet of 512 nodes x 8 GPUs and pushes a monitor.delta every second
- * that moves every GPU as the core does (a point on each of its 4 series: 16,384 points; with
- * `--gpu-upserts` every GPU is also re-sent whole, as the core did before GPU values went as
- * series only: the form a renderer built before that reads) and appends one point to each
- * deployment series. The page is measured twice — the overview (one-canvas heat map) and a
+ * that moves every GPU as the core does (a `gpuValues` row per GPU: 4,096; with `--gpu-upserts`
+ * the form the core sent before: every GPU re-sent whole plus a point on each of its 4 series,
+ * 16,384 points, for a renderer built before) and appends one point to each deployment series. The page is measured twice — the overview (one-canvas heat map) and a
  * deployment page (uPlot charts backfilled with 600 points per line) — for frame times
  * (requestAnimationFrame deltas, p50 / p95 / max), the longest chart update and heat map draw
  * (the page's opt-in perf sink).
@@ -31,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RENDERER_DIR, startMonitorStandIn } from '../e2e/support/monitor-stand-in';
 import {
-  applyGpuSeries,
+  applyGpuValues,
   seriesKey,
   DEPLOYMENT_SERIES,
   type MonitorSnapshot,
@@ -188,7 +187,10 @@ async function main() {
     const d = fleetDelta(snap, now, tick, { upserts: values['gpu-upserts'] });
     const t = Math.floor(now / 1000);
     Object.assign(d.series, seriesAt(ALL_KEYS, t, t));
-    snap = { ...snap, gpus: applyGpuSeries(snap.gpus, d.series) };
+    snap = {
+      ...snap,
+      gpus: values['gpu-upserts'] ? d.upserts.gpus : applyGpuValues(snap.gpus, d.gpuValues),
+    };
     if (tick === 1) deltaBytes = JSON.stringify(d).length;
     standIn.snapshot = snap;
     standIn.emit('monitor.delta', d);

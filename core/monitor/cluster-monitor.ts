@@ -91,7 +91,12 @@ export class ClusterMonitor {
   ) {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
-    this.store = new SeriesStore({ periodMs: opts.periodMs, capacityByPrefix: { 'gpu/': 300 } });
+    this.store = new SeriesStore({
+      periodMs: opts.periodMs,
+      capacityByPrefix: { 'gpu/': 300 },
+      // A delta carries the GPUs' values as gpuValues rows (view-deltas.ts), not as points.
+      notInDelta: ['gpu/'],
+    });
     this.metrics = new ServeMetrics(
       this.store,
       (r) => this.replicaDeployment(r),
@@ -229,7 +234,7 @@ export class ClusterMonitor {
         keys = GPU_SERIES.map((f) => seriesKey.gpu(feed.gpus.nodeId, i, f));
         feed.seriesKeys.set(key, keys);
       }
-      // GPU_SERIES' order. These points are all a delta says of a GPU's values (view-deltas.ts).
+      // GPU_SERIES' order. Kept for monitor.series; deltas carry them as gpuValues rows.
       const values = [r.utilizationPct, r.memoryUsedMiB, r.temperatureC, r.powerW];
       for (let f = 0; f < 4; f++) {
         const v = values[f]!;
@@ -505,11 +510,12 @@ export class ClusterMonitor {
   }
 
   private push(now: number, alertsChanged: boolean): void {
-    const { upserts, removed, cost } = this.deltas.diff(this.view);
+    const { upserts, removed, cost, gpuValues } = this.deltas.diff(this.view);
     this.opts.emitDelta({
       clusterId: this.clusterId,
       at: now,
       series: this.store.takeDelta(),
+      ...(gpuValues ? { gpuValues } : {}),
       upserts,
       removed,
       cost,

@@ -2,13 +2,14 @@
  * The GPU half of `monitor.delta` end to end: a cluster monitor fed random nvidia-smi blocks
  * (values moving, "[N/A]" / "[Not Supported]" fields, GPUs missing — lost — and back, hot, a
  * quiet stream — stale), and a client that holds the first snapshot and applies each delta as
- * the contract says (the GPU series' last points, then the upserts). After every tick the client
- * holds the core's GPUs; and a GPU whose values only moved is not re-sent whole.
+ * the contract says (the GPU value rows, then the upserts). After every tick the client holds
+ * the core's GPUs; a GPU whose values only moved is a row, not re-sent whole, and the GPU series
+ * stay in the store (monitor.series) but out of the delta's points.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GpuSample, MonitorDelta } from '../../shared/domain/monitor';
-import { applyGpuSeries } from '../../shared/domain/monitor-gpu-values';
+import { applyGpuValues } from '../../shared/domain/monitor-gpu-values';
 import type { ClusterNode } from '../../shared/domain/node';
 import { ClusterMonitor } from './cluster-monitor';
 import type { Collector, CollectorFactory } from './collector';
@@ -62,14 +63,13 @@ function setup() {
 
 /** What the contract says a client does with a delta's GPUs. */
 function clientApply(gpus: GpuSample[], d: MonitorDelta): GpuSample[] {
-  const moved = applyGpuSeries(gpus, d.series);
+  const moved = applyGpuValues(gpus, d.gpuValues);
   const ups = new Map(d.upserts.gpus.map((g) => [g.key, g]));
   const out = moved.filter((g) => !d.removed.gpus.includes(g.key)).map((g) => ups.get(g.key) ?? g);
   for (const g of d.upserts.gpus) if (!moved.some((x) => x.key === g.key)) out.push(g);
   return out;
 }
 
-const withoutAt = ({ at: _at, ...rest }: GpuSample) => rest;
 const NO_VALUE = fc.constantFrom('[N/A]', '[Not Supported]');
 const value = (max: number) => fc.oneof(fc.integer({ min: 0, max }).map(String), NO_VALUE);
 /** One GPU's row this period, or null: missing from the block. */
@@ -86,7 +86,7 @@ const period = fc.oneof(
 afterEach(() => vi.useRealTimers());
 
 describe('GPU values in monitor deltas', () => {
-  it('a client applying series points then upserts holds the core GPUs after every tick', () => {
+  it('a client applying value rows then upserts holds the core GPUs after every tick', () => {
     fc.assert(
       fc.property(fc.array(period, { minLength: 1, maxLength: 12 }), (periods) => {
         vi.useFakeTimers();
@@ -109,17 +109,10 @@ describe('GPU values in monitor deltas', () => {
           }
           m.tick();
           for (const d of deltas.splice(0)) client = clientApply(client, d);
-          const core = new Map(m.snapshot().gpus.map((g) => [g.key, g]));
-          expect(new Map(client.map((g) => [g.key, withoutAt(g)]))).toEqual(
-            new Map([...core].map(([k, g]) => [k, withoutAt(g)])),
+          const core = m.snapshot().gpus;
+          expect(new Map(client.map((g) => [g.key, g]))).toEqual(
+            new Map(core.map((g) => [g.key, g])),
           );
-          for (const g of client) {
-            const c = core.get(g.key)!;
-            const anyValue = [c.utilizationPct, c.memoryUsedMiB, c.temperatureC, c.powerW].some(
-              (v) => v !== null,
-            );
-            if (anyValue && !c.lost) expect(g.at).toBe(c.at);
-          }
         }
         m.stop();
         vi.useRealTimers();
@@ -128,7 +121,7 @@ describe('GPU values in monitor deltas', () => {
     );
   });
 
-  it('a GPU whose values only moved is sent as series points, not re-sent whole', () => {
+  it('a GPU whose values only moved is a row, not re-sent whole; no GPU points in the delta', () => {
     vi.useFakeTimers();
     const { m, deltas, feed, advance, now } = setup();
     m.start();
@@ -142,13 +135,21 @@ describe('GPU values in monitor deltas', () => {
     expect(block(10, '100').upserts.gpus.map((g) => g.key)).toEqual(['n/1/0']);
     const moved = block(20, '150');
     expect(moved.upserts.gpus).toEqual([]);
-    expect(moved.series['gpu/n%2F1/0/util']).toEqual([[now(), 20]]);
-    expect(moved.series['gpu/n%2F1/0/power']).toEqual([[now(), 150]]);
-    const gone = block(30, '[N/A]'); // a value going to "no value" is never a point: the GPU is re-sent
-    expect(gone.upserts.gpus.map((g) => g.powerW)).toEqual([null]);
-    expect(gone.series['gpu/n%2F1/0/power']).toBeUndefined();
-    expect(block(31, '[N/A]').upserts.gpus).toEqual([]);
-    expect(block(32, '200').upserts.gpus.map((g) => g.powerW)).toEqual([200]);
+    expect(moved.gpuValues).toEqual({
+      keys: ['n/1/0'],
+      at: [now()],
+      util: [20],
+      memUsed: [1000],
+      temp: [40],
+      power: [150],
+    });
+    expect(Object.keys(moved.series).filter((k) => k.startsWith('gpu/'))).toEqual([]);
+    expect(m.store.last('gpu/n%2F1/0/util')).toEqual({ t: now(), v: 20 });
+    const gone = block(30, '[N/A]');
+    expect(gone.upserts.gpus).toEqual([]);
+    expect(gone.gpuValues?.power).toEqual([null]);
+    m.tick(); // nothing read since: no rows
+    expect(deltas[deltas.length - 1]!.gpuValues).toBeUndefined();
     m.stop();
   });
 });

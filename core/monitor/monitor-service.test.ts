@@ -170,12 +170,13 @@ describe('monitor service', () => {
     expect(s.alerts.map((x) => x.key)).toContain('gpu-hot:n1/1');
     const d0 = seen.delta[seen.delta.length - 1]!;
     expect(Object.keys(d0.series)).toEqual(
-      expect.arrayContaining([
-        'gpu/n1/0/util',
-        'gpu/n1/1/power',
-        'dep/llm/LLMServer%3Atiny-llama/ongoingRequests',
-      ]),
+      expect.arrayContaining(['dep/llm/LLMServer%3Atiny-llama/ongoingRequests']),
     );
+    // The GPUs' values go as rows (gpuValues), their points stay in the store.
+    expect(d0.gpuValues?.keys).toEqual(['n1/0', 'n1/1']);
+    expect(d0.gpuValues?.power).toEqual([null, 300.5]);
+    expect(Object.keys(d0.series).some((k) => k.startsWith('gpu/'))).toBe(false);
+    expect(m.store.last('gpu/n1/1/power')?.v).toBe(300.5);
     expect(d0.upserts.gpus).toHaveLength(2);
 
     // A second page a second later: request rates appear; an unchanged view is not sent again.

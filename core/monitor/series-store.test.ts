@@ -1,6 +1,18 @@
-/** The series store: fixed memory, staleness, counter rates across resets, histogram percentiles, deltas. */
+/**
+ * The series store: fixed memory, staleness, counter rates across resets, histogram percentiles
+ * (and their in-place forms equal to the allocating ones), deltas.
+ */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Ring, SeriesStore, bucketDelta, quantile } from './series-store';
+import {
+  Ring,
+  SeriesStore,
+  bucketDelta,
+  bucketDeltaInto,
+  fillBuckets,
+  quantile,
+  type Bucket,
+} from './series-store';
 
 describe('ring buffer', () => {
   it('keeps its capacity over a million pushes, the newest points in order', () => {
@@ -133,5 +145,38 @@ describe('series store', () => {
     expect(s.since(['dep/a/b/rps'], -1)['dep/a/b/rps']).toHaveLength(20);
     s.removePrefix('gpu/n/');
     expect(s.seriesCount).toBe(1);
+  });
+});
+
+describe('histogram buckets in place', () => {
+  it('fillBuckets and bucketDeltaInto reuse their arrays and equal the allocating forms', () => {
+    const les = fc.constantFrom(0.5, 1, 2, 5, 10, 100, Infinity);
+    const reading = fc
+      .dictionary(les.map(String), fc.integer({ min: 0, max: 50 }), { maxKeys: 7 })
+      .map((d) => new Map(Object.entries(d).map(([le, c]) => [Number(le), c])));
+    fc.assert(
+      fc.property(fc.array(reading, { minLength: 1, maxLength: 6 }), (readings) => {
+        let prev: Bucket[] = [];
+        let spare: Bucket[] = [];
+        const out: Bucket[] = [];
+        let first = true;
+        for (const m of readings) {
+          const expected = [...m].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
+          const cur = fillBuckets(m, spare);
+          expect(cur).toBe(spare);
+          expect(cur).toEqual(expected);
+          if (!first) {
+            const live = bucketDeltaInto(prev, cur, out);
+            const want = bucketDelta(prev, cur);
+            expect(live).toBe(want !== null);
+            if (want) expect(out).toEqual(want);
+          }
+          first = false;
+          spare = prev;
+          prev = cur;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -16,7 +16,11 @@ export class Ring {
   /** Points appended since the last `takeNew`. */
   unsent = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    /** Whether its points go out in `takeDelta` (the series store's pushes). */
+    readonly inDelta = true,
+  ) {
     this.t = new Float64Array(capacity);
     this.v = new Float64Array(capacity);
   }
@@ -83,6 +87,8 @@ export interface SeriesStoreOptions {
   capacityByPrefix?: Record<string, number>;
   /** Series kept at most; the least recently written goes first. */
   maxSeries?: number;
+  /** Key prefixes whose points `takeDelta` leaves out (kept, and read by `since`). */
+  notInDelta?: readonly string[];
 }
 
 interface CounterState {
@@ -96,6 +102,7 @@ export class SeriesStore {
   private readonly capacity: number;
   private readonly capacityByPrefix: [string, number][];
   private readonly maxSeries: number;
+  private readonly notInDelta: readonly string[];
   private readonly rings = new Map<string, Ring>();
   private readonly counters = new Map<string, CounterState>();
   private readonly histograms = new Map<string, Bucket[]>();
@@ -107,6 +114,7 @@ export class SeriesStore {
     this.capacity = opts.capacity ?? 600;
     this.capacityByPrefix = Object.entries(opts.capacityByPrefix ?? {});
     this.maxSeries = opts.maxSeries ?? 100_000;
+    this.notInDelta = opts.notInDelta ?? [];
   }
 
   get seriesCount(): number {
@@ -118,7 +126,7 @@ export class SeriesStore {
     if (!r) {
       if (this.rings.size >= this.maxSeries) this.evictOldest();
       const cap = this.capacityByPrefix.find(([p]) => key.startsWith(p))?.[1] ?? this.capacity;
-      r = new Ring(cap);
+      r = new Ring(cap, !this.notInDelta.some((p) => key.startsWith(p)));
       this.rings.set(key, r);
     }
     return r;
@@ -140,8 +148,9 @@ export class SeriesStore {
   /** A gauge value (or any value already computed). NaN is not stored: it is "no value". */
   push(key: string, t: number, v: number): void {
     if (Number.isNaN(v)) return;
-    this.ring(key).push(t, v);
-    this.dirty.add(key);
+    const r = this.ring(key);
+    r.push(t, v);
+    if (r.inDelta) this.dirty.add(key);
   }
 
   /**
@@ -256,6 +265,55 @@ export function bucketDelta(prev: Bucket[], cur: Bucket[]): Bucket[] | null {
   }));
   const total = delta[delta.length - 1]?.count ?? 0;
   return total > 0 ? delta : null;
+}
+
+/**
+ * `m`'s buckets (bound -> count) in bound order, written into `out`'s objects (reused, the
+ * array grown or cut to size): a fleet's histograms, read every second per node, would
+ * otherwise be new objects that live a period and are promoted garbage.
+ */
+export function fillBuckets(m: ReadonlyMap<number, number>, out: Bucket[]): Bucket[] {
+  let i = 0;
+  for (const [le, count] of m) {
+    const b = out[i++];
+    if (b) {
+      b.le = le;
+      b.count = count;
+    } else out.push({ le, count });
+  }
+  out.length = i;
+  return out.sort((a, b) => a.le - b.le);
+}
+
+/**
+ * bucketDelta into `out`'s objects (reused) for buckets in bound order with distinct bounds:
+ * whether there were observations (else `out` holds zeros or is empty).
+ */
+export function bucketDeltaInto(prev: Bucket[], cur: Bucket[], out: Bucket[]): boolean {
+  const before = (i: number, j: number) => {
+    const le = cur[i]!.le;
+    while (j < prev.length && prev[j]!.le < le) j++;
+    return j;
+  };
+  let reset = false;
+  for (let i = 0, j = 0; i < cur.length && !reset; i++) {
+    j = before(i, j);
+    const p = prev[j];
+    if (cur[i]!.count < (p !== undefined && p.le === cur[i]!.le ? p.count : 0)) reset = true;
+  }
+  for (let i = 0, j = 0; i < cur.length; i++) {
+    j = before(i, j);
+    const p = prev[j];
+    const c = cur[i]!;
+    const count = reset ? c.count : c.count - (p !== undefined && p.le === c.le ? p.count : 0);
+    const o = out[i];
+    if (o) {
+      o.le = c.le;
+      o.count = count;
+    } else out.push({ le: c.le, count });
+  }
+  out.length = cur.length;
+  return (out[out.length - 1]?.count ?? 0) > 0;
 }
 
 /**

@@ -14,7 +14,14 @@
 import type { DeploymentSeriesField } from '../../shared/domain/monitor';
 import { seriesKey, viewKey } from '../../shared/domain/monitor';
 import type { ParsedPage, PromSample } from './prometheus-text';
-import { bucketDelta, counterRate, quantile, type Bucket, type SeriesStore } from './series-store';
+import {
+  bucketDeltaInto,
+  counterRate,
+  fillBuckets,
+  quantile,
+  type Bucket,
+  type SeriesStore,
+} from './series-store';
 
 /** The metric prefixes the collectors parse (the rest of a page is skipped unparsed). */
 export const SERVE_METRIC_PREFIXES = ['ray_serve_', 'ray_vllm_'] as const;
@@ -102,10 +109,15 @@ export class ServeMetrics {
     string,
     { t: number; rate: number; node: string; dep: string; f: string }
   >();
-  private readonly histPrev = new Map<string, { t: number; buckets: Bucket[] }>();
+  /** A node's histogram as last differenced, and the array its next reading is written into. */
+  private readonly histPrev = new Map<string, { t: number; buckets: Bucket[]; spare: Bucket[] }>();
+  /**
+   * Its observations between the last two readings (`live`: there were some). Both kept and
+   * refilled in place: new bucket objects per node per page lived a period (promoted garbage).
+   */
   private readonly histDelta = new Map<
     string,
-    { t: number; buckets: Bucket[]; node: string; dep: string; kind: string }
+    { t: number; buckets: Bucket[]; node: string; dep: string; kind: string; live: boolean }
   >();
 
   constructor(
@@ -248,11 +260,24 @@ export class ServeMetrics {
         const k = `${nodeId}\u0000${dep}\u0000${kind}`;
         const prev = this.histPrev.get(k);
         if (prev && t - prev.t < this.minRateWindowMs) continue;
-        const cur = toBuckets(b);
-        this.histPrev.set(k, { t, buckets: cur });
-        const delta = prev ? bucketDelta(prev.buckets, cur) : null;
-        if (delta) this.histDelta.set(k, { t, buckets: delta, node: nodeId, dep, kind });
-        else this.histDelta.delete(k);
+        const d = this.histDelta.get(k);
+        if (!prev) {
+          this.histPrev.set(k, { t, buckets: fillBuckets(b, []), spare: [] });
+          if (d) d.live = false;
+          continue;
+        }
+        const before = prev.buckets;
+        prev.buckets = fillBuckets(b, prev.spare);
+        prev.spare = before;
+        prev.t = t;
+        if (d) {
+          d.t = t;
+          d.live = bucketDeltaInto(before, prev.buckets, d.buckets);
+        } else {
+          const buckets: Bucket[] = [];
+          const live = bucketDeltaInto(before, prev.buckets, buckets);
+          this.histDelta.set(k, { t, buckets, node: nodeId, dep, kind, live });
+        }
       }
     this.nodes.set(nodeId, raw);
   }
@@ -311,8 +336,8 @@ export class ServeMetrics {
       if (r.requests) v.errorRate = Math.min(1, (r.errors ?? 0) / r.requests);
     }
     const hist = new Map<string, Map<number, number>>();
-    for (const { t: at, buckets, node, dep, kind } of this.histDelta.values()) {
-      if (!fresh.has(node) || t - at > freshMs) continue;
+    for (const { t: at, buckets, node, dep, kind, live } of this.histDelta.values()) {
+      if (!live || !fresh.has(node) || t - at > freshMs) continue;
       const hk = `${dep}\u0000${kind}`;
       let m = hist.get(hk);
       if (!m) hist.set(hk, (m = new Map()));

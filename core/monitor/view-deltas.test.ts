@@ -1,8 +1,8 @@
 /**
  * View deltas: an item is sent again only when its content changed (nested fields too, NaN equal
  * to NaN, an undefined field equal to a missing one), keys that went away are removed, the cost
- * view only when it changed; a GPU not for its values or `at` alone, but when a value comes or
- * goes; and sameContent / sameGpuBesidesValues against JSON equality on generated values.
+ * view only when it changed; a GPU not for its values or `at` (rows of gpuValues when those
+ * change); and sameContent / sameGpuBesidesValues against JSON equality on generated values.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ describe('view deltas', () => {
     );
   });
 
-  it('a GPU is sent again for anything but its values and at, and when a value comes or goes', () => {
+  it('a GPU is sent again for anything but its values and at; those go as rows when they change', () => {
     const value = fc.constantFrom(null, 0, 1, 55.5, NaN);
     const gpu = fc.record({
       key: fc.constant('n1/0'),
@@ -79,15 +79,15 @@ describe('view deltas', () => {
       xid: fc.constantFrom(null, 79),
       processes: fc.array(fc.record({ pid: fc.constantFrom(1, 2) }), { maxLength: 2 }),
     });
-    // What a client cannot learn from series points: everything but the values' numbers and at.
+    // What gpuValues rows do not carry: everything but the values and at.
     const shape = (g: Record<string, unknown>) =>
       JSON.stringify({
         ...g,
         at: 0,
-        utilizationPct: JSON.stringify(g.utilizationPct) === 'null',
-        memoryUsedMiB: JSON.stringify(g.memoryUsedMiB) === 'null',
-        temperatureC: JSON.stringify(g.temperatureC) === 'null',
-        powerW: JSON.stringify(g.powerW) === 'null',
+        utilizationPct: 0,
+        memoryUsedMiB: 0,
+        temperatureC: 0,
+        powerW: 0,
       });
     fc.assert(
       fc.property(gpu, gpu, (a, b) => {
@@ -98,9 +98,22 @@ describe('view deltas', () => {
       { numRuns: 2000 },
     );
     const d = new ViewDeltas();
-    const g = (util: number | null, at: number) => ({ key: 'n1/0', utilizationPct: util, at });
-    expect(d.diff(view([g(1, 1)])).upserts.gpus).toHaveLength(1);
-    expect(d.diff(view([g(2, 2)])).upserts.gpus).toEqual([]);
-    expect(d.diff(view([g(null, 3)])).upserts.gpus).toHaveLength(1);
+    const g = (util: number | null, at: number, lost = false) => ({
+      key: 'n1/0',
+      utilizationPct: util,
+      at,
+      lost,
+    });
+    const first = d.diff(view([g(1, 1)]));
+    expect(first.upserts.gpus).toHaveLength(1);
+    expect(first.gpuValues?.keys).toEqual(['n1/0']);
+    const moved = d.diff(view([g(NaN, 2)]));
+    expect(moved.upserts.gpus).toEqual([]);
+    expect(moved.gpuValues).toMatchObject({ keys: ['n1/0'], at: [2], util: [null] });
+    const same = d.diff(view([g(null, 2)])); // NaN and null alike, as JSON sends them
+    expect(same.gpuValues).toBeUndefined();
+    expect(d.diff(view([g(null, 2, true)])).upserts.gpus).toHaveLength(1);
+    expect(d.diff(view([])).removed.gpus).toEqual(['n1/0']);
+    expect(d.diff(view([g(null, 2)])).gpuValues?.keys).toEqual(['n1/0']); // back: sent anew
   });
 });

@@ -9,12 +9,13 @@
  * which it does (cluster-monitor.ts, gpu-state.ts). Equal means equal as JSON would send it:
  * NaN, ±Infinity and null alike, an undefined property equal to a missing one.
  *
- * A GPU is compared without its values and `at` (they move every period and travel as series
- * points): only whether each value is there counts, since a series never carries "no value".
+ * A GPU is compared without its values and `at`: they move every period and travel as rows of
+ * `gpuValues` (a row for each GPU whose values or `at` differ from those last sent).
  */
 import type {
   CostView,
   GpuSample,
+  GpuValues,
   MonitorDelta,
   MonitorSnapshot,
 } from '../../shared/domain/monitor';
@@ -49,14 +50,15 @@ export function sameContent(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
-/** A GpuSample value that a delta sends as a series point. */
+/** A GpuSample field that a delta sends in `gpuValues`. */
 const isGpuValue = (k: string) =>
-  k === 'utilizationPct' || k === 'memoryUsedMiB' || k === 'temperatureC' || k === 'powerW';
+  k === 'at' ||
+  k === 'utilizationPct' ||
+  k === 'memoryUsedMiB' ||
+  k === 'temperatureC' ||
+  k === 'powerW';
 
-/**
- * Whether a client holding GPU `a` (moved since by series points) holds `b`: every field but the
- * values and `at` the same, and each value present in both or in neither.
- */
+/** Whether GPUs `a` and `b` are the same but for their values and `at` (see gpuValues). */
 export function sameGpuBesidesValues(a: GpuSample, b: GpuSample): boolean {
   const x = a as unknown as Record<string, unknown>;
   const y = b as unknown as Record<string, unknown>;
@@ -65,22 +67,31 @@ export function sameGpuBesidesValues(a: GpuSample, b: GpuSample): boolean {
     const v = x[k];
     if (v === undefined) continue;
     n++;
-    if (k === 'at') continue;
-    if (isGpuValue(k)) {
-      if ((asJson(v) === null) !== (asJson(y[k] ?? null) === null)) return false;
-    } else if (!sameContent(v, y[k])) return false;
+    if (!isGpuValue(k) && !sameContent(v, y[k])) return false;
   }
   for (const k in y) if (y[k] !== undefined) n--;
   return n === 0;
 }
 
+/** A GPU's values and `at` as JSON sends them (null for NaN / ±Infinity). */
+const num = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
+const sameValues = (a: GpuSample, b: GpuSample) =>
+  num(a.at) === num(b.at) &&
+  num(a.utilizationPct) === num(b.utilizationPct) &&
+  num(a.memoryUsedMiB) === num(b.memoryUsedMiB) &&
+  num(a.temperatureC) === num(b.temperatureC) &&
+  num(a.powerW) === num(b.powerW);
+
 export class ViewDeltas {
   private readonly sent: Map<string, unknown>[] = KINDS.map(() => new Map());
+  /** Each GPU as its values and `at` were last sent. */
+  private readonly valuesSent = new Map<string, GpuSample>();
   private lastCost: CostView | null = null;
 
   diff(
     view: Pick<MonitorSnapshot, Kind | 'cost'>,
-  ): Pick<MonitorDelta, 'upserts' | 'removed' | 'cost'> {
+  ): Pick<MonitorDelta, 'upserts' | 'removed' | 'cost' | 'gpuValues'> {
+    const gpuValues = this.gpuValues(view.gpus);
     const upserts = {} as Record<Kind, unknown[]>;
     const removed = {} as Record<Kind, string[]>;
     for (let i = 0; i < KINDS.length; i++) {
@@ -117,6 +128,28 @@ export class ViewDeltas {
       upserts: upserts as unknown as MonitorDelta['upserts'],
       removed: removed as MonitorDelta['removed'],
       cost,
+      ...(gpuValues ? { gpuValues } : {}),
     };
+  }
+
+  /** Rows for the GPUs whose values or `at` changed since last sent; undefined when none did. */
+  private gpuValues(gpus: readonly GpuSample[]): GpuValues | undefined {
+    const rows: GpuValues = { keys: [], at: [], util: [], memUsed: [], temp: [], power: [] };
+    for (const g of gpus) {
+      const before = this.valuesSent.get(g.key);
+      if (before !== undefined && sameValues(before, g)) continue;
+      this.valuesSent.set(g.key, g);
+      rows.keys.push(g.key);
+      rows.at.push(num(g.at));
+      rows.util.push(num(g.utilizationPct));
+      rows.memUsed.push(num(g.memoryUsedMiB));
+      rows.temp.push(num(g.temperatureC));
+      rows.power.push(num(g.powerW));
+    }
+    if (this.valuesSent.size !== gpus.length) {
+      const present = new Set(gpus.map((g) => g.key));
+      for (const k of this.valuesSent.keys()) if (!present.has(k)) this.valuesSent.delete(k);
+    }
+    return rows.keys.length ? rows : undefined;
   }
 }

@@ -1,12 +1,11 @@
 /**
- * The client's side of GPU values in a delta: GPU series keys read back (any node id, nothing
- * else taken for one), each GPU's value set from its series' last point, `at` from the newest,
- * lost GPUs and other series left alone, unchanged GPUs and lists kept by identity.
+ * The client's side of GPU values in a delta: each row sets its GPU's values (null stays "no
+ * value") and `at`; GPUs without a row and lists without rows keep their identity; rows of GPUs
+ * the list lacks are skipped; a reordered list is still found by key.
  */
 import { describe, expect, it } from 'vitest';
-import type { GpuSample } from './monitor';
-import { applyGpuSeries } from './monitor-gpu-values';
-import { GPU_SERIES, parseGpuSeriesKey, seriesKey } from './monitor-keys';
+import type { GpuSample, GpuValues } from './monitor';
+import { applyGpuValues } from './monitor-gpu-values';
 
 const gpu = (nodeId: string, index: number, over: Partial<GpuSample> = {}): GpuSample => ({
   key: `${nodeId}/${index}`,
@@ -18,7 +17,7 @@ const gpu = (nodeId: string, index: number, over: Partial<GpuSample> = {}): GpuS
   memoryUsedMiB: 1000,
   memoryTotalMiB: 24000,
   temperatureC: 40,
-  powerW: null,
+  powerW: 100,
   at: 1000,
   stale: false,
   lost: false,
@@ -28,58 +27,43 @@ const gpu = (nodeId: string, index: number, over: Partial<GpuSample> = {}): GpuS
   ...over,
 });
 
-describe('GPU series keys', () => {
-  it('read back to the GPU view key and field, whatever the node id holds', () => {
-    const ids = ['n1', 'n/2', 'a b', '50%', 'gpu/0/util', 'ünï', '%2F', 'x'.repeat(200)];
-    for (const nodeId of ids)
-      for (const index of [0, 7, 1234])
-        for (const field of GPU_SERIES)
-          expect(parseGpuSeriesKey(seriesKey.gpu(nodeId, index, field))).toEqual({
-            gpu: `${nodeId}/${index}`,
-            field,
-          });
-  });
-
-  it('are not read from other keys', () => {
-    for (const key of [
-      seriesKey.deployment('gpu', 'x', 'rps'),
-      seriesKey.cluster('gpuUtilAvg'),
-      'gpu/n1/0/toString',
-      'gpu/n1/x/util',
-      'gpu//0/util',
-      'gpu/%E0%A4%A/0/util',
-    ])
-      expect(parseGpuSeriesKey(key)).toBeNull();
-  });
+const rows = (...r: [string, number, (number | null)[]][]): GpuValues => ({
+  keys: r.map((x) => x[0]),
+  at: r.map((x) => x[1]),
+  util: r.map((x) => x[2][0]!),
+  memUsed: r.map((x) => x[2][1]!),
+  temp: r.map((x) => x[2][2]!),
+  power: r.map((x) => x[2][3]!),
 });
 
-describe('applyGpuSeries', () => {
-  it("sets each value from its series' last point and at from the newest; the rest keep identity", () => {
-    const list = [gpu('n1', 0), gpu('n1', 1), gpu('n/2', 0, { lost: true, utilizationPct: null })];
-    const next = applyGpuSeries(list, {
-      [seriesKey.gpu('n1', 1, 'util')]: [
-        [2000, 10],
-        [3000, 20],
-      ],
-      [seriesKey.gpu('n1', 1, 'power')]: [[2000, 300.5]],
-      [seriesKey.gpu('n/2', 0, 'util')]: [[3000, 99]],
-      [seriesKey.gpu('n9', 0, 'util')]: [[3000, 1]],
-      [seriesKey.deployment('llm', 'x', 'rps')]: [[3000, 7]],
-    });
+describe('applyGpuValues', () => {
+  it('sets the values and at of the GPUs with a row; null stays no value; the rest keep identity', () => {
+    const list = [gpu('n1', 0), gpu('n1', 1), gpu('n/2', 0)];
+    const next = applyGpuValues(
+      list,
+      rows(['n1/1', 3000, [20, 2000, null, 300.5]], ['n9/0', 3000, [1, 1, 1, 1]]),
+    );
     expect(next).not.toBe(list);
     expect(next[0]).toBe(list[0]);
-    expect(next[2]).toBe(list[2]); // lost: no values until the core re-sends it
-    expect(next[1]).toEqual({ ...list[1], utilizationPct: 20, powerW: 300.5, at: 3000 });
+    expect(next[2]).toBe(list[2]);
+    expect(next[1]).toEqual({
+      ...list[1],
+      at: 3000,
+      utilizationPct: 20,
+      memoryUsedMiB: 2000,
+      temperatureC: null,
+      powerW: 300.5,
+    });
     expect(list[1]!.utilizationPct).toBe(50); // the old list is not touched
   });
 
-  it('returns the same list when no point is for its GPUs, and finds GPUs after a reorder', () => {
+  it('returns the same list without rows, and finds GPUs after a reorder', () => {
     const list = [gpu('n1', 0), gpu('n1', 1)];
-    expect(applyGpuSeries(list, { [seriesKey.cluster('rps')]: [[1, 2]] })).toBe(list);
-    expect(applyGpuSeries(list, { [seriesKey.gpu('n1', 0, 'temp')]: [] })).toBe(list);
-    applyGpuSeries(list, { [seriesKey.gpu('n1', 0, 'temp')]: [[5000, 41]] });
+    expect(applyGpuValues(list, undefined)).toBe(list);
+    expect(applyGpuValues(list, rows())).toBe(list);
+    applyGpuValues(list, rows(['n1/0', 5000, [1, 2, 41, 4]]));
     const reordered = [list[1]!, list[0]!];
-    const next = applyGpuSeries(reordered, { [seriesKey.gpu('n1', 0, 'temp')]: [[6000, 42]] });
+    const next = applyGpuValues(reordered, rows(['n1/0', 6000, [1, 2, 42, 4]]));
     expect(next.map((g) => [g.key, g.temperatureC])).toEqual([
       ['n1/1', 40],
       ['n1/0', 42],

@@ -1,8 +1,6 @@
 /**
  * The monitor's keys, the same on both sides: series keys (`gpu/...`, `dep/...`, `replica/...`,
- * `cluster/...`) and view keys, and which GpuSample value each GPU series carries — a
- * `monitor.delta` sends a GPU's per-second values only as these series, and a client reads them
- * back into its GPU views with `parseGpuSeriesKey` (see MonitorDelta in monitor.ts).
+ * `cluster/...`) and view keys.
  */
 
 /** Fields a GPU series may have. */
@@ -48,30 +46,3 @@ export const viewKey = {
   replica: (app: string, deployment: string, replicaId: string) =>
     `${app}/${deployment}/${replicaId}`,
 };
-
-/** The GpuSample value each GPU series carries (only numbers: "no value" is never a point). */
-export const GPU_SERIES_VALUE = {
-  util: 'utilizationPct',
-  memUsed: 'memoryUsedMiB',
-  temp: 'temperatureC',
-  power: 'powerW',
-} as const satisfies Record<GpuSeriesField, string>;
-export type GpuValueField = (typeof GPU_SERIES_VALUE)[GpuSeriesField];
-
-/** A GPU series key read back: the GPU's view key and its field; null for any other key. */
-export function parseGpuSeriesKey(key: string): { gpu: string; field: GpuSeriesField } | null {
-  if (!key.startsWith('gpu/')) return null;
-  const f = key.lastIndexOf('/');
-  const i = key.lastIndexOf('/', f - 1);
-  if (i <= 4) return null;
-  const field = key.slice(f + 1);
-  const index = key.slice(i + 1, f);
-  if (!Object.hasOwn(GPU_SERIES_VALUE, field) || !/^\d+$/.test(index)) return null;
-  let nodeId: string;
-  try {
-    nodeId = decodeURIComponent(key.slice(4, i));
-  } catch {
-    return null;
-  }
-  return { gpu: viewKey.gpu(nodeId, Number(index)), field: field as GpuSeriesField };
-}

@@ -47,8 +47,8 @@ export type GpuProcess = z.infer<typeof GpuProcess>;
 
 /**
  * One GPU. Its values (utilization, memory used, temperature, power) and `at` move every period;
- * a `monitor.delta` carries them only as the GPU's series points (`seriesKey.gpu`), and the GPU
- * itself only when anything else changed — including a value becoming "no value" or coming back.
+ * a `monitor.delta` carries them in `gpuValues`, and the GPU itself only when anything else
+ * changed.
  */
 export const GpuSample = z.object({
   /** `${nodeId}/${index}`. */
@@ -322,16 +322,34 @@ export const SeriesPoints = z.array(z.tuple([z.number(), z.number()]));
 export const SeriesDelta = z.record(z.string(), SeriesPoints);
 export type SeriesDelta = z.infer<typeof SeriesDelta>;
 
+/**
+ * The GPUs read since the last push, one column per value (row i: GPU `keys[i]`, its `at` and
+ * values; null is "no value"). The points of the GPU series (`seriesKey.gpu`) as columns: a
+ * record of 16,384 keys a second cost a page more to parse than the whole GPUs it replaced.
+ */
+export const GpuValues = z.object({
+  keys: z.array(z.string()),
+  at: z.array(z.number().nullable()),
+  util: z.array(Num),
+  memUsed: z.array(Num),
+  temp: z.array(Num),
+  power: z.array(Num),
+});
+export type GpuValues = z.infer<typeof GpuValues>;
+
 export const MonitorDelta = z.object({
   clusterId: z.string(),
   at: z.number(),
+  /** Series points appended since the last push; the GPU series' are in `gpuValues`. */
   series: SeriesDelta,
   /**
-   * Views that changed since the last push, by key (replace the item with that key). A GPU is
-   * sent when anything but its values and `at` changed, or a value went null or stopped being
-   * null (null is never a series point); a value that only moved comes as the last point of its
-   * series in `series` (`gpu/<node>/<index>/<util|memUsed|temp|power>`, time = the GPU's `at`).
-   * A client applies the GPU series points to its GPUs first, then the upserts.
+   * The GPUs' new readings (absent: none). A client sets each GPU's values and `at` from its row,
+   * then merges the upserts.
+   */
+  gpuValues: GpuValues.optional(),
+  /**
+   * Views that changed since the last push, by key (replace the item with that key). A GPU whose
+   * values or `at` alone changed is not here but in `gpuValues`.
    */
   upserts: z.object({
     nodes: z.array(MonitorNode),

@@ -1,7 +1,7 @@
 /**
  * Builders of monitor views for tests and the UI bench (the test kit of the Monitor page): a
  * node, a GPU sample, a deployment, a replica, a whole snapshot, a fleet of N nodes x M GPUs and
- * a delta that moves every GPU (as series points, as the core sends it) — each with the
+ * a delta that moves every GPU (as value rows, as the core sends it) — each with the
  * contract's shape and values that say what they are (null for "no value", never 0 as a
  * stand-in).
  */
@@ -12,6 +12,7 @@ import {
   type DeploymentMetrics,
   type DeploymentView,
   type GpuSample,
+  type GpuValues,
   type Measured,
   type MonitorDelta,
   type MonitorNode,
@@ -180,9 +181,9 @@ export function fleet(nodes: number, gpusPerNode: number, clusterId = 'c1'): Mon
 const GPU_KEYS = new Map<string, string[]>();
 
 /**
- * A delta at `at` that moves every GPU of `s` as the core sends it: a new utilization, memory,
- * temperature and power as one point of each GPU series, no GPU upserts. With `upserts` every
- * GPU is also re-sent whole (what the core sent before its GPUs' values went as series only).
+ * A delta at `at` that moves every GPU of `s` as the core sends it: a `gpuValues` row per GPU
+ * with a new utilization, memory, temperature and power, no GPU upserts. With `upserts`, the
+ * form the core sent before: every GPU re-sent whole, and its values as points of its series.
  */
 export function fleetDelta(
   s: MonitorSnapshot,
@@ -192,27 +193,37 @@ export function fleetDelta(
 ): MonitorDelta {
   const series: MonitorDelta['series'] = {};
   const gpus: GpuSample[] = [];
+  const rows: GpuValues = { keys: [], at: [], util: [], memUsed: [], temp: [], power: [] };
   s.gpus.forEach((g, i) => {
     const util = (i * 7 + tick * 13) % 101;
-    const values = [util, 12000 + util * 100, 35 + (util >> 2), 70 + util * 5.6];
+    const values = [util, 12000 + util * 100, 35 + (util >> 2), 70 + util * 5.6] as const;
+    if (!opts.upserts) {
+      rows.keys.push(g.key);
+      rows.at.push(at);
+      rows.util.push(values[0]);
+      rows.memUsed.push(values[1]);
+      rows.temp.push(values[2]);
+      rows.power.push(values[3]);
+      return;
+    }
     let keys = GPU_KEYS.get(g.key);
     if (!keys)
       GPU_KEYS.set(g.key, (keys = GPU_SERIES.map((f) => seriesKey.gpu(g.nodeId, g.index, f))));
     keys.forEach((k, f) => (series[k] = [[at, values[f]!]]));
-    if (opts.upserts)
-      gpus.push({
-        ...g,
-        at,
-        utilizationPct: values[0]!,
-        memoryUsedMiB: values[1]!,
-        temperatureC: values[2]!,
-        powerW: values[3]!,
-      });
+    gpus.push({
+      ...g,
+      at,
+      utilizationPct: values[0],
+      memoryUsedMiB: values[1],
+      temperatureC: values[2],
+      powerW: values[3],
+    });
   });
   return {
     clusterId: s.clusterId,
     at,
     series,
+    ...(opts.upserts ? {} : { gpuValues: rows }),
     upserts: { nodes: [], gpus, applications: [], deployments: [], replicas: [], collectors: [] },
     removed: {
       nodes: [],

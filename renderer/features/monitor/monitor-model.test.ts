@@ -1,6 +1,6 @@
 /**
- * Merging the core's pushes into the page's snapshot (GPU values from series points, then
- * upserts), and the overview's totals.
+ * Merging the core's pushes into the page's snapshot (GPU value rows, then upserts), and the
+ * overview's totals.
  */
 import { describe, expect, it } from 'vitest';
 import { applyAlerts, applyDelta, applyEvents, clusterTotals, formatUsd } from './monitor-model';
@@ -14,7 +14,7 @@ import {
   node,
   snapshot,
 } from './monitor-fixtures';
-import { seriesKey, type MonitorDelta, type MonitorEvent } from '../../../shared';
+import type { MonitorDelta, MonitorEvent } from '../../../shared';
 
 const none = {
   nodes: [],
@@ -156,30 +156,36 @@ describe('monitor model', () => {
     expect(formatUsd(null)).toBe('—');
   });
 
-  it("a fleet delta of 4,096 GPUs' series points moves every GPU in place", () => {
+  it("a fleet delta's 4,096 GPU rows move every GPU in place", () => {
     const s = fleet(512, 8);
     const d = fleetDelta(s, T_NOW + 1000, 1);
     expect(d.upserts.gpus).toEqual([]);
     const next = applyDelta(s, d);
     expect(next.gpus.map((g) => g.key)).toEqual(s.gpus.map((g) => g.key));
     expect(next.gpus).toHaveLength(4096);
-    const util = d.series[seriesKey.gpu('n0', 1, 'util')]![0]![1];
-    expect(next.gpus[1]).toMatchObject({ utilizationPct: util, at: T_NOW + 1000 });
-    expect(next.gpus[1]!.temperatureC).toBe(d.series[seriesKey.gpu('n0', 1, 'temp')]![0]![1]);
-    // The same delta with every GPU also re-sent whole (the old form) gives the same GPUs.
+    expect(next.gpus[1]).toMatchObject({
+      utilizationPct: d.gpuValues!.util[1],
+      temperatureC: d.gpuValues!.temp[1],
+      at: T_NOW + 1000,
+    });
+    // The old form (every GPU re-sent whole) gives the same GPUs.
     expect(applyDelta(s, fleetDelta(s, T_NOW + 1000, 1, { upserts: true })).gpus).toEqual(
       next.gpus,
     );
   });
 
-  it('series points first, then upserts: a GPU re-sent without a value keeps none', () => {
+  it('GPU rows first, then upserts: a GPU re-sent lost keeps no value', () => {
     const s = snapshot({ gpus: [gpu('n1', 0), gpu('n1', 1)] });
     const next = applyDelta(
       s,
       delta({
-        series: {
-          [seriesKey.gpu('n1', 0, 'util')]: [[T_NOW + 1000, 77]],
-          [seriesKey.gpu('n1', 1, 'util')]: [[T_NOW + 500, 60]],
+        gpuValues: {
+          keys: ['n1/0', 'n1/1'],
+          at: [T_NOW + 1000, T_NOW + 500],
+          util: [77, 60],
+          memUsed: [1, 1],
+          temp: [null, 50],
+          power: [1, 1],
         },
         upserts: {
           ...none,
@@ -187,9 +193,9 @@ describe('monitor model', () => {
         },
       }),
     );
-    expect(next.gpus.map((g) => [g.utilizationPct, g.lost])).toEqual([
-      [77, false],
-      [null, true],
+    expect(next.gpus.map((g) => [g.utilizationPct, g.temperatureC, g.lost])).toEqual([
+      [77, null, false],
+      [null, 55, true],
     ]);
     expect(next.gpus[0]!.at).toBe(T_NOW + 1000);
   });

@@ -1,13 +1,13 @@
 /**
  * The Monitor page's copy of a cluster's live state: the snapshot from `monitor.subscribe`,
- * with each `monitor.delta` merged in by key (the GPU series' last points move the GPUs' values,
- * then upserts replace, removed keys go), new timeline
+ * with each `monitor.delta` merged in by key (its GPU value rows move the GPUs' values, then
+ * upserts replace, removed keys go), new timeline
  * events appended (bounded, no duplicates by seq) and the alert list replaced. Pure functions:
  * the hooks keep the result in the cluster's live store. Also the cluster totals the overview
  * shows (GPUs busy, replicas running / pending, $/h).
  */
 import {
-  applyGpuSeries,
+  applyGpuValues,
   type Alert,
   type DeploymentView,
   type MonitorDelta,
@@ -58,8 +58,8 @@ export function applyDelta(s: MonitorSnapshot, d: MonitorDelta): MonitorSnapshot
     ...s,
     takenAt: Math.max(s.takenAt, d.at),
     nodes: merge(s.nodes, d.upserts.nodes, d.removed.nodes),
-    // Values first (the points up to this push), then what the core re-sent whole.
-    gpus: merge(applyGpuSeries(s.gpus, d.series), d.upserts.gpus, d.removed.gpus),
+    // Values first (the GPUs read since the last push), then what the core re-sent whole.
+    gpus: merge(applyGpuValues(s.gpus, d.gpuValues), d.upserts.gpus, d.removed.gpus),
     applications: merge(s.applications, d.upserts.applications, d.removed.applications),
     deployments: merge(s.deployments, d.upserts.deployments, d.removed.deployments),
     replicas: merge(s.replicas, d.upserts.replicas, d.removed.replicas),
