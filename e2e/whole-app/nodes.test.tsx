@@ -138,4 +138,30 @@ describe('Import dialog', () => {
     );
     await waitFor(() => expect(screen.getAllByTestId('node-row')).toHaveLength(2));
   });
+
+  it("the terminal's node picker reads the nodes feature's one cache, live from nodes.changed", async () => {
+    const lab = await core.inventory.create('lab');
+    const node = (name: string, host: string) =>
+      core.nodes.add({
+        clusterId: lab.id,
+        name,
+        host,
+        port: 22,
+        user: 'root',
+        auth: { kind: 'agent' },
+        jumpNodeId: null,
+        role: 'worker',
+      });
+    await node('gpu1', '198.51.100.10');
+    location.hash = '#/terminal';
+    useShell.setState({ page: 'terminal' });
+    const { container } = renderApp();
+    const picker = await screen.findByRole('combobox', { name: 'New shell on node' });
+    const options = () => [...picker.querySelectorAll('option')].map((o) => o.textContent);
+    await waitFor(() => expect(options()).toContain('gpu1 (root@198.51.100.10)'));
+    // Added elsewhere: the event updates the one cache, no focus or refetch needed.
+    await node('gpu2', '198.51.100.11');
+    await waitFor(() => expect(options()).toContain('gpu2 (root@198.51.100.11)'));
+    expect(container.querySelectorAll('optgroup')).toHaveLength(1);
+  });
 });

@@ -3,7 +3,7 @@
  * with when it started, its cluster (bring-ups), a progress bar, state and elapsed time;
  * operations open a live log pane. "Check this machine" runs the local checks as an operation.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
@@ -17,7 +17,7 @@ import {
 } from '../../ui';
 import { BringupActivityCard, useAllBringups } from '../bringup';
 import { useCurrentCluster } from '../clusters';
-import { useOperationLog, useOperations } from './use-operations';
+import { localChecksKey, useLocalChecks, useOperationLog, useOperations } from './use-operations';
 
 function elapsed(op: Operation, now: number): string {
   const end = op.endedAt ? Date.parse(op.endedAt) : now;
@@ -53,11 +53,7 @@ function LogPane({ operationId }: { operationId: string }) {
 }
 
 function LocalChecks() {
-  const client = useRaydeck();
-  const results = useQuery({
-    queryKey: ['localChecks'],
-    queryFn: () => client.call('app.localChecks', {}),
-  });
+  const results = useLocalChecks();
   if (!results.data || results.data.length === 0) return null;
   return <CheckList items={results.data} label="Local checks" testId="local-checks" />;
 }
@@ -87,7 +83,7 @@ export function ActivityPage() {
   });
   const justFinished = ops.data?.find((o) => o.kind === 'local-check' && o.state !== 'running')?.id;
   useEffect(() => {
-    if (justFinished) void qc.invalidateQueries({ queryKey: ['localChecks'] });
+    if (justFinished) void qc.invalidateQueries({ queryKey: localChecksKey });
   }, [justFinished, qc, ops.data]);
 
   return (

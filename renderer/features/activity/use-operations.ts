@@ -1,6 +1,7 @@
 /**
  * Operations as server state: the list query is patched by `operation.progress` events; each
- * open log pane keeps a bounded tail fed by `operation.log` events.
+ * open log pane keeps a bounded tail fed by `operation.log` events. Also the results of the last
+ * "Check this machine" (read again when a local-check operation ends).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -9,6 +10,7 @@ import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
 
 export const operationsKey = ['operations'] as const;
+export const localChecksKey = ['localChecks'] as const;
 const LOG_TAIL = 500;
 
 export function useOperations() {
@@ -25,6 +27,15 @@ export function useOperations() {
     }),
   );
   return useQuery({ queryKey: operationsKey, queryFn: () => client.call('operations.list', {}) });
+}
+
+/** The results of the last finished local check. */
+export function useLocalChecks() {
+  const client = useRaydeck();
+  return useQuery({
+    queryKey: localChecksKey,
+    queryFn: () => client.call('app.localChecks', {}),
+  });
 }
 
 export function useOperationLog(operationId: string | null): OperationLogLine[] {

@@ -2,7 +2,7 @@
  * Bring-up runs of a cluster as server state: `bringup.list` once, then every `bringup.changed`
  * event (the whole run) is written into the cache with setQueryData, so the run view is live
  * without polling and a reloaded page shows the newest run. Also the mutations that plan, start,
- * retry and cancel, and the cluster's Ray nodes (for the empty states).
+ * retry and cancel, and the cluster's Ray nodes (for the empty states; the nodes feature's query).
  */
 import {
   useMutation,
@@ -11,15 +11,15 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query';
-import type { BringUpOptions, BringUpRun, ClusterNode } from '../../../shared';
+import type { BringUpOptions, BringUpRun, NodeWithState } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
+import { useNodes } from '../nodes';
 import { isFinished, upsertRun } from './run-format';
 
 export const runsKey = (clusterId: string) => ['bringup', 'runs', clusterId] as const;
 export const clusterStatusKey = (clusterId: string) =>
   ['bringup', 'cluster-status', clusterId] as const;
-export const nodesKey = (clusterId: string) => ['bringup', 'nodes', clusterId] as const;
 
 /** Writes a run the core sent (event or method answer) into its cluster's list. */
 export function storeRun(qc: QueryClient, run: BringUpRun): void {
@@ -46,20 +46,11 @@ export function useRuns(clusterId: string) {
   });
 }
 
-/** The cluster's nodes that take part in Ray (jump hosts excluded), live from `nodes.changed`. */
+const rayNodes = (nodes: NodeWithState[]) => nodes.filter((n) => n.role !== 'jump');
+
+/** The cluster's nodes that take part in Ray (jump hosts excluded): the nodes feature's query. */
 export function useRayNodes(clusterId: string) {
-  const client = useRaydeck();
-  const qc = useQueryClient();
-  useCoreEvent('nodes.changed', ({ clusterId: changed, nodes }) =>
-    qc.setQueryData<ClusterNode[]>(nodesKey(changed), nodes),
-  );
-  return useQuery({
-    queryKey: nodesKey(clusterId),
-    queryFn: async (): Promise<ClusterNode[]> => client.call('nodes.list', { clusterId }),
-    select: (nodes) => nodes.filter((n) => n.role !== 'jump'),
-    // nodes.changed reaches this query only while the page is open: read the list again on return.
-    refetchOnMount: 'always',
-  });
+  return useNodes(clusterId, rayNodes);
 }
 
 export function usePlan(clusterId: string) {

@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { useCoreEvent } from '../../app/use-core-event';
-import { clusterStatusKey, nodesKey, storeRun } from './use-bringup';
+import { nodesKey } from '../nodes';
+import { clusterStatusKey, storeRun } from './use-bringup';
 
 export function useClusterStatus(clusterId: string) {
   const client = useRaydeck();

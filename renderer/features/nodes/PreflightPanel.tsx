@@ -4,7 +4,7 @@
  * progress bar. Results older than the last bring-up that changed the nodes are marked stale
  * ("no Ray installed" is no longer true after one), with a prompt to run the checks again.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { NodeWithState, Operation } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
@@ -19,6 +19,7 @@ import {
   worstStatus,
 } from '../../ui';
 import { useLastNodeChange } from '../bringup';
+import { preflightKey, usePreflightResults } from './use-nodes';
 
 export function PreflightPanel({
   clusterId,
@@ -29,10 +30,7 @@ export function PreflightPanel({
 }) {
   const client = useRaydeck();
   const qc = useQueryClient();
-  const results = useQuery({
-    queryKey: ['preflight', clusterId],
-    queryFn: () => client.call('nodes.preflight', { clusterId }),
-  });
+  const results = usePreflightResults(clusterId);
   const [op, setOp] = useState<Operation | null>(null);
   const [opId, setOpId] = useState<string | null>(null);
   useCoreEvent('operation.progress', (o) => {
@@ -40,7 +38,7 @@ export function PreflightPanel({
   });
   useEffect(() => {
     if (op && op.state !== 'running')
-      void qc.invalidateQueries({ queryKey: ['preflight', clusterId] });
+      void qc.invalidateQueries({ queryKey: preflightKey(clusterId) });
   }, [op, qc, clusterId]);
   const start = useMutation({
     mutationFn: () => client.call('nodes.check', { clusterId }),

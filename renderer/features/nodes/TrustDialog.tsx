@@ -4,22 +4,17 @@
  * source vouched for, and trusts only that fingerprint. A changed key needs an explicit
  * confirmation and the button names the new fingerprint.
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
 import { Dialog, ErrorBanner } from '../../ui';
+import { useHostKey } from './use-nodes';
 
 export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () => void }) {
   const client = useRaydeck();
   const [confirmed, setConfirmed] = useState(false);
-  const key = useQuery({
-    queryKey: ['hostKey', node.id],
-    queryFn: () => client.call('nodes.hostKey', { id: node.id }),
-    staleTime: 0,
-    gcTime: 0,
-    retry: 0,
-  });
+  const key = useHostKey(node.id);
   const trust = useMutation({
     mutationFn: async (fingerprint: string) => {
       await client.call('nodes.trust', { id: node.id, fingerprint });

@@ -1,3 +1,3 @@
 /** The nodes feature's public door. */
 export { NodesPage } from './NodesPage';
-export { useNodes } from './use-nodes';
+export { nodesKey, useNodes, useNodesOfClusters } from './use-nodes';

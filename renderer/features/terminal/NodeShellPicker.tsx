@@ -1,26 +1,21 @@
 /**
- * "New shell on node…": every node of every cluster, grouped by cluster, read through the
- * contract (clusters.list, nodes.list). Picking one opens an SSH shell tab on it.
+ * "New shell on node…": every node of every cluster, grouped by cluster, from the clusters and
+ * nodes features' queries (the one `nodes.list` cache, live from the core's events). Picking one
+ * opens an SSH shell tab on it.
  */
-import { useQuery } from '@tanstack/react-query';
-import { useRaydeck } from '../../app/client-context';
+import { useClusters } from '../clusters';
+import { useNodesOfClusters } from '../nodes';
 
 export function NodeShellPicker({ onPick }: { onPick(nodeId: string): void }) {
-  const client = useRaydeck();
-  const groups = useQuery({
-    queryKey: ['terminal', 'node-picker'],
-    queryFn: async () => {
-      const clusters = await client.call('clusters.list', {});
-      return Promise.all(
-        clusters.map(async (c) => ({
-          cluster: c,
-          nodes: await client.call('nodes.list', { clusterId: c.id }),
-        })),
-      );
-    },
-    staleTime: 5_000,
-  });
-  const withNodes = (groups.data ?? []).filter((g) => g.nodes.length > 0);
+  const clusters = useClusters();
+  const nodes = useNodesOfClusters((clusters.data ?? []).map((c) => c.id));
+  const withNodes = (clusters.data ?? [])
+    .map((cluster, i) => ({ cluster, nodes: nodes[i]?.data ?? [] }))
+    .filter((g) => g.nodes.length > 0);
+  const readAgain = () => {
+    void clusters.refetch();
+    for (const n of nodes) void n.refetch();
+  };
   return (
     <select
       className="btn terminal-node-picker"
@@ -32,7 +27,7 @@ export function NodeShellPicker({ onPick }: { onPick(nodeId: string): void }) {
           ? 'Add nodes on the Nodes page to open shells on them'
           : 'Open a shell on a node over SSH'
       }
-      onFocus={() => void groups.refetch()}
+      onFocus={readAgain}
       onChange={(e) => {
         if (e.target.value) onPick(e.target.value);
       }}
