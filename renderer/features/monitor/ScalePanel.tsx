@@ -119,11 +119,9 @@ function ScaleFollow({
       <div className="muted small" data-testid="scale-follow-detail">
         {op?.detail ?? 'Starting…'}
       </div>
-      {op?.error ? (
-        <div className="banner error" role="alert" data-testid="scale-follow-error">
-          {op.error}
-        </div>
-      ) : null}
+      <ErrorBanner error={op?.error} testId="scale-follow-error">
+        {op?.error}
+      </ErrorBanner>
       <ErrorBanner
         error={error}
         prefix="Lost track of this change; its result is in the Serve history"

@@ -60,16 +60,16 @@ export function TrustDialog({ node, onClose }: { node: ClusterNode; onClose: () 
       {info ? (
         <>
           {changed ? (
-            <div className="banner error" role="alert">
+            <ErrorBanner error>
               {node.host}:{node.port} now presents a different key than the one Raydeck trusted.
               This happens when the machine was reinstalled or its keys regenerated — or when
               someone is intercepting the connection. Raydeck will not connect until you accept the
               new key.
-            </div>
+            </ErrorBanner>
           ) : info.status === 'revoked' ? (
-            <div className="banner error" role="alert">
+            <ErrorBanner error>
               This key is marked @revoked in {info.known[0]?.source}. Raydeck will not use it.
-            </div>
+            </ErrorBanner>
           ) : info.status === 'trusted' ? (
             <p>This key is already trusted ({info.known[0]?.source}).</p>
           ) : (

@@ -4,7 +4,7 @@
  * clipboard for `raydeck serve apply` or the Serve page.
  */
 import type { PipelineCheck } from '../../../shared/pipeline';
-import { Dialog } from '../../ui';
+import { Dialog, ErrorBanner } from '../../ui';
 import { ReadOnlyYaml } from './ReadOnlyYaml';
 
 export function CompileDialog({
@@ -80,9 +80,9 @@ export function CompileDialog({
       {yaml !== null ? (
         <ReadOnlyYaml text={yaml} label={`Compiled Serve config of ${name}`} />
       ) : (
-        <div className="banner error" role="alert" data-testid="compile-refusal">
+        <ErrorBanner error testId="compile-refusal">
           Not compiled: {refusal ?? 'a check has an error'}
-        </div>
+        </ErrorBanner>
       )}
     </Dialog>
   );

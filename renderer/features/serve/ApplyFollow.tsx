@@ -1,11 +1,11 @@
 /**
  * The apply (or rollback) the page follows: its title, a progress bar, what is happening now,
  * and the operation's log — Ray's own messages and replica counts — until every application
- * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner-styled box). "Stop
+ * is RUNNING or the apply failed (then Ray's reasons, in an ErrorBanner). "Stop
  * following" ends Raydeck's wait (Ray goes on deploying), e.g. for an app that stays pending.
  */
 import { useEffect, useRef } from 'react';
-import { AnsiLine, FollowHead, OperationProgress } from '../../ui';
+import { AnsiLine, ErrorBanner, FollowHead, OperationProgress } from '../../ui';
 import type { FollowedApply } from './serve-draft-store';
 import { useFollowedOperation } from './use-followed-operation';
 
@@ -50,20 +50,12 @@ export function ApplyFollow({ apply, onDismiss }: { apply: FollowedApply; onDism
       <div className="muted small" data-testid="serve-follow-detail">
         {op?.detail ?? 'Starting…'}
       </div>
-      {op?.error ? (
-        <div
-          className="banner error serve-follow-error"
-          role="alert"
-          data-testid="serve-follow-error"
-        >
-          {op.error}
-        </div>
-      ) : null}
-      {error ? (
-        <div className="banner error" role="alert">
-          Lost track of this apply; its result is in the history below and on the Activity page.
-        </div>
-      ) : null}
+      <ErrorBanner error={op?.error} className="serve-follow-error" testId="serve-follow-error">
+        {op?.error}
+      </ErrorBanner>
+      <ErrorBanner error={error}>
+        Lost track of this apply; its result is in the history below and on the Activity page.
+      </ErrorBanner>
       <pre className="log-pane" ref={log} aria-label="Apply log" data-testid="serve-follow-log">
         {lines.length === 0 ? (
           <span className="muted">No output yet.</span>
