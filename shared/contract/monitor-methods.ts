@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { defineMethod } from './define';
 import { Id } from './primitives';
-import { ServeApplyStarted } from './serve-methods';
+import { AutoRollbackS, ServeApplyStarted } from './serve-methods';
 import { ServeConfigDiff } from '../serve/diff';
 import {
   FitPreview,
@@ -85,12 +85,7 @@ export const monitorMethods = {
       "Scales a deployment through Serve's safe apply (validated, diffed, recorded in history, followed until RUNNING); autoRollbackS rolls back when not RUNNING in time.",
     input: ScaleInput.extend({
       wait: z.boolean().default(true),
-      autoRollbackS: z
-        .number()
-        .positive()
-        .max(24 * 3600)
-        .nullable()
-        .default(null),
+      autoRollbackS: AutoRollbackS,
     }).strict(),
     output: ServeApplyStarted,
   }),

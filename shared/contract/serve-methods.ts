@@ -26,6 +26,14 @@ export const ServeDiagnosticData = z.object({
   column: z.number().optional(),
 });
 
+/** Roll back to the last good version when the apply is not RUNNING within this many seconds (null: never). */
+export const AutoRollbackS = z
+  .number()
+  .positive()
+  .max(24 * 3600)
+  .nullable()
+  .default(null);
+
 export const ServeApplyStarted = z.object({
   operationId: z.string(),
   /** The history version recorded for this apply. */
@@ -67,12 +75,7 @@ export const serveMethods = {
         clusterId: Id,
         text: ServeText,
         wait: z.boolean().default(true),
-        autoRollbackS: z
-          .number()
-          .positive()
-          .max(24 * 3600)
-          .nullable()
-          .default(null),
+        autoRollbackS: AutoRollbackS,
         /** The deletions the user saw in serve.diff: if the apply would now delete others, it is refused (conflict). */
         expectDeletes: z.array(z.string().max(256)).max(1000).optional(),
       })
