@@ -17,6 +17,24 @@ const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 const DOS_TIME_MIDNIGHT = 0;
 const VERSION = 20; // 2.0: what a stored entry needs
 
+/**
+ * What a local and a central header both hold, in this order: version needed, flags, method
+ * (stored), time, date, CRC-32, both sizes, name length, extra field length (none).
+ */
+function sharedFields(crc: number, size: number, nameLength: number): Buffer {
+  const b = Buffer.alloc(26);
+  b.writeUInt16LE(VERSION, 0);
+  b.writeUInt16LE(0, 2); // flags
+  b.writeUInt16LE(0, 4); // method: stored
+  b.writeUInt16LE(DOS_TIME_MIDNIGHT, 6);
+  b.writeUInt16LE(DOS_DATE_1980_01_01, 8);
+  b.writeUInt32LE(crc, 10);
+  b.writeUInt32LE(size, 14);
+  b.writeUInt32LE(size, 18);
+  b.writeUInt16LE(nameLength, 22);
+  return b;
+}
+
 /** The zip of `entries` (sorted by name here), stored, with fixed timestamps. */
 export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -31,35 +49,18 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
     const name = Buffer.from(entry.name, 'ascii');
     const crc = crc32(entry.content) >>> 0;
     const size = entry.content.length;
-    const local = Buffer.alloc(30);
+    const fields = sharedFields(crc, size, name.length);
+    const local = Buffer.alloc(4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(0, 6); // flags
-    local.writeUInt16LE(0, 8); // method: stored
-    local.writeUInt16LE(DOS_TIME_MIDNIGHT, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28); // extra field length
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(VERSION, 4); // made by (MS-DOS attributes: none set)
-    header.writeUInt16LE(VERSION, 6);
-    header.writeUInt16LE(0, 8);
-    header.writeUInt16LE(0, 10);
-    header.writeUInt16LE(DOS_TIME_MIDNIGHT, 12);
-    header.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(size, 20);
-    header.writeUInt32LE(size, 24);
-    header.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk, internal and external attributes: all 0
+    fields.copy(header, 6);
+    // comment length, disk, internal and external attributes: all 0
     header.writeUInt32LE(offset, 42);
-    parts.push(local, name, entry.content);
+    parts.push(local, fields, name, entry.content);
     central.push(header, name);
-    offset += local.length + name.length + size;
+    offset += local.length + fields.length + name.length + size;
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
