@@ -114,3 +114,32 @@ export function Dialog({
     </div>
   );
 }
+
+/**
+ * A form dialog's buttons row: Cancel, then the submit button, disabled while `busy` (showing
+ * `busyLabel`, when given) or when `disabled`.
+ */
+export function SubmitActions({
+  onCancel,
+  label,
+  busyLabel,
+  busy = false,
+  disabled = false,
+}: {
+  onCancel: () => void;
+  label: ReactNode;
+  busyLabel?: ReactNode;
+  busy?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" className="btn ghost" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="btn primary" disabled={busy || disabled}>
+        {busy && busyLabel !== undefined ? busyLabel : label}
+      </button>
+    </>
+  );
+}

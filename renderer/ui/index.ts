@@ -1,5 +1,5 @@
 /** Raydeck's shared UI kit: the parts every feature draws the same way (issue 15 item 2). */
-export { Dialog, type DialogProps } from './Dialog';
+export { Dialog, SubmitActions, type DialogProps } from './Dialog';
 export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 export { ErrorBanner } from './ErrorBanner';
 export {

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText, fieldIssues } from '../../app/error-text';
-import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
+import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
 import { useCreateCluster } from './use-clusters';
 
 export function AddClusterDialog({
@@ -41,14 +41,12 @@ export function AddClusterDialog({
       onClose={onClose}
       onSubmit={submit}
       actions={
-        <>
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={create.isPending}>
-            {create.isPending ? 'Adding…' : 'Add cluster'}
-          </button>
-        </>
+        <SubmitActions
+          onCancel={onClose}
+          label="Add cluster"
+          busyLabel="Adding…"
+          busy={create.isPending}
+        />
       }
     >
       <p className="muted">

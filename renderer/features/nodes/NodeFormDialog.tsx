@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ClusterNode, NodeAuth, NodeRole } from '../../../shared';
 import { errorText } from '../../app/error-text';
 import { Field, unplacedIssues } from '../../app/form';
-import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
+import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
 import { useAppInfo, useSaveNode } from './use-nodes';
 
 type AuthKind = NodeAuth['kind'];
@@ -94,14 +94,12 @@ export function NodeFormDialog({
       onSubmit={submit}
       wide
       actions={
-        <>
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : node ? 'Save' : 'Add node'}
-          </button>
-        </>
+        <SubmitActions
+          onCancel={onClose}
+          label={node ? 'Save' : 'Add node'}
+          busyLabel="Saving…"
+          busy={save.isPending}
+        />
       }
     >
       <div className="form-grid">

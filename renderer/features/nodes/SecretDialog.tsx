@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ClusterNode } from '../../../shared';
 import { useRaydeck } from '../../app/client-context';
-import { Dialog, ErrorBanner } from '../../ui';
+import { Dialog, ErrorBanner, SubmitActions } from '../../ui';
 import { useAppInfo } from './use-nodes';
 
 export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: () => void }) {
@@ -30,14 +30,12 @@ export function SecretDialog({ node, onClose }: { node: ClusterNode; onClose: ()
       onClose={onClose}
       onSubmit={submit}
       actions={
-        <>
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!secret || save.isPending}>
-            Connect
-          </button>
-        </>
+        <SubmitActions
+          onCancel={onClose}
+          label="Connect"
+          busy={save.isPending}
+          disabled={!secret}
+        />
       }
     >
       <label className="field">

@@ -4,7 +4,7 @@
  * must end in .pipeline.yaml (checked as typed). The core's refusal shows in the dialog.
  */
 import { useState, type FormEvent } from 'react';
-import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
+import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
 
 /** The problem with a pipeline file path as typed, or null. */
 export function pipelinePathProblem(path: string): string | null {
@@ -42,14 +42,13 @@ export function SaveDialog({
       onSubmit={submit}
       testId="pipeline-save-dialog"
       actions={
-        <>
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={Boolean(problem) || busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
+        <SubmitActions
+          onCancel={onClose}
+          label="Save"
+          busyLabel="Saving…"
+          busy={busy}
+          disabled={Boolean(problem)}
+        />
       }
     >
       <div className="field">

@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { modelDirOnNode, type ModelSource } from '../../../shared';
 import { Field, unplacedIssues } from '../../app/form';
-import { Dialog, ErrorBanner } from '../../ui';
+import { Dialog, ErrorBanner, SubmitActions } from '../../ui';
 import { useAddModel } from './use-models';
 
 export function AddModelDialog({ clusterId, onClose }: { clusterId: string; onClose(): void }) {
@@ -40,14 +40,12 @@ export function AddModelDialog({ clusterId, onClose }: { clusterId: string; onCl
       onSubmit={submit}
       testId="add-model-dialog"
       actions={
-        <>
-          <button type="button" className="btn ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={add.isPending}>
-            {add.isPending ? 'Adding…' : 'Add model'}
-          </button>
-        </>
+        <SubmitActions
+          onCancel={onClose}
+          label="Add model"
+          busyLabel="Adding…"
+          busy={add.isPending}
+        />
       }
     >
       <Field
