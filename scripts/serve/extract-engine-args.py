@@ -52,7 +52,10 @@ def find_wheel(version: str) -> pathlib.Path:
 
 
 def class_fields(tree: ast.Module, name: str) -> list[tuple[str, ast.expr, ast.expr | None]]:
-    """(name, annotation, default) of a dataclass body, in order; ClassVar and private names skipped."""
+    """(name, annotation, default) of a dataclass body, in order; ClassVar skipped.
+
+    Private names (`_api_process_count`) stay: `dataclasses.fields`, which Ray checks, lists them.
+    """
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == name:
             out = []
@@ -114,8 +117,6 @@ def main() -> None:
         fields: dict[str, dict] = {}
         for file, cls, kind in CLASSES:
             for name, annotation, default in class_fields(trees[file], cls):
-                if name.startswith("_"):
-                    continue
                 entry = {"name": name, "kind": kind, "class": cls, "type": ast.unparse(annotation)}
                 entry.update(describe_default(default, configs))
                 # A subclass redeclaring a field wins, as in dataclasses; Ray tries frontend first.

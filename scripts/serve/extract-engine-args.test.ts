@@ -1,7 +1,7 @@
 /**
  * The engine-argument extractor on a small stand-in wheel (two source files shaped like vLLM's):
  * it reads fields with ast, follows `ModelConfig.x` defaults into vllm/config, takes a pydantic
- * `Field(default=...)`, skips ClassVar and private names, lets a subclass redeclare a field, and
+ * `Field(default=...)`, skips ClassVar but keeps private names (Ray's `dataclasses.fields` lists them), lets a subclass redeclare a field, and
  * never imports what it reads. Also: the committed JSON names the real vLLM 0.29.0 wheel.
  */
 import { execFileSync } from 'node:child_process';
@@ -82,6 +82,7 @@ describe('scripts/serve/extract-engine-args.py', () => {
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     const byName = Object.fromEntries(result.fields.map((f: { name: string }) => [f.name, f]));
     expect(Object.keys(byName).sort()).toEqual([
+      '_private',
       'chat_template',
       'dtype',
       'enable_log_requests',
@@ -93,7 +94,7 @@ describe('scripts/serve/extract-engine-args.py', () => {
       'port',
       'tokens_only',
     ]);
-    expect(result).toMatchObject({ vllm_version: '9.9.9', count: 10 });
+    expect(result).toMatchObject({ vllm_version: '9.9.9', count: 11 });
     expect(byName.model).toMatchObject({
       kind: 'engine',
       declared_as: 'ModelConfig.model',
@@ -107,13 +108,15 @@ describe('scripts/serve/extract-engine-args.py', () => {
     expect(byName.enable_log_requests).toMatchObject({ class: 'AsyncEngineArgs' });
   });
 
-  it('the committed engine-args-0.29.0.json comes from the vLLM 0.29.0 wheel and has its 291 names', () => {
+  it('the committed engine-args-0.29.0.json comes from the vLLM 0.29.0 wheel and has its 293 names (with _api_process_count and _api_process_rank)', () => {
     const json = JSON.parse(
       fs.readFileSync(path.join(ROOT, 'shared/serve/engine-args-0.29.0.json'), 'utf8'),
     );
     expect(json.vllm_version).toBe('0.29.0');
     expect(json.source).toMatch(/^vllm-0\.29\.0-cp38-abi3-manylinux_2_28_x86_64\.whl: /);
-    expect(json.count).toBe(291);
-    expect(json.fields.filter((f: { kind: string }) => f.kind === 'engine').length).toBe(234);
+    expect(json.count).toBe(293);
+    expect(json.fields.filter((f: { kind: string }) => f.kind === 'engine').length).toBe(236);
+    const names = json.fields.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['_api_process_count', '_api_process_rank']));
   });
 });

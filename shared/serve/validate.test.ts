@@ -359,6 +359,13 @@ describe('Ray Serve LLM args', () => {
       find(llm({ engine_kwargs: { 'gpu-memory-utilization': 0.8 } }), 'engine-kwarg').suggestion,
     ).toBe('gpu_memory_utilization');
   });
+  it("engine_kwargs: the private fields Ray's dataclasses.fields(AsyncEngineArgs) lists pass", () => {
+    const ds = only(llm({ engine_kwargs: { _api_process_count: 2, _api_process_rank: 0 } }));
+    expect(ds.filter((d) => d.code === 'engine-kwarg')).toEqual([]);
+    expect(
+      find(llm({ engine_kwargs: { _api_process_counts: 2 } }), 'engine-kwarg').suggestion,
+    ).toBe('_api_process_count');
+  });
   it('engine-kwarg: model and served_model_name are refused, dtype fp8 is not a dtype', () => {
     expect(find(llm({ engine_kwargs: { model: 'x' } }), 'engine-kwarg').at).toBe(
       'applications[0].args.llm_configs[0].engine_kwargs.model',
