@@ -16,7 +16,9 @@
  * threads, GC helpers included) per simulated second, heap and RSS at the end of each minute, and
  * the largest delta.
  *
- * Memory is sampled after a full GC when node runs with --expose-gc (npm run bench:fleet does).
+ * Memory is sampled after a full GC when node runs with --expose-gc (npm run bench:fleet does),
+ * RSS 0.7 s after it (once V8 has returned the freed pages); the RSS peak of each window is read
+ * every simulated second.
  *
  *   npm run bench:fleet                 # 10 minutes
  *   npm run bench:fleet -- --minutes 1  # quick
@@ -174,7 +176,7 @@ let maxDeltaBytes = 0;
 let deltaBytes = 0;
 let deltas = 0;
 /** Of one delta a window (its last): the bytes of its GPU upserts and of its series. */
-let parts = { gpus: 0, series: 0 };
+let parts = { gpus: 0, rows: 0, series: 0 };
 const monitor = new ClusterMonitor('fleet', nodes, factory, NO_PRICES, {
   periodMs: 1000,
   autoTick: false, // ticked after each simulated second: CPU per second is measured, not starved by a busy machine
@@ -187,6 +189,7 @@ const monitor = new ClusterMonitor('fleet', nodes, factory, NO_PRICES, {
     if (++deltas % WINDOW === 0)
       parts = {
         gpus: JSON.stringify(d.upserts.gpus).length,
+        rows: JSON.stringify(d.gpuValues ?? null).length,
         series: JSON.stringify(d.series).length,
       };
   },
@@ -248,8 +251,10 @@ async function main() {
     externalMiB: number;
     arrayBuffersMiB: number;
     rssMiB: number;
+    rssPeakMiB: number;
     deltaKiB: number;
   }[] = [];
+  let rssPeak = 0;
   let minuteCpu = process.cpuUsage();
   let minuteT = performance.now();
   for (let s = 0; s < MINUTES * 60; s++) {
@@ -258,10 +263,17 @@ async function main() {
     monitor.tick();
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // RSS as the process runs (V8 lets the old generation grow to a few times what is live
+    // between major GCs): the peak of each window.
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
     if ((s + 1) % WINDOW === 0) {
       const c = process.cpuUsage(minuteCpu);
       const wall = performance.now() - minuteT;
       gcNow?.(); // live memory, not garbage V8 has not collected yet
+      // V8 hands the pages a GC freed back to the system from a background task: RSS read at
+      // once still holds the garbage of before the GC (measured: 200 MiB at once, 89 MiB 2 s
+      // later for a heap of 3 MiB). Read it after a pause (outside the CPU windows).
+      await new Promise((r) => setTimeout(r, 700));
       const m = process.memoryUsage();
       perMinute.push({
         cpuPct: ((c.user + c.system) / 1000 / (WINDOW * 1000)) * 100,
@@ -271,12 +283,14 @@ async function main() {
         externalMiB: m.external / 1048576,
         arrayBuffersMiB: m.arrayBuffers / 1048576,
         rssMiB: m.rss / 1048576,
+        rssPeakMiB: rssPeak / 1048576,
         deltaKiB: deltaBytes / WINDOW / 1024,
       });
+      rssPeak = 0;
       deltaBytes = 0;
       const p = perMinute[perMinute.length - 1]!;
       console.log(
-        `window ${perMinute.length} (${WINDOW} simulated s, ${p.wallS.toFixed(0)} s wall): CPU ${p.cpuPct.toFixed(1)}% of a core, heap ${p.heapMiB.toFixed(1)} MiB (of ${p.heapTotalMiB.toFixed(1)} MiB), external ${p.externalMiB.toFixed(1)} MiB (array buffers ${p.arrayBuffersMiB.toFixed(1)}), RSS ${p.rssMiB.toFixed(1)} MiB, deltas ${p.deltaKiB.toFixed(0)} KiB/s (last: GPU upserts ${(parts.gpus / 1024).toFixed(0)} KiB, series ${(parts.series / 1024).toFixed(0)} KiB)`,
+        `window ${perMinute.length} (${WINDOW} simulated s, ${p.wallS.toFixed(0)} s wall): CPU ${p.cpuPct.toFixed(1)}% of a core, heap ${p.heapMiB.toFixed(1)} MiB (of ${p.heapTotalMiB.toFixed(1)} MiB), external ${p.externalMiB.toFixed(1)} MiB (array buffers ${p.arrayBuffersMiB.toFixed(1)}), RSS ${p.rssMiB.toFixed(1)} MiB after GC (peak ${p.rssPeakMiB.toFixed(0)}), deltas ${p.deltaKiB.toFixed(0)} KiB/s (last: GPU upserts ${(parts.gpus / 1024).toFixed(0)} KiB, GPU value rows ${(parts.rows / 1024).toFixed(0)} KiB, series ${(parts.series / 1024).toFixed(0)} KiB)`,
       );
       minuteCpu = process.cpuUsage();
       minuteT = performance.now();
@@ -296,7 +310,7 @@ async function main() {
     `CPU over the run: ${(((total.user + total.system) / 1000 / (MINUTES * 60_000)) * 100).toFixed(1)}% of a core per simulated second (target < 25%); wall ${(wall / 1000).toFixed(0)} s for ${MINUTES * 60} simulated s`,
   );
   console.log(
-    `heap first window -> last: ${first.heapMiB.toFixed(1)} -> ${last.heapMiB.toFixed(1)} MiB (${(((last.heapMiB - first.heapMiB) / first.heapMiB) * 100).toFixed(1)}%); RSS ${first.rssMiB.toFixed(1)} -> ${last.rssMiB.toFixed(1)} MiB (${(((last.rssMiB - first.rssMiB) / first.rssMiB) * 100).toFixed(1)}%) (target flat, +-5%)`,
+    `heap first window -> last: ${first.heapMiB.toFixed(1)} -> ${last.heapMiB.toFixed(1)} MiB (${(((last.heapMiB - first.heapMiB) / first.heapMiB) * 100).toFixed(1)}%); RSS after GC ${first.rssMiB.toFixed(1)} -> ${last.rssMiB.toFixed(1)} MiB (${(((last.rssMiB - first.rssMiB) / first.rssMiB) * 100).toFixed(1)}%) (target flat, +-5%); RSS peak per window ${Math.min(...perMinute.map((x) => x.rssPeakMiB)).toFixed(0)}-${Math.max(...perMinute.map((x) => x.rssPeakMiB)).toFixed(0)} MiB`,
   );
 }
 

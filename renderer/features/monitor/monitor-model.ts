@@ -27,8 +27,9 @@ function merge<T extends { key: string }>(
   removed: readonly string[],
 ): T[] {
   if (upserts.length === 0 && removed.length === 0) return list as T[];
-  // The core sends a list whose every item moved (a fleet's GPUs, every second) in the same
-  // order: take it as it is instead of matching 4,096 keys through a map.
+  // A list whose every item was re-sent in the same order (a fleet's GPUs as an older core sent
+  // them every second; now only when all of them changed): taken as it is instead of matching
+  // 4,096 keys through a map.
   if (
     removed.length === 0 &&
     upserts.length === list.length &&
