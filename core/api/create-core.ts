@@ -45,6 +45,8 @@ import { sshCollectors } from '../monitor/collector';
 import { ServeScaler } from '../serve/serve-scale';
 import { RAY_PORTS } from '../../shared/domain/bringup';
 import { pipelineHandlers } from './handlers/pipeline';
+import { serveFileHandlers } from './handlers/serve-files';
+import { ServeFiles } from '../serve/serve-files';
 import { PipelineFiles } from '../pipeline/pipeline-files';
 import { headServePoster, type ServePoster } from '../pipeline/pipeline-try';
 import { appBuilderBeforePut } from '../pipeline/app-builder-install';
@@ -178,6 +180,7 @@ export function createCore(opts: CoreOptions): Core {
     ...nodeAccessHandlers(ctx),
     ...bringupHandlers(ctx, bringup, clusterOps, dashboards),
     ...serveHandlers(ctx, serve),
+    ...serveFileHandlers(new ServeFiles()),
     ...modelHandlers(new ModelInventory(store), { nodes, access, operations }),
     ...monitorHandlers(ctx, monitor, scaler),
     ...pipelineHandlers(

@@ -12,6 +12,7 @@ import { nodeAccessMethods, nodeImportMethods, nodeMethods } from './node-method
 import { terminalMethods } from './terminal-methods';
 import { bringupMethods } from './bringup-methods';
 import { serveMethods } from './serve-methods';
+import { serveFileMethods } from './serve-file-methods';
 import { modelMethods } from './model-methods';
 import { monitorMethods } from './monitor-methods';
 import { pipelineMethods } from './pipeline-methods';
@@ -30,6 +31,7 @@ export const methods = mergeGroups(
   terminalMethods,
   bringupMethods,
   serveMethods,
+  serveFileMethods,
   modelMethods,
   monitorMethods,
   pipelineMethods,
