@@ -70,6 +70,12 @@ export const BIG_APP = `  - name: big-llm
             tensor_parallel_size: 4
 `;
 
+/** An application whose import path names a module no node has: Ray fails it (DEPLOY_FAILED). */
+export const BROKEN_APP = `  - name: broken
+    route_prefix: /broken
+    import_path: raydeck_no_such_module:app
+`;
+
 /** Waits until an operation ends (bounded); returns it. */
 export async function waitOperation(
   client: RaydeckClient,

@@ -34,6 +34,7 @@ import { launchChromium, watchProblems, type PageProblems } from '../support/chr
 import { ROOT, onNode, resetTestbed, type TestbedInfo } from '../support/testbed';
 import {
   BIG_APP,
+  BROKEN_APP,
   chatThroughHead,
   llmConfig,
   rayServeApps,
@@ -434,6 +435,30 @@ describe('from the UI in Chromium: Serve LLM on real vLLM (CPU build), applied, 
     expect(Object.keys(await rayApps())).toEqual(['llm']);
     expect(watched.problems).toEqual([]);
   }, 900_000);
+
+  it('a broken version applied with auto-rollback: Ray fails it, and Raydeck puts back the version that ran by itself', async () => {
+    const good = (await client.call('serve.history', { clusterId: servingId }))[0]!;
+    expect(good.result.state).toBe('running');
+    await serve.setYaml(llmConfig(V1_SEQS, BROKEN_APP));
+    await serve.review();
+    const broken = await serve.apply({ autoRollbackS: 180 });
+    const ended = page.locator('[data-testid="serve-follow"]:not([data-state="running"])');
+    await ended.waitFor({ timeout: 300_000 });
+    const said = await ended.getByTestId('serve-follow-error').innerText();
+    console.log(`auto-rollback: ${said.slice(0, 300)}`);
+    expect(await ended.getAttribute('data-state')).toBe('failed');
+    expect(said).toMatch(
+      new RegExp(`^v${broken} failed; rolled back to v${good.version} as v${broken + 1}: RUNNING`),
+    );
+    // Through Ray's own API: the broken app is gone, the LLM app runs v1's config.
+    expect(Object.keys(await rayApps())).toEqual(['llm']);
+    expect(await maxNumSeqs()).toBe(V1_SEQS);
+    const history = await client.call('serve.history', { clusterId: servingId });
+    expect(history.slice(0, 2).map((h) => [h.version, h.result.state, h.rollbackOf])).toEqual([
+      [broken + 1, 'running', good.version],
+      [broken, 'rolled-back', null],
+    ]);
+  }, 420_000);
 
   pipelineSteps(() => ({ page, serve, core, headId }));
   monitorGpuFitStep(() => ({ page, core, headId, node2: tbNode('node2') }));
