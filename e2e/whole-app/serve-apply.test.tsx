@@ -2,7 +2,7 @@
 /**
  * Whole-app: safe apply from the Serve page against a real core and a stand-in Ray dashboard —
  * the review names the application the PUT would delete; Apply starts once and is followed to
- * RUNNING (or to Ray's failure message); Ctrl+S reviews and Ctrl+Enter applies; a config with
+ * RUNNING (or to Ray's failure message); Ctrl+Enter reviews and applies from the review; a config with
  * errors is refused before review; rollback asks first, then applies the old text byte for byte.
  */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -94,7 +94,7 @@ describe('Serve page: review and apply', () => {
     );
   });
 
-  it('Ctrl+S reviews, Ctrl+Enter applies; a config with errors is refused with the line named', async () => {
+  it('Ctrl+Enter reviews, and applies from the review; a config with errors is refused with the line named', async () => {
     await h.start({ start: 'empty' });
     h.renderApp();
     await screen.findByTestId('serve-nothing-deployed');
@@ -104,14 +104,14 @@ describe('Serve page: review and apply', () => {
         '    num_replicas: 1\n    autoscaling_config: {max_replicas: 3}\n',
       ),
     );
-    fireEvent.keyDown(window, { key: 's', ctrlKey: true });
+    fireEvent.keyDown(window, { key: 'Enter', ctrlKey: true });
     const refused = await screen.findByTestId('serve-review-error');
     expect(refused.textContent).toMatch(
       /^Could not review: The Serve config is not valid \(1 error\): line 8: applications\[0\]\.deployments\[0\]\.num_replicas/,
     );
     expect(screen.queryByRole('dialog')).toBeNull();
     await h.setYaml(ECHO);
-    fireEvent.keyDown(window, { key: 's', metaKey: true });
+    fireEvent.keyDown(window, { key: 'Enter', metaKey: true });
     const dialog = await screen.findByRole('dialog', { name: /^Review changes/ });
     fireEvent.keyDown(dialog, { key: 'Enter', ctrlKey: true });
     await followedTo('succeeded');

@@ -13,9 +13,12 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'n', what: 'New cluster (on Clusters)' },
   {
     keys: 'Ctrl+S',
-    what: 'Review the Serve config changes (on Serve); save the pipeline (on Pipeline)',
+    what: 'Save the Serve config file (on Serve); save the pipeline (on Pipeline)',
   },
-  { keys: 'Ctrl+Enter', what: 'Apply the reviewed Serve changes (in the review)' },
+  {
+    keys: 'Ctrl+Enter',
+    what: 'Review the Serve config changes (on Serve); apply them (in the review)',
+  },
   {
     keys: '1 … 5',
     what: 'Switch Monitor views: overview, GPUs, deployments, events, cost (on Monitor)',

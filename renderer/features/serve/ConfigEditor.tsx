@@ -1,9 +1,10 @@
 /**
  * The config being edited, in a form or as YAML (one text, both editors in sync), with the
  * validator's findings (inline in the YAML editor, and as a list under both editors that jumps
- * to the line) and "Review changes". Where the text came from is said above it.
+ * to the line) and "Review changes". Where the text came from is said above it: the file's name
+ * with • while the editor holds unsaved changes, and the file toolbar under it.
  */
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { formatConfigPath } from '../../../shared';
 import type { ServeFinding } from './use-serve';
 import { ConfigForm } from './ConfigForm';
@@ -16,8 +17,15 @@ const YamlEditor = lazy(() => loadYamlEditor().then((m) => ({ default: m.YamlEdi
 /** Starts fetching the editor's chunk early (the page calls it on mount, before the config loads). */
 export const preloadYamlEditor = (): void => void loadYamlEditor();
 
+const fileName = (p: string) => p.split(/[\\/]/).pop() ?? p;
+
 function sourceText(d: ServeDraft): string {
   const edited = d.text !== d.base ? ' (edited)' : '';
+  if (d.file?.rayService) {
+    const r = d.file.rayService;
+    return `RayService "${r.name}" (document ${r.documentIndex + 1} of ${r.documents}; serveConfigV2 from line ${r.line}) of ${d.file.path}${edited}`;
+  }
+  if (d.file) return `${d.file.path}${edited}`;
   if (d.source.kind === 'history') return `From v${d.source.version} of the history${edited}`;
   if (d.source.kind === 'live') return `From the config the cluster runs${edited}`;
   return `New config${edited}`;
@@ -34,6 +42,8 @@ export interface ConfigEditorProps {
   canReview: boolean;
   onStartFrom(kind: 'live' | 'template'): void;
   hasLive: boolean;
+  /** The file toolbar (Open, Save, ...). */
+  fileBar?: ReactNode;
 }
 
 export function ConfigEditor({
@@ -46,6 +56,7 @@ export function ConfigEditor({
   canReview,
   onStartFrom,
   hasLive,
+  fileBar,
 }: ConfigEditorProps) {
   const editor = useServeUi((s) => s.editor);
   const setEditor = useServeUi((s) => s.setEditor);
@@ -55,7 +66,14 @@ export function ConfigEditor({
   return (
     <section className="panel serve-editor" aria-label="Serve config" data-testid="serve-editor">
       <div className="panel-head">
-        <h3>Config</h3>
+        <h3 data-testid="serve-file-name">
+          {draft.file ? fileName(draft.file.path) : 'Config'}
+          {draft.text !== draft.base ? (
+            <span className="serve-dirty" title="Unsaved changes" aria-label="unsaved changes">
+              {' •'}
+            </span>
+          ) : null}
+        </h3>
         <span className="muted small" data-testid="serve-draft-source">
           {sourceText(draft)}
         </span>
@@ -76,6 +94,7 @@ export function ConfigEditor({
           ))}
         </div>
       </div>
+      {fileBar}
       {editor === 'yaml' ? (
         <Suspense
           fallback={
@@ -125,7 +144,7 @@ export function ConfigEditor({
           onClick={onReview}
           disabled={reviewing || !canReview}
           data-testid="serve-review-button"
-          title="Review changes (Ctrl+S)"
+          title="Review changes (Ctrl+Enter)"
         >
           {reviewing ? 'Reading the cluster…' : 'Review changes'}
         </button>

@@ -4,7 +4,8 @@
  * YAML with the validator's findings inline, review the diff against what runs (deletions
  * loudly), apply and follow it to RUNNING or failure, and roll back from the history. Empty
  * states say what to do next: no cluster, a cluster whose head does not answer, nothing
- * deployed yet. Ctrl/Cmd+S reviews; Ctrl/Cmd+Enter applies from the review.
+ * deployed yet. The config opens from and saves to files (Serve YAML, KubeRay RayService), see
+ * FileActions. Ctrl/Cmd+S saves; Ctrl/Cmd+Enter reviews, and applies from the review.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -16,12 +17,13 @@ import { ConfirmDialog, EmptyState, ErrorBanner } from '../../ui';
 import { ClusterPicker, useCurrentCluster } from '../clusters';
 import { ApplyFollow } from './ApplyFollow';
 import { ConfigEditor, preloadYamlEditor } from './ConfigEditor';
+import { FileActions } from './FileActions';
 import { HistoryPanel } from './HistoryPanel';
 import { liveConfigText, TEMPLATE } from './initial-config';
 import { LiveView } from './LiveView';
 import { ModelsPanel } from './ModelsPanel';
 import { ReviewDialog } from './ReviewDialog';
-import { useServeUi, type DraftSource } from './serve-draft-store';
+import { useServeUi, type DraftFile, type DraftSource } from './serve-draft-store';
 import { serveKeys } from './serve-keys';
 import './serve.css';
 import {
@@ -107,11 +109,13 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
     text: string;
     source: DraftSource;
     what: string;
+    file?: DraftFile;
   } | null>(null);
-  const replaceDraft = (next: string, source: DraftSource, what: string) => {
+  const replaceDraft = (next: string, source: DraftSource, what: string, file?: DraftFile) => {
     const d = useServeUi.getState().drafts[cluster.id];
-    if (d && d.text !== d.base && d.text !== next) setReplacing({ text: next, source, what });
-    else load(cluster.id, next, source);
+    if (d && d.text !== d.base && d.text !== next)
+      setReplacing({ text: next, source, what, ...(file ? { file } : {}) });
+    else load(cluster.id, next, source, file);
   };
   const [review, setReview] = useState<{
     text: string;
@@ -129,7 +133,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
   latestReview.current = startReview;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key === 'Enter') {
         e.preventDefault();
         if (!document.querySelector('[role="dialog"]')) latestReview.current();
       }
@@ -153,8 +157,10 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
         onSuccess: (s) => {
           started(s);
           setReview(null);
-          // The applied text is now a version of the history: the editor goes on from it.
-          if (useServeUi.getState().drafts[cluster.id]?.text === applied)
+          // The applied text is now a version of the history: the editor goes on from it (a
+          // draft tied to a file stays tied to it, its unsaved marker as it was).
+          const now = useServeUi.getState().drafts[cluster.id];
+          if (now?.text === applied && !now.file)
             load(cluster.id, applied, { kind: 'history', version: s.version });
         },
         onSettled: done,
@@ -234,6 +240,7 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
           reviewing={diff.isPending}
           canReview={text.trim().length > 0}
           hasLive={live !== null}
+          fileBar={<FileActions clusterId={cluster.id} draft={draft} replaceDraft={replaceDraft} />}
           onStartFrom={(kind) =>
             kind === 'live' && live
               ? replaceDraft(live, { kind: 'live' }, 'the live config')
@@ -255,13 +262,13 @@ function ClusterServe({ cluster }: { cluster: Cluster }) {
       {replacing ? (
         <ConfirmDialog
           title={`Replace your edits with ${replacing.what}?`}
-          body="The config in the editor has changes that were not applied; they are lost if it is replaced."
+          body="The config in the editor has unsaved changes; they are lost if it is replaced."
           confirm="Replace"
           cancel="Keep my edits"
           testId="serve-replace-confirm"
           onClose={() => setReplacing(null)}
           onConfirm={() => {
-            load(cluster.id, replacing.text, replacing.source);
+            load(cluster.id, replacing.text, replacing.source, replacing.file);
             setReplacing(null);
           }}
         />
@@ -296,7 +303,8 @@ export function ServePage() {
           <div className="toolbar">
             <ClusterPicker />
             <span className="muted small">
-              Ctrl+S reviews the changes · every apply is kept in the history
+              Ctrl+S saves the file · Ctrl+Enter reviews the changes · every apply is kept in the
+              history
             </span>
           </div>
           <ClusterServe key={current.id} cluster={current} />

@@ -90,8 +90,12 @@ export function YamlEditor({
 }: YamlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange });
-  latest.current = { onChange };
+  // CodeMirror keeps lines joined by \n: a CRLF text is shown with \n and handed back with
+  // \r\n, so a file saved on Windows stays byte-identical until edited (then all CRLF).
+  const crlf = value.includes('\r\n');
+  const shown = crlf ? value.replaceAll('\r\n', '\n') : value;
+  const latest = useRef({ onChange, crlf });
+  latest.current = { onChange, crlf };
 
   useEffect(() => {
     const extensions: Extension[] = [
@@ -99,19 +103,27 @@ export function YamlEditor({
       highlightActiveLine(),
       history(),
       indentUnit.of('  '),
-      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      // Mod-Enter is the page's "Review changes" (it bubbles to the page): no blank line inserted.
+      keymap.of([
+        { key: 'Mod-Enter', run: () => true },
+        ...defaultKeymap,
+        ...historyKeymap,
+        indentWithTab,
+      ]),
       yaml(),
       syntaxHighlighting(highlight),
       lintGutter(),
       theme,
       EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'serve-yaml-input' }),
       EditorView.updateListener.of((u) => {
-        if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+        if (!u.docChanged) return;
+        const text = u.state.doc.toString();
+        latest.current.onChange(latest.current.crlf ? text.replaceAll('\n', '\r\n') : text);
       }),
     ];
     const v = new EditorView({
       parent: host.current!,
-      state: EditorState.create({ doc: value, extensions }),
+      state: EditorState.create({ doc: shown, extensions }),
     });
     view.current = v;
     return () => {
@@ -125,9 +137,9 @@ export function YamlEditor({
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    const change = minimalChange(v.state.doc.toString(), value);
+    const change = minimalChange(v.state.doc.toString(), shown);
     if (change) v.dispatch({ changes: change });
-  }, [value]);
+  }, [shown]);
 
   useEffect(() => {
     const v = view.current;

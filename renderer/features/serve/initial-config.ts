@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { findRedacted, type ServeInstance } from '../../../shared';
 
 export const TEMPLATE = `# A Ray Serve config (Ray 2.60's ServeDeploySchema). Add applications below, then
-# "Review changes" (Ctrl+S) to see what an apply would change on the cluster.
+# "Review changes" (Ctrl+Enter) to see what an apply would change on the cluster.
 applications:
 - name: app
   route_prefix: /

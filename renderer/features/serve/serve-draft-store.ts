@@ -1,18 +1,28 @@
 /**
  * The Serve page's UI state (zustand): per cluster, the config text being edited and where it
- * came from (so leaving the page keeps the edit), which editor shows, and the apply or rollback
- * operation the page follows. Server state (status, history) lives in react-query instead.
+ * came from (so leaving the page keeps the edit) with the file it was opened from or saved to,
+ * which editor shows, and the apply or rollback operation the page follows. Server state (status, history) lives in react-query instead.
  */
 import { create } from 'zustand';
 
 export type DraftSource =
-  { kind: 'history'; version: number } | { kind: 'live' } | { kind: 'template' };
+  { kind: 'history'; version: number } | { kind: 'live' } | { kind: 'template' } | { kind: 'file' };
+
+/** The file the draft was opened from or last saved to (on the core's machine). */
+export interface DraftFile {
+  path: string;
+  /** What the file was when read or written: a save is refused if it changed since. */
+  stamp: { mtimeMs: number; size: number; sha256: string };
+  /** For a RayService manifest: which one, and the manifest line its serveConfigV2 starts at (Save writes a Serve config elsewhere). */
+  rayService: { name: string; documentIndex: number; documents: number; line: number } | null;
+}
 
 export interface ServeDraft {
   text: string;
   source: DraftSource;
-  /** The text as loaded: an edit is "unsaved" while the text differs from it. */
+  /** The text as loaded or saved: an edit is "unsaved" while the text differs from it. */
   base: string;
+  file: DraftFile | null;
 }
 
 export interface FollowedApply {
@@ -25,7 +35,9 @@ interface ServeUiState {
   drafts: Record<string, ServeDraft>;
   editor: 'form' | 'yaml';
   followed: Record<string, FollowedApply | undefined>;
-  load(clusterId: string, text: string, source: DraftSource): void;
+  load(clusterId: string, text: string, source: DraftSource, file?: DraftFile): void;
+  /** The text was written to `file`: it is the new base. */
+  saved(clusterId: string, text: string, file: DraftFile): void;
   setText(clusterId: string, text: string): void;
   setEditor(editor: 'form' | 'yaml'): void;
   follow(clusterId: string, apply: FollowedApply | null): void;
@@ -35,8 +47,19 @@ export const useServeUi = create<ServeUiState>((set) => ({
   drafts: {},
   editor: 'yaml',
   followed: {},
-  load(clusterId, text, source) {
-    set((s) => ({ drafts: { ...s.drafts, [clusterId]: { text, source, base: text } } }));
+  load(clusterId, text, source, file) {
+    set((s) => ({
+      drafts: { ...s.drafts, [clusterId]: { text, source, base: text, file: file ?? null } },
+    }));
+  },
+  saved(clusterId, text, file) {
+    set((s) => {
+      const d = s.drafts[clusterId];
+      if (!d) return s;
+      return {
+        drafts: { ...s.drafts, [clusterId]: { ...d, base: text, file, source: { kind: 'file' } } },
+      };
+    });
   },
   setText(clusterId, text) {
     set((s) => {
@@ -44,7 +67,9 @@ export const useServeUi = create<ServeUiState>((set) => ({
       return {
         drafts: {
           ...s.drafts,
-          [clusterId]: d ? { ...d, text } : { text, source: { kind: 'template' }, base: '' },
+          [clusterId]: d
+            ? { ...d, text }
+            : { text, source: { kind: 'template' }, base: '', file: null },
         },
       };
     });

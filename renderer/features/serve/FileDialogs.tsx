@@ -1,0 +1,247 @@
+/**
+ * The Serve page's file dialogs, drawn like the Pipeline page's open and save (a path typed in:
+ * browser mode has no native file dialog and the page cannot see the disk, so paths are on the
+ * machine the core runs on): a path dialog for Open, Import RayService and Save as; the pick of
+ * one RayService in a manifest that holds several; and Export RayService (to a file, or the
+ * manifest shown to copy). The core's refusal shows in the dialog.
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
+
+/** The problem with a path as typed, or null (the core checks the rest). */
+export function servePathProblem(path: string): string | null {
+  const t = path.trim();
+  if (!t) return 'Give a path.';
+  if (!t.startsWith('/') && !t.startsWith('~') && !/^[A-Za-z]:[\\/]/.test(t))
+    return 'Give an absolute path, or one starting with ~/.';
+  return null;
+}
+
+export function PathDialog({
+  title,
+  submitLabel,
+  busyLabel,
+  initial,
+  busy,
+  error,
+  onSubmit,
+  onClose,
+  testId,
+  children,
+}: {
+  title: string;
+  submitLabel: string;
+  busyLabel: string;
+  initial: string;
+  busy: boolean;
+  error: unknown;
+  onSubmit(path: string, done: () => void): void;
+  onClose(): void;
+  testId: string;
+  children?: ReactNode;
+}) {
+  const [path, setPath] = useState(initial);
+  const once = useSingleFlight();
+  const problem = servePathProblem(path);
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (problem || busy) return;
+    once((done) => onSubmit(path.trim(), done));
+  };
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      onSubmit={submit}
+      testId={testId}
+      actions={
+        <SubmitActions
+          onCancel={onClose}
+          label={submitLabel}
+          busyLabel={busyLabel}
+          busy={busy}
+          disabled={Boolean(problem)}
+        />
+      }
+    >
+      <div className="field">
+        <label htmlFor={`${testId}-path`}>Path</label>
+        <input
+          id={`${testId}-path`}
+          value={path}
+          spellCheck={false}
+          placeholder="~/serve/config.yaml"
+          aria-invalid={path !== '' && Boolean(problem)}
+          onChange={(e) => setPath(e.target.value)}
+        />
+        {path !== '' && problem ? (
+          <small className="field-error">{problem}</small>
+        ) : (
+          <small className="muted">On the machine the Raydeck core runs on.</small>
+        )}
+      </div>
+      {children}
+      <ErrorBanner error={error} prefix="Not done" testId="serve-file-error" />
+    </Dialog>
+  );
+}
+
+/** A manifest with several RayServices: which one goes into the editor. */
+export function RayServicePicker({
+  path,
+  services,
+  busy,
+  onPick,
+}: {
+  path: string;
+  services: readonly { name: string; documentIndex: number }[];
+  busy: boolean;
+  onPick(documentIndex: number): void;
+}) {
+  return (
+    <div className="pl-files" data-testid="serve-rayservice-pick">
+      <div className="muted small">
+        {path} holds {services.length} RayServices: open one.
+      </div>
+      <ul>
+        {services.map((s) => (
+          <li key={s.documentIndex}>
+            <button
+              type="button"
+              className="linklike"
+              disabled={busy}
+              onClick={() => onPick(s.documentIndex)}
+            >
+              {s.name}
+            </button>{' '}
+            <span className="muted small">document {s.documentIndex + 1}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function ExportDialog({
+  initialName,
+  busy,
+  error,
+  manifest,
+  onExport,
+  onShow,
+  onClose,
+}: {
+  initialName: string;
+  busy: boolean;
+  error: unknown;
+  /** The manifest to copy, once asked for. */
+  manifest: string | null;
+  onExport(input: { name: string; path: string }, done: () => void): void;
+  onShow(name: string, done: () => void): void;
+  onClose(): void;
+}) {
+  const [name, setName] = useState(initialName);
+  const [path, setPath] = useState('');
+  const [copied, setCopied] = useState(false);
+  const once = useSingleFlight();
+  const nameProblem = K8S_NAME.test(name)
+    ? null
+    : 'A Kubernetes name: lower-case letters, digits and -.';
+  const pathProblem = servePathProblem(path);
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (nameProblem || pathProblem || busy) return;
+    once((done) => onExport({ name, path: path.trim() }, done));
+  };
+  return (
+    <Dialog
+      title="Export as a KubeRay RayService"
+      onClose={onClose}
+      onSubmit={submit}
+      wide
+      testId="serve-export-dialog"
+      actions={
+        <>
+          <button type="button" className="btn ghost" onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={Boolean(nameProblem) || busy}
+            onClick={() => once((done) => onShow(name, done))}
+          >
+            Show the manifest
+          </button>
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={Boolean(nameProblem) || Boolean(pathProblem) || busy}
+          >
+            {busy ? 'Exporting…' : 'Export'}
+          </button>
+        </>
+      }
+    >
+      <p className="muted small">
+        The config goes into spec.serveConfigV2 as written, comments kept; size the worker group in
+        the manifest for your cluster.
+      </p>
+      <div className="field">
+        <label htmlFor="serve-export-name">RayService name</label>
+        <input
+          id="serve-export-name"
+          value={name}
+          spellCheck={false}
+          aria-invalid={Boolean(nameProblem)}
+          onChange={(e) => setName(e.target.value)}
+        />
+        {nameProblem ? <small className="field-error">{nameProblem}</small> : null}
+      </div>
+      <div className="field">
+        <label htmlFor="serve-export-path">Path</label>
+        <input
+          id="serve-export-path"
+          value={path}
+          spellCheck={false}
+          placeholder="~/k8s/rayservice.yaml"
+          aria-invalid={path !== '' && Boolean(pathProblem)}
+          onChange={(e) => setPath(e.target.value)}
+        />
+        {path !== '' && pathProblem ? (
+          <small className="field-error">{pathProblem}</small>
+        ) : (
+          <small className="muted">On the machine the Raydeck core runs on.</small>
+        )}
+      </div>
+      {manifest !== null ? (
+        <div className="field">
+          <label htmlFor="serve-export-text">Manifest</label>
+          <textarea
+            id="serve-export-text"
+            className="mono"
+            rows={12}
+            readOnly
+            value={manifest}
+            data-testid="serve-export-text"
+          />
+          <button
+            type="button"
+            className="btn small"
+            onClick={() =>
+              void navigator.clipboard
+                ?.writeText(manifest)
+                .then(() => setCopied(true))
+                .catch(() => setCopied(false))
+            }
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      ) : null}
+      <ErrorBanner error={error} prefix="Not exported" testId="serve-file-error" />
+    </Dialog>
+  );
+}
