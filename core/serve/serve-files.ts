@@ -217,7 +217,8 @@ export class ServeFiles {
       });
     let manifest: string;
     try {
-      manifest = exportRayServiceManifest(text, {
+      // The manifest's lines end in \n: a CRLF config goes in with \n (YAML reads both the same).
+      manifest = exportRayServiceManifest(text.replaceAll('\r\n', '\n'), {
         name: opts.name,
         ...(opts.namespace ? { namespace: opts.namespace } : {}),
       });

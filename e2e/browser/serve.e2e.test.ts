@@ -3,7 +3,10 @@
  * a cluster whose head does not answer shows the empty state that says so (with the core's
  * reason) while the editor still works; a misspelled key typed into the YAML editor is
  * underlined on its line with the key Ray expects (serve.validate needs no cluster); the
- * screenshot for the README (docs/serve.png). Any console error or failed request fails it.
+ * screenshot for the README (docs/serve.png); a Serve config file with comments and CRLF opened,
+ * one field edited in the form and saved with Ctrl+S differs on disk in that line only, and
+ * exported as a RayService it opens again to the same config. Any console error or failed
+ * request fails it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -108,5 +111,51 @@ describe('Serve page in Chromium', () => {
     await serve.setYaml(CONFIG.replace('max_concurrent_queries', 'max_ongoing_requests'));
     await expect.poll(() => serve.diagnostics.count(), { timeout: 10_000 }).toBe(0);
     expect(await page.getByTestId('serve-validation').innerText()).toBe('Valid');
+  });
+
+  it('Open a file, edit one field in the form, Ctrl+S: the file differs in that line only; Export RayService opens again', async () => {
+    raydeckCli('cluster', 'create', 'files');
+    raydeckCli(
+      'node',
+      'add',
+      'files',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '1',
+      '--user',
+      'root',
+      '--agent',
+      '--role',
+      'head',
+    );
+    const dir = fs.mkdtempSync(path.join(raydeck.home, 'files-'));
+    const file = path.join(dir, 'echo.yaml');
+    const original = `${CONFIG.replace('    max_concurrent_queries: 5\n', '').replaceAll('\n', '\r\n')}# the end\r\n`;
+    fs.writeFileSync(file, original);
+    await page.goto(raydeck.url);
+    await app.waitUntilConnected();
+    const serve = new ServePage(page);
+    await serve.openCluster('files');
+    await serve.openFile(file);
+    expect(await serve.fileName()).toBe('echo.yaml');
+    await serve.setFormField('num_replicas', '3');
+    await expect.poll(() => serve.fileName()).toBe('echo.yaml •');
+    await serve.save();
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      original.replace('num_replicas: 1', 'num_replicas: 3'),
+    );
+    const exported = path.join(dir, 'rayservice.yaml');
+    await serve.exportRayService('echo-svc', exported);
+    expect(fs.readFileSync(exported, 'utf8')).toMatch(/^kind: RayService$/m);
+    await serve.openFile(exported, { import: true });
+    expect(await serve.fileName()).toBe('rayservice.yaml');
+    await serve.showYaml();
+    expect(await serve.yamlText()).toBe(
+      original.replace('num_replicas: 1', 'num_replicas: 3').replaceAll('\r\n', '\n'),
+    );
+    await expect
+      .poll(() => page.getByTestId('serve-validation').innerText(), { timeout: 10_000 })
+      .toBe('Valid');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Page object for the Serve page: pick a cluster, read what Serve runs, write the config in
  * the YAML editor (or the form), review the diff, apply and follow it, roll back from the
- * history — named as a user would do them. Shared by the browser suite and the cluster suite
+ * history, open and save the config's file (Serve YAML or a KubeRay RayService) — named as a
+ * user would do them. Shared by the browser suite and the cluster suite
  * (which deploys through this page on the testbed). Applications and deployments are named
  * by their Serve names, history versions by number.
  */
@@ -220,6 +221,68 @@ export class ServePage {
     if (!(await started.isVisible()))
       throw new Error(`The rollback did not start: ${await error.innerText()}`);
     return Number(await started.getAttribute('data-version'));
+  }
+
+  /** The editor head: the file's name, with " •" while the editor holds unsaved changes. */
+  async fileName(): Promise<string> {
+    return this.page.getByTestId('serve-file-name').innerText();
+  }
+
+  /** "Open…" (or "Import RayService…") a path on the core's machine; picks `rayService` when the manifest holds several. */
+  async openFile(
+    file: string,
+    opts: { rayService?: string; import?: boolean } = {},
+  ): Promise<void> {
+    await this.page
+      .getByRole('button', { name: opts.import ? 'Import RayService…' : 'Open…' })
+      .click();
+    const dialog = this.page.getByTestId('serve-open-dialog');
+    await dialog.getByLabel('Path').fill(file);
+    await dialog
+      .getByRole('button', { name: opts.import ? 'Import' : 'Open', exact: true })
+      .click();
+    if (opts.rayService)
+      await dialog
+        .getByTestId('serve-rayservice-pick')
+        .getByRole('button', { name: opts.rayService, exact: true })
+        .click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  /** Ctrl/Cmd+S; waits until the unsaved marker went (throws with the page's refusal). */
+  async save(): Promise<void> {
+    await this.page.keyboard.press('ControlOrMeta+s');
+    const error = this.page.getByTestId('serve-save-error');
+    await this.page
+      .waitForFunction(
+        () =>
+          !document.querySelector('[data-testid="serve-file-name"]')?.textContent?.endsWith('•'),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(async () => {
+        throw new Error(`Not saved: ${await error.innerText().catch(() => 'no answer')}`);
+      });
+  }
+
+  /** Sets a deployment's field in the form editor (by its label). */
+  async setFormField(field: string, value: string): Promise<void> {
+    await this.showForm();
+    await this.page
+      .getByTestId('form-deployment')
+      .first()
+      .getByRole('textbox', { name: field })
+      .fill(value);
+  }
+
+  /** "Export RayService…" to a path; waits until the dialog closed. */
+  async exportRayService(name: string, file: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Export RayService…' }).click();
+    const dialog = this.page.getByTestId('serve-export-dialog');
+    await dialog.getByLabel('RayService name').fill(name);
+    await dialog.getByLabel('Path').fill(file);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
   }
 
   /** The models panel of the open cluster. */
