@@ -211,5 +211,10 @@ describe('ServeFiles.open of a RayService manifest', () => {
       files.exportRayService(config, { name: 'my-svc', path: out }),
     ).rejects.toMatchObject({ code: 'conflict' });
     expect((await files.exportRayService(config, { name: 'x' })).path).toBeNull();
+    // A CRLF config: the manifest's lines all end in \n, and its config reads back the same lines.
+    const crlf = (await files.exportRayService(config.replaceAll('\n', '\r\n'), { name: 'x' }))
+      .text;
+    expect(crlf).not.toContain('\r');
+    expect(crlf).toBe((await files.exportRayService(config, { name: 'x' })).text);
   });
 });
