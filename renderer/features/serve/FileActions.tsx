@@ -78,7 +78,12 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
     );
 
   /** Writes the editor's text: expect null is "the file must not exist" (Save as). */
-  const write = (path: string, expect: DraftFile['stamp'] | null, force: boolean) => {
+  const write = (
+    path: string,
+    expect: DraftFile['stamp'] | null,
+    force: boolean,
+    done?: () => void,
+  ) => {
     const text = draft.text;
     save.mutate(
       { path, text, expect, overwrite: force },
@@ -100,12 +105,15 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
             why: e instanceof Error ? e.message : `${path} exists`,
           });
         },
+        onSettled: done,
       },
     );
   };
   const saveNow = () => {
     if (busy) return;
-    if (draft.file && !draft.file.rayService) write(draft.file.path, draft.file.stamp, false);
+    const f = draft.file;
+    // A second Ctrl+S before the first answered does not write again.
+    if (f && !f.rayService) once((done) => write(f.path, f.stamp, false, done));
     else show('saveAs');
   };
   const latestSave = useRef(saveNow);
