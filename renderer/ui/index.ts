@@ -15,3 +15,4 @@ export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';
 export { useSingleFlight } from './use-single-flight';
 export { OperationProgress } from './OperationProgress';
 export { FollowHead, type FollowHeadProps } from './FollowHead';
+export { PathDialog, PathField, type PathDialogProps } from './PathDialog';

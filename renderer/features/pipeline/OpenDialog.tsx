@@ -8,7 +8,7 @@
 import { useState, type FormEvent } from 'react';
 import { stringify } from 'yaml';
 import type { PipelineGraph } from '../../../shared/pipeline';
-import { Dialog, ErrorBanner, useSingleFlight } from '../../ui';
+import { Dialog, ErrorBanner, PathField, useSingleFlight } from '../../ui';
 import { pipelinePathProblem } from './SaveDialog';
 
 export interface KnownPipelineFile {
@@ -121,20 +121,13 @@ export function OpenDialog({
       </div>
       {source === 'file' ? (
         <>
-          <div className="field">
-            <label htmlFor="pipeline-open-path">Path</label>
-            <input
-              id="pipeline-open-path"
-              value={path}
-              spellCheck={false}
-              placeholder="rag.pipeline.yaml or /home/me/rag.pipeline.yaml"
-              aria-invalid={path !== '' && Boolean(pathProblem)}
-              onChange={(e) => setPath(e.target.value)}
-            />
-            {path !== '' && pathProblem ? (
-              <small className="field-error">{pathProblem}</small>
-            ) : null}
-          </div>
+          <PathField
+            id="pipeline-open-path"
+            value={path}
+            onChange={setPath}
+            problem={pathProblem}
+            placeholder="rag.pipeline.yaml or /home/me/rag.pipeline.yaml"
+          />
           {files.length ? (
             <div className="pl-files">
               <div className="muted small">Saved pipelines</div>

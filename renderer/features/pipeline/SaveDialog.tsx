@@ -3,8 +3,7 @@
  * disk): a name saves under $RAYDECK_HOME/pipelines, an absolute path saves there; the name
  * must end in .pipeline.yaml (checked as typed). The core's refusal shows in the dialog.
  */
-import { useState, type FormEvent } from 'react';
-import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
+import { PathDialog } from '../../ui';
 
 /** The problem with a pipeline file path as typed, or null. */
 export function pipelinePathProblem(path: string): string | null {
@@ -27,50 +26,22 @@ export function SaveDialog({
   onSubmit(path: string, done: () => void): void;
   onClose(): void;
 }) {
-  const [path, setPath] = useState(initial);
-  const once = useSingleFlight();
-  const problem = pipelinePathProblem(path);
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (problem || busy) return;
-    once((done) => onSubmit(path.trim(), done));
-  };
   return (
-    <Dialog
+    <PathDialog
       title="Save the pipeline"
-      onClose={onClose}
-      onSubmit={submit}
+      submitLabel="Save"
+      busyLabel="Saving…"
+      initial={initial}
+      problem={pipelinePathProblem}
+      placeholder="rag.pipeline.yaml"
+      hint="A name saves under Raydeck's pipelines folder; an absolute path saves there, on the machine the Raydeck core runs on."
+      busy={busy}
+      error={error}
+      errorPrefix="Not saved"
+      errorTestId="pipeline-path-error"
       testId="pipeline-save-dialog"
-      actions={
-        <SubmitActions
-          onCancel={onClose}
-          label="Save"
-          busyLabel="Saving…"
-          busy={busy}
-          disabled={Boolean(problem)}
-        />
-      }
-    >
-      <div className="field">
-        <label htmlFor="pipeline-save-path">Path</label>
-        <input
-          id="pipeline-save-path"
-          value={path}
-          spellCheck={false}
-          placeholder="rag.pipeline.yaml"
-          aria-invalid={Boolean(problem)}
-          onChange={(e) => setPath(e.target.value)}
-        />
-        {problem ? (
-          <small className="field-error">{problem}</small>
-        ) : (
-          <small className="muted">
-            A name saves under Raydeck's pipelines folder; an absolute path saves there, on the
-            machine the Raydeck core runs on.
-          </small>
-        )}
-      </div>
-      <ErrorBanner error={error} prefix="Not saved" testId="pipeline-path-error" />
-    </Dialog>
+      onSubmit={onSubmit}
+      onClose={onClose}
+    />
   );
 }

@@ -5,8 +5,15 @@
  * one RayService in a manifest that holds several; and Export RayService (to a file, or the
  * manifest shown to copy). The core's refusal shows in the dialog.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { Dialog, ErrorBanner, SubmitActions, useSingleFlight } from '../../ui';
+import { useState, type FormEvent } from 'react';
+import {
+  Dialog,
+  ErrorBanner,
+  PathDialog as KitPathDialog,
+  PathField,
+  useSingleFlight,
+  type PathDialogProps,
+} from '../../ui';
 
 /** The problem with a path as typed, or null (the core checks the rest). */
 export function servePathProblem(path: string): string | null {
@@ -17,74 +24,23 @@ export function servePathProblem(path: string): string | null {
   return null;
 }
 
-export function PathDialog({
-  title,
-  submitLabel,
-  busyLabel,
-  initial,
-  busy,
-  error,
-  onSubmit,
-  onClose,
-  testId,
-  children,
-}: {
-  title: string;
-  submitLabel: string;
-  busyLabel: string;
-  initial: string;
-  busy: boolean;
-  error: unknown;
-  onSubmit(path: string, done: () => void): void;
-  onClose(): void;
-  testId: string;
-  children?: ReactNode;
-}) {
-  const [path, setPath] = useState(initial);
-  const once = useSingleFlight();
-  const problem = servePathProblem(path);
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (problem || busy) return;
-    once((done) => onSubmit(path.trim(), done));
-  };
+/** The Serve page's path dialog (Open, Import RayService, Save as): the kit's, with Serve's path rule. */
+export function PathDialog(
+  p: Omit<PathDialogProps, 'problem' | 'placeholder' | 'hint' | 'errorPrefix' | 'errorTestId'>,
+) {
   return (
-    <Dialog
-      title={title}
-      onClose={onClose}
-      onSubmit={submit}
-      testId={testId}
-      actions={
-        <SubmitActions
-          onCancel={onClose}
-          label={submitLabel}
-          busyLabel={busyLabel}
-          busy={busy}
-          disabled={Boolean(problem)}
-        />
-      }
-    >
-      <div className="field">
-        <label htmlFor={`${testId}-path`}>Path</label>
-        <input
-          id={`${testId}-path`}
-          value={path}
-          spellCheck={false}
-          placeholder="~/serve/config.yaml"
-          aria-invalid={path !== '' && Boolean(problem)}
-          onChange={(e) => setPath(e.target.value)}
-        />
-        {path !== '' && problem ? (
-          <small className="field-error">{problem}</small>
-        ) : (
-          <small className="muted">On the machine the Raydeck core runs on.</small>
-        )}
-      </div>
-      {children}
-      <ErrorBanner error={error} prefix="Not done" testId="serve-file-error" />
-    </Dialog>
+    <KitPathDialog
+      {...p}
+      problem={servePathProblem}
+      placeholder="~/serve/config.yaml"
+      hint={CORE_MACHINE}
+      errorPrefix="Not done"
+      errorTestId="serve-file-error"
+    />
   );
 }
+
+const CORE_MACHINE = 'On the machine the Raydeck core runs on.';
 
 /** A manifest with several RayServices: which one goes into the editor. */
 export function RayServicePicker({
@@ -200,22 +156,14 @@ export function ExportDialog({
         />
         {nameProblem ? <small className="field-error">{nameProblem}</small> : null}
       </div>
-      <div className="field">
-        <label htmlFor="serve-export-path">Path</label>
-        <input
-          id="serve-export-path"
-          value={path}
-          spellCheck={false}
-          placeholder="~/k8s/rayservice.yaml"
-          aria-invalid={path !== '' && Boolean(pathProblem)}
-          onChange={(e) => setPath(e.target.value)}
-        />
-        {path !== '' && pathProblem ? (
-          <small className="field-error">{pathProblem}</small>
-        ) : (
-          <small className="muted">On the machine the Raydeck core runs on.</small>
-        )}
-      </div>
+      <PathField
+        id="serve-export-path"
+        value={path}
+        onChange={setPath}
+        problem={pathProblem}
+        placeholder="~/k8s/rayservice.yaml"
+        hint={CORE_MACHINE}
+      />
       {manifest !== null ? (
         <div className="field">
           <label htmlFor="serve-export-text">Manifest</label>
