@@ -21,7 +21,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ALL, exclude: [...EXCLUDE, ...PTY], pool: 'threads' },
+        test: {
+          name: 'unit',
+          include: ALL,
+          exclude: [...EXCLUDE, ...PTY],
+          pool: 'threads',
+          setupFiles: ['e2e/support/dom-timeouts.ts'],
+        },
       },
       { extends: true, test: { name: 'pty', include: PTY, exclude: EXCLUDE, pool: 'forks' } },
     ],

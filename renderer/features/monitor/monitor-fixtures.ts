@@ -6,6 +6,7 @@
  * stand-in).
  */
 import {
+  DEPLOYMENT_SERIES,
   GPU_SERIES,
   seriesKey,
   type CostView,
@@ -66,21 +67,7 @@ export function gpu(nodeId: string, index: number, over: Partial<GpuSample> = {}
 }
 
 export function metrics(values: Partial<Record<keyof DeploymentMetrics, number | null>> = {}) {
-  const keys: (keyof DeploymentMetrics)[] = [
-    'queueLength',
-    'ongoingRequests',
-    'rps',
-    'latencyP50Ms',
-    'latencyP95Ms',
-    'latencyP99Ms',
-    'errorRate',
-    'vllmRunning',
-    'vllmWaiting',
-    'kvCacheUsage',
-    'tokensPerS',
-    'ttftP50Ms',
-    'ttftP95Ms',
-  ];
+  const keys: readonly (keyof DeploymentMetrics)[] = DEPLOYMENT_SERIES;
   return Object.fromEntries(keys.map((k) => [k, measured(values[k] ?? null)])) as DeploymentMetrics;
 }
 
