@@ -47,6 +47,25 @@ applications:
     max_concurrent_queries: 5
 `;
 
+/** A cluster made by the CLI whose head is 127.0.0.1 port 1: refused at once, no traffic leaves the machine. */
+function clusterWithSilentHead(name: string): void {
+  raydeckCli('cluster', 'create', name);
+  raydeckCli(
+    'node',
+    'add',
+    name,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '1',
+    '--user',
+    'root',
+    '--agent',
+    '--role',
+    'head',
+  );
+}
+
 describe('Serve page in Chromium', () => {
   it('says to add a cluster when there is none', async () => {
     await page.goto(raydeck.url);
@@ -63,22 +82,8 @@ describe('Serve page in Chromium', () => {
   });
 
   it('a cluster whose head does not answer: the empty state with the reason; a misspelled key is underlined with the key Ray expects', async () => {
-    raydeckCli('cluster', 'create', 'lab');
     // Port 1 on this machine refuses at once: a head that does not answer, no traffic leaves the machine.
-    raydeckCli(
-      'node',
-      'add',
-      'lab',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '1',
-      '--user',
-      'root',
-      '--agent',
-      '--role',
-      'head',
-    );
+    clusterWithSilentHead('lab');
     await page.goto(raydeck.url);
     await app.waitUntilConnected();
     const serve = new ServePage(page);
@@ -114,21 +119,7 @@ describe('Serve page in Chromium', () => {
   });
 
   it('Open a file, edit one field in the form, Ctrl+S: the file differs in that line only; Export RayService opens again', async () => {
-    raydeckCli('cluster', 'create', 'files');
-    raydeckCli(
-      'node',
-      'add',
-      'files',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '1',
-      '--user',
-      'root',
-      '--agent',
-      '--role',
-      'head',
-    );
+    clusterWithSilentHead('files');
     const dir = fs.mkdtempSync(path.join(raydeck.home, 'files-'));
     const file = path.join(dir, 'echo.yaml');
     const original = `${CONFIG.replace('    max_concurrent_queries: 5\n', '').replaceAll('\n', '\r\n')}# the end\r\n`;
