@@ -179,6 +179,11 @@ async function takeTestbedLock(): Promise<void> {
     throw new Error(
       `could not take the testbed lock ${LOCK_FILE} (flock ${code === null ? 'not found' : `exit ${code}`})`,
     );
+  // The testbed CLI it runs takes this lock per command (scripts/testbed/tb_lock.py): its
+  // children are told this process holds it, and a command waiting elsewhere learns by whom.
+  process.env[LOCK_HELD_ENV] = '1';
+  fs.writeFileSync(`${LOCK_FILE}.owner`, `pid ${process.pid}: the bring-up bench\n`);
+  process.on('exit', () => fs.rmSync(`${LOCK_FILE}.owner`, { force: true }));
   say('testbed lock held');
 }
 
