@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportRayServiceManifest, readRayServiceManifest } from './kuberay';
+import { exportRayServiceManifest, readRayServiceManifest, replaceServeConfigV2 } from './kuberay';
 import { validateServeText } from './serve-file';
 
 const corpus = (f: string) =>
@@ -61,5 +61,53 @@ describe('exportRayServiceManifest', () => {
     expect(svc!.name).toBe('arith');
     expect(manifest).toContain("rayVersion: '2.60.0'");
     expect(validateServeText(manifest, 'out.yaml').ok).toBe(true);
+  });
+});
+
+describe('replaceServeConfigV2', () => {
+  const CONFIG = 'applications:\n  - name: a\n    import_path: mod:app\n';
+  const doc = (value: string, after = '  rayClusterConfig:\n    rayVersion: "2.60.0"\n') =>
+    `# head comment\napiVersion: ray.io/v1\nkind: RayService\nmetadata:\n  name: s\nspec:\n  serveConfigV2: ${value}${after}`;
+
+  it('keeps the block indentation and every byte around the value, blank lines and comments after it too', () => {
+    const before = doc('|\n      applications: []\n\n  # about the cluster\n');
+    const out = replaceServeConfigV2(before, 0, CONFIG);
+    expect(out).toBe(
+      doc(
+        '|\n      applications:\n        - name: a\n          import_path: mod:app\n\n  # about the cluster\n',
+      ),
+    );
+    expect(readRayServiceManifest(out)[0]!.text).toBe(CONFIG);
+  });
+
+  it('a quoted string becomes a | block; chomping follows the config’s trailing newlines', () => {
+    const before = doc('"applications: []"\n');
+    const stripped = replaceServeConfigV2(before, 0, CONFIG.trimEnd());
+    expect(stripped).toContain('  serveConfigV2: |-\n    applications:\n');
+    expect(readRayServiceManifest(stripped)[0]!.text).toBe(CONFIG.trimEnd());
+    const clipped = replaceServeConfigV2(before, 0, CONFIG);
+    expect(clipped).toContain('  serveConfigV2: |\n    applications:\n');
+    expect(readRayServiceManifest(clipped)[0]!.text).toBe(CONFIG);
+  });
+
+  it('a CRLF manifest gets CRLF lines; other documents are untouched', () => {
+    const other = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: cm\r\n';
+    const before = `${other}---\r\n${doc('|\n    applications: []\n').replaceAll('\n', '\r\n')}`;
+    const out = replaceServeConfigV2(before, 1, CONFIG);
+    expect(out.startsWith(`${other}---\r\n`)).toBe(true);
+    expect(out.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(readRayServiceManifest(out)[0]).toMatchObject({ documentIndex: 1, text: CONFIG });
+  });
+
+  it('refuses what it cannot write faithfully', () => {
+    expect(() => replaceServeConfigV2(doc('|\n    a: 1\n'), 1, CONFIG)).toThrow(
+      'document 2 is not a RayService',
+    );
+    expect(() => replaceServeConfigV2(doc('{}\n'), 0, CONFIG)).toThrow(
+      'has no spec.serveConfigV2 string',
+    );
+    expect(() => replaceServeConfigV2(doc('|\n    a: 1\n'), 0, ' a: 1\n')).toThrow(
+      'must start at column 1',
+    );
   });
 });

@@ -3,7 +3,8 @@
  * documents; each `kind: RayService` carries its Serve config as a YAML *string* in
  * `spec.serveConfigV2`, so positions inside that string are mapped back to lines of the
  * manifest (a `|` block's content starts on the next line, indented). Writing: a Serve config's
- * text becomes `serveConfigV2` verbatim (comments kept) in a RayService skeleton.
+ * text becomes `serveConfigV2` verbatim (comments kept) in a RayService skeleton, or replaces one
+ * RayService's serveConfigV2 in a manifest, every other byte of the file kept.
  */
 import { isScalar, LineCounter, parseAllDocuments, stringify, type Node } from 'yaml';
 import {
@@ -156,4 +157,52 @@ export function exportRayServiceManifest(serveConfigText: string, opts: RayServi
     '                nvidia.com/gpu: 1',
     '',
   ].join('\n');
+}
+
+/**
+ * The manifest with document `documentIndex`'s serveConfigV2 replaced by `serveConfigText` as a
+ * `|` block at the old block's indentation (a quoted string becomes a block); every byte outside
+ * that value is kept, line endings included. Throws when the document is not a RayService with
+ * a serveConfigV2 string, when the config does not start at column 1, or when the result would
+ * not read back as exactly this config.
+ */
+export function replaceServeConfigV2(
+  manifest: string,
+  documentIndex: number,
+  serveConfigText: string,
+): string {
+  const docs = parseAllDocuments(manifest, RAY_YAML);
+  const doc = Array.isArray(docs) ? docs[documentIndex] : undefined;
+  if (!doc || doc.get('kind') !== 'RayService')
+    throw new Error(`document ${documentIndex + 1} is not a RayService`);
+  const node = doc.getIn(['spec', 'serveConfigV2'], true) as Node | undefined;
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range)
+    throw new Error(`document ${documentIndex + 1} has no spec.serveConfigV2 string`);
+  const body = serveConfigText.replaceAll('\r\n', '\n');
+  if (body.trim() === '') throw new Error('the Serve config is empty');
+  if (/^\s/.test(body.split('\n').find((l) => l.trim() !== '') ?? ''))
+    throw new Error('the Serve config must start at column 1');
+  const eol = manifest.includes('\r\n') ? '\r\n' : '\n';
+  const from = node.range[0];
+  // The value ends with its last non-blank line: blank lines after it stay the file's.
+  const to = from + manifest.slice(from, node.range[1]).replace(/(\r?\n[ \t]*)+$/, '').length;
+  const lineStart = manifest.lastIndexOf('\n', from - 1) + 1;
+  let indent = /^[ \t]*/.exec(manifest.slice(lineStart))![0].length + 2;
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const next = manifest.slice(manifest.indexOf('\n', from) + 1).split('\n')[0]!;
+    if (next.trim() !== '') indent = next.length - next.trimStart().length;
+  }
+  const pad = ' '.repeat(indent);
+  const trailing = /\n*$/.exec(body)![0].length;
+  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  const lines = body
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => (l === '' ? '' : pad + l));
+  const kept = Array.from({ length: Math.max(0, trailing - 1) }, () => '');
+  const out = `${manifest.slice(0, from)}|${chomp}${eol}${[...lines, ...kept].join(eol)}${manifest.slice(to)}`;
+  const back = readRayServiceManifest(out).find((e) => e.documentIndex === documentIndex);
+  if (!back || back.text !== body)
+    throw new Error('the config would not read back from the manifest as written');
+  return out;
 }

@@ -218,3 +218,69 @@ describe('ServeFiles.open of a RayService manifest', () => {
     expect(crlf).toBe((await files.exportRayService(config, { name: 'x' })).text);
   });
 });
+
+describe('ServeFiles.saveIntoRayService', () => {
+  const EDITED =
+    '# inside, edited\napplications:\n  - name: app2\n    route_prefix: /r2\n    import_path: mod:app\n    deployments:\n    - name: D\n      num_replicas: 3\n';
+
+  it('writes the config into its RayService only: the other documents and the rest byte for byte', async () => {
+    const f = write(THREE_DOCS);
+    const opened = await files.open(f, 2);
+    const r = await files.saveIntoRayService(f, 2, EDITED, { expect: opened.stamp });
+    const after = fs.readFileSync(f, 'utf8');
+    const [beforeHead, beforeTwo] = THREE_DOCS.split(MANIFEST(2));
+    expect(after.startsWith(beforeHead!)).toBe(true);
+    expect(beforeTwo).toBe('');
+    // Document 3: its header lines as they were, serveConfigV2 now the edited text, indented 4.
+    const three = after.slice(beforeHead!.length);
+    expect(three.split('\n').slice(0, 6)).toEqual(MANIFEST(2).split('\n').slice(0, 6));
+    expect(three.split('\n').slice(6, 14)).toEqual(
+      EDITED.trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+    const again = await files.open(f, 2);
+    expect(again.text).toBe(EDITED);
+    expect(again.stamp.sha256).toBe(r.stamp.sha256);
+    expect((await files.open(f, 1)).text).toBe(
+      '# inside\napplications:\n  - name: app1\n    route_prefix: /r1\n    import_path: mod:app\n',
+    );
+  });
+
+  it('a manifest changed on disk since it was opened: refused, then with overwrite the config goes into it as it is now', async () => {
+    const f = write(THREE_DOCS);
+    const opened = await files.open(f, 1);
+    const changed = THREE_DOCS.replace('name: cm', 'name: cm-changed-elsewhere');
+    fs.writeFileSync(f, changed);
+    await expect(
+      files.saveIntoRayService(f, 1, EDITED, { expect: opened.stamp }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('changed on disk'),
+    });
+    expect(fs.readFileSync(f, 'utf8')).toBe(changed);
+    await files.saveIntoRayService(f, 1, EDITED, { overwrite: true });
+    const after = fs.readFileSync(f, 'utf8');
+    expect(after).toContain('name: cm-changed-elsewhere');
+    expect((await files.open(f, 1)).text).toBe(EDITED);
+  });
+
+  it('refusals are sentences and leave the file as it was', async () => {
+    const f = write(THREE_DOCS);
+    await expect(files.saveIntoRayService(f, 0, EDITED)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('document 1 is not a RayService'),
+    });
+    await expect(files.saveIntoRayService(f, 2, '  indented: first\n')).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/RayService "svc-2" of .*must start at column 1/),
+    });
+    await expect(files.saveIntoRayService(f, 2, '\n')).rejects.toMatchObject({
+      message: expect.stringContaining('the Serve config is empty'),
+    });
+    expect(fs.readFileSync(f, 'utf8')).toBe(THREE_DOCS);
+    await expect(
+      files.saveIntoRayService(path.join(dir, 'gone.yaml'), 1, EDITED),
+    ).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('Save as') });
+  });
+});

@@ -2,8 +2,9 @@
  * The Serve page's files, on the machine the core runs on: open a Serve config (or the Serve
  * config of one RayService in a KubeRay manifest, multi-document files included), save the
  * editor's text byte for byte (temp file + rename; refused when the file changed on disk since
- * it was opened, or exists when saving as, unless the user confirmed), and export a config as a
- * RayService manifest. Paths are absolute or start with `~`; every failure a user can cause is a
+ * it was opened, or exists when saving as, unless the user confirmed), save a RayService's config
+ * back into its manifest (only that serveConfigV2 changes), and export a config as a RayService
+ * manifest. Paths are absolute or start with `~`; every failure a user can cause is a
  * RaydeckError with a sentence (missing, a folder, permission, too large, not text).
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { RaydeckError } from '../../shared';
 import { expandHome } from '../nodes/ssh-target';
-import { exportRayServiceManifest, isRayServiceManifest, readRayServiceManifest } from './kuberay';
+import {
+  exportRayServiceManifest,
+  isRayServiceManifest,
+  readRayServiceManifest,
+  replaceServeConfigV2,
+} from './kuberay';
 
 /** Larger than any Serve config; the editor and the contract take at most 1 MB. */
 export const SERVE_FILE_MAX_BYTES = 1_000_000;
@@ -200,6 +206,56 @@ export class ServeFiles {
       if (!opts.expect && now)
         throw new RaydeckError({ code: 'conflict', message: `${full} already exists` });
     }
+    await writeAtomically(full, bytes);
+    const stamp = await this.stampOf(full);
+    return { path: full, stamp: stamp ?? { mtimeMs: Date.now(), size: bytes.length, sha256: '' } };
+  }
+
+  /**
+   * Writes `text` as the serveConfigV2 of document `documentIndex` of the manifest at `file`,
+   * every other byte of the manifest as it is on disk now. `expect`: the stamp from opening (a
+   * conflict when the manifest changed since); `overwrite`: put the config into the manifest as
+   * it is now anyway (its other changes are kept).
+   */
+  async saveIntoRayService(
+    file: string,
+    documentIndex: number,
+    text: string,
+    opts: { expect?: FileStamp | null; overwrite?: boolean } = {},
+  ): Promise<{ path: string; stamp: FileStamp }> {
+    const full = this.resolve(file);
+    let current: { text: string; stamp: FileStamp };
+    try {
+      current = await this.read(full);
+    } catch (err) {
+      if (err instanceof RaydeckError && err.code === 'not_found')
+        throw new RaydeckError({
+          code: 'not_found',
+          message: `${full} was deleted since it was opened; save the config with Save as…`,
+        });
+      throw err;
+    }
+    if (!opts.overwrite && opts.expect && current.stamp.sha256 !== opts.expect.sha256)
+      throw new RaydeckError({
+        code: 'conflict',
+        message: `${full} changed on disk since it was opened; saving puts this config into the manifest as it is now (its other changes are kept)`,
+      });
+    const service = readRayServiceManifest(current.text).find(
+      (e) => e.documentIndex === documentIndex,
+    );
+    let manifest: string;
+    try {
+      manifest = replaceServeConfigV2(current.text, documentIndex, text);
+    } catch (err) {
+      const what = service ? `RayService "${service.name}"` : `document ${documentIndex + 1}`;
+      throw new RaydeckError({
+        code: 'validation',
+        message: `Not saved: the config cannot go into ${what} of ${full}: ${(err as Error).message}`,
+      });
+    }
+    const bytes = Buffer.from(manifest, 'utf8');
+    if (bytes.length > SERVE_FILE_MAX_BYTES)
+      throw new RaydeckError({ code: 'validation', message: 'A manifest is at most 1 MB here' });
     await writeAtomically(full, bytes);
     const stamp = await this.stampOf(full);
     return { path: full, stamp: stamp ?? { mtimeMs: Date.now(), size: bytes.length, sha256: '' } };

@@ -4,7 +4,7 @@
  * (CRLF, comments, odd spacing), edit one field in the form, Save (Ctrl+S): the file differs in
  * that line only; a file changed on disk since it was opened is not overwritten until the user
  * confirms; Open over unsaved edits asks first; Import RayService from a 3-document manifest
- * (pick one); Export RayService to a file, then Open it again: its config validates clean.
+ * (pick one), edit and save back into that RayService (the rest of the manifest kept); Export RayService to a file, then Open it again: its config validates clean.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -109,7 +109,7 @@ describe('Serve page: files', () => {
     expect(fs.readFileSync(file, 'utf8')).not.toContain('# added elsewhere');
   });
 
-  it('Import RayService from a 3-document file: pick one, unsaved edits asked about first', async () => {
+  it('Import RayService from a 3-document file: pick one, unsaved edits asked about first; an edit saves back into it', async () => {
     const file = path.join(dir, 'k8s.yaml');
     fs.writeFileSync(
       file,
@@ -133,6 +133,40 @@ describe('Serve page: files', () => {
     expect(dialog.queryByRole('button', { name: 'Import' })).toBeNull();
     expect(screen.getByTestId('serve-draft-source').textContent).toBe(
       `RayService "svc-2" (document 3 of 3; serveConfigV2 from line 24) of ${file}`,
+    );
+
+    // An edit saves back into svc-2's serveConfigV2; the rest of the manifest stays as it was.
+    const before = fs.readFileSync(file, 'utf8');
+    await h.setYaml(
+      '# config 2\napplications:\n  - name: app2\n    route_prefix: /r2-edited\n    import_path: demo_app:build_app\n',
+    );
+    await waitFor(() => expect(fileName()).toBe('k8s.yaml •'));
+    expect(screen.getByTestId('serve-save').getAttribute('title')).toBe(
+      'Save into RayService "svc-2" of k8s.yaml (Ctrl+S)',
+    );
+    fireEvent.keyDown(window, { key: 's', ctrlKey: true });
+    await waitFor(() => expect(fileName()).toBe('k8s.yaml'));
+    const after = fs.readFileSync(file, 'utf8');
+    expect(after).toBe(
+      before.replace('        route_prefix: /r2\n', '        route_prefix: /r2-edited\n'),
+    );
+    expect(screen.getByTestId('serve-draft-source').textContent).toContain('RayService "svc-2"');
+
+    // Changed elsewhere meanwhile: asked first; saving then keeps that change.
+    fs.writeFileSync(file, after.replace('name: cm', 'name: cm-elsewhere'));
+    await h.setYaml(
+      '# config 2\napplications:\n  - name: app2\n    route_prefix: /r2-again\n    import_path: demo_app:build_app\n',
+    );
+    await waitFor(() => expect(fileName()).toBe('k8s.yaml •'));
+    fireEvent.click(screen.getByTestId('serve-save'));
+    const conflict = within(await screen.findByTestId('serve-overwrite-confirm'));
+    expect(conflict.getByText(/its other changes are kept/)).toBeTruthy();
+    fireEvent.click(conflict.getByRole('button', { name: 'Save into the manifest' }));
+    await waitFor(() => expect(fileName()).toBe('k8s.yaml'));
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      after
+        .replace('name: cm', 'name: cm-elsewhere')
+        .replace('route_prefix: /r2-edited', 'route_prefix: /r2-again'),
     );
   });
 

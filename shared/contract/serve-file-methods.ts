@@ -1,7 +1,8 @@
 /**
  * Methods of the Serve page's files, on the machine the core runs on: open a Serve config or
  * one RayService's serveConfigV2 from a KubeRay manifest, save the editor's text byte for byte
- * (refused when the file changed on disk since it was opened, unless overwrite), and export the
+ * (refused when the file changed on disk since it was opened, unless overwrite) or back into the
+ * RayService it came from, and export the
  * config as a RayService manifest (to a file, or as text to copy).
  */
 import { z } from 'zod';
@@ -44,13 +45,14 @@ export const serveFileMethods = {
   }),
   'serve.saveFile': defineMethod({
     summary:
-      'Write the text byte for byte, atomically. expect: the stamp from opening (refused, conflict, when the file changed since); null: the file must not exist. overwrite: skip both checks.',
+      "Write the text byte for byte, atomically. expect: the stamp from opening (refused, conflict, when the file changed since); null: the file must not exist. overwrite: skip both checks. document: the file is a RayService manifest and the text becomes that document's serveConfigV2, every other byte of the manifest kept (overwrite: into the manifest as it is now).",
     input: z
       .object({
         path: FilePath,
         text: ServeFileText,
         expect: FileStamp.nullable().default(null),
         overwrite: z.boolean().default(false),
+        document: z.number().int().min(0).max(10_000).optional(),
       })
       .strict(),
     output: z.object({ path: z.string(), stamp: FileStamp }),

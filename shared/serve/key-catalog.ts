@@ -203,7 +203,7 @@ const RENAMED: Partial<Record<BlockKind, Record<string, { to?: string; note: str
   deployment: {
     max_concurrent_queries: {
       to: 'max_ongoing_requests',
-      note: 'renamed in Ray 2.10 (max_concurrent_queries was removed)',
+      note: 'renamed in Ray 2.10, which removed max_concurrent_queries',
     },
     version: {
       note: 'deployment versions were removed from the Serve config in Ray 2.x; a change of code or config makes a new version',

@@ -4,7 +4,8 @@
  * RayService picked when the file holds several) into the editor, asking first when that would
  * replace unsaved edits. Save writes the editor's text byte for byte to the file it came from;
  * when the file changed on disk since, or Save as names an existing file, it asks before
- * overwriting. A RayService's config saves with Save as (the manifest itself is not rewritten).
+ * overwriting. A RayService's config saves back into its manifest: only that RayService's
+ * serveConfigV2 changes, every other byte of the file stays (Save as writes a Serve config).
  * Every button is disabled while its call is in flight.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -20,6 +21,11 @@ type Mode = 'open' | 'import' | 'saveAs' | 'export';
 const isConflict = (e: unknown) =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'conflict';
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
+/** A save or export that waits for the user's yes; `into`: the RayService a save goes back into. */
+type Overwrite =
+  | { kind: 'save'; path: string; why: string; into: DraftFile['rayService'] }
+  | { kind: 'export'; name: string; path: string; why: string };
+const intoOf = (o: Overwrite) => (o.kind === 'save' ? o.into : null);
 
 export interface FileActionsProps {
   clusterId: string;
@@ -35,11 +41,7 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
   const once = useSingleFlight();
   const [mode, setMode] = useState<Mode | null>(null);
   const [picking, setPicking] = useState<Opened | null>(null);
-  const [overwrite, setOverwrite] = useState<
-    | { kind: 'save'; path: string; why: string }
-    | { kind: 'export'; name: string; path: string; why: string }
-    | null
-  >(null);
+  const [overwrite, setOverwrite] = useState<Overwrite | null>(null);
   const [manifest, setManifest] = useState<string | null>(null);
   /** Import was given a plain Serve config (its path). */
   const [notRayService, setNotRayService] = useState<string | null>(null);
@@ -77,22 +79,26 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
       },
     );
 
-  /** Writes the editor's text: expect null is "the file must not exist" (Save as). */
+  /**
+   * Writes the editor's text: expect null is "the file must not exist" (Save as). `into`: the
+   * RayService the text came from, whose serveConfigV2 in the manifest it replaces.
+   */
   const write = (
     path: string,
     expect: DraftFile['stamp'] | null,
     force: boolean,
     done?: () => void,
+    into: DraftFile['rayService'] = null,
   ) => {
     const text = draft.text;
     save.mutate(
-      { path, text, expect, overwrite: force },
+      { path, text, expect, overwrite: force, ...(into ? { document: into.documentIndex } : {}) },
       {
         onSuccess: (r) => {
           useServeUi.getState().saved(clusterId, text, {
             path: r.path,
             stamp: r.stamp,
-            rayService: null,
+            rayService: into,
           });
           setOverwrite(null);
           setMode(null);
@@ -103,6 +109,7 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
             kind: 'save',
             path,
             why: e instanceof Error ? e.message : `${path} exists`,
+            into,
           });
         },
         onSettled: done,
@@ -113,7 +120,7 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
     if (busy) return;
     const f = draft.file;
     // A second Ctrl+S before the first answered does not write again.
-    if (f && !f.rayService) once((done) => write(f.path, f.stamp, false, done));
+    if (f) once((done) => write(f.path, f.stamp, false, done, f.rayService));
     else show('saveAs');
   };
   const latestSave = useRef(saveNow);
@@ -139,9 +146,13 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
       <button
         type="button"
         className="btn small"
-        disabled={busy || (!dirty && Boolean(file) && !file?.rayService)}
+        disabled={busy || (!dirty && Boolean(file))}
         onClick={saveNow}
-        title="Save (Ctrl+S)"
+        title={
+          file?.rayService
+            ? `Save into RayService "${file.rayService.name}" of ${baseName(file.path)} (Ctrl+S)`
+            : 'Save (Ctrl+S)'
+        }
         data-testid="serve-save"
       >
         {save.isPending && !mode ? 'Saving…' : 'Save'}
@@ -240,9 +251,17 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
       ) : null}
       {overwrite ? (
         <ConfirmDialog
-          title={`Overwrite ${baseName(overwrite.path)}?`}
-          body={`${overwrite.why}. Overwriting replaces what is in the file now.`}
-          confirm="Overwrite"
+          title={
+            intoOf(overwrite)
+              ? `Save into ${baseName(overwrite.path)}?`
+              : `Overwrite ${baseName(overwrite.path)}?`
+          }
+          body={
+            intoOf(overwrite)
+              ? `${overwrite.why}.`
+              : `${overwrite.why}. Overwriting replaces what is in the file now.`
+          }
+          confirm={intoOf(overwrite) ? 'Save into the manifest' : 'Overwrite'}
           cancel="Don't overwrite"
           busy={busy}
           testId="serve-overwrite-confirm"
@@ -258,7 +277,7 @@ export function FileActions({ clusterId, draft, replaceDraft }: FileActionsProps
                   },
                 },
               );
-            else write(overwrite.path, null, true);
+            else write(overwrite.path, null, true, undefined, intoOf(overwrite));
           }}
         />
       ) : null}

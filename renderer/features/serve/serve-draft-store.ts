@@ -13,7 +13,7 @@ export interface DraftFile {
   path: string;
   /** What the file was when read or written: a save is refused if it changed since. */
   stamp: { mtimeMs: number; size: number; sha256: string };
-  /** For a RayService manifest: which one, and the manifest line its serveConfigV2 starts at (Save writes a Serve config elsewhere). */
+  /** For a RayService manifest: which one, and the manifest line its serveConfigV2 starts at (Save writes back into it). */
   rayService: { name: string; documentIndex: number; documents: number; line: number } | null;
 }
 
