@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness, type CliHarness } from '../cli-test-kit';
-import { startSshNode, writeClientKey, type TestSshNode } from '../test-ssh-node';
+import { startSshNode, writeClientKey, type TestSshNode } from '../../testing/ssh-node';
 
 let h: CliHarness;
 let gate: TestSshNode;

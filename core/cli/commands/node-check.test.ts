@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodePreflight, Operation } from '../../../shared';
 import { cliHarness, type CliHarness } from '../cli-test-kit';
-import { writeClientKey } from '../test-ssh-node';
+import { writeClientKey } from '../../testing/ssh-node';
 
 let h: CliHarness;
 afterEach(() => h?.cleanup());

@@ -8,11 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Server, utils } from 'ssh2';
 import { HostKeyRejected, type HostKeyVerdict, type HostKeyVerifier } from '../types';
 import { hostKeyAlgorithmsFor, openClient } from './open-client';
+import { ed25519KeyPair } from '../../testing/ssh-keys';
 import { sha256Fingerprint } from './pinned-host-keys';
 
-const ed = utils.generateKeyPairSync('ed25519');
+const ed = ed25519KeyPair();
 const ecdsa = utils.generateKeyPairSync('ecdsa', { bits: 256 });
-const client = utils.generateKeyPairSync('ed25519');
+const client = ed25519KeyPair();
 const blob = (pub: string) => {
   const k = utils.parseKey(pub);
   if (k instanceof Error) throw k;

@@ -9,10 +9,11 @@ import { type Connection, Server, utils } from 'ssh2';
 import type { ConnectionState } from '../../../shared';
 import { HostKeyRejected, type SshTarget } from '../types';
 import { SshConnectionPool } from './connection-pool';
+import { ed25519KeyPair } from '../../testing/ssh-keys';
 import { PinnedHostKeys, sha256Fingerprint } from './pinned-host-keys';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
-const clientKey = utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
+const clientKey = ed25519KeyPair();
 const hostBlob = (() => {
   const parsed = utils.parseKey(hostKey.public);
   if (parsed instanceof Error) throw parsed;

@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { fingerprintOf } from '../ssh/host-keys';
+import { ed25519KeyPair } from './ssh-keys';
 
 // ssh2 is CommonJS: Node's ESM loader does not see `Server` / `utils` as named exports.
 const { Server, utils } = ssh2;
@@ -22,14 +23,14 @@ export interface TestSshNode {
 
 /** A client key pair; the private key is written to `dir/name` for a node's IdentityFile. */
 export function writeClientKey(dir: string, name = 'id_test'): string {
-  const key = utils.generateKeyPairSync('ed25519');
+  const key = ed25519KeyPair();
   const file = path.join(dir, name);
   fs.writeFileSync(file, key.private, { mode: 0o600 });
   return file;
 }
 
 export async function startSshNode(): Promise<TestSshNode> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const parsed = utils.parseKey(hostKey.public);
   if (parsed instanceof Error) throw parsed;
   const sessions = new Set<ssh2.Connection>();
