@@ -2,7 +2,7 @@
 import { defineConfig } from 'vitest/config';
 
 const ALL = [
-  '{shared,core,electron,renderer,scripts,e2e/whole-app,e2e/hostile}/**/*.test.{ts,tsx}',
+  '{shared,core,electron,renderer,scripts,e2e/whole-app,e2e/hostile,e2e/support}/**/*.test.{ts,tsx}',
 ];
 const EXCLUDE = ['**/node_modules/**', '**/fixtures/**'];
 // node-pty is a native addon that is not safe to unload with a worker thread: a file that opens

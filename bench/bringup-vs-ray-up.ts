@@ -14,7 +14,7 @@
  * `--ray-up-same-pip` gives ray up's pip Raydeck's flags (a tuned baseline).
  *
  * The whole run holds /tmp/raydeck-testbed.lock (the testbed is shared with the cluster test
- * suites): the script takes it itself, with flock(1) on its own descriptor. See bench/README.md.
+ * suite, which holds it for its run too): e2e/support/testbed-lock.ts. See bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RAY_VERSION } from '../shared';
 import type { TestbedInfo, TestbedNode } from '../e2e/support/testbed';
+import { holdTestbedLock } from '../e2e/support/testbed-lock';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TESTBED = path.join(ROOT, 'scripts', 'testbed', 'testbed');
@@ -33,9 +34,7 @@ const VENV = path.join(ROOT, '.cache', 'bench-venv');
 const RAY = path.join(VENV, 'bin', 'ray');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
-const LOCK_FILE = '/tmp/raydeck-testbed.lock';
-/** `1`: the caller already holds the lock (e.g. `flock /tmp/raydeck-testbed.lock env RAYDECK_TESTBED_LOCK_HELD=1 ...`). */
-const LOCK_HELD_ENV = 'RAYDECK_TESTBED_LOCK_HELD';
+/** How long the bench waits for the testbed lock (e2e/support/testbed-lock.ts) while another run holds it. */
 const LOCK_WAIT_S = 1800;
 
 const RAY_PACKAGE = `ray[serve]==${RAY_VERSION}`;
@@ -153,39 +152,6 @@ const say = (line: string) =>
 
 // ---------------------------------------------------------------------------------------------
 // The lock, the local ray CLI, the testbed.
-
-/**
- * Takes the testbed lock for the life of this process: `flock` locks the open file description
- * that this process and the `flock` child share (fd 3 there), so the lock stays held after the
- * child exits and goes when this process does (its descriptors close; children do not inherit it).
- */
-async function takeTestbedLock(): Promise<void> {
-  if (process.env[LOCK_HELD_ENV] === '1') {
-    say(`${LOCK_HELD_ENV}=1: the caller holds ${LOCK_FILE}`);
-    return;
-  }
-  const fd = fs.openSync(LOCK_FILE, 'a');
-  say(
-    `taking the testbed lock ${LOCK_FILE} (waits up to ${LOCK_WAIT_S / 60} min while another user holds it)`,
-  );
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('flock', ['-w', String(LOCK_WAIT_S), '3'], {
-      stdio: ['ignore', 'inherit', 'inherit', fd],
-    });
-    child.on('error', () => resolve(null));
-    child.on('exit', (c) => resolve(c));
-  });
-  if (code !== 0)
-    throw new Error(
-      `could not take the testbed lock ${LOCK_FILE} (flock ${code === null ? 'not found' : `exit ${code}`})`,
-    );
-  // The testbed CLI it runs takes this lock per command (scripts/testbed/tb_lock.py): its
-  // children are told this process holds it, and a command waiting elsewhere learns by whom.
-  process.env[LOCK_HELD_ENV] = '1';
-  fs.writeFileSync(`${LOCK_FILE}.owner`, `pid ${process.pid}: the bring-up bench\n`);
-  process.on('exit', () => fs.rmSync(`${LOCK_FILE}.owner`, { force: true }));
-  say('testbed lock held');
-}
 
 /** The `ray` CLI on this machine ("the laptop"), from the testbed's wheelhouse (not timed). */
 async function ensureRayCli(): Promise<void> {
@@ -678,7 +644,8 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  await takeTestbedLock();
+  await holdTestbedLock('the bring-up bench', { waitS: LOCK_WAIT_S, say });
+  say('testbed lock held');
 
   const startedAt = new Date();
   const stamp = startedAt
