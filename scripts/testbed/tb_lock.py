@@ -47,7 +47,7 @@ def held(command):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise TestbedError(
-                        f"another testbed command holds {LOCK_FILE} ({_owner()}); waited {wait_s:g} s. "
+                        f"the testbed is in use: {LOCK_FILE} is held by {_owner()}; waited {wait_s:g} s. "
                         "Let it finish, or end that process by its pid")
                 if not said:
                     log(f"waiting for {LOCK_FILE}, held by {_owner()} (up to {wait_s:g} s)")

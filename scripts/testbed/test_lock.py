@@ -47,14 +47,14 @@ class Lock(unittest.TestCase):
         waited = time.monotonic() - started
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn(f"waiting for {self.lock}, held by pid 4242: testbed up --force", p.stderr)
-        self.assertIn(f"another testbed command holds {self.lock} (pid 4242: testbed up --force); waited 1 s",
+        self.assertIn(f"the testbed is in use: {self.lock} is held by pid 4242: testbed up --force; waited 1 s",
                       p.stderr)
         self.assertGreaterEqual(waited, 1.0)
 
     def test_without_a_holder_the_command_runs_and_leaves_no_owner(self):
         p = self.run_testbed("fault", "gpu-lost", "node-that-does-not-exist")
         self.assertEqual(p.returncode, 1)
-        self.assertNotIn("holds", p.stderr)  # it ran: its own error, not the lock's
+        self.assertNotIn("is held by", p.stderr)  # it ran: its own error, not the lock's
         self.assertIn("testbed: error:", p.stderr)
         self.assertFalse(os.path.exists(self.lock + ".owner"))
         # The lock is free again: this process takes it at once.
@@ -66,9 +66,9 @@ class Lock(unittest.TestCase):
         self.hold()
         child = self.run_testbed("fault", "gpu-lost", "node-that-does-not-exist",
                              env=dict(self.env, RAYDECK_TESTBED_LOCK_HELD="1"))
-        self.assertNotIn("holds", child.stderr)
+        self.assertNotIn("is held by", child.stderr)
         status = self.run_testbed("status")
-        self.assertNotIn("holds", status.stderr)
+        self.assertNotIn("is held by", status.stderr)
         self.assertNotIn("waiting", status.stderr)
 
 
