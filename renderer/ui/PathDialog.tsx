@@ -7,6 +7,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog, SubmitActions } from './Dialog';
+import { FieldRow } from './FieldRow';
 import { ErrorBanner } from './ErrorBanner';
 import { useSingleFlight } from './use-single-flight';
 
@@ -31,22 +32,19 @@ export function PathField({
 }) {
   const shown = value !== '' && problem ? problem : null;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        value={value}
-        spellCheck={false}
-        placeholder={placeholder}
-        aria-invalid={Boolean(shown)}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {shown ? (
-        <small className="field-error">{shown}</small>
-      ) : hint ? (
-        <small className="muted">{hint}</small>
-      ) : null}
-    </div>
+    <FieldRow id={id} label={label} error={shown} hint={hint}>
+      {(fieldId, describedBy) => (
+        <input
+          id={fieldId}
+          value={value}
+          spellCheck={false}
+          placeholder={placeholder}
+          aria-invalid={Boolean(shown)}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </FieldRow>
   );
 }
 

@@ -15,4 +15,5 @@ export { AnsiLines, AnsiLine, ansiColor } from './AnsiText';
 export { useSingleFlight } from './use-single-flight';
 export { OperationProgress } from './OperationProgress';
 export { FollowHead, type FollowHeadProps } from './FollowHead';
+export { FieldRow } from './FieldRow';
 export { PathDialog, PathField, type PathDialogProps } from './PathDialog';

@@ -5,36 +5,12 @@
  * they parse: 0.9, true, "x"), and a list of named references to other stages (a router's
  * values, an ingress's routes, a custom stage's inputs).
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { FieldRow as UiFieldRow } from '../../ui';
 
-export function FieldRow({
-  label,
-  error,
-  hint,
-  children,
-}: {
-  label: string;
-  error?: string | null;
-  hint?: ReactNode;
-  children: (id: string, describedBy: string | undefined) => ReactNode;
-}) {
-  const id = useId();
-  const msg = `${id}-msg`;
-  return (
-    <div className="field pl-field">
-      <label htmlFor={id}>{label}</label>
-      {children(id, error || hint ? msg : undefined)}
-      {error ? (
-        <small id={msg} className="field-error" data-testid="field-error">
-          {error}
-        </small>
-      ) : hint ? (
-        <small id={msg} className="muted">
-          {hint}
-        </small>
-      ) : null}
-    </div>
-  );
+/** The kit's field row with the side form's spacing and input style (pipeline.css `.pl-field`). */
+export function FieldRow(props: Omit<Parameters<typeof UiFieldRow>[0], 'className'>) {
+  return <UiFieldRow className="field pl-field" {...props} />;
 }
 
 export function TextField({
