@@ -240,13 +240,14 @@ export class ServeFiles {
         code: 'conflict',
         message: `${full} changed on disk since it was opened; saving puts this config into the manifest as it is now (its other changes are kept)`,
       });
-    const service = readRayServiceManifest(current.text).find(
-      (e) => e.documentIndex === documentIndex,
-    );
     let manifest: string;
     try {
       manifest = replaceServeConfigV2(current.text, documentIndex, text);
     } catch (err) {
+      // Parsed again only to name the RayService in the refusal.
+      const service = readRayServiceManifest(current.text).find(
+        (e) => e.documentIndex === documentIndex,
+      );
       const what = service ? `RayService "${service.name}"` : `document ${documentIndex + 1}`;
       throw new RaydeckError({
         code: 'validation',
